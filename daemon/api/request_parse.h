@@ -1,0 +1,67 @@
+// Parsing and validation of what clinic software sends to the local API:
+// path ids, JSON bodies of PUT /doctors/{id} and PUT /appointments/{id}, and
+// the change feed's query values. Pure functions of their input, so the fuzz
+// target (tests/fuzz/) drives them directly.
+//
+// Every refusal is a Status whose reason is the API's error code and whose
+// field names the culprit:
+//   InvalidArgument (400): "invalid_json" (not JSON, or not an object),
+//     "invalid_type" (a field of the wrong JSON type), "invalid_string" (NUL
+//     or invalid UTF-8), "invalid_id", "invalid_query".
+//   Validation (422): "missing_field", "invalid_value", "invalid_start_time",
+//     "invalid_timezone", "invalid_duration", "topic_too_long".
+// Field names are matched case-sensitively; unknown and read-only fields are
+// ignored, so a client may PUT back what it read.
+#ifndef TELEMED_API_REQUEST_PARSE_H_
+#define TELEMED_API_REQUEST_PARSE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+#include "store/records.h"
+
+namespace telemed {
+
+// [A-Za-z0-9._:-]{1,128}, and neither "." nor "..".
+bool IsValidId(const std::string& id);
+
+// Checks `id` with IsValidId: InvalidArgument("invalid_id", field "id").
+Status CheckId(const std::string& id);
+
+// Body of PUT /doctors/{id}: {"name", "zoom_user", "auth"}; auth defaults to
+// "s2s". name: 1..200 code points. zoom_user: required for s2s, optional for
+// oauth; an e-mail or a Zoom user id (1..128 chars, no spaces or control
+// characters). On success *out holds id and the parsed fields.
+Status ParseDoctorBody(const std::string& id, const std::string& body,
+                       Doctor* out);
+
+// Body of PUT /appointments/{id} (see docs/api.md): doctor_id, start_time and
+// duration_minutes required; timezone defaults to "UTC" and must name a zone
+// of the system's tz database (strict characters, no ".."); topic <= 200 code
+// points, missing/null/"" all mean none; cancelled defaults to false.
+// duration_minutes is a whole JSON number (30 or 30.0) in 1..1440.
+// `zoneinfo_dir` is where zone files live (tests may point elsewhere).
+Status ParseAppointmentBody(const std::string& id, const std::string& body,
+                            AppointmentRequest* out,
+                            const std::string& zoneinfo_dir =
+                                "/usr/share/zoneinfo");
+
+// Query values of GET /appointments. Absent values take the defaults
+// (since 0, limit 100, wait 0). since: a cursor the API returned (decimal);
+// limit 1..500; wait 0..60 seconds, whole. InvalidArgument("invalid_query",
+// field = the parameter) otherwise.
+struct FeedQuery {
+  uint64_t since = 0;
+  int limit = 100;
+  int wait_seconds = 0;
+};
+Status ParseFeedQuery(const std::string* since, const std::string* limit,
+                      const std::string* wait, FeedQuery* out);
+
+// True when `text` is valid UTF-8 without NUL; *code_points gets its length.
+bool IsCleanUtf8(const std::string& text, size_t* code_points);
+
+}  // namespace telemed
+
+#endif  // TELEMED_API_REQUEST_PARSE_H_

@@ -1,0 +1,82 @@
+// Logger: one line per event, to a sink chosen once in main.
+//
+// Lower modules return a Status; those that must log (the server, later the
+// sync engine) take a Logger* at construction. The stderr sink is
+// journald-friendly: no colours and no timestamps unless stderr is a
+// terminal (journald stamps lines itself). Never log a secret, a token, a
+// start URL or a passcode.
+#ifndef TELEMED_BASE_LOG_H_
+#define TELEMED_BASE_LOG_H_
+
+#include <cstdarg>
+#include <string>
+#include <vector>
+
+#include "base/mutex.h"
+
+namespace telemed {
+
+enum class Severity { kDebug = 0, kInfo, kWarning, kError };
+
+class Logger {
+ public:
+  virtual ~Logger() = default;
+  // printf-style; one call is one line (a trailing newline is added).
+  // Thread-safe.
+  void Log(Severity severity, const char* format, ...)
+      __attribute__((format(printf, 3, 4)));
+  void Debug(const char* format, ...) __attribute__((format(printf, 2, 3)));
+  void Info(const char* format, ...) __attribute__((format(printf, 2, 3)));
+  void Warning(const char* format, ...) __attribute__((format(printf, 2, 3)));
+  void Error(const char* format, ...) __attribute__((format(printf, 2, 3)));
+
+ protected:
+  // Receives a formatted line without its newline; called only for
+  // severities the sink wants (see MinSeverity()).
+  virtual void Write(Severity severity, const std::string& line) = 0;
+  virtual Severity MinSeverity() const = 0;
+
+ private:
+  void LogV(Severity severity, const char* format, va_list args);
+};
+
+// Writes to stderr. Timestamps and colours only when stderr is a terminal.
+class StderrLogger final : public Logger {
+ public:
+  explicit StderrLogger(Severity min_severity = Severity::kInfo);
+
+ protected:
+  void Write(Severity severity, const std::string& line) override;
+  Severity MinSeverity() const override { return min_severity_; }
+
+ private:
+  const Severity min_severity_;
+  const bool is_terminal_;
+  Mutex mu_;
+};
+
+// Keeps lines in memory (tests assert on them, e.g. that no secret leaks).
+class CapturingLogger final : public Logger {
+ public:
+  std::vector<std::string> Lines() const;
+  bool Contains(const std::string& needle) const;
+
+ protected:
+  void Write(Severity severity, const std::string& line) override;
+  Severity MinSeverity() const override { return Severity::kDebug; }
+
+ private:
+  mutable Mutex mu_;
+  std::vector<std::string> lines_ GUARDED_BY(mu_);
+};
+
+// Drops everything.
+class NullLogger final : public Logger {
+ protected:
+  void Write(Severity, const std::string&) override {}
+  Severity MinSeverity() const override { return Severity::kError; }
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_BASE_LOG_H_
