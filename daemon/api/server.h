@@ -1,0 +1,53 @@
+// ApiServer: the local HTTP API v1 for clinic software (see docs/api.md).
+//
+// Plain HTTP on the configured address (cpp-httplib); every route but
+// /api/v1/health needs "Authorization: Bearer <api key>". Requests run on a
+// worker pool sized for long-polls (GET /appointments?wait=...) beside normal
+// traffic.
+#ifndef TELEMED_API_SERVER_H_
+#define TELEMED_API_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+
+namespace telemed {
+
+class Clock;
+class Logger;
+class Store;
+
+class ApiServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 8080;  // 0 picks a free port (tests); see port()
+    // Borrowed; each must outlive the server.
+    Store* store = nullptr;
+    Logger* logger = nullptr;
+    const Clock* clock = nullptr;
+    // Worker threads; each open keep-alive connection or long-poll holds one.
+    int worker_threads = 64;
+    // Directory of the tz database, for validating appointment timezones.
+    std::string zoneinfo_dir = "/usr/share/zoneinfo";
+  };
+
+  // Builds the routes and binds the listening socket, so a caller can report
+  // readiness as soon as Open returns. IoError("listen_failed") when the
+  // address cannot be bound (in use, not local, permission).
+  static Status Open(const Options& options, std::unique_ptr<ApiServer>* out);
+  virtual ~ApiServer() = default;
+
+  // The bound port (the real one when Options::port was 0).
+  virtual int port() const = 0;
+  // Serves until Stop(); returns after requests in flight have finished.
+  virtual void Run() = 0;
+  // Thread-safe and async-signal-unsafe; returns at once. Stops accepting,
+  // wakes long-polls so they answer now, and lets Run() return.
+  virtual void Stop() = 0;
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_API_SERVER_H_
