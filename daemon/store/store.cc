@@ -460,7 +460,7 @@ bool StoreImpl::WaitForChangeAfter(uint64_t after,
       auto poll_at =
           std::min(deadline, std::chrono::steady_clock::now() + kPollInterval);
       while (!waits_cancelled_ && latest_seq_ <= after &&
-             WaitForSignal(poll_at)) {
+             wait_cv_.WaitUntil(poll_at)) {
       }
       if (waits_cancelled_) return false;
       if (latest_seq_ > after) return true;
@@ -468,10 +468,6 @@ bool StoreImpl::WaitForChangeAfter(uint64_t after,
     if (LatestChangeSeq() > after) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
   }
-}
-
-bool StoreImpl::WaitForSignal(std::chrono::steady_clock::time_point until) {
-  return wait_cv_.WaitUntil(until);
 }
 
 void StoreImpl::CancelWaits() {

@@ -75,11 +75,6 @@ class StoreImpl final : public Store {
   // Notes a use of api_keys.id `id`; true when the notes are due to be
   // written (a minute since the last flush).
   bool NoteKeyUse(int64_t id) EXCLUDES(use_mu_);
-  // wait_cv_.WaitUntil. CondVar's REQUIRES names its own mutex pointer,
-  // which clang cannot prove is &wait_mu_, so the body is not analysed;
-  // callers are, through REQUIRES(wait_mu_).
-  bool WaitForSignal(std::chrono::steady_clock::time_point until)
-      REQUIRES(wait_mu_) NO_THREAD_SAFETY_ANALYSIS;
   // Records that `seq` was committed and wakes the waiters.
   void NoteChangeSeq(uint64_t seq) EXCLUDES(wait_mu_);
 
