@@ -39,6 +39,19 @@ cJSON* SyncErrorToJson(const Appointment& appointment) {
   cJSON* error = cJSON_CreateObject();
   cJSON_AddStringToObject(error, "code", appointment.error.code.c_str());
   cJSON_AddStringToObject(error, "message", appointment.error.message.c_str());
+  if (appointment.error.zoom_code != 0) {
+    AddInteger(error, "zoom_code", appointment.error.zoom_code);
+  }
+  if (appointment.error.retry_at != 0) {
+    cJSON_AddStringToObject(error, "retry_at",
+                            FormatRfc3339Utc(appointment.error.retry_at).c_str());
+  }
+  if (!appointment.error.missing_scopes.empty()) {
+    cJSON* scopes = cJSON_AddArrayToObject(error, "missing_scopes");
+    for (const std::string& scope : appointment.error.missing_scopes) {
+      cJSON_AddItemToArray(scopes, cJSON_CreateString(scope.c_str()));
+    }
+  }
   return error;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace telemed {
 
@@ -57,10 +58,14 @@ struct Meeting {
   std::string passcode;
 };
 
-// Why an appointment is not synced yet; code is snake_case.
+// Why an appointment is not synced yet; code is snake_case. Only a change
+// of `code` is a visible change (moves revision and the feed).
 struct SyncError {
   std::string code;
   std::string message;
+  int zoom_code = 0;     // Zoom's error code when Zoom refused; 0 for none
+  int64_t retry_at = 0;  // unix seconds when the bridge tries again; 0 = n/a
+  std::vector<std::string> missing_scopes;  // for zoom_scope_missing
 };
 
 // An appointment as stored: what the clinic asked plus what the bridge knows.

@@ -19,6 +19,7 @@
 #define TELEMED_STORE_STORE_H_
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,11 +27,16 @@
 
 #include "base/status.h"
 #include "store/records.h"
+#include "store/sync_records.h"
 
 namespace telemed {
 
 class Clock;
 class RandomSource;
+
+// Runs inside a write transaction on the current state of one appointment
+// (see Store::UpdateSyncTask). It must not do I/O or block.
+using SyncUpdate = std::function<Status(SyncTask* task)>;
 
 class Store {
  public:
@@ -117,6 +123,75 @@ class Store {
                                     std::string* name_out) = 0;
   // Writes pending last-use notes now (called on shutdown).
   virtual Status FlushApiKeyUse() = 0;
+
+  // --- Zoom sync state (docs/sync.md) ------------------------------------
+  // A clinic change to an appointment (put, cancel) sets its needs_work and
+  // next_attempt_at = 0; a doctor change does the same for every appointment
+  // of that doctor that has not ended.
+
+  // Appointments with needs_work and next_attempt_at <= now, earliest due
+  // first, at most `limit`, skipping ids in `exclude` (those in flight).
+  virtual Status ListDueSyncTasks(int64_t now, int limit,
+                                  const std::vector<std::string>& exclude,
+                                  std::vector<SyncTask>* out) = 0;
+  // The earliest next_attempt_at among appointments with needs_work and
+  // among queued deletions; *has_any false when there is none.
+  virtual Status NextSyncDeadline(int64_t* when, bool* has_any) = 0;
+  // NotFound("appointment_not_found") when unknown.
+  virtual Status GetSyncTask(const std::string& id, SyncTask* out) = 0;
+  // Runs `update` on the appointment's current task inside one write
+  // transaction and stores what it changed of sync_status, meeting, error
+  // and zoom (never the clinic's fields), plus task->queue_deletions.
+  // revision, updated_at and the feed move only when sync_status, meeting
+  // or error.code changed. An error from `update` rolls everything back and
+  // is returned. *after (may be null) receives the stored task.
+  virtual Status UpdateSyncTask(const std::string& id,
+                                const SyncUpdate& update, SyncTask* after) = 0;
+  // Makes the appointment due now (needs_work, attempts 0): POST .../retry.
+  virtual Status RequeueAppointment(const std::string& id) = 0;
+  // Makes every failed appointment due now (credentials or scopes changed).
+  // *count receives how many.
+  virtual Status RequeueFailed(int* count) = 0;
+
+  // The deletion queue: due entries (earliest first, at most `limit`,
+  // skipping meeting ids in `exclude`); completion removes the entry;
+  // rescheduling stores attempts, next_attempt_at and last_error.
+  virtual Status ListDueDeletions(int64_t now, int limit,
+                                  const std::vector<std::string>& exclude,
+                                  std::vector<PendingDeletion>* out) = 0;
+  virtual Status CompleteDeletion(const std::string& meeting_id) = 0;
+  virtual Status RescheduleDeletion(const PendingDeletion& deletion) = 0;
+  virtual Status CountSyncQueue(int* pending, int* failed,
+                                int* deletions) = 0;
+
+  // Create+update calls made to Zoom per host and UTC day (day = unix
+  // seconds / 86400). AddZoomWrite adds one and returns the new count.
+  virtual Status AddZoomWrite(const std::string& host, int64_t utc_day,
+                              int* count) = 0;
+  virtual Status GetZoomWrites(const std::string& host, int64_t utc_day,
+                               int* count) = 0;
+
+  // Small named values (settings table): Zoom app ids, the sealed client
+  // secret and token, the last `zoom test` verdict. Values are bytes.
+  // GetSetting: *found false when absent.
+  virtual Status GetSetting(const std::string& name, std::string* value,
+                            bool* found) = 0;
+  virtual Status PutSetting(const std::string& name,
+                            const std::string& value) = 0;
+  // Deletes every setting whose name starts with `prefix`.
+  virtual Status DeleteSettings(const std::string& prefix) = 0;
+  // Records `fingerprint` as the database's secret-key fingerprint if none
+  // is recorded; Conflict("secret_key_mismatch") when another is, with a
+  // message naming both fingerprints and `key_path`.
+  virtual Status BindKeyFingerprint(const std::string& fingerprint,
+                                    const std::string& key_path) = 0;
+  // A lease among processes (one token renewal in flight): takes `name` for
+  // `owner` until `until` when it is free (expired at `now`) or already
+  // owner's; *taken says whether it was. ReleaseLease frees it if owner's.
+  virtual Status TryTakeLease(const std::string& name, const std::string& owner,
+                              int64_t now, int64_t until, bool* taken) = 0;
+  virtual Status ReleaseLease(const std::string& name,
+                              const std::string& owner) = 0;
 };
 
 }  // namespace telemed
