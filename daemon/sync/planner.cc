@@ -1,0 +1,112 @@
+#include "sync/planner.h"
+
+#include <algorithm>
+
+namespace telemed {
+
+namespace {
+
+bool WantsMeeting(const SyncTask& task) {
+  return !task.appointment.request.cancelled &&
+         task.doctor.auth == AuthMode::kS2s && !task.doctor.zoom_user.empty();
+}
+
+int64_t EndTime(const AppointmentRequest& request) {
+  return request.start_time + int64_t{request.duration_minutes} * 60;
+}
+
+MeetingPatch Differences(const SyncTask& task, const SyncSettings& settings) {
+  const AppointmentRequest& request = task.appointment.request;
+  const ZoomState& zoom = task.zoom;
+  MeetingPatch patch;
+  if (request.start_time != zoom.synced_start_time) {
+    patch.start_time = request.start_time;
+  }
+  if (request.duration_minutes != zoom.synced_duration) {
+    patch.duration_minutes = request.duration_minutes;
+  }
+  std::string topic = DesiredTopic(task, settings);
+  if (topic != zoom.synced_topic) patch.topic = topic;
+  std::string timezone = DesiredTimezone(task);
+  if (!timezone.empty() && timezone != zoom.synced_timezone) {
+    patch.timezone = timezone;
+  }
+  return patch;
+}
+
+// When a synced meeting should next be read back: daily, and once in the
+// hour before it starts; never once it has started.
+int64_t NextCheckAt(const SyncTask& task, const SyncSettings& settings,
+                    int64_t now) {
+  const int64_t start = task.appointment.request.start_time;
+  if (now >= start) return 0;
+  int64_t daily = task.zoom.checked_at + settings.drift_check_interval_seconds;
+  int64_t pre_start = start - settings.pre_start_check_seconds;
+  if (task.zoom.checked_at < pre_start) return std::min(daily, pre_start);
+  return daily < start ? daily : 0;
+}
+
+Plan PlanWithMeeting(const SyncTask& task, const SyncSettings& settings,
+                     int64_t now) {
+  Plan plan;
+  if (!WantsMeeting(task) || task.zoom.meeting_host != task.doctor.zoom_user) {
+    plan.kind = StepKind::kDetach;
+    return plan;
+  }
+  plan.patch = Differences(task, settings);
+  if (!plan.patch.empty()) {
+    plan.kind = StepKind::kPatch;
+    return plan;
+  }
+  int64_t check_at = NextCheckAt(task, settings, now);
+  if (check_at != 0 && check_at <= now) {
+    plan.kind = StepKind::kCheck;
+    return plan;
+  }
+  plan.next_check_at = check_at;
+  return plan;
+}
+
+}  // namespace
+
+std::string DesiredTopic(const SyncTask& task, const SyncSettings& settings) {
+  const std::string& topic = task.appointment.request.topic;
+  return topic.empty() ? settings.default_topic : topic;
+}
+
+std::string TimezoneRefusedWarning(const std::string& zone) {
+  return "timezone_refused:" + zone;
+}
+
+std::string DesiredTimezone(const SyncTask& task) {
+  const std::string& zone = task.appointment.request.timezone;
+  // Zoom refused this very zone before; the meeting runs on UTC times anyway.
+  if (task.zoom.warning == TimezoneRefusedWarning(zone)) return "";
+  return zone;
+}
+
+Plan PlanStep(const SyncTask& task, const SyncSettings& settings, int64_t now) {
+  if (task.appointment.has_meeting) return PlanWithMeeting(task, settings, now);
+  Plan plan;
+  // A create whose answer was lost may have made a meeting, wanted or not
+  // (the appointment may have been cancelled since): find it first, on the
+  // host it was sent to.
+  if (task.zoom.create_in_doubt) {
+    plan.kind = StepKind::kLookup;
+    plan.host = task.zoom.meeting_host;
+    return plan;
+  }
+  if (task.appointment.request.cancelled) return plan;
+  if (task.doctor.auth == AuthMode::kOauth) {
+    plan.kind = StepKind::kWaitForDoctor;
+    return plan;
+  }
+  // An appointment that is already over gets no meeting: nobody can join
+  // it, and creates count against the host's daily quota.
+  if (EndTime(task.appointment.request) <= now) return plan;
+  plan.kind = StepKind::kCreate;
+  plan.host = task.doctor.zoom_user;
+  return plan;
+}
+
+}  // namespace telemed

@@ -1,0 +1,56 @@
+// PlanStep: the next step that brings Zoom closer to one appointment (the
+// table in docs/sync.md), as a pure function of the task and the time, so
+// every rule is tested without Zoom or a database.
+#ifndef TELEMED_SYNC_PLANNER_H_
+#define TELEMED_SYNC_PLANNER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "store/sync_records.h"
+#include "zoom/zoom_api.h"
+
+namespace telemed {
+
+struct SyncSettings {
+  // Topic of meetings whose appointment has none (patients see it).
+  std::string default_topic = "Video visit";
+  // A synced future meeting is read back at least this often...
+  int64_t drift_check_interval_seconds = 86400;
+  // ...and once more within this long before it starts.
+  int64_t pre_start_check_seconds = 3600;
+};
+
+enum class StepKind {
+  kConverged,      // nothing to send: synced (next_check_at may be set)
+  kWaitForDoctor,  // oauth doctor: pending until per-doctor OAuth exists
+  kDetach,         // queue the meeting for deletion and forget it (no call)
+  kLookup,         // a create is in doubt: list the host's meetings
+  kCreate,         // POST a new meeting
+  kPatch,          // PATCH the changed fields
+  kCheck,          // GET the meeting to repair drift
+};
+
+struct Plan {
+  StepKind kind = StepKind::kConverged;
+  // The Zoom user the call is about: kCreate, the doctor's; kLookup, the
+  // one the doubtful create went to (ZoomState::meeting_host).
+  std::string host;
+  MeetingPatch patch;   // kPatch: only the fields that differ
+  // kConverged: when the next drift check is due (0 = none: the meeting has
+  // started, or there is no meeting).
+  int64_t next_check_at = 0;
+};
+
+Plan PlanStep(const SyncTask& task, const SyncSettings& settings, int64_t now);
+
+// The topic, timezone and duration Zoom should show for the appointment.
+std::string DesiredTopic(const SyncTask& task, const SyncSettings& settings);
+// "" when Zoom refused the appointment's zone earlier (see the warning).
+std::string DesiredTimezone(const SyncTask& task);
+// The warning that records a refused zone, and its test.
+std::string TimezoneRefusedWarning(const std::string& zone);
+
+}  // namespace telemed
+
+#endif  // TELEMED_SYNC_PLANNER_H_

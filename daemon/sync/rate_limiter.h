@@ -1,0 +1,69 @@
+// RateLimiter: keeps the bridge under Zoom's per-second budgets and honours
+// Zoom's 429s (see docs/sync.md, "Rate limits and quota").
+//
+// One token bucket per category for the whole account (Light: get, update,
+// delete; Medium: create, list), sized by the plan; a per-second 429 pauses
+// a category; a daily 429 pauses one host until a given time. The daily
+// create+update count per host lives in the database (Store::AddZoomWrite);
+// this class holds only what may be forgotten on restart. Time comes from
+// the injected Clock. Thread-safe.
+#ifndef TELEMED_SYNC_RATE_LIMITER_H_
+#define TELEMED_SYNC_RATE_LIMITER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "base/mutex.h"
+#include "base/status.h"
+
+namespace telemed {
+
+class Clock;
+
+enum class ZoomCategory { kLight = 0, kMedium = 1 };
+
+// Requests per second Zoom allows an account, per category.
+struct ZoomPlan {
+  double light_per_second = 30;
+  double medium_per_second = 20;
+};
+// "free" (4/2), "pro" (30/20), "business" (80/60); Validation
+// ("invalid_zoom_plan", field "zoom-plan") otherwise.
+Status ParseZoomPlan(const std::string& name, ZoomPlan* out);
+
+class RateLimiter {
+ public:
+  // *clock is borrowed and must outlive the limiter.
+  RateLimiter(const ZoomPlan& plan, const Clock* clock);
+
+  // Takes one request of `category` for `host` if allowed now: true, or
+  // false with *ready_at_micros set to when to ask again.
+  bool TryAcquire(ZoomCategory category, const std::string& host,
+                  int64_t* ready_at_micros);
+  // A per-second 429: no request of `category` before `until_micros`.
+  void PauseCategory(ZoomCategory category, int64_t until_micros);
+  // A daily 429: no request for `host` before `until_micros`.
+  void PauseHost(const std::string& host, int64_t until_micros);
+  // 0 when `host` is not paused.
+  int64_t HostPausedUntil(const std::string& host);
+
+ private:
+  struct Bucket {
+    double rate = 1;          // tokens per second
+    double tokens = 1;        // available now (at most `burst`)
+    double burst = 1;
+    int64_t updated_micros = 0;
+    int64_t paused_until = 0;
+  };
+  void Refill(Bucket* bucket, int64_t now) REQUIRES(mu_);
+
+  const Clock* const clock_;
+  Mutex mu_;
+  Bucket buckets_[2] GUARDED_BY(mu_);
+  std::map<std::string, int64_t> host_paused_until_ GUARDED_BY(mu_);
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_SYNC_RATE_LIMITER_H_
