@@ -178,6 +178,12 @@ void ParseZoomError(const HttpResponse& response, int64_t now,
     error->message = JsonString(root.get(), "message");
     // Some endpoints (OAuth) answer {"reason","error"} instead.
     if (error->message.empty()) error->message = JsonString(root.get(), "reason");
+    const cJSON* item = nullptr;
+    cJSON_ArrayForEach(item,
+                       cJSON_GetObjectItemCaseSensitive(root.get(), "errors")) {
+      std::string field = JsonString(item, "field");
+      if (!field.empty()) error->error_fields.push_back(field);
+    }
   }
   if (error->zoom_code == 4711 || error->zoom_code == 4700) {
     error->missing_scopes = ParseMissingScopes(error->message);

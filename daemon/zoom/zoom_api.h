@@ -35,6 +35,8 @@ struct ZoomError {
   RateLimit rate_limit = RateLimit::kNone;
   int64_t retry_at = 0;    // unix seconds from Retry-After; 0 = not given
   std::vector<std::string> missing_scopes;  // from code 4711/4700
+  // Fields a validation error (code 300) names in "errors":[{"field"}].
+  std::vector<std::string> error_fields;
   std::string tracking_id;                  // x-zm-trackingid, for logs
 };
 

@@ -1,0 +1,222 @@
+#include "sync/sync_engine.h"
+
+#include <algorithm>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "store/store.h"
+#include "sync/executor.h"
+#include "sync/rate_limiter.h"
+#include "sync/task_updates.h"
+
+namespace telemed {
+
+namespace {
+
+constexpr char kTaskKey[] = "a:";
+constexpr char kDeletionKey[] = "d:";
+// Zoom's cap on create+update per host and UTC day.
+constexpr int kDailyHostLimit = 100;
+// Due tasks read per Step beyond free capacity: tasks held by a limit are
+// skipped, and the ones behind them may still go.
+constexpr int kLookAhead = 32;
+
+int64_t Earliest(int64_t a, int64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  return std::min(a, b);
+}
+
+ZoomCategory CategoryOf(StepKind kind) {
+  return kind == StepKind::kCreate || kind == StepKind::kLookup
+             ? ZoomCategory::kMedium
+             : ZoomCategory::kLight;
+}
+
+bool CountsAgainstDailyLimit(StepKind kind) {
+  return kind == StepKind::kCreate || kind == StepKind::kPatch;
+}
+
+std::vector<std::string> StripPrefix(const std::vector<std::string>& keys) {
+  std::vector<std::string> out;
+  for (const std::string& key : keys) out.push_back(key.substr(2));
+  return out;
+}
+
+}  // namespace
+
+int SyncEngine::InFlight() {
+  MutexLock lock(&mu_);
+  return static_cast<int>(in_flight_.size());
+}
+
+bool SyncEngine::Claim(const std::string& key) {
+  MutexLock lock(&mu_);
+  return in_flight_.insert(key).second;
+}
+
+void SyncEngine::Release(const std::string& key) {
+  MutexLock lock(&mu_);
+  in_flight_.erase(key);
+}
+
+std::vector<std::string> SyncEngine::Claimed(const char* prefix) {
+  MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const std::string& key : in_flight_) {
+    if (key.compare(0, 2, prefix) == 0) out.push_back(key);
+  }
+  return out;
+}
+
+void SyncEngine::Finish(const std::string& key) {
+  Release(key);
+  if (options_.on_call_done) options_.on_call_done();
+}
+
+void SyncEngine::LogStoreFailure(const char* what, const Status& status) {
+  options_.logger->Error("sync: %s: %s", what, status.ToString().c_str());
+}
+
+Status SyncEngine::Step(int64_t* next_wake_micros) {
+  const int64_t now = options_.clock->NowSeconds();
+  int capacity = options_.max_in_flight - InFlight();
+  int64_t wake = 0;
+  Status s = StartDeletions(now, &capacity, &wake);
+  if (s.ok()) s = StartTasks(now, &capacity, &wake);
+  if (!s.ok()) return s;
+  int64_t due = 0;
+  bool has_any = false;
+  s = options_.store->NextSyncDeadline(&due, &has_any);
+  if (!s.ok()) return s;
+  // Work that is due but did not fit waits for a completed call, which
+  // wakes the runner through on_call_done.
+  if (has_any && due > now) wake = Earliest(wake, due * 1000000);
+  *next_wake_micros = wake;
+  return Status::OK();
+}
+
+Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake) {
+  if (*capacity <= 0) return Status::OK();
+  std::vector<PendingDeletion> due;
+  Status s = options_.store->ListDueDeletions(
+      now, *capacity, StripPrefix(Claimed(kDeletionKey)), &due);
+  if (!s.ok()) return s;
+  for (PendingDeletion& deletion : due) {
+    int64_t ready_at = 0;
+    if (!options_.limiter->TryAcquire(ZoomCategory::kLight, deletion.host,
+                                      &ready_at)) {
+      *wake = Earliest(*wake, ready_at);
+      break;
+    }
+    if (!Claim(kDeletionKey + deletion.meeting_id)) continue;
+    --*capacity;
+    options_.executor->Submit(
+        [this, deletion] { RunDelete(deletion); });
+  }
+  return Status::OK();
+}
+
+Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake) {
+  if (*capacity <= 0) return Status::OK();
+  std::vector<SyncTask> due;
+  Status s = options_.store->ListDueSyncTasks(
+      now, *capacity + kLookAhead, StripPrefix(Claimed(kTaskKey)), &due);
+  if (!s.ok()) return s;
+  for (SyncTask& task : due) {
+    Plan plan = PlanStep(task, options_.settings, now);
+    if (plan.kind == StepKind::kConverged ||
+        plan.kind == StepKind::kWaitForDoctor ||
+        plan.kind == StepKind::kDetach) {
+      s = SettleLocally(task, plan, now);
+      if (!s.ok()) return s;
+      continue;
+    }
+    if (*capacity <= 0) continue;
+    int64_t ready_at = 0;
+    Admission admission = Admit(task, plan, now, &ready_at);
+    if (admission == Admission::kLater) *wake = Earliest(*wake, ready_at);
+    if (admission != Admission::kGo) continue;
+    if (!Claim(kTaskKey + task.appointment.request.id)) continue;
+    --*capacity;
+    options_.executor->Submit([this, task, plan] {
+      switch (plan.kind) {
+        case StepKind::kCreate: return RunCreate(task, plan);
+        case StepKind::kLookup: return RunLookup(task, plan);
+        case StepKind::kPatch: return RunPatch(task, plan);
+        default: return RunCheck(task);
+      }
+    });
+  }
+  return Status::OK();
+}
+
+// Steps that need no Zoom call: record them right away.
+Status SyncEngine::SettleLocally(const SyncTask& task, const Plan& plan,
+                                 int64_t now) {
+  const SyncSettings& settings = options_.settings;
+  return options_.store->UpdateSyncTask(
+      task.appointment.request.id,
+      [&](SyncTask* fresh) {
+        if (plan.kind == StepKind::kDetach &&
+            PlanStep(*fresh, settings, now).kind == StepKind::kDetach) {
+          DetachMeeting(fresh);
+        }
+        Settle(settings, now, fresh);
+        return Status::OK();
+      },
+      nullptr);
+}
+
+// Whether a call may go now: kHeld when the host is over its daily quota
+// (the task is rescheduled to the quota's reset), kLater when the
+// per-second budget or a pause says "not yet" (*ready_at_micros).
+SyncEngine::Admission SyncEngine::Admit(const SyncTask& task, const Plan& plan,
+                                        int64_t now,
+                                        int64_t* ready_at_micros) {
+  const std::string& host =
+      plan.host.empty() ? task.zoom.meeting_host : plan.host;
+  if (CountsAgainstDailyLimit(plan.kind)) {
+    int64_t paused_until = options_.limiter->HostPausedUntil(host);
+    if (paused_until != 0) {
+      Hold(task.appointment.request.id, (paused_until + 999999) / 1000000);
+      return Admission::kHeld;
+    }
+    if (HostWritesToday(host, now) >= kDailyHostLimit) {
+      Hold(task.appointment.request.id, NextUtcMidnight(now));
+      return Admission::kHeld;
+    }
+  }
+  if (!options_.limiter->TryAcquire(CategoryOf(plan.kind), host,
+                                    ready_at_micros)) {
+    return Admission::kLater;
+  }
+  return Admission::kGo;
+}
+
+Status SyncEngine::Hold(const std::string& id, int64_t until) {
+  Status s = options_.store->UpdateSyncTask(
+      id,
+      [until](SyncTask* fresh) {
+        HoldForDailyLimit(until, fresh);
+        return Status::OK();
+      },
+      nullptr);
+  if (!s.ok()) LogStoreFailure("holding for the daily limit", s);
+  return s;
+}
+
+int SyncEngine::HostWritesToday(const std::string& host, int64_t now) {
+  int count = 0;
+  Status s = options_.store->GetZoomWrites(host, now / 86400, &count);
+  if (!s.ok()) LogStoreFailure("reading the daily count", s);
+  return count;
+}
+
+void SyncEngine::CountWrite(const std::string& host, int64_t now) {
+  int count = 0;
+  Status s = options_.store->AddZoomWrite(host, now / 86400, &count);
+  if (!s.ok()) LogStoreFailure("counting a Zoom write", s);
+}
+
+}  // namespace telemed
