@@ -1,6 +1,7 @@
 #include "api/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -51,6 +52,17 @@ std::string BearerToken(const httplib::Request& req) {
   return Trim(header.substr(7));
 }
 
+// cpp-httplib listens with a backlog of 5: a burst of new connections (a
+// clinic system opening a pool) loses SYNs and waits a second to retry.
+// listen() again on a bound socket only changes its backlog.
+class HttpServer final : public httplib::Server {
+ public:
+  void WidenListenBacklog() {
+    socket_t sock = svr_sock_;
+    if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+  }
+};
+
 class ApiServerImpl final : public ApiServer {
  public:
   explicit ApiServerImpl(const Options& options)
@@ -75,7 +87,7 @@ class ApiServerImpl final : public ApiServer {
   const Options options_;
   std::atomic<bool> stopping_{false};
   ApiHandlers handlers_;
-  httplib::Server server_;
+  HttpServer server_;
   int port_ = 0;
 };
 
@@ -110,9 +122,11 @@ Status ApiServerImpl::Bind() {
   Configure();
   if (options_.port == 0) {
     port_ = server_.bind_to_any_port(options_.host);
-    if (port_ > 0) return Status::OK();
   } else if (server_.bind_to_port(options_.host, options_.port)) {
     port_ = options_.port;
+  }
+  if (port_ > 0) {
+    server_.WidenListenBacklog();
     return Status::OK();
   }
   return Status::IoError(
