@@ -1,0 +1,259 @@
+#include "zoom/s2s_token_source.h"
+
+#include <httplib.h>
+
+#include <cmath>
+
+#include "base/cjson.h"
+#include "base/clock.h"
+#include "base/encoding.h"
+#include "base/random.h"
+#include "secrets/secret_box.h"
+#include "store/store.h"
+#include "zoom/transport.h"
+
+namespace telemed {
+
+namespace {
+
+// Settings rows (see docs/schema.md). The token rows share a prefix so one
+// DeleteSettings drops them all.
+constexpr char kAccountId[] = "zoom.s2s.account_id";
+constexpr char kClientId[] = "zoom.s2s.client_id";
+constexpr char kClientSecret[] = "zoom.s2s.client_secret";
+constexpr char kTokenPrefix[] = "zoom.s2s.token";
+constexpr char kToken[] = "zoom.s2s.token";
+constexpr char kTokenExpiresAt[] = "zoom.s2s.token.expires_at";
+constexpr char kTokenScopes[] = "zoom.s2s.token.scopes";
+constexpr char kLease[] = "zoom.s2s.token";
+constexpr int64_t kLeaseSeconds = 30;
+constexpr int64_t kBorrowMinimumSeconds = 30;
+
+std::vector<std::string> SplitScopes(const std::string& text) {
+  std::vector<std::string> scopes;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) scopes.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return scopes;
+}
+
+std::string JoinScopes(const std::vector<std::string>& scopes) {
+  std::string text;
+  for (const std::string& scope : scopes) {
+    if (!text.empty()) text += ' ';
+    text += scope;
+  }
+  return text;
+}
+
+Status NotConfigured() {
+  return Status::Validation(
+      "zoom_not_configured",
+      "no Zoom Server-to-Server app is configured: run "
+      "'telemed-bridge zoom s2s --account-id ID --client-id ID "
+      "--client-secret-file FILE'");
+}
+
+// Zoom's OAuth errors are {"reason","error"}; never echo the secret.
+Status TokenRefusal(const HttpResponse& response) {
+  CjsonPtr root(cJSON_Parse(response.body.c_str()));
+  const cJSON* reason = cJSON_GetObjectItemCaseSensitive(root.get(), "reason");
+  std::string said = cJSON_IsString(reason) ? reason->valuestring : "";
+  if (response.status >= 500 || !root) {
+    return Status::Unavailable(
+        "zoom_unavailable",
+        "Zoom's token endpoint answered HTTP " + std::to_string(response.status));
+  }
+  return Status::Unauthenticated(
+      "zoom_credentials_invalid",
+      "Zoom refused the app's credentials (HTTP " +
+          std::to_string(response.status) + (said.empty() ? "" : ": " + said) +
+          "); check the account id, client id and client secret");
+}
+
+Status ParseToken(const std::string& body, int64_t now, S2sToken* out) {
+  CjsonPtr root(cJSON_Parse(body.c_str()));
+  const cJSON* token = cJSON_GetObjectItemCaseSensitive(root.get(), "access_token");
+  const cJSON* expires = cJSON_GetObjectItemCaseSensitive(root.get(), "expires_in");
+  if (!cJSON_IsString(token) || !cJSON_IsNumber(expires) ||
+      expires->valuedouble < 60 || expires->valuedouble > 86400 * 30) {
+    return Status::Unavailable("zoom_unavailable",
+                               "Zoom's token answer is not readable");
+  }
+  out->access_token = token->valuestring;
+  out->expires_at = now + static_cast<int64_t>(std::floor(expires->valuedouble));
+  const cJSON* scope = cJSON_GetObjectItemCaseSensitive(root.get(), "scope");
+  out->scopes = SplitScopes(cJSON_IsString(scope) ? scope->valuestring : "");
+  const cJSON* api_url = cJSON_GetObjectItemCaseSensitive(root.get(), "api_url");
+  out->api_url = cJSON_IsString(api_url) ? api_url->valuestring : "";
+  return Status::OK();
+}
+
+Status GetText(Store* store, const char* name, std::string* value,
+               bool* found) {
+  return store->GetSetting(name, value, found);
+}
+
+}  // namespace
+
+Status SaveS2sCredentials(Store* store, const SecretBox& box,
+                          const S2sCredentials& credentials) {
+  std::string sealed;
+  Status s = box.Seal(kClientSecret, credentials.client_secret, &sealed);
+  if (s.ok()) s = store->DeleteSettings(kTokenPrefix);
+  if (s.ok()) s = store->PutSetting(kAccountId, credentials.account_id);
+  if (s.ok()) s = store->PutSetting(kClientId, credentials.client_id);
+  if (s.ok()) s = store->PutSetting(kClientSecret, sealed);
+  return s;
+}
+
+Status LoadS2sCredentials(Store* store, const SecretBox& box,
+                          S2sCredentials* out, bool* configured) {
+  std::string sealed;
+  bool has_account = false, has_client = false, has_secret = false;
+  Status s = GetText(store, kAccountId, &out->account_id, &has_account);
+  if (s.ok()) s = GetText(store, kClientId, &out->client_id, &has_client);
+  if (s.ok()) s = GetText(store, kClientSecret, &sealed, &has_secret);
+  if (!s.ok()) return s;
+  *configured = has_account && has_client && has_secret;
+  if (!*configured) return Status::OK();
+  return box.Open(kClientSecret, sealed, &out->client_secret);
+}
+
+Status ForgetS2sCredentials(Store* store) {
+  return store->DeleteSettings("zoom.s2s.");
+}
+
+Status S2sTokenSource::GetToken(std::string* token) {
+  const int64_t now = options_.clock->NowSeconds();
+  MutexLock lock(&mu_);
+  if (cached_.expires_at - now > options_.renew_margin_seconds) {
+    *token = cached_.access_token;
+    return Status::OK();
+  }
+  S2sToken stored;
+  bool found = false;
+  Status s = LoadStored(&stored, &found);
+  if (!s.ok()) return s;
+  if (found && stored.expires_at - now > options_.renew_margin_seconds) {
+    cached_ = stored;
+    *token = cached_.access_token;
+    return Status::OK();
+  }
+  S2sToken fresh;
+  s = Renew(&fresh);
+  if (s.ok()) {
+    cached_ = fresh;
+    *token = cached_.access_token;
+    return s;
+  }
+  // Another process is renewing: its (or the old) token still serves.
+  if (s.reason() == "zoom_token_renewing" && found &&
+      stored.expires_at - now >= kBorrowMinimumSeconds) {
+    *token = stored.access_token;
+    return Status::OK();
+  }
+  return s;
+}
+
+void S2sTokenSource::Invalidate(const std::string& token) {
+  MutexLock lock(&mu_);
+  if (cached_.access_token == token) cached_ = S2sToken();
+  S2sToken stored;
+  bool found = false;
+  // Zoom refused it: nobody should use it again, in any process.
+  if (LoadStored(&stored, &found).ok() && found &&
+      stored.access_token == token) {
+    options_.store->DeleteSettings(kTokenPrefix);
+  }
+}
+
+Status S2sTokenSource::FetchFresh(S2sToken* out) {
+  MutexLock lock(&mu_);
+  Status s = Renew(out);
+  if (s.ok()) cached_ = *out;
+  return s;
+}
+
+Status S2sTokenSource::LoadStored(S2sToken* out, bool* found) {
+  std::string sealed, expires, scopes;
+  bool has_token = false, has_expiry = false, has_scopes = false;
+  Status s = GetText(options_.store, kToken, &sealed, &has_token);
+  if (s.ok()) s = GetText(options_.store, kTokenExpiresAt, &expires, &has_expiry);
+  if (s.ok()) s = GetText(options_.store, kTokenScopes, &scopes, &has_scopes);
+  if (!s.ok()) return s;
+  *found = has_token && has_expiry;
+  if (!*found) return Status::OK();
+  out->expires_at = strtoll(expires.c_str(), nullptr, 10);
+  out->scopes = SplitScopes(scopes);
+  return options_.box->Open(kToken, sealed, &out->access_token);
+}
+
+Status S2sTokenSource::SaveToken(const S2sToken& token) {
+  std::string sealed;
+  Status s = options_.box->Seal(kToken, token.access_token, &sealed);
+  // The expiry goes first: a crash in between leaves a stale expiry with
+  // the old token, which is renewed, never a new token marked old-valid.
+  if (s.ok()) {
+    s = options_.store->PutSetting(kTokenExpiresAt,
+                                   std::to_string(token.expires_at));
+  }
+  if (s.ok()) s = options_.store->PutSetting(kTokenScopes, JoinScopes(token.scopes));
+  if (s.ok()) s = options_.store->PutSetting(kToken, sealed);
+  return s;
+}
+
+// One renewal in flight across processes: take the lease or tell the
+// caller that someone else is renewing.
+Status S2sTokenSource::Renew(S2sToken* out) {
+  S2sCredentials credentials;
+  bool configured = false;
+  Status s = LoadS2sCredentials(options_.store, *options_.box, &credentials,
+                                &configured);
+  if (!s.ok()) return s;
+  if (!configured) return NotConfigured();
+  uint8_t owner_bytes[12];
+  s = options_.random->Fill(owner_bytes, sizeof(owner_bytes));
+  if (!s.ok()) return s;
+  const std::string owner = HexEncode(owner_bytes, sizeof(owner_bytes));
+  const int64_t now = options_.clock->NowSeconds();
+  bool taken = false;
+  s = options_.store->TryTakeLease(kLease, owner, now, now + kLeaseSeconds,
+                                   &taken);
+  if (!s.ok()) return s;
+  if (!taken) {
+    return Status::Unavailable("zoom_token_renewing",
+                               "another process is renewing the Zoom token");
+  }
+  s = RequestToken(credentials, out);
+  WipeString(&credentials.client_secret);
+  if (s.ok()) s = SaveToken(*out);
+  options_.store->ReleaseLease(kLease, owner);
+  return s;
+}
+
+Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
+                                    S2sToken* out) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = options_.oauth_base_url + "/oauth/token";
+  // cpp-httplib builds the Basic header (its own base64).
+  request.headers.push_back(httplib::make_basic_authentication_header(
+      credentials.client_id, credentials.client_secret));
+  request.headers.push_back(
+      {"Content-Type", "application/x-www-form-urlencoded"});
+  request.body = "grant_type=account_credentials&account_id=" +
+                 httplib::detail::encode_query_param(credentials.account_id);
+  HttpResponse response;
+  Status s = options_.transport->Send(request, &response);
+  WipeString(&request.headers[0].second);
+  if (!s.ok()) return s;
+  if (response.status != 200) return TokenRefusal(response);
+  return ParseToken(response.body, options_.clock->NowSeconds(), out);
+}
+
+}  // namespace telemed

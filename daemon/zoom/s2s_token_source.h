@@ -1,0 +1,89 @@
+// S2S OAuth for the clinic's Zoom app: its credentials (client secret
+// sealed at rest) and the one access token the bridge shares between the
+// daemon and the CLI.
+//
+// Zoom's S2S tokens live an hour and have no refresh token. Older Zoom
+// invalidated the previous token when a new one was issued, so the bridge
+// keeps one cached token (sealed in the database, reused across restarts
+// and processes) and renews it shortly before expiry by exactly one request
+// in flight across processes (a lease in the database).
+#ifndef TELEMED_ZOOM_S2S_TOKEN_SOURCE_H_
+#define TELEMED_ZOOM_S2S_TOKEN_SOURCE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/mutex.h"
+#include "base/status.h"
+#include "zoom/zoom_api.h"
+
+namespace telemed {
+
+class Clock;
+class RandomSource;
+class SecretBox;
+class Store;
+class ZoomTransport;
+
+struct S2sCredentials {
+  std::string account_id;
+  std::string client_id;
+  std::string client_secret;  // wipe after use (WipeString)
+};
+
+// Stores the app (secret sealed under the bridge's key) and drops any cached
+// token of an earlier app.
+Status SaveS2sCredentials(Store* store, const SecretBox& box,
+                          const S2sCredentials& credentials);
+// *configured false (and OK) when no app is stored.
+Status LoadS2sCredentials(Store* store, const SecretBox& box,
+                          S2sCredentials* out, bool* configured);
+// Removes the app and its cached token.
+Status ForgetS2sCredentials(Store* store);
+
+// A token as Zoom issued it.
+struct S2sToken {
+  std::string access_token;
+  int64_t expires_at = 0;            // unix seconds
+  std::vector<std::string> scopes;   // granted, from "scope"
+  std::string api_url;               // Zoom's regional API host (logged)
+};
+
+class S2sTokenSource final : public TokenSource {
+ public:
+  struct Options {
+    std::string oauth_base_url = "https://zoom.us";  // no trailing '/'
+    // Borrowed; each must outlive the source.
+    ZoomTransport* transport = nullptr;
+    Store* store = nullptr;
+    const SecretBox* box = nullptr;
+    const Clock* clock = nullptr;
+    RandomSource* random = nullptr;  // names this process's lease
+    // Renew this long before expiry; another process's token is used while
+    // it has at least 30 s left.
+    int64_t renew_margin_seconds = 300;
+  };
+  explicit S2sTokenSource(const Options& options) : options_(options) {}
+
+  Status GetToken(std::string* token) override EXCLUDES(mu_);
+  void Invalidate(const std::string& token) override EXCLUDES(mu_);
+
+  // Asks Zoom for a new token now and caches it (the CLI's `zoom test`,
+  // which reports the granted scopes). Errors as GetToken's.
+  Status FetchFresh(S2sToken* out) EXCLUDES(mu_);
+
+ private:
+  Status LoadStored(S2sToken* out, bool* found);
+  Status SaveToken(const S2sToken& token);
+  Status Renew(S2sToken* out);
+  Status RequestToken(const S2sCredentials& credentials, S2sToken* out);
+
+  const Options options_;
+  Mutex mu_;
+  S2sToken cached_ GUARDED_BY(mu_);
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_ZOOM_S2S_TOKEN_SOURCE_H_
