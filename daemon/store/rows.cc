@@ -107,6 +107,12 @@ Status LoadSyncTask(sqlite3* db, const std::string& id, SyncTask* out,
   return s;
 }
 
+Status CheckLimit(int limit) {
+  if (limit >= 1) return Status::OK();
+  return Status::InvalidArgument("invalid_limit", "limit must be >= 1",
+                                 "limit");
+}
+
 Status AppointmentNotFound(const std::string& id) {
   return Status::NotFound("appointment_not_found", "no appointment " + id);
 }

@@ -7,6 +7,7 @@
 #define TELEMED_STORE_ROWS_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,30 @@ Status LoadDoctor(sqlite3* db, const std::string& id, Doctor* out,
 
 // Takes the next position in the change feed (inside a write transaction).
 Status NextChangeSeq(sqlite3* db, uint64_t* seq);
+
+// OK for limit >= 1, else InvalidArgument("invalid_limit").
+Status CheckLimit(int limit);
+
+// Runs a due-list `sql` (parameters: now and a row limit; column 0 the
+// key) and keeps up to `limit` rows whose key is not in `exclude`. Asking
+// for |exclude| more rows than wanted leaves `limit` after skipping.
+template <typename Record, typename ReadRow>
+Status SelectDue(sqlite3* db, const char* sql, int64_t now, int limit,
+                 const std::vector<std::string>& exclude,
+                 std::vector<Record>* out, ReadRow read_row) {
+  const std::set<std::string> skip(exclude.begin(), exclude.end());
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(db, sql, &stmt);
+  if (!s.ok()) return s;
+  stmt.BindInt64(1, now);
+  stmt.BindInt64(2, limit + static_cast<int64_t>(skip.size()));
+  return stmt.ForEachRow([&](const SqliteStmt& row) {
+    if (skip.count(row.ColumnText(0)) > 0) return Status::OK();
+    if (static_cast<int>(out->size()) == limit) return Status::OK();
+    out->emplace_back();
+    return read_row(row, &out->back());
+  });
+}
 
 // Zoom scope names are single words, so one space-joined column holds them.
 std::string JoinScopes(const std::vector<std::string>& scopes);

@@ -1,7 +1,8 @@
 // StoreImpl: the SQLite Store. Internal to store/ (store.cc holds the
 // connections, doctors, appointments and the change feed; api_keys.cc the
-// API keys; sync_state.cc the sync engine's tasks and deletion queue;
-// settings.cc settings, the key fingerprint, leases and daily Zoom counts).
+// API keys; sync_state.cc the sync engine's tasks; deletions.cc the
+// deletion queue; settings.cc settings, the key fingerprint, leases and
+// daily Zoom counts; rows.h the row readers they share).
 //
 // Connections: one write connection behind write_mu_, so this process's
 // writers queue in memory instead of spinning on SQLite's busy handler, and
@@ -70,12 +71,14 @@ class StoreImpl final : public Store {
                         SyncTask* after) override;
   Status RequeueAppointment(const std::string& id) override;
   Status RequeueFailed(int* count) override;
+  Status CountSyncQueue(int* pending, int* failed, int* deletions) override;
+
+  // deletions.cc
   Status ListDueDeletions(int64_t now, int limit,
                           const std::vector<std::string>& exclude,
                           std::vector<PendingDeletion>* out) override;
   Status CompleteDeletion(const std::string& meeting_id) override;
   Status RescheduleDeletion(const PendingDeletion& deletion) override;
-  Status CountSyncQueue(int* pending, int* failed, int* deletions) override;
 
   // settings.cc
   Status AddZoomWrite(const std::string& host, int64_t utc_day,

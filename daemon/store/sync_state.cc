@@ -1,12 +1,11 @@
 // StoreImpl's side of the sync engine (docs/sync.md): due tasks, storing a
-// step's result, requeues and the deletion queue.
+// step's result (and queueing deletions with it), requeues and counts.
 //
 // The engine reads a task, calls Zoom without holding anything, then stores
 // the result through UpdateSyncTask, which re-reads the appointment under
 // the write lock. So a clinic change made during the call is never
 // overwritten, and the engine sees it at its next step.
 #include <map>
-#include <set>
 #include <tuple>
 
 #include "base/clock.h"
@@ -16,12 +15,6 @@
 namespace telemed {
 
 namespace {
-
-Status CheckLimit(int limit) {
-  if (limit >= 1) return Status::OK();
-  return Status::InvalidArgument("invalid_limit", "limit must be >= 1",
-                                 "limit");
-}
 
 // What the clinic sees of a sync result: status, meeting, error code. Only
 // a change here moves revision and the feed (docs/sync.md).
@@ -228,37 +221,6 @@ Status LoadDoctors(sqlite3* db, std::vector<SyncTask>* tasks) {
   return Status::OK();
 }
 
-// Runs a due-list `sql` (parameters: now and a row limit; column 0 the
-// key) and keeps up to `limit` rows whose key is not in `exclude`. Asking
-// for |exclude| more rows than wanted leaves `limit` after skipping.
-template <typename Record, typename ReadRow>
-Status SelectDue(sqlite3* db, const char* sql, int64_t now, int limit,
-                 const std::vector<std::string>& exclude,
-                 std::vector<Record>* out, ReadRow read_row) {
-  const std::set<std::string> skip(exclude.begin(), exclude.end());
-  SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(db, sql, &stmt);
-  if (!s.ok()) return s;
-  stmt.BindInt64(1, now);
-  stmt.BindInt64(2, limit + static_cast<int64_t>(skip.size()));
-  return stmt.ForEachRow([&](const SqliteStmt& row) {
-    if (skip.count(row.ColumnText(0)) > 0) return Status::OK();
-    if (static_cast<int>(out->size()) == limit) return Status::OK();
-    out->emplace_back();
-    return read_row(row, &out->back());
-  });
-}
-
-Status ReadPendingDeletion(const SqliteStmt& row, PendingDeletion* out) {
-  out->meeting_id = row.ColumnText(0);
-  out->host = row.ColumnText(1);
-  out->appointment_id = row.ColumnText(2);
-  out->attempts = static_cast<int>(row.ColumnInt64(3));
-  out->next_attempt_at = row.ColumnInt64(4);
-  out->last_error = row.ColumnText(5);
-  return Status::OK();
-}
-
 }  // namespace
 
 Status StoreImpl::ListDueSyncTasks(int64_t now, int limit,
@@ -347,56 +309,6 @@ Status StoreImpl::RequeueFailed(int* count) {
         " WHERE sync_status = 'failed'",
         nullptr, count);
     *commit = *count > 0;
-    return s;
-  });
-}
-
-Status StoreImpl::ListDueDeletions(int64_t now, int limit,
-                                   const std::vector<std::string>& exclude,
-                                   std::vector<PendingDeletion>* out) {
-  out->clear();
-  Status s = CheckLimit(limit);
-  if (!s.ok()) return s;
-  return Read([&](sqlite3* db) {
-    return SelectDue(
-        db,
-        "SELECT meeting_id, host, appointment_id, attempts, next_attempt_at,"
-        " last_error FROM zoom_deletions WHERE next_attempt_at <= ?"
-        " ORDER BY next_attempt_at, meeting_id LIMIT ?",
-        now, limit, exclude, out, ReadPendingDeletion);
-  });
-}
-
-Status StoreImpl::CompleteDeletion(const std::string& meeting_id) {
-  return Write([&](sqlite3* db, bool*) {
-    SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db, "DELETE FROM zoom_deletions WHERE meeting_id = ?", &stmt);
-    if (!s.ok()) return s;
-    stmt.BindText(1, meeting_id);
-    return stmt.Run();
-  });
-}
-
-Status StoreImpl::RescheduleDeletion(const PendingDeletion& deletion) {
-  return Write([&](sqlite3* db, bool*) {
-    SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
-        "UPDATE zoom_deletions SET attempts = ?, next_attempt_at = ?,"
-        " last_error = ? WHERE meeting_id = ?",
-        &stmt);
-    if (!s.ok()) return s;
-    stmt.BindInt64(1, deletion.attempts);
-    stmt.BindInt64(2, deletion.next_attempt_at);
-    stmt.BindText(3, deletion.last_error);
-    stmt.BindText(4, deletion.meeting_id);
-    s = stmt.Run();
-    if (s.ok() && sqlite3_changes(db) == 0) {
-      return Status::NotFound("deletion_not_found",
-                              "no queued deletion of meeting " +
-                                  deletion.meeting_id);
-    }
     return s;
   });
 }
