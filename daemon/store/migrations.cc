@@ -59,6 +59,52 @@ CREATE TABLE api_keys (
 CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name)
   WHERE revoked_at IS NULL;
 )sql"},
+    // The Zoom sync engine's state (docs/sync.md). Rows written before it
+    // never had a Zoom action, so each owes the engine a first look.
+    {2, R"sql(
+ALTER TABLE appointments ADD COLUMN error_zoom_code INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN error_retry_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN error_missing_scopes TEXT NOT NULL DEFAULT '';
+ALTER TABLE appointments ADD COLUMN meeting_host TEXT NOT NULL DEFAULT '';
+ALTER TABLE appointments ADD COLUMN synced_start_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN synced_duration INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN synced_topic TEXT NOT NULL DEFAULT '';
+ALTER TABLE appointments ADD COLUMN synced_timezone TEXT NOT NULL DEFAULT '';
+ALTER TABLE appointments ADD COLUMN create_generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN create_in_doubt INTEGER NOT NULL DEFAULT 0
+  CHECK (create_in_doubt IN (0, 1));
+ALTER TABLE appointments ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE appointments ADD COLUMN warning TEXT NOT NULL DEFAULT '';
+UPDATE appointments SET zoom_action_pending = 1;
+CREATE INDEX appointments_due ON appointments (next_attempt_at, id)
+  WHERE zoom_action_pending = 1;
+CREATE TABLE zoom_deletions (
+  meeting_id TEXT PRIMARY KEY NOT NULL,
+  host TEXT NOT NULL,
+  appointment_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX zoom_deletions_due ON zoom_deletions (next_attempt_at);
+CREATE TABLE zoom_daily_writes (
+  host TEXT NOT NULL,
+  utc_day INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (host, utc_day)
+) WITHOUT ROWID;
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY NOT NULL,
+  value BLOB NOT NULL
+);
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY NOT NULL,
+  owner TEXT NOT NULL,
+  until INTEGER NOT NULL
+);
+)sql"},
 };
 
 Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {
@@ -84,9 +130,9 @@ Status CheckNotTooNew(int version, const std::string& path) {
           std::to_string(LatestSchemaVersion()) + "): upgrade telemed-bridge");
 }
 
-Status ApplyFrom(SqliteDb* db, int version) {
+Status ApplyFrom(SqliteDb* db, int version, int target) {
   for (const Migration& m : kMigrations) {
-    if (m.version <= version) continue;
+    if (m.version <= version || m.version > target) continue;
     Status s = db->Exec(m.sql, "apply schema migration");
     if (!s.ok()) return s;
     // user_version lives in the file header and commits with the rest.
@@ -102,16 +148,20 @@ Status ApplyFrom(SqliteDb* db, int version) {
 int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 
 Status MigrateSchema(SqliteDb* db, const std::string& path) {
+  return MigrateSchemaTo(db, path, LatestSchemaVersion());
+}
+
+Status MigrateSchemaTo(SqliteDb* db, const std::string& path, int target) {
   int version = 0;
   Status s = ReadUserVersion(db, path, &version);
   if (s.ok()) s = CheckNotTooNew(version, path);
-  if (!s.ok() || version == LatestSchemaVersion()) return s;
+  if (!s.ok() || version >= target) return s;
   // Another process may be migrating the same file: re-read under the lock.
   SqliteTransaction txn(db->get());
   s = txn.BeginImmediate();
   if (s.ok()) s = ReadUserVersion(db, path, &version);
   if (s.ok()) s = CheckNotTooNew(version, path);
-  if (s.ok()) s = ApplyFrom(db, version);
+  if (s.ok()) s = ApplyFrom(db, version, target);
   if (s.ok()) s = txn.Commit();
   return s.ok() ? s : s.WithContext("migrate " + path);
 }

@@ -24,6 +24,10 @@ int LatestSchemaVersion();
 // Reads without locking when the schema is current (the common case).
 Status MigrateSchema(SqliteDb* db, const std::string& path);
 
+// MigrateSchema, stopping at version `target` (a file at or past it is left
+// alone). Lets tests build a file as an older release left it.
+Status MigrateSchemaTo(SqliteDb* db, const std::string& path, int target);
+
 }  // namespace telemed
 
 #endif  // TELEMED_STORE_MIGRATIONS_H_

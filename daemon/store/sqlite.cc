@@ -131,6 +131,14 @@ void SqliteStmt::BindTextOrNull(int index, const std::string& value) {
   }
 }
 
+void SqliteStmt::BindBlob(int index, const std::string& value) {
+  // value.data() is never null, so an empty value stays an empty BLOB
+  // rather than turning into NULL.
+  int rc = sqlite3_bind_blob(stmt_, index, value.data(),
+                             static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
 Status SqliteStmt::Step(bool* has_row) {
   sqlite3* db = sqlite3_db_handle(stmt_);
   if (bind_rc_ != SQLITE_OK) return SqliteStatus(bind_rc_, db, "bind value");
@@ -163,6 +171,13 @@ std::string SqliteStmt::ColumnText(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_, index);
   if (text == nullptr) return std::string();
   return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
+}
+
+std::string SqliteStmt::ColumnBlob(int index) const {
+  const void* bytes = sqlite3_column_blob(stmt_, index);
+  if (bytes == nullptr) return std::string();  // NULL or zero length
+  return std::string(static_cast<const char*>(bytes),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 

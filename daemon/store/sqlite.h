@@ -68,6 +68,8 @@ class SqliteStmt final {
   void BindNull(int index);
   // Binds NULL for an empty string (optional columns).
   void BindTextOrNull(int index, const std::string& value);
+  // Binds `value` as a BLOB: any bytes, NUL included (settings values).
+  void BindBlob(int index, const std::string& value);
 
   // Advances; *has_row tells whether a row is ready for the Column*s.
   Status Step(bool* has_row);
@@ -88,6 +90,8 @@ class SqliteStmt final {
   // Columns are 0-based. NULL reads as 0 or "".
   int64_t ColumnInt64(int index) const;
   std::string ColumnText(int index) const;
+  // The column's bytes, as BindBlob stored them.
+  std::string ColumnBlob(int index) const;
   bool ColumnIsNull(int index) const;
 
  private:

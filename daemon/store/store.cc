@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "store/migrations.h"
+#include "store/rows.h"
 #include "store/store_impl.h"
 
 namespace telemed {
@@ -18,61 +19,6 @@ namespace telemed {
 namespace {
 
 constexpr mode_t kFileMode = 0600;
-
-// Column order shared by every appointment query and ReadAppointment.
-#define APPOINTMENT_COLUMNS                                                \
-  "id, doctor_id, start_time, duration_minutes, timezone, topic, "        \
-  "cancelled, sync_status, meeting_id, meeting_join_url, meeting_passcode, " \
-  "error_code, error_message, revision, updated_at, change_seq"
-
-Status ParseSyncStatus(const std::string& text, SyncStatus* out) {
-  for (SyncStatus status :
-       {SyncStatus::kPending, SyncStatus::kSynced, SyncStatus::kFailed}) {
-    if (text == SyncStatusName(status)) {
-      *out = status;
-      return Status::OK();
-    }
-  }
-  return Status::Corruption("bad_sync_status",
-                            "stored sync_status '" + text + "' is unknown");
-}
-
-Status ReadAppointment(const SqliteStmt& row, Appointment* out) {
-  AppointmentRequest& request = out->request;
-  request.id = row.ColumnText(0);
-  request.doctor_id = row.ColumnText(1);
-  request.start_time = row.ColumnInt64(2);
-  request.duration_minutes = static_cast<int>(row.ColumnInt64(3));
-  request.timezone = row.ColumnText(4);
-  request.topic = row.ColumnText(5);
-  request.cancelled = row.ColumnInt64(6) != 0;
-  out->has_meeting = !row.ColumnIsNull(8);
-  out->meeting = Meeting{row.ColumnText(8), row.ColumnText(9),
-                         row.ColumnText(10)};
-  out->has_error = !row.ColumnIsNull(11);
-  out->error = SyncError{row.ColumnText(11), row.ColumnText(12)};
-  out->revision = row.ColumnInt64(13);
-  out->updated_at = row.ColumnInt64(14);
-  out->change_seq = static_cast<uint64_t>(row.ColumnInt64(15));
-  return ParseSyncStatus(row.ColumnText(7), &out->sync_status);
-}
-
-Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,
-                       bool* found) {
-  SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db, "SELECT " APPOINTMENT_COLUMNS " FROM appointments WHERE id = ?",
-      &stmt);
-  if (!s.ok()) return s;
-  stmt.BindText(1, id);
-  s = stmt.Step(found);
-  if (s.ok() && *found) s = ReadAppointment(stmt, out);
-  return s;
-}
-
-Status AppointmentNotFound(const std::string& id) {
-  return Status::NotFound("appointment_not_found", "no appointment " + id);
-}
 
 Status CheckDoctorExists(sqlite3* db, const std::string& doctor_id) {
   SqliteStmt stmt;
@@ -89,27 +35,9 @@ Status CheckDoctorExists(sqlite3* db, const std::string& doctor_id) {
   return s;
 }
 
-// Takes the next position in the change feed. A counter row rather than
-// MAX(change_seq) + 1, so purging the newest appointment can never hand its
-// position to another one behind a client's cursor.
-Status NextChangeSeq(sqlite3* db, uint64_t* seq) {
-  SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
-      "UPDATE change_feed SET last_seq = last_seq + 1 WHERE id = 1 "
-      "RETURNING last_seq",
-      &stmt);
-  bool has_row = false;
-  if (s.ok()) s = stmt.Step(&has_row);
-  if (s.ok() && !has_row) {
-    return Status::Corruption("no_change_feed", "change_feed row is missing");
-  }
-  if (s.ok()) *seq = static_cast<uint64_t>(stmt.ColumnInt64(0));
-  return s.ok() ? stmt.Run() : s;
-}
-
 // A clinic change sends the appointment back to "pending": its meeting (if
-// any) no longer matches. Meeting and error stay for the sync engine.
+// any) no longer matches. Meeting and error stay for the sync engine, which
+// is owed a look now (needs work, due at once, a fresh backoff).
 Status UpsertAppointment(sqlite3* db, const AppointmentRequest& request,
                          int64_t now, uint64_t seq) {
   SqliteStmt stmt;
@@ -117,14 +45,15 @@ Status UpsertAppointment(sqlite3* db, const AppointmentRequest& request,
       db,
       "INSERT INTO appointments (id, doctor_id, start_time, duration_minutes,"
       " timezone, topic, cancelled, sync_status, revision, updated_at,"
-      " change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 1, ?8, ?9)"
+      " change_seq, zoom_action_pending, next_attempt_at, attempts)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 1, ?8, ?9, 1, 0, 0)"
       " ON CONFLICT (id) DO UPDATE SET doctor_id = excluded.doctor_id,"
       " start_time = excluded.start_time,"
       " duration_minutes = excluded.duration_minutes,"
       " timezone = excluded.timezone, topic = excluded.topic,"
       " cancelled = excluded.cancelled, sync_status = 'pending',"
       " revision = revision + 1, updated_at = excluded.updated_at,"
-      " change_seq = excluded.change_seq",
+      " change_seq = excluded.change_seq, " TELEMED_REQUEUE_SET,
       &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, request.id);
@@ -164,32 +93,6 @@ Status ApplyRequest(sqlite3* db, const AppointmentRequest& request,
   return s;
 }
 
-Status ReadDoctor(const SqliteStmt& row, Doctor* out) {
-  out->id = row.ColumnText(0);
-  out->name = row.ColumnText(1);
-  out->zoom_user = row.ColumnText(2);
-  out->created_at = row.ColumnInt64(4);
-  out->updated_at = row.ColumnInt64(5);
-  if (ParseAuthMode(row.ColumnText(3), &out->auth)) return Status::OK();
-  return Status::Corruption("bad_auth_mode",
-                            "doctor " + out->id + " has an unknown auth mode");
-}
-
-Status LoadDoctor(sqlite3* db, const std::string& id, Doctor* out,
-                  bool* found) {
-  SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
-      "SELECT id, name, zoom_user, auth, created_at, updated_at FROM doctors"
-      " WHERE id = ?",
-      &stmt);
-  if (!s.ok()) return s;
-  stmt.BindText(1, id);
-  s = stmt.Step(found);
-  if (s.ok() && *found) s = ReadDoctor(stmt, out);
-  return s;
-}
-
 bool SameDoctor(const Doctor& a, const Doctor& b) {
   return a.name == b.name && a.zoom_user == b.zoom_user && a.auth == b.auth;
 }
@@ -209,6 +112,23 @@ Status UpsertDoctor(sqlite3* db, const Doctor& doctor, int64_t now) {
   stmt.BindText(3, doctor.zoom_user);
   stmt.BindText(4, AuthModeName(doctor.auth));
   stmt.BindInt64(5, now);
+  return stmt.Run();
+}
+
+// A new host or auth mode may mean a meeting elsewhere, or none: every
+// appointment that has not ended is owed a look. Ended ones are left alone,
+// as Zoom no longer changes or deletes their meetings (code 3007).
+Status RequeueDoctorAppointments(sqlite3* db, const std::string& doctor_id,
+                                 int64_t now) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "UPDATE appointments SET " TELEMED_REQUEUE_SET " WHERE doctor_id = ?"
+      " AND start_time + duration_minutes * 60 > ?",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, doctor_id);
+  stmt.BindInt64(2, now);
   return stmt.Run();
 }
 
@@ -329,7 +249,11 @@ Status StoreImpl::PutDoctor(const Doctor& doctor, WriteOutcome* outcome) {
       return s;
     }
     *outcome = found ? WriteOutcome::kReplaced : WriteOutcome::kCreated;
-    return UpsertDoctor(db, doctor, now);
+    s = UpsertDoctor(db, doctor, now);
+    bool moved = found && (old.zoom_user != doctor.zoom_user ||
+                           old.auth != doctor.auth);
+    if (s.ok() && moved) s = RequeueDoctorAppointments(db, doctor.id, now);
+    return s;
   });
 }
 
@@ -417,7 +341,7 @@ Status StoreImpl::ListChanges(uint64_t after, int limit,
     SqliteStmt stmt;
     Status ps = SqliteStmt::Prepare(
         db,
-        "SELECT " APPOINTMENT_COLUMNS " FROM appointments"
+        "SELECT " TELEMED_APPOINTMENT_COLUMNS " FROM appointments"
         " WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
         &stmt);
     if (!ps.ok()) return ps;

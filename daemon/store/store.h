@@ -161,6 +161,8 @@ class Store {
                                   std::vector<PendingDeletion>* out) = 0;
   virtual Status CompleteDeletion(const std::string& meeting_id) = 0;
   virtual Status RescheduleDeletion(const PendingDeletion& deletion) = 0;
+  // Appointments whose sync_status is pending / failed, and queued
+  // deletions (for GET /api/v1/status).
   virtual Status CountSyncQueue(int* pending, int* failed,
                                 int* deletions) = 0;
 

@@ -1,6 +1,8 @@
 // StoreImpl: the SQLite Store. Internal to store/ (store.cc holds the
 // connections, doctors, appointments and the change feed; api_keys.cc the
-// API keys).
+// API keys; sync_state.cc the sync engine's tasks; deletions.cc the
+// deletion queue; settings.cc settings, the key fingerprint, leases and
+// daily Zoom counts; rows.h the row readers they share).
 //
 // Connections: one write connection behind write_mu_, so this process's
 // writers queue in memory instead of spinning on SQLite's busy handler, and
@@ -58,6 +60,42 @@ class StoreImpl final : public Store {
   Status AuthenticateApiKey(const std::string& key,
                             std::string* name_out) override;
   Status FlushApiKeyUse() override;
+
+  // sync_state.cc
+  Status ListDueSyncTasks(int64_t now, int limit,
+                          const std::vector<std::string>& exclude,
+                          std::vector<SyncTask>* out) override;
+  Status NextSyncDeadline(int64_t* when, bool* has_any) override;
+  Status GetSyncTask(const std::string& id, SyncTask* out) override;
+  Status UpdateSyncTask(const std::string& id, const SyncUpdate& update,
+                        SyncTask* after) override;
+  Status RequeueAppointment(const std::string& id) override;
+  Status RequeueFailed(int* count) override;
+  Status CountSyncQueue(int* pending, int* failed, int* deletions) override;
+
+  // deletions.cc
+  Status ListDueDeletions(int64_t now, int limit,
+                          const std::vector<std::string>& exclude,
+                          std::vector<PendingDeletion>* out) override;
+  Status CompleteDeletion(const std::string& meeting_id) override;
+  Status RescheduleDeletion(const PendingDeletion& deletion) override;
+
+  // settings.cc
+  Status AddZoomWrite(const std::string& host, int64_t utc_day,
+                      int* count) override;
+  Status GetZoomWrites(const std::string& host, int64_t utc_day,
+                       int* count) override;
+  Status GetSetting(const std::string& name, std::string* value,
+                    bool* found) override;
+  Status PutSetting(const std::string& name,
+                    const std::string& value) override;
+  Status DeleteSettings(const std::string& prefix) override;
+  Status BindKeyFingerprint(const std::string& fingerprint,
+                            const std::string& key_path) override;
+  Status TryTakeLease(const std::string& name, const std::string& owner,
+                      int64_t now, int64_t until, bool* taken) override;
+  Status ReleaseLease(const std::string& name,
+                      const std::string& owner) override;
 
  private:
   // The body of one write transaction on `db`. It sets *commit to false

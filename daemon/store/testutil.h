@@ -119,6 +119,17 @@ class StoreFixture : public Utest {
     return stored;
   }
 
+  // Clears needs_work as the sync engine does once Zoom matches.
+  void FinishZoomWork(const std::string& id) {
+    CHECK_OK(store->UpdateSyncTask(
+        id,
+        [](SyncTask* task) {
+          task->zoom.needs_work = false;
+          return Status::OK();
+        },
+        nullptr));
+  }
+
   FakeClock clock;
   TempDir dir;
   std::string path;

@@ -1,0 +1,70 @@
+// Upgrading a database that an older release wrote.
+#include "store/migrations.h"
+
+#include <memory>
+#include <string>
+
+#include "store/sqlite.h"
+#include "store/store.h"
+#include "store/testutil.h"
+
+namespace telemed {
+namespace {
+
+// Rows as release 1 (schema version 1) wrote them: one doctor, two
+// appointments, the feed at 7.
+constexpr char kVersion1Rows[] = R"sql(
+INSERT INTO doctors VALUES ('d1', 'Dr One', 'd1@clinic.example', 's2s', 5, 5);
+INSERT INTO appointments (id, doctor_id, start_time, duration_minutes,
+  timezone, topic, cancelled, sync_status, error_code, error_message,
+  revision, updated_at, change_seq)
+VALUES ('a1', 'd1', 1767258000, 30, 'Europe/Berlin', 'Follow-up', 0,
+        'pending', NULL, NULL, 3, 6, 6),
+       ('a2', 'd1', 1767261600, 45, 'UTC', '', 1, 'pending',
+        'doctor_not_connected', 'not connected', 1, 7, 7);
+UPDATE change_feed SET last_seq = 7;
+)sql";
+
+}  // namespace
+
+TEST_GROUP_BASE(Migrations, test::StoreFixture){
+  void setup() override {
+    CHECK_FALSE(dir.path().empty());
+    path = dir.path() + "/bridge.db";
+    SqliteDb db;
+    CHECK_OK(SqliteDb::Open(path, 1000, &db));
+    CHECK_OK(MigrateSchemaTo(&db, path, 1));
+    CHECK_OK(db.Exec(kVersion1Rows, "fill version 1"));
+  }
+};
+
+TEST(Migrations, Version1RowsSurviveAndNeedWork) {
+  CHECK(Store::CurrentSchemaVersion() >= 2);
+  store = OpenStore();
+  Appointment a1;
+  CHECK_OK(store->GetAppointment("a1", &a1));
+  LONGS_EQUAL(3, a1.revision);
+  CHECK_EQUAL(6u, a1.change_seq);
+  STRCMP_EQUAL("Follow-up", a1.request.topic.c_str());
+  CHECK_FALSE(a1.has_error);
+  SyncTask a2;
+  CHECK_OK(store->GetSyncTask("a2", &a2));
+  CHECK_TRUE(a2.appointment.request.cancelled);
+  STRCMP_EQUAL("doctor_not_connected", a2.appointment.error.code.c_str());
+  LONGS_EQUAL(0, a2.appointment.error.zoom_code);
+  CHECK_TRUE(a2.appointment.error.missing_scopes.empty());
+  CHECK_TRUE(a2.zoom.needs_work);
+  LONGS_EQUAL(0, a2.zoom.create_generation);
+  CHECK_EQUAL(7u, store->LatestChangeSeq());
+
+  std::vector<SyncTask> due;
+  CHECK_OK(store->ListDueSyncTasks(clock.NowSeconds(), 10, {}, &due));
+  LONGS_EQUAL(2, due.size());
+  Appointment a3 = Put(Request("a3"), WriteOutcome::kCreated);
+  CHECK_EQUAL(8u, a3.change_seq);
+  SyncTask task;
+  CHECK_OK(store->GetSyncTask("a3", &task));
+  CHECK_TRUE(task.zoom.needs_work);
+}
+
+}  // namespace telemed

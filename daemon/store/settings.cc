@@ -1,0 +1,198 @@
+// StoreImpl's small shared values: settings (bytes by name), the secret
+// key's fingerprint, leases among processes and the per-host daily count of
+// Zoom writes. Each write is one BEGIN IMMEDIATE transaction, which is what
+// makes first-writer-wins and lease taking safe across processes.
+#include <string>
+
+#include "store/store_impl.h"
+
+namespace telemed {
+
+namespace {
+
+// Under a prefix of its own, so DeleteSettings("zoom.") cannot drop it.
+constexpr char kKeyFingerprintSetting[] = "secrets.key_fingerprint";
+
+Status SelectSetting(sqlite3* db, const std::string& name, std::string* value,
+                     bool* found) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db, "SELECT value FROM settings WHERE name = ?", &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, name);
+  s = stmt.Step(found);
+  if (s.ok() && *found) *value = stmt.ColumnBlob(0);
+  return s;
+}
+
+Status UpsertSetting(sqlite3* db, const std::string& name,
+                     const std::string& value) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "INSERT INTO settings (name, value) VALUES (?, ?)"
+      " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, name);
+  stmt.BindBlob(2, value);
+  return stmt.Run();
+}
+
+Status KeyMismatch(const std::string& stored, const std::string& presented,
+                   const std::string& key_path) {
+  return Status::Conflict(
+      "secret_key_mismatch",
+      "the database's secrets are sealed under the key with fingerprint " +
+          stored + ", but key file " + key_path + " has fingerprint " +
+          presented +
+          ": use the key file that belongs to this database (--key-file)");
+}
+
+// Counts are only needed for today (Zoom's limit) and yesterday (a status
+// page read just after midnight); older days are dropped as they pass.
+Status PruneZoomWrites(sqlite3* db, int64_t utc_day) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db, "DELETE FROM zoom_daily_writes WHERE utc_day < ? - 1", &stmt);
+  if (!s.ok()) return s;
+  stmt.BindInt64(1, utc_day);
+  return stmt.Run();
+}
+
+Status IncrementZoomWrites(sqlite3* db, const std::string& host,
+                           int64_t utc_day, int* count) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "INSERT INTO zoom_daily_writes (host, utc_day, count) VALUES (?, ?, 1)"
+      " ON CONFLICT (host, utc_day) DO UPDATE SET count = count + 1"
+      " RETURNING count",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, host);
+  stmt.BindInt64(2, utc_day);
+  bool has_row = false;
+  s = stmt.Step(&has_row);
+  if (s.ok() && has_row) *count = static_cast<int>(stmt.ColumnInt64(0));
+  return s.ok() ? stmt.Run() : s;
+}
+
+}  // namespace
+
+Status StoreImpl::AddZoomWrite(const std::string& host, int64_t utc_day,
+                               int* count) {
+  return Write([&](sqlite3* db, bool*) {
+    Status s = PruneZoomWrites(db, utc_day);
+    if (s.ok()) s = IncrementZoomWrites(db, host, utc_day, count);
+    return s;
+  });
+}
+
+Status StoreImpl::GetZoomWrites(const std::string& host, int64_t utc_day,
+                                int* count) {
+  *count = 0;
+  return Read([&](sqlite3* db) {
+    SqliteStmt stmt;
+    Status s = SqliteStmt::Prepare(
+        db,
+        "SELECT count FROM zoom_daily_writes WHERE host = ? AND utc_day = ?",
+        &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, host);
+    stmt.BindInt64(2, utc_day);
+    bool found = false;
+    s = stmt.Step(&found);
+    if (s.ok() && found) *count = static_cast<int>(stmt.ColumnInt64(0));
+    return s;
+  });
+}
+
+Status StoreImpl::GetSetting(const std::string& name, std::string* value,
+                             bool* found) {
+  *found = false;
+  return Read([&](sqlite3* db) {
+    return SelectSetting(db, name, value, found);
+  });
+}
+
+Status StoreImpl::PutSetting(const std::string& name,
+                             const std::string& value) {
+  return Write([&](sqlite3* db, bool*) {
+    return UpsertSetting(db, name, value);
+  });
+}
+
+Status StoreImpl::DeleteSettings(const std::string& prefix) {
+  // An empty prefix would also drop the key fingerprint: always a bug.
+  if (prefix.empty()) {
+    return Status::InvalidArgument("empty_prefix",
+                                   "DeleteSettings needs a non-empty prefix");
+  }
+  return Write([&](sqlite3* db, bool*) {
+    SqliteStmt stmt;
+    // substr rather than LIKE: names may hold LIKE's wildcards.
+    Status s = SqliteStmt::Prepare(
+        db, "DELETE FROM settings WHERE substr(name, 1, length(?1)) = ?1",
+        &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, prefix);
+    return stmt.Run();
+  });
+}
+
+Status StoreImpl::BindKeyFingerprint(const std::string& fingerprint,
+                                     const std::string& key_path) {
+  return Write([&](sqlite3* db, bool* commit) {
+    std::string stored;
+    bool found = false;
+    Status s = SelectSetting(db, kKeyFingerprintSetting, &stored, &found);
+    if (!s.ok()) return s;
+    *commit = !found;
+    if (!found) return UpsertSetting(db, kKeyFingerprintSetting, fingerprint);
+    if (stored == fingerprint) return Status::OK();
+    return KeyMismatch(stored, fingerprint, key_path);
+  });
+}
+
+Status StoreImpl::TryTakeLease(const std::string& name,
+                               const std::string& owner, int64_t now,
+                               int64_t until, bool* taken) {
+  *taken = false;
+  return Write([&](sqlite3* db, bool* commit) {
+    SqliteStmt stmt;
+    // One statement decides and takes, so no other writer can slip in
+    // between a check and the take.
+    Status s = SqliteStmt::Prepare(
+        db,
+        "INSERT INTO leases (name, owner, until) VALUES (?1, ?2, ?4)"
+        " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,"
+        " until = excluded.until WHERE leases.until < ?3"
+        " OR leases.owner = excluded.owner",
+        &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, name);
+    stmt.BindText(2, owner);
+    stmt.BindInt64(3, now);
+    stmt.BindInt64(4, until);
+    s = stmt.Run();
+    if (s.ok()) *taken = sqlite3_changes(db) > 0;
+    *commit = *taken;
+    return s;
+  });
+}
+
+Status StoreImpl::ReleaseLease(const std::string& name,
+                               const std::string& owner) {
+  return Write([&](sqlite3* db, bool*) {
+    SqliteStmt stmt;
+    Status s = SqliteStmt::Prepare(
+        db, "DELETE FROM leases WHERE name = ? AND owner = ?", &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, name);
+    stmt.BindText(2, owner);
+    return stmt.Run();
+  });
+}
+
+}  // namespace telemed

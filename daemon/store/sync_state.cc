@@ -1,0 +1,337 @@
+// StoreImpl's side of the sync engine (docs/sync.md): due tasks, storing a
+// step's result (and queueing deletions with it), requeues and counts.
+//
+// The engine reads a task, calls Zoom without holding anything, then stores
+// the result through UpdateSyncTask, which re-reads the appointment under
+// the write lock. So a clinic change made during the call is never
+// overwritten, and the engine sees it at its next step.
+#include <map>
+#include <tuple>
+
+#include "base/clock.h"
+#include "store/rows.h"
+#include "store/store_impl.h"
+
+namespace telemed {
+
+namespace {
+
+// What the clinic sees of a sync result: status, meeting, error code. Only
+// a change here moves revision and the feed (docs/sync.md).
+bool VisibleChange(const Appointment& a, const Appointment& b) {
+  auto meeting = [](const Appointment& x) {
+    static const Meeting kNone;
+    const Meeting& m = x.has_meeting ? x.meeting : kNone;
+    return std::tie(x.has_meeting, m.id, m.join_url, m.passcode);
+  };
+  auto error = [](const Appointment& x) {
+    static const std::string kNone;
+    return std::tie(x.has_error, x.has_error ? x.error.code : kNone);
+  };
+  return a.sync_status != b.sync_status || meeting(a) != meeting(b) ||
+         error(a) != error(b);
+}
+
+bool SameErrorDetail(const SyncError& a, const SyncError& b) {
+  return std::tie(a.message, a.zoom_code, a.retry_at, a.missing_scopes) ==
+         std::tie(b.message, b.zoom_code, b.retry_at, b.missing_scopes);
+}
+
+bool SameZoomState(const ZoomState& a, const ZoomState& b) {
+  auto fields = [](const ZoomState& z) {
+    return std::tie(z.needs_work, z.meeting_host, z.synced_start_time,
+                    z.synced_duration, z.synced_topic, z.synced_timezone,
+                    z.create_generation, z.create_in_doubt, z.attempts,
+                    z.next_attempt_at, z.checked_at, z.warning);
+  };
+  return fields(a) == fields(b);
+}
+
+// True when the update wrote nothing at all, so the transaction (and its
+// fsync) can be skipped.
+bool NothingChanged(const SyncTask& before, const SyncTask& after) {
+  return !VisibleChange(before.appointment, after.appointment) &&
+         SameErrorDetail(before.appointment.error, after.appointment.error) &&
+         SameZoomState(before.zoom, after.zoom) &&
+         after.queue_deletions.empty();
+}
+
+// Binds ?2..?5: sync_status and the meeting (NULLs when there is none).
+void BindMeeting(const Appointment& a, SqliteStmt* stmt) {
+  stmt->BindText(2, SyncStatusName(a.sync_status));
+  for (int i = 3; i <= 5; ++i) stmt->BindNull(i);
+  if (!a.has_meeting) return;
+  stmt->BindText(3, a.meeting.id);
+  stmt->BindText(4, a.meeting.join_url);
+  stmt->BindText(5, a.meeting.passcode);
+}
+
+// Binds ?6..?10: the error (NULL code and message when there is none).
+void BindError(const Appointment& a, SqliteStmt* stmt) {
+  static const SyncError kNone;
+  const SyncError& e = a.has_error ? a.error : kNone;
+  if (a.has_error) {
+    stmt->BindText(6, e.code);
+    stmt->BindText(7, e.message);
+  } else {
+    stmt->BindNull(6);
+    stmt->BindNull(7);
+  }
+  stmt->BindInt64(8, e.zoom_code);
+  stmt->BindInt64(9, e.retry_at);
+  stmt->BindText(10, JoinScopes(e.missing_scopes));
+}
+
+// Binds ?11..?22 in TELEMED_ZOOM_COLUMNS order.
+void BindZoomState(const ZoomState& z, SqliteStmt* stmt) {
+  stmt->BindInt64(11, z.needs_work ? 1 : 0);
+  stmt->BindText(12, z.meeting_host);
+  stmt->BindInt64(13, z.synced_start_time);
+  stmt->BindInt64(14, z.synced_duration);
+  stmt->BindText(15, z.synced_topic);
+  stmt->BindText(16, z.synced_timezone);
+  stmt->BindInt64(17, z.create_generation);
+  stmt->BindInt64(18, z.create_in_doubt ? 1 : 0);
+  stmt->BindInt64(19, z.attempts);
+  stmt->BindInt64(20, z.next_attempt_at);
+  stmt->BindInt64(21, z.checked_at);
+  stmt->BindText(22, z.warning);
+}
+
+// Writes the engine's columns only; the clinic's are not in the statement,
+// so nothing the callback did to them can reach the file.
+Status StoreSyncColumns(sqlite3* db, const std::string& id,
+                        const SyncTask& task) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "UPDATE appointments SET sync_status = ?2, meeting_id = ?3,"
+      " meeting_join_url = ?4, meeting_passcode = ?5, error_code = ?6,"
+      " error_message = ?7, error_zoom_code = ?8, error_retry_at = ?9,"
+      " error_missing_scopes = ?10, zoom_action_pending = ?11,"
+      " meeting_host = ?12, synced_start_time = ?13, synced_duration = ?14,"
+      " synced_topic = ?15, synced_timezone = ?16, create_generation = ?17,"
+      " create_in_doubt = ?18, attempts = ?19, next_attempt_at = ?20,"
+      " checked_at = ?21, warning = ?22 WHERE id = ?1",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, id);
+  BindMeeting(task.appointment, &stmt);
+  BindError(task.appointment, &stmt);
+  BindZoomState(task.zoom, &stmt);
+  return stmt.Run();
+}
+
+// Moves the appointment to the end of the feed as a visible change.
+Status BumpRevision(sqlite3* db, const std::string& id, int64_t now,
+                    uint64_t* seq) {
+  Status s = NextChangeSeq(db, seq);
+  SqliteStmt stmt;
+  if (s.ok()) {
+    s = SqliteStmt::Prepare(
+        db,
+        "UPDATE appointments SET revision = revision + 1, updated_at = ?,"
+        " change_seq = ? WHERE id = ?",
+        &stmt);
+  }
+  if (!s.ok()) return s;
+  stmt.BindInt64(1, now);
+  stmt.BindInt64(2, static_cast<int64_t>(*seq));
+  stmt.BindText(3, id);
+  return stmt.Run();
+}
+
+// A meeting already queued keeps its entry (and its backoff): queueing is
+// idempotent, so a step that is repeated after a crash queues nothing twice.
+Status QueueDeletions(sqlite3* db, const std::vector<PendingDeletion>& list) {
+  if (list.empty()) return Status::OK();
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "INSERT INTO zoom_deletions (meeting_id, host, appointment_id, attempts,"
+      " next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (meeting_id) DO NOTHING",
+      &stmt);
+  for (auto it = list.begin(); s.ok() && it != list.end(); ++it) {
+    stmt.BindText(1, it->meeting_id);
+    stmt.BindText(2, it->host);
+    stmt.BindText(3, it->appointment_id);
+    stmt.BindInt64(4, it->attempts);
+    stmt.BindInt64(5, it->next_attempt_at);
+    stmt.BindText(6, it->last_error);
+    s = stmt.Run();
+    stmt.Reset();
+  }
+  return s;
+}
+
+// The body of UpdateSyncTask's transaction. *seq is set (non-zero) when
+// the change was visible and took a feed position.
+Status ApplySyncUpdate(sqlite3* db, const std::string& id,
+                       const SyncUpdate& update, int64_t now, SyncTask* after,
+                       uint64_t* seq, bool* commit) {
+  SyncTask task;
+  bool found = false;
+  Status s = LoadSyncTask(db, id, &task, &found);
+  if (s.ok() && !found) return AppointmentNotFound(id);
+  const SyncTask before = task;
+  if (s.ok()) s = update(&task);
+  if (!s.ok()) return s;
+  if (NothingChanged(before, task)) {
+    *commit = false;
+    *after = before;
+    return s;
+  }
+  s = StoreSyncColumns(db, id, task);
+  if (s.ok() && VisibleChange(before.appointment, task.appointment)) {
+    s = BumpRevision(db, id, now, seq);
+  }
+  if (s.ok()) s = QueueDeletions(db, task.queue_deletions);
+  if (s.ok()) s = LoadSyncTask(db, id, after, &found);
+  return s;
+}
+
+// Runs a requeue `sql` whose one parameter, if any, is *id.
+Status RequeueWhere(sqlite3* db, const char* sql, const std::string* id,
+                    int* count) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(db, sql, &stmt);
+  if (!s.ok()) return s;
+  if (id != nullptr) stmt.BindText(1, *id);
+  s = stmt.Run();
+  if (s.ok()) *count = sqlite3_changes(db);
+  return s;
+}
+
+// Fills in each task's doctor (few doctors, many appointments: one lookup
+// per doctor).
+Status LoadDoctors(sqlite3* db, std::vector<SyncTask>* tasks) {
+  std::map<std::string, Doctor> doctors;
+  for (SyncTask& task : *tasks) {
+    const std::string& id = task.appointment.request.doctor_id;
+    auto it = doctors.find(id);
+    if (it == doctors.end()) {
+      bool found = false;
+      Status s = LoadDoctor(db, id, &doctors[id], &found);
+      if (!s.ok()) return s;
+      it = doctors.find(id);
+    }
+    task.doctor = it->second;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status StoreImpl::ListDueSyncTasks(int64_t now, int limit,
+                                   const std::vector<std::string>& exclude,
+                                   std::vector<SyncTask>* out) {
+  out->clear();
+  Status s = CheckLimit(limit);
+  if (!s.ok()) return s;
+  return Read([&](sqlite3* db) {
+    // Served by the partial index appointments_due.
+    Status ds = SelectDue(
+        db,
+        "SELECT " TELEMED_APPOINTMENT_COLUMNS ", " TELEMED_ZOOM_COLUMNS
+        " FROM appointments WHERE zoom_action_pending = 1"
+        " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+        now, limit, exclude, out, [](const SqliteStmt& row, SyncTask* task) {
+          ReadZoomState(row, &task->zoom);
+          return ReadAppointment(row, &task->appointment);
+        });
+    return ds.ok() ? LoadDoctors(db, out) : ds;
+  });
+}
+
+Status StoreImpl::NextSyncDeadline(int64_t* when, bool* has_any) {
+  *has_any = false;
+  return Read([&](sqlite3* db) {
+    SqliteStmt stmt;
+    // MIN of the two MINs: NULL only when both sets are empty.
+    Status s = SqliteStmt::Prepare(
+        db,
+        "SELECT MIN(t) FROM ("
+        " SELECT MIN(next_attempt_at) AS t FROM appointments"
+        " WHERE zoom_action_pending = 1"
+        " UNION ALL SELECT MIN(next_attempt_at) FROM zoom_deletions)",
+        &stmt);
+    bool has_row = false;
+    if (s.ok()) s = stmt.Step(&has_row);
+    if (s.ok() && has_row && !stmt.ColumnIsNull(0)) {
+      *has_any = true;
+      *when = stmt.ColumnInt64(0);
+    }
+    return s;
+  });
+}
+
+Status StoreImpl::GetSyncTask(const std::string& id, SyncTask* out) {
+  return Read([&](sqlite3* db) {
+    bool found = false;
+    Status s = LoadSyncTask(db, id, out, &found);
+    if (s.ok() && !found) return AppointmentNotFound(id);
+    return s;
+  });
+}
+
+Status StoreImpl::UpdateSyncTask(const std::string& id,
+                                 const SyncUpdate& update, SyncTask* after) {
+  int64_t now = options_.clock->NowSeconds();
+  SyncTask stored;
+  uint64_t seq = 0;
+  Status s = Write([&](sqlite3* db, bool* commit) {
+    return ApplySyncUpdate(db, id, update, now, &stored, &seq, commit);
+  });
+  if (s.ok() && seq != 0) NoteChangeSeq(seq);
+  if (s.ok() && after != nullptr) *after = std::move(stored);
+  return s;
+}
+
+Status StoreImpl::RequeueAppointment(const std::string& id) {
+  return Write([&](sqlite3* db, bool*) {
+    int count = 0;
+    Status s = RequeueWhere(
+        db,
+        "UPDATE appointments SET " TELEMED_REQUEUE_SET " WHERE id = ?", &id,
+        &count);
+    if (s.ok() && count == 0) return AppointmentNotFound(id);
+    return s;
+  });
+}
+
+Status StoreImpl::RequeueFailed(int* count) {
+  *count = 0;
+  return Write([&](sqlite3* db, bool* commit) {
+    Status s = RequeueWhere(
+        db,
+        "UPDATE appointments SET " TELEMED_REQUEUE_SET
+        " WHERE sync_status = 'failed'",
+        nullptr, count);
+    *commit = *count > 0;
+    return s;
+  });
+}
+
+Status StoreImpl::CountSyncQueue(int* pending, int* failed, int* deletions) {
+  *pending = *failed = *deletions = 0;
+  return Read([&](sqlite3* db) {
+    SqliteStmt stmt;
+    Status s = SqliteStmt::Prepare(
+        db,
+        "SELECT (SELECT COUNT(*) FROM appointments"
+        "   WHERE sync_status = 'pending'),"
+        " (SELECT COUNT(*) FROM appointments WHERE sync_status = 'failed'),"
+        " (SELECT COUNT(*) FROM zoom_deletions)",
+        &stmt);
+    bool has_row = false;
+    if (s.ok()) s = stmt.Step(&has_row);
+    if (!s.ok() || !has_row) return s;
+    *pending = static_cast<int>(stmt.ColumnInt64(0));
+    *failed = static_cast<int>(stmt.ColumnInt64(1));
+    *deletions = static_cast<int>(stmt.ColumnInt64(2));
+    return s;
+  });
+}
+
+}  // namespace telemed
