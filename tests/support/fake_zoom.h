@@ -124,9 +124,11 @@ class FakeZoom final {
     std::string client_secret = "fake-client-secret";
     std::vector<std::string> scopes = AllS2sScopes();  // granted to tokens
     int64_t token_lifetime_seconds = 3599;
-    int light_per_second = 30;            // Pro plan; Light: get/patch/delete
-    int medium_per_second = 20;           // Pro plan; Medium: create, lists
-    int daily_create_update_limit = 100;  // per host, reset 00:00 UTC
+    int light_per_second = 30;   // Pro plan; Light: get/patch/delete
+    int medium_per_second = 20;  // Pro plan; Medium: create, lists
+    // Per host, reset at 00:00 UTC. Counts the creates and updates Zoom
+    // accepted (201/204); refused ones do not use up the allowance.
+    int daily_create_update_limit = 100;
     RetryAfterFormat qps_retry_after = RetryAfterFormat::kSeconds;
     // false: the daily 429 carries neither Retry-After nor X-RateLimit-*
     // headers, only its message (a variant Zoom has been seen to send).

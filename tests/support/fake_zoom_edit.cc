@@ -101,6 +101,16 @@ bool ReadSettingsAndFlags(const cJSON* body, MeetingEdit* edit,
   return true;
 }
 
+// Zoom refuses meetings without a passcode, waiting room or authentication.
+bool IsSecured(const FakeMeeting& meeting) {
+  CjsonPtr settings(cJSON_Parse(meeting.settings_json.c_str()));
+  auto on = [&settings](const char* name) {
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(settings.get(), name));
+  };
+  return !meeting.password.empty() || on("waiting_room") ||
+         on("meeting_authentication");
+}
+
 }  // namespace
 
 bool ParseMeetingEdit(const cJSON* body,
@@ -205,15 +215,10 @@ bool ApplyMeetingEdit(const MeetingEdit& edit, const PasscodePolicy& policy,
     if (!error->empty()) return false;
     meeting->password = edit.password;
   }
-  if (edit.settings)
+  if (edit.settings) {
     MergeSettings(edit.settings.get(), &meeting->settings_json);
-  CjsonPtr settings(cJSON_Parse(meeting->settings_json.c_str()));
-  const bool secured = !meeting->password.empty() ||
-                       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                           settings.get(), "waiting_room")) ||
-                       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                           settings.get(), "meeting_authentication"));
-  if (secured) return true;
+  }
+  if (IsSecured(*meeting)) return true;
   *error =
       "A meeting needs a passcode, a waiting room or authentication to be "
       "secure.";

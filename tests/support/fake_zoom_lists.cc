@@ -26,6 +26,19 @@ std::string KeyOf(int64_t id) {
   return key;
 }
 
+// The page_size parameter, left alone when absent; false when it is not a
+// positive number.
+bool ReadPageSize(const httplib::Request& request, int* page_size) {
+  if (!request.has_param("page_size")) return true;
+  const std::string text = request.get_param_value("page_size");
+  char* end = nullptr;
+  const long size = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || size < 1) return false;
+  // Zoom serves at most 300 a page rather than refusing a larger ask.
+  *page_size = static_cast<int>(std::min<long>(size, kMaxPageSize));
+  return true;
+}
+
 CjsonPtr UserJson(const FakeUser& user, const std::string& account_id) {
   CjsonPtr json(cJSON_CreateObject());
   cJSON* root = json.get();
@@ -164,16 +177,9 @@ bool FakeZoom::Impl::Paginate(const std::string& listing,
                               const httplib::Request& request,
                               const std::vector<std::string>& keys, Page* page,
                               Reply* reply) {
-  if (request.has_param("page_size")) {
-    const std::string text = request.get_param_value("page_size");
-    char* end = nullptr;
-    const long size = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || size < 1) {
-      *reply = ErrorReply(400, 300, "Invalid field: page_size.");
-      return false;
-    }
-    // Zoom serves at most 300 a page rather than refusing a larger ask.
-    page->page_size = static_cast<int>(std::min<long>(size, kMaxPageSize));
+  if (!ReadPageSize(request, &page->page_size)) {
+    *reply = ErrorReply(400, 300, "Invalid field: page_size.");
+    return false;
   }
   const int64_t now = options_.clock->NowMicros();
   const std::string token = request.get_param_value("next_page_token");
