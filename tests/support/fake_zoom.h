@@ -91,6 +91,11 @@ struct LoggedRequest {
   bool noop_patch = false;  // a PATCH whose body changed nothing
 };
 
+// The two drops cut the connection the only way httplib 0.11's public API
+// allows: the status line and headers ("500", Content-Length 64) go out,
+// then the connection closes with the body missing. An httplib client
+// sees no response (Error::Read); any client must treat a truncated body
+// as no answer.
 enum class FaultKind {
   kDelay,             // wait delay_ms (real time), then answer normally
   kDropBeforeWork,    // cut the connection without doing anything

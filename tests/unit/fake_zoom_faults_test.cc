@@ -26,6 +26,28 @@ Fault MakeFault(const char* method, const char* path, FaultKind kind) {
   return fault;
 }
 
+// Sends `request` over a bare TCP connection and returns every byte that
+// came back before the server closed it.
+std::string RawExchange(int port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string received;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      send(fd, request.data(), request.size(), 0) ==
+          static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    ssize_t got;
+    while ((got = recv(fd, buffer, sizeof buffer, 0)) > 0) {
+      received.append(buffer, static_cast<size_t>(got));
+    }
+  }
+  close(fd);
+  return received;
+}
+
 }  // namespace
 
 TEST_GROUP_BASE(FakeZoomFaults,
@@ -45,6 +67,18 @@ TEST(FakeZoomFaults, DropBeforeWorkLeavesNoAnswerAndNoMeeting) {
   std::vector<LoggedRequest> log = zoom->zoom().Requests();
   CHECK_FALSE(log.back().answered);
   LONGS_EQUAL(0, log.back().status);
+}
+
+TEST(FakeZoomFaults, DropSendsHeadersThenClosesWithoutTheBody) {
+  zoom->zoom().InjectFault(
+      MakeFault("GET", "/v2/users", FaultKind::kDropBeforeWork));
+  const std::string raw =
+      RawExchange(zoom->port(), "GET /v2/users/u1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  STRCMP_EQUAL("HTTP/1.1 500", raw.substr(0, 12).c_str());
+  CHECK(raw.find("Content-Length: 64\r\n") != std::string::npos);
+  const size_t body = raw.find("\r\n\r\n");
+  CHECK(body != std::string::npos);
+  LONGS_EQUAL(raw.size(), body + 4);
 }
 
 TEST(FakeZoomFaults, LostCreateLeavesTheMeetingButNoAnswer) {

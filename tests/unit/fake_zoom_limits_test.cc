@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/cjson.h"
@@ -260,6 +261,27 @@ TEST(FakeZoomListings, PageTokensLast15MinutesAndBelongToOneListing) {
   LONGS_EQUAL(300, ZoomCode(other.body));
   clock.AdvanceSeconds(15 * 60);
   LONGS_EQUAL(300, ZoomCode(List("page_size=1&next_page_token=" + token).body));
+}
+
+TEST(FakeZoomListings, ConcurrentCreatesGetDistinctIds) {
+  zoom->Authenticate();
+  const httplib::Headers headers = {
+      {"Authorization", "Bearer " + zoom->token()}};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this, &headers] {
+      httplib::Client client("127.0.0.1", zoom->port());
+      for (int i = 0; i < 5; ++i) {
+        client.Post("/v2/users/u1/meetings", headers,
+                    R"({"password":"abc123"})", "application/json");
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::vector<FakeMeeting> meetings = zoom->zoom().Meetings();
+  LONGS_EQUAL(20, meetings.size());
+  LONGS_EQUAL(81234567890 + 19, meetings.back().id);
+  LONGS_EQUAL(20, zoom->zoom().CountRequests("POST", "/v2/users/u1/"));
 }
 
 TEST(FakeZoomListings, UnknownHostIs1001) {

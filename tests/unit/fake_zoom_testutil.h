@@ -98,6 +98,7 @@ class ZoomTestServer final {
   FakeZoom& zoom() { return zoom_; }
   FakeClock* clock() { return clock_; }
   httplib::Client& client() { return *client_; }
+  int port() const { return port_; }
 
   // POST /oauth/token with Basic auth and a form body.
   Answer RequestToken(const std::string& client_id = "fake-client-id",
