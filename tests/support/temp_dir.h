@@ -1,5 +1,5 @@
-// TempDir: a fresh directory under $TMPDIR (or /tmp) that is removed with
-// everything in it when the object goes away.
+// TempDir: a fresh directory under /tmp for one test, removed with all its
+// contents when the owner goes away.
 #ifndef TELEMED_TESTS_SUPPORT_TEMP_DIR_H_
 #define TELEMED_TESTS_SUPPORT_TEMP_DIR_H_
 
@@ -10,8 +10,6 @@ namespace test {
 
 class TempDir final {
  public:
-  // Creates the directory (mode 0700); aborts the test binary if it cannot,
-  // since no test could run without it.
   TempDir();
   ~TempDir();
   TempDir(const TempDir&) = delete;
@@ -19,7 +17,7 @@ class TempDir final {
 
   const std::string& path() const { return path_; }
   // path() + "/" + name.
-  std::string Join(const std::string& name) const;
+  std::string File(const std::string& name) const;
 
  private:
   std::string path_;

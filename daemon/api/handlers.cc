@@ -1,0 +1,170 @@
+#include "api/handlers.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <vector>
+
+#include "api/json_render.h"
+#include "api/request_parse.h"
+#include "base/log.h"
+#include "build_config.h"
+#include "store/store.h"
+
+namespace telemed {
+
+namespace {
+
+constexpr char kJsonType[] = "application/json; charset=utf-8";
+
+const std::string* QueryValue(const httplib::Request& req, const char* name) {
+  auto it = req.params.find(name);
+  return it == req.params.end() ? nullptr : &it->second;
+}
+
+int StatusForWrite(WriteOutcome outcome) {
+  return outcome == WriteOutcome::kCreated ? 201 : 200;
+}
+
+}  // namespace
+
+int HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return 200;
+    case Status::Code::kInvalidArgument: return 400;
+    case Status::Code::kUnauthenticated: return 401;
+    case Status::Code::kNotFound: return 404;
+    case Status::Code::kAlreadyExists:
+    case Status::Code::kConflict: return 409;
+    case Status::Code::kValidation: return 422;
+    case Status::Code::kUnavailable: return 503;
+    case Status::Code::kPermissionDenied:
+    case Status::Code::kIoError:
+    case Status::Code::kCorruption:
+    case Status::Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+void WriteJson(int http_status, const std::string& body,
+               httplib::Response* res) {
+  res->status = http_status;
+  res->set_header("Cache-Control", "no-store");
+  res->set_content(body, kJsonType);
+}
+
+void WriteError(const Status& status, httplib::Response* res) {
+  WriteJson(HttpStatusFor(status), RenderError(status), res);
+  if (status.code() == Status::Code::kUnauthenticated) {
+    res->set_header("WWW-Authenticate", "Bearer");
+  }
+}
+
+void ApiHandlers::Fail(const Status& status, const char* what,
+                       httplib::Response* res) {
+  if (HttpStatusFor(status) >= 500) {
+    logger_->Error("%s failed: %s", what, status.ToString().c_str());
+    // The details stay in the log: a client learns only that the bridge
+    // could not do it, and whether trying again may help.
+    if (status.code() == Status::Code::kUnavailable) {
+      WriteError(Status::Unavailable("busy", "the bridge is busy; try again"),
+                 res);
+    } else {
+      WriteError(Status::Internal("internal_error",
+                                  "the bridge could not complete the request; "
+                                  "see its log"),
+                 res);
+    }
+    return;
+  }
+  WriteError(status, res);
+}
+
+void ApiHandlers::Health(httplib::Response* res) {
+  WriteJson(200,
+            std::string("{\"status\":\"ok\",\"version\":\"") +
+                TELEMED_VERSION + "\"}",
+            res);
+}
+
+void ApiHandlers::ListDoctors(httplib::Response* res) {
+  std::vector<Doctor> doctors;
+  Status s = store_->ListDoctors(&doctors);
+  if (!s.ok()) return Fail(s, "listing doctors", res);
+  WriteJson(200, RenderDoctorList(doctors), res);
+}
+
+void ApiHandlers::GetDoctor(const std::string& id, httplib::Response* res) {
+  Doctor doctor;
+  Status s = store_->GetDoctor(id, &doctor);
+  if (!s.ok()) return Fail(s, "reading a doctor", res);
+  WriteJson(200, RenderDoctor(doctor), res);
+}
+
+void ApiHandlers::PutDoctor(const std::string& id, const httplib::Request& req,
+                            httplib::Response* res) {
+  Doctor doctor;
+  Status s = ParseDoctorBody(id, req.body, &doctor);
+  if (!s.ok()) return Fail(s, "parsing a doctor", res);
+  WriteOutcome outcome;
+  s = store_->PutDoctor(doctor, &outcome);
+  if (s.ok()) s = store_->GetDoctor(id, &doctor);
+  if (!s.ok()) return Fail(s, "storing a doctor", res);
+  WriteJson(StatusForWrite(outcome), RenderDoctor(doctor), res);
+}
+
+void ApiHandlers::GetAppointment(const std::string& id,
+                                 httplib::Response* res) {
+  Appointment appointment;
+  Status s = store_->GetAppointment(id, &appointment);
+  if (!s.ok()) return Fail(s, "reading an appointment", res);
+  WriteJson(200, RenderAppointment(appointment), res);
+}
+
+void ApiHandlers::PutAppointment(const std::string& id,
+                                 const httplib::Request& req,
+                                 httplib::Response* res) {
+  AppointmentRequest request;
+  Status s = ParseAppointmentBody(id, req.body, &request, zoneinfo_dir_);
+  if (!s.ok()) return Fail(s, "parsing an appointment", res);
+  WriteOutcome outcome;
+  Appointment stored;
+  s = store_->PutAppointment(request, &outcome, &stored);
+  if (!s.ok()) return Fail(s, "storing an appointment", res);
+  WriteJson(StatusForWrite(outcome), RenderAppointment(stored), res);
+}
+
+void ApiHandlers::CancelAppointment(const std::string& id,
+                                    httplib::Response* res) {
+  Appointment stored;
+  Status s = store_->CancelAppointment(id, &stored);
+  if (!s.ok()) return Fail(s, "cancelling an appointment", res);
+  WriteJson(200, RenderAppointment(stored), res);
+}
+
+void ApiHandlers::ListChanges(const httplib::Request& req,
+                              httplib::Response* res) {
+  FeedQuery query;
+  Status s = ParseFeedQuery(QueryValue(req, "since"), QueryValue(req, "limit"),
+                            QueryValue(req, "wait"), &query);
+  if (!s.ok()) return Fail(s, "parsing the feed query", res);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::seconds(query.wait_seconds);
+  std::vector<Appointment> items;
+  uint64_t next_cursor = query.since;
+  for (;;) {
+    // Read the latest sequence before listing: a change committed after
+    // the listing then shows as latest > seen, so the wait below cannot
+    // sleep through it, and purged rows cannot make it spin.
+    uint64_t seen = store_->LatestChangeSeq();
+    s = store_->ListChanges(query.since, query.limit, &items, &next_cursor);
+    if (!s.ok()) return Fail(s, "listing changes", res);
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (!items.empty() || remaining.count() <= 0 || stopping_->load()) break;
+    store_->WaitForChangeAfter(std::max(seen, query.since), remaining);
+  }
+  WriteJson(200, RenderFeedPage(items, next_cursor), res);
+}
+
+}  // namespace telemed

@@ -1,0 +1,66 @@
+// ApiHandlers: what each route of the local API does, given a request that
+// has been routed, method-checked and authenticated by ApiServer. Internal
+// to api/ (server.cc is its only user).
+#ifndef TELEMED_API_HANDLERS_H_
+#define TELEMED_API_HANDLERS_H_
+
+#include <atomic>
+#include <string>
+
+#include "base/status.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace telemed {
+
+class Logger;
+class Store;
+
+// Writes `status` as the API's error body with its HTTP status.
+void WriteError(const Status& status, httplib::Response* res);
+// Writes a JSON body with `http_status`.
+void WriteJson(int http_status, const std::string& body,
+               httplib::Response* res);
+// The HTTP status the API gives a refused Status (400, 401, 404, 409, 422,
+// 500, 503).
+int HttpStatusFor(const Status& status);
+
+class ApiHandlers {
+ public:
+  // *store and *logger are borrowed and must outlive the handlers;
+  // *stopping is read by long-polls to answer at once on shutdown.
+  ApiHandlers(Store* store, Logger* logger, std::string zoneinfo_dir,
+              const std::atomic<bool>* stopping)
+      : store_(store),
+        logger_(logger),
+        zoneinfo_dir_(std::move(zoneinfo_dir)),
+        stopping_(stopping) {}
+
+  void Health(httplib::Response* res);
+  void ListDoctors(httplib::Response* res);
+  void GetDoctor(const std::string& id, httplib::Response* res);
+  void PutDoctor(const std::string& id, const httplib::Request& req,
+                 httplib::Response* res);
+  void GetAppointment(const std::string& id, httplib::Response* res);
+  void PutAppointment(const std::string& id, const httplib::Request& req,
+                      httplib::Response* res);
+  void CancelAppointment(const std::string& id, httplib::Response* res);
+  // The change feed, long-polling when asked to.
+  void ListChanges(const httplib::Request& req, httplib::Response* res);
+
+ private:
+  // Logs a refusal that is our fault (5xx) and writes it.
+  void Fail(const Status& status, const char* what, httplib::Response* res);
+
+  Store* const store_;
+  Logger* const logger_;
+  const std::string zoneinfo_dir_;
+  const std::atomic<bool>* const stopping_;
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_API_HANDLERS_H_

@@ -1,0 +1,129 @@
+#include "api/json_render.h"
+
+#include "base/time_format.h"
+
+namespace telemed {
+
+namespace {
+
+// cJSON stores numbers as doubles: every integer we render (revision,
+// minutes) stays far below 2^53, so it prints exactly.
+void AddInteger(cJSON* object, const char* name, int64_t value) {
+  cJSON_AddItemToObject(object, name,
+                        cJSON_CreateNumber(static_cast<double>(value)));
+}
+
+void AddStringOrNull(cJSON* object, const char* name,
+                     const std::string& value) {
+  if (value.empty()) {
+    cJSON_AddNullToObject(object, name);
+  } else {
+    cJSON_AddStringToObject(object, name, value.c_str());
+  }
+}
+
+cJSON* MeetingToJson(const Appointment& appointment) {
+  if (!appointment.has_meeting) return cJSON_CreateNull();
+  cJSON* meeting = cJSON_CreateObject();
+  // Zoom ids exceed 32 bits (and soon 2^53 in JavaScript's eyes): a string.
+  cJSON_AddStringToObject(meeting, "id", appointment.meeting.id.c_str());
+  cJSON_AddStringToObject(meeting, "join_url",
+                          appointment.meeting.join_url.c_str());
+  cJSON_AddStringToObject(meeting, "passcode",
+                          appointment.meeting.passcode.c_str());
+  return meeting;
+}
+
+cJSON* SyncErrorToJson(const Appointment& appointment) {
+  if (!appointment.has_error) return cJSON_CreateNull();
+  cJSON* error = cJSON_CreateObject();
+  cJSON_AddStringToObject(error, "code", appointment.error.code.c_str());
+  cJSON_AddStringToObject(error, "message", appointment.error.message.c_str());
+  return error;
+}
+
+std::string PrintAndFree(CjsonPtr item) { return PrintJson(item.get()); }
+
+}  // namespace
+
+CjsonPtr AppointmentToJson(const Appointment& appointment) {
+  const AppointmentRequest& request = appointment.request;
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* object = root.get();
+  cJSON_AddStringToObject(object, "id", request.id.c_str());
+  cJSON_AddStringToObject(object, "doctor_id", request.doctor_id.c_str());
+  cJSON_AddStringToObject(object, "start_time",
+                          FormatRfc3339Utc(request.start_time).c_str());
+  AddInteger(object, "duration_minutes", request.duration_minutes);
+  cJSON_AddStringToObject(object, "timezone", request.timezone.c_str());
+  AddStringOrNull(object, "topic", request.topic);
+  cJSON_AddBoolToObject(object, "cancelled", request.cancelled);
+  cJSON_AddStringToObject(object, "sync_status",
+                          SyncStatusName(appointment.sync_status));
+  cJSON_AddItemToObject(object, "meeting", MeetingToJson(appointment));
+  cJSON_AddItemToObject(object, "error", SyncErrorToJson(appointment));
+  AddInteger(object, "revision", appointment.revision);
+  cJSON_AddStringToObject(object, "updated_at",
+                          FormatRfc3339Utc(appointment.updated_at).c_str());
+  return root;
+}
+
+CjsonPtr DoctorToJson(const Doctor& doctor) {
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* object = root.get();
+  cJSON_AddStringToObject(object, "id", doctor.id.c_str());
+  cJSON_AddStringToObject(object, "name", doctor.name.c_str());
+  AddStringOrNull(object, "zoom_user", doctor.zoom_user);
+  cJSON_AddStringToObject(object, "auth", AuthModeName(doctor.auth));
+  cJSON_AddStringToObject(object, "created_at",
+                          FormatRfc3339Utc(doctor.created_at).c_str());
+  cJSON_AddStringToObject(object, "updated_at",
+                          FormatRfc3339Utc(doctor.updated_at).c_str());
+  return root;
+}
+
+std::string RenderAppointment(const Appointment& appointment) {
+  return PrintAndFree(AppointmentToJson(appointment));
+}
+
+std::string RenderDoctor(const Doctor& doctor) {
+  return PrintAndFree(DoctorToJson(doctor));
+}
+
+std::string RenderDoctorList(const std::vector<Doctor>& doctors) {
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* items = cJSON_AddArrayToObject(root.get(), "items");
+  for (const Doctor& doctor : doctors) {
+    cJSON_AddItemToArray(items, DoctorToJson(doctor).release());
+  }
+  return PrintAndFree(std::move(root));
+}
+
+std::string RenderFeedPage(const std::vector<Appointment>& items,
+                           uint64_t next_cursor) {
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* array = cJSON_AddArrayToObject(root.get(), "items");
+  for (const Appointment& appointment : items) {
+    cJSON_AddItemToArray(array, AppointmentToJson(appointment).release());
+  }
+  cJSON_AddStringToObject(root.get(), "next_cursor",
+                          std::to_string(next_cursor).c_str());
+  return PrintAndFree(std::move(root));
+}
+
+std::string RenderError(const Status& status) {
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* error = cJSON_AddObjectToObject(root.get(), "error");
+  cJSON_AddStringToObject(error, "code", status.reason().c_str());
+  cJSON_AddStringToObject(error, "message", status.message().c_str());
+  if (!status.field().empty()) {
+    cJSON_AddStringToObject(error, "field", status.field().c_str());
+  }
+  return PrintAndFree(std::move(root));
+}
+
+std::string RenderError(const std::string& code, const std::string& message) {
+  return RenderError(Status::InvalidArgument(code, message));
+}
+
+}  // namespace telemed

@@ -1,0 +1,36 @@
+// JSON bodies the local API returns: records (as docs/api.md shows them) and
+// the one error shape {"error":{"code","message","field"}}.
+#ifndef TELEMED_API_JSON_RENDER_H_
+#define TELEMED_API_JSON_RENDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/cjson.h"
+#include "base/status.h"
+#include "store/records.h"
+
+namespace telemed {
+
+// An appointment as GET /appointments/{id} returns it. Never contains a
+// start URL; the passcode is the patient's, part of join_url anyway.
+CjsonPtr AppointmentToJson(const Appointment& appointment);
+// A doctor as GET /doctors/{id} returns it.
+CjsonPtr DoctorToJson(const Doctor& doctor);
+
+std::string RenderAppointment(const Appointment& appointment);
+std::string RenderDoctor(const Doctor& doctor);
+std::string RenderDoctorList(const std::vector<Doctor>& doctors);
+// {"items":[...],"next_cursor":"N"}: the cursor is opaque to clients.
+std::string RenderFeedPage(const std::vector<Appointment>& items,
+                           uint64_t next_cursor);
+// {"error":{"code":reason,"message":...,"field":...}}; "field" only when
+// the status names one. REQUIRES: !status.ok().
+std::string RenderError(const Status& status);
+// The same shape from plain parts (for refusals that have no Status).
+std::string RenderError(const std::string& code, const std::string& message);
+
+}  // namespace telemed
+
+#endif  // TELEMED_API_JSON_RENDER_H_

@@ -1,0 +1,289 @@
+// The local API over real HTTP on 127.0.0.1, against a real store in a temp
+// dir.
+#include "api/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "base/cjson.h"
+#include "base/fake_clock.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+
+#include <CppUTest/TestHarness.h>
+
+namespace telemed {
+
+namespace {
+
+constexpr char kJson[] = "application/json";
+constexpr char kAppointmentBody[] =
+    R"({"doctor_id":"dr-1","start_time":"2026-06-01T10:00:00+02:00",)"
+    R"("duration_minutes":30,"timezone":"Europe/Berlin","topic":"Follow-up"})";
+
+// A field of a JSON body, as text ("" when absent); numbers print as JSON.
+std::string Field(const std::string& body, const char* name) {
+  CjsonPtr root(cJSON_Parse(body.c_str()));
+  if (!root) return "<not json>";
+  const cJSON* item = cJSON_GetObjectItemCaseSensitive(root.get(), name);
+  if (item == nullptr) return "";
+  if (cJSON_IsString(item)) return item->valuestring;
+  return PrintJson(item);
+}
+
+std::string ErrorCode(const std::string& body) {
+  CjsonPtr root(cJSON_Parse(body.c_str()));
+  if (!root) return "<not json>";
+  const cJSON* error = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
+  const cJSON* code = cJSON_GetObjectItemCaseSensitive(error, "code");
+  return cJSON_IsString(code) ? code->valuestring : "";
+}
+
+int ItemCount(const std::string& body) {
+  CjsonPtr root(cJSON_Parse(body.c_str()));
+  return cJSON_GetArraySize(
+      cJSON_GetObjectItemCaseSensitive(root.get(), "items"));
+}
+
+}  // namespace
+
+TEST_GROUP(ApiServer) {
+  test::TempDir dir;
+  FakeClock clock;
+  CapturingLogger logger;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ApiServer> server;
+  std::unique_ptr<RandomSource> random;
+  std::thread runner;
+  std::unique_ptr<httplib::Client> client;
+  std::string key;
+
+  void setup() override {
+    Store::Options store_options;
+    store_options.path = dir.File("bridge.db");
+    store_options.clock = &clock;
+    CHECK_TRUE(Store::Open(store_options, &store).ok());
+    CHECK_TRUE(RealRandom::Open(&random).ok());
+    CHECK_TRUE(store->CreateApiKey("pos", random.get(), &key).ok());
+    ApiServer::Options options;
+    options.port = 0;
+    options.store = store.get();
+    options.logger = &logger;
+    options.clock = &clock;
+    options.worker_threads = 8;
+    CHECK_TRUE(ApiServer::Open(options, &server).ok());
+    runner = std::thread([this] { server->Run(); });
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+    client->set_bearer_token_auth(key.c_str());
+    Doctor doctor;
+    doctor.id = "dr-1";
+    doctor.name = "Dr. One";
+    doctor.zoom_user = "one@clinic.example";
+    WriteOutcome outcome;
+    CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
+  }
+
+  void teardown() override {
+    client.reset();
+    server->Stop();
+    runner.join();
+  }
+
+  httplib::Result PutAppointment(const std::string& id,
+                                 const std::string& body) {
+    return client->Put(("/api/v1/appointments/" + id).c_str(), body, kJson);
+  }
+};
+
+TEST(ApiServer, HealthNeedsNoKey) {
+  httplib::Client anonymous("127.0.0.1", server->port());
+  auto res = anonymous.Get("/api/v1/health");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("ok", Field(res->body, "status").c_str());
+  CHECK_FALSE(Field(res->body, "version").empty());
+  STRCMP_EQUAL("application/json; charset=utf-8",
+               res->get_header_value("Content-Type").c_str());
+}
+
+TEST(ApiServer, MissingOrUnknownKeyIs401) {
+  httplib::Client anonymous("127.0.0.1", server->port());
+  auto res = anonymous.Get("/api/v1/doctors");
+  LONGS_EQUAL(401, res->status);
+  STRCMP_EQUAL("missing_api_key", ErrorCode(res->body).c_str());
+  STRCMP_EQUAL("Bearer", res->get_header_value("WWW-Authenticate").c_str());
+  anonymous.set_bearer_token_auth("tbk_not-a-real-key");
+  res = anonymous.Get("/api/v1/doctors");
+  LONGS_EQUAL(401, res->status);
+  STRCMP_EQUAL("invalid_api_key", ErrorCode(res->body).c_str());
+}
+
+TEST(ApiServer, RevokedKeyIsRefusedAtOnce) {
+  LONGS_EQUAL(200, client->Get("/api/v1/doctors")->status);
+  CHECK_TRUE(store->RevokeApiKey("pos").ok());
+  LONGS_EQUAL(401, client->Get("/api/v1/doctors")->status);
+}
+
+TEST(ApiServer, PutDoctorCreatesThenReplaces) {
+  std::string body = R"({"name":"Dr. Two","zoom_user":"two@clinic.example"})";
+  auto res = client->Put("/api/v1/doctors/dr-2", body, kJson);
+  LONGS_EQUAL(201, res->status);
+  STRCMP_EQUAL("s2s", Field(res->body, "auth").c_str());
+  res = client->Put("/api/v1/doctors/dr-2",
+                    R"({"name":"Dr. Two","auth":"oauth"})", kJson);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("oauth", Field(res->body, "auth").c_str());
+  STRCMP_EQUAL("null", Field(res->body, "zoom_user").c_str());
+  res = client->Get("/api/v1/doctors");
+  LONGS_EQUAL(200, res->status);
+  LONGS_EQUAL(2, ItemCount(res->body));
+  LONGS_EQUAL(404, client->Get("/api/v1/doctors/nobody")->status);
+}
+
+TEST(ApiServer, PutAppointmentNormalisesAndIsIdempotent) {
+  auto res = PutAppointment("a1", kAppointmentBody);
+  LONGS_EQUAL(201, res->status);
+  STRCMP_EQUAL("2026-06-01T08:00:00Z", Field(res->body, "start_time").c_str());
+  STRCMP_EQUAL("pending", Field(res->body, "sync_status").c_str());
+  STRCMP_EQUAL("null", Field(res->body, "meeting").c_str());
+  std::string revision = Field(res->body, "revision");
+  res = PutAppointment("a1", kAppointmentBody);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL(revision.c_str(), Field(res->body, "revision").c_str());
+  // The same instant in UTC is the same appointment.
+  std::string utc = kAppointmentBody;
+  utc.replace(utc.find("10:00:00+02:00"), 14, "08:00:00Z");
+  res = PutAppointment("a1", utc);
+  STRCMP_EQUAL(revision.c_str(), Field(res->body, "revision").c_str());
+}
+
+TEST(ApiServer, PuttingBackWhatWasReadChangesNothing) {
+  auto res = PutAppointment("a1", kAppointmentBody);
+  std::string read = client->Get("/api/v1/appointments/a1")->body;
+  res = PutAppointment("a1", read);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL(Field(read, "revision").c_str(),
+               Field(res->body, "revision").c_str());
+}
+
+TEST(ApiServer, ChangeMovesRevisionAndDeleteCancels) {
+  PutAppointment("a1", kAppointmentBody);
+  std::string moved = kAppointmentBody;
+  moved.replace(moved.find("\"duration_minutes\":30"), 21,
+                "\"duration_minutes\":45");
+  auto res = PutAppointment("a1", moved);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("2", Field(res->body, "revision").c_str());
+  res = client->Delete("/api/v1/appointments/a1");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("true", Field(res->body, "cancelled").c_str());
+  STRCMP_EQUAL("3", Field(res->body, "revision").c_str());
+  LONGS_EQUAL(404, client->Delete("/api/v1/appointments/nope")->status);
+}
+
+TEST(ApiServer, UnknownDoctorIs422AndStoresNothing) {
+  std::string body = kAppointmentBody;
+  body.replace(body.find("dr-1"), 4, "dr-9");
+  auto res = PutAppointment("a1", body);
+  LONGS_EQUAL(422, res->status);
+  STRCMP_EQUAL("unknown_doctor", ErrorCode(res->body).c_str());
+  LONGS_EQUAL(404, client->Get("/api/v1/appointments/a1")->status);
+}
+
+TEST(ApiServer, MalformedInputsGetTheirStatus) {
+  LONGS_EQUAL(400, PutAppointment("a1", "{not json")->status);
+  auto res = PutAppointment("a1", R"({"doctor_id":"dr-1"})");
+  LONGS_EQUAL(422, res->status);
+  STRCMP_EQUAL("missing_field", ErrorCode(res->body).c_str());
+  res = client->Put("/api/v1/appointments/a1", kAppointmentBody, "text/plain");
+  LONGS_EQUAL(415, res->status);
+  res = PutAppointment("bad%20id", kAppointmentBody);
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_id", ErrorCode(res->body).c_str());
+  LONGS_EQUAL(400, PutAppointment("..", kAppointmentBody)->status);
+}
+
+TEST(ApiServer, OversizedBodyIs413WithJsonError) {
+  std::string body(70 * 1024, ' ');
+  auto res = PutAppointment("a1", body);
+  LONGS_EQUAL(413, res->status);
+  STRCMP_EQUAL("body_too_large", ErrorCode(res->body).c_str());
+}
+
+TEST(ApiServer, WrongMethodIs405WithAllow) {
+  auto res = client->Post("/api/v1/doctors/dr-1", "{}", kJson);
+  LONGS_EQUAL(405, res->status);
+  STRCMP_EQUAL("GET, PUT", res->get_header_value("Allow").c_str());
+  STRCMP_EQUAL("method_not_allowed", ErrorCode(res->body).c_str());
+}
+
+TEST(ApiServer, UnknownPathIs404) {
+  auto res = client->Get("/api/v1/nothing-here");
+  LONGS_EQUAL(404, res->status);
+  STRCMP_EQUAL("not_found", ErrorCode(res->body).c_str());
+}
+
+TEST(ApiServer, FeedPagesVisitEachAppointmentOnce) {
+  for (int i = 0; i < 5; ++i) {
+    PutAppointment("a" + std::to_string(i), kAppointmentBody);
+  }
+  PutAppointment("a0", std::string(kAppointmentBody).replace(
+                           std::string(kAppointmentBody).find("30"), 2, "40"));
+  std::string cursor = "0";
+  int seen = 0;
+  for (int page = 0; page < 10; ++page) {
+    auto res = client->Get(
+        ("/api/v1/appointments?limit=2&since=" + cursor).c_str());
+    LONGS_EQUAL(200, res->status);
+    int count = ItemCount(res->body);
+    if (count == 0) break;
+    seen += count;
+    cursor = Field(res->body, "next_cursor");
+  }
+  LONGS_EQUAL(5, seen);
+  auto res = client->Get("/api/v1/appointments?limit=0");
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("limit", Field(Field(res->body, "error"), "field").c_str());
+}
+
+TEST(ApiServer, LongPollReturnsAsSoonAsSomethingChanges) {
+  auto res = client->Get("/api/v1/appointments");
+  std::string cursor = Field(res->body, "next_cursor");
+  std::thread writer([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    httplib::Client other("127.0.0.1", server->port());
+    other.set_bearer_token_auth(key.c_str());
+    other.Put("/api/v1/appointments/late", kAppointmentBody, kJson);
+  });
+  auto start = std::chrono::steady_clock::now();
+  res = client->Get(("/api/v1/appointments?wait=30&since=" + cursor).c_str());
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  writer.join();
+  LONGS_EQUAL(200, res->status);
+  LONGS_EQUAL(1, ItemCount(res->body));
+  // Woken by the write, not by the 30 s timeout.
+  CHECK(elapsed < std::chrono::seconds(10));
+}
+
+TEST(ApiServer, StopWakesLongPolls) {
+  std::atomic<int> status{0};
+  std::thread poller([this, &status] {
+    httplib::Client other("127.0.0.1", server->port());
+    other.set_bearer_token_auth(key.c_str());
+    auto res = other.Get("/api/v1/appointments?wait=60&since=999");
+    status = res ? res->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto start = std::chrono::steady_clock::now();
+  server->Stop();
+  poller.join();
+  LONGS_EQUAL(200, status.load());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+}  // namespace telemed
