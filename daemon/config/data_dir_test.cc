@@ -48,17 +48,17 @@ TEST_GROUP(DataDir) {
 };
 
 TEST(DataDir, CreatesTheDirectoryAndItsParentsPrivate) {
-  std::string dir = temp.Join("a/b/data");
+  std::string dir = temp.File("a/b/data");
   mode_t old_umask = umask(0);
   Status s = PrepareDataDir(dir);
   umask(old_umask);
   CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
   LONGS_EQUAL(0700, ModeOf(dir));
-  LONGS_EQUAL(0755, ModeOf(temp.Join("a/b")));
+  LONGS_EQUAL(0755, ModeOf(temp.File("a/b")));
 }
 
 TEST(DataDir, KeepsTheModeOfAnExistingDirectory) {
-  std::string dir = temp.Join("data");
+  std::string dir = temp.File("data");
   mkdir(dir.c_str(), 0750);
   chmod(dir.c_str(), 0750);
   CHECK_TRUE(PrepareDataDir(dir).ok());
@@ -66,7 +66,7 @@ TEST(DataDir, KeepsTheModeOfAnExistingDirectory) {
 }
 
 TEST(DataDir, RefusesAFileInTheWay) {
-  std::string path = temp.Join("file");
+  std::string path = temp.File("file");
   close(open(path.c_str(), O_CREAT | O_WRONLY, 0600));
   Status s = PrepareDataDir(path);
   CHECK_FALSE(s.ok());
@@ -74,7 +74,7 @@ TEST(DataDir, RefusesAFileInTheWay) {
 }
 
 TEST(DataDir, ReportsAnUncreatableParent) {
-  std::string path = temp.Join("file");
+  std::string path = temp.File("file");
   close(open(path.c_str(), O_CREAT | O_WRONLY, 0600));
   Status s = PrepareDataDir(path + "/data");
   CHECK_FALSE(s.ok());
@@ -90,7 +90,7 @@ TEST(DataDir, RootBecomesTheOwnerOfAnotherUsersDirectory) {
     UT_PRINT("not root: the identity switch cannot be exercised");
     return;
   }
-  std::string dir = temp.Join("data");
+  std::string dir = temp.File("data");
   CHECK_TRUE(PrepareDataDir(dir).ok());
   // The temp dir is 0700 root; nobody must be able to reach `data`.
   chmod(temp.path().c_str(), 0711);
@@ -107,7 +107,7 @@ TEST(DataDir, RootStaysRootOnItsOwnDirectory) {
     UT_PRINT("not root: nothing to switch");
     return;
   }
-  std::string dir = temp.Join("data");
+  std::string dir = temp.File("data");
   // The child would exit 2: still root after preparing.
   LONGS_EQUAL(2, PrepareInChild(dir));
 }
