@@ -11,7 +11,10 @@
 //   Validation (422): "missing_field", "invalid_value", "invalid_start_time",
 //     "invalid_timezone", "invalid_duration", "topic_too_long".
 // Field names are matched case-sensitively; unknown and read-only fields are
-// ignored, so a client may PUT back what it read.
+// ignored, so a client may PUT back what it read. JSON null means the same
+// as a missing field. Types are checked (400) before values (422). A "\u0000"
+// escape or invalid UTF-8 outside the known fields is refused with an empty
+// field, as cJSON cannot say where it was.
 #ifndef TELEMED_API_REQUEST_PARSE_H_
 #define TELEMED_API_REQUEST_PARSE_H_
 
@@ -31,8 +34,9 @@ Status CheckId(const std::string& id);
 
 // Body of PUT /doctors/{id}: {"name", "zoom_user", "auth"}; auth defaults to
 // "s2s". name: 1..200 code points. zoom_user: required for s2s, optional for
-// oauth; an e-mail or a Zoom user id (1..128 chars, no spaces or control
-// characters). On success *out holds id and the parsed fields.
+// oauth (missing, null and "" all mean none); an e-mail or a Zoom user id
+// (1..128 chars, no spaces or control characters). On success *out holds id
+// and the parsed fields; on failure *out is unchanged.
 Status ParseDoctorBody(const std::string& id, const std::string& body,
                        Doctor* out);
 
@@ -40,7 +44,8 @@ Status ParseDoctorBody(const std::string& id, const std::string& body,
 // duration_minutes required; timezone defaults to "UTC" and must name a zone
 // of the system's tz database (strict characters, no ".."); topic <= 200 code
 // points, missing/null/"" all mean none; cancelled defaults to false.
-// duration_minutes is a whole JSON number (30 or 30.0) in 1..1440.
+// duration_minutes is a whole JSON number (30 or 30.0) in 1..1440. On
+// failure *out is unchanged.
 // `zoneinfo_dir` is where zone files live (tests may point elsewhere).
 Status ParseAppointmentBody(const std::string& id, const std::string& body,
                             AppointmentRequest* out,

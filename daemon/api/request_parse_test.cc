@@ -1,0 +1,752 @@
+#include "api/request_parse.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <CppUTest/TestHarness.h>
+
+namespace telemed {
+
+namespace {
+
+constexpr char kZoneinfo[] = "/usr/share/zoneinfo";
+
+// Fails the test unless `s` is the refusal described.
+void CheckRefusal(const Status& s, Status::Code code, const char* reason,
+                  const char* field) {
+  if (s.ok()) FAIL((std::string("accepted; wanted ") + reason).c_str());
+  STRCMP_EQUAL(reason, s.reason().c_str());
+  STRCMP_EQUAL(field, s.field().c_str());
+  CHECK(s.code() == code);
+}
+
+void CheckBadRequest(const Status& s, const char* reason, const char* field) {
+  CheckRefusal(s, Status::Code::kInvalidArgument, reason, field);
+}
+
+void CheckUnprocessable(const Status& s, const char* reason,
+                        const char* field) {
+  CheckRefusal(s, Status::Code::kValidation, reason, field);
+}
+
+void CheckOk(const Status& s) {
+  if (!s.ok()) FAIL(s.ToString().c_str());
+}
+
+std::string Repeat(const std::string& piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+// An appointment body as raw JSON fragments, so a test can swap one value
+// for anything, including bad JSON types. An empty fragment leaves the
+// member out.
+struct AppointmentJson {
+  std::string doctor_id = "\"d1\"";
+  std::string start_time = "\"2026-05-31T14:00:00Z\"";
+  std::string duration = "30";
+  std::string timezone;
+  std::string topic;
+  std::string cancelled;
+  std::string extra;  // more members, written as-is ("\"k\": 1")
+
+  std::string ToString() const {
+    std::string out = "{";
+    Add(&out, "doctor_id", doctor_id);
+    Add(&out, "start_time", start_time);
+    Add(&out, "duration_minutes", duration);
+    Add(&out, "timezone", timezone);
+    Add(&out, "topic", topic);
+    Add(&out, "cancelled", cancelled);
+    if (!extra.empty()) out += (out.size() > 1 ? ", " : "") + extra;
+    return out + "}";
+  }
+
+ private:
+  static void Add(std::string* out, const char* key, const std::string& raw) {
+    if (raw.empty()) return;
+    if (out->size() > 1) *out += ", ";
+    *out += "\"" + std::string(key) + "\": " + raw;
+  }
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------- ids
+
+TEST_GROUP(RequestParseIds){};
+
+TEST(RequestParseIds, AcceptsEveryAllowedCharacter) {
+  CHECK_TRUE(IsValidId("AZaz09._:-"));
+  CHECK_TRUE(IsValidId("a"));
+  CHECK_TRUE(IsValidId("..."));  // only "." and ".." are path tricks
+  CHECK_TRUE(IsValidId(".hidden"));
+  CHECK_TRUE(IsValidId("urn:appt:2026-05-31"));
+}
+
+TEST(RequestParseIds, AcceptsUpTo128Characters) {
+  CHECK_TRUE(IsValidId(std::string(128, 'x')));
+  CHECK_FALSE(IsValidId(std::string(129, 'x')));
+}
+
+TEST(RequestParseIds, RefusesEmptyDotAndDotDot) {
+  CHECK_FALSE(IsValidId(""));
+  CHECK_FALSE(IsValidId("."));
+  CHECK_FALSE(IsValidId(".."));
+}
+
+TEST(RequestParseIds, RefusesOtherCharacters) {
+  for (const char* id : {"a/b", "/", "a b", "a%2e", "a?b", "a#b", "a\\b",
+                         "\xC3\xA9", "a+b", "a@b", "a\nb"}) {
+    if (IsValidId(id)) FAIL(id);
+  }
+  CHECK_FALSE(IsValidId(std::string("a\0b", 3)));
+}
+
+TEST(RequestParseIds, CheckIdNamesFieldId) {
+  CheckOk(CheckId("appt-1"));
+  CheckBadRequest(CheckId(".."), "invalid_id", "id");
+}
+
+// ---------------------------------------------------------------- UTF-8
+
+TEST_GROUP(RequestParseUtf8){};
+
+TEST(RequestParseUtf8, CountsCodePointsNotBytes) {
+  size_t count = 99;
+  // a, e-acute (2 bytes), euro (3), grinning face (4).
+  CHECK_TRUE(IsCleanUtf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", &count));
+  LONGS_EQUAL(4, count);
+  CHECK_TRUE(IsCleanUtf8("", &count));
+  LONGS_EQUAL(0, count);
+}
+
+TEST(RequestParseUtf8, AcceptsBoundaryCodePoints) {
+  size_t count = 0;
+  for (const char* text : {"\x7F", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80",
+                           "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+                           "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"}) {
+    if (!IsCleanUtf8(text, &count)) FAIL("refused a valid code point");
+    LONGS_EQUAL(1, count);
+  }
+}
+
+TEST(RequestParseUtf8, RefusesNul) {
+  size_t count = 0;
+  CHECK_FALSE(IsCleanUtf8(std::string("ab\0cd", 5), &count));
+}
+
+TEST(RequestParseUtf8, RefusesOverlongForms) {
+  size_t count = 0;
+  CHECK_FALSE(IsCleanUtf8("\xC0\xAF", &count));          // '/'
+  CHECK_FALSE(IsCleanUtf8("\xC1\xBF", &count));
+  CHECK_FALSE(IsCleanUtf8("\xE0\x80\xAF", &count));
+  CHECK_FALSE(IsCleanUtf8("\xE0\x9F\xBF", &count));
+  CHECK_FALSE(IsCleanUtf8("\xF0\x8F\xBF\xBF", &count));
+  CHECK_FALSE(IsCleanUtf8(std::string("\xC0\x80", 2), &count));  // NUL
+}
+
+TEST(RequestParseUtf8, RefusesSurrogates) {
+  size_t count = 0;
+  CHECK_FALSE(IsCleanUtf8("\xED\xA0\x80", &count));  // U+D800
+  CHECK_FALSE(IsCleanUtf8("\xED\xBF\xBF", &count));  // U+DFFF
+}
+
+TEST(RequestParseUtf8, RefusesBeyondU10FFFF) {
+  size_t count = 0;
+  CHECK_FALSE(IsCleanUtf8("\xF4\x90\x80\x80", &count));
+  CHECK_FALSE(IsCleanUtf8("\xF5\x80\x80\x80", &count));
+  CHECK_FALSE(IsCleanUtf8("\xF8\x88\x80\x80\x80", &count));
+  CHECK_FALSE(IsCleanUtf8("\xFF", &count));
+}
+
+TEST(RequestParseUtf8, RefusesTruncatedAndStraySequences) {
+  size_t count = 0;
+  CHECK_FALSE(IsCleanUtf8("\xE2\x82", &count));
+  CHECK_FALSE(IsCleanUtf8("a\xF0\x9F\x98", &count));
+  CHECK_FALSE(IsCleanUtf8("\x80", &count));
+  CHECK_FALSE(IsCleanUtf8("\xC3" "a", &count));
+}
+
+// ---------------------------------------------------------------- appointments
+
+TEST_GROUP(RequestParseAppointment) {
+  AppointmentJson json;
+  AppointmentRequest out;
+
+  Status Parse() { return Parse(json.ToString()); }
+  Status Parse(const std::string& body) {
+    return ParseAppointmentBody("a1", body, &out, kZoneinfo);
+  }
+};
+
+TEST(RequestParseAppointment, ParsesMinimalBodyWithDefaults) {
+  CheckOk(Parse());
+  STRCMP_EQUAL("a1", out.id.c_str());
+  STRCMP_EQUAL("d1", out.doctor_id.c_str());
+  CHECK(out.start_time == 1780236000);
+  LONGS_EQUAL(30, out.duration_minutes);
+  STRCMP_EQUAL("UTC", out.timezone.c_str());
+  STRCMP_EQUAL("", out.topic.c_str());
+  CHECK_FALSE(out.cancelled);
+}
+
+TEST(RequestParseAppointment, ParsesEveryField) {
+  json.start_time = "\"2026-05-31T16:00:00+02:00\"";
+  json.timezone = "\"Europe/Berlin\"";
+  json.topic = "\"Follow-up\"";
+  json.cancelled = "true";
+  CheckOk(Parse());
+  CHECK(out.start_time == 1780236000);  // normalised to UTC
+  STRCMP_EQUAL("Europe/Berlin", out.timezone.c_str());
+  STRCMP_EQUAL("Follow-up", out.topic.c_str());
+  CHECK_TRUE(out.cancelled);
+}
+
+TEST(RequestParseAppointment, LeavesOutputAloneWhenRefused) {
+  out.doctor_id = "before";
+  json.duration = "0";
+  CHECK_FALSE(Parse().ok());
+  STRCMP_EQUAL("before", out.doctor_id.c_str());
+}
+
+TEST(RequestParseAppointment, RefusesBadPathId) {
+  CheckBadRequest(ParseAppointmentBody("..", json.ToString(), &out, kZoneinfo),
+                  "invalid_id", "id");
+}
+
+TEST(RequestParseAppointment, AcceptsDurationBoundaries) {
+  json.duration = "1";
+  CheckOk(Parse());
+  LONGS_EQUAL(1, out.duration_minutes);
+  json.duration = "1440";
+  CheckOk(Parse());
+  LONGS_EQUAL(1440, out.duration_minutes);
+}
+
+TEST(RequestParseAppointment, RefusesDurationOutsideRange) {
+  for (const char* value : {"0", "-0", "-1", "1441", "-1440"}) {
+    json.duration = value;
+    CheckUnprocessable(Parse(), "invalid_duration", "duration_minutes");
+  }
+}
+
+TEST(RequestParseAppointment, AcceptsWholeDurationWrittenAsDecimal) {
+  json.duration = "30.0";
+  CheckOk(Parse());
+  LONGS_EQUAL(30, out.duration_minutes);
+  json.duration = "1e2";
+  CheckOk(Parse());
+  LONGS_EQUAL(100, out.duration_minutes);
+  json.duration = "1.44E3";
+  CheckOk(Parse());
+  LONGS_EQUAL(1440, out.duration_minutes);
+}
+
+TEST(RequestParseAppointment, RefusesFractionalDuration) {
+  json.duration = "30.5";
+  CheckUnprocessable(Parse(), "invalid_duration", "duration_minutes");
+  json.duration = "1440.0001";
+  CheckUnprocessable(Parse(), "invalid_duration", "duration_minutes");
+}
+
+TEST(RequestParseAppointment, RefusesHugeDurations) {
+  // 2^32 + 30 would pass as 30 if read through a truncating int, and
+  // 2147483648 is where cJSON's valueint saturates.
+  for (const char* value : {"4294967326", "2147483648", "1e308", "1e400",
+                            "-1e400", "9007199254740993"}) {
+    json.duration = value;
+    CheckUnprocessable(Parse(), "invalid_duration", "duration_minutes");
+  }
+}
+
+TEST(RequestParseAppointment, RefusesDurationOfWrongType) {
+  for (const char* value : {"\"30\"", "true", "[30]", "{}"}) {
+    json.duration = value;
+    CheckBadRequest(Parse(), "invalid_type", "duration_minutes");
+  }
+}
+
+TEST(RequestParseAppointment, RefusesMissingRequiredFields) {
+  json.doctor_id = "";
+  CheckUnprocessable(Parse(), "missing_field", "doctor_id");
+  json = AppointmentJson();
+  json.start_time = "";
+  CheckUnprocessable(Parse(), "missing_field", "start_time");
+  json = AppointmentJson();
+  json.duration = "";
+  CheckUnprocessable(Parse(), "missing_field", "duration_minutes");
+}
+
+TEST(RequestParseAppointment, TreatsNullRequiredFieldAsMissing) {
+  json.duration = "null";
+  CheckUnprocessable(Parse(), "missing_field", "duration_minutes");
+  json = AppointmentJson();
+  json.doctor_id = "null";
+  CheckUnprocessable(Parse(), "missing_field", "doctor_id");
+}
+
+TEST(RequestParseAppointment, MatchesFieldNamesCaseSensitively) {
+  json.doctor_id = "";
+  json.extra = "\"Doctor_ID\": \"d1\", \"DOCTOR_ID\": \"d1\"";
+  CheckUnprocessable(Parse(), "missing_field", "doctor_id");
+  json = AppointmentJson();
+  json.cancelled = "";
+  json.extra = "\"Cancelled\": true";
+  CheckOk(Parse());
+  CHECK_FALSE(out.cancelled);
+}
+
+TEST(RequestParseAppointment, RefusesDoctorIdOfWrongType) {
+  json.doctor_id = "42";
+  CheckBadRequest(Parse(), "invalid_type", "doctor_id");
+}
+
+TEST(RequestParseAppointment, RefusesDoctorIdThatCannotBeAnId) {
+  for (const char* value : {"\"\"", "\"..\"", "\"a b\"", "\"a/b\""}) {
+    json.doctor_id = value;
+    CheckUnprocessable(Parse(), "invalid_value", "doctor_id");
+  }
+}
+
+TEST(RequestParseAppointment, RefusesBadStartTimesNamingTheField) {
+  for (const char* value :
+       {"\"2026-05-31T14:00:00\"", "\"2026-02-30T10:00:00Z\"",
+        "\"2026-05-31T14:00:00.5Z\"", "\"2026-05-31T24:00:00Z\"",
+        "\"tomorrow\"", "\"\""}) {
+    json.start_time = value;
+    CheckUnprocessable(Parse(), "invalid_start_time", "start_time");
+  }
+}
+
+TEST(RequestParseAppointment, RefusesStartTimeOfWrongType) {
+  json.start_time = "1780236000";
+  CheckBadRequest(Parse(), "invalid_type", "start_time");
+}
+
+TEST(RequestParseAppointment, AcceptsTopicOf200CodePoints) {
+  // 200 two-byte characters: 400 bytes, still 200 characters.
+  json.topic = "\"" + Repeat("\xC3\xA9", 200) + "\"";
+  CheckOk(Parse());
+  LONGS_EQUAL(400, out.topic.size());
+  json.topic = "\"" + Repeat("\xF0\x9F\x98\x80", 200) + "\"";
+  CheckOk(Parse());
+}
+
+TEST(RequestParseAppointment, RefusesTopicOf201CodePoints) {
+  json.topic = "\"" + Repeat("\xC3\xA9", 201) + "\"";
+  CheckUnprocessable(Parse(), "topic_too_long", "topic");
+  json.topic = "\"" + Repeat("a", 201) + "\"";
+  CheckUnprocessable(Parse(), "topic_too_long", "topic");
+}
+
+TEST(RequestParseAppointment, CountsEscapedTopicCharactersOnce) {
+  json.topic = "\"" + Repeat("\\u00e9", 200) + "\"";
+  CheckOk(Parse());
+  json.topic = "\"" + Repeat("\\ud83d\\ude00", 201) + "\"";
+  CheckUnprocessable(Parse(), "topic_too_long", "topic");
+}
+
+TEST(RequestParseAppointment, TreatsMissingNullAndEmptyTopicAlike) {
+  for (const char* value : {"", "null", "\"\""}) {
+    json.topic = value;
+    out.topic = "stale";
+    CheckOk(Parse());
+    STRCMP_EQUAL("", out.topic.c_str());
+  }
+}
+
+TEST(RequestParseAppointment, RefusesTopicOfWrongType) {
+  json.topic = "7";
+  CheckBadRequest(Parse(), "invalid_type", "topic");
+}
+
+TEST(RequestParseAppointment, RefusesNulEscapeAnywhere) {
+  // cJSON would cut "ab\u0000cd" to "ab" without a word.
+  json.topic = "\"ab\\u0000cd\"";
+  CheckBadRequest(Parse(), "invalid_string", "");
+  json = AppointmentJson();
+  json.doctor_id = "";
+  json.extra = "\"doctor_id\\u0000x\": \"d1\"";
+  CheckBadRequest(Parse(), "invalid_string", "");
+  json = AppointmentJson();
+  json.extra = "\"note\": \"\\u0000\"";
+  CheckBadRequest(Parse(), "invalid_string", "");
+}
+
+TEST(RequestParseAppointment, KeepsEscapedBackslashBeforeU0000) {
+  // "\\u0000" in JSON is a backslash followed by the text u0000: no NUL.
+  json.topic = "\"a\\\\u0000\"";
+  CheckOk(Parse());
+  STRCMP_EQUAL("a\\u0000", out.topic.c_str());
+}
+
+TEST(RequestParseAppointment, RefusesRawInvalidUtf8NamingTheField) {
+  for (const char* bad : {"\xFF", "\xC0\xAF", "\xED\xA0\x80", "\xE2\x82"}) {
+    json.topic = std::string("\"x") + bad + "\"";
+    CheckBadRequest(Parse(), "invalid_string", "topic");
+  }
+  json = AppointmentJson();
+  json.doctor_id = "\"d\xFF\"";
+  CheckBadRequest(Parse(), "invalid_string", "doctor_id");
+}
+
+TEST(RequestParseAppointment, RefusesRawInvalidUtf8InIgnoredFields) {
+  json.extra = "\"note\": \"\xFF\"";
+  CheckBadRequest(Parse(), "invalid_string", "");
+  json.extra = "\"n\xC0\xAF\": 1";
+  CheckBadRequest(Parse(), "invalid_string", "");
+}
+
+TEST(RequestParseAppointment, RefusesRawNulByte) {
+  std::string body = json.ToString();
+  body.insert(body.find("Z\"") + 1, std::string(1, '\0'));
+  CheckBadRequest(Parse(body), "invalid_json", "");
+  CheckBadRequest(Parse(json.ToString() + std::string(1, '\0') + "{"),
+                  "invalid_json", "");
+}
+
+TEST(RequestParseAppointment, RequiresCancelledToBeBool) {
+  for (const char* value : {"\"true\"", "1", "0", "\"false\""}) {
+    json.cancelled = value;
+    CheckBadRequest(Parse(), "invalid_type", "cancelled");
+  }
+}
+
+TEST(RequestParseAppointment, ReadsCancelledAndDefaultsNullToFalse) {
+  json.cancelled = "true";
+  CheckOk(Parse());
+  CHECK_TRUE(out.cancelled);
+  json.cancelled = "false";
+  CheckOk(Parse());
+  CHECK_FALSE(out.cancelled);
+  json.cancelled = "null";
+  CheckOk(Parse());
+  CHECK_FALSE(out.cancelled);
+}
+
+TEST(RequestParseAppointment, AcceptsRealZones) {
+  for (const char* zone : {"Europe/Berlin", "America/Argentina/Buenos_Aires",
+                           "UTC", "Etc/GMT+5", "Etc/GMT-14"}) {
+    json.timezone = "\"" + std::string(zone) + "\"";
+    CheckOk(Parse());
+    STRCMP_EQUAL(zone, out.timezone.c_str());
+  }
+}
+
+TEST(RequestParseAppointment, DefaultsNullTimezoneToUtc) {
+  json.timezone = "null";
+  CheckOk(Parse());
+  STRCMP_EQUAL("UTC", out.timezone.c_str());
+}
+
+TEST(RequestParseAppointment, RefusesBadZoneNames) {
+  for (const char* zone :
+       {"../etc/passwd", "Europe/../UTC", "posix/Europe/Berlin", "right/UTC",
+        "localtime", "posixrules", "zone.tab", "Mars/Olympus", "",
+        "/Europe/Berlin", "Europe//Berlin", "Europe/Berlin/", "Europe",
+        "europe/berlin", "Europe/berlin", "Europe/Berlin ", "Etc/GMT+5\\n",
+        "Europe\\\\Berlin"}) {
+    json.timezone = "\"" + std::string(zone) + "\"";
+    CheckUnprocessable(Parse(), "invalid_timezone", "timezone");
+  }
+}
+
+TEST(RequestParseAppointment, RefusesTimezoneOfWrongType) {
+  json.timezone = "1";
+  CheckBadRequest(Parse(), "invalid_type", "timezone");
+}
+
+TEST(RequestParseAppointment, RefusesBodiesThatAreNotObjects) {
+  for (const char* body : {"", "[]", "\"x\"", "42", "null", "{", "{\"a\":}",
+                           "{} x", "{}{}", "{'a': 1}"}) {
+    CheckBadRequest(Parse(body), "invalid_json", "");
+  }
+}
+
+TEST(RequestParseAppointment, AcceptsSurroundingWhitespace) {
+  CheckOk(Parse(" \n\t" + json.ToString() + " \r\n"));
+}
+
+TEST(RequestParseAppointment, SurvivesDeepNesting) {
+  json.extra = "\"deep\": " + Repeat("[", 5000) + Repeat("]", 5000);
+  CheckBadRequest(Parse(), "invalid_json", "");
+}
+
+TEST(RequestParseAppointment, IgnoresUnknownAndReadOnlyFields) {
+  json.extra =
+      "\"id\": \"other\", \"sync_status\": \"synced\", \"meeting\": "
+      "{\"id\": \"98765432101\"}, \"error\": null, \"revision\": 7, "
+      "\"updated_at\": \"2026-01-01T00:00:00Z\", \"colour\": [1, 2]";
+  CheckOk(Parse());
+  STRCMP_EQUAL("a1", out.id.c_str());
+}
+
+// A zoneinfo directory of our own, for the files the system one lacks.
+TEST_GROUP(RequestParseZoneFiles) {
+  std::string dir;
+  std::vector<std::string> files;
+  AppointmentRequest out;
+  const std::string kTzif = std::string("TZif2") + std::string(40, '\0');
+
+  void setup() override {
+    char templ[] = "/tmp/zoneinfo_test.XXXXXX";
+    CHECK(mkdtemp(templ) != nullptr);
+    dir = templ;
+    CHECK_EQUAL(0, mkdir((dir + "/Test").c_str(), 0700));
+    Write("Test/Good", kTzif);
+    Write("Test/Text", "this is not a zone file");
+    Write("Test/Short", "TZ");
+    Write("Test/Empty", "");
+    // "Test/" + 59 = 64 characters, the longest name allowed; one more is
+    // refused although the file is a fine zone.
+    Write("Test/" + std::string(59, 'L'), kTzif);
+    Write("Test/" + std::string(60, 'L'), kTzif);
+    CHECK_EQUAL(0, symlink("Good", (dir + "/Test/Link").c_str()));
+    files.push_back("Test/Link");
+    CHECK_EQUAL(0, symlink("Nowhere", (dir + "/Test/Dangling").c_str()));
+    files.push_back("Test/Dangling");
+  }
+
+  void teardown() override {
+    for (const std::string& file : files) unlink((dir + "/" + file).c_str());
+    rmdir((dir + "/Test").c_str());
+    rmdir(dir.c_str());
+  }
+
+  void Write(const std::string& name, const std::string& content) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << content;
+    files.push_back(name);
+  }
+
+  Status Parse(const char* zone) {
+    AppointmentJson json;
+    json.timezone = "\"" + std::string(zone) + "\"";
+    return ParseAppointmentBody("a1", json.ToString(), &out, dir);
+  }
+};
+
+TEST(RequestParseZoneFiles, AcceptsFileStartingWithTzif) {
+  CheckOk(Parse("Test/Good"));
+}
+
+TEST(RequestParseZoneFiles, FollowsSymlinkToZoneFile) {
+  CheckOk(Parse("Test/Link"));
+}
+
+TEST(RequestParseZoneFiles, RefusesFilesThatAreNotZones) {
+  for (const char* zone :
+       {"Test/Text", "Test/Short", "Test/Empty", "Test/Dangling", "Test",
+        "Test/Missing"}) {
+    CheckUnprocessable(Parse(zone), "invalid_timezone", "timezone");
+  }
+}
+
+TEST(RequestParseZoneFiles, AcceptsNamesUpTo64Characters) {
+  CheckOk(Parse(("Test/" + std::string(59, 'L')).c_str()));
+  CheckUnprocessable(Parse(("Test/" + std::string(60, 'L')).c_str()),
+                     "invalid_timezone", "timezone");
+}
+
+TEST(RequestParseZoneFiles, LooksOnlyInTheGivenDirectory) {
+  CheckUnprocessable(Parse("Europe/Berlin"), "invalid_timezone", "timezone");
+}
+
+// ---------------------------------------------------------------- doctors
+
+TEST_GROUP(RequestParseDoctor) {
+  Doctor out;
+  Status Parse(const std::string& body) {
+    return ParseDoctorBody("doc-1", body, &out);
+  }
+};
+
+TEST(RequestParseDoctor, ParsesS2sDoctorWithDefaultAuth) {
+  CheckOk(Parse("{\"name\": \"Dr. Ada\", \"zoom_user\": \"ada@clinic.example\"}"));
+  STRCMP_EQUAL("doc-1", out.id.c_str());
+  STRCMP_EQUAL("Dr. Ada", out.name.c_str());
+  STRCMP_EQUAL("ada@clinic.example", out.zoom_user.c_str());
+  CHECK(out.auth == AuthMode::kS2s);
+}
+
+TEST(RequestParseDoctor, ParsesExplicitAuthModes) {
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": \"s2s\"}"));
+  CHECK(out.auth == AuthMode::kS2s);
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": \"oauth\"}"));
+  CHECK(out.auth == AuthMode::kOauth);
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": null}"));
+  CHECK(out.auth == AuthMode::kS2s);
+}
+
+TEST(RequestParseDoctor, AllowsOauthDoctorWithoutZoomUser) {
+  for (const char* zoom_user : {"", ", \"zoom_user\": null",
+                                ", \"zoom_user\": \"\""}) {
+    CheckOk(Parse(std::string("{\"name\": \"A\", \"auth\": \"oauth\"") +
+                  zoom_user + "}"));
+    STRCMP_EQUAL("", out.zoom_user.c_str());
+  }
+}
+
+TEST(RequestParseDoctor, RequiresZoomUserForS2s) {
+  CheckUnprocessable(Parse("{\"name\": \"A\"}"), "missing_field", "zoom_user");
+  CheckUnprocessable(Parse("{\"name\": \"A\", \"zoom_user\": null}"),
+                     "missing_field", "zoom_user");
+  CheckUnprocessable(Parse("{\"name\": \"A\", \"zoom_user\": \"\"}"),
+                     "missing_field", "zoom_user");
+}
+
+TEST(RequestParseDoctor, RefusesUnknownAuth) {
+  for (const char* auth : {"\"S2S\"", "\"basic\"", "\"\"", "\"oauth \""}) {
+    CheckUnprocessable(Parse(std::string("{\"name\": \"A\", \"zoom_user\": "
+                                         "\"u\", \"auth\": ") + auth + "}"),
+                       "invalid_value", "auth");
+  }
+  CheckBadRequest(Parse("{\"name\": \"A\", \"zoom_user\": \"u\", \"auth\": 1}"),
+                  "invalid_type", "auth");
+}
+
+TEST(RequestParseDoctor, RequiresName) {
+  CheckUnprocessable(Parse("{\"zoom_user\": \"u\"}"), "missing_field", "name");
+  CheckUnprocessable(Parse("{\"Name\": \"A\", \"zoom_user\": \"u\"}"),
+                     "missing_field", "name");
+  CheckUnprocessable(Parse("{\"name\": \"\", \"zoom_user\": \"u\"}"),
+                     "invalid_value", "name");
+  CheckBadRequest(Parse("{\"name\": [\"A\"], \"zoom_user\": \"u\"}"),
+                  "invalid_type", "name");
+}
+
+TEST(RequestParseDoctor, AcceptsNameOf200CodePointsOnly) {
+  const std::string u_umlaut = "\xC3\xBC";
+  CheckOk(Parse("{\"name\": \"" + Repeat(u_umlaut, 200) +
+                "\", \"zoom_user\": \"u\"}"));
+  CheckUnprocessable(Parse("{\"name\": \"" + Repeat(u_umlaut, 201) +
+                           "\", \"zoom_user\": \"u\"}"),
+                     "invalid_value", "name");
+}
+
+TEST(RequestParseDoctor, AcceptsZoomUserOf128CharactersOnly) {
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"" +
+                std::string(128, 'z') + "\"}"));
+  CheckUnprocessable(Parse("{\"name\": \"A\", \"zoom_user\": \"" +
+                           std::string(129, 'z') + "\"}"),
+                     "invalid_value", "zoom_user");
+}
+
+TEST(RequestParseDoctor, RefusesZoomUserWithSpacesOrControls) {
+  for (const char* zoom_user :
+       {"a b", " a", "a\\t", "a\\n", "a\\u007f", "a\\u0085", "a\\u00a0",
+        "a\\u2028", "a\\u3000", "a\\ufeff", "a\\u001f"}) {
+    CheckUnprocessable(Parse(std::string("{\"name\": \"A\", \"zoom_user\": \"") +
+                             zoom_user + "\"}"),
+                       "invalid_value", "zoom_user");
+  }
+}
+
+TEST(RequestParseDoctor, AcceptsNonAsciiZoomUser) {
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"j\xC3\xB6rg@example.de\"}"));
+}
+
+TEST(RequestParseDoctor, RefusesInvalidStrings) {
+  CheckBadRequest(Parse("{\"name\": \"A\", \"zoom_user\": \"u\xFF\"}"),
+                  "invalid_string", "zoom_user");
+  CheckBadRequest(Parse("{\"name\": \"A\\u0000B\", \"zoom_user\": \"u\"}"),
+                  "invalid_string", "");
+}
+
+TEST(RequestParseDoctor, RefusesBodiesThatAreNotObjects) {
+  CheckBadRequest(Parse("[\"A\"]"), "invalid_json", "");
+  CheckBadRequest(Parse("name=A"), "invalid_json", "");
+}
+
+TEST(RequestParseDoctor, IgnoresUnknownAndReadOnlyFields) {
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u\", \"id\": \"x\", "
+                "\"created_at\": 5, \"extra\": {}}"));
+  STRCMP_EQUAL("doc-1", out.id.c_str());
+}
+
+TEST(RequestParseDoctor, RefusesBadPathId) {
+  CheckBadRequest(ParseDoctorBody("a/b", "{}", &out), "invalid_id", "id");
+}
+
+// ---------------------------------------------------------------- feed query
+
+TEST_GROUP(RequestParseFeedQuery) {
+  FeedQuery out;
+  Status Since(const std::string& v) {
+    return ParseFeedQuery(&v, nullptr, nullptr, &out);
+  }
+  Status Limit(const std::string& v) {
+    return ParseFeedQuery(nullptr, &v, nullptr, &out);
+  }
+  Status Wait(const std::string& v) {
+    return ParseFeedQuery(nullptr, nullptr, &v, &out);
+  }
+};
+
+TEST(RequestParseFeedQuery, UsesDefaultsWhenAbsent) {
+  out.since = 9;
+  out.limit = 9;
+  out.wait_seconds = 9;
+  CheckOk(ParseFeedQuery(nullptr, nullptr, nullptr, &out));
+  CHECK(out.since == 0);
+  LONGS_EQUAL(100, out.limit);
+  LONGS_EQUAL(0, out.wait_seconds);
+}
+
+TEST(RequestParseFeedQuery, ParsesAllThree) {
+  const std::string since = "42", limit = "7", wait = "15";
+  CheckOk(ParseFeedQuery(&since, &limit, &wait, &out));
+  CHECK(out.since == 42);
+  LONGS_EQUAL(7, out.limit);
+  LONGS_EQUAL(15, out.wait_seconds);
+}
+
+TEST(RequestParseFeedQuery, AcceptsSinceUpToUint64Max) {
+  CheckOk(Since("18446744073709551615"));
+  CHECK(out.since == UINT64_MAX);
+  CheckBadRequest(Since("18446744073709551616"), "invalid_query", "since");
+  CheckBadRequest(Since("99999999999999999999"), "invalid_query", "since");
+}
+
+TEST(RequestParseFeedQuery, RefusesSinceThatIsNotDecimal) {
+  for (const char* v : {"", "-1", "+1", " 1", "1 ", "0x10", "1.0", "abc"}) {
+    CheckBadRequest(Since(v), "invalid_query", "since");
+  }
+}
+
+TEST(RequestParseFeedQuery, LimitBoundaries) {
+  CheckOk(Limit("1"));
+  LONGS_EQUAL(1, out.limit);
+  CheckOk(Limit("500"));
+  LONGS_EQUAL(500, out.limit);
+  for (const char* v : {"0", "501", "-1", "", "1e2", "99999999999999999999"}) {
+    CheckBadRequest(Limit(v), "invalid_query", "limit");
+  }
+}
+
+TEST(RequestParseFeedQuery, WaitBoundaries) {
+  CheckOk(Wait("0"));
+  LONGS_EQUAL(0, out.wait_seconds);
+  CheckOk(Wait("60"));
+  LONGS_EQUAL(60, out.wait_seconds);
+  for (const char* v : {"61", "1.5", "-0", "", "ten"}) {
+    CheckBadRequest(Wait(v), "invalid_query", "wait");
+  }
+}
+
+TEST(RequestParseFeedQuery, LeavesOutputAloneWhenRefused) {
+  out.limit = 3;
+  const std::string since = "5", limit = "0";
+  CHECK_FALSE(ParseFeedQuery(&since, &limit, nullptr, &out).ok());
+  LONGS_EQUAL(3, out.limit);
+  CHECK(out.since == 0);
+}
+
+}  // namespace telemed

@@ -1,0 +1,120 @@
+// Owners for SQLite's C handles and the one mapping of its result codes to
+// Status. Internal to store/: the rest of the daemon sees only Store.
+//
+// SqliteDb owns a connection, SqliteStmt a prepared statement and
+// SqliteTransaction an open transaction; each releases its handle in its
+// destructor (a statement before its connection: declare them in that
+// order). None is thread-safe; the Store guards each connection with a Mutex.
+#ifndef TELEMED_STORE_SQLITE_H_
+#define TELEMED_STORE_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+
+namespace telemed {
+
+// Maps an SQLite result code to a Status whose message starts with `what`
+// and carries sqlite3_errmsg(db) (db may be null). SQLITE_OK, _ROW and
+// _DONE are OK. SQLITE_BUSY/_LOCKED, which reach us only after the busy
+// timeout ran out, become Unavailable("database_busy"), never a raw
+// "database is locked"; a file that is not a database becomes
+// Corruption("not_a_database").
+Status SqliteStatus(int rc, sqlite3* db, const char* what);
+
+class SqliteDb final {
+ public:
+  SqliteDb() = default;
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+  SqliteDb(SqliteDb&& other) noexcept;
+  SqliteDb& operator=(SqliteDb&& other) noexcept;
+
+  // Opens `path` read-write, creating it when missing; *out is replaced
+  // only on success. Every statement then waits up to busy_timeout_ms for
+  // another connection's lock.
+  static Status Open(const std::string& path, int busy_timeout_ms,
+                     SqliteDb* out);
+
+  // Runs one or more statements that return no rows we need.
+  Status Exec(const char* sql, const char* what);
+
+  sqlite3* get() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteStmt final {
+ public:
+  SqliteStmt() = default;
+  ~SqliteStmt();
+  SqliteStmt(const SqliteStmt&) = delete;
+  SqliteStmt& operator=(const SqliteStmt&) = delete;
+  SqliteStmt(SqliteStmt&& other) noexcept;
+  SqliteStmt& operator=(SqliteStmt&& other) noexcept;
+
+  // Compiles `sql` (one statement) for `db`, which must outlive *out.
+  static Status Prepare(sqlite3* db, const char* sql, SqliteStmt* out);
+
+  // Binders take 1-based indexes. A binding error is kept and reported by
+  // the next Step()/Run(), so callers check once.
+  void BindText(int index, const std::string& value);
+  void BindInt64(int index, int64_t value);
+  void BindNull(int index);
+  // Binds NULL for an empty string (optional columns).
+  void BindTextOrNull(int index, const std::string& value);
+
+  // Advances; *has_row tells whether a row is ready for the Column*s.
+  Status Step(bool* has_row);
+  // Steps to the end, for statements whose rows we do not read.
+  Status Run();
+  // Steps through every row, calling on_row(*this) (returns Status) for
+  // each; stops at the first error.
+  template <typename OnRow>
+  Status ForEachRow(OnRow&& on_row) {
+    bool has_row = true;
+    Status s;
+    while (s.ok() && (s = Step(&has_row)).ok() && has_row) s = on_row(*this);
+    return s;
+  }
+  // Makes the statement ready to run again; bindings stay until rebound.
+  void Reset();
+
+  // Columns are 0-based. NULL reads as 0 or "".
+  int64_t ColumnInt64(int index) const;
+  std::string ColumnText(int index) const;
+  bool ColumnIsNull(int index) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int bind_rc_ = SQLITE_OK;
+};
+
+// An open transaction on one connection: rolled back by the destructor
+// unless Commit() succeeded.
+class SqliteTransaction final {
+ public:
+  // `db` is borrowed and must outlive the transaction.
+  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+  ~SqliteTransaction();
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  // BEGIN IMMEDIATE: takes the write lock now, so a read-modify-write never
+  // fails to upgrade its lock half-way.
+  Status BeginImmediate();
+  Status Commit();
+
+ private:
+  sqlite3* const db_;
+  bool open_ = false;
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_STORE_SQLITE_H_

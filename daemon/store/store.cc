@@ -1,0 +1,503 @@
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "base/clock.h"
+#include "store/migrations.h"
+#include "store/store_impl.h"
+
+namespace telemed {
+
+namespace {
+
+constexpr mode_t kFileMode = 0600;
+
+// Column order shared by every appointment query and ReadAppointment.
+#define APPOINTMENT_COLUMNS                                                \
+  "id, doctor_id, start_time, duration_minutes, timezone, topic, "        \
+  "cancelled, sync_status, meeting_id, meeting_join_url, meeting_passcode, " \
+  "error_code, error_message, revision, updated_at, change_seq"
+
+Status ParseSyncStatus(const std::string& text, SyncStatus* out) {
+  for (SyncStatus status :
+       {SyncStatus::kPending, SyncStatus::kSynced, SyncStatus::kFailed}) {
+    if (text == SyncStatusName(status)) {
+      *out = status;
+      return Status::OK();
+    }
+  }
+  return Status::Corruption("bad_sync_status",
+                            "stored sync_status '" + text + "' is unknown");
+}
+
+Status ReadAppointment(const SqliteStmt& row, Appointment* out) {
+  AppointmentRequest& request = out->request;
+  request.id = row.ColumnText(0);
+  request.doctor_id = row.ColumnText(1);
+  request.start_time = row.ColumnInt64(2);
+  request.duration_minutes = static_cast<int>(row.ColumnInt64(3));
+  request.timezone = row.ColumnText(4);
+  request.topic = row.ColumnText(5);
+  request.cancelled = row.ColumnInt64(6) != 0;
+  out->has_meeting = !row.ColumnIsNull(8);
+  out->meeting = Meeting{row.ColumnText(8), row.ColumnText(9),
+                         row.ColumnText(10)};
+  out->has_error = !row.ColumnIsNull(11);
+  out->error = SyncError{row.ColumnText(11), row.ColumnText(12)};
+  out->revision = row.ColumnInt64(13);
+  out->updated_at = row.ColumnInt64(14);
+  out->change_seq = static_cast<uint64_t>(row.ColumnInt64(15));
+  return ParseSyncStatus(row.ColumnText(7), &out->sync_status);
+}
+
+Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,
+                       bool* found) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db, "SELECT " APPOINTMENT_COLUMNS " FROM appointments WHERE id = ?",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, id);
+  s = stmt.Step(found);
+  if (s.ok() && *found) s = ReadAppointment(stmt, out);
+  return s;
+}
+
+Status AppointmentNotFound(const std::string& id) {
+  return Status::NotFound("appointment_not_found", "no appointment " + id);
+}
+
+Status CheckDoctorExists(sqlite3* db, const std::string& doctor_id) {
+  SqliteStmt stmt;
+  Status s =
+      SqliteStmt::Prepare(db, "SELECT 1 FROM doctors WHERE id = ?", &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, doctor_id);
+  bool found = false;
+  s = stmt.Step(&found);
+  if (s.ok() && !found) {
+    return Status::Validation("unknown_doctor", "no doctor " + doctor_id,
+                              "doctor_id");
+  }
+  return s;
+}
+
+// Takes the next position in the change feed. A counter row rather than
+// MAX(change_seq) + 1, so purging the newest appointment can never hand its
+// position to another one behind a client's cursor.
+Status NextChangeSeq(sqlite3* db, uint64_t* seq) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "UPDATE change_feed SET last_seq = last_seq + 1 WHERE id = 1 "
+      "RETURNING last_seq",
+      &stmt);
+  bool has_row = false;
+  if (s.ok()) s = stmt.Step(&has_row);
+  if (s.ok() && !has_row) {
+    return Status::Corruption("no_change_feed", "change_feed row is missing");
+  }
+  if (s.ok()) *seq = static_cast<uint64_t>(stmt.ColumnInt64(0));
+  return s.ok() ? stmt.Run() : s;
+}
+
+// A clinic change sends the appointment back to "pending": its meeting (if
+// any) no longer matches. Meeting and error stay for the sync engine.
+Status UpsertAppointment(sqlite3* db, const AppointmentRequest& request,
+                         int64_t now, uint64_t seq) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "INSERT INTO appointments (id, doctor_id, start_time, duration_minutes,"
+      " timezone, topic, cancelled, sync_status, revision, updated_at,"
+      " change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 1, ?8, ?9)"
+      " ON CONFLICT (id) DO UPDATE SET doctor_id = excluded.doctor_id,"
+      " start_time = excluded.start_time,"
+      " duration_minutes = excluded.duration_minutes,"
+      " timezone = excluded.timezone, topic = excluded.topic,"
+      " cancelled = excluded.cancelled, sync_status = 'pending',"
+      " revision = revision + 1, updated_at = excluded.updated_at,"
+      " change_seq = excluded.change_seq",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, request.id);
+  stmt.BindText(2, request.doctor_id);
+  stmt.BindInt64(3, request.start_time);
+  stmt.BindInt64(4, request.duration_minutes);
+  stmt.BindText(5, request.timezone);
+  stmt.BindText(6, request.topic);
+  stmt.BindInt64(7, request.cancelled ? 1 : 0);
+  stmt.BindInt64(8, now);
+  stmt.BindInt64(9, static_cast<int64_t>(seq));
+  return stmt.Run();
+}
+
+// Stores `request` unless it equals what is stored; *commit says whether
+// anything was written.
+Status ApplyRequest(sqlite3* db, const AppointmentRequest& request,
+                    int64_t now, WriteOutcome* outcome, Appointment* stored,
+                    bool* commit) {
+  Appointment old;
+  bool found = false;
+  Status s = LoadAppointment(db, request.id, &old, &found);
+  if (!s.ok()) return s;
+  if (found && old.request == request) {
+    *outcome = WriteOutcome::kUnchanged;
+    *stored = old;
+    *commit = false;
+    return s;
+  }
+  uint64_t seq = 0;
+  s = CheckDoctorExists(db, request.doctor_id);
+  if (s.ok()) s = NextChangeSeq(db, &seq);
+  if (s.ok()) s = UpsertAppointment(db, request, now, seq);
+  bool reread = false;
+  if (s.ok()) s = LoadAppointment(db, request.id, stored, &reread);
+  *outcome = found ? WriteOutcome::kReplaced : WriteOutcome::kCreated;
+  return s;
+}
+
+Status ReadDoctor(const SqliteStmt& row, Doctor* out) {
+  out->id = row.ColumnText(0);
+  out->name = row.ColumnText(1);
+  out->zoom_user = row.ColumnText(2);
+  out->created_at = row.ColumnInt64(4);
+  out->updated_at = row.ColumnInt64(5);
+  if (ParseAuthMode(row.ColumnText(3), &out->auth)) return Status::OK();
+  return Status::Corruption("bad_auth_mode",
+                            "doctor " + out->id + " has an unknown auth mode");
+}
+
+Status LoadDoctor(sqlite3* db, const std::string& id, Doctor* out,
+                  bool* found) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "SELECT id, name, zoom_user, auth, created_at, updated_at FROM doctors"
+      " WHERE id = ?",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, id);
+  s = stmt.Step(found);
+  if (s.ok() && *found) s = ReadDoctor(stmt, out);
+  return s;
+}
+
+bool SameDoctor(const Doctor& a, const Doctor& b) {
+  return a.name == b.name && a.zoom_user == b.zoom_user && a.auth == b.auth;
+}
+
+Status UpsertDoctor(sqlite3* db, const Doctor& doctor, int64_t now) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db,
+      "INSERT INTO doctors (id, name, zoom_user, auth, created_at, updated_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (id) DO UPDATE SET"
+      " name = excluded.name, zoom_user = excluded.zoom_user,"
+      " auth = excluded.auth, updated_at = excluded.updated_at",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, doctor.id);
+  stmt.BindText(2, doctor.name);
+  stmt.BindText(3, doctor.zoom_user);
+  stmt.BindText(4, AuthModeName(doctor.auth));
+  stmt.BindInt64(5, now);
+  return stmt.Run();
+}
+
+Status ReadLatestChangeSeq(sqlite3* db, uint64_t* seq) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(
+      db, "SELECT last_seq FROM change_feed WHERE id = 1", &stmt);
+  bool has_row = false;
+  if (s.ok()) s = stmt.Step(&has_row);
+  if (s.ok()) *seq = has_row ? static_cast<uint64_t>(stmt.ColumnInt64(0)) : 0;
+  return s;
+}
+
+// The per-connection pragmas. query_only guards the read pool against a
+// write slipping in without the write lock and BEGIN IMMEDIATE.
+Status ConfigureConnection(SqliteDb* db, bool read_only) {
+  // FULL syncs the WAL at every commit: OK means on disk, also after a
+  // power cut (NORMAL may lose the last commits).
+  Status s = db->Exec("PRAGMA synchronous = FULL", "set synchronous");
+  if (s.ok()) s = db->Exec("PRAGMA foreign_keys = ON", "enable foreign keys");
+  if (s.ok() && read_only) s = db->Exec("PRAGMA query_only = ON", "query_only");
+  return s;
+}
+
+// Creates the file 0600 before SQLite does, so it is never readable by
+// others, not even for a moment (SQLite gives -wal and -shm the same mode).
+Status CreateFileIfMissing(const std::string& path) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
+  if (fd < 0) {
+    return Status::IoError("database_cant_open",
+                           "open " + path + ": " + strerror(errno));
+  }
+  close(fd);
+  return Status::OK();
+}
+
+}  // namespace
+
+int Store::CurrentSchemaVersion() { return LatestSchemaVersion(); }
+
+Status Store::Open(const Options& options, std::unique_ptr<Store>* out) {
+  if (options.clock == nullptr || options.path.empty()) {
+    return Status::InvalidArgument("bad_store_options",
+                                   "Store needs a path and a clock");
+  }
+  Status s = CreateFileIfMissing(options.path);
+  if (!s.ok()) return s;
+  std::unique_ptr<StoreImpl> store(new StoreImpl(options));
+  s = store->Init();
+  if (s.ok()) *out = std::move(store);
+  return s;
+}
+
+StoreImpl::StoreImpl(const Options& options) : options_(options) {
+  MutexLock lock(&use_mu_);
+  last_use_flush_ = options_.clock->NowSeconds();
+}
+
+StoreImpl::~StoreImpl() {
+  // Nobody is left to report a failure to; the notes are only last-use
+  // times, and the next start begins with fresh ones.
+  FlushApiKeyUse();
+}
+
+Status StoreImpl::Init() {
+  uint64_t seq = 0;
+  {
+    MutexLock lock(&write_mu_);
+    Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms,
+                              &writer_);
+    if (s.ok()) s = MigrateSchema(&writer_, options_.path);
+    // WAL is a property of the file: set once here, kept by every process.
+    if (s.ok()) s = writer_.Exec("PRAGMA journal_mode = WAL", "enable WAL");
+    if (s.ok()) s = ConfigureConnection(&writer_, /*read_only=*/false);
+    // After the first read in WAL mode, so that -wal and -shm exist.
+    if (s.ok()) s = ReadLatestChangeSeq(writer_.get(), &seq);
+    if (s.ok()) s = RestrictFileModes();
+    if (!s.ok()) return s;
+  }
+  NoteChangeSeq(seq);
+  return Status::OK();
+}
+
+Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) const {
+  SqliteDb db;
+  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db);
+  if (s.ok()) s = ConfigureConnection(&db, read_only);
+  if (s.ok()) *out = std::move(db);
+  return s;
+}
+
+// Also tightens files left by an older build or another umask. Modes of
+// files we cannot change (another owner) are refused rather than ignored.
+Status StoreImpl::RestrictFileModes() const {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string file = options_.path + suffix;
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0) continue;  // -shm may not exist
+    if ((st.st_mode & 0777) == kFileMode) continue;
+    if (chmod(file.c_str(), kFileMode) != 0) {
+      return Status::PermissionDenied(
+          "database_mode", "chmod 0600 " + file + ": " + strerror(errno));
+    }
+  }
+  return Status::OK();
+}
+
+Status StoreImpl::PutDoctor(const Doctor& doctor, WriteOutcome* outcome) {
+  int64_t now = options_.clock->NowSeconds();
+  return Write([&](sqlite3* db, bool* commit) {
+    Doctor old;
+    bool found = false;
+    Status s = LoadDoctor(db, doctor.id, &old, &found);
+    if (!s.ok()) return s;
+    *commit = !found || !SameDoctor(old, doctor);
+    if (!*commit) {
+      *outcome = WriteOutcome::kUnchanged;
+      return s;
+    }
+    *outcome = found ? WriteOutcome::kReplaced : WriteOutcome::kCreated;
+    return UpsertDoctor(db, doctor, now);
+  });
+}
+
+Status StoreImpl::GetDoctor(const std::string& id, Doctor* out) {
+  return Read([&](sqlite3* db) {
+    bool found = false;
+    Status s = LoadDoctor(db, id, out, &found);
+    if (s.ok() && !found) {
+      return Status::NotFound("doctor_not_found", "no doctor " + id);
+    }
+    return s;
+  });
+}
+
+Status StoreImpl::ListDoctors(std::vector<Doctor>* out) {
+  out->clear();
+  return Read([&](sqlite3* db) {
+    SqliteStmt stmt;
+    Status s = SqliteStmt::Prepare(
+        db,
+        "SELECT id, name, zoom_user, auth, created_at, updated_at"
+        " FROM doctors ORDER BY id",
+        &stmt);
+    if (!s.ok()) return s;
+    return stmt.ForEachRow([&](const SqliteStmt& row) {
+      out->emplace_back();
+      return ReadDoctor(row, &out->back());
+    });
+  });
+}
+
+Status StoreImpl::PutAppointment(const AppointmentRequest& request,
+                                 WriteOutcome* outcome, Appointment* stored) {
+  int64_t now = options_.clock->NowSeconds();
+  Status s = Write([&](sqlite3* db, bool* commit) {
+    return ApplyRequest(db, request, now, outcome, stored, commit);
+  });
+  if (s.ok() && *outcome != WriteOutcome::kUnchanged) {
+    NoteChangeSeq(stored->change_seq);
+  }
+  return s;
+}
+
+Status StoreImpl::CancelAppointment(const std::string& id,
+                                    Appointment* stored) {
+  int64_t now = options_.clock->NowSeconds();
+  WriteOutcome outcome = WriteOutcome::kUnchanged;
+  Status s = Write([&](sqlite3* db, bool* commit) {
+    Appointment old;
+    bool found = false;
+    Status ls = LoadAppointment(db, id, &old, &found);
+    if (ls.ok() && !found) return AppointmentNotFound(id);
+    if (!ls.ok()) return ls;
+    old.request.cancelled = true;
+    return ApplyRequest(db, old.request, now, &outcome, stored, commit);
+  });
+  if (s.ok() && outcome != WriteOutcome::kUnchanged) {
+    NoteChangeSeq(stored->change_seq);
+  }
+  return s;
+}
+
+Status StoreImpl::GetAppointment(const std::string& id, Appointment* out) {
+  return Read([&](sqlite3* db) {
+    bool found = false;
+    Status s = LoadAppointment(db, id, out, &found);
+    if (s.ok() && !found) return AppointmentNotFound(id);
+    return s;
+  });
+}
+
+Status StoreImpl::ListChanges(uint64_t after, int limit,
+                              std::vector<Appointment>* out,
+                              uint64_t* next_cursor) {
+  out->clear();
+  *next_cursor = after;
+  if (limit < 1) {
+    return Status::InvalidArgument("invalid_limit", "limit must be >= 1",
+                                   "limit");
+  }
+  // change_seq is an SQLite INTEGER: a cursor beyond it matches nothing.
+  constexpr uint64_t kMaxSeq = std::numeric_limits<int64_t>::max();
+  int64_t bound = static_cast<int64_t>(std::min(after, kMaxSeq));
+  Status s = Read([&](sqlite3* db) {
+    SqliteStmt stmt;
+    Status ps = SqliteStmt::Prepare(
+        db,
+        "SELECT " APPOINTMENT_COLUMNS " FROM appointments"
+        " WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
+        &stmt);
+    if (!ps.ok()) return ps;
+    stmt.BindInt64(1, bound);
+    stmt.BindInt64(2, limit);
+    return stmt.ForEachRow([&](const SqliteStmt& row) {
+      out->emplace_back();
+      return ReadAppointment(row, &out->back());
+    });
+  });
+  if (s.ok() && !out->empty()) *next_cursor = out->back().change_seq;
+  return s;
+}
+
+uint64_t StoreImpl::LatestChangeSeq() {
+  uint64_t seq = 0;
+  Status s = Read([&](sqlite3* db) { return ReadLatestChangeSeq(db, &seq); });
+  // On a read failure the last value this process saw is still true.
+  if (s.ok()) NoteChangeSeq(seq);
+  MutexLock lock(&wait_mu_);
+  return latest_seq_;
+}
+
+void StoreImpl::NoteChangeSeq(uint64_t seq) {
+  MutexLock lock(&wait_mu_);
+  if (seq <= latest_seq_) return;
+  latest_seq_ = seq;
+  wait_cv_.SignalAll();
+}
+
+bool StoreImpl::WaitForChangeAfter(uint64_t after,
+                                   std::chrono::milliseconds timeout) {
+  // Commits in this process signal wait_cv_; another process's commits are
+  // only in the file, so re-read it about once a second.
+  constexpr std::chrono::seconds kPollInterval(1);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    {
+      MutexLock lock(&wait_mu_);
+      auto poll_at =
+          std::min(deadline, std::chrono::steady_clock::now() + kPollInterval);
+      while (!waits_cancelled_ && latest_seq_ <= after &&
+             wait_cv_.WaitUntil(poll_at)) {
+      }
+      if (waits_cancelled_) return false;
+      if (latest_seq_ > after) return true;
+    }
+    if (LatestChangeSeq() > after) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
+}
+
+void StoreImpl::CancelWaits() {
+  MutexLock lock(&wait_mu_);
+  waits_cancelled_ = true;
+  wait_cv_.SignalAll();
+}
+
+Status StoreImpl::PurgeEnded(int retention_days, int* purged) {
+  *purged = 0;
+  if (retention_days < 0) {
+    return Status::InvalidArgument("invalid_retention",
+                                   "retention days must be >= 0");
+  }
+  int64_t cutoff =
+      options_.clock->NowSeconds() - int64_t{retention_days} * 86400;
+  return Write([&](sqlite3* db, bool* commit) {
+    SqliteStmt stmt;
+    Status s = SqliteStmt::Prepare(
+        db,
+        "DELETE FROM appointments WHERE zoom_action_pending = 0"
+        " AND start_time + duration_minutes * 60 < ?",
+        &stmt);
+    if (!s.ok()) return s;
+    stmt.BindInt64(1, cutoff);
+    s = stmt.Run();
+    if (s.ok()) *purged = sqlite3_changes(db);
+    *commit = *purged > 0;
+    return s;
+  });
+}
+
+}  // namespace telemed

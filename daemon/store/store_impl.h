@@ -1,0 +1,132 @@
+// StoreImpl: the SQLite Store. Internal to store/ (store.cc holds the
+// connections, doctors, appointments and the change feed; api_keys.cc the
+// API keys).
+//
+// Connections: one write connection behind write_mu_, so this process's
+// writers queue in memory instead of spinning on SQLite's busy handler, and
+// a pool of read connections, so reads never wait behind a write's fsync
+// (WAL lets readers see the last commit while a writer works). Other
+// processes contend through SQLite's file locks and the busy timeout.
+//
+// Locks: no two of write_mu_, readers_mu_, wait_mu_ and use_mu_ are ever
+// held at once, so there is no lock order to get wrong.
+#ifndef TELEMED_STORE_STORE_IMPL_H_
+#define TELEMED_STORE_STORE_IMPL_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "base/mutex.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace telemed {
+
+class StoreImpl final : public Store {
+ public:
+  explicit StoreImpl(const Options& options);
+  // Writes pending API-key last-use notes.
+  ~StoreImpl() override;
+
+  // Opens the write connection, migrates, sets the pragmas and file modes.
+  Status Init() EXCLUDES(write_mu_);
+
+  Status PutDoctor(const Doctor& doctor, WriteOutcome* outcome) override;
+  Status GetDoctor(const std::string& id, Doctor* out) override;
+  Status ListDoctors(std::vector<Doctor>* out) override;
+  Status PutAppointment(const AppointmentRequest& request,
+                        WriteOutcome* outcome, Appointment* stored) override;
+  Status CancelAppointment(const std::string& id,
+                           Appointment* stored) override;
+  Status GetAppointment(const std::string& id, Appointment* out) override;
+  Status ListChanges(uint64_t after, int limit, std::vector<Appointment>* out,
+                     uint64_t* next_cursor) override;
+  uint64_t LatestChangeSeq() override;
+  bool WaitForChangeAfter(uint64_t after,
+                          std::chrono::milliseconds timeout) override;
+  void CancelWaits() override;
+  Status PurgeEnded(int retention_days, int* purged) override;
+
+  Status CreateApiKey(const std::string& name, RandomSource* random,
+                      std::string* key_out) override;
+  Status ListApiKeys(std::vector<ApiKeyInfo>* out) override;
+  Status RevokeApiKey(const std::string& name) override;
+  Status AuthenticateApiKey(const std::string& key,
+                            std::string* name_out) override;
+  Status FlushApiKeyUse() override;
+
+ private:
+  // The body of one write transaction on `db`. It sets *commit to false
+  // when it found nothing to change, and the transaction is rolled back.
+  template <typename Body>
+  Status Write(Body&& body) EXCLUDES(write_mu_);
+
+  // Runs `body` on a pooled read connection.
+  template <typename Body>
+  Status Read(Body&& body) EXCLUDES(readers_mu_);
+
+  // A configured connection to options_.path.
+  Status OpenConnection(bool read_only, SqliteDb* out) const;
+  Status RestrictFileModes() const;
+  // Notes a use of api_keys.id `id`; true when the notes are due to be
+  // written (a minute since the last flush).
+  bool NoteKeyUse(int64_t id) EXCLUDES(use_mu_);
+  // Records that `seq` was committed and wakes the waiters.
+  void NoteChangeSeq(uint64_t seq) EXCLUDES(wait_mu_);
+
+  const Options options_;
+
+  Mutex write_mu_;
+  SqliteDb writer_ GUARDED_BY(write_mu_);
+
+  Mutex readers_mu_;
+  std::vector<SqliteDb> idle_readers_ GUARDED_BY(readers_mu_);
+
+  Mutex wait_mu_;
+  CondVar wait_cv_{&wait_mu_};
+  uint64_t latest_seq_ GUARDED_BY(wait_mu_) = 0;
+  bool waits_cancelled_ GUARDED_BY(wait_mu_) = false;
+
+  // Last use per api_keys.id, not yet written (unix seconds).
+  Mutex use_mu_;
+  std::map<int64_t, int64_t> pending_use_ GUARDED_BY(use_mu_);
+  int64_t last_use_flush_ GUARDED_BY(use_mu_) = 0;
+};
+
+template <typename Body>
+Status StoreImpl::Write(Body&& body) {
+  MutexLock lock(&write_mu_);
+  SqliteTransaction txn(writer_.get());
+  Status s = txn.BeginImmediate();
+  bool commit = true;
+  if (s.ok()) s = body(writer_.get(), &commit);
+  if (s.ok() && commit) s = txn.Commit();
+  return s;
+}
+
+template <typename Body>
+Status StoreImpl::Read(Body&& body) {
+  SqliteDb db;
+  {
+    MutexLock lock(&readers_mu_);
+    if (!idle_readers_.empty()) {
+      db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  Status s;
+  if (db.get() == nullptr) s = OpenConnection(/*read_only=*/true, &db);
+  if (!s.ok()) return s;
+  s = body(db.get());
+  MutexLock lock(&readers_mu_);
+  idle_readers_.push_back(std::move(db));
+  return s;
+}
+
+}  // namespace telemed
+
+#endif  // TELEMED_STORE_STORE_IMPL_H_

@@ -1,0 +1,279 @@
+#include "store/store.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "store/sqlite.h"
+#include "store/testutil.h"
+
+namespace telemed {
+namespace {
+
+using test::StoreFixture;
+
+int FileMode(const std::string& file) {
+  struct stat st;
+  if (stat(file.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 0777);
+}
+
+// Runs SQL on the file through a connection of its own, as another process
+// (or a later build) would.
+void ExecRaw(const std::string& path, const char* sql) {
+  SqliteDb db;
+  CHECK_OK(SqliteDb::Open(path, 10000, &db));
+  CHECK_OK(db.Exec(sql, "test sql"));
+}
+
+}  // namespace
+
+TEST_GROUP_BASE(Store, StoreFixture){};
+
+TEST(Store, KeepsRecordsAcrossReopen) {
+  AddDoctor("d1");
+  Appointment put = Put(Request("a1"), WriteOutcome::kCreated);
+  store.reset();
+  store = OpenStore();
+  Appointment got;
+  CHECK_OK(store->GetAppointment("a1", &got));
+  CHECK(got.request == Request("a1"));
+  CHECK(got.sync_status == SyncStatus::kPending);
+  CHECK_FALSE(got.has_meeting);
+  CHECK_FALSE(got.has_error);
+  LONGS_EQUAL(1, got.revision);
+  LONGS_EQUAL(clock.NowSeconds(), got.updated_at);
+  CHECK_EQUAL(put.change_seq, got.change_seq);
+  CHECK_EQUAL(put.change_seq, store->LatestChangeSeq());
+  Doctor doctor;
+  CHECK_OK(store->GetDoctor("d1", &doctor));
+  STRCMP_EQUAL("Dr d1", doctor.name.c_str());
+}
+
+TEST(Store, IdenticalPutChangesNothing) {
+  AddDoctor("d1");
+  Appointment first = Put(Request("a1"), WriteOutcome::kCreated);
+  clock.AdvanceSeconds(60);
+  Appointment second = Put(Request("a1"), WriteOutcome::kUnchanged);
+  LONGS_EQUAL(first.revision, second.revision);
+  LONGS_EQUAL(first.updated_at, second.updated_at);
+  CHECK_EQUAL(first.change_seq, second.change_seq);
+  CHECK_EQUAL(first.change_seq, store->LatestChangeSeq());
+}
+
+TEST(Store, EachVisibleChangeMovesRevisionAndFeed) {
+  AddDoctor("d1");
+  Appointment created = Put(Request("a1"), WriteOutcome::kCreated);
+  clock.AdvanceSeconds(10);
+  AppointmentRequest moved = Request("a1");
+  moved.start_time += 3600;
+  Appointment replaced = Put(moved, WriteOutcome::kReplaced);
+  LONGS_EQUAL(2, replaced.revision);
+  LONGS_EQUAL(created.updated_at + 10, replaced.updated_at);
+  CHECK(replaced.change_seq > created.change_seq);
+  CHECK(replaced.request == moved);
+
+  Appointment cancelled;
+  CHECK_OK(store->CancelAppointment("a1", &cancelled));
+  CHECK_TRUE(cancelled.request.cancelled);
+  LONGS_EQUAL(3, cancelled.revision);
+  CHECK(cancelled.change_seq > replaced.change_seq);
+  Appointment again;
+  CHECK_OK(store->CancelAppointment("a1", &again));
+  LONGS_EQUAL(3, again.revision);
+  CHECK_EQUAL(cancelled.change_seq, again.change_seq);
+
+  Appointment reopened = Put(moved, WriteOutcome::kReplaced);
+  CHECK_FALSE(reopened.request.cancelled);
+  LONGS_EQUAL(4, reopened.revision);
+}
+
+TEST(Store, UnknownDoctorIsRefusedAndNothingStored) {
+  WriteOutcome outcome;
+  Appointment stored;
+  Status s = store->PutAppointment(Request("a1", "nobody"), &outcome, &stored);
+  CHECK(s.code() == Status::Code::kValidation);
+  STRCMP_EQUAL("unknown_doctor", s.reason().c_str());
+  STRCMP_EQUAL("doctor_id", s.field().c_str());
+  CHECK_TRUE(store->GetAppointment("a1", &stored).IsNotFound());
+  CHECK_EQUAL(0u, store->LatestChangeSeq());
+}
+
+TEST(Store, UnknownAppointmentIsNotFound) {
+  Appointment stored;
+  Status s = store->CancelAppointment("a9", &stored);
+  STRCMP_EQUAL("appointment_not_found", s.reason().c_str());
+  s = store->GetAppointment("a9", &stored);
+  STRCMP_EQUAL("appointment_not_found", s.reason().c_str());
+}
+
+TEST(Store, PutDoctorCreatesReplacesAndSkipsEqual) {
+  Doctor doctor;
+  doctor.id = "d2";
+  doctor.name = "Dr Two";
+  doctor.zoom_user = "two@clinic.example";
+  WriteOutcome outcome;
+  CHECK_OK(store->PutDoctor(doctor, &outcome));
+  CHECK(outcome == WriteOutcome::kCreated);
+  clock.AdvanceSeconds(5);
+  CHECK_OK(store->PutDoctor(doctor, &outcome));
+  CHECK(outcome == WriteOutcome::kUnchanged);
+  doctor.auth = AuthMode::kOauth;
+  doctor.zoom_user.clear();
+  CHECK_OK(store->PutDoctor(doctor, &outcome));
+  CHECK(outcome == WriteOutcome::kReplaced);
+  Doctor got;
+  CHECK_OK(store->GetDoctor("d2", &got));
+  CHECK(got.auth == AuthMode::kOauth);
+  STRCMP_EQUAL("", got.zoom_user.c_str());
+  LONGS_EQUAL(clock.NowSeconds() - 5, got.created_at);
+  LONGS_EQUAL(clock.NowSeconds(), got.updated_at);
+  STRCMP_EQUAL("doctor_not_found", store->GetDoctor("x", &got).reason().c_str());
+}
+
+TEST(Store, ListsDoctorsById) {
+  AddDoctor("b");
+  AddDoctor("c");
+  AddDoctor("a");
+  std::vector<Doctor> doctors;
+  CHECK_OK(store->ListDoctors(&doctors));
+  LONGS_EQUAL(3, doctors.size());
+  STRCMP_EQUAL("a", doctors[0].id.c_str());
+  STRCMP_EQUAL("b", doctors[1].id.c_str());
+  STRCMP_EQUAL("c", doctors[2].id.c_str());
+}
+
+TEST(Store, PurgeRemovesOnlyOldEndedAppointments) {
+  AddDoctor("d1");
+  const int64_t now = clock.NowSeconds();
+  const int64_t day = 86400;
+  AppointmentRequest old_one = Request("old");
+  old_one.start_time = now - 91 * day;
+  AppointmentRequest pending = Request("pending");
+  pending.start_time = now - 91 * day;
+  AppointmentRequest recent = Request("recent");
+  // Ends 89 days ago: inside the retention window.
+  recent.start_time = now - 89 * day - 30 * 60;
+  AppointmentRequest future = Request("future");
+  future.start_time = now + day;
+  for (const auto& r : {old_one, pending, recent, future}) {
+    Put(r, WriteOutcome::kCreated);
+  }
+  ExecRaw(path,
+          "UPDATE appointments SET zoom_action_pending = 1"
+          " WHERE id = 'pending'");
+  int purged = -1;
+  CHECK_OK(store->PurgeEnded(90, &purged));
+  LONGS_EQUAL(1, purged);
+  Appointment got;
+  CHECK_TRUE(store->GetAppointment("old", &got).IsNotFound());
+  CHECK_OK(store->GetAppointment("pending", &got));
+  CHECK_OK(store->GetAppointment("recent", &got));
+  CHECK_OK(store->GetAppointment("future", &got));
+}
+
+TEST(Store, FeedPositionsAreNeverReusedAfterPurge) {
+  AddDoctor("d1");
+  AppointmentRequest old_one = Request("old");
+  old_one.start_time = clock.NowSeconds() - 100 * 86400;
+  Appointment purged_one = Put(old_one, WriteOutcome::kCreated);
+  int purged = 0;
+  CHECK_OK(store->PurgeEnded(90, &purged));
+  LONGS_EQUAL(1, purged);
+  Appointment next = Put(Request("a1"), WriteOutcome::kCreated);
+  CHECK(next.change_seq > purged_one.change_seq);
+}
+
+TEST_GROUP_BASE(StoreFiles, StoreFixture){};
+
+TEST(StoreFiles, RecordsCurrentSchemaVersion) {
+  SqliteDb db;
+  CHECK_OK(SqliteDb::Open(path, 1000, &db));
+  SqliteStmt stmt;
+  CHECK_OK(SqliteStmt::Prepare(db.get(), "PRAGMA user_version", &stmt));
+  bool has_row = false;
+  CHECK_OK(stmt.Step(&has_row));
+  CHECK_TRUE(has_row);
+  LONGS_EQUAL(Store::CurrentSchemaVersion(), stmt.ColumnInt64(0));
+  CHECK(Store::CurrentSchemaVersion() >= 1);
+}
+
+TEST(StoreFiles, RefusesNewerSchema) {
+  store.reset();
+  ExecRaw(path, "PRAGMA user_version = 99");
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  CHECK_FALSE(s.ok());
+  CHECK(refused == nullptr);
+  STRCMP_EQUAL("schema_too_new", s.reason().c_str());
+  std::string expected = "database " + path +
+                         " has schema version 99, newer than this "
+                         "telemed-bridge supports (" +
+                         std::to_string(Store::CurrentSchemaVersion()) +
+                         "): upgrade telemed-bridge";
+  STRCMP_EQUAL(expected.c_str(), s.message().c_str());
+}
+
+TEST(StoreFiles, RefusesFileThatIsNotADatabase) {
+  store.reset();
+  std::string other = dir.path() + "/notes.txt";
+  FILE* file = fopen(other.c_str(), "w");
+  CHECK(file != nullptr);
+  for (int i = 0; i < 200; ++i) fputs("this is not a database\n", file);
+  fclose(file);
+  path = other;
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  STRCMP_EQUAL("not_a_database", s.reason().c_str());
+  std::string expected = "database " + other + " is not a SQLite database";
+  STRCMP_EQUAL(expected.c_str(), s.message().c_str());
+}
+
+TEST(StoreFiles, ReportsMissingDirectory) {
+  store.reset();
+  path = dir.path() + "/missing/bridge.db";
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  CHECK(s.code() == Status::Code::kIoError);
+  CHECK(s.message().find(path) != std::string::npos);
+}
+
+TEST(StoreFiles, DatabaseFilesAreOwnerOnly) {
+  AddDoctor("d1");
+  Put(Request("a1"), WriteOutcome::kCreated);
+  LONGS_EQUAL(0600, FileMode(path));
+  LONGS_EQUAL(0600, FileMode(path + "-wal"));
+  LONGS_EQUAL(0600, FileMode(path + "-shm"));
+}
+
+TEST(StoreFiles, TightensLooseModesAtOpen) {
+  store.reset();
+  CHECK_EQUAL(0, chmod(path.c_str(), 0644));
+  store = OpenStore();
+  LONGS_EQUAL(0600, FileMode(path));
+}
+
+TEST(StoreFiles, BusyPastTimeoutIsUnavailable) {
+  store.reset();
+  std::unique_ptr<Store> impatient;
+  CHECK_OK(TryOpen(&impatient, /*busy_timeout_ms=*/50));
+  SqliteDb other;
+  CHECK_OK(SqliteDb::Open(path, 0, &other));
+  CHECK_OK(other.Exec("BEGIN IMMEDIATE", "hold the write lock"));
+  Doctor doctor;
+  doctor.id = "d1";
+  doctor.name = "Dr One";
+  WriteOutcome outcome;
+  Status s = impatient->PutDoctor(doctor, &outcome);
+  CHECK(s.code() == Status::Code::kUnavailable);
+  STRCMP_EQUAL("database_busy", s.reason().c_str());
+  CHECK(s.message().find("database is locked") == std::string::npos);
+  CHECK_OK(other.Exec("ROLLBACK", "release"));
+  CHECK_OK(impatient->PutDoctor(doctor, &outcome));
+}
+
+}  // namespace telemed

@@ -1,0 +1,131 @@
+// Test helpers for store/ tests: a private temporary directory and a
+// deterministic RandomSource. Header-only; used only by *_test.cc.
+#ifndef TELEMED_STORE_TESTUTIL_H_
+#define TELEMED_STORE_TESTUTIL_H_
+
+#include <stdlib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include <memory>
+
+#include "base/fake_clock.h"
+#include "base/random.h"
+#include "base/status.h"
+#include "store/store.h"
+
+#include <CppUTest/TestHarness.h>
+
+// Fails the current test with the Status's text unless it is OK.
+#define CHECK_OK(expr)                                   \
+  do {                                                   \
+    ::telemed::Status check_ok_status_ = (expr);         \
+    if (!check_ok_status_.ok()) {                        \
+      FAIL(check_ok_status_.ToString().c_str());         \
+    }                                                    \
+  } while (0)
+
+namespace telemed {
+namespace test {
+
+// A fresh directory under /tmp (mkdtemp, so 0700), removed with its
+// contents by the destructor. path() is empty if mkdtemp failed.
+class TempDir final {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/telemed-store-XXXXXX";
+    if (mkdtemp(pattern) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;  // nothing to report to in a destructor
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Bytes from a counter: distinct keys, same keys in every run.
+class CountingRandom final : public RandomSource {
+ public:
+  Status Fill(uint8_t* out, size_t length) override {
+    for (size_t i = 0; i < length; ++i) out[i] = next_++;
+    return Status::OK();
+  }
+
+ private:
+  std::atomic<uint8_t> next_{0};
+};
+
+// Base of the store test groups (TEST_GROUP_BASE): a Store on a fresh file
+// in a temporary directory, a FakeClock, and helpers to fill it.
+class StoreFixture : public Utest {
+ public:
+  void setup() override {
+    CHECK_FALSE(dir.path().empty());
+    path = dir.path() + "/bridge.db";
+    store = OpenStore();
+  }
+  void teardown() override { store.reset(); }
+
+  // A valid request for appointment `id`.
+  static AppointmentRequest Request(const std::string& id,
+                                    const std::string& doctor_id = "d1") {
+    AppointmentRequest request;
+    request.id = id;
+    request.doctor_id = doctor_id;
+    request.start_time = 1767258000;  // 2026-01-01T09:00:00Z
+    request.duration_minutes = 30;
+    request.timezone = "Europe/Berlin";
+    request.topic = "Follow-up";
+    return request;
+  }
+
+ protected:
+  Status TryOpen(std::unique_ptr<Store>* out, int busy_timeout_ms = 10000) {
+    Store::Options options;
+    options.path = path;
+    options.clock = &clock;
+    options.busy_timeout_ms = busy_timeout_ms;
+    return Store::Open(options, out);
+  }
+  std::unique_ptr<Store> OpenStore() {
+    std::unique_ptr<Store> out;
+    CHECK_OK(TryOpen(&out));
+    return out;
+  }
+  void AddDoctor(const std::string& id) {
+    Doctor doctor;
+    doctor.id = id;
+    doctor.name = "Dr " + id;
+    doctor.zoom_user = id + "@clinic.example";
+    WriteOutcome outcome;
+    CHECK_OK(store->PutDoctor(doctor, &outcome));
+  }
+  // Puts `request` and checks the outcome; returns what was stored.
+  Appointment Put(const AppointmentRequest& request, WriteOutcome expected) {
+    WriteOutcome outcome = WriteOutcome::kUnchanged;
+    Appointment stored;
+    CHECK_OK(store->PutAppointment(request, &outcome, &stored));
+    CHECK(outcome == expected);
+    return stored;
+  }
+
+  FakeClock clock;
+  TempDir dir;
+  std::string path;
+  std::unique_ptr<Store> store;
+};
+
+}  // namespace test
+}  // namespace telemed
+
+#endif  // TELEMED_STORE_TESTUTIL_H_

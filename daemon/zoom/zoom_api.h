@@ -1,0 +1,150 @@
+// ZoomApi: typed calls to Zoom's Meetings and Users API over an injected
+// ZoomTransport, with Zoom's answers classified into ZoomError.
+//
+// It knows Zoom's wire format (paths, JSON fields, int64 ids, error bodies,
+// rate-limit headers) and nothing of appointments: the sync engine decides
+// what to do with an answer. Tokens come from a TokenSource; on 401 code 124
+// the token is renewed once and the call retried once.
+#ifndef TELEMED_ZOOM_ZOOM_API_H_
+#define TELEMED_ZOOM_ZOOM_API_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+struct cJSON;
+
+namespace telemed {
+
+class Clock;
+class ZoomTransport;
+
+// What went wrong in one call, for the caller to classify. Filled whenever a
+// ZoomApi call returns !ok().
+struct ZoomError {
+  // kUnspecified: a 429 that says neither (no X-RateLimit-Type, no
+  // Retry-After); the caller judges from the host's own daily count.
+  enum class RateLimit { kNone, kPerSecond, kDaily, kUnspecified };
+  bool no_answer = false;  // transport failure: nothing came back
+  int http_status = 0;
+  int zoom_code = 0;       // Zoom's "code", 0 if absent or not JSON
+  std::string message;     // Zoom's "message" (localized: never match on it)
+  RateLimit rate_limit = RateLimit::kNone;
+  int64_t retry_at = 0;    // unix seconds from Retry-After; 0 = not given
+  std::vector<std::string> missing_scopes;  // from code 4711/4700
+  std::string tracking_id;                  // x-zm-trackingid, for logs
+};
+
+// Gives out a bearer token for API calls.
+class TokenSource {
+ public:
+  virtual ~TokenSource() = default;
+  // A token with life left. Errors: the token endpoint's refusal
+  // (Unauthenticated "zoom_credentials_invalid"), no answer (Unavailable),
+  // no credentials (Validation "zoom_not_configured").
+  virtual Status GetToken(std::string* token) = 0;
+  // Zoom refused `token` (401 code 124): drop it so GetToken fetches anew.
+  virtual void Invalidate(const std::string& token) = 0;
+};
+
+// The fields of a meeting the bridge sets or reads.
+struct ZoomMeeting {
+  std::string id;        // int64 as decimal text
+  std::string host_id;   // GET answers only
+  std::string topic;
+  std::string agenda;
+  int64_t start_time = 0;  // unix seconds, UTC
+  int duration_minutes = 0;
+  std::string timezone;
+  std::string join_url;
+  std::string start_url;   // never stored or logged
+  std::string password;
+  std::string status;      // "waiting" | "started" (GET only)
+};
+
+// A new meeting. Empty timezone is left out; default_password asks Zoom to
+// generate a passcode that meets the account's policy (password ignored).
+struct MeetingSpec {
+  std::string topic;
+  int64_t start_time = 0;
+  int duration_minutes = 0;
+  std::string timezone;
+  std::string agenda;
+  std::string password;
+  bool default_password = false;
+};
+
+// Only the fields present are sent.
+struct MeetingPatch {
+  std::optional<std::string> topic;
+  std::optional<int64_t> start_time;
+  std::optional<int> duration_minutes;
+  std::optional<std::string> timezone;
+  bool empty() const {
+    return !topic && !start_time && !duration_minutes && !timezone;
+  }
+};
+
+struct ZoomUser {
+  std::string id;
+  std::string email;
+  int type = 0;  // 1 basic, 2 licensed, ...
+  std::string status;
+};
+
+class ZoomApi {
+ public:
+  struct Options {
+    std::string api_base_url = "https://api.zoom.us/v2";  // no trailing '/'
+    // Borrowed; must outlive the ZoomApi.
+    ZoomTransport* transport = nullptr;
+    TokenSource* tokens = nullptr;
+    const Clock* clock = nullptr;  // turns Retry-After seconds into a time
+  };
+  explicit ZoomApi(const Options& options) : options_(options) {}
+
+  // Every call: OK, or a Status whose reason is "zoom_no_answer"
+  // (Unavailable), "zoom_rate_limited" (Unavailable), or "zoom_error" (any
+  // other refusal), with the details in *error; token failures come back as
+  // GetToken returned them.
+  Status CreateMeeting(const std::string& host, const MeetingSpec& spec,
+                       ZoomMeeting* out, ZoomError* error);
+  Status GetMeeting(const std::string& id, ZoomMeeting* out, ZoomError* error);
+  // REQUIRES: !patch.empty() (a PATCH that changes nothing is never sent).
+  Status UpdateMeeting(const std::string& id, const MeetingPatch& patch,
+                       ZoomError* error);
+  Status DeleteMeeting(const std::string& id, ZoomError* error);
+  // Every scheduled meeting of `host`, all pages (agendas cut to 250).
+  Status ListMeetings(const std::string& host, std::vector<ZoomMeeting>* out,
+                      ZoomError* error);
+  Status GetUser(const std::string& id_or_email, ZoomUser* out,
+                 ZoomError* error);
+
+ private:
+  Status Call(const std::string& method, const std::string& path,
+              const std::string& body, std::string* response_body,
+              ZoomError* error);
+  Status CallOnce(const std::string& method, const std::string& path,
+                  const std::string& body, const std::string& token,
+                  std::string* response_body, ZoomError* error);
+
+  const Options options_;
+};
+
+// Reads a Zoom error answer into *error (code, message, scopes, rate-limit
+// kind and Retry-After against `now`). Exposed for tests and the token code.
+struct HttpResponse;
+void ParseZoomError(const HttpResponse& response, int64_t now,
+                    ZoomError* error);
+
+// Zoom's ids are int64 JSON numbers; cJSON holds them as doubles, exact
+// below 2^53. Returns false for a non-number, a fraction or a value out of
+// that range.
+bool ZoomIdFromJson(const cJSON* item, std::string* out);
+
+}  // namespace telemed
+
+#endif  // TELEMED_ZOOM_ZOOM_API_H_
