@@ -24,19 +24,12 @@ void PeriodicTask::Loop() {
   for (;;) {
     task_();
     MutexLock lock(&mu_);
-    if (WaitForStop(std::chrono::steady_clock::now() + period_)) return;
+    auto deadline = std::chrono::steady_clock::now() + period_;
+    // Re-check after every wake-up: they may be spurious.
+    while (!stopping_ && wake_.WaitUntil(deadline)) {
+    }
+    if (stopping_) return;
   }
-}
-
-// Exempt from the analysis, which cannot tell that wake_ waits on mu_
-// (CondVar's REQUIRES names its own private pointer); callers are still
-// checked through the declaration's REQUIRES(mu_).
-bool PeriodicTask::WaitForStop(std::chrono::steady_clock::time_point deadline)
-    NO_THREAD_SAFETY_ANALYSIS {
-  // Re-check after every wake-up: they may be spurious.
-  while (!stopping_ && wake_.WaitUntil(deadline)) {
-  }
-  return stopping_;
 }
 
 }  // namespace cli

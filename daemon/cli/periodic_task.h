@@ -32,9 +32,6 @@ class PeriodicTask final {
 
  private:
   void Loop() EXCLUDES(mu_);
-  // Waits until Stop() or `deadline`; true when stopping.
-  bool WaitForStop(std::chrono::steady_clock::time_point deadline)
-      REQUIRES(mu_);
 
   const std::chrono::milliseconds period_;
   const std::function<void()> task_;

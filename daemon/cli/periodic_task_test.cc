@@ -19,7 +19,7 @@ class RunCounter final {
     changed_.SignalAll();
   }
   // Waits up to 60 s; returns the count reached.
-  int WaitFor(int runs) EXCLUDES(mu_) NO_THREAD_SAFETY_ANALYSIS {
+  int WaitFor(int runs) EXCLUDES(mu_) {
     MutexLock lock(&mu_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (runs_ < runs && changed_.WaitUntil(deadline)) {
