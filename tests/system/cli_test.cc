@@ -167,6 +167,21 @@ TEST(CliCommands, FlagsWinOverTheEnvironment) {
   STRCMP_CONTAINS("pos", from_flag.out.c_str());
 }
 
+TEST(CliCommands, RootKeepsFilesWithTheDataDirsOwner) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: nothing to switch");
+    return;
+  }
+  const uid_t kNobody = 65534;
+  chmod(temp.path().c_str(), 0711);
+  mkdir(data_dir.c_str(), 0700);
+  LONGS_EQUAL(0, chown(data_dir.c_str(), kNobody, kNobody));
+  CreateKey("pos");
+  struct stat st;
+  LONGS_EQUAL(0, stat((data_dir + "/telemed-bridge.db").c_str(), &st));
+  LONGS_EQUAL(kNobody, st.st_uid);
+}
+
 TEST(CliCommands, ABadFlagExitsTwoWithUsageOnStderr) {
   test::CliResult result = Run({"apikey", "list", "--verbose"});
   CheckCli(result, 2);
