@@ -8,7 +8,8 @@ namespace telemed {
 Status PosixError(const std::string& context, int err) {
   // strerror_r's GNU form returns the text (maybe not in buf).
   char buffer[128];
-  std::string message = context + ": " + strerror_r(err, buffer, sizeof(buffer));
+  std::string message =
+      context + ": " + strerror_r(err, buffer, sizeof(buffer));
   if (err == EACCES || err == EPERM) {
     return Status::PermissionDenied("permission_denied", message);
   }

@@ -19,7 +19,8 @@ std::string FormatTimeOrNever(int64_t unix_seconds) {
 
 TableRow KeyRow(const ApiKeyInfo& key) {
   return {key.name, key.revoked_at == 0 ? "active" : "revoked",
-          FormatRfc3339Utc(key.created_at), FormatTimeOrNever(key.last_used_at)};
+          FormatRfc3339Utc(key.created_at),
+          FormatTimeOrNever(key.last_used_at)};
 }
 
 Status CreateKey(const Config& config, const std::string& name,

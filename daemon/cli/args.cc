@@ -49,8 +49,8 @@ Status CheckPositionals(const ArgSpec& spec, const ParsedArgs& parsed) {
   size_t want = spec.positionals.size();
   size_t got = parsed.positionals.size();
   if (got < want) return Usage("missing " + spec.positionals[got]);
-  if (got > want) return Usage("unexpected argument '" +
-                               parsed.positionals[want] + "'");
+  if (got > want)
+    return Usage("unexpected argument '" + parsed.positionals[want] + "'");
   return Status::OK();
 }
 

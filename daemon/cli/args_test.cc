@@ -1,9 +1,9 @@
 #include "cli/args.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <string>
 #include <vector>
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 namespace cli {

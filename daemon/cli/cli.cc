@@ -10,6 +10,8 @@ namespace cli {
 
 namespace {
 
+// The command table is laid out by hand: its help texts read as they print.
+// clang-format off
 #define TELEMED_DATA_DIR_HELP                                                \
   "  --data-dir DIR        where the database lives (env TELEMED_DATA_DIR;\n" \
   "                        default " TELEMED_DEFAULT_DATA_DIR ")\n"
@@ -30,14 +32,16 @@ int RunVersion(const Context& context) {
 
 const std::vector<CommandInfo>& Commands() {
   static const auto* commands = new std::vector<CommandInfo>{
-      {"", "serve", "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N]",
+      {"", "serve",
+       "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N]",
        "Runs the daemon in the foreground until SIGTERM or SIGINT.\n\n"
        TELEMED_DATA_DIR_HELP
        "  --listen HOST:PORT    address of the local API: an IPv4 address,\n"
        "                        localhost or [IPv6], port 1..65535 (env\n"
-       "                        TELEMED_LISTEN; default " TELEMED_DEFAULT_LISTEN ")\n"
-       "  --retention-days N    purge appointments that ended more than N days\n"
-       "                        ago, 1..3650 (default 90)\n",
+       "                        TELEMED_LISTEN; default "
+       TELEMED_DEFAULT_LISTEN ")\n"
+       "  --retention-days N    purge appointments that ended more than N\n"
+       "                        days ago, 1..3650 (default 90)\n",
        {{}, {"data-dir", "listen", "retention-days"}}, RunServe},
       {"apikey", "create", "NAME [--data-dir DIR]",
        "Creates an API key for clinic software and prints it on the last\n"
@@ -58,7 +62,8 @@ const std::vector<CommandInfo>& Commands() {
        "Registers doctor ID, or updates it: flags left out keep their stored\n"
        "values. The rules are those of PUT /api/v1/doctors/ID.\n\n"
        "  --name NAME           display name (required for a new doctor)\n"
-       "  --zoom-user ID        the Zoom user's e-mail or id (required for s2s)\n"
+       "  --zoom-user EMAIL_OR_ID\n"
+       "                        Zoom e-mail or user id (required for s2s)\n"
        "  --auth s2s|oauth      how the bridge reaches Zoom (default s2s)\n"
        TELEMED_DATA_DIR_HELP,
        {{"ID"}, {"name", "zoom-user", "auth", "data-dir"}}, RunDoctorPut},
@@ -73,6 +78,7 @@ const std::vector<CommandInfo>& Commands() {
 }
 
 #undef TELEMED_DATA_DIR_HELP
+// clang-format on
 
 std::string Words(const CommandInfo& command) {
   std::string group = command.group;
@@ -80,8 +86,8 @@ std::string Words(const CommandInfo& command) {
 }
 
 std::string UsageLine(const CommandInfo& command) {
-  std::string line = std::string("usage: ") + kProgramName + " " +
-                     Words(command);
+  std::string line =
+      std::string("usage: ") + kProgramName + " " + Words(command);
   if (*command.synopsis != '\0') line += std::string(" ") + command.synopsis;
   return line + "\n";
 }
@@ -136,7 +142,9 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
   Status s = ApplyEnvironment(getenv, config);
   for (const auto& [name, set] : setters) {
     const std::string* value = args.Flag(name);
-    if (s.ok() && value) s = set(*value, config).WithContext(std::string("--") + name);
+    if (s.ok() && value) {
+      s = set(*value, config).WithContext(std::string("--") + name);
+    }
   }
   return s;
 }
@@ -151,13 +159,15 @@ int UsageError(std::ostream& err, const std::string& message,
 int RunCommand(const CommandInfo& command, Context* context,
                const std::vector<std::string>& rest, const EnvGetter& getenv) {
   Status s = ParseArgs(rest, command.spec, &context->args);
-  if (!s.ok()) return UsageError(*context->err, s.message(), UsageLine(command));
+  if (!s.ok())
+    return UsageError(*context->err, s.message(), UsageLine(command));
   if (context->args.help) {
     *context->out << UsageLine(command) << "\n" << command.help;
     return kExitOk;
   }
   s = LoadConfig(context->args, getenv, &context->config);
-  if (!s.ok()) return UsageError(*context->err, s.message(), UsageLine(command));
+  if (!s.ok())
+    return UsageError(*context->err, s.message(), UsageLine(command));
   return command.run(*context);
 }
 

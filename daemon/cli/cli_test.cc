@@ -1,11 +1,11 @@
 #include "cli/cli.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <CppUTest/TestHarness.h>
 
 #include "build_config.h"
 
@@ -39,8 +39,9 @@ TEST_GROUP(CliDispatch) {
 
 TEST(CliDispatch, HelpOnEveryCommandGoesToStdout) {
   const std::vector<std::vector<std::string>> commands = {
-      {"serve"}, {"apikey", "create"}, {"apikey", "list"},
-      {"apikey", "revoke"}, {"doctor", "put"}, {"doctor", "list"},
+      {"serve"},          {"apikey", "create"},
+      {"apikey", "list"}, {"apikey", "revoke"},
+      {"doctor", "put"},  {"doctor", "list"},
       {"version"}};
   for (std::vector<std::string> args : commands) {
     std::string words = args.size() == 2 ? args[0] + " " + args[1] : args[0];
@@ -57,7 +58,8 @@ TEST(CliDispatch, HelpOnTheProgramAndOnGroups) {
   STRCMP_CONTAINS("usage: telemed-bridge doctor put ID --name NAME",
                   out.str().c_str());
   LONGS_EQUAL(0, Run({"apikey", "-h"}));
-  STRCMP_CONTAINS("usage: telemed-bridge apikey revoke NAME", out.str().c_str());
+  STRCMP_CONTAINS("usage: telemed-bridge apikey revoke NAME",
+                  out.str().c_str());
   CHECK_TRUE(out.str().find("doctor") == std::string::npos);
 }
 

@@ -49,7 +49,9 @@ Status BuildBody(const ParsedArgs& args, const Doctor* stored,
       body.reset();
     }
   }
-  if (!body) return Status::Internal("out_of_memory", "building the doctor failed");
+  if (!body) {
+    return Status::Internal("out_of_memory", "building the doctor failed");
+  }
   *body_out = PrintJson(body.get());
   return Status::OK();
 }
@@ -64,9 +66,12 @@ Status FindDoctor(Store* store, const std::string& id, Doctor* out,
 
 const char* OutcomeVerb(WriteOutcome outcome) {
   switch (outcome) {
-    case WriteOutcome::kCreated: return "Registered";
-    case WriteOutcome::kReplaced: return "Updated";
-    case WriteOutcome::kUnchanged: return "Unchanged:";
+    case WriteOutcome::kCreated:
+      return "Registered";
+    case WriteOutcome::kReplaced:
+      return "Updated";
+    case WriteOutcome::kUnchanged:
+      return "Unchanged:";
   }
   return "Stored";
 }
@@ -93,8 +98,8 @@ int RunDoctorPut(const Context& context) {
   Doctor doctor;
   s = ParseDoctorBody(id, body, &doctor);
   if (!s.ok()) {
-    return Fail(context, "invalid " + FlagForField(s.field()) + ": " +
-                             s.message());
+    return Fail(context,
+                "invalid " + FlagForField(s.field()) + ": " + s.message());
   }
   WriteOutcome outcome;
   s = session.store->PutDoctor(doctor, &outcome);

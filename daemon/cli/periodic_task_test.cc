@@ -1,8 +1,8 @@
 #include "cli/periodic_task.h"
 
-#include <chrono>
-
 #include <CppUTest/TestHarness.h>
+
+#include <chrono>
 
 #include "base/mutex.h"
 
@@ -38,9 +38,7 @@ class RunCounter final {
 };
 }  // namespace
 
-TEST_GROUP(PeriodicTask) {
-  RunCounter counter;
-};
+TEST_GROUP(PeriodicTask) { RunCounter counter; };
 
 TEST(PeriodicTask, RunsAtOnceAndThenEveryPeriod) {
   PeriodicTask task(std::chrono::milliseconds(1), [this] { counter.Count(); });

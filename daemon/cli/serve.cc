@@ -29,13 +29,15 @@ constexpr std::chrono::hours kPurgeInterval(1);
 
 // Quotes `text` for a POSIX shell when it holds anything but safe characters.
 std::string ShellQuote(const std::string& text) {
-  if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                             "0123456789/._-+:=@,") == std::string::npos &&
-      !text.empty()) {
+  static const char kSafe[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:=@,";
+  if (!text.empty() && text.find_first_not_of(kSafe) == std::string::npos) {
     return text;
   }
   std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
   return quoted + "'";
 }
 
@@ -59,7 +61,8 @@ void PurgeEnded(Store* store, int retention_days, Logger* logger) {
   int purged = 0;
   Status s = store->PurgeEnded(retention_days, &purged);
   if (!s.ok()) {
-    logger->Error("purging ended appointments failed: %s", s.ToString().c_str());
+    logger->Error("purging ended appointments failed: %s",
+                  s.ToString().c_str());
     return;
   }
   logger->Info("purged %d appointment(s) that ended more than %d day(s) ago",
@@ -74,8 +77,8 @@ std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
                static_cast<unsigned long long>(usec / 2000));
   auto period = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::microseconds(usec / 2));
-  return std::make_unique<PeriodicTask>(
-      period, [] { sd_notify(0, "WATCHDOG=1"); });
+  return std::make_unique<PeriodicTask>(period,
+                                        [] { sd_notify(0, "WATCHDOG=1"); });
 }
 
 Status OpenServer(const Config& config, StoreSession* session, Logger* logger,

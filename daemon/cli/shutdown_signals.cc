@@ -31,8 +31,8 @@ Status ShutdownSignals::Block(std::unique_ptr<ShutdownSignals>* out) {
 ShutdownSignals::~ShutdownSignals() { StopWaiting(); }
 
 void ShutdownSignals::StartWaiting(std::function<void(int)> on_signal) {
-  waiter_ = std::thread(
-      [this, callback = std::move(on_signal)] { Wait(callback); });
+  waiter_ =
+      std::thread([this, callback = std::move(on_signal)] { Wait(callback); });
 }
 
 void ShutdownSignals::StopWaiting() {

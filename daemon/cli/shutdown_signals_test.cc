@@ -1,13 +1,12 @@
 #include "cli/shutdown_signals.h"
 
+#include <CppUTest/TestHarness.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <memory>
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 namespace cli {

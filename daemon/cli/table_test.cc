@@ -8,8 +8,8 @@ namespace cli {
 TEST_GROUP(CliTable){};
 
 TEST(CliTable, AlignsColumnsWithoutTrailingSpaces) {
-  std::string text = FormatTable({{"NAME", "STATUS"}, {"pos-system", "active"},
-                                  {"a", "revoked"}});
+  std::string text = FormatTable(
+      {{"NAME", "STATUS"}, {"pos-system", "active"}, {"a", "revoked"}});
   STRCMP_EQUAL(
       "NAME        STATUS\n"
       "pos-system  active\n"

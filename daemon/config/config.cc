@@ -94,9 +94,8 @@ bool IsLoopbackHost(const std::string& host) {
 
 Status SetDataDir(const std::string& text, Config* config) {
   if (text.empty()) {
-    return Status::InvalidArgument("invalid_data_dir",
-                                   "the data directory must not be empty",
-                                   "data-dir");
+    return Status::InvalidArgument(
+        "invalid_data_dir", "the data directory must not be empty", "data-dir");
   }
   config->data_dir = text;
   return Status::OK();

@@ -1,9 +1,9 @@
 #include "config/config.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <map>
 #include <string>
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 TEST_GROUP(Config) {
@@ -38,10 +38,18 @@ TEST(Config, ParsesIpv4LocalhostAndBracketedIpv6) {
 }
 
 TEST(Config, RefusesBadListenAddressesNamingTheFlag) {
-  const char* bad[] = {"",           "127.0.0.1",    "127.0.0.1:",
-                       "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:+80",
-                       "example.com:80", "::1:80",   "[::1]",
-                       "[nonsense]:80", "1.2.3:80",  "localhost:8o"};
+  const char* bad[] = {"",
+                       "127.0.0.1",
+                       "127.0.0.1:",
+                       "127.0.0.1:0",
+                       "127.0.0.1:65536",
+                       "127.0.0.1:+80",
+                       "example.com:80",
+                       "::1:80",
+                       "[::1]",
+                       "[nonsense]:80",
+                       "1.2.3:80",
+                       "localhost:8o"};
   for (const char* text : bad) {
     ListenAddress address;
     Status s = ParseListenAddress(text, &address);

@@ -35,7 +35,8 @@ Status CreateDataDir(const std::string& path) {
   Status s = MakeParents(path);
   if (!s.ok()) return s;
   if (mkdir(path.c_str(), 0700) != 0) {
-    return errno == EEXIST ? Status::OK() : PosixError("creating " + path, errno);
+    return errno == EEXIST ? Status::OK()
+                           : PosixError("creating " + path, errno);
   }
   if (chmod(path.c_str(), 0700) != 0) return PosixError("chmod " + path, errno);
   return Status::OK();
@@ -51,9 +52,9 @@ Status PrepareDataDir(const std::string& data_dir) {
     return PosixError("reading " + data_dir, errno);
   }
   if (!S_ISDIR(st.st_mode)) {
-    return Status::InvalidArgument(
-        "invalid_data_dir", data_dir + " exists and is not a directory",
-        "data-dir");
+    return Status::InvalidArgument("invalid_data_dir",
+                                   data_dir + " exists and is not a directory",
+                                   "data-dir");
   }
   if (geteuid() != 0 || st.st_uid == 0) return Status::OK();
   return SwitchToUser(st.st_uid, st.st_gid)

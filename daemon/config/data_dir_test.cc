@@ -1,13 +1,12 @@
 #include "config/data_dir.h"
 
+#include <CppUTest/TestHarness.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
-
-#include <CppUTest/TestHarness.h>
 
 #include "support/temp_dir.h"
 
@@ -43,9 +42,7 @@ int PrepareInChild(const std::string& dir) {
 
 }  // namespace
 
-TEST_GROUP(DataDir) {
-  test::TempDir temp;
-};
+TEST_GROUP(DataDir) { test::TempDir temp; };
 
 TEST(DataDir, CreatesTheDirectoryAndItsParentsPrivate) {
   std::string dir = temp.File("a/b/data");

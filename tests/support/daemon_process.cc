@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -11,8 +12,6 @@
 
 #include <chrono>
 #include <thread>
-
-#include <httplib.h>
 
 extern char** environ;
 
@@ -32,7 +31,8 @@ bool IsScrubbed(const std::string& entry) {
   return false;
 }
 
-std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra) {
+std::vector<std::string> ChildEnvironment(
+    const std::vector<std::string>& extra) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (!IsScrubbed(*entry)) env.push_back(*entry);
@@ -186,7 +186,8 @@ Status DaemonProcess::Launch(const Options& options) {
   out_fd_ = child.out_fd;
   err_fd_ = child.err_fd;
   exit_code_ = -1;
-  if (!spawned) return Status::IoError("spawn_failed", "cannot start the daemon");
+  if (!spawned)
+    return Status::IoError("spawn_failed", "cannot start the daemon");
   return Status::OK();
 }
 

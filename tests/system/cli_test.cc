@@ -1,5 +1,7 @@
 // The telemed-bridge binary driven as an operator would: the apikey and
 // doctor commands (CliCommands) and the serve lifecycle (CliServe).
+#include <CppUTest/TestHarness.h>
+#include <httplib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -8,10 +10,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <httplib.h>
-
-#include <CppUTest/TestHarness.h>
 
 #include "support/daemon_process.h"
 #include "support/temp_dir.h"
@@ -129,7 +127,8 @@ TEST(CliCommands, DoctorPutKeepsOmittedFlags) {
 }
 
 TEST(CliCommands, DoctorPutUsesTheApisRules) {
-  test::CliResult no_name = Run({"doctor", "put", "d2", "--zoom-user", "x@y.z"});
+  test::CliResult no_name =
+      Run({"doctor", "put", "d2", "--zoom-user", "x@y.z"});
   CheckCli(no_name, 1);
   STRCMP_CONTAINS("telemed-bridge: invalid --name", no_name.err.c_str());
   test::CliResult bad_auth =
@@ -144,11 +143,13 @@ TEST(CliCommands, DoctorPutUsesTheApisRules) {
 }
 
 TEST(CliCommands, OptionsMayStandAnywhereAfterTheCommand) {
-  CheckCli(test::RunCli({"apikey", "create", "--data-dir", data_dir, "pos"}), 0);
-  CheckCli(test::RunCli({"doctor", "put", "--name", "N", "--data-dir",
-                         data_dir, "d1", "--auth=oauth"}),
+  CheckCli(test::RunCli({"apikey", "create", "--data-dir", data_dir, "pos"}),
            0);
-  test::CliResult list = test::RunCli({"apikey", "list", "--data-dir=" + data_dir});
+  CheckCli(test::RunCli({"doctor", "put", "--name", "N", "--data-dir", data_dir,
+                         "d1", "--auth=oauth"}),
+           0);
+  test::CliResult list =
+      test::RunCli({"apikey", "list", "--data-dir=" + data_dir});
   CheckCli(list, 0);
   STRCMP_CONTAINS("pos", list.out.c_str());
 }
@@ -162,8 +163,8 @@ TEST(CliCommands, FlagsWinOverTheEnvironment) {
       test::RunCli({"apikey", "list"}, {"TELEMED_DATA_DIR=" + other});
   CheckCli(from_env, 0);
   STRCMP_CONTAINS("No API keys", from_env.out.c_str());
-  test::CliResult from_flag = test::RunCli({"apikey", "list"},
-                                           {"TELEMED_DATA_DIR=" + data_dir});
+  test::CliResult from_flag =
+      test::RunCli({"apikey", "list"}, {"TELEMED_DATA_DIR=" + data_dir});
   STRCMP_CONTAINS("pos", from_flag.out.c_str());
 }
 
@@ -194,10 +195,15 @@ TEST(CliCommands, ABadFlagExitsTwoWithUsageOnStderr) {
 
 TEST(CliCommands, HelpEverywhereExitsZeroWithUsageOnStdout) {
   const std::vector<std::vector<std::string>> commands = {
-      {"--help"},           {"serve", "--help"},  {"apikey", "--help"},
-      {"apikey", "create", "--help"}, {"apikey", "list", "-h"},
-      {"apikey", "revoke", "--help"}, {"doctor", "--help"},
-      {"doctor", "put", "--help"},    {"doctor", "list", "--help"},
+      {"--help"},
+      {"serve", "--help"},
+      {"apikey", "--help"},
+      {"apikey", "create", "--help"},
+      {"apikey", "list", "-h"},
+      {"apikey", "revoke", "--help"},
+      {"doctor", "--help"},
+      {"doctor", "put", "--help"},
+      {"doctor", "list", "--help"},
       {"version", "--help"}};
   for (const std::vector<std::string>& args : commands) {
     test::CliResult result = test::RunCli(args);
@@ -223,8 +229,9 @@ TEST(CliServe, AnswersHealthLogsItsAddressAndStopsOnSigterm) {
   Start({});
   std::string log = daemon->Stderr();
   STRCMP_CONTAINS(("listening on " + daemon->base_url()).c_str(), log.c_str());
-  STRCMP_CONTAINS(("apikey create NAME --data-dir " + daemon->data_dir()).c_str(),
-                  log.c_str());
+  STRCMP_CONTAINS(
+      ("apikey create NAME --data-dir " + daemon->data_dir()).c_str(),
+      log.c_str());
   CHECK_TRUE(log.find("warning") == std::string::npos);
   CHECK_TRUE(daemon->WaitForStderr("purged 0 appointment(s)"));
   LONGS_EQUAL(0, daemon->Terminate());
@@ -236,7 +243,8 @@ TEST(CliServe, AnswersHealthLogsItsAddressAndStopsOnSigterm) {
 TEST(CliServe, RevocationHoldsAtOnceAndLastUseIsKept) {
   Start({});
   std::vector<std::string> dir = {"--data-dir", daemon->data_dir()};
-  test::CliResult created = test::RunCli({"apikey", "create", "pos", dir[0], dir[1]});
+  test::CliResult created =
+      test::RunCli({"apikey", "create", "pos", dir[0], dir[1]});
   CheckCli(created, 0);
   std::string key = Lines(created.out).back();
   LONGS_EQUAL(200, GetDoctors(*daemon, key));
@@ -244,7 +252,8 @@ TEST(CliServe, RevocationHoldsAtOnceAndLastUseIsKept) {
   LONGS_EQUAL(401, GetDoctors(*daemon, key));
   LONGS_EQUAL(0, daemon->Terminate());
   test::CliResult list = test::RunCli({"apikey", "list", dir[0], dir[1]});
-  CHECK_TRUE_TEXT(list.out.find("never") == std::string::npos, list.out.c_str());
+  CHECK_TRUE_TEXT(list.out.find("never") == std::string::npos,
+                  list.out.c_str());
 }
 
 TEST(CliServe, ListeningBeyondLoopbackWarns) {
@@ -268,9 +277,9 @@ TEST(CliServe, SigintStopsItToo) {
 TEST(CliServe, ABusyPortFailsWithExitOne) {
   Start({});
   test::TempDir temp;
-  test::CliResult second = test::RunCli(
-      {"serve", "--data-dir", temp.File("data"), "--listen",
-       "127.0.0.1:" + std::to_string(daemon->port())});
+  test::CliResult second =
+      test::RunCli({"serve", "--data-dir", temp.File("data"), "--listen",
+                    "127.0.0.1:" + std::to_string(daemon->port())});
   CheckCli(second, 1);
   STRCMP_CONTAINS("error:", second.err.c_str());
 }
@@ -308,9 +317,7 @@ class NotifySocket final {
 };
 }  // namespace
 
-TEST_GROUP(CliServeNotify) {
-  test::TempDir temp;
-};
+TEST_GROUP(CliServeNotify) { test::TempDir temp; };
 
 TEST(CliServeNotify, TellsSystemdReadyWatchdogAndStopping) {
   NotifySocket notify(temp.File("notify"));
