@@ -1,10 +1,18 @@
-// telemed-bridge: wires flags -> config -> modules -> run. (Placeholder until
-// the CLI lands: prints the version.)
-#include <cstdio>
+// telemed-bridge: one binary for the daemon (`serve`) and its operator
+// commands. Everything lives in cli/ (see cli/cli.h), so main only hands
+// over the process's arguments, environment and streams.
+#include <stdlib.h>
 
-#include "build_config.h"
+#include <iostream>
+#include <string>
+#include <vector>
 
-int main() {
-  printf("telemed-bridge %s\n", TELEMED_VERSION);
-  return 0;
+#include "cli/cli.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return telemed::cli::RunCommandLine(
+      argc > 0 ? argv[0] : "telemed-bridge", args,
+      [](const char* name) -> const char* { return getenv(name); }, std::cout,
+      std::cerr);
 }

@@ -97,6 +97,13 @@ void ApiServerImpl::Configure() {
   // httplib writes headers and body separately: without TCP_NODELAY every
   // response waits ~40 ms for a delayed ACK.
   server_.set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT, which lets a second daemon bind the
+  // same port and silently take half the requests (with its own data dir);
+  // SO_REUSEADDR alone still allows a quick restart over TIME_WAIT.
+  server_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server_.set_payload_max_length(kMaxBodyBytes);
   server_.set_read_timeout(10, 0);
   server_.set_write_timeout(10, 0);

@@ -1,0 +1,206 @@
+#include "cli/cli.h"
+
+#include <utility>
+
+#include "build_config.h"
+#include "cli/command.h"
+
+namespace telemed {
+namespace cli {
+
+namespace {
+
+// The command table is laid out by hand: its help texts read as they print.
+// clang-format off
+#define TELEMED_DATA_DIR_HELP                                                \
+  "  --data-dir DIR        where the database lives (env TELEMED_DATA_DIR;\n" \
+  "                        default " TELEMED_DEFAULT_DATA_DIR ")\n"
+
+struct CommandInfo {
+  const char* group;     // "apikey", "doctor", or "" for a top-level command
+  const char* name;
+  const char* synopsis;  // what follows the command words in the usage line
+  const char* help;      // the rest of --help
+  ArgSpec spec;
+  int (*run)(const Context&);
+};
+
+int RunVersion(const Context& context) {
+  *context.out << kProgramName << " " << TELEMED_VERSION << "\n";
+  return kExitOk;
+}
+
+const std::vector<CommandInfo>& Commands() {
+  static const auto* commands = new std::vector<CommandInfo>{
+      {"", "serve",
+       "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N]",
+       "Runs the daemon in the foreground until SIGTERM or SIGINT.\n\n"
+       TELEMED_DATA_DIR_HELP
+       "  --listen HOST:PORT    address of the local API: an IPv4 address,\n"
+       "                        localhost or [IPv6], port 1..65535 (env\n"
+       "                        TELEMED_LISTEN; default "
+       TELEMED_DEFAULT_LISTEN ")\n"
+       "  --retention-days N    purge appointments that ended more than N\n"
+       "                        days ago, 1..3650 (default 90)\n",
+       {{}, {"data-dir", "listen", "retention-days"}}, RunServe},
+      {"apikey", "create", "NAME [--data-dir DIR]",
+       "Creates an API key for clinic software and prints it on the last\n"
+       "line. Only its hash is stored: it is shown this once.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{"NAME"}, {"data-dir"}}, RunApiKeyCreate},
+      {"apikey", "list", "[--data-dir DIR]",
+       "Lists API keys: name, status, created, last used (never the keys).\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"data-dir"}}, RunApiKeyList},
+      {"apikey", "revoke", "NAME [--data-dir DIR]",
+       "Revokes the active key NAME at once, also for a running daemon.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{"NAME"}, {"data-dir"}}, RunApiKeyRevoke},
+      {"doctor", "put",
+       "ID --name NAME [--zoom-user EMAIL_OR_ID] [--auth s2s|oauth] "
+       "[--data-dir DIR]",
+       "Registers doctor ID, or updates it: flags left out keep their stored\n"
+       "values. The rules are those of PUT /api/v1/doctors/ID.\n\n"
+       "  --name NAME           display name (required for a new doctor)\n"
+       "  --zoom-user EMAIL_OR_ID\n"
+       "                        Zoom e-mail or user id (required for s2s)\n"
+       "  --auth s2s|oauth      how the bridge reaches Zoom (default s2s)\n"
+       TELEMED_DATA_DIR_HELP,
+       {{"ID"}, {"name", "zoom-user", "auth", "data-dir"}}, RunDoctorPut},
+      {"doctor", "list", "[--data-dir DIR]",
+       "Lists doctors: id, name, auth mode, Zoom user.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"data-dir"}}, RunDoctorList},
+      {"", "version", "", "Prints the version (also: --version).\n", {},
+       RunVersion},
+  };
+  return *commands;
+}
+
+#undef TELEMED_DATA_DIR_HELP
+// clang-format on
+
+std::string Words(const CommandInfo& command) {
+  std::string group = command.group;
+  return group.empty() ? command.name : group + " " + command.name;
+}
+
+std::string UsageLine(const CommandInfo& command) {
+  std::string line =
+      std::string("usage: ") + kProgramName + " " + Words(command);
+  if (*command.synopsis != '\0') line += std::string(" ") + command.synopsis;
+  return line + "\n";
+}
+
+// The overview: every command's usage line, or those of one group.
+std::string Overview(const std::string& group) {
+  std::string text;
+  for (const CommandInfo& command : Commands()) {
+    if (group.empty() || group == command.group) text += UsageLine(command);
+  }
+  return text + "\nOptions may stand anywhere after the command. Run '" +
+         kProgramName + " COMMAND --help' for a command's options.\n";
+}
+
+bool IsGroup(const std::string& word) {
+  for (const CommandInfo& command : Commands()) {
+    if (word == command.group) return true;
+  }
+  return false;
+}
+
+bool IsHelp(const std::string& arg) {
+  return arg == "--help" || arg == "-h" || arg == "help";
+}
+
+// Finds the command that args begin with; *consumed tells how many words
+// named it. nullptr when there is none.
+const CommandInfo* FindCommand(const std::vector<std::string>& args,
+                               size_t* consumed) {
+  std::string first = args[0] == "--version" ? "version" : args[0];
+  bool grouped = IsGroup(first);
+  if (grouped && args.size() < 2) return nullptr;
+  for (const CommandInfo& command : Commands()) {
+    bool match = grouped ? first == command.group && args[1] == command.name
+                         : *command.group == '\0' && first == command.name;
+    if (match) {
+      *consumed = grouped ? 2 : 1;
+      return &command;
+    }
+  }
+  return nullptr;
+}
+
+// Defaults, then the environment, then the flags this command accepts.
+Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
+                  Config* config) {
+  using Setter = Status (*)(const std::string&, Config*);
+  const std::pair<const char*, Setter> setters[] = {
+      {"data-dir", SetDataDir},
+      {"listen", SetListen},
+      {"retention-days", SetRetentionDays}};
+  Status s = ApplyEnvironment(getenv, config);
+  for (const auto& [name, set] : setters) {
+    const std::string* value = args.Flag(name);
+    if (s.ok() && value) {
+      s = set(*value, config).WithContext(std::string("--") + name);
+    }
+  }
+  return s;
+}
+
+int UsageError(std::ostream& err, const std::string& message,
+               const std::string& usage) {
+  err << kProgramName << ": " << message << "\n" << usage;
+  return kExitUsage;
+}
+
+// `words` already named `command`; the rest are its arguments.
+int RunCommand(const CommandInfo& command, Context* context,
+               const std::vector<std::string>& rest, const EnvGetter& getenv) {
+  Status s = ParseArgs(rest, command.spec, &context->args);
+  if (!s.ok())
+    return UsageError(*context->err, s.message(), UsageLine(command));
+  if (context->args.help) {
+    *context->out << UsageLine(command) << "\n" << command.help;
+    return kExitOk;
+  }
+  s = LoadConfig(context->args, getenv, &context->config);
+  if (!s.ok())
+    return UsageError(*context->err, s.message(), UsageLine(command));
+  return command.run(*context);
+}
+
+}  // namespace
+
+int RunCommandLine(const std::string& program,
+                   const std::vector<std::string>& args,
+                   const EnvGetter& getenv, std::ostream& out,
+                   std::ostream& err) {
+  if (args.empty()) return UsageError(err, "missing command", Overview(""));
+  if (IsHelp(args[0])) {
+    out << Overview("");
+    return kExitOk;
+  }
+  size_t consumed = 0;
+  const CommandInfo* command = FindCommand(args, &consumed);
+  if (command == nullptr && IsGroup(args[0])) {
+    bool help = args.size() > 1 && IsHelp(args[1]);
+    if (help) out << Overview(args[0]);
+    return help ? kExitOk
+                : UsageError(err, "missing or unknown " + args[0] + " command",
+                             Overview(args[0]));
+  }
+  if (command == nullptr) {
+    return UsageError(err, "unknown command '" + args[0] + "'", Overview(""));
+  }
+  Context context;
+  context.program = program;
+  context.out = &out;
+  context.err = &err;
+  std::vector<std::string> rest(args.begin() + consumed, args.end());
+  return RunCommand(*command, &context, rest, getenv);
+}
+
+}  // namespace cli
+}  // namespace telemed

@@ -1,0 +1,23 @@
+#include "cli/command.h"
+
+#include "config/data_dir.h"
+
+namespace telemed {
+namespace cli {
+
+int Fail(const Context& context, const std::string& message) {
+  *context.err << kProgramName << ": " << message << "\n";
+  return kExitFailure;
+}
+
+Status OpenStore(const Config& config, StoreSession* session) {
+  Status s = PrepareDataDir(config.data_dir);
+  if (!s.ok()) return s;
+  Store::Options options;
+  options.path = DatabasePath(config.data_dir);
+  options.clock = &session->clock;
+  return Store::Open(options, &session->store);
+}
+
+}  // namespace cli
+}  // namespace telemed

@@ -1,0 +1,71 @@
+// What every subcommand of telemed-bridge receives, the exit codes it
+// returns, the steps several share, and the subcommands themselves.
+//
+// Exit codes: 0 success; 1 the command ran and failed (a one-line message on
+// stderr); 2 the command line was wrong (handled by the dispatcher in
+// cli.cc, which also loads Config, so commands never see a bad flag).
+#ifndef TELEMED_CLI_COMMAND_H_
+#define TELEMED_CLI_COMMAND_H_
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "cli/args.h"
+#include "config/config.h"
+#include "store/store.h"
+
+namespace telemed {
+namespace cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// The prefix of every message the CLI prints about a failure.
+constexpr char kProgramName[] = "telemed-bridge";
+
+struct Context {
+  // How the user invoked the binary (argv[0]), to print commands they can
+  // paste.
+  std::string program;
+  ParsedArgs args;
+  // Defaults, then the environment, then flags.
+  Config config;
+  // Borrowed; valid for the whole command.
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+};
+
+// Prints "telemed-bridge: <message>" on *context.err; returns kExitFailure.
+int Fail(const Context& context, const std::string& message);
+
+// The store of the configured data dir, with the clock it borrows. Neither
+// copied nor moved, because the store keeps a pointer to `clock`.
+struct StoreSession {
+  StoreSession() = default;
+  StoreSession(const StoreSession&) = delete;
+  StoreSession& operator=(const StoreSession&) = delete;
+
+  RealClock clock;
+  std::unique_ptr<Store> store;
+};
+
+// Prepares the data dir (which may switch to its owner, see data_dir.h) and
+// opens the database in it. REQUIRES: no other thread running.
+Status OpenStore(const Config& config, StoreSession* session);
+
+// The subcommands. Each REQUIRES context.args to match its ArgSpec in cli.cc.
+int RunServe(const Context& context);
+int RunApiKeyCreate(const Context& context);
+int RunApiKeyList(const Context& context);
+int RunApiKeyRevoke(const Context& context);
+int RunDoctorPut(const Context& context);
+int RunDoctorList(const Context& context);
+
+}  // namespace cli
+}  // namespace telemed
+
+#endif  // TELEMED_CLI_COMMAND_H_

@@ -1,0 +1,129 @@
+// doctor put | list: registering the doctors appointments refer to.
+//
+// `doctor put` builds the same JSON body a clinic would send to
+// PUT /api/v1/doctors/{id} and runs it through the API's own validator, so
+// the command line can never store a doctor the API would refuse.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/request_parse.h"
+#include "base/cjson.h"
+#include "cli/command.h"
+#include "cli/table.h"
+
+namespace telemed {
+namespace cli {
+
+namespace {
+
+// The flag a user wrote for each field the validator may blame.
+std::string FlagForField(const std::string& field) {
+  if (field == "zoom_user") return "--zoom-user";
+  if (field == "name" || field == "auth") return "--" + field;
+  return field == "id" ? "ID" : field;
+}
+
+// The flag when given, else the stored value (which may be absent too).
+const std::string* Pick(const std::string* flag, const std::string* stored) {
+  return flag != nullptr ? flag : stored;
+}
+
+// The body of the PUT: each flag given, else the stored doctor's value
+// (when there is one), else nothing, so the validator applies its defaults
+// and its rules for missing fields.
+Status BuildBody(const ParsedArgs& args, const Doctor* stored,
+                 std::string* body_out) {
+  std::string stored_auth = stored ? AuthModeName(stored->auth) : "";
+  const std::string* stored_zoom_user =
+      stored && !stored->zoom_user.empty() ? &stored->zoom_user : nullptr;
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"name", Pick(args.Flag("name"), stored ? &stored->name : nullptr)},
+      {"zoom_user", Pick(args.Flag("zoom-user"), stored_zoom_user)},
+      {"auth", Pick(args.Flag("auth"), stored ? &stored_auth : nullptr)},
+  };
+  CjsonPtr body(cJSON_CreateObject());
+  for (const auto& [key, value] : fields) {
+    if (body && value &&
+        cJSON_AddStringToObject(body.get(), key, value->c_str()) == nullptr) {
+      body.reset();
+    }
+  }
+  if (!body) {
+    return Status::Internal("out_of_memory", "building the doctor failed");
+  }
+  *body_out = PrintJson(body.get());
+  return Status::OK();
+}
+
+// Looks the doctor up; *found tells whether it exists.
+Status FindDoctor(Store* store, const std::string& id, Doctor* out,
+                  bool* found) {
+  Status s = store->GetDoctor(id, out);
+  *found = s.ok();
+  return s.IsNotFound() ? Status::OK() : s;
+}
+
+const char* OutcomeVerb(WriteOutcome outcome) {
+  switch (outcome) {
+    case WriteOutcome::kCreated:
+      return "Registered";
+    case WriteOutcome::kReplaced:
+      return "Updated";
+    case WriteOutcome::kUnchanged:
+      return "Unchanged:";
+  }
+  return "Stored";
+}
+
+TableRow DoctorRow(const Doctor& doctor) {
+  return {doctor.id, doctor.name, AuthModeName(doctor.auth),
+          doctor.zoom_user.empty() ? "-" : doctor.zoom_user};
+}
+
+}  // namespace
+
+int RunDoctorPut(const Context& context) {
+  const std::string& id = context.args.positionals[0];
+  Status s = CheckId(id);
+  if (!s.ok()) return Fail(context, "invalid ID '" + id + "': " + s.message());
+  StoreSession session;
+  s = OpenStore(context.config, &session);
+  Doctor stored;
+  bool found = false;
+  if (s.ok()) s = FindDoctor(session.store.get(), id, &stored, &found);
+  std::string body;
+  if (s.ok()) s = BuildBody(context.args, found ? &stored : nullptr, &body);
+  if (!s.ok()) return Fail(context, s.message());
+  Doctor doctor;
+  s = ParseDoctorBody(id, body, &doctor);
+  if (!s.ok()) {
+    return Fail(context,
+                "invalid " + FlagForField(s.field()) + ": " + s.message());
+  }
+  WriteOutcome outcome;
+  s = session.store->PutDoctor(doctor, &outcome);
+  if (!s.ok()) return Fail(context, s.message());
+  *context.out << OutcomeVerb(outcome) << " doctor " << id << ".\n";
+  return kExitOk;
+}
+
+int RunDoctorList(const Context& context) {
+  StoreSession session;
+  std::vector<Doctor> doctors;
+  Status s = OpenStore(context.config, &session);
+  if (s.ok()) s = session.store->ListDoctors(&doctors);
+  if (!s.ok()) return Fail(context, s.message());
+  if (doctors.empty()) {
+    *context.out << "No doctors. Register one with: " << context.program
+                 << " doctor put ID --name NAME --zoom-user EMAIL_OR_ID\n";
+    return kExitOk;
+  }
+  std::vector<TableRow> rows = {{"ID", "NAME", "AUTH", "ZOOM USER"}};
+  for (const Doctor& doctor : doctors) rows.push_back(DoctorRow(doctor));
+  *context.out << FormatTable(rows);
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace telemed

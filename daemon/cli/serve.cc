@@ -1,0 +1,152 @@
+// serve: the daemon's lifecycle. Modules are locals built in dependency
+// order (data dir, store, server, housekeeping), so they are torn down in
+// reverse; READY=1 goes out only once the store is open and the socket
+// bound, STOPPING=1 as soon as a signal asks us to stop.
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "api/server.h"
+#include "base/log.h"
+#include "base/posix_error.h"
+#include "cli/command.h"
+#include "cli/periodic_task.h"
+#include "cli/shutdown_signals.h"
+#include "config/data_dir.h"
+
+namespace telemed {
+namespace cli {
+
+namespace {
+
+constexpr std::chrono::hours kPurgeInterval(1);
+
+// Quotes `text` for a POSIX shell when it holds anything but safe characters.
+std::string ShellQuote(const std::string& text) {
+  static const char kSafe[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:=@,";
+  if (!text.empty() && text.find_first_not_of(kSafe) == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+void LogStartup(const Config& config, const std::string& program, int port,
+                Logger* logger) {
+  ListenAddress bound{config.listen.host, port};
+  logger->Info("listening on http://%s", FormatListenAddress(bound).c_str());
+  logger->Info("create an API key with: %s apikey create NAME --data-dir %s",
+               ShellQuote(program).c_str(),
+               ShellQuote(AbsolutePath(config.data_dir)).c_str());
+  if (!IsLoopbackHost(config.listen.host)) {
+    logger->Warning(
+        "%s can be reached from other machines over plain HTTP: API keys "
+        "cross the network in clear until the HTTPS listener exists; listen "
+        "on 127.0.0.1 unless the network is trusted",
+        config.listen.host.c_str());
+  }
+}
+
+void PurgeEnded(Store* store, int retention_days, Logger* logger) {
+  int purged = 0;
+  Status s = store->PurgeEnded(retention_days, &purged);
+  if (!s.ok()) {
+    logger->Error("purging ended appointments failed: %s",
+                  s.ToString().c_str());
+    return;
+  }
+  logger->Info("purged %d appointment(s) that ended more than %d day(s) ago",
+               purged, retention_days);
+}
+
+// Pings systemd's watchdog at half its interval, when the unit has one.
+std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return nullptr;
+  logger->Info("systemd watchdog: pinging every %llu ms",
+               static_cast<unsigned long long>(usec / 2000));
+  auto period = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::microseconds(usec / 2));
+  return std::make_unique<PeriodicTask>(period,
+                                        [] { sd_notify(0, "WATCHDOG=1"); });
+}
+
+Status OpenServer(const Config& config, StoreSession* session, Logger* logger,
+                  std::unique_ptr<ApiServer>* out) {
+  ApiServer::Options options;
+  options.host = config.listen.host;
+  options.port = config.listen.port;
+  options.store = session->store.get();
+  options.logger = logger;
+  options.clock = &session->clock;
+  return ApiServer::Open(options, out);
+}
+
+// From the first signal to exit: housekeeping stops, the server finishes
+// what is in flight, and last-use times reach the database.
+Status RunUntilSignal(const Config& config, StoreSession* session,
+                      ApiServer* server, ShutdownSignals* signals,
+                      Logger* logger) {
+  signals->StartWaiting([server, logger](int signo) {
+    logger->Info("stopping on %s: finishing requests in flight",
+                 signo == SIGINT ? "SIGINT" : "SIGTERM");
+    sd_notify(0, "STOPPING=1");
+    server->Stop();
+  });
+  sd_notify(0, "READY=1");
+  Store* store = session->store.get();
+  PeriodicTask purge(kPurgeInterval, [store, &config, logger] {
+    PurgeEnded(store, config.retention_days, logger);
+  });
+  std::unique_ptr<PeriodicTask> watchdog = StartWatchdog(logger);
+  server->Run();
+  signals->StopWaiting();
+  purge.Stop();
+  return session->store->FlushApiKeyUse();
+}
+
+Status Serve(const Config& config, const std::string& program, Logger* logger) {
+  // Files we create (database, WAL, journal) are for our user alone, and a
+  // core dump must not spill API key hashes or patient data.
+  umask(077);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    return PosixError("prctl(PR_SET_DUMPABLE)", errno);
+  }
+  std::unique_ptr<ShutdownSignals> signals;
+  Status s = ShutdownSignals::Block(&signals);
+  if (!s.ok()) return s;
+  StoreSession session;
+  s = OpenStore(config, &session);
+  if (!s.ok()) return s;
+  std::unique_ptr<ApiServer> server;
+  s = OpenServer(config, &session, logger, &server);
+  if (!s.ok()) return s;
+  LogStartup(config, program, server->port(), logger);
+  return RunUntilSignal(config, &session, server.get(), signals.get(), logger);
+}
+
+}  // namespace
+
+int RunServe(const Context& context) {
+  StderrLogger logger;
+  Status s = Serve(context.config, context.program, &logger);
+  if (!s.ok()) {
+    logger.Error("%s", s.message().c_str());
+    return kExitFailure;
+  }
+  logger.Info("stopped");
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace telemed

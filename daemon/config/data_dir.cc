@@ -1,0 +1,86 @@
+#include "config/data_dir.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/posix_error.h"
+
+namespace telemed {
+
+namespace {
+
+// mkdir that treats "already there" as success.
+Status MakeDir(const std::string& path, mode_t mode) {
+  if (mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return Status::OK();
+  return PosixError("creating " + path, errno);
+}
+
+Status MakeParents(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    Status s = MakeDir(path.substr(0, slash), 0755);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+// Creates the directory itself 0700: chmod because the umask may have taken
+// bits from mkdir's mode, and only when we made it, so an operator's choice
+// for an existing directory stands.
+Status CreateDataDir(const std::string& path) {
+  Status s = MakeParents(path);
+  if (!s.ok()) return s;
+  if (mkdir(path.c_str(), 0700) != 0) {
+    return errno == EEXIST ? Status::OK()
+                           : PosixError("creating " + path, errno);
+  }
+  if (chmod(path.c_str(), 0700) != 0) return PosixError("chmod " + path, errno);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status PrepareDataDir(const std::string& data_dir) {
+  Status s = CreateDataDir(data_dir);
+  if (!s.ok()) return s;
+  struct stat st;
+  if (stat(data_dir.c_str(), &st) != 0) {
+    return PosixError("reading " + data_dir, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument("invalid_data_dir",
+                                   data_dir + " exists and is not a directory",
+                                   "data-dir");
+  }
+  if (geteuid() != 0 || st.st_uid == 0) return Status::OK();
+  return SwitchToUser(st.st_uid, st.st_gid)
+      .WithContext("switching to the owner of " + data_dir);
+}
+
+Status SwitchToUser(uid_t uid, gid_t gid) {
+  // Groups first: once the uid is gone, so is the right to change them.
+  if (setgroups(1, &gid) != 0) return PosixError("setgroups", errno);
+  if (setgid(gid) != 0) return PosixError("setgid", errno);
+  if (setuid(uid) != 0) return PosixError("setuid", errno);
+  if (uid != 0 && (setuid(0) == 0 || geteuid() != uid || getegid() != gid)) {
+    return Status::PermissionDenied("permission_denied",
+                                    "root privileges could not be dropped");
+  }
+  return Status::OK();
+}
+
+std::string DatabasePath(const std::string& data_dir) {
+  return data_dir + "/telemed-bridge.db";
+}
+
+std::string AbsolutePath(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved) == nullptr) return path;
+  return resolved;
+}
+
+}  // namespace telemed

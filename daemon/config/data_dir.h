@@ -1,0 +1,42 @@
+// The data directory: where the database lives, who owns it, and the
+// process identity that keeps it that way.
+//
+// Every file in the data dir must keep the directory's owner, or the daemon
+// (running as its own user) could no longer open what a root shell's CLI
+// created. So a process running as root on a directory that belongs to
+// another user becomes that user before it opens anything there.
+#ifndef TELEMED_CONFIG_DATA_DIR_H_
+#define TELEMED_CONFIG_DATA_DIR_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "base/status.h"
+
+namespace telemed {
+
+// Creates `data_dir` with mode 0700 when missing (missing parents 0755,
+// less the umask); an existing directory keeps its mode. Then, when the
+// process runs as root and the directory is owned by another user, switches
+// to that user and the directory's group (SwitchToUser).
+// Errors: IoError/PermissionDenied naming the path; InvalidArgument
+// ("invalid_data_dir", field "data-dir") when the path is not a directory.
+// REQUIRES: no other thread running (the identity change is process-wide, and
+// must happen before any file is opened).
+Status PrepareDataDir(const std::string& data_dir);
+
+// Drops every supplementary group, then sets gid and uid, and checks that
+// root cannot be regained. PermissionDenied when any step fails.
+Status SwitchToUser(uid_t uid, gid_t gid);
+
+// "<data_dir>/telemed-bridge.db".
+std::string DatabasePath(const std::string& data_dir);
+
+// The absolute form of an existing `path` (for messages a user may paste),
+// or `path` itself when it cannot be resolved.
+std::string AbsolutePath(const std::string& path);
+
+}  // namespace telemed
+
+#endif  // TELEMED_CONFIG_DATA_DIR_H_

@@ -1,0 +1,112 @@
+#include "config/data_dir.h"
+
+#include <CppUTest/TestHarness.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "support/temp_dir.h"
+
+namespace telemed {
+namespace {
+
+// The uid and gid Debian gives `nobody` / `nogroup`.
+constexpr uid_t kNobody = 65534;
+constexpr gid_t kNogroup = 65534;
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+
+// Runs PrepareDataDir in a child (the identity change would otherwise stick
+// to the test binary) and creates a file there; the child's exit code is 0
+// when it ended up as `nobody`, 1 when preparing failed, 2 when the identity
+// is wrong, 3 when the file could not be made.
+int PrepareInChild(const std::string& dir) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!PrepareDataDir(dir).ok()) _exit(1);
+    if (geteuid() != kNobody || getegid() != kNogroup) _exit(2);
+    int fd = open((dir + "/file").c_str(), O_CREAT | O_WRONLY, 0600);
+    _exit(fd >= 0 ? 0 : 3);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_GROUP(DataDir) { test::TempDir temp; };
+
+TEST(DataDir, CreatesTheDirectoryAndItsParentsPrivate) {
+  std::string dir = temp.File("a/b/data");
+  mode_t old_umask = umask(0);
+  Status s = PrepareDataDir(dir);
+  umask(old_umask);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  LONGS_EQUAL(0700, ModeOf(dir));
+  LONGS_EQUAL(0755, ModeOf(temp.File("a/b")));
+}
+
+TEST(DataDir, KeepsTheModeOfAnExistingDirectory) {
+  std::string dir = temp.File("data");
+  mkdir(dir.c_str(), 0750);
+  chmod(dir.c_str(), 0750);
+  CHECK_TRUE(PrepareDataDir(dir).ok());
+  LONGS_EQUAL(0750, ModeOf(dir));
+}
+
+TEST(DataDir, RefusesAFileInTheWay) {
+  std::string path = temp.File("file");
+  close(open(path.c_str(), O_CREAT | O_WRONLY, 0600));
+  Status s = PrepareDataDir(path);
+  CHECK_FALSE(s.ok());
+  STRCMP_EQUAL("data-dir", s.field().c_str());
+}
+
+TEST(DataDir, ReportsAnUncreatableParent) {
+  std::string path = temp.File("file");
+  close(open(path.c_str(), O_CREAT | O_WRONLY, 0600));
+  Status s = PrepareDataDir(path + "/data");
+  CHECK_FALSE(s.ok());
+  CHECK_TRUE(s.message().find(path) != std::string::npos);
+}
+
+TEST(DataDir, DatabaseLivesInTheDataDir) {
+  STRCMP_EQUAL("/x/y/telemed-bridge.db", DatabasePath("/x/y").c_str());
+}
+
+TEST(DataDir, RootBecomesTheOwnerOfAnotherUsersDirectory) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: the identity switch cannot be exercised");
+    return;
+  }
+  std::string dir = temp.File("data");
+  CHECK_TRUE(PrepareDataDir(dir).ok());
+  // The temp dir is 0700 root; nobody must be able to reach `data`.
+  chmod(temp.path().c_str(), 0711);
+  LONGS_EQUAL(0, chown(dir.c_str(), kNobody, kNogroup));
+  LONGS_EQUAL(0, PrepareInChild(dir));
+  struct stat st;
+  LONGS_EQUAL(0, stat((dir + "/file").c_str(), &st));
+  LONGS_EQUAL(kNobody, st.st_uid);
+  LONGS_EQUAL(0, geteuid());
+}
+
+TEST(DataDir, RootStaysRootOnItsOwnDirectory) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: nothing to switch");
+    return;
+  }
+  std::string dir = temp.File("data");
+  // The child would exit 2: still root after preparing.
+  LONGS_EQUAL(2, PrepareInChild(dir));
+}
+
+}  // namespace telemed
