@@ -20,6 +20,8 @@ constexpr int kDailyHostLimit = 100;
 // Due tasks read per Step beyond free capacity: tasks held by a limit are
 // skipped, and the ones behind them may still go.
 constexpr int kLookAhead = 32;
+// Rounds of one Step (each settles or starts what the previous made due).
+constexpr int kMaxRounds = 8;
 
 int64_t Earliest(int64_t a, int64_t b) {
   if (a == 0) return b;
@@ -80,14 +82,21 @@ void SyncEngine::LogStoreFailure(const char* what, const Status& status) {
 
 Status SyncEngine::Step(int64_t* next_wake_micros) {
   const int64_t now = options_.clock->NowSeconds();
-  int capacity = options_.max_in_flight - InFlight();
   int64_t wake = 0;
-  Status s = StartDeletions(now, &capacity, &wake);
-  if (s.ok()) s = StartTasks(now, &capacity, &wake);
-  if (!s.ok()) return s;
+  // A step settled here can make more work due at once (a detached meeting
+  // joins the deletion queue; a forgotten one is to be created): go round
+  // again while rounds make progress.
+  for (int round = 0; round < kMaxRounds; ++round) {
+    int capacity = options_.max_in_flight - InFlight();
+    int progress = 0;
+    Status s = StartDeletions(now, &capacity, &wake, &progress);
+    if (s.ok()) s = StartTasks(now, &capacity, &wake, &progress);
+    if (!s.ok()) return s;
+    if (progress == 0) break;
+  }
   int64_t due = 0;
   bool has_any = false;
-  s = options_.store->NextSyncDeadline(&due, &has_any);
+  Status s = options_.store->NextSyncDeadline(&due, &has_any);
   if (!s.ok()) return s;
   // Work that is due but did not fit waits for a completed call, which
   // wakes the runner through on_call_done.
@@ -96,7 +105,8 @@ Status SyncEngine::Step(int64_t* next_wake_micros) {
   return Status::OK();
 }
 
-Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake) {
+Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake,
+                                  int* progress) {
   if (*capacity <= 0) return Status::OK();
   std::vector<PendingDeletion> due;
   Status s = options_.store->ListDueDeletions(
@@ -111,13 +121,15 @@ Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake) {
     }
     if (!Claim(kDeletionKey + deletion.meeting_id)) continue;
     --*capacity;
+    ++*progress;
     options_.executor->Submit(
         [this, deletion] { RunDelete(deletion); });
   }
   return Status::OK();
 }
 
-Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake) {
+Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
+                              int* progress) {
   if (*capacity <= 0) return Status::OK();
   std::vector<SyncTask> due;
   Status s = options_.store->ListDueSyncTasks(
@@ -130,6 +142,7 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake) {
         plan.kind == StepKind::kDetach) {
       s = SettleLocally(task, plan, now);
       if (!s.ok()) return s;
+      ++*progress;
       continue;
     }
     if (*capacity <= 0) continue;
@@ -139,6 +152,7 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake) {
     if (admission != Admission::kGo) continue;
     if (!Claim(kTaskKey + task.appointment.request.id)) continue;
     --*capacity;
+    ++*progress;
     options_.executor->Submit([this, task, plan] {
       switch (plan.kind) {
         case StepKind::kCreate: return RunCreate(task, plan);

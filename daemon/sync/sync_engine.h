@@ -66,8 +66,10 @@ class SyncEngine {
  private:
   enum class Admission { kGo, kHeld, kLater };
 
-  Status StartDeletions(int64_t now, int* capacity, int64_t* wake);
-  Status StartTasks(int64_t now, int* capacity, int64_t* wake);
+  // Each adds to *progress what it settled or started.
+  Status StartDeletions(int64_t now, int* capacity, int64_t* wake,
+                        int* progress);
+  Status StartTasks(int64_t now, int* capacity, int64_t* wake, int* progress);
   Status SettleLocally(const SyncTask& task, const Plan& plan, int64_t now);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now,
                   int64_t* ready_at_micros);

@@ -63,7 +63,9 @@ Status TokenRefusal(const HttpResponse& response) {
   CjsonPtr root(cJSON_Parse(response.body.c_str()));
   const cJSON* reason = cJSON_GetObjectItemCaseSensitive(root.get(), "reason");
   std::string said = cJSON_IsString(reason) ? reason->valuestring : "";
-  if (response.status >= 500 || !root) {
+  // Overload and rate limits pass; only a readable refusal means the
+  // credentials are wrong.
+  if (response.status >= 500 || response.status == 429 || !root) {
     return Status::Unavailable(
         "zoom_unavailable",
         "Zoom's token endpoint answered HTTP " + std::to_string(response.status));

@@ -1,0 +1,365 @@
+// The sync engine against the fake Zoom over real HTTPS, on a fake clock,
+// with calls run inline so every step is deterministic.
+#include "sync/sync_engine.h"
+
+#include <memory>
+#include <string>
+
+#include "base/fake_clock.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+#include "support/zoom_harness.h"
+#include "sync/executor.h"
+#include "sync/marker.h"
+#include "sync/rate_limiter.h"
+
+#include <CppUTest/TestHarness.h>
+
+namespace telemed {
+
+namespace {
+// 2026-01-01T00:00:00Z, the FakeClock's start; appointments are a few days on.
+constexpr int64_t kNow = 1767225600;
+constexpr int64_t kStart = kNow + 3 * 86400 + 9 * 3600;
+}  // namespace
+
+TEST_GROUP(SyncEngine) {
+  test::TempDir dir;
+  FakeClock clock;
+  CapturingLogger logger;
+  std::unique_ptr<RandomSource> random;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<test::ZoomHarness> harness;
+  std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<MarkerMaker> markers;
+  InlineExecutor executor;
+  std::unique_ptr<SyncEngine> engine;
+
+  void setup() override {
+    CHECK_TRUE(RealRandom::Open(&random).ok());
+    Store::Options store_options;
+    store_options.path = dir.File("bridge.db");
+    store_options.clock = &clock;
+    CHECK_TRUE(Store::Open(store_options, &store).ok());
+    harness = std::make_unique<test::ZoomHarness>(&clock, store.get(),
+                                                  random.get());
+    limiter = std::make_unique<RateLimiter>(ZoomPlan{30, 20}, &clock);
+    markers = std::make_unique<MarkerMaker>(harness->key());
+    SyncEngine::Options options;
+    options.store = store.get();
+    options.zoom = &harness->api();
+    options.limiter = limiter.get();
+    options.clock = &clock;
+    options.random = random.get();
+    options.markers = markers.get();
+    options.logger = &logger;
+    options.executor = &executor;
+    engine = std::make_unique<SyncEngine>(options);
+    PutDoctor("dr-1", "doctor@clinic.example", AuthMode::kS2s);
+  }
+
+  void PutDoctor(const std::string& id, const std::string& zoom_user,
+                 AuthMode auth) {
+    Doctor doctor;
+    doctor.id = id;
+    doctor.name = "Dr. " + id;
+    doctor.zoom_user = zoom_user;
+    doctor.auth = auth;
+    WriteOutcome outcome;
+    CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
+  }
+
+  AppointmentRequest Request(const std::string& id) {
+    AppointmentRequest request;
+    request.id = id;
+    request.doctor_id = "dr-1";
+    request.start_time = kStart;
+    request.duration_minutes = 30;
+    request.timezone = "Europe/Berlin";
+    request.topic = "Follow-up";
+    return request;
+  }
+
+  void Put(const AppointmentRequest& request) {
+    WriteOutcome outcome;
+    Appointment stored;
+    CHECK_TRUE(store->PutAppointment(request, &outcome, &stored).ok());
+  }
+
+  // Steps until nothing is due now; when `follow_time`, jumps the clock to
+  // each wake-up within `horizon` seconds as well.
+  void Run(bool follow_time = false, int64_t horizon = 600) {
+    const int64_t end = clock.NowMicros() + horizon * 1000000;
+    for (int i = 0; i < 1000; ++i) {
+      int64_t wake = 0;
+      CHECK_TRUE(engine->Step(&wake).ok());
+      if (wake == 0 || wake > clock.NowMicros()) {
+        if (!follow_time || wake == 0 || wake > end) return;
+        clock.SetMicros(wake);
+      }
+    }
+    FAIL("the engine never settled");
+  }
+
+  Appointment Get(const std::string& id) {
+    Appointment appointment;
+    CHECK_TRUE(store->GetAppointment(id, &appointment).ok());
+    return appointment;
+  }
+
+  size_t MeetingCount() { return harness->zoom().Meetings().size(); }
+};
+
+TEST(SyncEngine, NewAppointmentGetsOneMeetingAndIsSynced) {
+  Put(Request("a1"));
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  CHECK_TRUE(appointment.has_meeting);
+  CHECK(appointment.meeting.join_url.find("pwd=") != std::string::npos);
+  LONGS_EQUAL(10, appointment.meeting.passcode.size());
+  LONGS_EQUAL(1, MeetingCount());
+  test::FakeMeeting meeting = harness->zoom().Meetings()[0];
+  STRCMP_EQUAL(appointment.meeting.id.c_str(),
+               std::to_string(meeting.id).c_str());
+  STRCMP_EQUAL("Follow-up", meeting.topic.c_str());
+  STRCMP_EQUAL("Europe/Berlin", meeting.timezone.c_str());
+  LONGS_EQUAL(kStart, meeting.start_seconds);
+  CHECK(meeting.settings_json.find("\"waiting_room\":true") != std::string::npos);
+  CHECK(meeting.agenda.rfind("[tb:", 0) == 0);
+}
+
+TEST(SyncEngine, RescheduleSendsOnePatchWithOnlyTheChange) {
+  Put(Request("a1"));
+  Run();
+  AppointmentRequest moved = Request("a1");
+  moved.duration_minutes = 45;
+  Put(moved);
+  Run();
+  LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+  LONGS_EQUAL(0, harness->zoom().CountNoOpPatches());
+  LONGS_EQUAL(45, harness->zoom().Meetings()[0].duration);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, RepeatedChangesBeforeAStepAreMerged) {
+  Put(Request("a1"));
+  Run();
+  for (int minutes : {40, 50, 60}) {
+    AppointmentRequest moved = Request("a1");
+    moved.duration_minutes = minutes;
+    Put(moved);
+  }
+  Run();
+  LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+  LONGS_EQUAL(60, harness->zoom().Meetings()[0].duration);
+}
+
+TEST(SyncEngine, CancelDeletesTheMeeting) {
+  Put(Request("a1"));
+  Run();
+  Appointment stored;
+  CHECK_TRUE(store->CancelAppointment("a1", &stored).ok());
+  Run();
+  LONGS_EQUAL(0, MeetingCount());
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  CHECK_FALSE(appointment.has_meeting);
+}
+
+TEST(SyncEngine, LostCreateAnswerIsFoundNotDuplicated) {
+  test::Fault fault;
+  fault.method = "POST";
+  fault.path_prefix = "/v2/users/";
+  fault.kind = test::FaultKind::kDropAfterWork;
+  harness->zoom().InjectFault(fault);
+  Put(Request("a1"));
+  Run(/*follow_time=*/true);
+  LONGS_EQUAL(1, MeetingCount());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  STRCMP_EQUAL(std::to_string(harness->zoom().Meetings()[0].id).c_str(),
+               appointment.meeting.id.c_str());
+  CHECK_FALSE(appointment.meeting.passcode.empty());
+}
+
+TEST(SyncEngine, ServerErrorsRetryWithBackoffAndStayPending) {
+  test::Fault fault;
+  fault.method = "POST";
+  fault.kind = test::FaultKind::kServerError;
+  fault.times = 2;
+  harness->zoom().InjectFault(fault);
+  Put(Request("a1"));
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kPending);
+  STRCMP_EQUAL("zoom_unavailable", appointment.error.code.c_str());
+  Run(/*follow_time=*/true);
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  CHECK_FALSE(Get("a1").has_error);
+}
+
+TEST(SyncEngine, UnknownZoomUserFailsForGoodUntilTheDoctorChanges) {
+  PutDoctor("dr-1", "nobody@clinic.example", AuthMode::kS2s);
+  Put(Request("a1"));
+  Run(/*follow_time=*/true);
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kFailed);
+  STRCMP_EQUAL("zoom_user_not_found", appointment.error.code.c_str());
+  LONGS_EQUAL(1001, appointment.error.zoom_code);
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
+  PutDoctor("dr-1", "doctor@clinic.example", AuthMode::kS2s);
+  Run();
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, OauthDoctorsWaitForAConnection) {
+  PutDoctor("dr-2", "", AuthMode::kOauth);
+  AppointmentRequest request = Request("a1");
+  request.doctor_id = "dr-2";
+  Put(request);
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kPending);
+  STRCMP_EQUAL("doctor_not_connected", appointment.error.code.c_str());
+  LONGS_EQUAL(0, MeetingCount());
+}
+
+TEST(SyncEngine, HostChangeDeletesOnTheOldHostAndCreatesOnTheNew) {
+  harness->zoom().AddUser("u2", "second@clinic.example");
+  Put(Request("a1"));
+  Run();
+  int64_t first = harness->zoom().Meetings()[0].id;
+  PutDoctor("dr-1", "second@clinic.example", AuthMode::kS2s);
+  Run();
+  std::vector<test::FakeMeeting> meetings = harness->zoom().Meetings();
+  LONGS_EQUAL(1, meetings.size());
+  CHECK(meetings[0].id != first);
+  STRCMP_EQUAL("u2", meetings[0].host_id.c_str());
+  STRCMP_EQUAL(std::to_string(meetings[0].id).c_str(), Get("a1").meeting.id.c_str());
+}
+
+TEST(SyncEngine, MeetingDeletedOnZoomIsRecreatedAtTheDriftCheck) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  clock.AdvanceSeconds(86400);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, TimeChangedOnZoomIsPutBack) {
+  Put(Request("a1"));
+  Run();
+  int64_t id = harness->zoom().Meetings()[0].id;
+  harness->zoom().ChangeMeetingOnZoom(id, "2026-01-04T15:00:00Z", 90);
+  clock.AdvanceSeconds(86400);
+  Run();
+  test::FakeMeeting meeting;
+  CHECK_TRUE(harness->zoom().FindMeeting(id, &meeting));
+  LONGS_EQUAL(kStart, meeting.start_seconds);
+  LONGS_EQUAL(30, meeting.duration);
+}
+
+TEST(SyncEngine, PolicyRefusedPasscodeIsRetriedWithZoomsOwn) {
+  test::PasscodePolicy policy;
+  policy.require_special = true;
+  harness->zoom().SetPasscodePolicy("u1", policy);
+  Put(Request("a1"));
+  Run();
+  LONGS_EQUAL(2, harness->zoom().CountRequests("POST", "/v2/users/"));
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, RefusedTimezoneIsDroppedOnceAndRemembered) {
+  AppointmentRequest request = Request("a1");
+  request.timezone = "Antarctica/Troll";
+  Put(request);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  STRCMP_EQUAL("", harness->zoom().Meetings()[0].timezone.c_str());
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  request.duration_minutes = 40;
+  Put(request);
+  Run();
+  LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+}
+
+TEST(SyncEngine, PerSecond429PausesUntilRetryAfter) {
+  test::Fault fault;
+  fault.method = "POST";
+  fault.path_prefix = "/v2/users/";
+  fault.kind = test::FaultKind::kQps429;
+  fault.retry_after = "3";
+  harness->zoom().InjectFault(fault);
+  Put(Request("a1"));
+  Run(/*follow_time=*/true);
+  std::vector<int64_t> times =
+      harness->zoom().RequestTimesMicros("POST", "/v2/users/");
+  LONGS_EQUAL(2, times.size());
+  CHECK(times[1] - times[0] >= 3000000);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, Daily429HoldsTheHostUntilMidnight) {
+  test::Fault fault;
+  fault.method = "POST";
+  fault.path_prefix = "/v2/users/";
+  fault.kind = test::FaultKind::kDaily429;
+  harness->zoom().InjectFault(fault);
+  Put(Request("a1"));
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kPending);
+  STRCMP_EQUAL("zoom_daily_limit", appointment.error.code.c_str());
+  LONGS_EQUAL(kNow + 86400, appointment.error.retry_at);
+  clock.SetMicros((kNow + 86400) * 1000000);
+  Run();
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {
+  harness->zoom().SetGrantedScopes({"user:read:user:admin"});
+  Put(Request("a1"));
+  Run(/*follow_time=*/true);
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kFailed);
+  STRCMP_EQUAL("zoom_scope_missing", appointment.error.code.c_str());
+  CHECK_FALSE(appointment.error.missing_scopes.empty());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
+}
+
+TEST(SyncEngine, RevisionDoesNotMoveOnRepeatedSameFailures) {
+  test::Fault fault;
+  fault.method = "POST";
+  fault.kind = test::FaultKind::kServerError;
+  fault.times = 4;
+  harness->zoom().InjectFault(fault);
+  Put(Request("a1"));
+  Run();
+  int64_t revision = Get("a1").revision;
+  clock.AdvanceSeconds(2);
+  Run();
+  clock.AdvanceSeconds(5);
+  Run();
+  LONGS_EQUAL(revision, Get("a1").revision);
+}
+
+TEST(SyncEngine, NoSecretReachesTheLog) {
+  Put(Request("a1"));
+  Run();
+  std::string passcode = Get("a1").meeting.passcode;
+  CHECK_FALSE(logger.Contains(passcode));
+  CHECK_FALSE(logger.Contains("fake-client-secret"));
+  CHECK_FALSE(logger.Contains("zak="));
+}
+
+}  // namespace telemed

@@ -1,0 +1,130 @@
+#include "zoom/s2s_token_source.h"
+
+#include <memory>
+#include <string>
+
+#include "base/fake_clock.h"
+#include "base/random.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+#include "support/zoom_harness.h"
+
+#include <CppUTest/TestHarness.h>
+
+namespace telemed {
+
+TEST_GROUP(S2sTokenSource) {
+  test::TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<RandomSource> random;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<test::ZoomHarness> harness;
+
+  void setup() override {
+    CHECK_TRUE(RealRandom::Open(&random).ok());
+    CHECK_TRUE(OpenStore(&store).ok());
+    harness = std::make_unique<test::ZoomHarness>(&clock, store.get(),
+                                                  random.get());
+  }
+
+  Status OpenStore(std::unique_ptr<Store>* out) {
+    Store::Options options;
+    options.path = dir.File("bridge.db");
+    options.clock = &clock;
+    return Store::Open(options, out);
+  }
+
+  // A second process's token source: its own store handle and transport.
+  std::unique_ptr<S2sTokenSource> OtherProcess(Store* other_store) {
+    S2sTokenSource::Options options;
+    options.oauth_base_url = harness->oauth_url();
+    options.transport = &harness->transport();
+    options.store = other_store;
+    options.box = &harness->box();
+    options.clock = &clock;
+    options.random = random.get();
+    return std::make_unique<S2sTokenSource>(options);
+  }
+
+  int TokenRequests() {
+    return harness->zoom().CountRequests("POST", "/oauth/token");
+  }
+};
+
+TEST(S2sTokenSource, OneTokenServesEveryProcessUntilNearExpiry) {
+  std::string first, second;
+  CHECK_TRUE(harness->tokens().GetToken(&first).ok());
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  auto other = OtherProcess(other_store.get());
+  CHECK_TRUE(other->GetToken(&second).ok());
+  STRCMP_EQUAL(first.c_str(), second.c_str());
+  LONGS_EQUAL(1, TokenRequests());
+  clock.AdvanceSeconds(3599 - 200);  // inside the 5-minute margin
+  CHECK_TRUE(other->GetToken(&second).ok());
+  CHECK(first != second);
+  CHECK_TRUE(harness->tokens().GetToken(&first).ok());
+  STRCMP_EQUAL(second.c_str(), first.c_str());
+  LONGS_EQUAL(2, TokenRequests());
+}
+
+TEST(S2sTokenSource, WhileAnotherRenewsItsStillValidTokenIsBorrowed) {
+  std::string token, borrowed;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  clock.AdvanceSeconds(3599 - 200);
+  bool taken = false;
+  CHECK_TRUE(store->TryTakeLease("zoom.s2s.token", "other-process",
+                                 clock.NowSeconds(), clock.NowSeconds() + 30,
+                                 &taken).ok());
+  CHECK_TRUE(taken);
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  CHECK_TRUE(OtherProcess(other_store.get())->GetToken(&borrowed).ok());
+  STRCMP_EQUAL(token.c_str(), borrowed.c_str());
+  LONGS_EQUAL(1, TokenRequests());
+}
+
+TEST(S2sTokenSource, InvalidatedTokenIsNotReusedByAnyone) {
+  std::string token, fresh;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  harness->tokens().Invalidate(token);
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  CHECK_TRUE(OtherProcess(other_store.get())->GetToken(&fresh).ok());
+  CHECK(fresh != token);
+}
+
+TEST(S2sTokenSource, WrongSecretIsACredentialsError) {
+  harness->zoom().RotateCredentials("fake-client-id", "another-secret");
+  std::string token;
+  Status s = harness->tokens().GetToken(&token);
+  STRCMP_EQUAL("zoom_credentials_invalid", s.reason().c_str());
+  CHECK(s.message().find("fake-client-secret") == std::string::npos);
+}
+
+TEST(S2sTokenSource, MissingAppIsNotConfigured) {
+  CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
+  std::string token;
+  STRCMP_EQUAL("zoom_not_configured",
+               harness->tokens().GetToken(&token).reason().c_str());
+}
+
+TEST(S2sTokenSource, SecretAndTokenAreSealedAtRest) {
+  std::string token, value;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  bool found = false;
+  CHECK_TRUE(store->GetSetting("zoom.s2s.client_secret", &value, &found).ok());
+  CHECK_TRUE(found);
+  CHECK(value.find("fake-client-secret") == std::string::npos);
+  CHECK_TRUE(store->GetSetting("zoom.s2s.token", &value, &found).ok());
+  CHECK(value.find(token) == std::string::npos);
+}
+
+TEST(S2sTokenSource, FetchFreshReportsGrantedScopes) {
+  S2sToken token;
+  CHECK_TRUE(harness->tokens().FetchFresh(&token).ok());
+  CHECK(token.scopes.size() >= 6);
+  CHECK(token.expires_at > clock.NowSeconds());
+}
+
+}  // namespace telemed
