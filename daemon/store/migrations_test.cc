@@ -29,8 +29,7 @@ UPDATE change_feed SET last_seq = 7;
 
 TEST_GROUP_BASE(Migrations, test::StoreFixture){
   void setup() override {
-    CHECK_FALSE(dir.path().empty());
-    path = dir.path() + "/bridge.db";
+    path = dir.File("bridge.db");
     SqliteDb db;
     CHECK_OK(SqliteDb::Open(path, 1000, &db));
     CHECK_OK(MigrateSchemaTo(&db, path, 1));
