@@ -394,6 +394,16 @@ bool StoreImpl::WaitForChangeAfter(uint64_t after,
   }
 }
 
+void StoreImpl::SetWriteListener(std::function<void()> listener) {
+  MutexLock lock(&listener_mu_);
+  write_listener_ = std::move(listener);
+}
+
+void StoreImpl::NotifyWriteListener() {
+  MutexLock lock(&listener_mu_);
+  if (write_listener_) write_listener_();
+}
+
 void StoreImpl::CancelWaits() {
   MutexLock lock(&wait_mu_);
   waits_cancelled_ = true;

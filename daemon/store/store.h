@@ -96,6 +96,10 @@ class Store {
                                   std::chrono::milliseconds timeout) = 0;
   // Wakes every waiter and makes later waits return at once (shutdown).
   virtual void CancelWaits() = 0;
+  // `listener` runs after every write this process commits (any table), on
+  // the writing thread, outside the store's locks; it must be quick (the
+  // sync runner's wake-up). Replaces any earlier listener; empty clears.
+  virtual void SetWriteListener(std::function<void()> listener) = 0;
 
   // Deletes appointments that ended (start + duration) before
   // now - retention_days, except those with a Zoom action still pending.

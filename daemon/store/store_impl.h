@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <utility>
 #include <string>
@@ -51,6 +52,8 @@ class StoreImpl final : public Store {
   bool WaitForChangeAfter(uint64_t after,
                           std::chrono::milliseconds timeout) override;
   void CancelWaits() override;
+  void SetWriteListener(std::function<void()> listener) override
+      EXCLUDES(listener_mu_);
   Status PurgeEnded(int retention_days, int* purged) override;
 
   Status CreateApiKey(const std::string& name, RandomSource* random,
@@ -115,6 +118,7 @@ class StoreImpl final : public Store {
   bool NoteKeyUse(int64_t id) EXCLUDES(use_mu_);
   // Records that `seq` was committed and wakes the waiters.
   void NoteChangeSeq(uint64_t seq) EXCLUDES(wait_mu_);
+  void NotifyWriteListener() EXCLUDES(listener_mu_);
 
   const Options options_;
 
@@ -123,6 +127,9 @@ class StoreImpl final : public Store {
 
   Mutex readers_mu_;
   std::vector<SqliteDb> idle_readers_ GUARDED_BY(readers_mu_);
+
+  Mutex listener_mu_;
+  std::function<void()> write_listener_ GUARDED_BY(listener_mu_);
 
   Mutex wait_mu_;
   CondVar wait_cv_{&wait_mu_};
@@ -137,12 +144,21 @@ class StoreImpl final : public Store {
 
 template <typename Body>
 Status StoreImpl::Write(Body&& body) {
-  MutexLock lock(&write_mu_);
-  SqliteTransaction txn(writer_.get());
-  Status s = txn.BeginImmediate();
-  bool commit = true;
-  if (s.ok()) s = body(writer_.get(), &commit);
-  if (s.ok() && commit) s = txn.Commit();
+  Status s;
+  bool committed = false;
+  {
+    MutexLock lock(&write_mu_);
+    SqliteTransaction txn(writer_.get());
+    s = txn.BeginImmediate();
+    bool commit = true;
+    if (s.ok()) s = body(writer_.get(), &commit);
+    if (s.ok() && commit) {
+      s = txn.Commit();
+      committed = s.ok();
+    }
+  }
+  // Outside write_mu_: the listener may read the store.
+  if (committed) NotifyWriteListener();
   return s;
 }
 

@@ -277,3 +277,38 @@ TEST(StoreFiles, BusyPastTimeoutIsUnavailable) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST_GROUP(StoreWriteListener) {
+  test::TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<Store> store;
+  void setup() override {
+    Store::Options options;
+    options.path = dir.File("bridge.db");
+    options.clock = &clock;
+    CHECK_TRUE(Store::Open(options, &store).ok());
+  }
+};
+
+TEST(StoreWriteListener, HearsEveryCommittedWriteButNotUnchangedOnes) {
+  int heard = 0;
+  store->SetWriteListener([&heard] { ++heard; });
+  Doctor doctor;
+  doctor.id = "d1";
+  doctor.name = "Dr. One";
+  doctor.zoom_user = "one@clinic.example";
+  WriteOutcome outcome;
+  CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
+  LONGS_EQUAL(1, heard);
+  CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
+  LONGS_EQUAL(1, heard);
+  CHECK_TRUE(store->PutSetting("x", "y").ok());
+  LONGS_EQUAL(2, heard);
+  store->SetWriteListener(nullptr);
+  CHECK_TRUE(store->PutSetting("x", "z").ok());
+  LONGS_EQUAL(2, heard);
+}
+
+}  // namespace telemed
