@@ -15,6 +15,18 @@ namespace {
 #define TELEMED_DATA_DIR_HELP                                                \
   "  --data-dir DIR        where the database lives (env TELEMED_DATA_DIR;\n" \
   "                        default " TELEMED_DEFAULT_DATA_DIR ")\n"
+#define TELEMED_ZOOM_HELP                                                     \
+  "  --zoom-oauth-url URL  Zoom's OAuth host, https only (env\n"            \
+  "                        TELEMED_ZOOM_OAUTH_URL; default https://zoom.us)\n" \
+  "  --zoom-api-url URL    Zoom's API base, https only (env\n"              \
+  "                        TELEMED_ZOOM_API_URL; default\n"                 \
+  "                        https://api.zoom.us/v2)\n"                       \
+  "  --ca-file FILE        CAs trusted for Zoom, PEM (env TELEMED_CA_FILE;\n" \
+  "                        default the system bundle)\n"                    \
+  "  --key-file FILE       the 32-byte key that encrypts stored secrets\n"  \
+  "                        (env TELEMED_KEY_FILE; default\n"                \
+  "                        $CREDENTIALS_DIRECTORY/telemed-bridge.key, else\n" \
+  "                        DATA_DIR/secret.key, created on first use)\n"
 
 struct CommandInfo {
   const char* group;     // "apikey", "doctor", or "" for a top-level command
@@ -33,7 +45,8 @@ int RunVersion(const Context& context) {
 const std::vector<CommandInfo>& Commands() {
   static const auto* commands = new std::vector<CommandInfo>{
       {"", "serve",
-       "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N]",
+       "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N] "
+       "[--zoom-plan PLAN] [zoom options]",
        "Runs the daemon in the foreground until SIGTERM or SIGINT.\n\n"
        TELEMED_DATA_DIR_HELP
        "  --listen HOST:PORT    address of the local API: an IPv4 address,\n"
@@ -41,8 +54,16 @@ const std::vector<CommandInfo>& Commands() {
        "                        TELEMED_LISTEN; default "
        TELEMED_DEFAULT_LISTEN ")\n"
        "  --retention-days N    purge appointments that ended more than N\n"
-       "                        days ago, 1..3650 (default 90)\n",
-       {{}, {"data-dir", "listen", "retention-days"}}, RunServe},
+       "                        days ago, 1..3650 (default 90)\n"
+       "  --zoom-plan PLAN      free, pro or business: Zoom's per-second\n"
+       "                        budgets the bridge stays under (default pro)\n"
+       "  --default-topic TEXT  meeting topic for appointments without one\n"
+       "                        (default \"Video visit\")\n"
+       TELEMED_ZOOM_HELP,
+       {{}, {"data-dir", "listen", "retention-days", "zoom-plan",
+             "default-topic", "zoom-oauth-url", "zoom-api-url", "ca-file",
+             "key-file"}},
+       RunServe},
       {"apikey", "create", "NAME [--data-dir DIR]",
        "Creates an API key for clinic software and prints it on the last\n"
        "line. Only its hash is stored: it is shown this once.\n\n"
@@ -78,6 +99,7 @@ const std::vector<CommandInfo>& Commands() {
 }
 
 #undef TELEMED_DATA_DIR_HELP
+#undef TELEMED_ZOOM_HELP
 // clang-format on
 
 std::string Words(const CommandInfo& command) {
@@ -138,7 +160,13 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
   const std::pair<const char*, Setter> setters[] = {
       {"data-dir", SetDataDir},
       {"listen", SetListen},
-      {"retention-days", SetRetentionDays}};
+      {"retention-days", SetRetentionDays},
+      {"zoom-oauth-url", SetZoomOauthUrl},
+      {"zoom-api-url", SetZoomApiUrl},
+      {"ca-file", SetCaFile},
+      {"key-file", SetKeyFile},
+      {"zoom-plan", SetZoomPlan},
+      {"default-topic", SetDefaultTopic}};
   Status s = ApplyEnvironment(getenv, config);
   for (const auto& [name, set] : setters) {
     const std::string* value = args.Flag(name);

@@ -18,6 +18,8 @@
 #include "cli/command.h"
 #include "cli/periodic_task.h"
 #include "cli/shutdown_signals.h"
+#include "cli/sync_stack.h"
+#include "cli/zoom_session.h"
 #include "config/data_dir.h"
 
 namespace telemed {
@@ -93,10 +95,11 @@ Status OpenServer(const Config& config, StoreSession* session, Logger* logger,
 }
 
 // From the first signal to exit: housekeeping stops, the server finishes
-// what is in flight, and last-use times reach the database.
+// what is in flight, Zoom calls in flight finish, and last-use times reach
+// the database.
 Status RunUntilSignal(const Config& config, StoreSession* session,
-                      ApiServer* server, ShutdownSignals* signals,
-                      Logger* logger) {
+                      ApiServer* server, SyncStack* sync,
+                      ShutdownSignals* signals, Logger* logger) {
   signals->StartWaiting([server, logger](int signo) {
     logger->Info("stopping on %s: finishing requests in flight",
                  signo == SIGINT ? "SIGINT" : "SIGTERM");
@@ -112,6 +115,7 @@ Status RunUntilSignal(const Config& config, StoreSession* session,
   server->Run();
   signals->StopWaiting();
   purge.Stop();
+  sync->Stop();
   return session->store->FlushApiKeyUse();
 }
 
@@ -128,11 +132,18 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   StoreSession session;
   s = OpenStore(config, &session);
   if (!s.ok()) return s;
+  ZoomSession zoom;
+  s = OpenZoomSession(config, &session, &zoom);
+  if (!s.ok()) return s;
   std::unique_ptr<ApiServer> server;
   s = OpenServer(config, &session, logger, &server);
   if (!s.ok()) return s;
   LogStartup(config, program, server->port(), logger);
-  return RunUntilSignal(config, &session, server.get(), signals.get(), logger);
+  SyncStack sync;
+  s = sync.Start(config, &session, &zoom, logger);
+  if (!s.ok()) return s;
+  return RunUntilSignal(config, &session, server.get(), &sync, signals.get(),
+                        logger);
 }
 
 }  // namespace

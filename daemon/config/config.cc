@@ -4,6 +4,9 @@
 
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
+
+#include "api/request_parse.h"
 
 namespace telemed {
 
@@ -115,13 +118,99 @@ Status SetRetentionDays(const std::string& text, Config* config) {
   return Status::OK();
 }
 
+namespace {
+
+Status CheckHttpsUrl(const std::string& text, const char* field,
+                     std::string* out) {
+  static const char kScheme[] = "https://";
+  bool ok = text.compare(0, strlen(kScheme), kScheme) == 0 &&
+            text.size() > strlen(kScheme) &&
+            text.find_first_of(" \t\r\n?#") == std::string::npos &&
+            text[strlen(kScheme)] != '/';
+  if (!ok) {
+    return Status::InvalidArgument(
+        "invalid_url",
+        "'" + text + "' is not an https:// URL (only https is accepted)",
+        field);
+  }
+  *out = text;
+  while (out->size() > strlen(kScheme) + 1 && out->back() == '/') out->pop_back();
+  return Status::OK();
+}
+
+Status SetPath(const std::string& text, const char* field, std::string* out) {
+  if (text.empty()) {
+    return Status::InvalidArgument("invalid_path", "the path must not be empty",
+                                   field);
+  }
+  *out = text;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status SetZoomOauthUrl(const std::string& text, Config* config) {
+  return CheckHttpsUrl(text, "zoom-oauth-url", &config->zoom_oauth_url);
+}
+
+Status SetZoomApiUrl(const std::string& text, Config* config) {
+  return CheckHttpsUrl(text, "zoom-api-url", &config->zoom_api_url);
+}
+
+Status SetCaFile(const std::string& text, Config* config) {
+  return SetPath(text, "ca-file", &config->ca_file);
+}
+
+Status SetKeyFile(const std::string& text, Config* config) {
+  return SetPath(text, "key-file", &config->key_file);
+}
+
+Status SetZoomPlan(const std::string& text, Config* config) {
+  if (text != "free" && text != "pro" && text != "business") {
+    return Status::InvalidArgument(
+        "invalid_zoom_plan",
+        "'" + text + "' is not a Zoom plan: use free, pro or business",
+        "zoom-plan");
+  }
+  config->zoom_plan = text;
+  return Status::OK();
+}
+
+Status SetDefaultTopic(const std::string& text, Config* config) {
+  size_t code_points = 0;
+  if (!IsCleanUtf8(text, &code_points) || code_points < 1 ||
+      code_points > 200) {
+    return Status::InvalidArgument(
+        "invalid_topic", "the default topic must be 1..200 characters of text",
+        "default-topic");
+  }
+  config->default_topic = text;
+  return Status::OK();
+}
+
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config) {
-  const char* data_dir = getenv("TELEMED_DATA_DIR");
-  if (data_dir != nullptr && *data_dir != '\0') config->data_dir = data_dir;
-  const char* listen = getenv("TELEMED_LISTEN");
-  if (listen != nullptr && *listen != '\0') {
-    Status s = SetListen(listen, config);
-    if (!s.ok()) return s.WithContext("TELEMED_LISTEN");
+  using Setter = Status (*)(const std::string&, Config*);
+  auto set_data_dir = [](const std::string& text, Config* c) {
+    c->data_dir = text;
+    return Status::OK();
+  };
+  auto set_credentials = [](const std::string& text, Config* c) {
+    c->credentials_directory = text;
+    return Status::OK();
+  };
+  const std::pair<const char*, Setter> variables[] = {
+      {"TELEMED_DATA_DIR", set_data_dir},
+      {"TELEMED_LISTEN", SetListen},
+      {"TELEMED_ZOOM_OAUTH_URL", SetZoomOauthUrl},
+      {"TELEMED_ZOOM_API_URL", SetZoomApiUrl},
+      {"TELEMED_CA_FILE", SetCaFile},
+      {"TELEMED_KEY_FILE", SetKeyFile},
+      {"CREDENTIALS_DIRECTORY", set_credentials}};
+  for (const auto& [name, set] : variables) {
+    const char* value = getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    Status s = set(value, config);
+    if (!s.ok()) return s.WithContext(name);
   }
   return Status::OK();
 }

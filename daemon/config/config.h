@@ -35,6 +35,26 @@ struct Config {
   // Unit: days, 1..3650. Default: 90.
   int retention_days = 90;
 
+  // Zoom's OAuth base (token endpoint), https:// only, no trailing '/'.
+  // Default "https://zoom.us" (Zoom for Government: https://zoomgov.com).
+  std::string zoom_oauth_url = "https://zoom.us";
+  // Zoom's API base, https:// only. Default "https://api.zoom.us/v2".
+  std::string zoom_api_url = "https://api.zoom.us/v2";
+  // PEM file of CAs trusted for Zoom; "" = the system bundle.
+  std::string ca_file;
+  // The clinic's Zoom plan: free, pro or business (per-second budgets).
+  // Default "pro".
+  std::string zoom_plan = "pro";
+  // The 256-bit secret key file; "" = $CREDENTIALS_DIRECTORY/
+  // telemed-bridge.key when systemd provides one, else
+  // <data_dir>/secret.key (created on first use).
+  std::string key_file;
+  // systemd's credentials directory ($CREDENTIALS_DIRECTORY); "" = none.
+  std::string credentials_directory;
+  // Topic of meetings whose appointment has none (patients see it).
+  // 1..200 characters. Default "Video visit".
+  std::string default_topic = "Video visit";
+
   // The build's default listen address. REQUIRES: TELEMED_DEFAULT_LISTEN
   // parses (checked by config_test).
   static ListenAddress DefaultListenAddress();
@@ -57,9 +77,22 @@ bool IsLoopbackHost(const std::string& host);
 Status SetDataDir(const std::string& text, Config* config);
 Status SetListen(const std::string& text, Config* config);
 Status SetRetentionDays(const std::string& text, Config* config);
+// https://HOST[:PORT][/PATH] without whitespace; a trailing '/' is dropped.
+// InvalidArgument("invalid_url", field "zoom-oauth-url" / "zoom-api-url").
+Status SetZoomOauthUrl(const std::string& text, Config* config);
+Status SetZoomApiUrl(const std::string& text, Config* config);
+// Non-empty paths; field "ca-file" / "key-file".
+Status SetCaFile(const std::string& text, Config* config);
+Status SetKeyFile(const std::string& text, Config* config);
+// free | pro | business; field "zoom-plan".
+Status SetZoomPlan(const std::string& text, Config* config);
+// 1..200 characters of clean UTF-8; field "default-topic".
+Status SetDefaultTopic(const std::string& text, Config* config);
 
-// Reads TELEMED_DATA_DIR and TELEMED_LISTEN through `getenv` (unset or empty
-// variables are ignored). Errors name the variable in their message.
+// Reads TELEMED_DATA_DIR, TELEMED_LISTEN, TELEMED_ZOOM_OAUTH_URL,
+// TELEMED_ZOOM_API_URL, TELEMED_CA_FILE, TELEMED_KEY_FILE and
+// CREDENTIALS_DIRECTORY through `getenv` (unset or empty variables are
+// ignored). Errors name the variable in their message.
 using EnvGetter = std::function<const char*(const char* name)>;
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config);
 

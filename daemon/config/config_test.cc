@@ -112,3 +112,61 @@ TEST(Config, BadEnvironmentListenNamesTheVariable) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST_GROUP(ConfigZoom){};
+
+TEST(ConfigZoom, DefaultsPointAtZoom) {
+  Config config;
+  STRCMP_EQUAL("https://zoom.us", config.zoom_oauth_url.c_str());
+  STRCMP_EQUAL("https://api.zoom.us/v2", config.zoom_api_url.c_str());
+  STRCMP_EQUAL("pro", config.zoom_plan.c_str());
+  STRCMP_EQUAL("Video visit", config.default_topic.c_str());
+}
+
+TEST(ConfigZoom, OnlyHttpsUrlsAreAccepted) {
+  Config config;
+  CHECK_TRUE(SetZoomApiUrl("https://127.0.0.1:8443/v2/", &config).ok());
+  STRCMP_EQUAL("https://127.0.0.1:8443/v2", config.zoom_api_url.c_str());
+  Status s = SetZoomOauthUrl("http://zoom.us", &config);
+  STRCMP_EQUAL("invalid_url", s.reason().c_str());
+  STRCMP_EQUAL("zoom-oauth-url", s.field().c_str());
+  CHECK_FALSE(SetZoomApiUrl("https://", &config).ok());
+  CHECK_FALSE(SetZoomApiUrl("https://zoom.us/v2?x=1", &config).ok());
+  CHECK_FALSE(SetZoomApiUrl("https:///v2", &config).ok());
+}
+
+TEST(ConfigZoom, PlanAndTopicAreChecked) {
+  Config config;
+  CHECK_TRUE(SetZoomPlan("business", &config).ok());
+  STRCMP_EQUAL("invalid_zoom_plan",
+               SetZoomPlan("enterprise", &config).reason().c_str());
+  CHECK_TRUE(SetDefaultTopic("Videosprechstunde", &config).ok());
+  CHECK_FALSE(SetDefaultTopic("", &config).ok());
+  CHECK_FALSE(SetDefaultTopic(std::string(201, 'x'), &config).ok());
+}
+
+TEST(ConfigZoom, EnvironmentSetsZoomEndpointsAndKeys) {
+  Config config;
+  auto getenv = [](const char* name) -> const char* {
+    std::string n = name;
+    if (n == "TELEMED_ZOOM_OAUTH_URL") return "https://oauth.test";
+    if (n == "TELEMED_CA_FILE") return "/etc/ca.pem";
+    if (n == "TELEMED_KEY_FILE") return "/etc/key";
+    if (n == "CREDENTIALS_DIRECTORY") return "/run/credentials/x";
+    return nullptr;
+  };
+  CHECK_TRUE(ApplyEnvironment(getenv, &config).ok());
+  STRCMP_EQUAL("https://oauth.test", config.zoom_oauth_url.c_str());
+  STRCMP_EQUAL("/etc/ca.pem", config.ca_file.c_str());
+  STRCMP_EQUAL("/etc/key", config.key_file.c_str());
+  STRCMP_EQUAL("/run/credentials/x", config.credentials_directory.c_str());
+  auto bad = [](const char* name) -> const char* {
+    return std::string(name) == "TELEMED_ZOOM_API_URL" ? "ftp://x" : nullptr;
+  };
+  Status s = ApplyEnvironment(bad, &config);
+  CHECK(s.message().find("TELEMED_ZOOM_API_URL") != std::string::npos);
+}
+
+}  // namespace telemed

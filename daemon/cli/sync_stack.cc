@@ -1,0 +1,55 @@
+#include "cli/sync_stack.h"
+
+#include "base/log.h"
+#include "cli/command.h"
+#include "cli/zoom_session.h"
+
+namespace telemed {
+namespace cli {
+
+SyncStack::~SyncStack() { Stop(); }
+
+Status SyncStack::Start(const Config& config, StoreSession* store_session,
+                        ZoomSession* zoom, Logger* logger) {
+  ZoomPlan plan;
+  Status s = ParseZoomPlan(config.zoom_plan, &plan);
+  if (!s.ok()) return s;
+  store_ = store_session->store.get();
+  limiter_ = std::make_unique<RateLimiter>(plan, &store_session->clock);
+  markers_ = std::make_unique<MarkerMaker>(*zoom->key);
+  executor_ = std::make_unique<ThreadPoolExecutor>(kCallsInFlight);
+  SyncEngine::Options options;
+  options.store = store_;
+  options.zoom = zoom->api.get();
+  options.limiter = limiter_.get();
+  options.clock = &store_session->clock;
+  options.random = zoom->random.get();
+  options.markers = markers_.get();
+  options.logger = logger;
+  options.executor = executor_.get();
+  options.settings.default_topic = config.default_topic;
+  options.max_in_flight = kCallsInFlight;
+  options.on_call_done = [this] { runner_->Wake(); };
+  engine_ = std::make_unique<SyncEngine>(options);
+  runner_ = std::make_unique<SyncRunner>(engine_.get(), &store_session->clock,
+                                         logger);
+  SyncRunner* runner = runner_.get();
+  store_->SetWriteListener([runner] { runner->Wake(); });
+  runner_->Start();
+  logger->Info("sync: converging Zoom (plan %s, API %s)",
+               config.zoom_plan.c_str(), config.zoom_api_url.c_str());
+  return Status::OK();
+}
+
+void SyncStack::Stop() {
+  if (store_ == nullptr) return;
+  store_->SetWriteListener(nullptr);
+  runner_->Stop();
+  // Joins the workers: calls in flight finish and record their results
+  // before the engine they use goes away.
+  executor_.reset();
+  store_ = nullptr;
+}
+
+}  // namespace cli
+}  // namespace telemed

@@ -1,0 +1,56 @@
+// SyncStack: the daemon's sync engine with its rate limiter, markers,
+// worker threads and runner, started and stopped as one (serve.cc).
+#ifndef TELEMED_CLI_SYNC_STACK_H_
+#define TELEMED_CLI_SYNC_STACK_H_
+
+#include <memory>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "sync/executor.h"
+#include "sync/marker.h"
+#include "sync/rate_limiter.h"
+#include "sync/sync_engine.h"
+#include "sync/sync_runner.h"
+
+namespace telemed {
+
+class Logger;
+
+namespace cli {
+
+struct StoreSession;
+struct ZoomSession;
+
+class SyncStack {
+ public:
+  // Zoom calls in flight at once: enough that Zoom's latency, not the
+  // round trip, limits a backlog's pace at the Pro budget.
+  static constexpr int kCallsInFlight = 8;
+
+  SyncStack() = default;
+  // Stop()s.
+  ~SyncStack();
+  SyncStack(const SyncStack&) = delete;
+  SyncStack& operator=(const SyncStack&) = delete;
+
+  // Builds the engine and starts its runner; store writes wake it from now
+  // on. Every pointer must outlive the stack.
+  Status Start(const Config& config, StoreSession* store_session,
+               ZoomSession* zoom, Logger* logger);
+  // Stops the runner, lets calls in flight finish, and unhooks the store.
+  void Stop();
+
+ private:
+  Store* store_ = nullptr;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<MarkerMaker> markers_;
+  std::unique_ptr<SyncEngine> engine_;
+  std::unique_ptr<ThreadPoolExecutor> executor_;
+  std::unique_ptr<SyncRunner> runner_;
+};
+
+}  // namespace cli
+}  // namespace telemed
+
+#endif  // TELEMED_CLI_SYNC_STACK_H_

@@ -1,0 +1,54 @@
+#include "cli/zoom_session.h"
+
+#include "cli/command.h"
+
+namespace telemed {
+namespace cli {
+
+namespace {
+
+Status LoadKey(const Config& config, Store* store, ZoomSession* out) {
+  KeyLocation location = ResolveKeyPath(
+      config.key_file, nullptr,
+      config.credentials_directory.empty()
+          ? nullptr
+          : config.credentials_directory.c_str(),
+      config.data_dir);
+  out->key_path = location.path;
+  Status s = SecretKey::Load(location, out->random.get(), &out->key);
+  if (!s.ok()) return s;
+  // A process holding another key must not write secrets under it.
+  return store->BindKeyFingerprint(out->key->fingerprint(), location.path);
+}
+
+}  // namespace
+
+Status OpenZoomSession(const Config& config, StoreSession* store_session,
+                       ZoomSession* out) {
+  Status s = RealRandom::Open(&out->random);
+  if (s.ok()) s = LoadKey(config, store_session->store.get(), out);
+  if (!s.ok()) return s;
+  out->box = std::make_unique<SecretBox>(out->key.get(), out->random.get());
+
+  HttpsTransport::Options transport_options;
+  transport_options.ca_file = config.ca_file;
+  transport_options.random = out->random.get();
+  s = HttpsTransport::Open(transport_options, &out->transport);
+  if (!s.ok()) return s;
+
+  S2sTokenSource::Options token_options;
+  token_options.oauth_base_url = config.zoom_oauth_url;
+  token_options.transport = out->transport.get();
+  token_options.store = store_session->store.get();
+  token_options.box = out->box.get();
+  token_options.clock = &store_session->clock;
+  token_options.random = out->random.get();
+  out->tokens = std::make_unique<S2sTokenSource>(token_options);
+  out->api = std::make_unique<ZoomApi>(
+      ZoomApi::Options{config.zoom_api_url, out->transport.get(),
+                       out->tokens.get(), &store_session->clock});
+  return Status::OK();
+}
+
+}  // namespace cli
+}  // namespace telemed

@@ -1,0 +1,49 @@
+// ZoomSession: what the daemon and the `zoom` commands need to talk to Zoom
+// as the clinic's S2S app: the secret key (bound to the database by its
+// fingerprint), the SecretBox, the HTTPS transport, the shared token source
+// and the typed API, built from Config in that order.
+#ifndef TELEMED_CLI_ZOOM_SESSION_H_
+#define TELEMED_CLI_ZOOM_SESSION_H_
+
+#include <memory>
+#include <string>
+
+#include "base/random.h"
+#include "base/status.h"
+#include "config/config.h"
+#include "secrets/secret_box.h"
+#include "secrets/secret_key.h"
+#include "zoom/https_transport.h"
+#include "zoom/s2s_token_source.h"
+#include "zoom/zoom_api.h"
+
+namespace telemed {
+namespace cli {
+
+struct StoreSession;
+
+struct ZoomSession {
+  ZoomSession() = default;
+  ZoomSession(const ZoomSession&) = delete;
+  ZoomSession& operator=(const ZoomSession&) = delete;
+
+  std::string key_path;  // where the secret key was read (for messages)
+  std::unique_ptr<RandomSource> random;
+  std::unique_ptr<SecretKey> key;
+  std::unique_ptr<SecretBox> box;
+  std::unique_ptr<HttpsTransport> transport;
+  std::unique_ptr<S2sTokenSource> tokens;
+  std::unique_ptr<ZoomApi> api;
+};
+
+// Loads (or creates, for the default location) the secret key, refuses a
+// key whose fingerprint differs from the one the database recorded, and
+// builds the rest. *store_session must be open and outlive *out. Nothing
+// here talks to Zoom yet.
+Status OpenZoomSession(const Config& config, StoreSession* store_session,
+                       ZoomSession* out);
+
+}  // namespace cli
+}  // namespace telemed
+
+#endif  // TELEMED_CLI_ZOOM_SESSION_H_
