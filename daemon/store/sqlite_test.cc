@@ -8,8 +8,7 @@ namespace telemed {
 
 TEST_GROUP(Sqlite) {
   void setup() override {
-    CHECK_FALSE(dir.path().empty());
-    path = dir.path() + "/t.db";
+    path = dir.File("t.db");
     CHECK_OK(SqliteDb::Open(path, 1000, &db));
     CHECK_OK(db.Exec("CREATE TABLE t (v INTEGER NOT NULL)", "create"));
   }

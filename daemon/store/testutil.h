@@ -1,22 +1,18 @@
-// Test helpers for store/ tests: a private temporary directory and a
-// deterministic RandomSource. Header-only; used only by *_test.cc.
+// Test helpers for store/ tests: a deterministic RandomSource and the store
+// fixture (on tests/support's TempDir). Header-only; used only by *_test.cc.
 #ifndef TELEMED_STORE_TESTUTIL_H_
 #define TELEMED_STORE_TESTUTIL_H_
 
-#include <stdlib.h>
-
 #include <atomic>
 #include <cstdint>
-#include <filesystem>
-#include <string>
-#include <system_error>
-
 #include <memory>
+#include <string>
 
 #include "base/fake_clock.h"
 #include "base/random.h"
 #include "base/status.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -31,27 +27,6 @@
 
 namespace telemed {
 namespace test {
-
-// A fresh directory under /tmp (mkdtemp, so 0700), removed with its
-// contents by the destructor. path() is empty if mkdtemp failed.
-class TempDir final {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/telemed-store-XXXXXX";
-    if (mkdtemp(pattern) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;  // nothing to report to in a destructor
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Bytes from a counter: distinct keys, same keys in every run.
 class CountingRandom final : public RandomSource {
@@ -70,8 +45,7 @@ class CountingRandom final : public RandomSource {
 class StoreFixture : public Utest {
  public:
   void setup() override {
-    CHECK_FALSE(dir.path().empty());
-    path = dir.path() + "/bridge.db";
+    path = dir.File("bridge.db");
     store = OpenStore();
   }
   void teardown() override { store.reset(); }
