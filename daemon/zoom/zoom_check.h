@@ -1,0 +1,61 @@
+// ZoomCheck: is the clinic's Zoom set up so that the bridge can work? Run by
+// `telemed-bridge zoom test`, by the daemon periodically and whenever the
+// credentials or doctors change; its last result is stored, so that
+// GET /api/v1/status reports it without calling Zoom.
+//
+// The check gets a fresh token (the credentials work), compares the granted
+// scopes with what the bridge needs (naming each missing one), and looks up
+// every S2S doctor's zoom_user in the account (GET /users/{id-or-email}).
+#ifndef TELEMED_ZOOM_ZOOM_CHECK_H_
+#define TELEMED_ZOOM_ZOOM_CHECK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace telemed {
+
+class Clock;
+class S2sTokenSource;
+class Store;
+class ZoomApi;
+
+// One line of the verdict.
+struct ZoomCheckItem {
+  std::string subject;  // "credentials", "scopes", "doctor dr-smith", ...
+  bool ok = false;
+  std::string detail;   // for people: what is wrong and what to do
+};
+
+struct ZoomCheckResult {
+  int64_t checked_at = 0;  // unix seconds
+  bool ok = false;         // every item ok
+  bool configured = false; // an S2S app is stored at all
+  std::vector<std::string> granted_scopes;
+  std::vector<std::string> missing_scopes;
+  std::vector<ZoomCheckItem> items;
+};
+
+// The scopes the bridge needs (granular names; a classic equivalent such as
+// meeting:write:admin satisfies its granular ones, see zoom-api.md).
+const std::vector<std::string>& RequiredZoomScopes();
+
+// Runs the check. Failures of Zoom (wrong credentials, unknown users) are
+// items of *out, not errors; errors are the store's.
+Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
+                    const Clock* clock, ZoomCheckResult* out);
+
+// The stored last result (settings row "zoom.check", JSON).
+Status SaveZoomCheck(Store* store, const ZoomCheckResult& result);
+// *found false when no check ran yet.
+Status LoadZoomCheck(Store* store, ZoomCheckResult* out, bool* found);
+
+// {"checked_at","ok","configured","granted_scopes","missing_scopes",
+//  "items":[{"subject","ok","detail"}]} (checked_at as RFC 3339 UTC).
+std::string ZoomCheckToJson(const ZoomCheckResult& result);
+
+}  // namespace telemed
+
+#endif  // TELEMED_ZOOM_ZOOM_CHECK_H_
