@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "api/json_render.h"
+#include "base/cjson.h"
 #include "api/request_parse.h"
 #include "base/log.h"
 #include "build_config.h"
 #include "store/store.h"
+#include "zoom/zoom_api.h"
 
 namespace telemed {
 
@@ -37,7 +39,9 @@ int HttpStatusFor(const Status& status) {
     case Status::Code::kAlreadyExists:
     case Status::Code::kConflict: return 409;
     case Status::Code::kValidation: return 422;
-    case Status::Code::kUnavailable: return 503;
+    case Status::Code::kUnavailable:
+      // Zoom out of reach is the one documented 5xx of the API.
+      return status.reason() == "zoom_unavailable" ? 502 : 503;
     case Status::Code::kPermissionDenied:
     case Status::Code::kIoError:
     case Status::Code::kCorruption:
@@ -165,6 +169,56 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
     store_->WaitForChangeAfter(std::max(seen, query.since), remaining);
   }
   WriteJson(200, RenderFeedPage(items, next_cursor), res);
+}
+
+}  // namespace telemed
+
+namespace telemed {
+
+void ApiHandlers::RetryAppointment(const std::string& id,
+                                   httplib::Response* res) {
+  Status s = store_->RequeueAppointment(id);
+  Appointment appointment;
+  if (s.ok()) s = store_->GetAppointment(id, &appointment);
+  if (!s.ok()) return Fail(s, "re-queueing an appointment", res);
+  WriteJson(200, RenderAppointment(appointment), res);
+}
+
+void ApiHandlers::GetStartUrl(const std::string& id, httplib::Response* res) {
+  Appointment appointment;
+  Status s = store_->GetAppointment(id, &appointment);
+  if (!s.ok()) return Fail(s, "reading an appointment", res);
+  if (!appointment.has_meeting) {
+    return WriteError(
+        Status::Conflict("no_meeting",
+                         "the appointment has no Zoom meeting yet; see its "
+                         "sync_status and error"),
+        res);
+  }
+  ZoomMeeting meeting;
+  ZoomError error;
+  s = zoom_ == nullptr ? Status::Unavailable("zoom_no_answer", "no Zoom client")
+                       : zoom_->GetMeeting(appointment.meeting.id, &meeting,
+                                           &error);
+  if (s.ok() && !meeting.start_url.empty()) {
+    CjsonPtr root(cJSON_CreateObject());
+    cJSON_AddStringToObject(root.get(), "start_url", meeting.start_url.c_str());
+    return WriteJson(200, PrintJson(root.get()), res);
+  }
+  if (error.zoom_code == 3001) {
+    // Deleted on Zoom: let the sync engine recreate it now.
+    store_->RequeueAppointment(id);
+    return WriteError(
+        Status::Conflict("no_meeting",
+                         "the meeting was deleted on Zoom; the bridge is "
+                         "creating a new one"),
+        res);
+  }
+  logger_->Warning("start URL for appointment %s: Zoom did not answer (%s)",
+                   id.c_str(), s.reason().c_str());
+  WriteError(Status::Unavailable("zoom_unavailable",
+                                 "Zoom cannot be reached right now; try again"),
+             res);
 }
 
 }  // namespace telemed

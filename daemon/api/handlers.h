@@ -18,6 +18,7 @@ namespace telemed {
 
 class Logger;
 class Store;
+class ZoomApi;
 
 // Writes `status` as the API's error body with its HTTP status.
 void WriteError(const Status& status, httplib::Response* res);
@@ -32,10 +33,11 @@ class ApiHandlers {
  public:
   // *store and *logger are borrowed and must outlive the handlers;
   // *stopping is read by long-polls to answer at once on shutdown.
-  ApiHandlers(Store* store, Logger* logger, std::string zoneinfo_dir,
-              const std::atomic<bool>* stopping)
+  ApiHandlers(Store* store, Logger* logger, ZoomApi* zoom,
+              std::string zoneinfo_dir, const std::atomic<bool>* stopping)
       : store_(store),
         logger_(logger),
+        zoom_(zoom),
         zoneinfo_dir_(std::move(zoneinfo_dir)),
         stopping_(stopping) {}
 
@@ -50,6 +52,10 @@ class ApiHandlers {
   void CancelAppointment(const std::string& id, httplib::Response* res);
   // The change feed, long-polling when asked to.
   void ListChanges(const httplib::Request& req, httplib::Response* res);
+  // Makes the appointment due for sync now (e.g. after a failure).
+  void RetryAppointment(const std::string& id, httplib::Response* res);
+  // A fresh host start URL from Zoom; never stored or logged.
+  void GetStartUrl(const std::string& id, httplib::Response* res);
 
  private:
   // Logs a refusal that is our fault (5xx) and writes it.
@@ -57,6 +63,7 @@ class ApiHandlers {
 
   Store* const store_;
   Logger* const logger_;
+  ZoomApi* const zoom_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;
 };

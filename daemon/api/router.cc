@@ -27,6 +27,26 @@ bool MatchCollection(const std::string& rest, const char* collection,
   return true;
 }
 
+// "appointments/{id}/retry" and "appointments/{id}/start_url".
+RouteMatch MatchAppointmentAction(const std::string& rest) {
+  static const char kAppointments[] = "appointments/";
+  RouteMatch match;
+  if (rest.compare(0, strlen(kAppointments), kAppointments) != 0) return match;
+  std::string tail = rest.substr(strlen(kAppointments));
+  size_t slash = tail.find('/');
+  if (slash == std::string::npos) return match;
+  std::string action = tail.substr(slash + 1);
+  if (action == "retry") {
+    match.resource = Resource::kAppointmentRetry;
+  } else if (action == "start_url") {
+    match.resource = Resource::kAppointmentStartUrl;
+  } else {
+    return match;
+  }
+  match.id = tail.substr(0, slash);
+  return match;
+}
+
 }  // namespace
 
 RouteMatch MatchRoute(const std::string& path) {
@@ -43,7 +63,7 @@ RouteMatch MatchRoute(const std::string& path) {
                       Resource::kAppointment, &match)) {
     return match;
   }
-  return RouteMatch();
+  return MatchAppointmentAction(rest);
 }
 
 const char* AllowedMethods(Resource resource) {
@@ -51,7 +71,10 @@ const char* AllowedMethods(Resource resource) {
     case Resource::kHealth:
     case Resource::kDoctors:
     case Resource::kAppointments:
+    case Resource::kAppointmentStartUrl:
       return "GET";
+    case Resource::kAppointmentRetry:
+      return "POST";
     case Resource::kDoctor:
       return "GET, PUT";
     case Resource::kAppointment:

@@ -15,6 +15,8 @@ enum class Resource {
   kDoctor,        // /api/v1/doctors/{id}
   kAppointments,  // /api/v1/appointments (the change feed)
   kAppointment,   // /api/v1/appointments/{id}
+  kAppointmentRetry,     // /api/v1/appointments/{id}/retry
+  kAppointmentStartUrl,  // /api/v1/appointments/{id}/start_url
 };
 
 struct RouteMatch {
@@ -24,8 +26,9 @@ struct RouteMatch {
   std::string id;
 };
 
-// Matches an already URL-decoded path. A trailing segment after an id
-// ("/doctors/a/b") is no resource.
+// Matches an already URL-decoded path. A trailing segment after an id is no
+// resource ("/doctors/a/b"), except an appointment's "retry" and
+// "start_url".
 RouteMatch MatchRoute(const std::string& path);
 
 // The Allow header value for `resource`, e.g. "GET, PUT".

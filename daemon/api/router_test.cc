@@ -19,6 +19,19 @@ TEST(Router, MatchesCollectionsAndItems) {
   STRCMP_EQUAL("a:1", appointment.id.c_str());
 }
 
+TEST(Router, AppointmentActionsCarryTheirId) {
+  RouteMatch retry = MatchRoute("/api/v1/appointments/a1/retry");
+  CHECK(retry.resource == Resource::kAppointmentRetry);
+  STRCMP_EQUAL("a1", retry.id.c_str());
+  RouteMatch start = MatchRoute("/api/v1/appointments/a1/start_url");
+  CHECK(start.resource == Resource::kAppointmentStartUrl);
+  STRCMP_EQUAL("POST", AllowedMethods(Resource::kAppointmentRetry));
+  CHECK(MatchRoute("/api/v1/appointments/a1/other").resource == Resource::kNone);
+  CHECK(MatchRoute("/api/v1/doctors/d1/retry").resource == Resource::kNone);
+  CHECK(MatchRoute("/api/v1/appointments/a/b/retry").resource ==
+        Resource::kNone);
+}
+
 TEST(Router, EmptyIdIsAnItemSoItCanBeRefusedAsBadId) {
   RouteMatch match = MatchRoute("/api/v1/doctors/");
   CHECK(match.resource == Resource::kDoctor);

@@ -67,8 +67,8 @@ class ApiServerImpl final : public ApiServer {
  public:
   explicit ApiServerImpl(const Options& options)
       : options_(options),
-        handlers_(options.store, options.logger, options.zoneinfo_dir,
-                  &stopping_) {}
+        handlers_(options.store, options.logger, options.zoom,
+                  options.zoneinfo_dir, &stopping_) {}
 
   Status Bind();
   int port() const override { return port_; }
@@ -212,7 +212,7 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
     return;
   }
   if (match.resource != Resource::kHealth && !Authenticate(req, res)) return;
-  if (match.resource == Resource::kDoctor ||
+  if (!match.id.empty() || match.resource == Resource::kDoctor ||
       match.resource == Resource::kAppointment) {
     Status s = CheckId(match.id);
     if (!s.ok()) return WriteError(s, res);
@@ -243,6 +243,9 @@ void ApiServerImpl::Serve(Resource resource, const std::string& id,
       if (is_put) return handlers_.PutAppointment(id, req, res);
       if (req.method == "DELETE") return handlers_.CancelAppointment(id, res);
       return handlers_.GetAppointment(id, res);
+    case Resource::kAppointmentRetry:
+      return handlers_.RetryAppointment(id, res);
+    case Resource::kAppointmentStartUrl: return handlers_.GetStartUrl(id, res);
     case Resource::kNone: break;
   }
 }

@@ -17,6 +17,7 @@ namespace telemed {
 class Clock;
 class Logger;
 class Store;
+class ZoomApi;
 
 class ApiServer {
  public:
@@ -27,6 +28,9 @@ class ApiServer {
     Store* store = nullptr;
     Logger* logger = nullptr;
     const Clock* clock = nullptr;
+    // Borrowed, may be null (then start_url answers 502 zoom_unavailable):
+    // fetches a fresh host start URL for GET .../start_url.
+    ZoomApi* zoom = nullptr;
     // Worker threads; each open keep-alive connection or long-poll holds one.
     int worker_threads = 64;
     // Directory of the tz database, for validating appointment timezones.

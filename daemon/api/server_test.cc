@@ -287,3 +287,36 @@ TEST(ApiServer, StopWakesLongPolls) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST(ApiServer, RetryRequeuesAndAnswersWithTheAppointment) {
+  LONGS_EQUAL(404, client->Post("/api/v1/appointments/none/retry", "", kJson)->status);
+  PutAppointment("a1", kAppointmentBody);
+  auto res = client->Post("/api/v1/appointments/a1/retry", "", kJson);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("a1", Field(res->body, "id").c_str());
+  LONGS_EQUAL(405, client->Get("/api/v1/appointments/a1/retry")->status);
+}
+
+TEST(ApiServer, StartUrlNeedsAMeetingAndZoom) {
+  PutAppointment("a1", kAppointmentBody);
+  auto res = client->Get("/api/v1/appointments/a1/start_url");
+  LONGS_EQUAL(409, res->status);
+  STRCMP_EQUAL("no_meeting", ErrorCode(res->body).c_str());
+  CHECK_TRUE(store->UpdateSyncTask(
+      "a1",
+      [](SyncTask* task) {
+        task->appointment.has_meeting = true;
+        task->appointment.meeting = Meeting{"81234567890", "https://j", "p"};
+        return Status::OK();
+      },
+      nullptr).ok());
+  // This server has no Zoom client: as if Zoom could not be reached.
+  res = client->Get("/api/v1/appointments/a1/start_url");
+  LONGS_EQUAL(502, res->status);
+  STRCMP_EQUAL("zoom_unavailable", ErrorCode(res->body).c_str());
+  LONGS_EQUAL(400, client->Get("/api/v1/appointments/b%20d/start_url")->status);
+}
+
+}  // namespace telemed

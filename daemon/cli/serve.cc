@@ -83,9 +83,11 @@ std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
                                         [] { sd_notify(0, "WATCHDOG=1"); });
 }
 
-Status OpenServer(const Config& config, StoreSession* session, Logger* logger,
+Status OpenServer(const Config& config, StoreSession* session,
+                  ZoomSession* zoom, Logger* logger,
                   std::unique_ptr<ApiServer>* out) {
   ApiServer::Options options;
+  options.zoom = zoom->api.get();
   options.host = config.listen.host;
   options.port = config.listen.port;
   options.store = session->store.get();
@@ -136,7 +138,7 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   s = OpenZoomSession(config, &session, &zoom);
   if (!s.ok()) return s;
   std::unique_ptr<ApiServer> server;
-  s = OpenServer(config, &session, logger, &server);
+  s = OpenServer(config, &session, &zoom, logger, &server);
   if (!s.ok()) return s;
   LogStartup(config, program, server->port(), logger);
   SyncStack sync;
