@@ -1,0 +1,57 @@
+#include "flags.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace telemed {
+namespace bench {
+
+bool Flags::Parse(int argc, char** argv, int first, std::string* error) {
+  for (int i = first; i < argc; i += 2) {
+    std::string name = argv[i];
+    if (name.size() < 3 || name.compare(0, 2, "--") != 0) {
+      *error = "expected a --flag, got '" + name + "'";
+      return false;
+    }
+    if (i + 1 >= argc) {
+      *error = name + " needs a value";
+      return false;
+    }
+    values_[name.substr(2)] = argv[i + 1];
+  }
+  return true;
+}
+
+std::string Flags::GetString(const std::string& name,
+                             const std::string& fallback) {
+  read_.insert(name);
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+double Flags::GetDouble(const std::string& name, double fallback) {
+  std::string text = GetString(name, "");
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (*end != '\0') {
+    std::fprintf(stderr, "api_bench: --%s: not a number: %s\n", name.c_str(),
+                 text.c_str());
+    std::exit(2);
+  }
+  return value;
+}
+
+int Flags::GetInt(const std::string& name, int fallback) {
+  return static_cast<int>(GetDouble(name, fallback));
+}
+
+std::string Flags::Unused() const {
+  for (const auto& entry : values_) {
+    if (read_.count(entry.first) == 0) return "--" + entry.first;
+  }
+  return "";
+}
+
+}  // namespace bench
+}  // namespace telemed

@@ -1,0 +1,36 @@
+// Flags: "--name value" pairs of one api_bench subcommand.
+//
+// Each subcommand reads the flags it knows with a default; Unused() then
+// names any flag nobody read, so a typo fails instead of being ignored.
+#ifndef TELEMED_BENCH_FLAGS_H_
+#define TELEMED_BENCH_FLAGS_H_
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace telemed {
+namespace bench {
+
+class Flags {
+ public:
+  // Parses argv[first..argc). False (with *error set) on a flag without a
+  // value or an argument that is not a flag.
+  bool Parse(int argc, char** argv, int first, std::string* error);
+
+  std::string GetString(const std::string& name, const std::string& fallback);
+  // Exits with status 2 when the value is not a number.
+  double GetDouble(const std::string& name, double fallback);
+  int GetInt(const std::string& name, int fallback);
+  // A flag that was given but never read; empty when all were read.
+  std::string Unused() const;
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> read_;
+};
+
+}  // namespace bench
+}  // namespace telemed
+
+#endif  // TELEMED_BENCH_FLAGS_H_

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Builds Release with the benchmarks and measures the daemon for issue 3:
+# API latency at 1,000 req/s, maximum sustained PUT/s, GET throughput beside
+# a bare cpp-httplib server, idle VmRSS, stripped binary size and start-up
+# time. Everything runs on 127.0.0.1 with free ports and a temp data dir and
+# stops by itself (about 3 minutes). Appends a dated section to
+# bench/RESULTS.md (older sections stay) and prints it.
+#
+#   bench/run.sh            # from anywhere in the repository
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=build-bench
+RESULTS=bench/RESULTS.md
+BIN=$BUILD/telemed-bridge
+BENCH=$BUILD/bench/api_bench
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/telemed-bench.XXXXXX")
+DAEMON_PID=""
+BARE_PID=""
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+cleanup() {
+  for pid in $DAEMON_PID $BARE_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A developer's shell must not redirect the daemon (flags win anyway) or make
+# it talk to systemd.
+unset TELEMED_DATA_DIR TELEMED_LISTEN NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID
+
+build() {
+  say "building Release (gcc, -O2) in $BUILD"
+  CC=gcc CXX=g++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+    -DTELEMED_BUILD_BENCH=ON >/dev/null
+  cmake --build "$BUILD" -j "$(nproc)" --target telemed-bridge api_bench >/dev/null
+}
+
+# Waits up to 10 s for a line in file $1; prints it.
+wait_for_line() {
+  local i
+  for i in $(seq 1 1000); do
+    if [ -s "$1" ]; then head -n 1 "$1"; return 0; fi
+    sleep 0.01
+  done
+  say "nothing appeared in $1"; return 1
+}
+
+wait_for_health() {
+  local i
+  for i in $(seq 1 1000); do
+    if curl -sf "http://127.0.0.1:$1/api/v1/health" >/dev/null; then return 0; fi
+    sleep 0.01
+  done
+  say "the daemon did not answer on port $1"; return 1
+}
+
+vmrss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# A table row: measure, result, target, verdict.
+row() { printf '| %s | %s | %s | %s |\n' "$@"; }
+
+start_daemon() {
+  local data=$WORK/data
+  KEY=$("$BIN" apikey create bench --data-dir "$data" | tail -n 1)
+  "$BIN" doctor put d1 --name "Dr. Bench" --zoom-user bench@example.com \
+    --data-dir "$data" >/dev/null
+  PORT=$("$BENCH" free-port)
+  "$BIN" serve --data-dir "$data" --listen "127.0.0.1:$PORT" 2>"$WORK/daemon.log" &
+  DAEMON_PID=$!
+  wait_for_health "$PORT"
+}
+
+start_bare_server() {
+  "$BENCH" bare-server --threads 64 --seconds 300 >"$WORK/bare.port" &
+  BARE_PID=$!
+  BARE_PORT=$(wait_for_line "$WORK/bare.port")
+}
+
+rss_row() {
+  local kib
+  kib=$(vmrss_kib "$DAEMON_PID")
+  row "**Idle VmRSS**, $1" "$(awk -v k="$kib" 'BEGIN {printf "%.1f MiB", k / 1024}')" \
+    "< 16 MiB" "$(awk -v k="$kib" 'BEGIN {print (k < 16 * 1024) ? "met" : "**missed**"}')"
+}
+
+size_row() {
+  strip -o "$WORK/telemed-bridge.stripped" "$BIN"
+  local bytes
+  bytes=$(stat -c %s "$WORK/telemed-bridge.stripped")
+  row "**Stripped binary size** (gcc -O2, shared libraries not counted)" \
+    "$(awk -v b="$bytes" 'BEGIN {printf "%.0f KiB (%d bytes)", b / 1024, b}')" "none" ""
+}
+
+measure() {
+  "$BENCH" startup --binary "$BIN" --work-dir "$WORK" --runs 5
+  start_daemon
+  local args=(--port "$PORT" --key "$KEY" --doctor d1)
+  sleep 2
+  rss_row "after start-up (empty database)"
+  start_bare_server
+  say "populating, then latency at 1,000 req/s (2 runs of 10 s, a third if they disagree)"
+  "$BENCH" populate "${args[@]}"
+  local load_before
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  "$BENCH" latency "${args[@]}" --rate 1000 --connections 8 --put-share 0.5 --runs 2
+  # Other jobs on the shared cores show up here: judge the latency rows by it.
+  row "Load average (1/5/15 min) before / after the latency runs" \
+    "$load_before / $(cut -d' ' -f1-3 /proc/loadavg)" "" ""
+  say "maximum sustained PUT/s"
+  "$BENCH" put-max "${args[@]}" --warmup-ms 1000 --measure-ms 5000 \
+    --connections-list 1,4,16,64
+  say "GET throughput against the bare server"
+  "$BENCH" get-compare "${args[@]}" --bare-port "$BARE_PORT" --connections 16 \
+    --rounds 2 --warmup-ms 1000 --measure-ms 4000
+  sleep 5
+  rss_row "5 s after the load (1,000 appointments)"
+  size_row
+}
+
+machine() {
+  local cpu
+  cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+  echo "- Machine: $(nproc) cores, $cpu; kernel $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "- Compiler: $(g++ --version | head -n 1); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
+}
+
+main() {
+  build
+  local load_before
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  say "measuring (about 2 minutes)"
+  # Not in $(...): the daemon and bare server must be started by this shell,
+  # so that cleanup can stop them.
+  measure >"$WORK/table.md"
+  {
+    echo
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    machine
+    echo "- Shared machine: other jobs (test builds) may run beside the benchmark on the same 2 cores."
+    echo "  Load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "- Command: \`bench/run.sh\`"
+    echo
+    echo "| Measure | Result | Target | Verdict |"
+    echo "|---|---|---|---|"
+    cat "$WORK/table.md"
+  } >"$WORK/section.md"
+  [ -f "$RESULTS" ] || printf '# Benchmark results\n\nSee README.md for what each number means. Newest last.\n' >"$RESULTS"
+  cat "$WORK/section.md" >>"$RESULTS"
+  cat "$WORK/section.md"
+  say "appended to $RESULTS"
+}
+
+main "$@"
