@@ -1,6 +1,6 @@
 #include "store/rows.h"
 
-#include <sstream>
+#include "base/words.h"
 
 namespace telemed {
 
@@ -25,7 +25,7 @@ void ReadSyncError(const SqliteStmt& row, Appointment* out) {
   error.message = row.ColumnText(12);
   error.zoom_code = static_cast<int>(row.ColumnInt64(16));
   error.retry_at = row.ColumnInt64(17);
-  error.missing_scopes = SplitScopes(row.ColumnText(18));
+  error.missing_scopes = SplitWords(row.ColumnText(18));
 }
 
 }  // namespace
@@ -160,23 +160,6 @@ Status NextChangeSeq(sqlite3* db, uint64_t* seq) {
   }
   if (s.ok()) *seq = static_cast<uint64_t>(stmt.ColumnInt64(0));
   return s.ok() ? stmt.Run() : s;
-}
-
-std::string JoinScopes(const std::vector<std::string>& scopes) {
-  std::string text;
-  for (const std::string& scope : scopes) {
-    if (!text.empty()) text += ' ';
-    text += scope;
-  }
-  return text;
-}
-
-std::vector<std::string> SplitScopes(const std::string& text) {
-  std::vector<std::string> scopes;
-  std::istringstream words(text);
-  std::string word;
-  while (words >> word) scopes.push_back(word);
-  return scopes;
 }
 
 }  // namespace telemed

@@ -79,10 +79,6 @@ Status SelectDue(sqlite3* db, const char* sql, int64_t now, int limit,
   });
 }
 
-// Zoom scope names are single words, so one space-joined column holds them.
-std::string JoinScopes(const std::vector<std::string>& scopes);
-std::vector<std::string> SplitScopes(const std::string& text);
-
 }  // namespace telemed
 
 #endif  // TELEMED_STORE_ROWS_H_

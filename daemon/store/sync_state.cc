@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "base/clock.h"
+#include "base/words.h"
 #include "store/rows.h"
 #include "store/store_impl.h"
 
@@ -79,7 +80,7 @@ void BindError(const Appointment& a, SqliteStmt* stmt) {
   }
   stmt->BindInt64(8, e.zoom_code);
   stmt->BindInt64(9, e.retry_at);
-  stmt->BindText(10, JoinScopes(e.missing_scopes));
+  stmt->BindText(10, JoinWords(e.missing_scopes));
 }
 
 // Binds ?11..?22 in TELEMED_ZOOM_COLUMNS order.

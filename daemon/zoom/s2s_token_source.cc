@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/encoding.h"
 #include "base/random.h"
+#include "base/words.h"
 #include "secrets/secret_box.h"
 #include "store/store.h"
 #include "zoom/transport.h"
@@ -28,27 +29,6 @@ constexpr char kTokenScopes[] = "zoom.s2s.token.scopes";
 constexpr char kLease[] = "zoom.s2s.token";
 constexpr int64_t kLeaseSeconds = 30;
 constexpr int64_t kBorrowMinimumSeconds = 30;
-
-std::vector<std::string> SplitScopes(const std::string& text) {
-  std::vector<std::string> scopes;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) scopes.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return scopes;
-}
-
-std::string JoinScopes(const std::vector<std::string>& scopes) {
-  std::string text;
-  for (const std::string& scope : scopes) {
-    if (!text.empty()) text += ' ';
-    text += scope;
-  }
-  return text;
-}
 
 Status NotConfigured() {
   return Status::Validation(
@@ -89,7 +69,7 @@ Status ParseToken(const std::string& body, int64_t now, S2sToken* out) {
   out->access_token = token->valuestring;
   out->expires_at = now + static_cast<int64_t>(std::floor(expires->valuedouble));
   const cJSON* scope = cJSON_GetObjectItemCaseSensitive(root.get(), "scope");
-  out->scopes = SplitScopes(cJSON_IsString(scope) ? scope->valuestring : "");
+  out->scopes = SplitWords(cJSON_IsString(scope) ? scope->valuestring : "");
   const cJSON* api_url = cJSON_GetObjectItemCaseSensitive(root.get(), "api_url");
   out->api_url = cJSON_IsString(api_url) ? api_url->valuestring : "";
   return Status::OK();
@@ -191,7 +171,7 @@ Status S2sTokenSource::LoadStored(S2sToken* out, bool* found) {
   *found = has_token && has_expiry;
   if (!*found) return Status::OK();
   out->expires_at = strtoll(expires.c_str(), nullptr, 10);
-  out->scopes = SplitScopes(scopes);
+  out->scopes = SplitWords(scopes);
   return options_.box->Open(kToken, sealed, &out->access_token);
 }
 
@@ -204,7 +184,7 @@ Status S2sTokenSource::SaveToken(const S2sToken& token) {
     s = options_.store->PutSetting(kTokenExpiresAt,
                                    std::to_string(token.expires_at));
   }
-  if (s.ok()) s = options_.store->PutSetting(kTokenScopes, JoinScopes(token.scopes));
+  if (s.ok()) s = options_.store->PutSetting(kTokenScopes, JoinWords(token.scopes));
   if (s.ok()) s = options_.store->PutSetting(kToken, sealed);
   return s;
 }
