@@ -5,8 +5,10 @@
 // (issue 3, "Tests and benchmarks").
 //
 // Every PUT carries content no other PUT had, so each acknowledged PUT of an
-// id must have bumped its revision by exactly one: the acknowledged
-// revisions of an id are 1..n, and the stored one is the PUT answered n.
+// id must have moved its revision: the acknowledged revisions of an id are
+// distinct, and the stored clinic fields are those of the PUT answered with
+// the highest. (The sync engine's own status changes move revision too, so
+// the numbers need not be contiguous.)
 #include <CppUTest/TestHarness.h>
 
 #include <algorithm>
@@ -204,14 +206,14 @@ TEST_GROUP(ConcurrentWrites) {
   }
 
   // The acknowledged PUT that must be stored: the one answered with the
-  // newest revision, after checking the revisions are exactly 1..n.
+  // newest revision, after checking no two PUTs got the same revision.
   std::map<std::string, StoredAppointment> ExpectedFinalStates() {
     std::map<std::string, StoredAppointment> expected;
     for (auto& entry : RevisionsById()) {
       std::sort(entry.second.begin(), entry.second.end());
-      for (size_t i = 0; i < entry.second.size(); ++i) {
-        LONGS_EQUAL_TEXT(i + 1, entry.second[i], entry.first.c_str());
-      }
+      CHECK_TEXT(std::adjacent_find(entry.second.begin(), entry.second.end()) ==
+                     entry.second.end(),
+                 entry.first.c_str());
     }
     for (const WriterLog& log : writers) {
       for (const StoredAppointment& ack : log.acks) {
@@ -229,10 +231,10 @@ TEST_GROUP(ConcurrentWrites) {
       CHECK_TEXT(got && test::ParseAppointment(got->body, &stored),
                  entry.first.c_str());
       CHECK_TEXT(stored.fields == entry.second.fields, got->body.c_str());
-      LONGS_EQUAL_TEXT(entry.second.revision, stored.revision,
-                       entry.first.c_str());
-      LONGS_EQUAL_TEXT(entry.second.revision, feed.latest[entry.first],
-                       ("the follower missed " + entry.first).c_str());
+      CHECK_TEXT(stored.revision >= entry.second.revision,
+                 entry.first.c_str());
+      CHECK_TEXT(feed.latest[entry.first] >= entry.second.revision,
+                 ("the follower missed " + entry.first).c_str());
     }
     LONGS_EQUAL(expected.size(), feed.latest.size());
     STRCMP_EQUAL("", test::CompareFeedFromStart(&api, expected).c_str());
