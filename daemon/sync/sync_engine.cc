@@ -8,6 +8,7 @@
 #include "sync/executor.h"
 #include "sync/rate_limiter.h"
 #include "sync/task_updates.h"
+#include "zoom/zoom_api.h"
 
 namespace telemed {
 
@@ -33,6 +34,15 @@ ZoomCategory CategoryOf(StepKind kind) {
   return kind == StepKind::kCreate || kind == StepKind::kLookup
              ? ZoomCategory::kMedium
              : ZoomCategory::kLight;
+}
+
+ZoomCall CallOf(StepKind kind) {
+  switch (kind) {
+    case StepKind::kCreate: return ZoomCall::kCreate;
+    case StepKind::kLookup: return ZoomCall::kLookup;
+    case StepKind::kPatch: return ZoomCall::kPatch;
+    default: return ZoomCall::kCheck;
+  }
 }
 
 bool CountsAgainstDailyLimit(StepKind kind) {
@@ -135,6 +145,11 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
   Status s = options_.store->ListDueSyncTasks(
       now, *capacity + kLookAhead, StripPrefix(Claimed(kTaskKey)), &due);
   if (!s.ok()) return s;
+  // Without a usable app every call would fail alike, so such tasks are
+  // settled here without spending the budget. Only a call can change the
+  // answer: it is asked again after each one started.
+  Status usable;
+  bool recheck = true;
   for (SyncTask& task : due) {
     Plan plan = PlanStep(task, options_.settings, now);
     if (plan.kind == StepKind::kConverged ||
@@ -142,6 +157,14 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
         plan.kind == StepKind::kDetach) {
       s = SettleLocally(task, plan, now);
       if (!s.ok()) return s;
+      ++*progress;
+      continue;
+    }
+    if (recheck) usable = options_.zoom->CheckUsable();
+    recheck = false;
+    if (!usable.ok()) {
+      RecordFailure(task.appointment.request.id, CallOf(plan.kind), usable,
+                    ZoomError(), plan.host);
       ++*progress;
       continue;
     }
@@ -153,6 +176,7 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
     if (!Claim(kTaskKey + task.appointment.request.id)) continue;
     --*capacity;
     ++*progress;
+    recheck = true;
     options_.executor->Submit([this, task, plan] {
       switch (plan.kind) {
         case StepKind::kCreate: return RunCreate(task, plan);

@@ -363,3 +363,38 @@ TEST(SyncEngine, NoSecretReachesTheLog) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST(SyncEngine, WithoutAnAppEveryAppointmentFailsAtOnceWithoutSpendingBudget) {
+  CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
+  for (int i = 0; i < 60; ++i) Put(Request("a" + std::to_string(i)));
+  Run();  // no clock movement: 60 > the 20/s create budget
+  for (int i = 0; i < 60; ++i) {
+    Appointment appointment = Get("a" + std::to_string(i));
+    CHECK(appointment.sync_status == SyncStatus::kFailed);
+    STRCMP_EQUAL("zoom_not_configured", appointment.error.code.c_str());
+  }
+  LONGS_EQUAL(0, harness->zoom().Requests().size());
+}
+
+TEST(SyncEngine, RefusedCredentialsAreNotTriedAgainUntilTheyChange) {
+  harness->zoom().RotateCredentials("fake-client-id", "rotated-secret");
+  for (int i = 0; i < 5; ++i) Put(Request("a" + std::to_string(i)));
+  Run();
+  CHECK(Get("a4").sync_status == SyncStatus::kFailed);
+  STRCMP_EQUAL("zoom_credentials_invalid", Get("a4").error.code.c_str());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/oauth/token"));
+  CHECK_TRUE(SaveS2sCredentials(store.get(), harness->box(),
+                                S2sCredentials{"fake-account-id",
+                                               "fake-client-id",
+                                               "rotated-secret"}).ok());
+  int requeued = 0;
+  CHECK_TRUE(store->RequeueFailed(&requeued).ok());
+  LONGS_EQUAL(5, requeued);
+  Run(/*follow_time=*/true);  // 6 Medium calls: past the burst of 5
+  CHECK(Get("a4").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(5, MeetingCount());
+}
+
+}  // namespace telemed

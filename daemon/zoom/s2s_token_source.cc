@@ -80,6 +80,12 @@ Status GetText(Store* store, const char* name, std::string* value,
   return store->GetSetting(name, value, found);
 }
 
+// Identifies a set of credentials without keeping the secret in memory.
+std::string CredentialsDigest(const S2sCredentials& credentials) {
+  return Sha256Hex(credentials.account_id + "\n" + credentials.client_id +
+                   "\n" + credentials.client_secret);
+}
+
 }  // namespace
 
 Status SaveS2sCredentials(Store* store, const SecretBox& box,
@@ -154,6 +160,23 @@ void S2sTokenSource::Invalidate(const std::string& token) {
   }
 }
 
+Status S2sTokenSource::CheckUsable() {
+  S2sCredentials credentials;
+  bool configured = false;
+  Status s = LoadS2sCredentials(options_.store, *options_.box, &credentials,
+                                &configured);
+  if (s.ok() && !configured) s = NotConfigured();
+  if (s.ok()) {
+    MutexLock lock(&mu_);
+    if (!refused_digest_.empty() &&
+        refused_digest_ == CredentialsDigest(credentials)) {
+      s = refusal_;
+    }
+  }
+  WipeString(&credentials.client_secret);
+  return s;
+}
+
 Status S2sTokenSource::FetchFresh(S2sToken* out) {
   MutexLock lock(&mu_);
   Status s = Renew(out);
@@ -212,6 +235,10 @@ Status S2sTokenSource::Renew(S2sToken* out) {
                                "another process is renewing the Zoom token");
   }
   s = RequestToken(credentials, out);
+  if (s.reason() == "zoom_credentials_invalid") {
+    refused_digest_ = CredentialsDigest(credentials);
+    refusal_ = s;
+  }
   WipeString(&credentials.client_secret);
   if (s.ok()) s = SaveToken(*out);
   options_.store->ReleaseLease(kLease, owner);

@@ -68,6 +68,9 @@ class S2sTokenSource final : public TokenSource {
 
   Status GetToken(std::string* token) override EXCLUDES(mu_);
   void Invalidate(const std::string& token) override EXCLUDES(mu_);
+  // zoom_not_configured without an app; the refusal again while the stored
+  // credentials are the ones Zoom last refused (a change clears it).
+  Status CheckUsable() override EXCLUDES(mu_);
 
   // Asks Zoom for a new token now and caches it (the CLI's `zoom test`,
   // which reports the granted scopes). Errors as GetToken's.
@@ -76,12 +79,15 @@ class S2sTokenSource final : public TokenSource {
  private:
   Status LoadStored(S2sToken* out, bool* found);
   Status SaveToken(const S2sToken& token);
-  Status Renew(S2sToken* out);
+  Status Renew(S2sToken* out) REQUIRES(mu_);
   Status RequestToken(const S2sCredentials& credentials, S2sToken* out);
 
   const Options options_;
   Mutex mu_;
   S2sToken cached_ GUARDED_BY(mu_);
+  // SHA-256 of the credentials Zoom last refused, and its refusal.
+  std::string refused_digest_ GUARDED_BY(mu_);
+  Status refusal_ GUARDED_BY(mu_);
 };
 
 }  // namespace telemed

@@ -128,3 +128,22 @@ TEST(S2sTokenSource, FetchFreshReportsGrantedScopes) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST(S2sTokenSource, NewCredentialsWorkAfterARefusal) {
+  harness->zoom().RotateCredentials("fake-client-id", "rotated-secret");
+  std::string token;
+  CHECK_FALSE(harness->tokens().GetToken(&token).ok());
+  STRCMP_EQUAL("zoom_credentials_invalid",
+               harness->tokens().CheckUsable().reason().c_str());
+  CHECK_TRUE(SaveS2sCredentials(store.get(), harness->box(),
+                                S2sCredentials{"fake-account-id",
+                                               "fake-client-id",
+                                               "rotated-secret"}).ok());
+  CHECK_TRUE(harness->tokens().CheckUsable().ok());
+  Status s = harness->tokens().GetToken(&token);
+  STRCMP_EQUAL("OK", s.ToString().c_str());
+}
+
+}  // namespace telemed

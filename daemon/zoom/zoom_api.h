@@ -50,6 +50,10 @@ class TokenSource {
   virtual Status GetToken(std::string* token) = 0;
   // Zoom refused `token` (401 code 124): drop it so GetToken fetches anew.
   virtual void Invalidate(const std::string& token) = 0;
+  // Cheap, never calls Zoom: OK unless GetToken is known to fail for good
+  // (no app configured, or these very credentials were refused), so callers
+  // can settle work at once instead of queueing it for the network.
+  virtual Status CheckUsable() { return Status::OK(); }
 };
 
 // The fields of a meeting the bridge sets or reads.
@@ -124,6 +128,8 @@ class ZoomApi {
                       ZoomError* error);
   Status GetUser(const std::string& id_or_email, ZoomUser* out,
                  ZoomError* error);
+  // See TokenSource::CheckUsable.
+  Status CheckUsable() { return options_.tokens->CheckUsable(); }
 
  private:
   Status Call(const std::string& method, const std::string& path,

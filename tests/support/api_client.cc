@@ -112,6 +112,18 @@ bool ApiClient::ReadFeed(std::string* cursor, int wait_seconds,
   }
 }
 
+bool WaitForQuietFeed(ApiClient* api, int max_seconds) {
+  std::string cursor = "0", error;
+  std::vector<StoredAppointment> items;
+  if (!api->ReadFeed(&cursor, 0, &items, &error)) return false;
+  for (int i = 0; i < max_seconds; ++i) {
+    items.clear();
+    if (!api->ReadFeed(&cursor, 1, &items, &error)) return false;
+    if (items.empty()) return true;
+  }
+  return false;
+}
+
 std::string CompareFeedFromStart(
     ApiClient* api, std::map<std::string, StoredAppointment> expected) {
   std::string cursor = "0", problems;

@@ -67,6 +67,11 @@ class ApiClient final {
 // Pages the whole feed from cursor 0 and compares it with `expected` (by
 // id): each one exactly once, with its fields and revision, and nothing
 // else. The problems found, one per line; "" when none.
+// Follows the feed to its end, then until a 1-second long-poll comes back
+// empty: the daemon (its sync engine too) has stopped changing appointments.
+// Gives up after `max_seconds`; returns false then or on a feed error.
+bool WaitForQuietFeed(ApiClient* api, int max_seconds = 60);
+
 std::string CompareFeedFromStart(
     ApiClient* api, std::map<std::string, StoredAppointment> expected);
 
