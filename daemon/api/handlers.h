@@ -16,6 +16,7 @@ struct Response;
 
 namespace telemed {
 
+class Clock;
 class Logger;
 class Store;
 
@@ -30,16 +31,19 @@ int HttpStatusFor(const Status& status);
 
 class ApiHandlers {
  public:
-  // *store and *logger are borrowed and must outlive the handlers;
+  // *store, *logger and *clock are borrowed and must outlive the handlers;
   // *stopping is read by long-polls to answer at once on shutdown.
-  ApiHandlers(Store* store, Logger* logger, std::string zoneinfo_dir,
-              const std::atomic<bool>* stopping)
+  ApiHandlers(Store* store, Logger* logger, const Clock* clock,
+              std::string zoneinfo_dir, const std::atomic<bool>* stopping)
       : store_(store),
         logger_(logger),
+        clock_(clock),
         zoneinfo_dir_(std::move(zoneinfo_dir)),
         stopping_(stopping) {}
 
   void Health(httplib::Response* res);
+  // The last Zoom check, the sync queue and today's quota; never calls Zoom.
+  void GetStatus(httplib::Response* res);
   void ListDoctors(httplib::Response* res);
   void GetDoctor(const std::string& id, httplib::Response* res);
   void PutDoctor(const std::string& id, const httplib::Request& req,
@@ -57,6 +61,7 @@ class ApiHandlers {
 
   Store* const store_;
   Logger* const logger_;
+  const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;
 };
