@@ -84,6 +84,7 @@ void ZoomWatch::RunCheck(const std::string& inputs) {
   Status s = RunZoomCheck(options_.store, options_.tokens, options_.api,
                           options_.clock, &result);
   if (s.ok()) s = SaveZoomCheck(options_.store, result);
+  const bool healed = has_run_ && !last_ok_ && s.ok() && result.ok;
   // A failed run is retried after the short interval, like a failing verdict.
   has_run_ = true;
   last_ok_ = s.ok() && result.ok;
@@ -96,6 +97,23 @@ void ZoomWatch::RunCheck(const std::string& inputs) {
   Severity severity = result.ok ? Severity::kInfo : Severity::kWarning;
   options_.logger->Log(severity, "zoom check: %s",
                        SummarizeZoomCheck(result).c_str());
+  if (healed) RetryFailed();
+}
+
+// The admin fixed something in Zoom itself (a scope, a user), which no
+// store write announces: appointments that failed on it may work now.
+void ZoomWatch::RetryFailed() {
+  int count = 0;
+  Status s = options_.store->RequeueFailed(&count);
+  if (!s.ok()) {
+    options_.logger->Error("zoom check: retrying failed appointments: %s",
+                           s.ToString().c_str());
+    return;
+  }
+  if (count > 0) {
+    options_.logger->Info("zoom check: all well again; retrying %d failed "
+                          "appointment(s)", count);
+  }
 }
 
 }  // namespace cli

@@ -11,7 +11,9 @@
 //   - or the last verdict is too old: 6 hours after an all-well verdict,
 //     15 minutes after a failing one (a Zoom outage at start should not
 //     stand in the status for 6 hours).
-// Each run stores its result and logs the verdict in one line.
+// Each run stores its result and logs the verdict in one line. When a
+// verdict turns from failing to all well, the failed appointments are
+// retried (the fix was made in Zoom, where no store write announces it).
 #ifndef TELEMED_CLI_ZOOM_WATCH_H_
 #define TELEMED_CLI_ZOOM_WATCH_H_
 
@@ -62,6 +64,7 @@ class ZoomWatch final {
   Status ReadInputs(std::string* out);
   bool IsDue(const std::string& inputs) const;
   void RunCheck(const std::string& inputs);
+  void RetryFailed();
 
   const Options options_;
   bool has_run_ = false;

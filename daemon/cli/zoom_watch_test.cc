@@ -74,6 +74,29 @@ TEST(ZoomWatch, AFailingVerdictIsRecheckedSooner) {
   LONGS_EQUAL(2, Runs());
 }
 
+TEST(ZoomWatch, FailedAppointmentsAreRetriedWhenTheVerdictHeals) {
+  AppointmentRequest request;
+  request.id = "a1";
+  request.doctor_id = "dr-1";
+  request.start_time = bed->clock.NowSeconds() + 86400;
+  request.duration_minutes = 30;
+  WriteOutcome outcome;
+  Appointment stored;
+  CHECK_TRUE(store->PutAppointment(request, &outcome, &stored).ok());
+  auto fail = [](SyncTask* task) {
+    task->appointment.sync_status = SyncStatus::kFailed;
+    return Status::OK();
+  };
+  CHECK_TRUE(store->UpdateSyncTask("a1", fail, nullptr).ok());
+  harness->zoom().SetGrantedScopes({"meeting:write:admin"});
+  watch->Tick();
+  CHECK_FALSE(logger.Contains("retrying"));
+  harness->zoom().SetGrantedScopes(test::AllS2sScopes());
+  bed->clock.AdvanceSeconds(15 * 60);
+  watch->Tick();
+  CHECK_TRUE(logger.Contains("all well again; retrying 1 failed"));
+}
+
 TEST(ZoomWatch, ADoctorChangeTriggersACheck) {
   watch->Tick();
   bed->PutDoctor("dr-2", "nobody@clinic.example");
