@@ -5,7 +5,9 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "secrets/secret_box.h"
 #include "store/store.h"
+#include "zoom/s2s_token_source.h"
 
 namespace telemed {
 namespace cli {
@@ -98,6 +100,18 @@ void ZoomWatch::RunCheck(const std::string& inputs) {
   options_.logger->Log(severity, "zoom check: %s",
                        SummarizeZoomCheck(result).c_str());
   if (healed) RetryFailed();
+  if (!result.configured) DropCachedToken();
+}
+
+// After `zoom forget` the token held in memory would otherwise keep
+// serving the sync engine until it expires, up to an hour. With no app
+// stored, GetToken hands out only that cached token and never calls Zoom.
+void ZoomWatch::DropCachedToken() {
+  std::string token;
+  if (options_.tokens->GetToken(&token).ok()) {
+    options_.tokens->Invalidate(token);
+  }
+  WipeString(&token);
 }
 
 // The admin fixed something in Zoom itself (a scope, a user), which no

@@ -13,7 +13,8 @@
 //     stand in the status for 6 hours).
 // Each run stores its result and logs the verdict in one line. When a
 // verdict turns from failing to all well, the failed appointments are
-// retried (the fix was made in Zoom, where no store write announces it).
+// retried (the fix was made in Zoom, where no store write announces it);
+// when no app is stored any more, the token cached in memory is dropped.
 #ifndef TELEMED_CLI_ZOOM_WATCH_H_
 #define TELEMED_CLI_ZOOM_WATCH_H_
 
@@ -65,6 +66,7 @@ class ZoomWatch final {
   bool IsDue(const std::string& inputs) const;
   void RunCheck(const std::string& inputs);
   void RetryFailed();
+  void DropCachedToken();
 
   const Options options_;
   bool has_run_ = false;

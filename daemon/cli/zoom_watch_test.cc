@@ -115,6 +115,18 @@ TEST(ZoomWatch, ACredentialsChangeTriggersACheck) {
   LONGS_EQUAL(2, Runs());
 }
 
+TEST(ZoomWatch, ForgettingTheAppDropsTheTokenInMemory) {
+  watch->Tick();
+  std::string token;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  CHECK_TRUE(ForgetS2sCredentials(store).ok());
+  CHECK_TRUE(BumpZoomConfigVersion(store).ok());
+  watch->Tick();
+  CHECK_FALSE(Stored().configured);
+  Status s = harness->tokens().GetToken(&token);
+  STRCMP_EQUAL("zoom_not_configured", s.reason().c_str());
+}
+
 TEST(ZoomWatch, NoLogLineHoldsTheSecretOrToken) {
   watch->Tick();
   std::string token;
