@@ -96,7 +96,10 @@ void ZoomWatch::RunCheck(const std::string& inputs) {
     options_.logger->Error("zoom check failed: %s", s.ToString().c_str());
     return;
   }
-  Severity severity = result.ok ? Severity::kInfo : Severity::kWarning;
+  // A fresh install has no app yet: that is a step still to take, not a
+  // fault to warn about.
+  Severity severity = result.ok || !result.configured ? Severity::kInfo
+                                                      : Severity::kWarning;
   options_.logger->Log(severity, "zoom check: %s",
                        SummarizeZoomCheck(result).c_str());
   if (healed) RetryFailed();
