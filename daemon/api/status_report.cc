@@ -19,8 +19,8 @@ Status AddZoom(Store* store, cJSON* root) {
   bool found = false;
   Status s = LoadZoomCheck(store, &check, &found);
   if (!s.ok()) return s;
-  cJSON* zoom = found ? cJSON_Parse(ZoomCheckToJson(check).c_str())
-                      : cJSON_CreateNull();
+  cJSON* zoom =
+      found ? cJSON_Parse(ZoomCheckToJson(check).c_str()) : cJSON_CreateNull();
   cJSON_AddItemToObject(root, "zoom", zoom);
   return Status::OK();
 }
@@ -37,10 +37,11 @@ Status AddQueue(Store* store, int64_t now, cJSON* root) {
   cJSON_AddNumberToObject(queue, "pending", pending);
   cJSON_AddNumberToObject(queue, "failed", failed);
   cJSON_AddNumberToObject(queue, "deletions_pending", deletions);
-  cJSON_AddItemToObject(queue, "next_attempt_at",
-                        has_next ? cJSON_CreateString(FormatRfc3339Utc(
-                                       std::max(next, now)).c_str())
-                                 : cJSON_CreateNull());
+  cJSON_AddItemToObject(
+      queue, "next_attempt_at",
+      has_next
+          ? cJSON_CreateString(FormatRfc3339Utc(std::max(next, now)).c_str())
+          : cJSON_CreateNull());
   return Status::OK();
 }
 

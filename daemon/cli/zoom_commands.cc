@@ -59,8 +59,8 @@ Status ReadSecretSource(const std::string& path, std::ostream& err,
   if (path != "-") {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
-      return Status::IoError("io_error", "cannot read --client-secret-file " +
-                                             path);
+      return Status::IoError("io_error",
+                             "cannot read --client-secret-file " + path);
     }
     ReadLimited(file, out);
     return Status::OK();
@@ -105,9 +105,10 @@ Status CheckZoomId(const std::string& flag, const std::string& value) {
   bool printable = !value.empty() && value.size() <= kMaxIdBytes;
   for (unsigned char c : value) printable = printable && c > ' ' && c < 0x7f;
   if (printable) return Status::OK();
-  return Status::InvalidArgument(
-      "usage", "--" + flag + " must be 1 to 256 printable characters "
-                             "without spaces");
+  return Status::InvalidArgument("usage",
+                                 "--" + flag +
+                                     " must be 1 to 256 printable characters "
+                                     "without spaces");
 }
 
 Status OpenSessions(const Context& context, StoreSession* store,

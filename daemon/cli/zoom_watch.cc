@@ -98,8 +98,8 @@ void ZoomWatch::RunCheck(const std::string& inputs) {
   }
   // A fresh install has no app yet: that is a step still to take, not a
   // fault to warn about.
-  Severity severity = result.ok || !result.configured ? Severity::kInfo
-                                                      : Severity::kWarning;
+  Severity severity =
+      result.ok || !result.configured ? Severity::kInfo : Severity::kWarning;
   options_.logger->Log(severity, "zoom check: %s",
                        SummarizeZoomCheck(result).c_str());
   if (healed) RetryFailed();
@@ -128,8 +128,10 @@ void ZoomWatch::RetryFailed() {
     return;
   }
   if (count > 0) {
-    options_.logger->Info("zoom check: all well again; retrying %d failed "
-                          "appointment(s)", count);
+    options_.logger->Info(
+        "zoom check: all well again; retrying %d failed "
+        "appointment(s)",
+        count);
   }
 }
 

@@ -1,12 +1,12 @@
 #include "cli/zoom_watch.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <memory>
 #include <string>
 
 #include "base/log.h"
 #include "support/zoom_bed.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 namespace cli {
@@ -48,7 +48,8 @@ TEST(ZoomWatch, FirstTickChecksStoresAndLogsTheVerdict) {
   watch->Tick();
   LONGS_EQUAL(1, Runs());
   CHECK_TRUE(Stored().ok);
-  CHECK_TRUE(logger.Contains("zoom check: ok (credentials, scopes, 1 doctor(s))"));
+  CHECK_TRUE(
+      logger.Contains("zoom check: ok (credentials, scopes, 1 doctor(s))"));
 }
 
 TEST(ZoomWatch, NothingChangedMeansNoCallUntilSixHoursPass) {

@@ -36,10 +36,12 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-std::vector<std::string> MissingScopes(const std::vector<std::string>& granted) {
+std::vector<std::string> MissingScopes(
+    const std::vector<std::string>& granted) {
   std::vector<std::string> missing;
   for (const std::string& scope : RequiredZoomScopes()) {
-    if (!Contains(granted, scope) && !Contains(granted, ClassicScopeFor(scope))) {
+    if (!Contains(granted, scope) &&
+        !Contains(granted, ClassicScopeFor(scope))) {
       missing.push_back(scope);
     }
   }
@@ -87,8 +89,8 @@ ZoomCheckItem ScopesItem(const std::vector<std::string>& missing) {
     return {"scopes", true, "every scope the bridge needs is granted"};
   }
   return {"scopes", false,
-          "missing " + JoinWords(missing, ", ") +
-              " — add " + (missing.size() == 1 ? "it" : "them") +
+          "missing " + JoinWords(missing, ", ") + " — add " +
+              (missing.size() == 1 ? "it" : "them") +
               " in the Zoom app's Scopes page"};
 }
 
@@ -126,7 +128,8 @@ Status CheckDoctors(Store* store, ZoomApi* api, ZoomCheckResult* out) {
   Status s = store->ListDoctors(&doctors);
   if (!s.ok()) return s;
   for (const Doctor& doctor : doctors) {
-    if (doctor.auth == AuthMode::kS2s) out->items.push_back(DoctorItem(doctor, api));
+    if (doctor.auth == AuthMode::kS2s)
+      out->items.push_back(DoctorItem(doctor, api));
   }
   return Status::OK();
 }

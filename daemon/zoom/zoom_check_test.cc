@@ -1,12 +1,12 @@
 #include "zoom/zoom_check.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <memory>
 #include <string>
 
 #include "base/cjson.h"
 #include "support/zoom_bed.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -67,11 +67,13 @@ TEST(ZoomCheck, AllWellWhenCredentialsScopesAndUsersAreRight) {
 }
 
 TEST(ZoomCheck, NamesEachMissingScope) {
-  harness->zoom().SetGrantedScopes(AllScopesBut("meeting:update:meeting:admin"));
+  harness->zoom().SetGrantedScopes(
+      AllScopesBut("meeting:update:meeting:admin"));
   Run();
   CHECK_FALSE(result.ok);
   LONGS_EQUAL(1, result.missing_scopes.size());
-  STRCMP_EQUAL("meeting:update:meeting:admin", result.missing_scopes[0].c_str());
+  STRCMP_EQUAL("meeting:update:meeting:admin",
+               result.missing_scopes[0].c_str());
   CHECK_FALSE(Item("scopes").ok);
   STRCMP_CONTAINS("missing meeting:update:meeting:admin",
                   Item("scopes").detail.c_str());
@@ -111,7 +113,8 @@ TEST(ZoomCheck, UserLookupWithoutItsScopeSaysSo) {
   harness->zoom().SetGrantedScopes(AllScopesBut("user:read:user:admin"));
   Run();
   CHECK_FALSE(Item("doctor dr-known").ok);
-  STRCMP_CONTAINS("user:read:user:admin", Item("doctor dr-known").detail.c_str());
+  STRCMP_CONTAINS("user:read:user:admin",
+                  Item("doctor dr-known").detail.c_str());
 }
 
 TEST(ZoomCheck, OtherUserLookupFailuresAreReported) {

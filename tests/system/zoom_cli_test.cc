@@ -76,10 +76,9 @@ TEST_GROUP(ZoomCli) {
   void teardown() override { server.reset(); }
 
   std::vector<std::string> ZoomFlags() const {
-    return {"--data-dir",     data_dir,
-            "--zoom-oauth-url", server->Url(""),
-            "--zoom-api-url", server->Url("/v2"),
-            "--ca-file",      server->ca_file()};
+    return {"--data-dir",    data_dir,         "--zoom-oauth-url",
+            server->Url(""), "--zoom-api-url", server->Url("/v2"),
+            "--ca-file",     server->ca_file()};
   }
 
   // `zoom WORDS...` with the fake's URLs and the test's data dir.
@@ -115,8 +114,8 @@ TEST(ZoomCli, SecretFromAFileThenTheCheckPasses) {
   STRCMP_CONTAINS("ok   credentials\n", check.out.c_str());
   STRCMP_CONTAINS("ok   scopes\n", check.out.c_str());
   STRCMP_CONTAINS("ok   doctor dr-1\n", check.out.c_str());
-  CHECK_FALSE(Contains(stored.out + stored.err + check.out + check.err,
-                       kSecret));
+  CHECK_FALSE(
+      Contains(stored.out + stored.err + check.out + check.err, kSecret));
 }
 
 TEST(ZoomCli, SecretFromStdinWithOrWithoutANewline) {
@@ -226,15 +225,15 @@ TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
 TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   CheckExit(S2s(secret_file), 0);
   PutDoctor("dr-1", "doctor@clinic.example");
-  test::CliResult created = test::RunCli(
-      {"apikey", "create", "emr", "--data-dir", data_dir});
+  test::CliResult created =
+      test::RunCli({"apikey", "create", "emr", "--data-dir", data_dir});
   CheckExit(created, 0);
   std::string key = created.out.substr(created.out.rfind("tbk_"));
   key.pop_back();  // the newline
   test::DaemonProcess::Options options;
   options.data_dir = data_dir;
   options.args = {"--zoom-oauth-url", server->Url(""), "--zoom-api-url",
-                  server->Url("/v2"), "--ca-file", server->ca_file()};
+                  server->Url("/v2"), "--ca-file",     server->ca_file()};
   std::unique_ptr<test::DaemonProcess> daemon;
   Status s = test::DaemonProcess::Start(options, &daemon);
   CHECK_TEXT(s.ok(), s.ToString().c_str());
