@@ -8,6 +8,7 @@
 #include "api/json_render.h"
 #include "base/cjson.h"
 #include "api/request_parse.h"
+#include "api/status_report.h"
 #include "base/log.h"
 #include "build_config.h"
 #include "store/store.h"
@@ -89,6 +90,13 @@ void ApiHandlers::Health(httplib::Response* res) {
             std::string("{\"status\":\"ok\",\"version\":\"") +
                 TELEMED_VERSION + "\"}",
             res);
+}
+
+void ApiHandlers::GetStatus(httplib::Response* res) {
+  std::string body;
+  Status s = RenderStatusReport(store_, clock_, &body);
+  if (!s.ok()) return Fail(s, "reporting the status", res);
+  WriteJson(200, body, res);
 }
 
 void ApiHandlers::ListDoctors(httplib::Response* res) {

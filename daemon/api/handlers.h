@@ -7,6 +7,7 @@
 #include <atomic>
 #include <string>
 
+#include "api/server.h"
 #include "base/status.h"
 
 namespace httplib {
@@ -16,6 +17,7 @@ struct Response;
 
 namespace telemed {
 
+class Clock;
 class Logger;
 class Store;
 class ZoomApi;
@@ -31,17 +33,20 @@ int HttpStatusFor(const Status& status);
 
 class ApiHandlers {
  public:
-  // *store and *logger are borrowed and must outlive the handlers;
-  // *stopping is read by long-polls to answer at once on shutdown.
-  ApiHandlers(Store* store, Logger* logger, ZoomApi* zoom,
-              std::string zoneinfo_dir, const std::atomic<bool>* stopping)
-      : store_(store),
-        logger_(logger),
-        zoom_(zoom),
-        zoneinfo_dir_(std::move(zoneinfo_dir)),
+  // Borrows what `options` points to (see ApiServer::Options); *stopping is
+  // read by long-polls to answer at once on shutdown.
+  ApiHandlers(const ApiServer::Options& options,
+              const std::atomic<bool>* stopping)
+      : store_(options.store),
+        logger_(options.logger),
+        zoom_(options.zoom),
+        clock_(options.clock),
+        zoneinfo_dir_(options.zoneinfo_dir),
         stopping_(stopping) {}
 
   void Health(httplib::Response* res);
+  // The last Zoom check, the sync queue and today's quota; never calls Zoom.
+  void GetStatus(httplib::Response* res);
   void ListDoctors(httplib::Response* res);
   void GetDoctor(const std::string& id, httplib::Response* res);
   void PutDoctor(const std::string& id, const httplib::Request& req,
@@ -64,6 +69,7 @@ class ApiHandlers {
   Store* const store_;
   Logger* const logger_;
   ZoomApi* const zoom_;
+  const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;
 };

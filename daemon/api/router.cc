@@ -53,8 +53,8 @@ RouteMatch MatchRoute(const std::string& path) {
   RouteMatch match;
   if (path.compare(0, strlen(kPrefix), kPrefix) != 0) return match;
   std::string rest = path.substr(strlen(kPrefix));
-  if (rest == "health") {
-    match.resource = Resource::kHealth;
+  if (rest == "health" || rest == "status") {
+    match.resource = rest == "health" ? Resource::kHealth : Resource::kStatus;
     return match;
   }
   if (MatchCollection(rest, "doctors", Resource::kDoctors, Resource::kDoctor,
@@ -69,6 +69,7 @@ RouteMatch MatchRoute(const std::string& path) {
 const char* AllowedMethods(Resource resource) {
   switch (resource) {
     case Resource::kHealth:
+    case Resource::kStatus:
     case Resource::kDoctors:
     case Resource::kAppointments:
     case Resource::kAppointmentStartUrl:

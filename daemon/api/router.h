@@ -11,6 +11,7 @@ namespace telemed {
 enum class Resource {
   kNone,          // no such path -> 404
   kHealth,        // /api/v1/health
+  kStatus,        // /api/v1/status
   kDoctors,       // /api/v1/doctors
   kDoctor,        // /api/v1/doctors/{id}
   kAppointments,  // /api/v1/appointments (the change feed)

@@ -8,6 +8,7 @@ TEST_GROUP(Router){};
 
 TEST(Router, MatchesCollectionsAndItems) {
   CHECK(MatchRoute("/api/v1/health").resource == Resource::kHealth);
+  CHECK(MatchRoute("/api/v1/status").resource == Resource::kStatus);
   CHECK(MatchRoute("/api/v1/doctors").resource == Resource::kDoctors);
   RouteMatch doctor = MatchRoute("/api/v1/doctors/dr-1");
   CHECK(doctor.resource == Resource::kDoctor);
@@ -53,6 +54,7 @@ TEST(Router, AllowsOnlyListedMethods) {
   CHECK_FALSE(IsMethodAllowed(Resource::kDoctor, "DELETE"));
   CHECK_FALSE(IsMethodAllowed(Resource::kDoctors, "PUT"));
   CHECK_FALSE(IsMethodAllowed(Resource::kHealth, "GE"));
+  CHECK_FALSE(IsMethodAllowed(Resource::kStatus, "PUT"));
   CHECK_FALSE(IsMethodAllowed(Resource::kNone, "GET"));
   STRCMP_EQUAL("GET, PUT", AllowedMethods(Resource::kDoctor));
 }

@@ -67,8 +67,7 @@ class ApiServerImpl final : public ApiServer {
  public:
   explicit ApiServerImpl(const Options& options)
       : options_(options),
-        handlers_(options.store, options.logger, options.zoom,
-                  options.zoneinfo_dir, &stopping_) {}
+        handlers_(options, &stopping_) {}
 
   Status Bind();
   int port() const override { return port_; }
@@ -234,6 +233,7 @@ void ApiServerImpl::Serve(Resource resource, const std::string& id,
   const bool is_put = req.method == "PUT";
   switch (resource) {
     case Resource::kHealth: return handlers_.Health(res);
+    case Resource::kStatus: return handlers_.GetStatus(res);
     case Resource::kDoctors: return handlers_.ListDoctors(res);
     case Resource::kDoctor:
       return is_put ? handlers_.PutDoctor(id, req, res)

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "base/random.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "zoom/zoom_check.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -43,6 +45,22 @@ std::string ErrorCode(const std::string& body) {
   const cJSON* error = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
   const cJSON* code = cJSON_GetObjectItemCaseSensitive(error, "code");
   return cJSON_IsString(code) ? code->valuestring : "";
+}
+
+// The object at `path` ("queue", "quota/0") of a JSON body, as JSON text.
+std::string At(const std::string& body, const std::string& path) {
+  CjsonPtr root(cJSON_Parse(body.c_str()));
+  const cJSON* item = root.get();
+  size_t start = 0;
+  while (item != nullptr && start <= path.size()) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string key = path.substr(start, end - start);
+    item = cJSON_IsArray(item) ? cJSON_GetArrayItem(item, std::stoi(key))
+                               : cJSON_GetObjectItemCaseSensitive(item,
+                                                                  key.c_str());
+    start = end + 1;
+  }
+  return item == nullptr ? "<absent>" : PrintJson(item);
 }
 
 int ItemCount(const std::string& body) {
@@ -127,6 +145,52 @@ TEST(ApiServer, RevokedKeyIsRefusedAtOnce) {
   LONGS_EQUAL(200, client->Get("/api/v1/doctors")->status);
   CHECK_TRUE(store->RevokeApiKey("pos").ok());
   LONGS_EQUAL(401, client->Get("/api/v1/doctors")->status);
+}
+
+TEST(ApiServer, StatusBeforeAnyCheckOrWork) {
+  httplib::Client anonymous("127.0.0.1", server->port());
+  LONGS_EQUAL(401, anonymous.Get("/api/v1/status")->status);
+  auto res = client->Get("/api/v1/status");
+  LONGS_EQUAL(200, res->status);
+  CHECK_FALSE(Field(res->body, "version").empty());
+  STRCMP_EQUAL("null", At(res->body, "zoom").c_str());
+  STRCMP_EQUAL(
+      R"({"pending":0,"failed":0,"deletions_pending":0,"next_attempt_at":null})",
+      At(res->body, "queue").c_str());
+  STRCMP_EQUAL(R"([{"doctor_id":"dr-1","zoom_user":"one@clinic.example",)"
+               R"("creates_and_updates_today":0,"limit":100}])",
+               At(res->body, "quota").c_str());
+}
+
+TEST(ApiServer, StatusReportsTheLastCheckTheQueueAndTodaysQuota) {
+  PutAppointment("a1", kAppointmentBody);
+  ZoomCheckResult check;
+  check.checked_at = clock.NowSeconds() - 60;
+  check.items.push_back({"credentials", false, "Zoom refused the app"});
+  CHECK_TRUE(SaveZoomCheck(store.get(), check).ok());
+  const int64_t today = clock.NowSeconds() / 86400;
+  int count = 0;
+  CHECK_TRUE(store->AddZoomWrite("one@clinic.example", today - 1, &count).ok());
+  for (int i = 0; i < 3; ++i) {
+    CHECK_TRUE(store->AddZoomWrite("one@clinic.example", today, &count).ok());
+  }
+  auto res = client->Get("/api/v1/status");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL(ZoomCheckToJson(check).c_str(), At(res->body, "zoom").c_str());
+  STRCMP_EQUAL("1", At(res->body, "queue/pending").c_str());
+  // Due at once: the next attempt is now.
+  STRCMP_EQUAL("\"2026-01-01T00:00:00Z\"",
+               At(res->body, "queue/next_attempt_at").c_str());
+  STRCMP_EQUAL("3", At(res->body, "quota/0/creates_and_updates_today").c_str());
+}
+
+TEST(ApiServer, StatusListsOnlyS2sDoctorsInTheQuota) {
+  auto res = client->Put("/api/v1/doctors/dr-2",
+                         R"({"name":"Dr. Two","auth":"oauth"})", kJson);
+  LONGS_EQUAL(201, res->status);
+  res = client->Get("/api/v1/status");
+  STRCMP_EQUAL("\"dr-1\"", At(res->body, "quota/0/doctor_id").c_str());
+  STRCMP_EQUAL("<absent>", At(res->body, "quota/1").c_str());
 }
 
 TEST(ApiServer, PutDoctorCreatesThenReplaces) {

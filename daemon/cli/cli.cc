@@ -28,8 +28,11 @@ namespace {
   "                        $CREDENTIALS_DIRECTORY/telemed-bridge.key, else\n" \
   "                        DATA_DIR/secret.key, created on first use)\n"
 
+#define TELEMED_ZOOM_FLAGS \
+  "data-dir", "key-file", "zoom-oauth-url", "zoom-api-url", "ca-file"
+
 struct CommandInfo {
-  const char* group;     // "apikey", "doctor", or "" for a top-level command
+  const char* group;     // "apikey", "doctor", "zoom", or "" for top level
   const char* name;
   const char* synopsis;  // what follows the command words in the usage line
   const char* help;      // the rest of --help
@@ -92,6 +95,37 @@ const std::vector<CommandInfo>& Commands() {
        "Lists doctors: id, name, auth mode, Zoom user.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{}, {"data-dir"}}, RunDoctorList},
+      {"zoom", "s2s",
+       "--account-id ID --client-id ID --client-secret-file FILE "
+       "[zoom options]",
+       "Stores the clinic's Zoom Server-to-Server OAuth app (the IDs from\n"
+       "its App Credentials page); the secret is encrypted with the key\n"
+       "file. Appointments that failed are retried. See docs/zoom-setup.md.\n"
+       "\n"
+       "  --account-id ID       the app's Account ID\n"
+       "  --client-id ID        the app's Client ID\n"
+       "  --client-secret-file FILE\n"
+       "                        a file holding the Client Secret, or - for\n"
+       "                        stdin (never on the command line)\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{}, {"account-id", "client-id", "client-secret-file",
+             TELEMED_ZOOM_FLAGS}},
+       RunZoomS2s},
+      {"zoom", "show", "[zoom options]",
+       "Prints the stored app's account and client ID, whether a secret is\n"
+       "set (never the secret), and the last check's time and verdict.\n\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomShow},
+      {"zoom", "forget", "[zoom options]",
+       "Removes the stored app and its cached token.\n\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomForget},
+      {"zoom", "test", "[zoom options]",
+       "Checks the app with Zoom: its credentials, its scopes, and every\n"
+       "S2S doctor's Zoom user. Prints one verdict per item; exits 0 when\n"
+       "all is well, 1 otherwise.\n\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
       {"", "version", "", "Prints the version (also: --version).\n", {},
        RunVersion},
   };
@@ -100,6 +134,7 @@ const std::vector<CommandInfo>& Commands() {
 
 #undef TELEMED_DATA_DIR_HELP
 #undef TELEMED_ZOOM_HELP
+#undef TELEMED_ZOOM_FLAGS
 // clang-format on
 
 std::string Words(const CommandInfo& command) {
@@ -177,6 +212,21 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
   return s;
 }
 
+// Flags a command cannot run without. Checked here, so a forgotten one is a
+// usage error like any other.
+Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
+  static const char* const kZoomS2s[] = {"account-id", "client-id",
+                                         "client-secret-file"};
+  if (command.run != RunZoomS2s) return Status::OK();
+  for (const char* flag : kZoomS2s) {
+    if (args.Flag(flag) == nullptr) {
+      return Status::InvalidArgument("usage",
+                                     std::string("missing --") + flag);
+    }
+  }
+  return Status::OK();
+}
+
 int UsageError(std::ostream& err, const std::string& message,
                const std::string& usage) {
   err << kProgramName << ": " << message << "\n" << usage;
@@ -193,7 +243,8 @@ int RunCommand(const CommandInfo& command, Context* context,
     *context->out << UsageLine(command) << "\n" << command.help;
     return kExitOk;
   }
-  s = LoadConfig(context->args, getenv, &context->config);
+  s = CheckRequiredFlags(command, context->args);
+  if (s.ok()) s = LoadConfig(context->args, getenv, &context->config);
   if (!s.ok())
     return UsageError(*context->err, s.message(), UsageLine(command));
   return command.run(*context);

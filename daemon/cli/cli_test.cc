@@ -42,6 +42,8 @@ TEST(CliDispatch, HelpOnEveryCommandGoesToStdout) {
       {"serve"},          {"apikey", "create"},
       {"apikey", "list"}, {"apikey", "revoke"},
       {"doctor", "put"},  {"doctor", "list"},
+      {"zoom", "s2s"},    {"zoom", "show"},
+      {"zoom", "forget"}, {"zoom", "test"},
       {"version"}};
   for (std::vector<std::string> args : commands) {
     std::string words = args.size() == 2 ? args[0] + " " + args[1] : args[0];
@@ -93,6 +95,25 @@ TEST(CliDispatch, BadFlagsAndArgumentsExitTwoWithTheCommandsUsage) {
                   "usage: telemed-bridge apikey revoke");
   CheckUsageError({"apikey", "list", "--listen", "127.0.0.1:1"},
                   "unknown option --listen", "usage:");
+}
+
+TEST(CliDispatch, ZoomS2sNeedsEveryIdAndASecretFileNeverASecretFlag) {
+  CheckUsageError({"zoom", "s2s", "--client-id", "c", "--client-secret-file",
+                   "-"},
+                  "missing --account-id", "usage: telemed-bridge zoom s2s");
+  CheckUsageError({"zoom", "s2s", "--account-id", "a", "--client-id", "c"},
+                  "missing --client-secret-file",
+                  "usage: telemed-bridge zoom s2s");
+  CheckUsageError({"zoom", "s2s", "--account-id", "a", "--client-id", "c",
+                   "--client-secret", "x"},
+                  "unknown option --client-secret",
+                  "usage: telemed-bridge zoom s2s");
+}
+
+TEST(CliDispatch, ZoomIdsWithSpacesAreUsageErrors) {
+  LONGS_EQUAL(2, Run({"zoom", "s2s", "--account-id", "a b", "--client-id",
+                      "c", "--client-secret-file", "-"}));
+  STRCMP_CONTAINS("--account-id must be", err.str().c_str());
 }
 
 TEST(CliDispatch, BadSettingsExitTwoNamingTheirSource) {

@@ -64,6 +64,10 @@ int RunApiKeyList(const Context& context);
 int RunApiKeyRevoke(const Context& context);
 int RunDoctorPut(const Context& context);
 int RunDoctorList(const Context& context);
+int RunZoomS2s(const Context& context);
+int RunZoomShow(const Context& context);
+int RunZoomForget(const Context& context);
+int RunZoomTest(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed

@@ -20,6 +20,7 @@
 #include "cli/shutdown_signals.h"
 #include "cli/sync_stack.h"
 #include "cli/zoom_session.h"
+#include "cli/zoom_watch.h"
 #include "config/data_dir.h"
 
 namespace telemed {
@@ -28,6 +29,9 @@ namespace cli {
 namespace {
 
 constexpr std::chrono::hours kPurgeInterval(1);
+// How often ZoomWatch looks for changed credentials or doctors (two small
+// reads); the check itself runs far less often, see cli/zoom_watch.h.
+constexpr std::chrono::minutes kZoomWatchInterval(1);
 
 // Quotes `text` for a POSIX shell when it holds anything but safe characters.
 std::string ShellQuote(const std::string& text) {
@@ -99,8 +103,19 @@ Status OpenServer(const Config& config, StoreSession* session,
 // From the first signal to exit: housekeeping stops, the server finishes
 // what is in flight, Zoom calls in flight finish, and last-use times reach
 // the database.
+std::unique_ptr<ZoomWatch> MakeZoomWatch(StoreSession* session,
+                                         ZoomSession* zoom, Logger* logger) {
+  ZoomWatch::Options options;
+  options.store = session->store.get();
+  options.tokens = zoom->tokens.get();
+  options.api = zoom->api.get();
+  options.clock = &session->clock;
+  options.logger = logger;
+  return std::make_unique<ZoomWatch>(options);
+}
+
 Status RunUntilSignal(const Config& config, StoreSession* session,
-                      ApiServer* server, SyncStack* sync,
+                      ZoomSession* zoom, ApiServer* server, SyncStack* sync,
                       ShutdownSignals* signals, Logger* logger) {
   signals->StartWaiting([server, logger](int signo) {
     logger->Info("stopping on %s: finishing requests in flight",
@@ -113,10 +128,15 @@ Status RunUntilSignal(const Config& config, StoreSession* session,
   PeriodicTask purge(kPurgeInterval, [store, &config, logger] {
     PurgeEnded(store, config.retention_days, logger);
   });
+  // Its own thread: the first check talks to Zoom and must not hold up
+  // READY or the API.
+  std::unique_ptr<ZoomWatch> watch = MakeZoomWatch(session, zoom, logger);
+  PeriodicTask zoom_check(kZoomWatchInterval, [&watch] { watch->Tick(); });
   std::unique_ptr<PeriodicTask> watchdog = StartWatchdog(logger);
   server->Run();
   signals->StopWaiting();
   purge.Stop();
+  zoom_check.Stop();
   sync->Stop();
   return session->store->FlushApiKeyUse();
 }
@@ -144,8 +164,8 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   SyncStack sync;
   s = sync.Start(config, &session, &zoom, logger);
   if (!s.ok()) return s;
-  return RunUntilSignal(config, &session, server.get(), &sync, signals.get(),
-                        logger);
+  return RunUntilSignal(config, &session, &zoom, server.get(), &sync,
+                        signals.get(), logger);
 }
 
 }  // namespace

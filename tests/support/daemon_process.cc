@@ -54,31 +54,47 @@ struct Child {
   int err_fd = -1;
 };
 
-// Starts TELEMED_BINARY with stdout and stderr in fresh memfds. Everything
-// the child needs is built before fork: the test binary has threads, so the
-// child may only call async-signal-safe functions.
+// A memfd holding `text`, positioned at its start: the child reads it as
+// stdin. -1 on failure.
+int StdinFd(const std::string& text) {
+  int fd = memfd_create("stdin", MFD_CLOEXEC);
+  if (fd < 0) return -1;
+  if (write(fd, text.data(), text.size()) !=
+          static_cast<ssize_t>(text.size()) ||
+      lseek(fd, 0, SEEK_SET) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Starts TELEMED_BINARY with stdout and stderr in fresh memfds and stdin
+// from `stdin_text` (/dev/null when null). Everything the child needs is
+// built before fork: the test binary has threads, so the child may only
+// call async-signal-safe functions.
 bool Spawn(std::vector<std::string> args, const std::vector<std::string>& extra,
-           Child* child) {
+           const std::string* stdin_text, Child* child) {
   args.insert(args.begin(), TELEMED_BINARY);
   std::vector<std::string> env = ChildEnvironment(extra);
   std::vector<char*> argv = CStrings(&args);
   std::vector<char*> envp = CStrings(&env);
   child->out_fd = memfd_create("stdout", MFD_CLOEXEC);
   child->err_fd = memfd_create("stderr", MFD_CLOEXEC);
-  int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (child->out_fd < 0 || child->err_fd < 0 || null_fd < 0) {
-    if (null_fd >= 0) close(null_fd);
+  int in_fd = stdin_text ? StdinFd(*stdin_text)
+                         : open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (child->out_fd < 0 || child->err_fd < 0 || in_fd < 0) {
+    if (in_fd >= 0) close(in_fd);
     return false;
   }
   child->pid = fork();
   if (child->pid == 0) {
-    dup2(null_fd, STDIN_FILENO);
+    dup2(in_fd, STDIN_FILENO);
     dup2(child->out_fd, STDOUT_FILENO);
     dup2(child->err_fd, STDERR_FILENO);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
-  close(null_fd);
+  close(in_fd);
   return child->pid > 0;
 }
 
@@ -142,9 +158,15 @@ int FreePort() {
 
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::vector<std::string>& env) {
+  return RunCliWithStdin(args, nullptr, env);
+}
+
+CliResult RunCliWithStdin(const std::vector<std::string>& args,
+                          const std::string* stdin_text,
+                          const std::vector<std::string>& env) {
   CliResult result;
   Child child;
-  if (Spawn(args, env, &child)) {
+  if (Spawn(args, env, stdin_text, &child)) {
     if (!WaitExit(child.pid, seconds(60), &result.exit_code)) {
       result.exit_code = EndChild(child.pid, SIGKILL, milliseconds(0));
     }
@@ -181,7 +203,7 @@ Status DaemonProcess::Launch(const Options& options) {
       options.listen_host + ":" + std::to_string(port_)};
   args.insert(args.end(), options.args.begin(), options.args.end());
   Child child;
-  bool spawned = Spawn(args, options.env, &child);
+  bool spawned = Spawn(args, options.env, nullptr, &child);
   pid_ = child.pid;
   out_fd_ = child.out_fd;
   err_fd_ = child.err_fd;

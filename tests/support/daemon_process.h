@@ -3,7 +3,8 @@
 //
 // Both give the child a clean environment: the test's own, minus every
 // TELEMED_*, NOTIFY_SOCKET and WATCHDOG_* variable, plus what the test asks
-// for, so a developer's shell cannot change a result. stdin is /dev/null.
+// for, so a developer's shell cannot change a result. stdin is /dev/null
+// unless RunCliWithStdin gives it text.
 #ifndef TELEMED_TESTS_SUPPORT_DAEMON_PROCESS_H_
 #define TELEMED_TESTS_SUPPORT_DAEMON_PROCESS_H_
 
@@ -29,6 +30,10 @@ struct CliResult {
 // extra environment `env` ("NAME=value" each).
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::vector<std::string>& env = {});
+// The same with `*stdin_text` as the child's stdin (/dev/null when null).
+CliResult RunCliWithStdin(const std::vector<std::string>& args,
+                          const std::string* stdin_text,
+                          const std::vector<std::string>& env = {});
 
 // One `telemed-bridge serve` process on a free port of 127.0.0.1. The
 // destructor kills it (SIGKILL) if it still runs.

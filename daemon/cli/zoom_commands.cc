@@ -1,0 +1,267 @@
+// zoom s2s | show | forget | test: the clinic's Zoom Server-to-Server app.
+//
+// The client secret never travels as a flag (flags show in `ps` and shell
+// history): it is read from a file or stdin, sealed at once under the
+// bridge's key, wiped from memory, and never printed again.
+#include <termios.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "base/time_format.h"
+#include "cli/command.h"
+#include "cli/zoom_session.h"
+#include "cli/zoom_watch.h"
+#include "zoom/zoom_check.h"
+
+namespace telemed {
+namespace cli {
+
+namespace {
+
+// Zoom's secrets are 32 characters; anything this long is the wrong file.
+constexpr size_t kMaxSecretBytes = 4096;
+constexpr size_t kMaxIdBytes = 256;
+
+// Turns off echo while a person types the secret at a terminal, and back
+// on when it goes out of scope.
+class EchoOff final {
+ public:
+  EchoOff() : active_(tcgetattr(STDIN_FILENO, &saved_) == 0) {
+    if (!active_) return;
+    termios quiet = saved_;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  ~EchoOff() {
+    if (active_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  termios saved_{};
+  bool active_;
+};
+
+// Reads at most kMaxSecretBytes + 1 bytes, so an oversized file is caught,
+// straight into *out so no other buffer holds the secret.
+void ReadLimited(std::istream& in, std::string* out) {
+  out->resize(kMaxSecretBytes + 1);
+  in.read(&(*out)[0], static_cast<std::streamsize>(out->size()));
+  out->resize(static_cast<size_t>(in.gcount()));
+}
+
+Status ReadSecretSource(const std::string& path, std::ostream& err,
+                        std::string* out) {
+  if (path != "-") {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+      return Status::IoError("io_error",
+                             "cannot read --client-secret-file " + path);
+    }
+    ReadLimited(file, out);
+    return Status::OK();
+  }
+  if (isatty(STDIN_FILENO)) {
+    err << "Paste the client secret and press Enter (it is not shown): "
+        << std::flush;
+    EchoOff echo_off;
+    std::getline(std::cin, *out);
+    err << "\n";
+    return Status::OK();
+  }
+  ReadLimited(std::cin, out);
+  return Status::OK();
+}
+
+// The secret as a file or a pipe holds it: one trailing newline (which
+// editors and `echo` add) is not part of it; anything else wrong is refused
+// rather than stored and failing later at Zoom.
+Status ReadClientSecret(const std::string& path, std::ostream& err,
+                        std::string* secret) {
+  Status s = ReadSecretSource(path, err, secret);
+  if (!s.ok()) return s;
+  if (!secret->empty() && secret->back() == '\n') secret->pop_back();
+  if (!secret->empty() && secret->back() == '\r') secret->pop_back();
+  const char* problem = nullptr;
+  if (secret->empty()) problem = "is empty";
+  if (secret->size() > kMaxSecretBytes) problem = "is too long";
+  if (secret->find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+    problem = "holds more than one line";
+  }
+  if (problem == nullptr) return Status::OK();
+  WipeString(secret);
+  return Status::InvalidArgument(
+      "invalid_secret", std::string("the client secret read from ") +
+                            (path == "-" ? "stdin" : path) + " " + problem);
+}
+
+// Zoom's ids are short printable tokens; a space or control character means
+// a copy-paste went wrong.
+Status CheckZoomId(const std::string& flag, const std::string& value) {
+  bool printable = !value.empty() && value.size() <= kMaxIdBytes;
+  for (unsigned char c : value) printable = printable && c > ' ' && c < 0x7f;
+  if (printable) return Status::OK();
+  return Status::InvalidArgument("usage",
+                                 "--" + flag +
+                                     " must be 1 to 256 printable characters "
+                                     "without spaces");
+}
+
+Status OpenSessions(const Context& context, StoreSession* store,
+                    ZoomSession* zoom) {
+  Status s = OpenStore(context.config, store);
+  if (s.ok()) s = OpenZoomSession(context.config, store, zoom);
+  return s;
+}
+
+// Stores the app and makes the appointments that failed under the old
+// settings due again; *requeued receives how many.
+Status StoreApp(const Context& context, const S2sCredentials& credentials,
+                int* requeued) {
+  StoreSession store;
+  ZoomSession zoom;
+  Status s = OpenSessions(context, &store, &zoom);
+  if (s.ok()) s = SaveS2sCredentials(store.store.get(), *zoom.box, credentials);
+  if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
+  if (s.ok()) s = store.store->RequeueFailed(requeued);
+  return s;
+}
+
+std::string CheckLine(const ZoomCheckItem& item) {
+  if (item.ok) return "ok   " + item.subject + "\n";
+  return "FAIL " + item.subject + ": " + item.detail + "\n";
+}
+
+std::string FailedSubjects(const ZoomCheckResult& result) {
+  std::string text;
+  for (const ZoomCheckItem& item : result.items) {
+    if (!item.ok) text += (text.empty() ? "" : ", ") + item.subject;
+  }
+  return text;
+}
+
+void PrintLastCheck(const Context& context, Store* store) {
+  ZoomCheckResult last;
+  bool found = false;
+  Status s = LoadZoomCheck(store, &last, &found);
+  std::ostream& out = *context.out;
+  if (!s.ok() || !found) {
+    out << "last check:    none; run '" << context.program << " zoom test'\n";
+    return;
+  }
+  out << "last check:    " << FormatRfc3339Utc(last.checked_at) << ", "
+      << (last.ok ? "all well"
+                  : "FAIL (" + FailedSubjects(last) + "); run '" +
+                        context.program + " zoom test' for details")
+      << "\n";
+}
+
+}  // namespace
+
+int RunZoomS2s(const Context& context) {
+  S2sCredentials credentials;
+  credentials.account_id = *context.args.Flag("account-id");
+  credentials.client_id = *context.args.Flag("client-id");
+  for (const char* flag : {"account-id", "client-id"}) {
+    Status s = CheckZoomId(flag, *context.args.Flag(flag));
+    if (!s.ok()) {
+      Fail(context, s.message());
+      return kExitUsage;
+    }
+  }
+  Status s = ReadClientSecret(*context.args.Flag("client-secret-file"),
+                              *context.err, &credentials.client_secret);
+  if (!s.ok()) return Fail(context, s.message());
+  int requeued = 0;
+  s = StoreApp(context, credentials, &requeued);
+  WipeString(&credentials.client_secret);
+  if (!s.ok()) return Fail(context, s.message());
+  *context.out << "Stored the Zoom Server-to-Server app (account ID "
+               << credentials.account_id << ", client ID "
+               << credentials.client_id << "); the secret is encrypted.\n";
+  if (requeued > 0) {
+    *context.out << requeued << " failed appointment(s) will be retried.\n";
+  }
+  *context.out << "Check it now with: " << context.program
+               << " zoom test (with the same --data-dir and --key-file, if "
+                  "you gave them)\n";
+  return kExitOk;
+}
+
+int RunZoomShow(const Context& context) {
+  StoreSession store;
+  ZoomSession zoom;
+  S2sCredentials credentials;
+  bool configured = false;
+  Status s = OpenSessions(context, &store, &zoom);
+  if (s.ok()) {
+    s = LoadS2sCredentials(store.store.get(), *zoom.box, &credentials,
+                           &configured);
+  }
+  WipeString(&credentials.client_secret);
+  if (!s.ok()) return Fail(context, s.message());
+  std::ostream& out = *context.out;
+  if (!configured) {
+    out << "No Zoom Server-to-Server app is configured. Set one with: "
+        << context.program
+        << " zoom s2s --account-id ID --client-id ID --client-secret-file "
+           "FILE\n";
+  } else {
+    out << "account id:    " << credentials.account_id << "\n"
+        << "client id:     " << credentials.client_id << "\n"
+        << "client secret: set\n";
+  }
+  PrintLastCheck(context, store.store.get());
+  return kExitOk;
+}
+
+int RunZoomForget(const Context& context) {
+  StoreSession store;
+  Status s = OpenStore(context.config, &store);
+  if (s.ok()) s = ForgetS2sCredentials(store.store.get());
+  // The last verdict was about the app just removed.
+  if (s.ok()) s = store.store->DeleteSettings("zoom.check");
+  if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
+  if (!s.ok()) return Fail(context, s.message());
+  *context.out << "Removed the Zoom app's credentials and its cached token. "
+                  "No meetings are created or changed until an app is "
+                  "configured again.\n";
+  return kExitOk;
+}
+
+int RunZoomTest(const Context& context) {
+  StoreSession store;
+  ZoomSession zoom;
+  ZoomCheckResult result;
+  Status s = OpenSessions(context, &store, &zoom);
+  if (s.ok()) {
+    s = RunZoomCheck(store.store.get(), zoom.tokens.get(), zoom.api.get(),
+                     &store.clock, &result);
+  }
+  if (s.ok()) s = SaveZoomCheck(store.store.get(), result);
+  // What was fixed in Zoom itself may cure appointments that failed on it.
+  int requeued = 0;
+  if (s.ok() && result.ok) s = store.store->RequeueFailed(&requeued);
+  if (!s.ok()) return Fail(context, s.message());
+  for (const ZoomCheckItem& item : result.items) {
+    *context.out << CheckLine(item);
+  }
+  if (result.ok) {
+    *context.out << "All well: the bridge can create meetings.\n";
+    if (requeued > 0) {
+      *context.out << requeued << " failed appointment(s) will be retried.\n";
+    }
+    return kExitOk;
+  }
+  *context.out << "Fix the FAIL lines above (docs/zoom-setup.md explains "
+                  "each), then run '"
+               << context.program << " zoom test' again.\n";
+  return kExitFailure;
+}
+
+}  // namespace cli
+}  // namespace telemed

@@ -1,0 +1,287 @@
+#include "zoom/zoom_check.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "base/cjson.h"
+#include "base/clock.h"
+#include "base/time_format.h"
+#include "secrets/secret_box.h"
+#include "store/store.h"
+#include "zoom/s2s_token_source.h"
+#include "zoom/zoom_api.h"
+
+namespace telemed {
+
+namespace {
+
+constexpr char kCheckSetting[] = "zoom.check";
+
+// Zoom's classic scopes each stand for several granular ones; an app made
+// before granular scopes existed has only these.
+const char* ClassicScopeFor(const std::string& scope) {
+  if (scope == "meeting:write:meeting:admin" ||
+      scope == "meeting:update:meeting:admin" ||
+      scope == "meeting:delete:meeting:admin") {
+    return "meeting:write:admin";
+  }
+  if (scope == "meeting:read:meeting:admin" ||
+      scope == "meeting:read:list_meetings:admin") {
+    return "meeting:read:admin";
+  }
+  return scope == "user:read:user:admin" ? "user:read:admin" : "";
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::vector<std::string> MissingScopes(
+    const std::vector<std::string>& granted) {
+  std::vector<std::string> missing;
+  for (const std::string& scope : RequiredZoomScopes()) {
+    if (!Contains(granted, scope) &&
+        !Contains(granted, ClassicScopeFor(scope))) {
+      missing.push_back(scope);
+    }
+  }
+  return missing;
+}
+
+std::string JoinWords(const std::vector<std::string>& words,
+                      const char* separator) {
+  std::string text;
+  for (const std::string& word : words) {
+    if (!text.empty()) text += separator;
+    text += word;
+  }
+  return text;
+}
+
+// Zoom's refusals carry reasons "zoom_*"; anything else (the database, the
+// secret key) is the caller's error, not a verdict about Zoom.
+bool IsZoomVerdict(const Status& status) {
+  return status.reason().rfind("zoom_", 0) == 0;
+}
+
+ZoomCheckItem CredentialsItem(const Status& status) {
+  if (status.ok()) {
+    return {"credentials", true, "Zoom issued a token for the app"};
+  }
+  if (status.reason() == "zoom_not_configured") {
+    return {"credentials", false,
+            "no Zoom Server-to-Server app is configured: run "
+            "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
+  }
+  if (status.reason() == "zoom_credentials_invalid") {
+    return {"credentials", false,
+            "Zoom refused the account ID, client ID or client secret: copy "
+            "them again from the app's App Credentials page and run "
+            "'telemed-bridge zoom s2s'"};
+  }
+  return {"credentials", false,
+          "Zoom's token endpoint could not be used (" + status.message() +
+              "); check the network and try again"};
+}
+
+ZoomCheckItem ScopesItem(const std::vector<std::string>& missing) {
+  if (missing.empty()) {
+    return {"scopes", true, "every scope the bridge needs is granted"};
+  }
+  return {"scopes", false,
+          "missing " + JoinWords(missing, ", ") + " — add " +
+              (missing.size() == 1 ? "it" : "them") +
+              " in the Zoom app's Scopes page"};
+}
+
+// Words for a refused GET /users/{id}: the person reading them fixes the
+// doctor or the app, so they name which.
+std::string UserLookupFailure(const Status& status, const ZoomError& error) {
+  if (error.http_status == 404 && error.zoom_code == 1001) {
+    return "not a user of this Zoom account: register the doctor's Zoom "
+           "e-mail or user id with 'telemed-bridge doctor put'";
+  }
+  if (!error.missing_scopes.empty()) {
+    return "cannot be looked up: the app lacks " +
+           JoinWords(error.missing_scopes, ", ");
+  }
+  if (error.no_answer || error.http_status == 0) {
+    return "cannot be looked up: " + status.message();
+  }
+  return "Zoom refused the lookup (HTTP " + std::to_string(error.http_status) +
+         ", code " + std::to_string(error.zoom_code) + ": " + error.message +
+         ")";
+}
+
+ZoomCheckItem DoctorItem(const Doctor& doctor, ZoomApi* api) {
+  ZoomUser user;
+  ZoomError error;
+  Status s = api->GetUser(doctor.zoom_user, &user, &error);
+  std::string subject = "doctor " + doctor.id;
+  if (s.ok()) return {subject, true, "Zoom user " + doctor.zoom_user};
+  return {subject, false,
+          "Zoom user " + doctor.zoom_user + " " + UserLookupFailure(s, error)};
+}
+
+Status CheckDoctors(Store* store, ZoomApi* api, ZoomCheckResult* out) {
+  std::vector<Doctor> doctors;
+  Status s = store->ListDoctors(&doctors);
+  if (!s.ok()) return s;
+  for (const Doctor& doctor : doctors) {
+    if (doctor.auth == AuthMode::kS2s)
+      out->items.push_back(DoctorItem(doctor, api));
+  }
+  return Status::OK();
+}
+
+bool AllOk(const std::vector<ZoomCheckItem>& items) {
+  return std::all_of(items.begin(), items.end(),
+                     [](const ZoomCheckItem& item) { return item.ok; });
+}
+
+// --- JSON ------------------------------------------------------------------
+
+cJSON* StringArray(const std::vector<std::string>& strings) {
+  cJSON* array = cJSON_CreateArray();
+  for (const std::string& text : strings) {
+    cJSON_AddItemToArray(array, cJSON_CreateString(text.c_str()));
+  }
+  return array;
+}
+
+cJSON* ItemsToJson(const std::vector<ZoomCheckItem>& items) {
+  cJSON* array = cJSON_CreateArray();
+  for (const ZoomCheckItem& item : items) {
+    cJSON* object = cJSON_CreateObject();
+    cJSON_AddStringToObject(object, "subject", item.subject.c_str());
+    cJSON_AddBoolToObject(object, "ok", item.ok);
+    cJSON_AddStringToObject(object, "detail", item.detail.c_str());
+    cJSON_AddItemToArray(array, object);
+  }
+  return array;
+}
+
+// The stored form keeps checked_at as a number, the API's as RFC 3339; both
+// share the rest.
+CjsonPtr ResultToJson(const ZoomCheckResult& result, cJSON* checked_at) {
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON_AddItemToObject(root.get(), "checked_at", checked_at);
+  cJSON_AddBoolToObject(root.get(), "ok", result.ok);
+  cJSON_AddBoolToObject(root.get(), "configured", result.configured);
+  cJSON_AddItemToObject(root.get(), "granted_scopes",
+                        StringArray(result.granted_scopes));
+  cJSON_AddItemToObject(root.get(), "missing_scopes",
+                        StringArray(result.missing_scopes));
+  cJSON_AddItemToObject(root.get(), "items", ItemsToJson(result.items));
+  return root;
+}
+
+bool ReadStrings(const cJSON* array, std::vector<std::string>* out) {
+  if (!cJSON_IsArray(array)) return false;
+  const cJSON* entry = nullptr;
+  cJSON_ArrayForEach(entry, array) {
+    if (!cJSON_IsString(entry)) return false;
+    out->push_back(entry->valuestring);
+  }
+  return true;
+}
+
+bool ReadItem(const cJSON* object, ZoomCheckItem* out) {
+  const cJSON* subject = cJSON_GetObjectItemCaseSensitive(object, "subject");
+  const cJSON* ok = cJSON_GetObjectItemCaseSensitive(object, "ok");
+  const cJSON* detail = cJSON_GetObjectItemCaseSensitive(object, "detail");
+  if (!cJSON_IsString(subject) || !cJSON_IsBool(ok) ||
+      !cJSON_IsString(detail)) {
+    return false;
+  }
+  *out = {subject->valuestring, cJSON_IsTrue(ok) != 0, detail->valuestring};
+  return true;
+}
+
+bool ReadItems(const cJSON* array, std::vector<ZoomCheckItem>* out) {
+  if (!cJSON_IsArray(array)) return false;
+  const cJSON* entry = nullptr;
+  cJSON_ArrayForEach(entry, array) {
+    ZoomCheckItem item;
+    if (!ReadItem(entry, &item)) return false;
+    out->push_back(std::move(item));
+  }
+  return true;
+}
+
+bool ReadResult(const cJSON* root, ZoomCheckResult* out) {
+  auto field = [root](const char* name) {
+    return cJSON_GetObjectItemCaseSensitive(root, name);
+  };
+  const cJSON* checked_at = field("checked_at");
+  if (!cJSON_IsNumber(checked_at) || !cJSON_IsBool(field("ok")) ||
+      !cJSON_IsBool(field("configured"))) {
+    return false;
+  }
+  out->checked_at = static_cast<int64_t>(std::llround(checked_at->valuedouble));
+  out->ok = cJSON_IsTrue(field("ok")) != 0;
+  out->configured = cJSON_IsTrue(field("configured")) != 0;
+  return ReadStrings(field("granted_scopes"), &out->granted_scopes) &&
+         ReadStrings(field("missing_scopes"), &out->missing_scopes) &&
+         ReadItems(field("items"), &out->items);
+}
+
+}  // namespace
+
+const std::vector<std::string>& RequiredZoomScopes() {
+  // The list-users scope serves only a user picker, so it is not required.
+  static const auto* scopes = new std::vector<std::string>{
+      "meeting:write:meeting:admin",      "meeting:update:meeting:admin",
+      "meeting:delete:meeting:admin",     "meeting:read:meeting:admin",
+      "meeting:read:list_meetings:admin", "user:read:user:admin"};
+  return *scopes;
+}
+
+Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
+                    const Clock* clock, ZoomCheckResult* out) {
+  *out = ZoomCheckResult();
+  out->checked_at = clock->NowSeconds();
+  S2sToken token;
+  Status s = tokens->FetchFresh(&token);
+  WipeString(&token.access_token);
+  if (!s.ok() && !IsZoomVerdict(s)) return s;
+  out->configured = s.reason() != "zoom_not_configured";
+  out->items.push_back(CredentialsItem(s));
+  // Without a token neither scopes nor users can be looked at.
+  if (s.ok()) {
+    out->granted_scopes = token.scopes;
+    out->missing_scopes = MissingScopes(token.scopes);
+    out->items.push_back(ScopesItem(out->missing_scopes));
+    s = CheckDoctors(store, api, out);
+    if (!s.ok()) return s;
+  }
+  out->ok = AllOk(out->items);
+  return Status::OK();
+}
+
+Status SaveZoomCheck(Store* store, const ZoomCheckResult& result) {
+  CjsonPtr root = ResultToJson(
+      result, cJSON_CreateNumber(static_cast<double>(result.checked_at)));
+  return store->PutSetting(kCheckSetting, PrintJson(root.get()));
+}
+
+Status LoadZoomCheck(Store* store, ZoomCheckResult* out, bool* found) {
+  std::string text;
+  Status s = store->GetSetting(kCheckSetting, &text, found);
+  if (!s.ok() || !*found) return s;
+  CjsonPtr root(cJSON_Parse(text.c_str()));
+  *out = ZoomCheckResult();
+  if (!root || !ReadResult(root.get(), out)) {
+    return Status::Corruption("zoom_check_unreadable",
+                              "the stored Zoom check result is not readable");
+  }
+  return Status::OK();
+}
+
+std::string ZoomCheckToJson(const ZoomCheckResult& result) {
+  CjsonPtr root = ResultToJson(
+      result, cJSON_CreateString(FormatRfc3339Utc(result.checked_at).c_str()));
+  return PrintJson(root.get());
+}
+
+}  // namespace telemed

@@ -1,0 +1,252 @@
+// The `zoom` commands and the daemon's Zoom check, driven as an admin would,
+// against a fake Zoom served over HTTPS from this test process.
+#include <CppUTest/TestHarness.h>
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/cjson.h"
+#include "base/clock.h"
+#include "support/daemon_process.h"
+#include "support/fake_zoom.h"
+#include "support/temp_dir.h"
+#include "support/tls_test_server.h"
+
+namespace telemed {
+namespace {
+
+// Distinctive, so a search of any output or file cannot match by chance.
+constexpr char kSecret[] = "Zq8-client-secret-never-shown-41";
+
+std::string ReadFileBytes(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+void CheckExit(const test::CliResult& result, int exit_code) {
+  std::string what = "stdout: " + result.out + "\nstderr: " + result.err;
+  LONGS_EQUAL_TEXT(exit_code, result.exit_code, what.c_str());
+}
+
+std::vector<std::string> AllScopesBut(const std::string& scope) {
+  std::vector<std::string> scopes;
+  for (const std::string& s : test::AllS2sScopes()) {
+    if (s != scope) scopes.push_back(s);
+  }
+  return scopes;
+}
+
+test::FakeZoom::Options ZoomOptions(const Clock* clock) {
+  test::FakeZoom::Options options;
+  options.client_secret = kSecret;
+  options.clock = clock;
+  return options;
+}
+
+}  // namespace
+
+TEST_GROUP(ZoomCli) {
+  test::TempDir temp;
+  RealClock clock;
+  std::unique_ptr<test::FakeZoom> zoom;
+  std::unique_ptr<test::TlsTestServer> server;
+  std::string data_dir;
+  std::string secret_file;
+
+  void setup() override {
+    data_dir = temp.File("data");
+    secret_file = temp.File("client-secret.txt");
+    test::TlsTestServer::WriteFile(secret_file, std::string(kSecret) + "\n");
+    zoom = std::make_unique<test::FakeZoom>(ZoomOptions(&clock));
+    zoom->AddUser("u1", "doctor@clinic.example");
+    server = std::make_unique<test::TlsTestServer>();
+    zoom->Mount(&server->server());
+    server->Start();
+  }
+
+  void teardown() override { server.reset(); }
+
+  std::vector<std::string> ZoomFlags() const {
+    return {"--data-dir",    data_dir,         "--zoom-oauth-url",
+            server->Url(""), "--zoom-api-url", server->Url("/v2"),
+            "--ca-file",     server->ca_file()};
+  }
+
+  // `zoom WORDS...` with the fake's URLs and the test's data dir.
+  test::CliResult Zoom(std::vector<std::string> args,
+                       const std::string* stdin_text = nullptr) {
+    args.insert(args.begin(), "zoom");
+    for (const std::string& flag : ZoomFlags()) args.push_back(flag);
+    return test::RunCliWithStdin(args, stdin_text);
+  }
+
+  test::CliResult S2s(const std::string& file,
+                      const std::string* stdin_text = nullptr) {
+    return Zoom({"s2s", "--account-id", "fake-account-id", "--client-id",
+                 "fake-client-id", "--client-secret-file", file},
+                stdin_text);
+  }
+
+  void PutDoctor(const std::string& id, const std::string& zoom_user) {
+    CheckExit(test::RunCli({"doctor", "put", id, "--name", "Dr. " + id,
+                            "--zoom-user", zoom_user, "--data-dir", data_dir}),
+              0);
+  }
+};
+
+TEST(ZoomCli, SecretFromAFileThenTheCheckPasses) {
+  test::CliResult stored = S2s(secret_file);
+  CheckExit(stored, 0);
+  STRCMP_CONTAINS("Stored the Zoom Server-to-Server app", stored.out.c_str());
+  STRCMP_CONTAINS("zoom test", stored.out.c_str());
+  PutDoctor("dr-1", "doctor@clinic.example");
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 0);
+  STRCMP_CONTAINS("ok   credentials\n", check.out.c_str());
+  STRCMP_CONTAINS("ok   scopes\n", check.out.c_str());
+  STRCMP_CONTAINS("ok   doctor dr-1\n", check.out.c_str());
+  CHECK_FALSE(
+      Contains(stored.out + stored.err + check.out + check.err, kSecret));
+}
+
+TEST(ZoomCli, SecretFromStdinWithOrWithoutANewline) {
+  std::string piped = kSecret;
+  CheckExit(S2s("-", &piped), 0);
+  CheckExit(Zoom({"test"}), 0);
+  piped += "\n";
+  CheckExit(S2s("-", &piped), 0);
+  CheckExit(Zoom({"test"}), 0);
+}
+
+TEST(ZoomCli, EmptyOrMissingSecretIsRefusedAndNothingStored) {
+  std::string empty = "\n";
+  test::CliResult result = S2s("-", &empty);
+  CheckExit(result, 1);
+  STRCMP_CONTAINS("client secret read from stdin is empty", result.err.c_str());
+  result = S2s(temp.File("no-such-file"));
+  CheckExit(result, 1);
+  STRCMP_CONTAINS("cannot read --client-secret-file", result.err.c_str());
+  STRCMP_CONTAINS("No Zoom Server-to-Server app is configured",
+                  Zoom({"show"}).out.c_str());
+}
+
+TEST(ZoomCli, ShowPrintsTheIdsAndLastVerdictNeverTheSecret) {
+  CheckExit(S2s(secret_file), 0);
+  test::CliResult shown = Zoom({"show"});
+  CheckExit(shown, 0);
+  STRCMP_CONTAINS("account id:    fake-account-id", shown.out.c_str());
+  STRCMP_CONTAINS("client id:     fake-client-id", shown.out.c_str());
+  STRCMP_CONTAINS("client secret: set", shown.out.c_str());
+  STRCMP_CONTAINS("last check:    none", shown.out.c_str());
+  CheckExit(Zoom({"test"}), 0);
+  shown = Zoom({"show"});
+  STRCMP_CONTAINS("Z, all well", shown.out.c_str());
+  CHECK_FALSE(Contains(shown.out + shown.err, kSecret));
+}
+
+TEST(ZoomCli, TestNamesAMissingScopeAndAnUnknownUser) {
+  CheckExit(S2s(secret_file), 0);
+  PutDoctor("dr-1", "doctor@clinic.example");
+  PutDoctor("dr-2", "nobody@clinic.example");
+  zoom->SetGrantedScopes(AllScopesBut("meeting:update:meeting:admin"));
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 1);
+  STRCMP_CONTAINS(
+      "FAIL scopes: missing meeting:update:meeting:admin — add it in the "
+      "Zoom app's Scopes page",
+      check.out.c_str());
+  STRCMP_CONTAINS("ok   doctor dr-1\n", check.out.c_str());
+  STRCMP_CONTAINS(
+      "FAIL doctor dr-2: Zoom user nobody@clinic.example not a user of this "
+      "Zoom account",
+      check.out.c_str());
+  STRCMP_CONTAINS("FAIL (scopes, doctor dr-2)", Zoom({"show"}).out.c_str());
+}
+
+TEST(ZoomCli, WrongSecretFailsTheCredentials) {
+  std::string wrong = "not-the-secret\n";
+  CheckExit(S2s("-", &wrong), 0);
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 1);
+  STRCMP_CONTAINS("FAIL credentials: Zoom refused", check.out.c_str());
+}
+
+TEST(ZoomCli, ForgetRemovesTheApp) {
+  CheckExit(S2s(secret_file), 0);
+  CheckExit(Zoom({"test"}), 0);
+  test::CliResult forgot = Zoom({"forget"});
+  CheckExit(forgot, 0);
+  STRCMP_CONTAINS("Removed", forgot.out.c_str());
+  test::CliResult shown = Zoom({"show"});
+  STRCMP_CONTAINS("No Zoom Server-to-Server app is configured",
+                  shown.out.c_str());
+  STRCMP_CONTAINS("last check:    none", shown.out.c_str());
+  int token_requests = zoom->CountRequests("POST", "/oauth/token");
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 1);
+  STRCMP_CONTAINS("FAIL credentials: no Zoom Server-to-Server app",
+                  check.out.c_str());
+  LONGS_EQUAL(token_requests, zoom->CountRequests("POST", "/oauth/token"));
+}
+
+TEST(ZoomCli, AnotherKeyFileIsRefusedWithAClearMessage) {
+  CheckExit(S2s(secret_file), 0);
+  std::string other_key = temp.File("other.key");
+  test::TlsTestServer::WriteFile(other_key, std::string(32, 'k'));
+  chmod(other_key.c_str(), 0600);
+  test::CliResult shown = Zoom({"show", "--key-file", other_key});
+  CheckExit(shown, 1);
+  STRCMP_CONTAINS("telemed-bridge: the database's secrets are sealed under",
+                  shown.err.c_str());
+  STRCMP_CONTAINS(other_key.c_str(), shown.err.c_str());
+  STRCMP_CONTAINS("--key-file", shown.err.c_str());
+  CheckExit(Zoom({"test", "--key-file", other_key}), 1);
+}
+
+TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
+  CheckExit(S2s(secret_file), 0);
+  CheckExit(Zoom({"test"}), 0);
+  std::string bytes = ReadFileBytes(data_dir + "/telemed-bridge.db") +
+                      ReadFileBytes(data_dir + "/telemed-bridge.db-wal");
+  CHECK_TRUE(bytes.size() > 0);
+  CHECK_TRUE(Contains(bytes, "fake-client-id"));  // the search itself works
+  CHECK_FALSE(Contains(bytes, kSecret));
+}
+
+TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
+  CheckExit(S2s(secret_file), 0);
+  PutDoctor("dr-1", "doctor@clinic.example");
+  test::CliResult created =
+      test::RunCli({"apikey", "create", "emr", "--data-dir", data_dir});
+  CheckExit(created, 0);
+  std::string key = created.out.substr(created.out.rfind("tbk_"));
+  key.pop_back();  // the newline
+  test::DaemonProcess::Options options;
+  options.data_dir = data_dir;
+  options.args = {"--zoom-oauth-url", server->Url(""), "--zoom-api-url",
+                  server->Url("/v2"), "--ca-file",     server->ca_file()};
+  std::unique_ptr<test::DaemonProcess> daemon;
+  Status s = test::DaemonProcess::Start(options, &daemon);
+  CHECK_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(daemon->WaitForStderr(
+      "zoom check: ok (credentials, scopes, 1 doctor(s))"));
+  httplib::Client client("127.0.0.1", daemon->port());
+  auto res = client.Get("/api/v1/status", {{"Authorization", "Bearer " + key}});
+  LONGS_EQUAL(200, res->status);
+  CjsonPtr root(cJSON_Parse(res->body.c_str()));
+  const cJSON* verdict = cJSON_GetObjectItem(root.get(), "zoom");
+  CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(verdict, "ok")));
+  CHECK_FALSE(Contains(daemon->Stderr(), kSecret));
+  LONGS_EQUAL(0, daemon->Terminate());
+}
+
+}  // namespace telemed
