@@ -213,7 +213,10 @@ Status ZoomApi::CallOnce(const std::string& method, const std::string& path,
     *response_body = std::move(response.body);
     return Status::OK();
   }
-  ParseZoomError(response, options_.clock->NowSeconds(), error);
+  // A Retry-After in seconds counts from now, and retry_at holds whole
+  // seconds: round now up, or a pause would end up to a second early.
+  const int64_t now = (options_.clock->NowMicros() + 999999) / 1000000;
+  ParseZoomError(response, now, error);
   if (response.status >= 500 || (response.status < 400)) {
     error->no_answer = response.status >= 500;
     return Status::Unavailable("zoom_no_answer",

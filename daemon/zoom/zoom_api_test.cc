@@ -155,6 +155,15 @@ TEST(ZoomApi, PerSecondAndDaily429sAreTold) {
   CHECK(error.rate_limit == ZoomError::RateLimit::kUnspecified);
 }
 
+TEST(ZoomApi, ARetryAfterInSecondsNeverEndsEarly) {
+  clock.AdvanceMicros(900000);  // x.9 s: x + 2 would be only 1.1 s away
+  transport.Answer(429, R"({"code":429,"message":"Too many requests"})",
+                   {{"x-ratelimit-type", "QPS"}, {"retry-after", "2"}});
+  api.DeleteMeeting("1", &error);
+  CHECK(error.retry_at * 1000000 >= clock.NowMicros() + 2000000);
+  LONGS_EQUAL(clock.NowSeconds() + 3, error.retry_at);
+}
+
 TEST(ZoomApi, NoAnswerAndGarbageAreTransient) {
   transport.FailNext();
   Status s = api.DeleteMeeting("1", &error);

@@ -36,7 +36,8 @@ bool Matches(const Fault& fault, const std::string& method,
 }
 
 bool DoesWork(FaultKind kind) {
-  return kind == FaultKind::kDelay || kind == FaultKind::kDropAfterWork ||
+  return kind == FaultKind::kDelay || kind == FaultKind::kDelayAfterWork ||
+         kind == FaultKind::kDropAfterWork ||
          kind == FaultKind::kGarbageAfterWork;
 }
 
@@ -140,7 +141,7 @@ FakeZoom::Impl::Impl(const Options& options)
 
 void FakeZoom::Impl::Serve(Route route, const httplib::Request& request,
                            httplib::Response* response) {
-  LoggedRequest entry = Arrive(route, request);
+  const size_t index = Log(Arrive(route, request));
   Fault fault;
   bool faulted = TakeFault(request.method, request.path, &fault);
   if (faulted && fault.kind == FaultKind::kDelay) SleepMs(fault.delay_ms);
@@ -152,17 +153,29 @@ void FakeZoom::Impl::Serve(Route route, const httplib::Request& request,
     reply.content_type = "text/html";
   }
   bool drop = faulted && Drops(fault.kind);
-  entry.status = work || !drop ? reply.status : 0;
-  entry.answered = !drop;
   {
     MutexLock lock(&mu_);
-    log_.push_back(entry);
+    LoggedRequest& entry = log_[index];
+    entry.status = work || !drop ? reply.status : 0;
+    entry.answered = !drop;
+    entry.finished = true;
+  }
+  // The work is done and logged: a test may now kill the client while the
+  // answer is held back.
+  if (faulted && fault.kind == FaultKind::kDelayAfterWork) {
+    SleepMs(fault.delay_ms);
   }
   if (drop) {
     CutConnection(response);
   } else {
     Write(reply, response);
   }
+}
+
+size_t FakeZoom::Impl::Log(const LoggedRequest& entry) {
+  MutexLock lock(&mu_);
+  log_.push_back(entry);
+  return log_.size() - 1;
 }
 
 LoggedRequest FakeZoom::Impl::Arrive(Route route,

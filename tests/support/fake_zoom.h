@@ -77,9 +77,11 @@ struct FakeMeeting {
   int64_t created_micros = 0;
 };
 
-// One request as it reached the fake. `status` is the status sent, or the
-// one the work produced when a fault cut the connection (0 when cut before
-// any work); `answered` is false when the client got no answer.
+// One request as it reached the fake. It is logged on arrival, so a test
+// sees a request the fake is still holding (a delay fault) with `finished`
+// false. Once finished, `status` is the status sent, or the one the work
+// produced when a fault cut the connection (0 when cut before any work);
+// `answered` is false when the client got no answer.
 struct LoggedRequest {
   int64_t time_micros = 0;  // the injected clock when the request arrived
   std::string method;
@@ -88,6 +90,7 @@ struct LoggedRequest {
   std::string body;   // request body
   int status = 0;
   bool answered = true;
+  bool finished = false;    // the work and the answer (or cut) are decided
   bool noop_patch = false;  // a PATCH whose body changed nothing
 };
 
@@ -98,6 +101,7 @@ struct LoggedRequest {
 // as no answer.
 enum class FaultKind {
   kDelay,             // wait delay_ms (real time), then answer normally
+  kDelayAfterWork,    // do the work (logged finished), then wait delay_ms
   kDropBeforeWork,    // cut the connection without doing anything
   kDropAfterWork,     // do the work (e.g. create), then cut: answer lost
   kServerError,       // answer `status` (500, 502 or 503) without work
@@ -112,7 +116,7 @@ struct Fault {
   std::string path_prefix;  // prefix of the full path; "" matches all
   FaultKind kind = FaultKind::kServerError;
   int times = 1;     // requests it applies to before it is used up
-  int delay_ms = 0;  // kDelay only
+  int delay_ms = 0;  // kDelay and kDelayAfterWork only
   int status = 0;    // kServerError (default 503), kGarbage* (200)
   // 429 kinds: the Retry-After header value; "" means the fake's own
   // (1 second for QPS in Options::qps_retry_after form; the next 00:00 UTC

@@ -171,6 +171,9 @@ class FakeZoom::Impl {
                  Fault* fault) EXCLUDES(mu_);
   LoggedRequest Arrive(Route route, const httplib::Request& request)
       EXCLUDES(mu_);
+  // Appends to log_ and returns the entry's index (entries are never
+  // removed, so the index stays valid).
+  size_t Log(const LoggedRequest& entry) EXCLUDES(mu_);
   Reply Handle(Route route, const httplib::Request& request) EXCLUDES(mu_);
   Reply Dispatch(Route route, const httplib::Request& request) REQUIRES(mu_);
   Reply FaultReply(Route route, const Fault& fault) EXCLUDES(mu_);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/fake_clock.h"
@@ -113,6 +114,30 @@ TEST(FakeZoomFaults, DelayWaitsThenAnswersNormally) {
   CHECK(waited >= std::chrono::milliseconds(150));
 }
 
+TEST(FakeZoomFaults, DelayAfterWorkCreatesAndLogsBeforeTheAnswer) {
+  Fault fault = MakeFault("POST", kMeetings, FaultKind::kDelayAfterWork);
+  fault.delay_ms = 300;
+  zoom->zoom().InjectFault(fault);
+  Answer answer;
+  std::thread client([&] { answer = CreateOnce(); });
+  // While the answer is held back, the meeting exists and the request is
+  // logged as finished with its status.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (zoom->zoom().Meetings().empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::vector<LoggedRequest> log = zoom->zoom().Requests();
+  const bool answered_early = answer.answered;
+  client.join();
+  LONGS_EQUAL(1, zoom->zoom().Meetings().size());
+  CHECK_FALSE(answered_early);
+  CHECK(log.back().finished);
+  LONGS_EQUAL(201, log.back().status);
+  LONGS_EQUAL(201, answer.status);
+}
+
 TEST(FakeZoomFaults, ServerErrorsAnswerWithoutDoingTheWork) {
   Fault fault = MakeFault("POST", kMeetings, FaultKind::kServerError);
   zoom->zoom().InjectFault(fault);
@@ -214,6 +239,28 @@ TEST(FakeZoomRequestLog, RecordsEachRequestWithTheInjectedTime) {
   std::vector<int64_t> times = zoom->zoom().RequestTimesMicros("POST", "/v2");
   LONGS_EQUAL(1, times.size());
   LONGS_EQUAL(clock.NowMicros(), times[0]);
+}
+
+TEST(FakeZoomRequestLog, LogsAHeldRequestOnArrivalAsUnfinished) {
+  Fault fault = MakeFault("POST", kMeetings, FaultKind::kDelay);
+  fault.delay_ms = 500;
+  zoom->Authenticate();
+  zoom->zoom().InjectFault(fault);
+  std::thread client([&] { zoom->Send("POST", kMeetings, kBody); });
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (zoom->zoom().CountRequests("POST", kMeetings) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::vector<LoggedRequest> held = zoom->zoom().Requests();
+  const size_t meetings_while_held = zoom->zoom().Meetings().size();
+  client.join();
+  CHECK_FALSE(held.back().finished);
+  LONGS_EQUAL(0, held.back().status);
+  LONGS_EQUAL(0, meetings_while_held);
+  CHECK(zoom->zoom().Requests().back().finished);
+  LONGS_EQUAL(201, zoom->zoom().Requests().back().status);
 }
 
 TEST(FakeZoomRequestLog, LogsRefusedAndFaultedPatchesAsNoOps) {
