@@ -125,6 +125,7 @@ Status SyncEngine::CallCreate(const SyncTask& task, const Plan& plan,
   }
   if (!s.ok() && !spec.timezone.empty() && IsTimezoneRefusal(*error)) {
     *warning = TimezoneRefusedWarning(spec.timezone);
+    LogTimezoneRefused(request.id, spec.timezone);
     spec.timezone.clear();
     *error = ZoomError();
     CountWrite(plan.host, now);
@@ -199,6 +200,7 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
   std::string warning = task.zoom.warning;
   if (!s.ok() && plan.patch.timezone && IsTimezoneRefusal(error)) {
     warning = TimezoneRefusedWarning(*plan.patch.timezone);
+    LogTimezoneRefused(id, *plan.patch.timezone);
     plan.patch.timezone.reset();
     error = ZoomError();
     if (!plan.patch.empty()) {
@@ -311,6 +313,14 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
   s = options_.store->RescheduleDeletion(deletion);
   if (!s.ok()) LogStoreFailure("rescheduling a deletion", s);
   Finish(kDeletionKey + deletion.meeting_id);
+}
+
+void SyncEngine::LogTimezoneRefused(const std::string& id,
+                                    const std::string& zone) {
+  options_.logger->Warning(
+      "sync: appointment %s: Zoom refused timezone %s; the meeting goes "
+      "without it (its time is UTC either way)",
+      id.c_str(), zone.c_str());
 }
 
 int64_t SyncEngine::ResumeAt(ZoomCall call, const Outcome& outcome,

@@ -98,6 +98,7 @@ class SyncEngine {
   int HostWritesToday(const std::string& host, int64_t now);
   void CountWrite(const std::string& host, int64_t now);
   void Finish(const std::string& key);
+  void LogTimezoneRefused(const std::string& id, const std::string& zone);
   void LogStoreFailure(const char* what, const Status& status);
 
   const Options options_;

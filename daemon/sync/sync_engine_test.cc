@@ -287,6 +287,7 @@ TEST(SyncEngine, RefusedTimezoneIsDroppedOnceAndRemembered) {
   LONGS_EQUAL(1, MeetingCount());
   STRCMP_EQUAL("", harness->zoom().Meetings()[0].timezone.c_str());
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  CHECK_TRUE(logger.Contains("refused timezone Antarctica/Troll"));
   request.duration_minutes = 40;
   Put(request);
   Run();
