@@ -6,8 +6,8 @@ namespace {
 
 // How long after the look-up (round 1) or the previous sweep each round
 // runs: a late Zoom create comes within seconds to minutes.
-constexpr int64_t kSweepDelaySeconds[] = {5, 30, 300};
 constexpr int kSweepRounds = 3;
+constexpr int64_t kSweepDelaySeconds[kSweepRounds] = {5, 30, 300};
 
 void SetError(SyncTask* task, const std::string& code,
               const std::string& message) {
