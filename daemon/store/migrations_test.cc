@@ -25,6 +25,14 @@ VALUES ('a1', 'd1', 1767258000, 30, 'Europe/Berlin', 'Follow-up', 0,
 UPDATE change_feed SET last_seq = 7;
 )sql";
 
+// Sync state as release 2 (schema version 2) wrote it: a1's create is in
+// doubt on a host the doctor has left since.
+constexpr char kVersion2Rows[] = R"sql(
+UPDATE appointments SET create_generation = 2, create_in_doubt = 1,
+  meeting_host = 'old@clinic.example', next_attempt_at = 1767250000
+  WHERE id = 'a1';
+)sql";
+
 }  // namespace
 
 TEST_GROUP_BASE(Migrations, test::StoreFixture){
@@ -34,6 +42,14 @@ TEST_GROUP_BASE(Migrations, test::StoreFixture){
     CHECK_OK(SqliteDb::Open(path, 1000, &db));
     CHECK_OK(MigrateSchemaTo(&db, path, 1));
     CHECK_OK(db.Exec(kVersion1Rows, "fill version 1"));
+  }
+
+  // Takes the version 1 file to version 2 as release 2 did, with its rows.
+  void FillVersion2() {
+    SqliteDb db;
+    CHECK_OK(SqliteDb::Open(path, 1000, &db));
+    CHECK_OK(MigrateSchemaTo(&db, path, 2));
+    CHECK_OK(db.Exec(kVersion2Rows, "fill version 2"));
   }
 };
 
@@ -64,6 +80,33 @@ TEST(Migrations, Version1RowsSurviveAndNeedWork) {
   SyncTask task;
   CHECK_OK(store->GetSyncTask("a3", &task));
   CHECK_TRUE(task.zoom.needs_work);
+}
+
+TEST(Migrations, Version2SyncStateSurvivesWithNoSweepPending) {
+  CHECK(Store::CurrentSchemaVersion() >= 3);
+  FillVersion2();
+  store = OpenStore();
+  SyncTask a1;
+  CHECK_OK(store->GetSyncTask("a1", &a1));
+  LONGS_EQUAL(3, a1.appointment.revision);
+  LONGS_EQUAL(2, a1.zoom.create_generation);
+  CHECK_TRUE(a1.zoom.create_in_doubt);
+  STRCMP_EQUAL("old@clinic.example", a1.zoom.meeting_host.c_str());
+  LONGS_EQUAL(1767250000, a1.zoom.next_attempt_at);
+  LONGS_EQUAL(0, a1.zoom.sweep_at);
+  LONGS_EQUAL(0, a1.zoom.sweep_round);
+  STRCMP_EQUAL("", a1.zoom.sweep_host.c_str());
+  CHECK_EQUAL(7u, store->LatestChangeSeq());
+  CHECK_OK(store->UpdateSyncTask(
+      "a1",
+      [](SyncTask* task) {
+        task->zoom.sweep_at = 1767250005;
+        task->zoom.sweep_round = 1;
+        task->zoom.sweep_host = "old@clinic.example";
+        return Status::OK();
+      },
+      &a1));
+  LONGS_EQUAL(1, a1.zoom.sweep_round);
 }
 
 }  // namespace telemed

@@ -63,6 +63,9 @@ void ReadZoomState(const SqliteStmt& row, ZoomState* out) {
   out->next_attempt_at = row.ColumnInt64(i + 9);
   out->checked_at = row.ColumnInt64(i + 10);
   out->warning = row.ColumnText(i + 11);
+  out->sweep_at = row.ColumnInt64(i + 12);
+  out->sweep_round = static_cast<int>(row.ColumnInt64(i + 13));
+  out->sweep_host = row.ColumnText(i + 14);
 }
 
 Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,

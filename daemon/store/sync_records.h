@@ -40,6 +40,14 @@ struct ZoomState {
   int64_t checked_at = 0;
   // A note kept beside a synced meeting, e.g. Zoom refused the timezone.
   std::string warning;
+  // Follow-up sweeps after a look-up found no meeting from a doubtful
+  // create: Zoom may still act on that request later (docs/sync.md,
+  // "Exactly once"). When the next sweep is due (unix seconds; 0 = none),
+  // which of the three it is (1..3; 0 = none), and the Zoom user the
+  // doubtful create went to (the doctor's host may have changed since).
+  int64_t sweep_at = 0;
+  int sweep_round = 0;
+  std::string sweep_host;
 };
 
 // A Zoom meeting to delete, worked apart from its appointment so that a

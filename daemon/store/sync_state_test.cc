@@ -191,6 +191,9 @@ TEST(SyncState, OnlyStatusMeetingOrErrorCodeMoveRevisionAndFeed) {
     task->appointment.error.retry_at = 1767229200;
     task->zoom.attempts = 2;
     task->zoom.next_attempt_at = clock.NowSeconds() + 2;
+    task->zoom.sweep_at = clock.NowSeconds() + 5;
+    task->zoom.sweep_round = 1;
+    task->zoom.sweep_host = "d1@clinic.example";
   });
   LONGS_EQUAL(failed.appointment.revision, again.appointment.revision);
   CHECK_EQUAL(failed.appointment.change_seq, again.appointment.change_seq);
@@ -276,6 +279,9 @@ TEST(SyncState, ZoomStateRoundTrips) {
     z.next_attempt_at = 1767260000;
     z.checked_at = 1767250000;
     z.warning = "timezone_dropped";
+    z.sweep_at = 1767260300;
+    z.sweep_round = 2;
+    z.sweep_host = "old@clinic.example";
   });
   store.reset();
   store = OpenStore();
@@ -292,6 +298,24 @@ TEST(SyncState, ZoomStateRoundTrips) {
   LONGS_EQUAL(1767260000, z.next_attempt_at);
   LONGS_EQUAL(1767250000, z.checked_at);
   STRCMP_EQUAL("timezone_dropped", z.warning.c_str());
+  LONGS_EQUAL(1767260300, z.sweep_at);
+  LONGS_EQUAL(2, z.sweep_round);
+  STRCMP_EQUAL("old@clinic.example", z.sweep_host.c_str());
+}
+
+TEST(SyncState, SweepScheduleAloneIsStoredWithoutAVisibleChange) {
+  Appointment put = Put(Request("a1"), WriteOutcome::kCreated);
+  SyncTask swept = Update("a1", [](SyncTask* task) {
+    task->zoom.sweep_at = 1767260300;
+    task->zoom.sweep_round = 3;
+    task->zoom.sweep_host = "old@clinic.example";
+  });
+  LONGS_EQUAL(put.revision, swept.appointment.revision);
+  CHECK_EQUAL(put.change_seq, store->LatestChangeSeq());
+  ZoomState z = Task("a1").zoom;
+  LONGS_EQUAL(1767260300, z.sweep_at);
+  LONGS_EQUAL(3, z.sweep_round);
+  STRCMP_EQUAL("old@clinic.example", z.sweep_host.c_str());
 }
 
 TEST(SyncState, CallbackErrorRollsEverythingBack) {

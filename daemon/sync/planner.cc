@@ -86,6 +86,22 @@ std::string DesiredTimezone(const SyncTask& task) {
 }
 
 Plan PlanStep(const SyncTask& task, const SyncSettings& settings, int64_t now) {
+  Plan plan = PlanStepIgnoringSweeps(task, settings, now);
+  const ZoomState& zoom = task.zoom;
+  // Detach needs no call and a lookup must run before anything else; after
+  // them a late meeting is better found sooner than a patch or create.
+  if (zoom.sweep_at == 0 || now < zoom.sweep_at ||
+      plan.kind == StepKind::kDetach || plan.kind == StepKind::kLookup) {
+    return plan;
+  }
+  Plan sweep;
+  sweep.kind = StepKind::kSweep;
+  sweep.host = zoom.sweep_host;
+  return sweep;
+}
+
+Plan PlanStepIgnoringSweeps(const SyncTask& task, const SyncSettings& settings,
+                            int64_t now) {
   if (task.appointment.has_meeting) return PlanWithMeeting(task, settings, now);
   Plan plan;
   // A create whose answer was lost may have made a meeting, wanted or not

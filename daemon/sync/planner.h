@@ -29,12 +29,14 @@ enum class StepKind {
   kCreate,         // POST a new meeting
   kPatch,          // PATCH the changed fields
   kCheck,          // GET the meeting to repair drift
+  kSweep,          // list the host again for a create Zoom acted on late
 };
 
 struct Plan {
   StepKind kind = StepKind::kConverged;
   // The Zoom user the call is about: kCreate, the doctor's; kLookup, the
-  // one the doubtful create went to (ZoomState::meeting_host).
+  // one the doubtful create went to (ZoomState::meeting_host); kSweep,
+  // ZoomState::sweep_host.
   std::string host;
   MeetingPatch patch;   // kPatch: only the fields that differ
   // kConverged: when the next drift check is due (0 = none: the meeting has
@@ -42,7 +44,14 @@ struct Plan {
   int64_t next_check_at = 0;
 };
 
+// A follow-up sweep that is due (ZoomState::sweep_at has come) goes before
+// every step but detach and lookup, which first settle what the
+// appointment has; it is planned even when no meeting is wanted any more.
 Plan PlanStep(const SyncTask& task, const SyncSettings& settings, int64_t now);
+// The step as if no sweep were scheduled: what the clinic's view depends
+// on (sweeps are hidden work and never change it).
+Plan PlanStepIgnoringSweeps(const SyncTask& task, const SyncSettings& settings,
+                            int64_t now);
 
 // The topic, timezone and duration Zoom should show for the appointment.
 std::string DesiredTopic(const SyncTask& task, const SyncSettings& settings);

@@ -1,5 +1,7 @@
 #include "sync/planner.h"
 
+#include "sync/task_updates.h"
+
 #include <CppUTest/TestHarness.h>
 
 namespace telemed {
@@ -39,6 +41,12 @@ TEST_GROUP(Planner) {
   }
 
   StepKind Kind() { return PlanStep(task, settings, kNow).kind; }
+
+  // As after a look-up on old@ that found nothing: sweeps from `at` on.
+  void ScheduleSweep(int64_t at) {
+    ScheduleSweeps("old@clinic.example", at - 5, &task);
+    LONGS_EQUAL(at, task.zoom.sweep_at);
+  }
 };
 
 TEST(Planner, NewAppointmentIsCreatedOnTheDoctorsHost) {
@@ -125,6 +133,104 @@ TEST(Planner, SyncedMeetingIsCheckedDailyAndBeforeItStarts) {
   // Checked within the last hour: no more checks once it starts.
   task.zoom.checked_at = kStart - 1800;
   LONGS_EQUAL(0, PlanStep(task, settings, kStart - 1000).next_check_at);
+}
+
+TEST(Planner, DueSweepGoesBeforeTheDriftCheckOnTheDoubtfulCreatesHost) {
+  GiveMeeting();
+  ScheduleSweep(kNow + 86400);  // due with the drift check
+  CHECK(PlanStep(task, settings, kNow + 86399).kind == StepKind::kConverged);
+  Plan plan = PlanStep(task, settings, kNow + 86400);
+  CHECK(plan.kind == StepKind::kSweep);
+  STRCMP_EQUAL("old@clinic.example", plan.host.c_str());
+  CHECK(PlanStepIgnoringSweeps(task, settings, kNow + 86400).kind ==
+        StepKind::kCheck);
+}
+
+TEST(Planner, DueSweepRunsWhenNoMeetingIsWantedAnyMore) {
+  ScheduleSweep(kNow);
+  task.appointment.request.cancelled = true;
+  CHECK(Kind() == StepKind::kSweep);
+  task.appointment.request.cancelled = false;
+  task.doctor.auth = AuthMode::kOauth;
+  CHECK(Kind() == StepKind::kSweep);
+}
+
+TEST(Planner, LookupAndDetachGoBeforeADueSweep) {
+  ScheduleSweep(kNow);
+  task.zoom.create_in_doubt = true;
+  task.zoom.meeting_host = "two@clinic.example";
+  Plan plan = PlanStep(task, settings, kNow);
+  CHECK(plan.kind == StepKind::kLookup);
+  STRCMP_EQUAL("two@clinic.example", plan.host.c_str());
+  task.zoom.create_in_doubt = false;
+  GiveMeeting();
+  task.appointment.request.cancelled = true;
+  CHECK(Kind() == StepKind::kDetach);
+}
+
+TEST(Planner, SweepNotDueKeepsTheTaskSyncedAndDueByTheSweep) {
+  GiveMeeting();
+  ScheduleSweep(kNow + 5);
+  Settle(settings, kNow, &task);
+  CHECK(task.appointment.sync_status == SyncStatus::kSynced);
+  CHECK_TRUE(task.zoom.needs_work);
+  LONGS_EQUAL(kNow + 5, task.zoom.next_attempt_at);
+  // A due sweep is hidden work: the clinic still sees synced.
+  Settle(settings, kNow + 5, &task);
+  CHECK(task.appointment.sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(kNow + 5, task.zoom.next_attempt_at);
+  // The drift check comes first when it is earlier.
+  ScheduleSweep(kNow + 2 * 86400);
+  Settle(settings, kNow, &task);
+  LONGS_EQUAL(kNow + 86400, task.zoom.next_attempt_at);
+}
+
+TEST(Planner, SweepOfACancelledAppointmentStillNeedsALook) {
+  task.appointment.request.cancelled = true;
+  Settle(settings, kNow, &task);
+  CHECK_FALSE(task.zoom.needs_work);
+  ScheduleSweep(kNow + 5);
+  Settle(settings, kNow, &task);
+  CHECK(task.appointment.sync_status == SyncStatus::kSynced);
+  CHECK_TRUE(task.zoom.needs_work);
+  LONGS_EQUAL(kNow + 5, task.zoom.next_attempt_at);
+}
+
+TEST(Planner, SweepsRunAfter5Then30Then300SecondsThenStop) {
+  GiveMeeting();
+  ScheduleSweeps("old@clinic.example", kNow, &task);
+  LONGS_EQUAL(1, task.zoom.sweep_round);
+  LONGS_EQUAL(kNow + 5, task.zoom.sweep_at);
+  FinishSweep(settings, kNow + 5, &task);
+  LONGS_EQUAL(2, task.zoom.sweep_round);
+  LONGS_EQUAL(kNow + 35, task.zoom.sweep_at);
+  LONGS_EQUAL(kNow + 35, task.zoom.next_attempt_at);
+  CHECK(task.appointment.sync_status == SyncStatus::kSynced);
+  FinishSweep(settings, kNow + 36, &task);  // the sweep ran a second late
+  LONGS_EQUAL(3, task.zoom.sweep_round);
+  LONGS_EQUAL(kNow + 336, task.zoom.sweep_at);
+  FinishSweep(settings, kNow + 336, &task);
+  LONGS_EQUAL(0, task.zoom.sweep_round);
+  LONGS_EQUAL(0, task.zoom.sweep_at);
+  STRCMP_EQUAL("", task.zoom.sweep_host.c_str());
+  LONGS_EQUAL(kNow + 86400, task.zoom.next_attempt_at);  // the drift check
+}
+
+TEST(Planner, FailedTaskStaysFailedAndLooksOnlyForTheNextSweep) {
+  Outcome refused;
+  refused.kind = Outcome::Kind::kPermanent;
+  refused.code = "zoom_user_not_found";
+  ScheduleSweeps("old@clinic.example", kNow, &task);
+  ApplyFailure(refused, ZoomError(), kNow + 1, 0, 0, &task);
+  CHECK(task.appointment.sync_status == SyncStatus::kFailed);
+  CHECK_TRUE(task.zoom.needs_work);
+  LONGS_EQUAL(kNow + 5, task.zoom.next_attempt_at);
+  FinishSweep(settings, kNow + 5, &task);
+  CHECK(task.appointment.sync_status == SyncStatus::kFailed);
+  LONGS_EQUAL(kNow + 35, task.zoom.next_attempt_at);
+  // A sweep that is itself refused for good waits for a person.
+  ApplyFailure(refused, ZoomError(), kNow + 35, 0, 0, &task);
+  CHECK_FALSE(task.zoom.needs_work);
 }
 
 }  // namespace telemed

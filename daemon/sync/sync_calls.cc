@@ -49,6 +49,28 @@ bool IsTimezoneRefusal(const ZoomError& error) {
          (error.error_fields.empty() || Names(error, "timezone"));
 }
 
+// The ids of the listed meetings whose agenda carries the marker of any
+// create generation 1..`generation` of appointment `id`.
+std::vector<std::string> MarkedMeetings(const MarkerMaker& markers,
+                                        const std::vector<ZoomMeeting>& listed,
+                                        const std::string& id,
+                                        int64_t generation) {
+  std::vector<std::string> marks;
+  for (int64_t g = 1; g <= generation; ++g) {
+    marks.push_back(markers.Marker(id, g));
+  }
+  std::vector<std::string> out;
+  for (const ZoomMeeting& meeting : listed) {
+    for (const std::string& mark : marks) {
+      if (MarkerMaker::AgendaCarries(meeting.agenda, mark)) {
+        out.push_back(meeting.id);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // Records the create intent durably, then creates (docs/sync.md, "Exactly
@@ -62,7 +84,7 @@ void SyncEngine::RunCreate(SyncTask task, Plan plan) {
   Status s = options_.store->UpdateSyncTask(
       id,
       [&](SyncTask* fresh) {
-        Plan again = PlanStep(*fresh, settings, now);
+        Plan again = PlanStepIgnoringSweeps(*fresh, settings, now);
         still_wanted = again.kind == StepKind::kCreate && again.host == plan.host;
         if (!still_wanted) return Status::OK();
         fresh->zoom.create_generation += 1;
@@ -142,12 +164,7 @@ void SyncEngine::RunLookup(SyncTask task, Plan plan) {
   const std::string marker =
       options_.markers->Marker(id, task.zoom.create_generation);
   std::vector<ZoomMeeting> listed;
-  ZoomError error;
-  Status s = options_.zoom->ListMeetings(plan.host, &listed, &error);
-  if (!s.ok()) {
-    RecordFailure(id, ZoomCall::kLookup, s, error, plan.host);
-    return Finish(kTaskKey + id);
-  }
+  if (!ListHost(id, plan.host, &listed)) return Finish(kTaskKey + id);
   std::vector<ZoomMeeting> found;
   for (const ZoomMeeting& meeting : listed) {
     if (MarkerMaker::AgendaCarries(meeting.agenda, marker)) {
@@ -163,13 +180,17 @@ void SyncEngine::RunLookup(SyncTask task, Plan plan) {
         options_.zoom->GetMeeting(found[0].id, &adopted, &get_error).ok();
   }
   const SyncSettings& settings = options_.settings;
-  s = options_.store->UpdateSyncTask(
+  Status s = options_.store->UpdateSyncTask(
       id,
       [&](SyncTask* fresh) {
         fresh->zoom.create_in_doubt = false;
-        bool wanted = !fresh->appointment.has_meeting &&
-                      PlanStep(*fresh, settings, now).kind == StepKind::kCreate &&
-                      fresh->doctor.zoom_user == plan.host;
+        bool wanted =
+            !fresh->appointment.has_meeting &&
+            PlanStepIgnoringSweeps(*fresh, settings, now).kind ==
+                StepKind::kCreate &&
+            fresh->doctor.zoom_user == plan.host;
+        // Zoom may act on the create later still: look again (RunSweep).
+        if (found.empty()) ScheduleSweeps(plan.host, now, fresh);
         for (size_t i = 0; i < found.size(); ++i) {
           if (i == 0 && wanted && have_adopted) {
             RecordMeeting(adopted, plan.host, now, fresh);
@@ -187,6 +208,51 @@ void SyncEngine::RunLookup(SyncTask task, Plan plan) {
       "sync: appointment %s: looked for a lost create, found %zu meeting(s)",
       id.c_str(), found.size());
   Finish(kTaskKey + id);
+}
+
+// A follow-up sweep (docs/sync.md, "Exactly once"): a create Zoom held
+// until after the look-up found nothing still makes its meeting, with an
+// older generation's marker. Every marked meeting but the live one goes.
+void SyncEngine::RunSweep(SyncTask task, Plan plan) {
+  const std::string id = task.appointment.request.id;
+  const int64_t now = options_.clock->NowSeconds();
+  std::vector<ZoomMeeting> listed;
+  // On a failure the round stays due: a transient one retries it later.
+  if (!ListHost(id, plan.host, &listed)) return Finish(kTaskKey + id);
+  const std::vector<std::string> marked = MarkedMeetings(
+      *options_.markers, listed, id, task.zoom.create_generation);
+  size_t strays = 0;
+  Status s = options_.store->UpdateSyncTask(
+      id,
+      [&](SyncTask* fresh) {
+        strays = 0;
+        const Appointment& appointment = fresh->appointment;
+        for (const std::string& meeting_id : marked) {
+          if (appointment.has_meeting && appointment.meeting.id == meeting_id) {
+            continue;
+          }
+          fresh->queue_deletions.push_back(
+              PendingDeletion{meeting_id, plan.host, id, 0, 0, ""});
+          ++strays;
+        }
+        FinishSweep(options_.settings, now, fresh);
+        return Status::OK();
+      },
+      nullptr);
+  if (!s.ok()) LogStoreFailure("recording a sweep", s);
+  options_.logger->Info(
+      "sync: appointment %s: swept for late creates, found %zu stray "
+      "meeting(s)",
+      id.c_str(), strays);
+  Finish(kTaskKey + id);
+}
+
+bool SyncEngine::ListHost(const std::string& id, const std::string& host,
+                          std::vector<ZoomMeeting>* listed) {
+  ZoomError error;
+  Status s = options_.zoom->ListMeetings(host, listed, &error);
+  if (!s.ok()) RecordFailure(id, ZoomCall::kLookup, s, error, host);
+  return s.ok();
 }
 
 void SyncEngine::RunPatch(SyncTask task, Plan plan) {

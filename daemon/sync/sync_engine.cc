@@ -31,7 +31,8 @@ int64_t Earliest(int64_t a, int64_t b) {
 }
 
 ZoomCategory CategoryOf(StepKind kind) {
-  return kind == StepKind::kCreate || kind == StepKind::kLookup
+  return kind == StepKind::kCreate || kind == StepKind::kLookup ||
+                 kind == StepKind::kSweep
              ? ZoomCategory::kMedium
              : ZoomCategory::kLight;
 }
@@ -39,7 +40,9 @@ ZoomCategory CategoryOf(StepKind kind) {
 ZoomCall CallOf(StepKind kind) {
   switch (kind) {
     case StepKind::kCreate: return ZoomCall::kCreate;
-    case StepKind::kLookup: return ZoomCall::kLookup;
+    // A sweep makes the look-up's call (list the host's meetings).
+    case StepKind::kLookup:
+    case StepKind::kSweep: return ZoomCall::kLookup;
     case StepKind::kPatch: return ZoomCall::kPatch;
     default: return ZoomCall::kCheck;
   }
@@ -181,6 +184,7 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
       switch (plan.kind) {
         case StepKind::kCreate: return RunCreate(task, plan);
         case StepKind::kLookup: return RunLookup(task, plan);
+        case StepKind::kSweep: return RunSweep(task, plan);
         case StepKind::kPatch: return RunPatch(task, plan);
         default: return RunCheck(task);
       }

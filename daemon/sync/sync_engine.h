@@ -81,9 +81,14 @@ class SyncEngine {
   // The calls, each run on the executor (sync_calls.cc).
   void RunCreate(SyncTask task, Plan plan);
   void RunLookup(SyncTask task, Plan plan);
+  void RunSweep(SyncTask task, Plan plan);
   void RunPatch(SyncTask task, Plan plan);
   void RunCheck(SyncTask task);
   void RunDelete(PendingDeletion deletion);
+  // Lists `host`'s scheduled meetings for appointment `id`; on a failure
+  // records it (RecordFailure) and returns false.
+  bool ListHost(const std::string& id, const std::string& host,
+                std::vector<ZoomMeeting>* listed);
   Status CallCreate(const SyncTask& task, const Plan& plan,
                     int64_t generation, ZoomMeeting* meeting,
                     std::string* warning, ZoomError* error);

@@ -110,6 +110,16 @@ TEST_GROUP(SyncEngine) {
   }
 
   size_t MeetingCount() { return harness->zoom().Meetings().size(); }
+
+  // The first create is cut before Zoom acts: its outcome is in doubt and
+  // the look-up that follows finds nothing.
+  void DropFirstCreate() {
+    test::Fault fault;
+    fault.method = "POST";
+    fault.path_prefix = "/v2/users/";
+    fault.kind = test::FaultKind::kDropBeforeWork;
+    harness->zoom().InjectFault(fault);
+  }
 };
 
 TEST(SyncEngine, NewAppointmentGetsOneMeetingAndIsSynced) {
@@ -184,6 +194,56 @@ TEST(SyncEngine, LostCreateAnswerIsFoundNotDuplicated) {
   STRCMP_EQUAL(std::to_string(harness->zoom().Meetings()[0].id).c_str(),
                appointment.meeting.id.c_str());
   CHECK_FALSE(appointment.meeting.passcode.empty());
+}
+
+TEST(SyncEngine, MeetingZoomCreatesAfterTheLookupIsSweptAway) {
+  DropFirstCreate();
+  Put(Request("a1"));
+  Run(/*follow_time=*/true, /*horizon=*/4);  // dropped, looked, created
+  LONGS_EQUAL(1, MeetingCount());
+  const std::string live = Get("a1").meeting.id;
+  // Zoom acts on the held first request only now.
+  ZoomMeeting late;
+  MeetingSpec spec;
+  spec.topic = "Follow-up";
+  spec.start_time = kStart;
+  spec.duration_minutes = 30;
+  spec.agenda = markers->Marker("a1", 1) + " Telemedicine appointment";
+  ZoomError error;
+  CHECK_TRUE(harness->api()
+                 .CreateMeeting("doctor@clinic.example", spec, &late, &error)
+                 .ok());
+  LONGS_EQUAL(2, MeetingCount());
+  const int64_t revision = Get("a1").revision;
+  clock.AdvanceSeconds(5);
+  Run();
+  std::vector<test::FakeMeeting> meetings = harness->zoom().Meetings();
+  LONGS_EQUAL(1, meetings.size());
+  STRCMP_EQUAL(live.c_str(), std::to_string(meetings[0].id).c_str());
+  Appointment appointment = Get("a1");
+  STRCMP_EQUAL(live.c_str(), appointment.meeting.id.c_str());
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(revision, appointment.revision);  // the clinic saw nothing
+}
+
+TEST(SyncEngine, SweepsThatFindNothingRunThreeRoundsAndStop) {
+  DropFirstCreate();
+  Put(Request("a1"));
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(1, MeetingCount());
+  // The look-up, then sweeps 5, 30 and 300 seconds apart; nothing after.
+  std::vector<int64_t> lists =
+      harness->zoom().RequestTimesMicros("GET", "/v2/users/");
+  LONGS_EQUAL(4, lists.size());
+  LONGS_EQUAL(5000000, lists[1] - lists[0]);
+  LONGS_EQUAL(30000000, lists[2] - lists[1]);
+  LONGS_EQUAL(300000000, lists[3] - lists[2]);
+  SyncTask task;
+  CHECK_TRUE(store->GetSyncTask("a1", &task).ok());
+  LONGS_EQUAL(0, task.zoom.sweep_at);
+  LONGS_EQUAL(0, task.zoom.sweep_round);
+  CHECK(task.appointment.sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(2, task.zoom.create_generation);
 }
 
 TEST(SyncEngine, ServerErrorsRetryWithBackoffAndStayPending) {

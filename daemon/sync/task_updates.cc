@@ -4,6 +4,11 @@ namespace telemed {
 
 namespace {
 
+// How long after the look-up (round 1) or the previous sweep each round
+// runs: a late Zoom create comes within seconds to minutes.
+constexpr int kSweepRounds = 3;
+constexpr int64_t kSweepDelaySeconds[kSweepRounds] = {5, 30, 300};
+
 void SetError(SyncTask* task, const std::string& code,
               const std::string& message) {
   Appointment& appointment = task->appointment;
@@ -18,12 +23,18 @@ void ClearError(SyncTask* task) {
   task->appointment.error = SyncError();
 }
 
-}  // namespace
+// A scheduled sweep needs a look by its time, whatever else is (not) due.
+void KeepSweepScheduled(ZoomState* zoom) {
+  if (zoom->sweep_at == 0) return;
+  if (!zoom->needs_work || zoom->next_attempt_at > zoom->sweep_at) {
+    zoom->next_attempt_at = zoom->sweep_at;
+  }
+  zoom->needs_work = true;
+}
 
-int64_t NextUtcMidnight(int64_t now) { return (now / 86400 + 1) * 86400; }
-
-void Settle(const SyncSettings& settings, int64_t now, SyncTask* task) {
-  Plan plan = PlanStep(*task, settings, now);
+void SettleFromPlan(const SyncSettings& settings, int64_t now,
+                    SyncTask* task) {
+  Plan plan = PlanStepIgnoringSweeps(*task, settings, now);
   ZoomState& zoom = task->zoom;
   switch (plan.kind) {
     case StepKind::kConverged:
@@ -47,6 +58,40 @@ void Settle(const SyncSettings& settings, int64_t now, SyncTask* task) {
       zoom.next_attempt_at = 0;
       return;
   }
+}
+
+}  // namespace
+
+int64_t NextUtcMidnight(int64_t now) { return (now / 86400 + 1) * 86400; }
+
+void Settle(const SyncSettings& settings, int64_t now, SyncTask* task) {
+  SettleFromPlan(settings, now, task);
+  KeepSweepScheduled(&task->zoom);
+}
+
+void ScheduleSweeps(const std::string& host, int64_t now, SyncTask* task) {
+  ZoomState& zoom = task->zoom;
+  zoom.sweep_round = 1;
+  zoom.sweep_at = now + kSweepDelaySeconds[0];
+  zoom.sweep_host = host;
+}
+
+void FinishSweep(const SyncSettings& settings, int64_t now, SyncTask* task) {
+  ZoomState& zoom = task->zoom;
+  if (zoom.sweep_round >= 1 && zoom.sweep_round < kSweepRounds) {
+    zoom.sweep_at = now + kSweepDelaySeconds[zoom.sweep_round];
+    zoom.sweep_round += 1;
+  } else {
+    zoom.sweep_round = 0;
+    zoom.sweep_at = 0;
+    zoom.sweep_host.clear();
+  }
+  if (task->appointment.sync_status != SyncStatus::kFailed) {
+    return Settle(settings, now, task);
+  }
+  zoom.needs_work = false;
+  zoom.next_attempt_at = 0;
+  KeepSweepScheduled(&zoom);
 }
 
 void RecordMeeting(const ZoomMeeting& meeting, const std::string& host,
@@ -119,6 +164,7 @@ void ApplyFailure(const Outcome& outcome, const ZoomError& error,
       task->appointment.error.missing_scopes = error.missing_scopes;
       zoom.needs_work = false;
       zoom.next_attempt_at = 0;
+      if (zoom.sweep_at > now) KeepSweepScheduled(&zoom);
       return;
     default:  // kTransient (kGone, kDone, kInProgress are not failures here)
       task->appointment.sync_status = SyncStatus::kPending;

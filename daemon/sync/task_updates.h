@@ -15,11 +15,23 @@
 
 namespace telemed {
 
-// Sets the visible status and the next look from a fresh plan: converged ->
-// synced (next look at the drift check, if any); waiting for an OAuth doctor
-// -> pending with doctor_not_connected; anything else -> pending, due now.
-// Clears the error unless the task stays pending for another reason.
+// Sets the visible status and the next look from a fresh plan that ignores
+// sweeps: converged -> synced (next look at the drift check, if any);
+// waiting for an OAuth doctor -> pending with doctor_not_connected; anything
+// else -> pending, due now. Clears the error unless the task stays pending
+// for another reason. A scheduled sweep keeps a look due by its time.
 void Settle(const SyncSettings& settings, int64_t now, SyncTask* task);
+
+// Schedules the follow-up sweeps of `host` after a look-up there found no
+// meeting from the doubtful create (Zoom may still act on it): the first
+// 5 s from `now`, replacing any earlier schedule.
+void ScheduleSweeps(const std::string& host, int64_t now, SyncTask* task);
+
+// Records a finished sweep: the next round 30 s, then 300 s after `now`;
+// none after the third. Then settles: a failed task stays failed and looks
+// only for the next sweep (its failure waits for a person); any other is
+// settled as by Settle.
+void FinishSweep(const SyncSettings& settings, int64_t now, SyncTask* task);
 
 // Records a meeting Zoom confirmed (created, adopted or read back) with the
 // values it holds, and clears the doubt about a create.
@@ -33,7 +45,8 @@ void ForgetMeeting(SyncTask* task);
 void DetachMeeting(SyncTask* task);
 
 // Applies a failed call's outcome. kPerSecond and kDaily need `resume_at`
-// (unix seconds); kTransient waits `backoff_seconds`.
+// (unix seconds); kTransient waits `backoff_seconds`. kPermanent still
+// looks at a sweep scheduled after `now` (not at one due: that one failed).
 void ApplyFailure(const Outcome& outcome, const ZoomError& error,
                   int64_t now, int64_t resume_at, int64_t backoff_seconds,
                   SyncTask* task);

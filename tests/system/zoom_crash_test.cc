@@ -107,13 +107,11 @@ TEST(ZoomCrash, KilledAfterZoomCreatedTheMeetingBeforeItsAnswer) {
              kRounds);
 }
 
-// Fails today, so it is ignored (run it with -ri): when Zoom acts on a
-// create only after the daemon was killed, restarted, looked (finding
-// nothing) and created again, the late meeting carries the previous
-// generation's marker and nothing ever lists the host again, so it stays
-// orphaned. Closing this needs the engine to look once more after a create
-// that followed a look-up, for every generation's marker.
-IGNORE_TEST(ZoomCrash, KilledWhileZoomHoldsTheCreateBeforeActing) {
+// Zoom acts on a create only after the daemon was killed, restarted,
+// looked (finding nothing) and created again: the late meeting carries the
+// previous generation's marker, and the follow-up sweep 5 s after the
+// look-up (docs/sync.md, "Exactly once") queues it for deletion.
+TEST(ZoomCrash, KilledWhileZoomHoldsTheCreateBeforeActing) {
   for (int round = 0; round < kRounds; ++round) {
     bridge->zoom().InjectFault(
         Held("POST", kCreatePath, test::FaultKind::kDelay, 1500));
@@ -122,12 +120,13 @@ IGNORE_TEST(ZoomCrash, KilledWhileZoomHoldsTheCreateBeforeActing) {
     KillWhenLogged("POST", kCreatePath, /*finished=*/false, seen);
     CheckConverged();
     // The held request still creates its meeting when Zoom gets to it:
-    // that late copy must not stay behind.
+    // that late copy must not stay behind. The first sweep comes 5 s after
+    // the look-up; the rest of the budget absorbs a slow (sanitized) build.
     CHECK_TRUE(test::WaitUntil([&] { return AllFinished(bridge->zoom()); },
                                seconds(20)));
     CHECK_TRUE(test::WaitUntil(
         [&] { return bridge->FindMeetingProblems(live).empty(); },
-        seconds(10)));
+        seconds(15)));
     STRCMP_EQUAL("", bridge->FindMeetingProblems(live).c_str());
   }
 }
