@@ -40,8 +40,7 @@ SyncBenchOptions ReadOptions(const std::string& command, Flags* flags) {
 
 int Dispatch(const std::string& command, Flags* flags) {
   if (command != "latency" && command != "backlog" && command != "all") {
-    std::fprintf(stderr, "sync_bench: unknown command '%s'\n",
-                 command.c_str());
+    std::fprintf(stderr, "sync_bench: unknown command '%s'\n", command.c_str());
     return kExitUsage;
   }
   SyncBenchOptions options = ReadOptions(command, flags);

@@ -137,8 +137,8 @@ void PrintLatency(const SyncBenchOptions& options, const LatencyStats& stats,
              "one PUT at a time: p50 / p90 / p99 / max",
              options.zoom_latency_ms),
       Format("%.1f / %.1f / %.1f / %.1f ms, %zu samples, %d creates on Zoom",
-             p50, stats.PercentileMs(90), stats.PercentileMs(99),
-             stats.MaxMs(), stats.count(), creates),
+             p50, stats.PercentileMs(90), stats.PercentileMs(99), stats.MaxMs(),
+             stats.count(), creates),
       Format("p50 < %.0f ms", target), Verdict(p50 < target));
   Row("PUT to join_url: p50 beyond the fake's answer time",
       Format("%.1f ms", p50 - options.zoom_latency_ms), "<= 10 ms", "");
@@ -150,8 +150,7 @@ bool PrintDrain(const SyncBenchOptions& options, test::ZoomBridge* bridge,
   const test::FakeZoom& zoom = bridge->zoom();
   std::vector<int64_t> times = zoom.RequestTimesMicros("POST", kCreatePath);
   if (times.size() < 2) return Fail("fewer than two creates reached Zoom");
-  const double span_s =
-      static_cast<double>(times.back() - times.front()) / 1e6;
+  const double span_s = static_cast<double>(times.back() - times.front()) / 1e6;
   const double rate = static_cast<double>(times.size() - 1) / span_s;
   const double wall_s = std::chrono::duration<double>(drain).count();
   const int rejected = Count429s(zoom);
@@ -166,8 +165,7 @@ bool PrintDrain(const SyncBenchOptions& options, test::ZoomBridge* bridge,
       Verdict(rejected == 0));
   Row("Backlog drain as the clinic sees it: first PUT to all synced in the "
       "feed",
-      Format("%.1f s (%.2f appointments/s)", wall_s,
-             options.backlog / wall_s),
+      Format("%.1f s (%.2f appointments/s)", wall_s, options.backlog / wall_s),
       "", "");
   return true;
 }
@@ -191,7 +189,8 @@ bool MeasureJoinLatency(const SyncBenchOptions& options) {
     // The first ones fetch the token and open Zoom connections.
     if (i >= options.warmup) stats.Add(latency);
   }
-  PrintLatency(options, stats, bridge->zoom().CountRequests("POST", kCreatePath));
+  PrintLatency(options, stats,
+               bridge->zoom().CountRequests("POST", kCreatePath));
   return true;
 }
 
@@ -218,8 +217,8 @@ bool MeasureBacklogAndMemory(const SyncBenchOptions& options) {
              options.backlog),
       Format("%.1f MiB", VmRssMiB(bridge->pid())), "", "");
   // Past appointments: the clinic's history, which wants no meeting.
-  if (!PutAppointments(bridge.get(), "past-", options.history,
-                       options.doctors, -60 * 86400, 300)) {
+  if (!PutAppointments(bridge.get(), "past-", options.history, options.doctors,
+                       -60 * 86400, 300)) {
     return false;
   }
   const size_t all = static_cast<size_t>(options.backlog + options.history);
