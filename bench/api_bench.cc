@@ -12,8 +12,6 @@
 //
 // Load phases also take --warmup-ms, --measure-ms and --seed. Everything
 // talks to 127.0.0.1 only and stops by itself.
-#include <signal.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -119,28 +117,8 @@ int Dispatch(const std::string& command, Flags* flags) {
 }  // namespace telemed
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: api_bench populate|latency|put-max|get-compare|"
-                 "bare-server|startup|free-port [--flag value ...]\n");
-    return 2;
-  }
-  // httplib's client writes with plain send(): a server closing a kept-alive
-  // connection must not kill the generator.
-  signal(SIGPIPE, SIG_IGN);
-  telemed::bench::Flags flags;
-  std::string error;
-  if (!flags.Parse(argc, argv, 2, &error)) {
-    std::fprintf(stderr, "api_bench: %s\n", error.c_str());
-    return 2;
-  }
-  // Unused flags are checked after the command ran, because the command
-  // reads them; a typo still fails the run (exit 2) rather than pass silently.
-  int rc = telemed::bench::Dispatch(argv[1], &flags);
-  std::string unused = flags.Unused();
-  if (!unused.empty()) {
-    std::fprintf(stderr, "api_bench: unknown flag %s\n", unused.c_str());
-    return 2;
-  }
-  return rc;
+  return telemed::bench::RunCommand(
+      argc, argv, "api_bench",
+      "populate|latency|put-max|get-compare|bare-server|startup|free-port",
+      telemed::bench::Dispatch);
 }

@@ -1,5 +1,7 @@
 #include "flags.h"
 
+#include <signal.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -51,6 +53,28 @@ std::string Flags::Unused() const {
     if (read_.count(entry.first) == 0) return "--" + entry.first;
   }
   return "";
+}
+
+int RunCommand(int argc, char** argv, const char* program, const char* usage,
+               int (*dispatch)(const std::string& command, Flags* flags)) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s %s [--flag value ...]\n", program, usage);
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  Flags flags;
+  std::string error;
+  if (!flags.Parse(argc, argv, 2, &error)) {
+    std::fprintf(stderr, "%s: %s\n", program, error.c_str());
+    return 2;
+  }
+  int rc = dispatch(argv[1], &flags);
+  std::string unused = flags.Unused();
+  if (!unused.empty()) {
+    std::fprintf(stderr, "%s: unknown flag %s\n", program, unused.c_str());
+    return 2;
+  }
+  return rc;
 }
 
 }  // namespace bench

@@ -30,6 +30,15 @@ class Flags {
   std::set<std::string> read_;
 };
 
+// The main() of a bench program, "PROGRAM COMMAND [--flag value ...]":
+// ignores SIGPIPE (httplib writes with plain send(), and a server closing a
+// kept-alive connection must not kill the program), parses the flags and
+// runs `dispatch`. Unused flags are checked after it ran, because the
+// command reads them: a typo fails the run (exit 2) rather than pass
+// silently. `usage` lists the commands.
+int RunCommand(int argc, char** argv, const char* program, const char* usage,
+               int (*dispatch)(const std::string& command, Flags* flags));
+
 }  // namespace bench
 }  // namespace telemed
 

@@ -4,11 +4,13 @@
 # a bare cpp-httplib server, idle VmRSS, stripped binary size and start-up
 # time. Everything runs on 127.0.0.1 with free ports and a temp data dir and
 # stops by itself (about 3 minutes). Appends a dated section to
-# bench/RESULTS.md (older sections stay) and prints it.
+# bench/RESULTS.md (older sections stay) and prints it, then runs
+# bench/run_sync.sh for the Zoom sync (about 3 minutes more).
 #
 #   bench/run.sh            # from anywhere in the repository
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/machine.sh
 
 BUILD=build-bench
 RESULTS=bench/RESULTS.md
@@ -122,13 +124,6 @@ measure() {
   size_row
 }
 
-machine() {
-  local cpu
-  cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-  echo "- Machine: $(nproc) cores, $cpu; kernel $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
-  echo "- Compiler: $(g++ --version | head -n 1); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
-}
-
 main() {
   build
   local load_before
@@ -154,6 +149,8 @@ main() {
   cat "$WORK/section.md" >>"$RESULTS"
   cat "$WORK/section.md"
   say "appended to $RESULTS"
+  # The Zoom sync (issue 4) appends its own section.
+  bench/run_sync.sh
 }
 
 main "$@"

@@ -8,7 +8,15 @@
 namespace telemed {
 
 namespace {
-constexpr int64_t kMicrosPerSecond = 1000000;
+// Zoom counts each budget over a sliding second. Our window is longer, so
+// that request n + budget leaves at least 30 ms after request n has left a
+// second: one of them may arrive late without tipping Zoom's window (a 429
+// costs a pause of at least a second). Pro's creates go at 19.4/s.
+constexpr int64_t kWindowMicros = 1030000;
+// Sends due at the pace may go this many intervals early, so a runner that
+// wakes late catches up instead of losing the slot; the window still
+// bounds the total.
+constexpr int64_t kCatchUpSends = 2;
 }  // namespace
 
 Status ParseZoomPlan(const std::string& name, ZoomPlan* out) {
@@ -19,10 +27,10 @@ Status ParseZoomPlan(const std::string& name, ZoomPlan* out) {
   } else if (name == "business") {
     *out = ZoomPlan{80, 60};
   } else {
-    return Status::Validation("invalid_zoom_plan",
-                              "zoom plan must be free, pro or business, not '" +
-                                  name + "'",
-                              "zoom-plan");
+    return Status::Validation(
+        "invalid_zoom_plan",
+        "zoom plan must be free, pro or business, not '" + name + "'",
+        "zoom-plan");
   }
   return Status::OK();
 }
@@ -31,23 +39,28 @@ RateLimiter::RateLimiter(const ZoomPlan& plan, const Clock* clock)
     : clock_(clock) {
   MutexLock lock(&mu_);
   const double rates[2] = {plan.light_per_second, plan.medium_per_second};
-  const int64_t now = clock_->NowMicros();
   for (int i = 0; i < 2; ++i) {
-    // A burst of a quarter second's budget: Zoom counts per second, so a
-    // whole second's worth sent at once can tip into the next window.
-    buckets_[i].rate = rates[i];
-    buckets_[i].burst = std::max(1.0, std::floor(rates[i] / 4));
-    buckets_[i].tokens = buckets_[i].burst;
-    buckets_[i].updated_micros = now;
+    paces_[i].limit = static_cast<size_t>(std::max(1.0, std::floor(rates[i])));
+    paces_[i].interval_micros =
+        kWindowMicros / static_cast<int64_t>(paces_[i].limit);
   }
 }
 
-void RateLimiter::Refill(Bucket* bucket, int64_t now) {
-  if (now <= bucket->updated_micros) return;
-  double elapsed = static_cast<double>(now - bucket->updated_micros) /
-                   kMicrosPerSecond;
-  bucket->tokens = std::min(bucket->burst, bucket->tokens + elapsed * bucket->rate);
-  bucket->updated_micros = now;
+int64_t RateLimiter::ReadyAt(Pace* pace, int64_t now) {
+  const int64_t early = kCatchUpSends * pace->interval_micros;
+  // A clock set back must not hold the category until it catches up.
+  if (!pace->sent.empty() && pace->sent.back() > now) pace->sent.clear();
+  if (pace->next_micros - now > early + pace->interval_micros) {
+    pace->next_micros = now;
+  }
+  while (!pace->sent.empty() && pace->sent.front() <= now - kWindowMicros) {
+    pace->sent.pop_front();
+  }
+  int64_t ready = pace->next_micros - early;
+  if (pace->sent.size() >= pace->limit) {
+    ready = std::max(ready, pace->sent.front() + kWindowMicros);
+  }
+  return ready;
 }
 
 bool RateLimiter::TryAcquire(ZoomCategory category, const std::string& host,
@@ -62,29 +75,28 @@ bool RateLimiter::TryAcquire(ZoomCategory category, const std::string& host,
     }
     host_paused_until_.erase(paused);
   }
-  Bucket& bucket = buckets_[static_cast<int>(category)];
-  if (bucket.paused_until > now) {
-    *ready_at_micros = bucket.paused_until;
+  Pace& pace = paces_[static_cast<int>(category)];
+  if (pace.paused_until > now) {
+    *ready_at_micros = pace.paused_until;
     return false;
   }
-  Refill(&bucket, now);
-  if (bucket.tokens >= 1) {
-    bucket.tokens -= 1;
-    return true;
+  const int64_t ready = ReadyAt(&pace, now);
+  if (ready > now) {
+    *ready_at_micros = ready;
+    return false;
   }
-  double wait_seconds = (1 - bucket.tokens) / bucket.rate;
-  *ready_at_micros =
-      now + static_cast<int64_t>(std::ceil(wait_seconds * kMicrosPerSecond));
-  return false;
+  pace.sent.push_back(now);
+  pace.next_micros = std::max(pace.next_micros, now) + pace.interval_micros;
+  return true;
 }
 
 void RateLimiter::PauseCategory(ZoomCategory category, int64_t until_micros) {
   MutexLock lock(&mu_);
-  Bucket& bucket = buckets_[static_cast<int>(category)];
-  bucket.paused_until = std::max(bucket.paused_until, until_micros);
-  // After a 429 the window is spent: resume with an empty bucket.
-  bucket.tokens = 0;
-  bucket.updated_micros = std::max(bucket.updated_micros, until_micros);
+  // After a 429 Zoom's window is spent: the pace restarts when the pause
+  // ends, not counting the paused time as slots to catch up on.
+  Pace& pace = paces_[static_cast<int>(category)];
+  pace.paused_until = std::max(pace.paused_until, until_micros);
+  pace.next_micros = std::max(pace.next_micros, until_micros);
 }
 
 void RateLimiter::PauseHost(const std::string& host, int64_t until_micros) {

@@ -1,16 +1,20 @@
 // RateLimiter: keeps the bridge under Zoom's per-second budgets and honours
 // Zoom's 429s (see docs/sync.md, "Rate limits and quota").
 //
-// One token bucket per category for the whole account (Light: get, update,
-// delete; Medium: create, list), sized by the plan; a per-second 429 pauses
-// a category; a daily 429 pauses one host until a given time. The daily
+// Per category for the whole account (Light: get, update, delete; Medium:
+// create, list): never more than the plan's budget in a sliding window a
+// little over a second (Zoom's own count is per sliding second), sent
+// evenly rather than in bursts; a per-second 429 pauses a category; a
+// daily 429 pauses one host until a given time. The daily
 // create+update count per host lives in the database (Store::AddZoomWrite);
 // this class holds only what may be forgotten on restart. Time comes from
 // the injected Clock. Thread-safe.
 #ifndef TELEMED_SYNC_RATE_LIMITER_H_
 #define TELEMED_SYNC_RATE_LIMITER_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 
@@ -49,18 +53,20 @@ class RateLimiter {
   int64_t HostPausedUntil(const std::string& host);
 
  private:
-  struct Bucket {
-    double rate = 1;          // tokens per second
-    double tokens = 1;        // available now (at most `burst`)
-    double burst = 1;
-    int64_t updated_micros = 0;
+  // The pace of one category.
+  struct Pace {
+    size_t limit = 1;             // sends allowed in any window
+    int64_t interval_micros = 0;  // between sends: the window / `limit`
+    int64_t next_micros = 0;      // when the next send is due at the pace
+    std::deque<int64_t> sent;     // sends still in the window, oldest first
     int64_t paused_until = 0;
   };
-  void Refill(Bucket* bucket, int64_t now) REQUIRES(mu_);
+  // When `pace` next allows a send (at most `now` when it does now).
+  static int64_t ReadyAt(Pace* pace, int64_t now);
 
   const Clock* const clock_;
   Mutex mu_;
-  Bucket buckets_[2] GUARDED_BY(mu_);
+  Pace paces_[2] GUARDED_BY(mu_);
   std::map<std::string, int64_t> host_paused_until_ GUARDED_BY(mu_);
 };
 

@@ -103,6 +103,8 @@ class ZoomBridge final {
   // SIGTERM; returns the exit code (see DaemonProcess::Terminate).
   int Terminate();
   bool running() const { return daemon_ != nullptr; }
+  // The daemon's process id (REQUIRES: running), e.g. to read its VmRSS.
+  pid_t pid() const { return daemon_->pid(); }
   // Everything every run so far wrote to stderr.
   std::string Stderr() const;
 

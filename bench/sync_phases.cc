@@ -1,0 +1,238 @@
+#include "sync_phases.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "feed_follower.h"
+#include "latency_stats.h"
+#include "support/zoom_bridge.h"
+
+namespace telemed {
+namespace bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::seconds;
+
+constexpr char kCreatePath[] = "/v2/users/";
+// The Pro plan's create (Medium) budget and the share of it to reach.
+constexpr double kProCreatesPerSecond = 20;
+constexpr double kRateTarget = 0.95 * kProCreatesPerSecond;
+
+std::string Format(const char* format, ...)
+    __attribute__((format(printf, 1, 2)));
+
+std::string Format(const char* format, ...) {
+  char text[256];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(text, sizeof(text), format, args);
+  va_end(args);
+  return text;
+}
+
+void Row(const std::string& measure, const std::string& result,
+         const std::string& target, const std::string& verdict) {
+  std::printf("| %s | %s | %s | %s |\n", measure.c_str(), result.c_str(),
+              target.c_str(), verdict.c_str());
+  std::fflush(stdout);
+}
+
+const char* Verdict(bool met) { return met ? "met" : "**missed**"; }
+
+bool Fail(const std::string& what) {
+  std::fprintf(stderr, "sync_bench: %s\n", what.c_str());
+  return false;
+}
+
+// VmRSS of process `pid` in MiB; 0 when it cannot be read.
+double VmRssMiB(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
+  }
+  return 0;
+}
+
+// A daemon on the Pro plan against a fake answering in `latency_ms`, with
+// doctors d1..dN hosted by Zoom users u1..uN. Null on failure.
+std::unique_ptr<test::ZoomBridge> StartBridge(int doctors, int latency_ms) {
+  test::ZoomBridge::Options options;
+  options.zoom.latency_ms = latency_ms;
+  options.users.clear();
+  for (int i = 1; i <= doctors; ++i) {
+    options.users.push_back("u" + std::to_string(i));
+  }
+  options.serve_args = {"--zoom-plan", "pro"};
+  auto bridge = std::make_unique<test::ZoomBridge>(options);
+  Status s = bridge->Start();
+  if (!s.ok()) {
+    Fail("the daemon did not start: " + s.ToString());
+    return nullptr;
+  }
+  for (int i = 1; i <= doctors; ++i) {
+    std::string n = std::to_string(i);
+    if (bridge->PutDoctor("d" + n, "u" + n).status != 201) {
+      Fail("PUT /doctors/d" + n + " was refused");
+      return nullptr;
+    }
+  }
+  return bridge;
+}
+
+// PUTs appointments prefix0..prefix(count-1), round robin over doctors
+// d1..d`doctors`, the i-th starting `first_start_s` + i * `spacing_s` from
+// now.
+bool PutAppointments(test::ZoomBridge* bridge, const std::string& prefix,
+                     int count, int doctors, int64_t first_start_s,
+                     int64_t spacing_s) {
+  for (int i = 0; i < count; ++i) {
+    std::string doctor = "d" + std::to_string(i % doctors + 1);
+    std::string start = test::UtcFromNow(first_start_s + i * spacing_s);
+    std::string id = prefix + std::to_string(i);
+    if (bridge->PutAppointment(id, doctor, start, 30).status != 201) {
+      return Fail("PUT /appointments/" + id + " was refused");
+    }
+  }
+  return true;
+}
+
+int Count429s(const test::FakeZoom& zoom) {
+  int count = 0;
+  for (const test::LoggedRequest& entry : zoom.Requests()) {
+    if (entry.status == 429) ++count;
+  }
+  return count;
+}
+
+// One latency sample: a lone PUT until its join_url is in the feed.
+bool SampleJoinLatency(test::ZoomBridge* bridge, FeedFollower* feed, int i,
+                       int doctors, std::chrono::nanoseconds* latency) {
+  const std::string id = "lat-" + std::to_string(i);
+  const std::string doctor = "d" + std::to_string(i % doctors + 1);
+  const std::string start = test::UtcFromNow(2 * 86400 + i * 60);
+  const Clock::time_point t0 = Clock::now();
+  if (bridge->PutAppointment(id, doctor, start, 30).status != 201) {
+    return Fail("PUT /appointments/" + id + " was refused");
+  }
+  if (!feed->WaitForJoinUrl(id, t0 + seconds(20))) {
+    return Fail("no join_url for " + id + " in the feed within 20 s");
+  }
+  *latency = Clock::now() - t0;
+  return true;
+}
+
+void PrintLatency(const SyncBenchOptions& options, const LatencyStats& stats,
+                  int creates) {
+  const double p50 = stats.PercentileMs(50);
+  const double target = options.zoom_latency_ms + 10.0;
+  Row(Format("**PUT to join_url in the feed**, fake Zoom answering in %d ms, "
+             "one PUT at a time: p50 / p90 / p99 / max",
+             options.zoom_latency_ms),
+      Format("%.1f / %.1f / %.1f / %.1f ms, %zu samples, %d creates on Zoom",
+             p50, stats.PercentileMs(90), stats.PercentileMs(99), stats.MaxMs(),
+             stats.count(), creates),
+      Format("p50 < %.0f ms", target), Verdict(p50 < target));
+  Row("PUT to join_url: p50 beyond the fake's answer time",
+      Format("%.1f ms", p50 - options.zoom_latency_ms), "<= 10 ms", "");
+}
+
+// The drain's rows: the create rate at the fake and what the clinic saw.
+bool PrintDrain(const SyncBenchOptions& options, test::ZoomBridge* bridge,
+                Clock::duration drain) {
+  const test::FakeZoom& zoom = bridge->zoom();
+  std::vector<int64_t> times = zoom.RequestTimesMicros("POST", kCreatePath);
+  if (times.size() < 2) return Fail("fewer than two creates reached Zoom");
+  const double span_s = static_cast<double>(times.back() - times.front()) / 1e6;
+  const double rate = static_cast<double>(times.size() - 1) / span_s;
+  const double wall_s = std::chrono::duration<double>(drain).count();
+  const int rejected = Count429s(zoom);
+  Row(Format("**Backlog drain: creates/s at Zoom** (%d appointments, %d "
+             "doctors, Pro plan, fake answering in %d ms)",
+             options.backlog, options.doctors, options.zoom_latency_ms),
+      Format("%.2f/s (%zu creates in %.1f s, first to last)", rate,
+             times.size(), span_s),
+      Format(">= %.0f/s (95%% of %.0f/s)", kRateTarget, kProCreatesPerSecond),
+      Verdict(rate >= kRateTarget));
+  Row("**Backlog drain: 429s from Zoom**", Format("%d", rejected), "0",
+      Verdict(rejected == 0));
+  Row("Backlog drain as the clinic sees it: first PUT to all synced in the "
+      "feed",
+      Format("%.1f s (%.2f appointments/s)", wall_s, options.backlog / wall_s),
+      "", "");
+  return true;
+}
+
+}  // namespace
+
+bool MeasureJoinLatency(const SyncBenchOptions& options) {
+  std::unique_ptr<test::ZoomBridge> bridge =
+      StartBridge(options.latency_doctors, options.zoom_latency_ms);
+  if (bridge == nullptr) return false;
+  FeedFollower feed(bridge.get());
+  if (!feed.CatchUp()) return Fail("the feed did not answer");
+  LatencyStats stats;
+  const int total = options.warmup + options.samples;
+  for (int i = 0; i < total; ++i) {
+    std::chrono::nanoseconds latency{0};
+    if (!SampleJoinLatency(bridge.get(), &feed, i, options.latency_doctors,
+                           &latency)) {
+      return false;
+    }
+    // The first ones fetch the token and open Zoom connections.
+    if (i >= options.warmup) stats.Add(latency);
+  }
+  PrintLatency(options, stats,
+               bridge->zoom().CountRequests("POST", kCreatePath));
+  return true;
+}
+
+bool MeasureBacklogAndMemory(const SyncBenchOptions& options) {
+  std::unique_ptr<test::ZoomBridge> bridge =
+      StartBridge(options.doctors, options.zoom_latency_ms);
+  if (bridge == nullptr) return false;
+  FeedFollower feed(bridge.get());
+  if (!feed.CatchUp()) return Fail("the feed did not answer");
+  const Clock::time_point t0 = Clock::now();
+  // Three days out: no drift check falls due while the benchmark runs.
+  if (!PutAppointments(bridge.get(), "due-", options.backlog, options.doctors,
+                       3 * 86400, 60)) {
+    return false;
+  }
+  const auto budget = seconds(30 + 2 * options.backlog /
+                                       static_cast<int>(kProCreatesPerSecond));
+  if (!feed.WaitForSynced(options.backlog, t0 + budget)) {
+    return Fail(Format("only %zu of %d appointments synced in time",
+                       feed.synced(), options.backlog));
+  }
+  if (!PrintDrain(options, bridge.get(), Clock::now() - t0)) return false;
+  Row(Format("VmRSS after the drain (%d appointments, all with a meeting)",
+             options.backlog),
+      Format("%.1f MiB", VmRssMiB(bridge->pid())), "", "");
+  // Past appointments: the clinic's history, which wants no meeting.
+  if (!PutAppointments(bridge.get(), "past-", options.history, options.doctors,
+                       -60 * 86400, 300)) {
+    return false;
+  }
+  const size_t all = static_cast<size_t>(options.backlog + options.history);
+  if (!feed.WaitForSynced(all, Clock::now() + seconds(120))) {
+    return Fail("the history did not read synced in time");
+  }
+  std::this_thread::sleep_for(seconds(options.rss_settle_s));
+  const double rss = VmRssMiB(bridge->pid());
+  Row(Format("**VmRSS with %zu appointments stored and synced** (%d with a "
+             "meeting, %d past; %d s idle after)",
+             all, options.backlog, options.history, options.rss_settle_s),
+      Format("%.1f MiB", rss), "< 24 MiB", Verdict(rss > 0 && rss < 24));
+  return true;
+}
+
+}  // namespace bench
+}  // namespace telemed
