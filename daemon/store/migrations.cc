@@ -113,6 +113,12 @@ ALTER TABLE appointments ADD COLUMN sweep_round INTEGER NOT NULL DEFAULT 0
   CHECK (sweep_round BETWEEN 0 AND 3);
 ALTER TABLE appointments ADD COLUMN sweep_host TEXT NOT NULL DEFAULT '';
 )sql"},
+    // A PATCH whose outcome is unknown (docs/sync.md, "Exactly once"): the
+    // meeting is read back before it is patched again.
+    {4, R"sql(
+ALTER TABLE appointments ADD COLUMN patch_in_doubt INTEGER NOT NULL DEFAULT 0
+  CHECK (patch_in_doubt IN (0, 1));
+)sql"},
 };
 
 Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {

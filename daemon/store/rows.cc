@@ -66,6 +66,7 @@ void ReadZoomState(const SqliteStmt& row, ZoomState* out) {
   out->sweep_at = row.ColumnInt64(i + 12);
   out->sweep_round = static_cast<int>(row.ColumnInt64(i + 13));
   out->sweep_host = row.ColumnText(i + 14);
+  out->patch_in_doubt = row.ColumnInt64(i + 15) != 0;
 }
 
 Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,

@@ -29,7 +29,7 @@ namespace telemed {
   "zoom_action_pending, meeting_host, synced_start_time, synced_duration, "  \
   "synced_topic, synced_timezone, create_generation, create_in_doubt, "      \
   "attempts, next_attempt_at, checked_at, warning, sweep_at, sweep_round, " \
-  "sweep_host"
+  "sweep_host, patch_in_doubt"
 constexpr int kZoomColumnsIndex = 19;
 // What "owed a look now" means: needs work, due at once, a fresh backoff.
 // Shared by every write that requeues (clinic change, doctor change, retry).

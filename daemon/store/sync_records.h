@@ -48,6 +48,11 @@ struct ZoomState {
   int64_t sweep_at = 0;
   int sweep_round = 0;
   std::string sweep_host;
+  // A PATCH was sent and its answer never recorded (a crash, a lost
+  // answer): Zoom may or may not have applied it, so the meeting is read
+  // back before any further PATCH, which then carries only what still
+  // differs (never a PATCH that changes nothing).
+  bool patch_in_doubt = false;
 };
 
 // A Zoom meeting to delete, worked apart from its appointment so that a

@@ -44,7 +44,7 @@ bool SameZoomState(const ZoomState& a, const ZoomState& b) {
                     z.synced_duration, z.synced_topic, z.synced_timezone,
                     z.create_generation, z.create_in_doubt, z.attempts,
                     z.next_attempt_at, z.checked_at, z.warning, z.sweep_at,
-                    z.sweep_round, z.sweep_host);
+                    z.sweep_round, z.sweep_host, z.patch_in_doubt);
   };
   return fields(a) == fields(b);
 }
@@ -84,7 +84,7 @@ void BindError(const Appointment& a, SqliteStmt* stmt) {
   stmt->BindText(10, JoinWords(e.missing_scopes));
 }
 
-// Binds ?11..?25 in TELEMED_ZOOM_COLUMNS order.
+// Binds ?11..?26 in TELEMED_ZOOM_COLUMNS order.
 void BindZoomState(const ZoomState& z, SqliteStmt* stmt) {
   stmt->BindInt64(11, z.needs_work ? 1 : 0);
   stmt->BindText(12, z.meeting_host);
@@ -101,6 +101,7 @@ void BindZoomState(const ZoomState& z, SqliteStmt* stmt) {
   stmt->BindInt64(23, z.sweep_at);
   stmt->BindInt64(24, z.sweep_round);
   stmt->BindText(25, z.sweep_host);
+  stmt->BindInt64(26, z.patch_in_doubt ? 1 : 0);
 }
 
 // Writes the engine's columns only; the clinic's are not in the statement,
@@ -118,7 +119,7 @@ Status StoreSyncColumns(sqlite3* db, const std::string& id,
       " synced_topic = ?15, synced_timezone = ?16, create_generation = ?17,"
       " create_in_doubt = ?18, attempts = ?19, next_attempt_at = ?20,"
       " checked_at = ?21, warning = ?22, sweep_at = ?23, sweep_round = ?24,"
-      " sweep_host = ?25 WHERE id = ?1",
+      " sweep_host = ?25, patch_in_doubt = ?26 WHERE id = ?1",
       &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, id);

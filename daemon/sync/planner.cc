@@ -53,6 +53,12 @@ Plan PlanWithMeeting(const SyncTask& task, const SyncSettings& settings,
     plan.kind = StepKind::kDetach;
     return plan;
   }
+  // After a PATCH with an unknown outcome, read the meeting first: the
+  // next PATCH then carries only what Zoom still lacks.
+  if (task.zoom.patch_in_doubt) {
+    plan.kind = StepKind::kCheck;
+    return plan;
+  }
   plan.patch = Differences(task, settings);
   if (!plan.patch.empty()) {
     plan.kind = StepKind::kPatch;

@@ -234,3 +234,16 @@ TEST(Planner, FailedTaskStaysFailedAndLooksOnlyForTheNextSweep) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST(Planner, PatchInDoubtReadsTheMeetingBeforePatchingAgain) {
+  GiveMeeting();
+  task.appointment.request.duration_minutes = 45;
+  task.zoom.patch_in_doubt = true;
+  CHECK(Kind() == StepKind::kCheck);
+  task.zoom.patch_in_doubt = false;
+  CHECK(Kind() == StepKind::kPatch);
+}
+
+}  // namespace telemed

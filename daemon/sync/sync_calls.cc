@@ -259,10 +259,14 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
   const std::string id = task.appointment.request.id;
   const std::string& host = task.zoom.meeting_host;
   const int64_t now = options_.clock->NowSeconds();
+  // Durable before the call: after a crash or a lost answer the meeting is
+  // read back before it is patched again.
+  Status s = SetPatchInDoubt(id, true);
+  if (!s.ok()) return Finish(kTaskKey + id);
   ZoomError error;
   CountWrite(host, now);
-  Status s = options_.zoom->UpdateMeeting(task.appointment.meeting.id,
-                                          plan.patch, &error);
+  s = options_.zoom->UpdateMeeting(task.appointment.meeting.id, plan.patch,
+                                   &error);
   std::string warning = task.zoom.warning;
   if (!s.ok() && plan.patch.timezone && IsTimezoneRefusal(error)) {
     warning = TimezoneRefusedWarning(*plan.patch.timezone);
@@ -294,6 +298,7 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
         if (plan.patch.timezone) zoom.synced_timezone = *plan.patch.timezone;
         zoom.warning = warning;
         zoom.attempts = 0;
+        zoom.patch_in_doubt = false;
         Settle(settings, now, fresh);
         return Status::OK();
       },
@@ -329,6 +334,7 @@ void SyncEngine::RunCheck(SyncTask task) {
             fresh->appointment.meeting.id != meeting_id) {
           return Status::OK();
         }
+        fresh->zoom.patch_in_doubt = false;
         if (!gone) {
           std::string warning = fresh->zoom.warning;
           RecordMeeting(meeting, fresh->zoom.meeting_host, now, fresh);
@@ -381,6 +387,18 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
   Finish(kDeletionKey + deletion.meeting_id);
 }
 
+Status SyncEngine::SetPatchInDoubt(const std::string& id, bool in_doubt) {
+  Status s = options_.store->UpdateSyncTask(
+      id,
+      [in_doubt](SyncTask* fresh) {
+        fresh->zoom.patch_in_doubt = in_doubt;
+        return Status::OK();
+      },
+      nullptr);
+  if (!s.ok()) LogStoreFailure("recording a PATCH intent", s);
+  return s;
+}
+
 void SyncEngine::LogTimezoneRefused(const std::string& id,
                                     const std::string& zone) {
   options_.logger->Warning(
@@ -428,6 +446,10 @@ void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
         // answer the doubt stays, so the next step looks first.
         if (call == ZoomCall::kCreate && status.reason() == "zoom_error") {
           fresh->zoom.create_in_doubt = false;
+        }
+        // Likewise a refused PATCH changed nothing on Zoom.
+        if (call == ZoomCall::kPatch && status.reason() == "zoom_error") {
+          fresh->zoom.patch_in_doubt = false;
         }
         backoff = BackoffSeconds(fresh->zoom.attempts + 1, options_.random);
         ApplyFailure(outcome, error, now, resume_at, backoff, fresh);

@@ -104,6 +104,7 @@ class SyncEngine {
   void CountWrite(const std::string& host, int64_t now);
   void Finish(const std::string& key);
   void LogTimezoneRefused(const std::string& id, const std::string& zone);
+  Status SetPatchInDoubt(const std::string& id, bool in_doubt);
   void LogStoreFailure(const char* what, const Status& status);
 
   const Options options_;

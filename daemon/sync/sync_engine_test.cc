@@ -459,3 +459,44 @@ TEST(SyncEngine, RefusedCredentialsAreNotTriedAgainUntilTheyChange) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST(SyncEngine, LostPatchAnswerIsReadBackNotRepeated) {
+  Put(Request("a1"));
+  Run();
+  test::Fault fault;
+  fault.method = "PATCH";
+  fault.path_prefix = "/v2/meetings/";
+  fault.kind = test::FaultKind::kDropAfterWork;
+  harness->zoom().InjectFault(fault);
+  AppointmentRequest moved = Request("a1");
+  moved.duration_minutes = 45;
+  Put(moved);
+  Run(/*follow_time=*/true);
+  // The PATCH was applied and its answer lost: one GET, no second PATCH.
+  LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+  LONGS_EQUAL(0, harness->zoom().CountNoOpPatches());
+  LONGS_EQUAL(45, harness->zoom().Meetings()[0].duration);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  SyncTask task;
+  CHECK_TRUE(store->GetSyncTask("a1", &task).ok());
+  CHECK_FALSE(task.zoom.patch_in_doubt);
+}
+
+TEST(SyncEngine, RefusedPatchLeavesNoDoubt) {
+  Put(Request("a1"));
+  Run();
+  harness->zoom().SetMeetingStatus(harness->zoom().Meetings()[0].id,
+                                   test::MeetingStatus::kStarted);
+  AppointmentRequest moved = Request("a1");
+  moved.duration_minutes = 45;
+  Put(moved);
+  Run();
+  STRCMP_EQUAL("zoom_meeting_started", Get("a1").error.code.c_str());
+  SyncTask task;
+  CHECK_TRUE(store->GetSyncTask("a1", &task).ok());
+  CHECK_FALSE(task.zoom.patch_in_doubt);
+}
+
+}  // namespace telemed

@@ -123,6 +123,7 @@ void ForgetMeeting(SyncTask* task) {
   zoom.synced_timezone.clear();
   zoom.checked_at = 0;
   zoom.warning.clear();
+  zoom.patch_in_doubt = false;
 }
 
 void DetachMeeting(SyncTask* task) {
