@@ -151,7 +151,7 @@ Status StoreImpl::Write(Body&& body) {
     SqliteTransaction txn(writer_.get());
     s = txn.BeginImmediate();
     bool commit = true;
-    if (s.ok()) s = body(writer_.get(), &commit);
+    if (s.ok()) s = body(&writer_, &commit);
     if (s.ok() && commit) {
       s = txn.Commit();
       committed = s.ok();
@@ -175,7 +175,7 @@ Status StoreImpl::Read(Body&& body) {
   Status s;
   if (db.get() == nullptr) s = OpenConnection(/*read_only=*/true, &db);
   if (!s.ok()) return s;
-  s = body(db.get());
+  s = body(&db);
   MutexLock lock(&readers_mu_);
   idle_readers_.push_back(std::move(db));
   return s;
