@@ -190,22 +190,31 @@ StoreImpl::~StoreImpl() {
 }
 
 Status StoreImpl::Init() {
+  SqliteDb db;
+  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db);
+  if (s.ok()) s = MigrateSchema(&db, options_.path);
+  // WAL is a property of the file: set once here, kept by every process.
+  if (s.ok()) s = db.Exec("PRAGMA journal_mode = WAL", "enable WAL");
+  if (s.ok()) s = ConfigureConnection(&db, /*read_only=*/false);
+  // After the first read in WAL mode, so that -wal and -shm exist.
   uint64_t seq = 0;
-  {
-    MutexLock lock(&write_mu_);
-    Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms,
-                              &writer_);
-    if (s.ok()) s = MigrateSchema(&writer_, options_.path);
-    // WAL is a property of the file: set once here, kept by every process.
-    if (s.ok()) s = writer_.Exec("PRAGMA journal_mode = WAL", "enable WAL");
-    if (s.ok()) s = ConfigureConnection(&writer_, /*read_only=*/false);
-    // After the first read in WAL mode, so that -wal and -shm exist.
-    if (s.ok()) s = ReadLatestChangeSeq(&writer_, &seq);
-    if (s.ok()) s = RestrictFileModes();
-    if (!s.ok()) return s;
-  }
+  if (s.ok()) s = ReadLatestChangeSeq(&db, &seq);
+  if (s.ok()) s = RestrictFileModes();
+  if (!s.ok()) return s;
+  writer_ = std::make_unique<GroupCommitter>(std::move(db));
   NoteChangeSeq(seq);
   return Status::OK();
+}
+
+Status StoreImpl::Write(const GroupCommitter::Body& body) {
+  if (writer_ == nullptr) {
+    return Status::Unavailable("store_not_open", "the store failed to open");
+  }
+  bool committed = false;
+  Status s = writer_->Run(body, &committed);
+  // After the commit and outside the store's locks: the listener may read.
+  if (committed) NotifyWriteListener();
+  return s;
 }
 
 Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) const {
