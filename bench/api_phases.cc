@@ -199,7 +199,8 @@ void MeasureMaxPuts(const PhaseOptions& options,
              "", "");
   }
   PrintRow("**Maximum sustained PUT/s**", Format("%.0f/s", best),
-           "none (SQLite WAL+FULL: ~1,900 commits/s here)", "");
+           "none (WAL+FULL: ~1,900 commits/s here; group commit shares them)",
+           "");
 }
 
 void CompareGets(const PhaseOptions& options, int bare_port, int connections,

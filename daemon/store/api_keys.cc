@@ -34,11 +34,10 @@ Status MakeKey(RandomSource* random, std::string* key) {
   return s;
 }
 
-Status CheckNoActiveKey(sqlite3* db, const std::string& name) {
+Status CheckNoActiveKey(SqliteDb* db, const std::string& name) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db, "SELECT 1 FROM api_keys WHERE name = ? AND revoked_at IS NULL",
-      &stmt);
+  Status s = db->Prepare(
+      "SELECT 1 FROM api_keys WHERE name = ? AND revoked_at IS NULL", &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, name);
   bool found = false;
@@ -50,11 +49,10 @@ Status CheckNoActiveKey(sqlite3* db, const std::string& name) {
   return s;
 }
 
-Status InsertKey(sqlite3* db, const std::string& name,
+Status InsertKey(SqliteDb* db, const std::string& name,
                  const std::string& key_sha256, int64_t now) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "INSERT INTO api_keys (name, key_sha256, created_at) VALUES (?, ?, ?)",
       &stmt);
   if (!s.ok()) return s;
@@ -64,11 +62,10 @@ Status InsertKey(sqlite3* db, const std::string& name,
   return stmt.Run();
 }
 
-Status WriteUses(sqlite3* db, const std::map<int64_t, int64_t>& uses) {
+Status WriteUses(SqliteDb* db, const std::map<int64_t, int64_t>& uses) {
   SqliteStmt stmt;
   // MAX: another process may have written a later use of the same key.
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "UPDATE api_keys SET last_used_at = MAX(last_used_at, ?) WHERE id = ?",
       &stmt);
   for (auto it = uses.begin(); s.ok() && it != uses.end(); ++it) {
@@ -93,7 +90,7 @@ Status StoreImpl::CreateApiKey(const std::string& name, RandomSource* random,
   Status s = MakeKey(random, &key);
   if (!s.ok()) return s;
   int64_t now = options_.clock->NowSeconds();
-  s = Write([&](sqlite3* db, bool*) {
+  s = Write([&](SqliteDb* db, bool*) {
     Status ws = CheckNoActiveKey(db, name);
     return ws.ok() ? InsertKey(db, name, Sha256Hex(key), now) : ws;
   });
@@ -104,10 +101,9 @@ Status StoreImpl::CreateApiKey(const std::string& name, RandomSource* random,
 Status StoreImpl::ListApiKeys(std::vector<ApiKeyInfo>* out) {
   out->clear();
   std::vector<int64_t> ids;
-  Status s = Read([&](sqlite3* db) {
+  Status s = Read([&](SqliteDb* db) {
     SqliteStmt stmt;
-    Status rs = SqliteStmt::Prepare(
-        db,
+    Status rs = db->Prepare(
         "SELECT id, name, created_at, last_used_at, revoked_at FROM api_keys"
         " ORDER BY name, created_at, id",
         &stmt);
@@ -132,10 +128,9 @@ Status StoreImpl::ListApiKeys(std::vector<ApiKeyInfo>* out) {
 
 Status StoreImpl::RevokeApiKey(const std::string& name) {
   int64_t now = options_.clock->NowSeconds();
-  return Write([&](sqlite3* db, bool* commit) {
+  return Write([&](SqliteDb* db, bool* commit) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "UPDATE api_keys SET revoked_at = ? WHERE name = ?"
         " AND revoked_at IS NULL",
         &stmt);
@@ -143,7 +138,7 @@ Status StoreImpl::RevokeApiKey(const std::string& name) {
     stmt.BindInt64(1, now);
     stmt.BindText(2, name);
     s = stmt.Run();
-    *commit = s.ok() && sqlite3_changes(db) > 0;
+    *commit = s.ok() && sqlite3_changes(db->get()) > 0;
     if (s.ok() && !*commit) {
       return Status::NotFound("api_key_not_found",
                               "no active API key is named " + name);
@@ -156,11 +151,10 @@ Status StoreImpl::AuthenticateApiKey(const std::string& key,
                                      std::string* name_out) {
   int64_t id = 0;
   bool found = false;
-  Status s = Read([&](sqlite3* db) {
+  Status s = Read([&](SqliteDb* db) {
     SqliteStmt stmt;
     // key_sha256 is UNIQUE, so this is one index probe.
-    Status rs = SqliteStmt::Prepare(
-        db,
+    Status rs = db->Prepare(
         "SELECT id, name FROM api_keys WHERE key_sha256 = ?"
         " AND revoked_at IS NULL",
         &stmt);
@@ -204,8 +198,7 @@ Status StoreImpl::FlushApiKeyUse() {
     last_use_flush_ = options_.clock->NowSeconds();
   }
   if (uses.empty()) return Status::OK();
-  Status s = Write(
-      [&](sqlite3* db, bool*) { return WriteUses(db, uses); });
+  Status s = Write([&](SqliteDb* db, bool*) { return WriteUses(db, uses); });
   if (s.ok()) return s;
   // Put the notes back, keeping any newer use noted meanwhile.
   MutexLock lock(&use_mu_);

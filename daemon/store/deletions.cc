@@ -27,7 +27,7 @@ Status StoreImpl::ListDueDeletions(int64_t now, int limit,
   out->clear();
   Status s = CheckLimit(limit);
   if (!s.ok()) return s;
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     return SelectDue(
         db,
         "SELECT meeting_id, host, appointment_id, attempts, next_attempt_at,"
@@ -38,10 +38,10 @@ Status StoreImpl::ListDueDeletions(int64_t now, int limit,
 }
 
 Status StoreImpl::CompleteDeletion(const std::string& meeting_id) {
-  return Write([&](sqlite3* db, bool*) {
+  return Write([&](SqliteDb* db, bool*) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db, "DELETE FROM zoom_deletions WHERE meeting_id = ?", &stmt);
+    Status s =
+        db->Prepare("DELETE FROM zoom_deletions WHERE meeting_id = ?", &stmt);
     if (!s.ok()) return s;
     stmt.BindText(1, meeting_id);
     return stmt.Run();
@@ -49,10 +49,9 @@ Status StoreImpl::CompleteDeletion(const std::string& meeting_id) {
 }
 
 Status StoreImpl::RescheduleDeletion(const PendingDeletion& deletion) {
-  return Write([&](sqlite3* db, bool*) {
+  return Write([&](SqliteDb* db, bool*) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "UPDATE zoom_deletions SET attempts = ?, next_attempt_at = ?,"
         " last_error = ? WHERE meeting_id = ?",
         &stmt);
@@ -62,7 +61,7 @@ Status StoreImpl::RescheduleDeletion(const PendingDeletion& deletion) {
     stmt.BindText(3, deletion.last_error);
     stmt.BindText(4, deletion.meeting_id);
     s = stmt.Run();
-    if (s.ok() && sqlite3_changes(db) == 0) {
+    if (s.ok() && sqlite3_changes(db->get()) == 0) {
       return Status::NotFound("deletion_not_found",
                               "no queued deletion of meeting " +
                                   deletion.meeting_id);

@@ -69,13 +69,12 @@ void ReadZoomState(const SqliteStmt& row, ZoomState* out) {
   out->patch_in_doubt = row.ColumnInt64(i + 15) != 0;
 }
 
-Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,
+Status LoadAppointment(SqliteDb* db, const std::string& id, Appointment* out,
                        bool* found) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
-      "SELECT " TELEMED_APPOINTMENT_COLUMNS " FROM appointments WHERE id = ?",
-      &stmt);
+  Status s = db->Prepare("SELECT " TELEMED_APPOINTMENT_COLUMNS
+                         " FROM appointments WHERE id = ?",
+                         &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, id);
   s = stmt.Step(found);
@@ -83,14 +82,13 @@ Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,
   return s;
 }
 
-Status LoadSyncTask(sqlite3* db, const std::string& id, SyncTask* out,
+Status LoadSyncTask(SqliteDb* db, const std::string& id, SyncTask* out,
                     bool* found) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
-      "SELECT " TELEMED_APPOINTMENT_COLUMNS ", " TELEMED_ZOOM_COLUMNS
-      " FROM appointments WHERE id = ?",
-      &stmt);
+  Status s =
+      db->Prepare("SELECT " TELEMED_APPOINTMENT_COLUMNS
+                  ", " TELEMED_ZOOM_COLUMNS " FROM appointments WHERE id = ?",
+                  &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, id);
   s = stmt.Step(found);
@@ -132,11 +130,10 @@ Status ReadDoctor(const SqliteStmt& row, Doctor* out) {
                             "doctor " + out->id + " has an unknown auth mode");
 }
 
-Status LoadDoctor(sqlite3* db, const std::string& id, Doctor* out,
+Status LoadDoctor(SqliteDb* db, const std::string& id, Doctor* out,
                   bool* found) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "SELECT id, name, zoom_user, auth, created_at, updated_at FROM doctors"
       " WHERE id = ?",
       &stmt);
@@ -150,10 +147,9 @@ Status LoadDoctor(sqlite3* db, const std::string& id, Doctor* out,
 // A counter row rather than MAX(change_seq) + 1, so purging the newest
 // appointment can never hand its position to another one behind a client's
 // cursor.
-Status NextChangeSeq(sqlite3* db, uint64_t* seq) {
+Status NextChangeSeq(SqliteDb* db, uint64_t* seq) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "UPDATE change_feed SET last_seq = last_seq + 1 WHERE id = 1 "
       "RETURNING last_seq",
       &stmt);

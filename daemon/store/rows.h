@@ -41,20 +41,20 @@ Status ReadAppointment(const SqliteStmt& row, Appointment* out);
 // Reads TELEMED_ZOOM_COLUMNS from `row`, starting at kZoomColumnsIndex.
 void ReadZoomState(const SqliteStmt& row, ZoomState* out);
 // *found false (and *out untouched) when there is no appointment `id`.
-Status LoadAppointment(sqlite3* db, const std::string& id, Appointment* out,
+Status LoadAppointment(SqliteDb* db, const std::string& id, Appointment* out,
                        bool* found);
 // The appointment, its doctor and its Zoom state; *found as above.
-Status LoadSyncTask(sqlite3* db, const std::string& id, SyncTask* out,
+Status LoadSyncTask(SqliteDb* db, const std::string& id, SyncTask* out,
                     bool* found);
 Status AppointmentNotFound(const std::string& id);
 
 // Reads "id, name, zoom_user, auth, created_at, updated_at".
 Status ReadDoctor(const SqliteStmt& row, Doctor* out);
-Status LoadDoctor(sqlite3* db, const std::string& id, Doctor* out,
+Status LoadDoctor(SqliteDb* db, const std::string& id, Doctor* out,
                   bool* found);
 
 // Takes the next position in the change feed (inside a write transaction).
-Status NextChangeSeq(sqlite3* db, uint64_t* seq);
+Status NextChangeSeq(SqliteDb* db, uint64_t* seq);
 
 // OK for limit >= 1, else InvalidArgument("invalid_limit").
 Status CheckLimit(int limit);
@@ -63,12 +63,12 @@ Status CheckLimit(int limit);
 // key) and keeps up to `limit` rows whose key is not in `exclude`. Asking
 // for |exclude| more rows than wanted leaves `limit` after skipping.
 template <typename Record, typename ReadRow>
-Status SelectDue(sqlite3* db, const char* sql, int64_t now, int limit,
+Status SelectDue(SqliteDb* db, const char* sql, int64_t now, int limit,
                  const std::vector<std::string>& exclude,
                  std::vector<Record>* out, ReadRow read_row) {
   const std::set<std::string> skip(exclude.begin(), exclude.end());
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(db, sql, &stmt);
+  Status s = db->Prepare(sql, &stmt);
   if (!s.ok()) return s;
   stmt.BindInt64(1, now);
   stmt.BindInt64(2, limit + static_cast<int64_t>(skip.size()));

@@ -13,11 +13,10 @@ namespace {
 // Under a prefix of its own, so DeleteSettings("zoom.") cannot drop it.
 constexpr char kKeyFingerprintSetting[] = "secrets.key_fingerprint";
 
-Status SelectSetting(sqlite3* db, const std::string& name, std::string* value,
+Status SelectSetting(SqliteDb* db, const std::string& name, std::string* value,
                      bool* found) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db, "SELECT value FROM settings WHERE name = ?", &stmt);
+  Status s = db->Prepare("SELECT value FROM settings WHERE name = ?", &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, name);
   s = stmt.Step(found);
@@ -25,11 +24,10 @@ Status SelectSetting(sqlite3* db, const std::string& name, std::string* value,
   return s;
 }
 
-Status UpsertSetting(sqlite3* db, const std::string& name,
+Status UpsertSetting(SqliteDb* db, const std::string& name,
                      const std::string& value) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "INSERT INTO settings (name, value) VALUES (?, ?)"
       " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
       &stmt);
@@ -51,20 +49,19 @@ Status KeyMismatch(const std::string& stored, const std::string& presented,
 
 // Counts are only needed for today (Zoom's limit) and yesterday (a status
 // page read just after midnight); older days are dropped as they pass.
-Status PruneZoomWrites(sqlite3* db, int64_t utc_day) {
+Status PruneZoomWrites(SqliteDb* db, int64_t utc_day) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db, "DELETE FROM zoom_daily_writes WHERE utc_day < ? - 1", &stmt);
+  Status s =
+      db->Prepare("DELETE FROM zoom_daily_writes WHERE utc_day < ? - 1", &stmt);
   if (!s.ok()) return s;
   stmt.BindInt64(1, utc_day);
   return stmt.Run();
 }
 
-Status IncrementZoomWrites(sqlite3* db, const std::string& host,
+Status IncrementZoomWrites(SqliteDb* db, const std::string& host,
                            int64_t utc_day, int* count) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "INSERT INTO zoom_daily_writes (host, utc_day, count) VALUES (?, ?, 1)"
       " ON CONFLICT (host, utc_day) DO UPDATE SET count = count + 1"
       " RETURNING count",
@@ -82,7 +79,7 @@ Status IncrementZoomWrites(sqlite3* db, const std::string& host,
 
 Status StoreImpl::AddZoomWrite(const std::string& host, int64_t utc_day,
                                int* count) {
-  return Write([&](sqlite3* db, bool*) {
+  return Write([&](SqliteDb* db, bool*) {
     Status s = PruneZoomWrites(db, utc_day);
     if (s.ok()) s = IncrementZoomWrites(db, host, utc_day, count);
     return s;
@@ -92,10 +89,9 @@ Status StoreImpl::AddZoomWrite(const std::string& host, int64_t utc_day,
 Status StoreImpl::GetZoomWrites(const std::string& host, int64_t utc_day,
                                 int* count) {
   *count = 0;
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "SELECT count FROM zoom_daily_writes WHERE host = ? AND utc_day = ?",
         &stmt);
     if (!s.ok()) return s;
@@ -111,16 +107,14 @@ Status StoreImpl::GetZoomWrites(const std::string& host, int64_t utc_day,
 Status StoreImpl::GetSetting(const std::string& name, std::string* value,
                              bool* found) {
   *found = false;
-  return Read([&](sqlite3* db) {
-    return SelectSetting(db, name, value, found);
-  });
+  return Read(
+      [&](SqliteDb* db) { return SelectSetting(db, name, value, found); });
 }
 
 Status StoreImpl::PutSetting(const std::string& name,
                              const std::string& value) {
-  return Write([&](sqlite3* db, bool*) {
-    return UpsertSetting(db, name, value);
-  });
+  return Write(
+      [&](SqliteDb* db, bool*) { return UpsertSetting(db, name, value); });
 }
 
 Status StoreImpl::DeleteSettings(const std::string& prefix) {
@@ -129,12 +123,11 @@ Status StoreImpl::DeleteSettings(const std::string& prefix) {
     return Status::InvalidArgument("empty_prefix",
                                    "DeleteSettings needs a non-empty prefix");
   }
-  return Write([&](sqlite3* db, bool*) {
+  return Write([&](SqliteDb* db, bool*) {
     SqliteStmt stmt;
     // substr rather than LIKE: names may hold LIKE's wildcards.
-    Status s = SqliteStmt::Prepare(
-        db, "DELETE FROM settings WHERE substr(name, 1, length(?1)) = ?1",
-        &stmt);
+    Status s = db->Prepare(
+        "DELETE FROM settings WHERE substr(name, 1, length(?1)) = ?1", &stmt);
     if (!s.ok()) return s;
     stmt.BindText(1, prefix);
     return stmt.Run();
@@ -143,7 +136,7 @@ Status StoreImpl::DeleteSettings(const std::string& prefix) {
 
 Status StoreImpl::BindKeyFingerprint(const std::string& fingerprint,
                                      const std::string& key_path) {
-  return Write([&](sqlite3* db, bool* commit) {
+  return Write([&](SqliteDb* db, bool* commit) {
     std::string stored;
     bool found = false;
     Status s = SelectSetting(db, kKeyFingerprintSetting, &stored, &found);
@@ -159,12 +152,11 @@ Status StoreImpl::TryTakeLease(const std::string& name,
                                const std::string& owner, int64_t now,
                                int64_t until, bool* taken) {
   *taken = false;
-  return Write([&](sqlite3* db, bool* commit) {
+  return Write([&](SqliteDb* db, bool* commit) {
     SqliteStmt stmt;
     // One statement decides and takes, so no other writer can slip in
     // between a check and the take.
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "INSERT INTO leases (name, owner, until) VALUES (?1, ?2, ?4)"
         " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,"
         " until = excluded.until WHERE leases.until < ?3"
@@ -176,7 +168,7 @@ Status StoreImpl::TryTakeLease(const std::string& name,
     stmt.BindInt64(3, now);
     stmt.BindInt64(4, until);
     s = stmt.Run();
-    if (s.ok()) *taken = sqlite3_changes(db) > 0;
+    if (s.ok()) *taken = sqlite3_changes(db->get()) > 0;
     *commit = *taken;
     return s;
   });
@@ -184,10 +176,10 @@ Status StoreImpl::TryTakeLease(const std::string& name,
 
 Status StoreImpl::ReleaseLease(const std::string& name,
                                const std::string& owner) {
-  return Write([&](sqlite3* db, bool*) {
+  return Write([&](SqliteDb* db, bool*) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db, "DELETE FROM leases WHERE name = ? AND owner = ?", &stmt);
+    Status s =
+        db->Prepare("DELETE FROM leases WHERE name = ? AND owner = ?", &stmt);
     if (!s.ok()) return s;
     stmt.BindText(1, name);
     stmt.BindText(2, owner);

@@ -50,17 +50,27 @@ Status SqliteStatus(int rc, sqlite3* db, const char* what) {
   }
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() { Close(); }
 
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {
+  other.cache_.clear();
+}
 
 SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
+    other.cache_.clear();
   }
   return *this;
+}
+
+void SqliteDb::Close() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
 }
 
 Status SqliteDb::Open(const std::string& path, int busy_timeout_ms,
@@ -84,19 +94,60 @@ Status SqliteDb::Exec(const char* sql, const char* what) {
                       what);
 }
 
-SqliteStmt::~SqliteStmt() { sqlite3_finalize(stmt_); }
+Status SqliteDb::Prepare(const char* sql, SqliteStmt* out) {
+  auto it = cache_.find(std::string_view(sql));
+  if (it == cache_.end() && cache_.size() < kMaxCachedStatements) {
+    sqlite3_stmt* compiled = nullptr;
+    // PERSISTENT: kept for the connection's life, so SQLite takes its
+    // memory from the heap rather than the small lookaside pool.
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                &compiled, nullptr);
+    if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare statement");
+    auto entry = std::make_unique<CachedStatement>(compiled);
+    std::string_view key(sqlite3_sql(compiled));
+    it = cache_.emplace(key, std::move(entry)).first;
+  }
+  if (it == cache_.end() || it->second->in_use) {
+    return SqliteStmt::Prepare(db_, sql, out);
+  }
+  SqliteStmt lent;
+  lent.stmt_ = it->second->stmt;
+  lent.in_use_ = &it->second->in_use;
+  *lent.in_use_ = true;
+  *out = std::move(lent);
+  return Status::OK();
+}
+
+SqliteStmt::~SqliteStmt() { Release(); }
 
 SqliteStmt::SqliteStmt(SqliteStmt&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
-      bind_rc_(std::exchange(other.bind_rc_, SQLITE_OK)) {}
+      bind_rc_(std::exchange(other.bind_rc_, SQLITE_OK)),
+      in_use_(std::exchange(other.in_use_, nullptr)) {}
 
 SqliteStmt& SqliteStmt::operator=(SqliteStmt&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     bind_rc_ = std::exchange(other.bind_rc_, SQLITE_OK);
+    in_use_ = std::exchange(other.in_use_, nullptr);
   }
   return *this;
+}
+
+void SqliteStmt::Release() {
+  if (in_use_ == nullptr) {
+    sqlite3_finalize(stmt_);
+  } else {
+    // A reset ends the statement's read transaction (a SELECT stopped
+    // before its last row would hold it open); its result was already
+    // reported by Step.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
+  }
+  stmt_ = nullptr;
+  in_use_ = nullptr;
 }
 
 Status SqliteStmt::Prepare(sqlite3* db, const char* sql, SqliteStmt* out) {

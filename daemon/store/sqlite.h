@@ -1,7 +1,8 @@
 // Owners for SQLite's C handles and the one mapping of its result codes to
 // Status. Internal to store/: the rest of the daemon sees only Store.
 //
-// SqliteDb owns a connection, SqliteStmt a prepared statement and
+// SqliteDb owns a connection and the statements it keeps prepared, SqliteStmt
+// a prepared statement (its own, or one lent by its connection's cache) and
 // SqliteTransaction an open transaction; each releases its handle in its
 // destructor (a statement before its connection: declare them in that
 // order). None is thread-safe; the Store guards each connection with a Mutex.
@@ -11,7 +12,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/status.h"
 
@@ -24,6 +28,8 @@ namespace telemed {
 // "database is locked"; a file that is not a database becomes
 // Corruption("not_a_database").
 Status SqliteStatus(int rc, sqlite3* db, const char* what);
+
+class SqliteStmt;
 
 class SqliteDb final {
  public:
@@ -43,10 +49,40 @@ class SqliteDb final {
   // Runs one or more statements that return no rows we need.
   Status Exec(const char* sql, const char* what);
 
+  // Like SqliteStmt::Prepare, but lends a statement this connection keeps
+  // compiled: parsing and planning cost more than most of our statements
+  // take to run. *out resets it and clears its bindings when destroyed, so
+  // no read transaction stays open between uses; it must not outlive this
+  // connection. A statement already lent out (the same `sql` nested) or
+  // past kMaxCachedStatements is compiled afresh and owned by *out.
+  Status Prepare(const char* sql, SqliteStmt* out);
+
   sqlite3* get() const { return db_; }
 
  private:
+  // Far above the store's fixed set of statement texts; only a bound
+  // against a caller that builds SQL text at run time.
+  static constexpr size_t kMaxCachedStatements = 64;
+
+  // One statement kept compiled; finalized with its entry.
+  struct CachedStatement {
+    explicit CachedStatement(sqlite3_stmt* compiled) : stmt(compiled) {}
+    ~CachedStatement() { sqlite3_finalize(stmt); }
+    CachedStatement(const CachedStatement&) = delete;
+    CachedStatement& operator=(const CachedStatement&) = delete;
+
+    sqlite3_stmt* const stmt;
+    bool in_use = false;
+  };
+
+  // Finalizes the cached statements, then closes the connection.
+  void Close();
+
   sqlite3* db_ = nullptr;
+  // Keys view the statement's own SQL text (sqlite3_sql), which lives as
+  // long as the statement; unique_ptr keeps each entry's address stable for
+  // the SqliteStmts that borrow it, also across a move of this SqliteDb.
+  std::unordered_map<std::string_view, std::unique_ptr<CachedStatement>> cache_;
 };
 
 class SqliteStmt final {
@@ -59,6 +95,7 @@ class SqliteStmt final {
   SqliteStmt& operator=(SqliteStmt&& other) noexcept;
 
   // Compiles `sql` (one statement) for `db`, which must outlive *out.
+  // Statements run on every request use SqliteDb::Prepare instead.
   static Status Prepare(sqlite3* db, const char* sql, SqliteStmt* out);
 
   // Binders take 1-based indexes. A binding error is kept and reported by
@@ -95,8 +132,15 @@ class SqliteStmt final {
   bool ColumnIsNull(int index) const;
 
  private:
+  friend class SqliteDb;
+  // Gives the statement back to its cache entry, or finalizes our own.
+  void Release();
+
   sqlite3_stmt* stmt_ = nullptr;
   int bind_rc_ = SQLITE_OK;
+  // Set when stmt_ is lent by a SqliteDb's cache: cleared (not finalized)
+  // on release; *in_use_ tells the cache it is lent out.
+  bool* in_use_ = nullptr;
 };
 
 // An open transaction on one connection: rolled back by the destructor

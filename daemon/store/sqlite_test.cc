@@ -20,6 +20,16 @@ TEST_GROUP(Sqlite) {
     return stmt.ColumnInt64(0);
   }
 
+  // Statements the connection holds compiled (cached or lent out).
+  int CountStatements() {
+    int n = 0;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db.get(), nullptr); s != nullptr;
+         s = sqlite3_next_stmt(db.get(), s)) {
+      ++n;
+    }
+    return n;
+  }
+
   test::TempDir dir;
   std::string path;
   SqliteDb db;
@@ -91,6 +101,83 @@ TEST(Sqlite, MovedOwnerLeavesSourceEmpty) {
   CHECK(moved.get() != nullptr);
   db = std::move(moved);
   LONGS_EQUAL(0, CountRows());
+}
+
+TEST(Sqlite, CachedStatementIsKeptAndReused) {
+  constexpr const char* kInsert = "INSERT INTO t VALUES (?)";
+  for (int v = 0; v < 5; ++v) {
+    SqliteStmt stmt;
+    CHECK_OK(db.Prepare(kInsert, &stmt));
+    stmt.BindInt64(1, v);
+    CHECK_OK(stmt.Run());
+  }
+  LONGS_EQUAL(5, CountRows());
+  LONGS_EQUAL(1, CountStatements());
+  // The same text at another address finds the same entry.
+  std::string copy(kInsert);
+  SqliteStmt stmt;
+  CHECK_OK(db.Prepare(copy.c_str(), &stmt));
+  LONGS_EQUAL(1, CountStatements());
+}
+
+TEST(Sqlite, CachedStatementComesBackResetWithoutBindings) {
+  {
+    SqliteStmt stmt;
+    CHECK_OK(db.Prepare("SELECT ?1 FROM t", &stmt));
+    CHECK_OK(db.Exec("INSERT INTO t VALUES (1), (2)", "insert"));
+    stmt.BindInt64(1, 42);
+    bool has_row = false;
+    CHECK_OK(stmt.Step(&has_row));  // stopped before its last row
+    CHECK_TRUE(has_row);
+  }
+  sqlite3_stmt* cached = sqlite3_next_stmt(db.get(), nullptr);
+  // Not busy: its read transaction ended when it was given back.
+  LONGS_EQUAL(0, sqlite3_stmt_busy(cached));
+  SqliteStmt again;
+  CHECK_OK(db.Prepare("SELECT ?1 FROM t", &again));
+  bool has_row = false;
+  CHECK_OK(again.Step(&has_row));
+  CHECK_TRUE(has_row);
+  CHECK_TRUE(again.ColumnIsNull(0));
+}
+
+TEST(Sqlite, NestedUseOfOneTextGetsItsOwnStatement) {
+  constexpr const char* kCount = "SELECT COUNT(*) FROM t";
+  SqliteStmt outer;
+  CHECK_OK(db.Prepare(kCount, &outer));
+  {
+    SqliteStmt inner;
+    CHECK_OK(db.Prepare(kCount, &inner));
+    LONGS_EQUAL(2, CountStatements());
+    bool has_row = false;
+    CHECK_OK(inner.Step(&has_row));
+    LONGS_EQUAL(0, inner.ColumnInt64(0));
+  }
+  LONGS_EQUAL(1, CountStatements());  // the uncached one was finalized
+  bool has_row = false;
+  CHECK_OK(outer.Step(&has_row));
+  LONGS_EQUAL(0, outer.ColumnInt64(0));
+}
+
+TEST(Sqlite, CacheMovesWithItsConnection) {
+  {
+    SqliteStmt stmt;
+    CHECK_OK(db.Prepare("INSERT INTO t VALUES (1)", &stmt));
+    CHECK_OK(stmt.Run());
+  }
+  SqliteDb moved(std::move(db));
+  SqliteStmt stmt;
+  CHECK_OK(moved.Prepare("INSERT INTO t VALUES (1)", &stmt));
+  CHECK_OK(stmt.Run());
+  db = std::move(moved);
+  LONGS_EQUAL(2, CountRows());
+}
+
+TEST(Sqlite, BadSqlIsNotCached) {
+  SqliteStmt stmt;
+  Status s = db.Prepare("SELECT nope FROM t", &stmt);
+  STRCMP_EQUAL("database_misuse", s.reason().c_str());
+  LONGS_EQUAL(0, CountStatements());
 }
 
 }  // namespace telemed

@@ -20,10 +20,9 @@ namespace {
 
 constexpr mode_t kFileMode = 0600;
 
-Status CheckDoctorExists(sqlite3* db, const std::string& doctor_id) {
+Status CheckDoctorExists(SqliteDb* db, const std::string& doctor_id) {
   SqliteStmt stmt;
-  Status s =
-      SqliteStmt::Prepare(db, "SELECT 1 FROM doctors WHERE id = ?", &stmt);
+  Status s = db->Prepare("SELECT 1 FROM doctors WHERE id = ?", &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, doctor_id);
   bool found = false;
@@ -38,11 +37,10 @@ Status CheckDoctorExists(sqlite3* db, const std::string& doctor_id) {
 // A clinic change sends the appointment back to "pending": its meeting (if
 // any) no longer matches. Meeting and error stay for the sync engine, which
 // is owed a look now (needs work, due at once, a fresh backoff).
-Status UpsertAppointment(sqlite3* db, const AppointmentRequest& request,
+Status UpsertAppointment(SqliteDb* db, const AppointmentRequest& request,
                          int64_t now, uint64_t seq) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "INSERT INTO appointments (id, doctor_id, start_time, duration_minutes,"
       " timezone, topic, cancelled, sync_status, revision, updated_at,"
       " change_seq, zoom_action_pending, next_attempt_at, attempts)"
@@ -70,7 +68,7 @@ Status UpsertAppointment(sqlite3* db, const AppointmentRequest& request,
 
 // Stores `request` unless it equals what is stored; *commit says whether
 // anything was written.
-Status ApplyRequest(sqlite3* db, const AppointmentRequest& request,
+Status ApplyRequest(SqliteDb* db, const AppointmentRequest& request,
                     int64_t now, WriteOutcome* outcome, Appointment* stored,
                     bool* commit) {
   Appointment old;
@@ -97,10 +95,9 @@ bool SameDoctor(const Doctor& a, const Doctor& b) {
   return a.name == b.name && a.zoom_user == b.zoom_user && a.auth == b.auth;
 }
 
-Status UpsertDoctor(sqlite3* db, const Doctor& doctor, int64_t now) {
+Status UpsertDoctor(SqliteDb* db, const Doctor& doctor, int64_t now) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "INSERT INTO doctors (id, name, zoom_user, auth, created_at, updated_at)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (id) DO UPDATE SET"
       " name = excluded.name, zoom_user = excluded.zoom_user,"
@@ -118,24 +115,23 @@ Status UpsertDoctor(sqlite3* db, const Doctor& doctor, int64_t now) {
 // A new host or auth mode may mean a meeting elsewhere, or none: every
 // appointment that has not ended is owed a look. Ended ones are left alone,
 // as Zoom no longer changes or deletes their meetings (code 3007).
-Status RequeueDoctorAppointments(sqlite3* db, const std::string& doctor_id,
+Status RequeueDoctorAppointments(SqliteDb* db, const std::string& doctor_id,
                                  int64_t now) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
-      "UPDATE appointments SET " TELEMED_REQUEUE_SET " WHERE doctor_id = ?"
-      " AND start_time + duration_minutes * 60 > ?",
-      &stmt);
+  Status s = db->Prepare("UPDATE appointments SET " TELEMED_REQUEUE_SET
+                         " WHERE doctor_id = ?"
+                         " AND start_time + duration_minutes * 60 > ?",
+                         &stmt);
   if (!s.ok()) return s;
   stmt.BindText(1, doctor_id);
   stmt.BindInt64(2, now);
   return stmt.Run();
 }
 
-Status ReadLatestChangeSeq(sqlite3* db, uint64_t* seq) {
+Status ReadLatestChangeSeq(SqliteDb* db, uint64_t* seq) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db, "SELECT last_seq FROM change_feed WHERE id = 1", &stmt);
+  Status s =
+      db->Prepare("SELECT last_seq FROM change_feed WHERE id = 1", &stmt);
   bool has_row = false;
   if (s.ok()) s = stmt.Step(&has_row);
   if (s.ok()) *seq = has_row ? static_cast<uint64_t>(stmt.ColumnInt64(0)) : 0;
@@ -194,22 +190,31 @@ StoreImpl::~StoreImpl() {
 }
 
 Status StoreImpl::Init() {
+  SqliteDb db;
+  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db);
+  if (s.ok()) s = MigrateSchema(&db, options_.path);
+  // WAL is a property of the file: set once here, kept by every process.
+  if (s.ok()) s = db.Exec("PRAGMA journal_mode = WAL", "enable WAL");
+  if (s.ok()) s = ConfigureConnection(&db, /*read_only=*/false);
+  // After the first read in WAL mode, so that -wal and -shm exist.
   uint64_t seq = 0;
-  {
-    MutexLock lock(&write_mu_);
-    Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms,
-                              &writer_);
-    if (s.ok()) s = MigrateSchema(&writer_, options_.path);
-    // WAL is a property of the file: set once here, kept by every process.
-    if (s.ok()) s = writer_.Exec("PRAGMA journal_mode = WAL", "enable WAL");
-    if (s.ok()) s = ConfigureConnection(&writer_, /*read_only=*/false);
-    // After the first read in WAL mode, so that -wal and -shm exist.
-    if (s.ok()) s = ReadLatestChangeSeq(writer_.get(), &seq);
-    if (s.ok()) s = RestrictFileModes();
-    if (!s.ok()) return s;
-  }
+  if (s.ok()) s = ReadLatestChangeSeq(&db, &seq);
+  if (s.ok()) s = RestrictFileModes();
+  if (!s.ok()) return s;
+  writer_ = std::make_unique<GroupCommitter>(std::move(db));
   NoteChangeSeq(seq);
   return Status::OK();
+}
+
+Status StoreImpl::Write(const GroupCommitter::Body& body) {
+  if (writer_ == nullptr) {
+    return Status::Unavailable("store_not_open", "the store failed to open");
+  }
+  bool committed = false;
+  Status s = writer_->Run(body, &committed);
+  // After the commit and outside the store's locks: the listener may read.
+  if (committed) NotifyWriteListener();
+  return s;
 }
 
 Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) const {
@@ -238,7 +243,7 @@ Status StoreImpl::RestrictFileModes() const {
 
 Status StoreImpl::PutDoctor(const Doctor& doctor, WriteOutcome* outcome) {
   int64_t now = options_.clock->NowSeconds();
-  return Write([&](sqlite3* db, bool* commit) {
+  return Write([&](SqliteDb* db, bool* commit) {
     Doctor old;
     bool found = false;
     Status s = LoadDoctor(db, doctor.id, &old, &found);
@@ -258,7 +263,7 @@ Status StoreImpl::PutDoctor(const Doctor& doctor, WriteOutcome* outcome) {
 }
 
 Status StoreImpl::GetDoctor(const std::string& id, Doctor* out) {
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     bool found = false;
     Status s = LoadDoctor(db, id, out, &found);
     if (s.ok() && !found) {
@@ -270,10 +275,9 @@ Status StoreImpl::GetDoctor(const std::string& id, Doctor* out) {
 
 Status StoreImpl::ListDoctors(std::vector<Doctor>* out) {
   out->clear();
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "SELECT id, name, zoom_user, auth, created_at, updated_at"
         " FROM doctors ORDER BY id",
         &stmt);
@@ -288,7 +292,7 @@ Status StoreImpl::ListDoctors(std::vector<Doctor>* out) {
 Status StoreImpl::PutAppointment(const AppointmentRequest& request,
                                  WriteOutcome* outcome, Appointment* stored) {
   int64_t now = options_.clock->NowSeconds();
-  Status s = Write([&](sqlite3* db, bool* commit) {
+  Status s = Write([&](SqliteDb* db, bool* commit) {
     return ApplyRequest(db, request, now, outcome, stored, commit);
   });
   if (s.ok() && *outcome != WriteOutcome::kUnchanged) {
@@ -301,7 +305,7 @@ Status StoreImpl::CancelAppointment(const std::string& id,
                                     Appointment* stored) {
   int64_t now = options_.clock->NowSeconds();
   WriteOutcome outcome = WriteOutcome::kUnchanged;
-  Status s = Write([&](sqlite3* db, bool* commit) {
+  Status s = Write([&](SqliteDb* db, bool* commit) {
     Appointment old;
     bool found = false;
     Status ls = LoadAppointment(db, id, &old, &found);
@@ -317,7 +321,7 @@ Status StoreImpl::CancelAppointment(const std::string& id,
 }
 
 Status StoreImpl::GetAppointment(const std::string& id, Appointment* out) {
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     bool found = false;
     Status s = LoadAppointment(db, id, out, &found);
     if (s.ok() && !found) return AppointmentNotFound(id);
@@ -337,13 +341,12 @@ Status StoreImpl::ListChanges(uint64_t after, int limit,
   // change_seq is an SQLite INTEGER: a cursor beyond it matches nothing.
   constexpr uint64_t kMaxSeq = std::numeric_limits<int64_t>::max();
   int64_t bound = static_cast<int64_t>(std::min(after, kMaxSeq));
-  Status s = Read([&](sqlite3* db) {
+  Status s = Read([&](SqliteDb* db) {
     SqliteStmt stmt;
-    Status ps = SqliteStmt::Prepare(
-        db,
-        "SELECT " TELEMED_APPOINTMENT_COLUMNS " FROM appointments"
-        " WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
-        &stmt);
+    Status ps = db->Prepare("SELECT " TELEMED_APPOINTMENT_COLUMNS
+                            " FROM appointments"
+                            " WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
+                            &stmt);
     if (!ps.ok()) return ps;
     stmt.BindInt64(1, bound);
     stmt.BindInt64(2, limit);
@@ -358,7 +361,7 @@ Status StoreImpl::ListChanges(uint64_t after, int limit,
 
 uint64_t StoreImpl::LatestChangeSeq() {
   uint64_t seq = 0;
-  Status s = Read([&](sqlite3* db) { return ReadLatestChangeSeq(db, &seq); });
+  Status s = Read([&](SqliteDb* db) { return ReadLatestChangeSeq(db, &seq); });
   // On a read failure the last value this process saw is still true.
   if (s.ok()) NoteChangeSeq(seq);
   MutexLock lock(&wait_mu_);
@@ -418,17 +421,16 @@ Status StoreImpl::PurgeEnded(int retention_days, int* purged) {
   }
   int64_t cutoff =
       options_.clock->NowSeconds() - int64_t{retention_days} * 86400;
-  return Write([&](sqlite3* db, bool* commit) {
+  return Write([&](SqliteDb* db, bool* commit) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "DELETE FROM appointments WHERE zoom_action_pending = 0"
         " AND start_time + duration_minutes * 60 < ?",
         &stmt);
     if (!s.ok()) return s;
     stmt.BindInt64(1, cutoff);
     s = stmt.Run();
-    if (s.ok()) *purged = sqlite3_changes(db);
+    if (s.ok()) *purged = sqlite3_changes(db->get());
     *commit = *purged > 0;
     return s;
   });

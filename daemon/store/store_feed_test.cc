@@ -1,4 +1,5 @@
 // The change feed, waiting for changes, and concurrent writers.
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/store_impl.h"
 #include "store/testutil.h"
 
 namespace telemed {
@@ -168,6 +170,49 @@ TEST(StoreFeed, ConcurrentWritersLoseNothing) {
   // Every put of "shared" carried a new topic, so each was one revision.
   LONGS_EQUAL(kThreads * kEach, shared.revision);
   CHECK_EQUAL(uint64_t{2} * kThreads * kEach, cursor);
+}
+
+TEST(StoreFeed, ConcurrentPutsShareCommitsAndFailAlone) {
+  constexpr int kThreads = 16;
+  constexpr int kEach = 10;
+  std::atomic<int> notified{0};
+  store->SetWriteListener([&] { ++notified; });
+  std::vector<std::vector<Status>> errors(kThreads);
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every fifth names an unknown doctor and must fail on its own.
+        bool bad = (t * kEach + i) % 5 == 0;
+        AppointmentRequest request =
+            Request("p" + std::to_string(t) + "-" + std::to_string(i),
+                    bad ? "dx" : "d1");
+        WriteOutcome outcome;
+        Appointment stored;
+        Status s = store->PutAppointment(request, &outcome, &stored);
+        if (bad && s.reason() == "unknown_doctor") {
+          ++refused;
+        } else if (!s.ok() || outcome != WriteOutcome::kCreated ||
+                   stored.request.id != request.id) {
+          errors[t].push_back(s);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& list : errors) {
+    for (const Status& s : list) FAIL(s.ToString().c_str());
+  }
+  constexpr int kWritten = kThreads * kEach * 4 / 5;
+  LONGS_EQUAL(kThreads * kEach / 5, refused.load());
+  LONGS_EQUAL(kWritten, notified.load());
+  uint64_t cursor = 0;
+  LONGS_EQUAL(kWritten, ReadFeed(store.get(), 0, 500, &cursor).size());
+  // 16 writers at once: a COMMIT carries several of them.
+  uint64_t commits = static_cast<StoreImpl*>(store.get())->commits();
+  CHECK(commits < uint64_t{kWritten} + 1);
+  store->SetWriteListener(nullptr);
 }
 
 }  // namespace telemed

@@ -4,14 +4,16 @@
 // deletion queue; settings.cc settings, the key fingerprint, leases and
 // daily Zoom counts; rows.h the row readers they share).
 //
-// Connections: one write connection behind write_mu_, so this process's
-// writers queue in memory instead of spinning on SQLite's busy handler, and
-// a pool of read connections, so reads never wait behind a write's fsync
-// (WAL lets readers see the last commit while a writer works). Other
-// processes contend through SQLite's file locks and the busy timeout.
+// Connections: one write connection in a GroupCommitter, so this process's
+// writers queue in memory instead of spinning on SQLite's busy handler and
+// concurrent writes share one COMMIT (fsync), and a pool of read
+// connections, so reads never wait behind a write's fsync (WAL lets readers
+// see the last commit while a writer works). Other processes contend
+// through SQLite's file locks and the busy timeout.
 //
-// Locks: no two of write_mu_, readers_mu_, wait_mu_ and use_mu_ are ever
-// held at once, so there is no lock order to get wrong.
+// Locks: no two of the committer's, readers_mu_, wait_mu_, listener_mu_
+// and use_mu_ are ever held at once, so there is no lock order to get
+// wrong.
 #ifndef TELEMED_STORE_STORE_IMPL_H_
 #define TELEMED_STORE_STORE_IMPL_H_
 
@@ -19,11 +21,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <utility>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/mutex.h"
+#include "store/group_committer.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -36,7 +40,10 @@ class StoreImpl final : public Store {
   ~StoreImpl() override;
 
   // Opens the write connection, migrates, sets the pragmas and file modes.
-  Status Init() EXCLUDES(write_mu_);
+  Status Init();
+
+  // Transactions this store committed (for tests).
+  uint64_t commits() const { return writer_->commits(); }
 
   Status PutDoctor(const Doctor& doctor, WriteOutcome* outcome) override;
   Status GetDoctor(const std::string& id, Doctor* out) override;
@@ -101,10 +108,10 @@ class StoreImpl final : public Store {
                       const std::string& owner) override;
 
  private:
-  // The body of one write transaction on `db`. It sets *commit to false
-  // when it found nothing to change, and the transaction is rolled back.
-  template <typename Body>
-  Status Write(Body&& body) EXCLUDES(write_mu_);
+  // Runs `body` (a GroupCommitter::Body) in a write transaction, shared
+  // with concurrent writes, and notifies the write listener once it
+  // committed a change.
+  Status Write(const GroupCommitter::Body& body);
 
   // Runs `body` on a pooled read connection.
   template <typename Body>
@@ -122,8 +129,8 @@ class StoreImpl final : public Store {
 
   const Options options_;
 
-  Mutex write_mu_;
-  SqliteDb writer_ GUARDED_BY(write_mu_);
+  // Set by Init, before the store is shared.
+  std::unique_ptr<GroupCommitter> writer_;
 
   Mutex readers_mu_;
   std::vector<SqliteDb> idle_readers_ GUARDED_BY(readers_mu_);
@@ -143,26 +150,6 @@ class StoreImpl final : public Store {
 };
 
 template <typename Body>
-Status StoreImpl::Write(Body&& body) {
-  Status s;
-  bool committed = false;
-  {
-    MutexLock lock(&write_mu_);
-    SqliteTransaction txn(writer_.get());
-    s = txn.BeginImmediate();
-    bool commit = true;
-    if (s.ok()) s = body(writer_.get(), &commit);
-    if (s.ok() && commit) {
-      s = txn.Commit();
-      committed = s.ok();
-    }
-  }
-  // Outside write_mu_: the listener may read the store.
-  if (committed) NotifyWriteListener();
-  return s;
-}
-
-template <typename Body>
 Status StoreImpl::Read(Body&& body) {
   SqliteDb db;
   {
@@ -175,7 +162,7 @@ Status StoreImpl::Read(Body&& body) {
   Status s;
   if (db.get() == nullptr) s = OpenConnection(/*read_only=*/true, &db);
   if (!s.ok()) return s;
-  s = body(db.get());
+  s = body(&db);
   MutexLock lock(&readers_mu_);
   idle_readers_.push_back(std::move(db));
   return s;

@@ -106,11 +106,10 @@ void BindZoomState(const ZoomState& z, SqliteStmt* stmt) {
 
 // Writes the engine's columns only; the clinic's are not in the statement,
 // so nothing the callback did to them can reach the file.
-Status StoreSyncColumns(sqlite3* db, const std::string& id,
+Status StoreSyncColumns(SqliteDb* db, const std::string& id,
                         const SyncTask& task) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "UPDATE appointments SET sync_status = ?2, meeting_id = ?3,"
       " meeting_join_url = ?4, meeting_passcode = ?5, error_code = ?6,"
       " error_message = ?7, error_zoom_code = ?8, error_retry_at = ?9,"
@@ -130,13 +129,12 @@ Status StoreSyncColumns(sqlite3* db, const std::string& id,
 }
 
 // Moves the appointment to the end of the feed as a visible change.
-Status BumpRevision(sqlite3* db, const std::string& id, int64_t now,
+Status BumpRevision(SqliteDb* db, const std::string& id, int64_t now,
                     uint64_t* seq) {
   Status s = NextChangeSeq(db, seq);
   SqliteStmt stmt;
   if (s.ok()) {
-    s = SqliteStmt::Prepare(
-        db,
+    s = db->Prepare(
         "UPDATE appointments SET revision = revision + 1, updated_at = ?,"
         " change_seq = ? WHERE id = ?",
         &stmt);
@@ -150,11 +148,10 @@ Status BumpRevision(sqlite3* db, const std::string& id, int64_t now,
 
 // A meeting already queued keeps its entry (and its backoff): queueing is
 // idempotent, so a step that is repeated after a crash queues nothing twice.
-Status QueueDeletions(sqlite3* db, const std::vector<PendingDeletion>& list) {
+Status QueueDeletions(SqliteDb* db, const std::vector<PendingDeletion>& list) {
   if (list.empty()) return Status::OK();
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(
-      db,
+  Status s = db->Prepare(
       "INSERT INTO zoom_deletions (meeting_id, host, appointment_id, attempts,"
       " next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (meeting_id) DO NOTHING",
@@ -174,7 +171,7 @@ Status QueueDeletions(sqlite3* db, const std::vector<PendingDeletion>& list) {
 
 // The body of UpdateSyncTask's transaction. *seq is set (non-zero) when
 // the change was visible and took a feed position.
-Status ApplySyncUpdate(sqlite3* db, const std::string& id,
+Status ApplySyncUpdate(SqliteDb* db, const std::string& id,
                        const SyncUpdate& update, int64_t now, SyncTask* after,
                        uint64_t* seq, bool* commit) {
   SyncTask task;
@@ -199,20 +196,20 @@ Status ApplySyncUpdate(sqlite3* db, const std::string& id,
 }
 
 // Runs a requeue `sql` whose one parameter, if any, is *id.
-Status RequeueWhere(sqlite3* db, const char* sql, const std::string* id,
+Status RequeueWhere(SqliteDb* db, const char* sql, const std::string* id,
                     int* count) {
   SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(db, sql, &stmt);
+  Status s = db->Prepare(sql, &stmt);
   if (!s.ok()) return s;
   if (id != nullptr) stmt.BindText(1, *id);
   s = stmt.Run();
-  if (s.ok()) *count = sqlite3_changes(db);
+  if (s.ok()) *count = sqlite3_changes(db->get());
   return s;
 }
 
 // Fills in each task's doctor (few doctors, many appointments: one lookup
 // per doctor).
-Status LoadDoctors(sqlite3* db, std::vector<SyncTask>* tasks) {
+Status LoadDoctors(SqliteDb* db, std::vector<SyncTask>* tasks) {
   std::map<std::string, Doctor> doctors;
   for (SyncTask& task : *tasks) {
     const std::string& id = task.appointment.request.doctor_id;
@@ -236,7 +233,7 @@ Status StoreImpl::ListDueSyncTasks(int64_t now, int limit,
   out->clear();
   Status s = CheckLimit(limit);
   if (!s.ok()) return s;
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     // Served by the partial index appointments_due.
     Status ds = SelectDue(
         db,
@@ -253,11 +250,10 @@ Status StoreImpl::ListDueSyncTasks(int64_t now, int limit,
 
 Status StoreImpl::NextSyncDeadline(int64_t* when, bool* has_any) {
   *has_any = false;
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     SqliteStmt stmt;
     // MIN of the two MINs: NULL only when both sets are empty.
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "SELECT MIN(t) FROM ("
         " SELECT MIN(next_attempt_at) AS t FROM appointments"
         " WHERE zoom_action_pending = 1"
@@ -274,7 +270,7 @@ Status StoreImpl::NextSyncDeadline(int64_t* when, bool* has_any) {
 }
 
 Status StoreImpl::GetSyncTask(const std::string& id, SyncTask* out) {
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     bool found = false;
     Status s = LoadSyncTask(db, id, out, &found);
     if (s.ok() && !found) return AppointmentNotFound(id);
@@ -287,7 +283,7 @@ Status StoreImpl::UpdateSyncTask(const std::string& id,
   int64_t now = options_.clock->NowSeconds();
   SyncTask stored;
   uint64_t seq = 0;
-  Status s = Write([&](sqlite3* db, bool* commit) {
+  Status s = Write([&](SqliteDb* db, bool* commit) {
     return ApplySyncUpdate(db, id, update, now, &stored, &seq, commit);
   });
   if (s.ok() && seq != 0) NoteChangeSeq(seq);
@@ -296,7 +292,7 @@ Status StoreImpl::UpdateSyncTask(const std::string& id,
 }
 
 Status StoreImpl::RequeueAppointment(const std::string& id) {
-  return Write([&](sqlite3* db, bool*) {
+  return Write([&](SqliteDb* db, bool*) {
     int count = 0;
     Status s = RequeueWhere(
         db,
@@ -309,7 +305,7 @@ Status StoreImpl::RequeueAppointment(const std::string& id) {
 
 Status StoreImpl::RequeueFailed(int* count) {
   *count = 0;
-  return Write([&](sqlite3* db, bool* commit) {
+  return Write([&](SqliteDb* db, bool* commit) {
     Status s = RequeueWhere(
         db,
         "UPDATE appointments SET " TELEMED_REQUEUE_SET
@@ -322,10 +318,9 @@ Status StoreImpl::RequeueFailed(int* count) {
 
 Status StoreImpl::CountSyncQueue(int* pending, int* failed, int* deletions) {
   *pending = *failed = *deletions = 0;
-  return Read([&](sqlite3* db) {
+  return Read([&](SqliteDb* db) {
     SqliteStmt stmt;
-    Status s = SqliteStmt::Prepare(
-        db,
+    Status s = db->Prepare(
         "SELECT (SELECT COUNT(*) FROM appointments"
         "   WHERE sync_status = 'pending'),"
         " (SELECT COUNT(*) FROM appointments WHERE sync_status = 'failed'),"
