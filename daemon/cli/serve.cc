@@ -3,6 +3,7 @@
 // reverse; READY=1 goes out only once the store is open and the socket
 // bound, STOPPING=1 as soon as a signal asks us to stop.
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -145,6 +146,10 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   // Files we create (database, WAL, journal) are for our user alone, and a
   // core dump must not spill API key hashes or patient data.
   umask(077);
+  // glibc gives each busy thread its own malloc arena (up to 8 per core),
+  // each holding freed memory: two arenas keep the appliance's RSS small at
+  // no measurable cost for a daemon of this size.
+  mallopt(M_ARENA_MAX, 2);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
     return PosixError("prctl(PR_SET_DUMPABLE)", errno);
   }

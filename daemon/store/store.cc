@@ -146,6 +146,12 @@ Status ConfigureConnection(SqliteDb* db, bool read_only) {
   Status s = db->Exec("PRAGMA synchronous = FULL", "set synchronous");
   if (s.ok()) s = db->Exec("PRAGMA foreign_keys = ON", "enable foreign keys");
   if (s.ok() && read_only) s = db->Exec("PRAGMA query_only = ON", "query_only");
+  // Reads are point look-ups and feed pages, and the OS caches the file:
+  // 512 KiB per read connection instead of SQLite's 2 MiB default keeps the
+  // daemon small on an appliance.
+  if (s.ok() && read_only) {
+    s = db->Exec("PRAGMA cache_size = -512", "set the read cache size");
+  }
   return s;
 }
 

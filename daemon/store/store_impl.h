@@ -133,6 +133,8 @@ class StoreImpl final : public Store {
   std::unique_ptr<GroupCommitter> writer_;
 
   Mutex readers_mu_;
+  // Read connections kept open between reads.
+  static constexpr size_t kMaxIdleReaders = 4;
   std::vector<SqliteDb> idle_readers_ GUARDED_BY(readers_mu_);
 
   Mutex listener_mu_;
@@ -164,7 +166,11 @@ Status StoreImpl::Read(Body&& body) {
   if (!s.ok()) return s;
   s = body(&db);
   MutexLock lock(&readers_mu_);
-  idle_readers_.push_back(std::move(db));
+  // A burst of readers opens connections beyond this; they close on return
+  // rather than each keeping a page cache alive.
+  if (idle_readers_.size() < kMaxIdleReaders) {
+    idle_readers_.push_back(std::move(db));
+  }
   return s;
 }
 
