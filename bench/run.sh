@@ -150,7 +150,7 @@ main() {
   cat "$WORK/section.md"
   say "appended to $RESULTS"
   # The Zoom sync (issue 4) appends its own section.
-  bench/run_sync.sh
+  if [ "${1:-}" != "--api-only" ]; then bench/run_sync.sh; fi
 }
 
 main "$@"

@@ -350,9 +350,6 @@ TEST(ApiServer, StopWakesLongPolls) {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST(ApiServer, RetryRequeuesAndAnswersWithTheAppointment) {
   LONGS_EQUAL(404, client->Post("/api/v1/appointments/none/retry", "", kJson)->status);

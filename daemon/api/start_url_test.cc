@@ -36,8 +36,8 @@ TEST_GROUP(ApiStartUrl) {
     store_options.path = dir.File("bridge.db");
     store_options.clock = &clock;
     CHECK_TRUE(Store::Open(store_options, &store).ok());
-    harness = std::make_unique<test::ZoomHarness>(&clock, store.get(),
-                                                  random.get());
+    harness =
+        std::make_unique<test::ZoomHarness>(&clock, store.get(), random.get());
     CHECK_TRUE(store->CreateApiKey("pos", random.get(), &key).ok());
     ApiServer::Options options;
     options.port = 0;
@@ -57,7 +57,8 @@ TEST_GROUP(ApiStartUrl) {
   }
 
   void GiveAppointmentAMeeting() {
-    Doctor doctor{"dr-1", "Dr. One", "doctor@clinic.example", AuthMode::kS2s, 0, 0};
+    Doctor doctor{"dr-1",         "Dr. One", "doctor@clinic.example",
+                  AuthMode::kS2s, 0,         0};
     WriteOutcome outcome;
     CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
     AppointmentRequest request;
@@ -76,15 +77,17 @@ TEST_GROUP(ApiStartUrl) {
     ZoomError error;
     CHECK_TRUE(harness->api().CreateMeeting("u1", spec, &meeting, &error).ok());
     meeting_id = meeting.id;
-    CHECK_TRUE(store->UpdateSyncTask(
-        "a1",
-        [&meeting](SyncTask* task) {
-          task->appointment.has_meeting = true;
-          task->appointment.meeting =
-              Meeting{meeting.id, meeting.join_url, meeting.password};
-          return Status::OK();
-        },
-        nullptr).ok());
+    CHECK_TRUE(store
+                   ->UpdateSyncTask(
+                       "a1",
+                       [&meeting](SyncTask* task) {
+                         task->appointment.has_meeting = true;
+                         task->appointment.meeting = Meeting{
+                             meeting.id, meeting.join_url, meeting.password};
+                         return Status::OK();
+                       },
+                       nullptr)
+                   .ok());
   }
 
   httplib::Result GetStartUrl() {
@@ -115,12 +118,8 @@ TEST(ApiStartUrl, MeetingGoneOnZoomIsAConflictAndRequeues) {
 }
 
 TEST(ApiStartUrl, ZoomDownIs502) {
-  test::Fault fault;
-  fault.method = "GET";
-  fault.path_prefix = "/v2/meetings/";
-  fault.kind = test::FaultKind::kServerError;
-  fault.times = 2;
-  harness->zoom().InjectFault(fault);
+  harness->zoom().InjectFault(test::MakeFault(
+      "GET", "/v2/meetings/", test::FaultKind::kServerError, 2));
   auto res = GetStartUrl();
   LONGS_EQUAL(502, res->status);
 }

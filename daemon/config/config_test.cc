@@ -111,9 +111,6 @@ TEST(Config, BadEnvironmentListenNamesTheVariable) {
   CHECK_TRUE(s.message().find("TELEMED_LISTEN") != std::string::npos);
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST_GROUP(ConfigZoom){};
 

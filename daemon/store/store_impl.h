@@ -133,8 +133,10 @@ class StoreImpl final : public Store {
   std::unique_ptr<GroupCommitter> writer_;
 
   Mutex readers_mu_;
-  // Read connections kept open between reads.
-  static constexpr size_t kMaxIdleReaders = 4;
+  // Read connections kept open between reads: enough for the API's busy
+  // keep-alive clients (two reads a request) so none is opened per request,
+  // which would also lose its prepared statements.
+  static constexpr size_t kMaxIdleReaders = 16;
   std::vector<SqliteDb> idle_readers_ GUARDED_BY(readers_mu_);
 
   Mutex listener_mu_;

@@ -276,9 +276,6 @@ TEST(StoreFiles, BusyPastTimeoutIsUnavailable) {
   CHECK_OK(impatient->PutDoctor(doctor, &outcome));
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST_GROUP(StoreWriteListener) {
   test::TempDir dir;

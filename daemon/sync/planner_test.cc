@@ -233,9 +233,6 @@ TEST(Planner, FailedTaskStaysFailedAndLooksOnlyForTheNextSweep) {
   CHECK_FALSE(task.zoom.needs_work);
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST(Planner, PatchInDoubtReadsTheMeetingBeforePatchingAgain) {
   GiveMeeting();

@@ -2,6 +2,7 @@
 // with calls run inline so every step is deterministic.
 #include "sync/sync_engine.h"
 
+
 #include <memory>
 #include <string>
 
@@ -43,8 +44,8 @@ TEST_GROUP(SyncEngine) {
     store_options.path = dir.File("bridge.db");
     store_options.clock = &clock;
     CHECK_TRUE(Store::Open(store_options, &store).ok());
-    harness = std::make_unique<test::ZoomHarness>(&clock, store.get(),
-                                                  random.get());
+    harness =
+        std::make_unique<test::ZoomHarness>(&clock, store.get(), random.get());
     limiter = std::make_unique<RateLimiter>(ZoomPlan{30, 20}, &clock);
     markers = std::make_unique<MarkerMaker>(harness->key());
     SyncEngine::Options options;
@@ -114,11 +115,8 @@ TEST_GROUP(SyncEngine) {
   // The first create is cut before Zoom acts: its outcome is in doubt and
   // the look-up that follows finds nothing.
   void DropFirstCreate() {
-    test::Fault fault;
-    fault.method = "POST";
-    fault.path_prefix = "/v2/users/";
-    fault.kind = test::FaultKind::kDropBeforeWork;
-    harness->zoom().InjectFault(fault);
+    harness->zoom().InjectFault(test::MakeFault(
+        "POST", "/v2/users/", test::FaultKind::kDropBeforeWork));
   }
 };
 
@@ -137,7 +135,8 @@ TEST(SyncEngine, NewAppointmentGetsOneMeetingAndIsSynced) {
   STRCMP_EQUAL("Follow-up", meeting.topic.c_str());
   STRCMP_EQUAL("Europe/Berlin", meeting.timezone.c_str());
   LONGS_EQUAL(kStart, meeting.start_seconds);
-  CHECK(meeting.settings_json.find("\"waiting_room\":true") != std::string::npos);
+  CHECK(meeting.settings_json.find("\"waiting_room\":true") !=
+        std::string::npos);
   CHECK(meeting.agenda.rfind("[tb:", 0) == 0);
 }
 
@@ -180,11 +179,8 @@ TEST(SyncEngine, CancelDeletesTheMeeting) {
 }
 
 TEST(SyncEngine, LostCreateAnswerIsFoundNotDuplicated) {
-  test::Fault fault;
-  fault.method = "POST";
-  fault.path_prefix = "/v2/users/";
-  fault.kind = test::FaultKind::kDropAfterWork;
-  harness->zoom().InjectFault(fault);
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kDropAfterWork));
   Put(Request("a1"));
   Run(/*follow_time=*/true);
   LONGS_EQUAL(1, MeetingCount());
@@ -247,11 +243,8 @@ TEST(SyncEngine, SweepsThatFindNothingRunThreeRoundsAndStop) {
 }
 
 TEST(SyncEngine, ServerErrorsRetryWithBackoffAndStayPending) {
-  test::Fault fault;
-  fault.method = "POST";
-  fault.kind = test::FaultKind::kServerError;
-  fault.times = 2;
-  harness->zoom().InjectFault(fault);
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "", test::FaultKind::kServerError, 2));
   Put(Request("a1"));
   Run();
   Appointment appointment = Get("a1");
@@ -300,7 +293,8 @@ TEST(SyncEngine, HostChangeDeletesOnTheOldHostAndCreatesOnTheNew) {
   LONGS_EQUAL(1, meetings.size());
   CHECK(meetings[0].id != first);
   STRCMP_EQUAL("u2", meetings[0].host_id.c_str());
-  STRCMP_EQUAL(std::to_string(meetings[0].id).c_str(), Get("a1").meeting.id.c_str());
+  STRCMP_EQUAL(std::to_string(meetings[0].id).c_str(),
+               Get("a1").meeting.id.c_str());
 }
 
 TEST(SyncEngine, MeetingDeletedOnZoomIsRecreatedAtTheDriftCheck) {
@@ -355,10 +349,8 @@ TEST(SyncEngine, RefusedTimezoneIsDroppedOnceAndRemembered) {
 }
 
 TEST(SyncEngine, PerSecond429PausesUntilRetryAfter) {
-  test::Fault fault;
-  fault.method = "POST";
-  fault.path_prefix = "/v2/users/";
-  fault.kind = test::FaultKind::kQps429;
+  test::Fault fault =
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kQps429);
   fault.retry_after = "3";
   harness->zoom().InjectFault(fault);
   Put(Request("a1"));
@@ -371,11 +363,8 @@ TEST(SyncEngine, PerSecond429PausesUntilRetryAfter) {
 }
 
 TEST(SyncEngine, Daily429HoldsTheHostUntilMidnight) {
-  test::Fault fault;
-  fault.method = "POST";
-  fault.path_prefix = "/v2/users/";
-  fault.kind = test::FaultKind::kDaily429;
-  harness->zoom().InjectFault(fault);
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kDaily429));
   Put(Request("a1"));
   Run();
   Appointment appointment = Get("a1");
@@ -399,11 +388,8 @@ TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {
 }
 
 TEST(SyncEngine, RevisionDoesNotMoveOnRepeatedSameFailures) {
-  test::Fault fault;
-  fault.method = "POST";
-  fault.kind = test::FaultKind::kServerError;
-  fault.times = 4;
-  harness->zoom().InjectFault(fault);
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "", test::FaultKind::kServerError, 4));
   Put(Request("a1"));
   Run();
   int64_t revision = Get("a1").revision;
@@ -423,9 +409,6 @@ TEST(SyncEngine, NoSecretReachesTheLog) {
   CHECK_FALSE(logger.Contains("zak="));
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST(SyncEngine, WithoutAnAppEveryAppointmentFailsAtOnceWithoutSpendingBudget) {
   CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
@@ -446,10 +429,11 @@ TEST(SyncEngine, RefusedCredentialsAreNotTriedAgainUntilTheyChange) {
   CHECK(Get("a4").sync_status == SyncStatus::kFailed);
   STRCMP_EQUAL("zoom_credentials_invalid", Get("a4").error.code.c_str());
   LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/oauth/token"));
-  CHECK_TRUE(SaveS2sCredentials(store.get(), harness->box(),
-                                S2sCredentials{"fake-account-id",
-                                               "fake-client-id",
-                                               "rotated-secret"}).ok());
+  CHECK_TRUE(
+      SaveS2sCredentials(
+          store.get(), harness->box(),
+          S2sCredentials{"fake-account-id", "fake-client-id", "rotated-secret"})
+          .ok());
   int requeued = 0;
   CHECK_TRUE(store->RequeueFailed(&requeued).ok());
   LONGS_EQUAL(5, requeued);
@@ -458,18 +442,12 @@ TEST(SyncEngine, RefusedCredentialsAreNotTriedAgainUntilTheyChange) {
   LONGS_EQUAL(5, MeetingCount());
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST(SyncEngine, LostPatchAnswerIsReadBackNotRepeated) {
   Put(Request("a1"));
   Run();
-  test::Fault fault;
-  fault.method = "PATCH";
-  fault.path_prefix = "/v2/meetings/";
-  fault.kind = test::FaultKind::kDropAfterWork;
-  harness->zoom().InjectFault(fault);
+  harness->zoom().InjectFault(test::MakeFault("PATCH", "/v2/meetings/",
+                                              test::FaultKind::kDropAfterWork));
   AppointmentRequest moved = Request("a1");
   moved.duration_minutes = 45;
   Put(moved);

@@ -127,9 +127,6 @@ TEST(S2sTokenSource, FetchFreshReportsGrantedScopes) {
   CHECK(token.expires_at > clock.NowSeconds());
 }
 
-}  // namespace telemed
-
-namespace telemed {
 
 TEST(S2sTokenSource, NewCredentialsWorkAfterARefusal) {
   harness->zoom().RotateCredentials("fake-client-id", "rotated-secret");

@@ -320,5 +320,15 @@ int FakeZoom::PendingFaults() const {
   return pending;
 }
 
+Fault MakeFault(const std::string& method, const std::string& path_prefix,
+                FaultKind kind, int times) {
+  Fault fault;
+  fault.method = method;
+  fault.path_prefix = path_prefix;
+  fault.kind = kind;
+  fault.times = times;
+  return fault;
+}
+
 }  // namespace test
 }  // namespace telemed

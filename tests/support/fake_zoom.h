@@ -125,6 +125,11 @@ struct Fault {
   bool omit_headers = false;  // 429 kinds: no Retry-After nor X-RateLimit-*
 };
 
+// A fault on requests `method` whose path starts with `path_prefix`, used
+// `times` times.
+Fault MakeFault(const std::string& method, const std::string& path_prefix,
+                FaultKind kind, int times = 1);
+
 class FakeZoom final {
  public:
   struct Options {

@@ -93,16 +93,6 @@ bool ParseAppointment(const std::string& json, AppointmentView* out) {
   return !out->sync_status.empty();
 }
 
-Fault MakeFault(const std::string& method, const std::string& path_prefix,
-                FaultKind kind, int times) {
-  Fault fault;
-  fault.method = method;
-  fault.path_prefix = path_prefix;
-  fault.kind = kind;
-  fault.times = times;
-  return fault;
-}
-
 std::string UtcFromNow(int64_t seconds) {
   RealClock clock;
   return FormatRfc3339Utc((clock.NowSeconds() + seconds) / 60 * 60);

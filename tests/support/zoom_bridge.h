@@ -64,11 +64,6 @@ struct FeedPage {
   std::string next_cursor;
 };
 
-// A fault on requests `method` whose path starts with `path_prefix`, used
-// `times` times.
-Fault MakeFault(const std::string& method, const std::string& path_prefix,
-                FaultKind kind, int times = 1);
-
 // RFC 3339 UTC time `seconds` from now (real clock), whole minutes.
 std::string UtcFromNow(int64_t seconds);
 
