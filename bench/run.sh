@@ -8,6 +8,7 @@
 # bench/run_sync.sh for the Zoom sync (about 3 minutes more).
 #
 #   bench/run.sh            # from anywhere in the repository
+#   bench/run.sh --api-only # issue 3's measurements only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/machine.sh

@@ -55,7 +55,9 @@ struct StoreSession {
 
 // Prepares the data dir (which may switch to its owner, see data_dir.h) and
 // opens the database in it. REQUIRES: no other thread running.
-Status OpenStore(const Config& config, StoreSession* session);
+// `background_checkpoints`: see Store::Options (the daemon's choice).
+Status OpenStore(const Config& config, StoreSession* session,
+                 bool background_checkpoints = false);
 
 // The subcommands. Each REQUIRES context.args to match its ArgSpec in cli.cc.
 int RunServe(const Context& context);

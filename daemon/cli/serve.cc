@@ -30,6 +30,7 @@ namespace cli {
 namespace {
 
 constexpr std::chrono::hours kPurgeInterval(1);
+constexpr std::chrono::seconds kCheckpointInterval(1);
 // How often ZoomWatch looks for changed credentials or doctors (two small
 // reads); the check itself runs far less often, see cli/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
@@ -129,6 +130,11 @@ Status RunUntilSignal(const Config& config, StoreSession* session,
   PeriodicTask purge(kPurgeInterval, [store, &config, logger] {
     PurgeEnded(store, config.retention_days, logger);
   });
+  // Checkpoints off the commit path keep a commit from paying for one.
+  PeriodicTask checkpoint(kCheckpointInterval, [store, logger] {
+    Status s = store->Checkpoint(nullptr, nullptr);
+    if (!s.ok()) logger->Error("checkpoint failed: %s", s.ToString().c_str());
+  });
   // Its own thread: the first check talks to Zoom and must not hold up
   // READY or the API.
   std::unique_ptr<ZoomWatch> watch = MakeZoomWatch(session, zoom, logger);
@@ -157,7 +163,7 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   Status s = ShutdownSignals::Block(&signals);
   if (!s.ok()) return s;
   StoreSession session;
-  s = OpenStore(config, &session);
+  s = OpenStore(config, &session, /*background_checkpoints=*/true);
   if (!s.ok()) return s;
   ZoomSession zoom;
   s = OpenZoomSession(config, &session, &zoom);

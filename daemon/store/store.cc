@@ -202,6 +202,9 @@ Status StoreImpl::Init() {
   // WAL is a property of the file: set once here, kept by every process.
   if (s.ok()) s = db.Exec("PRAGMA journal_mode = WAL", "enable WAL");
   if (s.ok()) s = ConfigureConnection(&db, /*read_only=*/false);
+  if (s.ok() && options_.background_checkpoints) {
+    s = db.Exec("PRAGMA wal_autocheckpoint = 0", "turn off auto-checkpoints");
+  }
   // After the first read in WAL mode, so that -wal and -shm exist.
   uint64_t seq = 0;
   if (s.ok()) s = ReadLatestChangeSeq(&db, &seq);
@@ -210,6 +213,24 @@ Status StoreImpl::Init() {
   writer_ = std::make_unique<GroupCommitter>(std::move(db));
   NoteChangeSeq(seq);
   return Status::OK();
+}
+
+Status StoreImpl::Checkpoint(int* wal_frames, int* checkpointed) {
+  MutexLock lock(&checkpoint_mu_);
+  if (checkpointer_.get() == nullptr) {
+    Status s = OpenConnection(/*read_only=*/false, &checkpointer_);
+    if (!s.ok()) return s;
+  }
+  int frames = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(checkpointer_.get(), nullptr,
+                                     SQLITE_CHECKPOINT_PASSIVE, &frames,
+                                     &copied);
+  if (wal_frames != nullptr) *wal_frames = frames;
+  if (checkpointed != nullptr) *checkpointed = copied;
+  // BUSY means another checkpoint runs (a CLI closing): the next call
+  // catches up.
+  if (rc == SQLITE_BUSY) return Status::OK();
+  return SqliteStatus(rc, checkpointer_.get(), "checkpoint the WAL");
 }
 
 Status StoreImpl::Write(const GroupCommitter::Body& body) {

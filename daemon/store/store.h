@@ -47,6 +47,11 @@ class Store {
     const Clock* clock = nullptr;
     // How long one statement waits for another process's lock, in ms.
     int busy_timeout_ms = 10000;
+    // When true, commits never run a WAL checkpoint themselves (SQLite's
+    // auto-checkpoint stalls the commit that triggers it for tens of ms):
+    // the owner calls Checkpoint() periodically instead. The daemon does;
+    // short-lived CLI processes keep SQLite's default.
+    bool background_checkpoints = false;
   };
 
   // Opens (creating or migrating) the database. Fails with a clear message
@@ -127,6 +132,10 @@ class Store {
                                     std::string* name_out) = 0;
   // Writes pending last-use notes now (called on shutdown).
   virtual Status FlushApiKeyUse() = 0;
+  // Copies committed WAL frames into the database file without blocking
+  // readers or writers (a PASSIVE checkpoint, on its own connection).
+  // *wal_frames and *checkpointed (may be null) receive SQLite's counts.
+  virtual Status Checkpoint(int* wal_frames, int* checkpointed) = 0;
 
   // --- Zoom sync state (docs/sync.md) ------------------------------------
   // A clinic change to an appointment (put, cancel) sets its needs_work and

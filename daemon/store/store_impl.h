@@ -70,6 +70,8 @@ class StoreImpl final : public Store {
   Status AuthenticateApiKey(const std::string& key,
                             std::string* name_out) override;
   Status FlushApiKeyUse() override;
+  Status Checkpoint(int* wal_frames, int* checkpointed) override
+      EXCLUDES(checkpoint_mu_);
 
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
@@ -131,6 +133,10 @@ class StoreImpl final : public Store {
 
   // Set by Init, before the store is shared.
   std::unique_ptr<GroupCommitter> writer_;
+
+  // The connection Checkpoint() uses; opened on first use.
+  Mutex checkpoint_mu_;
+  SqliteDb checkpointer_ GUARDED_BY(checkpoint_mu_);
 
   Mutex readers_mu_;
   // Read connections kept open between reads: enough for the API's busy

@@ -309,3 +309,46 @@ TEST(StoreWriteListener, HearsEveryCommittedWriteButNotUnchangedOnes) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST_GROUP(StoreCheckpoint) {
+  test::TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<Store> store;
+
+  void Open(bool background) {
+    Store::Options options;
+    options.path = dir.File("bridge.db");
+    options.clock = &clock;
+    options.background_checkpoints = background;
+    CHECK_TRUE(Store::Open(options, &store).ok());
+  }
+
+  void WriteSettings(int count) {
+    for (int i = 0; i < count; ++i) {
+      CHECK_TRUE(store->PutSetting("n" + std::to_string(i),
+                                   std::string(3000, 'x')).ok());
+    }
+  }
+};
+
+TEST(StoreCheckpoint, BackgroundModeLeavesCheckpointsToTheOwner) {
+  Open(/*background=*/true);
+  WriteSettings(1500);  // about 1,500 pages: past SQLite's 1,000-page trigger
+  int frames = 0, copied = 0;
+  CHECK_TRUE(store->Checkpoint(&frames, &copied).ok());
+  // No commit checkpointed on its own, so the WAL still held every frame.
+  CHECK(frames > 1000);
+  LONGS_EQUAL(frames, copied);
+}
+
+TEST(StoreCheckpoint, DefaultModeKeepsSqlitesAutoCheckpoint) {
+  Open(/*background=*/false);
+  WriteSettings(1500);
+  int frames = 0, copied = 0;
+  CHECK_TRUE(store->Checkpoint(&frames, &copied).ok());
+  CHECK(frames < 1100);
+}
+
+}  // namespace telemed

@@ -423,7 +423,7 @@ int64_t SyncEngine::ResumeAt(ZoomCall call, const Outcome& outcome,
 
 void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
                                const Status& status, const ZoomError& error,
-                               const std::string& host) {
+                               const std::string& host, bool log) {
   const int64_t now = options_.clock->NowSeconds();
   Outcome outcome =
       ClassifyZoomFailure(call, status, error, HostWritesToday(host, now));
@@ -457,6 +457,7 @@ void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
       },
       nullptr);
   if (!s.ok()) LogStoreFailure("recording a failure", s);
+  if (!log) return;
   options_.logger->Warning(
       "sync: appointment %s: %s (%s)%s%s", id.c_str(), outcome.code.c_str(),
       outcome.message.c_str(), error.tracking_id.empty() ? "" : " tracking id ",

@@ -153,6 +153,7 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
   // answer: it is asked again after each one started.
   Status usable;
   bool recheck = true;
+  int unusable = 0;
   for (SyncTask& task : due) {
     Plan plan = PlanStep(task, options_.settings, now);
     if (plan.kind == StepKind::kConverged ||
@@ -167,7 +168,8 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
     recheck = false;
     if (!usable.ok()) {
       RecordFailure(task.appointment.request.id, CallOf(plan.kind), usable,
-                    ZoomError(), plan.host);
+                    ZoomError(), plan.host, /*log=*/false);
+      ++unusable;
       ++*progress;
       continue;
     }
@@ -189,6 +191,10 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
         default: return RunCheck(task);
       }
     });
+  }
+  if (unusable > 0) {
+    options_.logger->Warning("sync: %d appointment(s) cannot sync: %s", unusable,
+                             usable.ToString().c_str());
   }
   return Status::OK();
 }

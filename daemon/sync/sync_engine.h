@@ -93,9 +93,10 @@ class SyncEngine {
                     int64_t generation, ZoomMeeting* meeting,
                     std::string* warning, ZoomError* error);
   // Stores a failed call's outcome for appointment `id`.
+  // `log`: false when the caller reports many alike at once.
   void RecordFailure(const std::string& id, ZoomCall call,
                      const Status& status, const ZoomError& error,
-                     const std::string& host);
+                     const std::string& host, bool log = true);
   // Pauses the limiter for a 429 and returns when to try again.
   int64_t ResumeAt(ZoomCall call, const Outcome& outcome,
                    const ZoomError& error, const std::string& host,
