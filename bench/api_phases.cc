@@ -162,6 +162,12 @@ bool Populate(const PhaseOptions& options) {
       return false;
     }
   }
+  // Measure the steady state: the sync engine first settles what these
+  // PUTs set off (without a Zoom app: one "failed" write each).
+  if (!client.WaitForQuietFeed(120)) {
+    std::fprintf(stderr, "api_bench: the feed did not go quiet\n");
+    return false;
+  }
   return true;
 }
 

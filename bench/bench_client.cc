@@ -5,6 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
+#include <memory>
+
 namespace telemed {
 namespace bench {
 
@@ -34,9 +38,32 @@ int BenchClient::PutAppointment(const std::string& id,
   return res ? res->status : -1;
 }
 
-int BenchClient::Get(const std::string& path) {
+int BenchClient::Get(const std::string& path, std::string* body) {
   httplib::Result res = client_.Get(path, headers_);
+  if (res && body != nullptr) *body = res->body;
   return res ? res->status : -1;
+}
+
+bool BenchClient::WaitForQuietFeed(int max_seconds) {
+  std::string cursor = "0";
+  for (int polls = 0; polls < max_seconds * 10; ++polls) {
+    std::string body;
+    int wait = cursor == "0" ? 0 : 1;
+    if (Get("/api/v1/appointments?limit=500&wait=" + std::to_string(wait) +
+                "&since=" + cursor,
+            &body) != 200) {
+      return false;
+    }
+    std::unique_ptr<cJSON, void (*)(cJSON*)> root(cJSON_Parse(body.c_str()),
+                                                  cJSON_Delete);
+    const cJSON* items = cJSON_GetObjectItemCaseSensitive(root.get(), "items");
+    const cJSON* next =
+        cJSON_GetObjectItemCaseSensitive(root.get(), "next_cursor");
+    if (!cJSON_IsArray(items) || !cJSON_IsString(next)) return false;
+    if (wait == 1 && cJSON_GetArraySize(items) == 0) return true;
+    cursor = next->valuestring;
+  }
+  return false;
 }
 
 std::string AppointmentId(uint64_t index) {

@@ -30,8 +30,13 @@ class BenchClient {
   // HTTP status, or -1 when the request failed on the wire.
   int PutAppointment(const std::string& id, const std::string& doctor_id,
                      uint64_t serial);
-  // GET `path`; the HTTP status, or -1 on a transport failure.
-  int Get(const std::string& path);
+  // GET `path`; the HTTP status, or -1 on a transport failure. *body (may
+  // be null) receives the answer's body.
+  int Get(const std::string& path, std::string* body = nullptr);
+  // Follows the change feed until a 1-second long-poll comes back empty:
+  // the daemon's sync engine has settled what the PUTs set off. False after
+  // `max_seconds` or on an error.
+  bool WaitForQuietFeed(int max_seconds);
 
  private:
   httplib::Client client_;
