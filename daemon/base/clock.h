@@ -19,12 +19,17 @@ class Clock {
   virtual int64_t NowMicros() const = 0;
   // Convenience: whole seconds since the epoch.
   int64_t NowSeconds() const { return NowMicros() / 1000000; }
+  // Returns once NowMicros() >= when_micros (at once if it already is).
+  // The real clock sleeps; a fake one moves itself forward, so tests that
+  // pace requests stay instant and deterministic.
+  virtual void SleepUntilMicros(int64_t when_micros) const = 0;
 };
 
 // The operating system's clock (CLOCK_REALTIME).
 class RealClock final : public Clock {
  public:
   int64_t NowMicros() const override;
+  void SleepUntilMicros(int64_t when_micros) const override;
 };
 
 }  // namespace telemed

@@ -15,12 +15,19 @@ class FakeClock final : public Clock {
   explicit FakeClock(int64_t start_micros = 1767225600LL * 1000000)
       : now_(start_micros) {}
   int64_t NowMicros() const override { return now_.load(); }
+  // Moves the clock forward to `when_micros` (never back).
+  void SleepUntilMicros(int64_t when_micros) const override {
+    int64_t now = now_.load();
+    while (now < when_micros && !now_.compare_exchange_weak(now, when_micros)) {
+    }
+  }
   void AdvanceMicros(int64_t delta) { now_ += delta; }
   void AdvanceSeconds(int64_t delta) { now_ += delta * 1000000; }
   void SetMicros(int64_t now) { now_ = now; }
 
  private:
-  std::atomic<int64_t> now_;
+  // mutable: a "sleep" on a const Clock moves the fake time.
+  mutable std::atomic<int64_t> now_;
 };
 
 }  // namespace telemed

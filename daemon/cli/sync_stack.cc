@@ -11,17 +11,13 @@ SyncStack::~SyncStack() { Stop(); }
 
 Status SyncStack::Start(const Config& config, StoreSession* store_session,
                         ZoomSession* zoom, Logger* logger) {
-  ZoomPlan plan;
-  Status s = ParseZoomPlan(config.zoom_plan, &plan);
-  if (!s.ok()) return s;
   store_ = store_session->store.get();
-  limiter_ = std::make_unique<RateLimiter>(plan, &store_session->clock);
   markers_ = std::make_unique<MarkerMaker>(*zoom->key);
   executor_ = std::make_unique<ThreadPoolExecutor>(kCallsInFlight);
   SyncEngine::Options options;
   options.store = store_;
   options.zoom = zoom->api.get();
-  options.limiter = limiter_.get();
+  options.limiter = zoom->limiter.get();
   options.clock = &store_session->clock;
   options.random = zoom->random.get();
   options.markers = markers_.get();

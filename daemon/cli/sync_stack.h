@@ -43,7 +43,6 @@ class SyncStack {
 
  private:
   Store* store_ = nullptr;
-  std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<MarkerMaker> markers_;
   std::unique_ptr<SyncEngine> engine_;
   std::unique_ptr<ThreadPoolExecutor> executor_;

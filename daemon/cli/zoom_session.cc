@@ -44,9 +44,14 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   token_options.clock = &store_session->clock;
   token_options.random = out->random.get();
   out->tokens = std::make_unique<S2sTokenSource>(token_options);
+  ZoomPlan plan;
+  s = ParseZoomPlan(config.zoom_plan, &plan);
+  if (!s.ok()) return s;
+  out->limiter = std::make_unique<RateLimiter>(plan, &store_session->clock);
   out->api = std::make_unique<ZoomApi>(
       ZoomApi::Options{config.zoom_api_url, out->transport.get(),
-                       out->tokens.get(), &store_session->clock});
+                       out->tokens.get(), &store_session->clock,
+                       out->limiter.get()});
   return Status::OK();
 }
 

@@ -9,14 +9,11 @@ namespace telemed {
 
 namespace {
 // Zoom counts each budget over a sliding second. Our window is longer, so
-// that request n + budget leaves at least 30 ms after request n has left a
+// that request n + budget leaves at least 25 ms after request n has left a
 // second: one of them may arrive late without tipping Zoom's window (a 429
-// costs a pause of at least a second). Pro's creates go at 19.4/s.
-constexpr int64_t kWindowMicros = 1030000;
-// Sends due at the pace may go this many intervals early, so a runner that
-// wakes late catches up instead of losing the slot; the window still
-// bounds the total.
-constexpr int64_t kCatchUpSends = 2;
+// costs a pause of at least a second). Slots are taken right before the
+// send, so only the network's jitter remains. Pro's creates go at 19.5/s.
+constexpr int64_t kWindowMicros = 1025000;
 }  // namespace
 
 Status ParseZoomPlan(const std::string& name, ZoomPlan* out) {
@@ -46,48 +43,26 @@ RateLimiter::RateLimiter(const ZoomPlan& plan, const Clock* clock)
   }
 }
 
-int64_t RateLimiter::ReadyAt(Pace* pace, int64_t now) {
-  const int64_t early = kCatchUpSends * pace->interval_micros;
-  // A clock set back must not hold the category until it catches up.
-  if (!pace->sent.empty() && pace->sent.back() > now) pace->sent.clear();
-  if (pace->next_micros - now > early + pace->interval_micros) {
-    pace->next_micros = now;
-  }
-  while (!pace->sent.empty() && pace->sent.front() <= now - kWindowMicros) {
-    pace->sent.pop_front();
-  }
-  int64_t ready = pace->next_micros - early;
-  if (pace->sent.size() >= pace->limit) {
-    ready = std::max(ready, pace->sent.front() + kWindowMicros);
-  }
-  return ready;
-}
-
-bool RateLimiter::TryAcquire(ZoomCategory category, const std::string& host,
-                             int64_t* ready_at_micros) {
+int64_t RateLimiter::ReserveSlot(ZoomCategory category) {
   MutexLock lock(&mu_);
   const int64_t now = clock_->NowMicros();
-  auto paused = host_paused_until_.find(host);
-  if (paused != host_paused_until_.end()) {
-    if (paused->second > now) {
-      *ready_at_micros = paused->second;
-      return false;
-    }
-    host_paused_until_.erase(paused);
-  }
   Pace& pace = paces_[static_cast<int>(category)];
-  if (pace.paused_until > now) {
-    *ready_at_micros = pace.paused_until;
-    return false;
+  int64_t slot = std::max({now, pace.paused_until, pace.next_micros});
+  // Slots only grow, so the window's oldest entries are at the front.
+  while (!pace.sent.empty() && pace.sent.front() <= slot - kWindowMicros) {
+    pace.sent.pop_front();
   }
-  const int64_t ready = ReadyAt(&pace, now);
-  if (ready > now) {
-    *ready_at_micros = ready;
-    return false;
+  if (pace.sent.size() >= pace.limit) {
+    slot = std::max(slot, pace.sent[pace.sent.size() - pace.limit] +
+                              kWindowMicros);
   }
-  pace.sent.push_back(now);
-  pace.next_micros = std::max(pace.next_micros, now) + pace.interval_micros;
-  return true;
+  pace.sent.push_back(slot);
+  pace.next_micros = slot + pace.interval_micros;
+  return slot;
+}
+
+void RateLimiter::WaitForSlot(ZoomCategory category) {
+  clock_->SleepUntilMicros(ReserveSlot(category));
 }
 
 void RateLimiter::PauseCategory(ZoomCategory category, int64_t until_micros) {

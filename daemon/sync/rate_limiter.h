@@ -2,9 +2,10 @@
 // Zoom's 429s (see docs/sync.md, "Rate limits and quota").
 //
 // Per category for the whole account (Light: get, update, delete; Medium:
-// create, list): never more than the plan's budget in a sliding window a
-// little over a second (Zoom's own count is per sliding second), sent
-// evenly rather than in bursts; a per-second 429 pauses a category; a
+// create, list): each call reserves a send slot right before it leaves
+// (ZoomApi asks through RateGate), slots evenly spaced so that never more
+// than the plan's budget falls in a window a little over a second (Zoom's
+// own count is per sliding second); a per-second 429 pauses a category; a
 // daily 429 pauses one host until a given time. The daily
 // create+update count per host lives in the database (Store::AddZoomWrite);
 // this class holds only what may be forgotten on restart. Time comes from
@@ -20,12 +21,11 @@
 
 #include "base/mutex.h"
 #include "base/status.h"
+#include "zoom/zoom_api.h"
 
 namespace telemed {
 
 class Clock;
-
-enum class ZoomCategory { kLight = 0, kMedium = 1 };
 
 // Requests per second Zoom allows an account, per category.
 struct ZoomPlan {
@@ -36,15 +36,16 @@ struct ZoomPlan {
 // ("invalid_zoom_plan", field "zoom-plan") otherwise.
 Status ParseZoomPlan(const std::string& name, ZoomPlan* out);
 
-class RateLimiter {
+class RateLimiter final : public RateGate {
  public:
   // *clock is borrowed and must outlive the limiter.
   RateLimiter(const ZoomPlan& plan, const Clock* clock);
 
-  // Takes one request of `category` for `host` if allowed now: true, or
-  // false with *ready_at_micros set to when to ask again.
-  bool TryAcquire(ZoomCategory category, const std::string& host,
-                  int64_t* ready_at_micros);
+  // Reserves the next send slot of `category` (never before a pause ends)
+  // and returns its time; the caller sends then, not before.
+  int64_t ReserveSlot(ZoomCategory category) EXCLUDES(mu_);
+  // RateGate: reserves a slot and sleeps on the clock until it comes.
+  void WaitForSlot(ZoomCategory category) override EXCLUDES(mu_);
   // A per-second 429: no request of `category` before `until_micros`.
   void PauseCategory(ZoomCategory category, int64_t until_micros);
   // A daily 429: no request for `host` before `until_micros`.
@@ -61,8 +62,6 @@ class RateLimiter {
     std::deque<int64_t> sent;     // sends still in the window, oldest first
     int64_t paused_until = 0;
   };
-  // When `pace` next allows a send (at most `now` when it does now).
-  static int64_t ReadyAt(Pace* pace, int64_t now);
 
   const Clock* const clock_;
   Mutex mu_;

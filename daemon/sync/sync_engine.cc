@@ -30,13 +30,6 @@ int64_t Earliest(int64_t a, int64_t b) {
   return std::min(a, b);
 }
 
-ZoomCategory CategoryOf(StepKind kind) {
-  return kind == StepKind::kCreate || kind == StepKind::kLookup ||
-                 kind == StepKind::kSweep
-             ? ZoomCategory::kMedium
-             : ZoomCategory::kLight;
-}
-
 ZoomCall CallOf(StepKind kind) {
   switch (kind) {
     case StepKind::kCreate: return ZoomCall::kCreate;
@@ -102,8 +95,8 @@ Status SyncEngine::Step(int64_t* next_wake_micros) {
   for (int round = 0; round < kMaxRounds; ++round) {
     int capacity = options_.max_in_flight - InFlight();
     int progress = 0;
-    Status s = StartDeletions(now, &capacity, &wake, &progress);
-    if (s.ok()) s = StartTasks(now, &capacity, &wake, &progress);
+    Status s = StartDeletions(now, &capacity, &progress);
+    if (s.ok()) s = StartTasks(now, &capacity, &progress);
     if (!s.ok()) return s;
     if (progress == 0) break;
   }
@@ -118,7 +111,7 @@ Status SyncEngine::Step(int64_t* next_wake_micros) {
   return Status::OK();
 }
 
-Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake,
+Status SyncEngine::StartDeletions(int64_t now, int* capacity,
                                   int* progress) {
   if (*capacity <= 0) return Status::OK();
   std::vector<PendingDeletion> due;
@@ -126,12 +119,6 @@ Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake,
       now, *capacity, StripPrefix(Claimed(kDeletionKey)), &due);
   if (!s.ok()) return s;
   for (PendingDeletion& deletion : due) {
-    int64_t ready_at = 0;
-    if (!options_.limiter->TryAcquire(ZoomCategory::kLight, deletion.host,
-                                      &ready_at)) {
-      *wake = Earliest(*wake, ready_at);
-      break;
-    }
     if (!Claim(kDeletionKey + deletion.meeting_id)) continue;
     --*capacity;
     ++*progress;
@@ -141,8 +128,7 @@ Status SyncEngine::StartDeletions(int64_t now, int* capacity, int64_t* wake,
   return Status::OK();
 }
 
-Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
-                              int* progress) {
+Status SyncEngine::StartTasks(int64_t now, int* capacity, int* progress) {
   if (*capacity <= 0) return Status::OK();
   std::vector<SyncTask> due;
   Status s = options_.store->ListDueSyncTasks(
@@ -174,10 +160,7 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int64_t* wake,
       continue;
     }
     if (*capacity <= 0) continue;
-    int64_t ready_at = 0;
-    Admission admission = Admit(task, plan, now, &ready_at);
-    if (admission == Admission::kLater) *wake = Earliest(*wake, ready_at);
-    if (admission != Admission::kGo) continue;
+    if (Admit(task, plan, now) != Admission::kGo) continue;
     if (!Claim(kTaskKey + task.appointment.request.id)) continue;
     --*capacity;
     ++*progress;
@@ -216,12 +199,11 @@ Status SyncEngine::SettleLocally(const SyncTask& task, const Plan& plan,
       nullptr);
 }
 
-// Whether a call may go now: kHeld when the host is over its daily quota
-// (the task is rescheduled to the quota's reset), kLater when the
-// per-second budget or a pause says "not yet" (*ready_at_micros).
+// Whether a call may start: kHeld when the host is over its daily quota
+// (the task is rescheduled to the quota's reset). The per-second budget is
+// kept by ZoomApi's RateGate right before each send.
 SyncEngine::Admission SyncEngine::Admit(const SyncTask& task, const Plan& plan,
-                                        int64_t now,
-                                        int64_t* ready_at_micros) {
+                                        int64_t now) {
   const std::string& host =
       plan.host.empty() ? task.zoom.meeting_host : plan.host;
   if (CountsAgainstDailyLimit(plan.kind)) {
@@ -234,10 +216,6 @@ SyncEngine::Admission SyncEngine::Admit(const SyncTask& task, const Plan& plan,
       Hold(task.appointment.request.id, NextUtcMidnight(now));
       return Admission::kHeld;
     }
-  }
-  if (!options_.limiter->TryAcquire(CategoryOf(plan.kind), host,
-                                    ready_at_micros)) {
-    return Admission::kLater;
   }
   return Admission::kGo;
 }

@@ -64,15 +64,13 @@ class SyncEngine {
   int InFlight();
 
  private:
-  enum class Admission { kGo, kHeld, kLater };
+  enum class Admission { kGo, kHeld };
 
   // Each adds to *progress what it settled or started.
-  Status StartDeletions(int64_t now, int* capacity, int64_t* wake,
-                        int* progress);
-  Status StartTasks(int64_t now, int* capacity, int64_t* wake, int* progress);
+  Status StartDeletions(int64_t now, int* capacity, int* progress);
+  Status StartTasks(int64_t now, int* capacity, int* progress);
   Status SettleLocally(const SyncTask& task, const Plan& plan, int64_t now);
-  Admission Admit(const SyncTask& task, const Plan& plan, int64_t now,
-                  int64_t* ready_at_micros);
+  Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);
   Status Hold(const std::string& id, int64_t until);
   bool Claim(const std::string& key) EXCLUDES(mu_);
   void Release(const std::string& key) EXCLUDES(mu_);

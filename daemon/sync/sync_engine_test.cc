@@ -33,7 +33,6 @@ TEST_GROUP(SyncEngine) {
   std::unique_ptr<RandomSource> random;
   std::unique_ptr<Store> store;
   std::unique_ptr<test::ZoomHarness> harness;
-  std::unique_ptr<RateLimiter> limiter;
   std::unique_ptr<MarkerMaker> markers;
   InlineExecutor executor;
   std::unique_ptr<SyncEngine> engine;
@@ -46,12 +45,11 @@ TEST_GROUP(SyncEngine) {
     CHECK_TRUE(Store::Open(store_options, &store).ok());
     harness =
         std::make_unique<test::ZoomHarness>(&clock, store.get(), random.get());
-    limiter = std::make_unique<RateLimiter>(ZoomPlan{30, 20}, &clock);
     markers = std::make_unique<MarkerMaker>(harness->key());
     SyncEngine::Options options;
     options.store = store.get();
     options.zoom = &harness->api();
-    options.limiter = limiter.get();
+    options.limiter = &harness->limiter();
     options.clock = &clock;
     options.random = random.get();
     options.markers = markers.get();

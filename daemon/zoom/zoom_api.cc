@@ -191,9 +191,11 @@ void ParseZoomError(const HttpResponse& response, int64_t now,
   if (response.status == 429) ClassifyRateLimit(response, now, error);
 }
 
-Status ZoomApi::CallOnce(const std::string& method, const std::string& path,
-                         const std::string& body, const std::string& token,
-                         std::string* response_body, ZoomError* error) {
+Status ZoomApi::CallOnce(ZoomCategory category, const std::string& method,
+                         const std::string& path, const std::string& body,
+                         const std::string& token, std::string* response_body,
+                         ZoomError* error) {
+  if (options_.gate != nullptr) options_.gate->WaitForSlot(category);
   HttpRequest request;
   request.method = method;
   request.url = options_.api_base_url + path;
@@ -232,27 +234,27 @@ Status ZoomApi::CallOnce(const std::string& method, const std::string& path,
                         std::to_string(error->zoom_code));
 }
 
-Status ZoomApi::Call(const std::string& method, const std::string& path,
-                     const std::string& body, std::string* response_body,
-                     ZoomError* error) {
+Status ZoomApi::Call(ZoomCategory category, const std::string& method,
+                     const std::string& path, const std::string& body,
+                     std::string* response_body, ZoomError* error) {
   std::string token;
   Status s = options_.tokens->GetToken(&token);
   if (!s.ok()) return s;
-  s = CallOnce(method, path, body, token, response_body, error);
+  s = CallOnce(category, method, path, body, token, response_body, error);
   if (s.ok() || error->http_status != 401 || error->zoom_code != 124) return s;
   // The token expired or was replaced: renew once and retry once.
   options_.tokens->Invalidate(token);
   s = options_.tokens->GetToken(&token);
   if (!s.ok()) return s;
   *error = ZoomError();
-  return CallOnce(method, path, body, token, response_body, error);
+  return CallOnce(category, method, path, body, token, response_body, error);
 }
 
 Status ZoomApi::CreateMeeting(const std::string& host, const MeetingSpec& spec,
                               ZoomMeeting* out, ZoomError* error) {
   std::string body;
-  Status s = Call("POST", UserPath(host) + "/meetings", MeetingSpecJson(spec),
-                  &body, error);
+  Status s = Call(ZoomCategory::kMedium, "POST", UserPath(host) + "/meetings",
+                  MeetingSpecJson(spec), &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root || !MeetingFromJson(root.get(), out)) {
@@ -264,7 +266,8 @@ Status ZoomApi::CreateMeeting(const std::string& host, const MeetingSpec& spec,
 Status ZoomApi::GetMeeting(const std::string& id, ZoomMeeting* out,
                            ZoomError* error) {
   std::string body;
-  Status s = Call("GET", "/meetings/" + id, "", &body, error);
+  Status s =
+      Call(ZoomCategory::kLight, "GET", "/meetings/" + id, "", &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root || !MeetingFromJson(root.get(), out)) {
@@ -279,13 +282,14 @@ Status ZoomApi::UpdateMeeting(const std::string& id, const MeetingPatch& patch,
     return Status::Internal("empty_patch", "a PATCH that changes nothing");
   }
   std::string body;
-  return Call("PATCH", "/meetings/" + id, MeetingPatchJson(patch), &body,
-              error);
+  return Call(ZoomCategory::kLight, "PATCH", "/meetings/" + id,
+              MeetingPatchJson(patch), &body, error);
 }
 
 Status ZoomApi::DeleteMeeting(const std::string& id, ZoomError* error) {
   std::string body;
-  return Call("DELETE", "/meetings/" + id, "", &body, error);
+  return Call(ZoomCategory::kLight, "DELETE", "/meetings/" + id, "", &body,
+              error);
 }
 
 Status ZoomApi::ListMeetings(const std::string& host,
@@ -298,7 +302,7 @@ Status ZoomApi::ListMeetings(const std::string& host,
       path += "&next_page_token=" + httplib::detail::encode_query_param(page_token);
     }
     std::string body;
-    Status s = Call("GET", path, "", &body, error);
+    Status s = Call(ZoomCategory::kMedium, "GET", path, "", &body, error);
     if (!s.ok()) return s;
     CjsonPtr root(cJSON_Parse(body.c_str()));
     const cJSON* meetings =
@@ -321,7 +325,8 @@ Status ZoomApi::ListMeetings(const std::string& host,
 Status ZoomApi::GetUser(const std::string& id_or_email, ZoomUser* out,
                         ZoomError* error) {
   std::string body;
-  Status s = Call("GET", UserPath(id_or_email), "", &body, error);
+  Status s = Call(ZoomCategory::kLight, "GET", UserPath(id_or_email), "",
+                  &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root) return Garbled("a user read", error);

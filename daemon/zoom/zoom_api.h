@@ -40,6 +40,18 @@ struct ZoomError {
   std::string tracking_id;                  // x-zm-trackingid, for logs
 };
 
+// Zoom's rate-limit categories (zoom-api.md): create meeting and the lists
+// are Medium; get, update and delete meeting and get user are Light.
+enum class ZoomCategory { kLight = 0, kMedium = 1 };
+
+// Paces calls under the account's per-second budgets: WaitForSlot returns
+// when a call of `category` may leave now. Thread-safe.
+class RateGate {
+ public:
+  virtual ~RateGate() = default;
+  virtual void WaitForSlot(ZoomCategory category) = 0;
+};
+
 // Gives out a bearer token for API calls.
 class TokenSource {
  public:
@@ -109,6 +121,10 @@ class ZoomApi {
     ZoomTransport* transport = nullptr;
     TokenSource* tokens = nullptr;
     const Clock* clock = nullptr;  // turns Retry-After seconds into a time
+    // Borrowed, may be null (no pacing): every API call waits here for its
+    // slot right before it is sent, so the budget holds at Zoom's end even
+    // when the work before a call takes longer one time than another.
+    RateGate* gate = nullptr;
   };
   explicit ZoomApi(const Options& options) : options_(options) {}
 
@@ -132,12 +148,13 @@ class ZoomApi {
   Status CheckUsable() { return options_.tokens->CheckUsable(); }
 
  private:
-  Status Call(const std::string& method, const std::string& path,
-              const std::string& body, std::string* response_body,
-              ZoomError* error);
-  Status CallOnce(const std::string& method, const std::string& path,
-                  const std::string& body, const std::string& token,
-                  std::string* response_body, ZoomError* error);
+  Status Call(ZoomCategory category, const std::string& method,
+              const std::string& path, const std::string& body,
+              std::string* response_body, ZoomError* error);
+  Status CallOnce(ZoomCategory category, const std::string& method,
+                  const std::string& path, const std::string& body,
+                  const std::string& token, std::string* response_body,
+                  ZoomError* error);
 
   const Options options_;
 };

@@ -46,8 +46,12 @@ ZoomHarness::ZoomHarness(const Clock* clock, Store* store,
                                             options.client_id,
                                             options.client_secret}),
           "saving credentials");
-  api_ = std::make_unique<ZoomApi>(
-      ZoomApi::Options{api_url(), transport_.get(), tokens_.get(), clock});
+  limiter_ = std::make_unique<RateLimiter>(
+      ZoomPlan{static_cast<double>(options.light_per_second),
+               static_cast<double>(options.medium_per_second)},
+      clock);
+  api_ = std::make_unique<ZoomApi>(ZoomApi::Options{
+      api_url(), transport_.get(), tokens_.get(), clock, limiter_.get()});
 }
 
 ZoomHarness::~ZoomHarness() = default;

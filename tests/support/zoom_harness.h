@@ -10,6 +10,7 @@
 
 #include "secrets/secret_box.h"
 #include "secrets/secret_key.h"
+#include "sync/rate_limiter.h"
 #include "support/fake_zoom.h"
 #include "support/tls_test_server.h"
 #include "zoom/https_transport.h"
@@ -36,6 +37,8 @@ class ZoomHarness final {
   FakeZoom& zoom() { return *zoom_; }
   ZoomApi& api() { return *api_; }
   S2sTokenSource& tokens() { return *tokens_; }
+  // Paces api() at the Pro plan's budgets (the fake enforces the same).
+  RateLimiter& limiter() { return *limiter_; }
   ZoomTransport& transport() { return *transport_; }
   const SecretKey& key() const { return *key_; }
   const SecretBox& box() const { return *box_; }
@@ -51,6 +54,7 @@ class ZoomHarness final {
   std::unique_ptr<SecretBox> box_;
   std::unique_ptr<HttpsTransport> transport_;
   std::unique_ptr<S2sTokenSource> tokens_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<ZoomApi> api_;
 };
 
