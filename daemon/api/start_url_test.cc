@@ -11,33 +11,26 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "store/store.h"
-#include "support/temp_dir.h"
-#include "support/zoom_harness.h"
+#include "support/zoom_bed.h"
 
 #include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
 TEST_GROUP(ApiStartUrl) {
-  test::TempDir dir;
-  FakeClock clock;
+  test::ZoomBed bed;
+  // Short names for the bed's parts.
+  FakeClock& clock = bed.clock;
+  std::unique_ptr<RandomSource>& random = bed.random;
+  std::unique_ptr<Store>& store = bed.store;
+  std::unique_ptr<test::ZoomHarness>& harness = bed.harness;
   CapturingLogger logger;
-  std::unique_ptr<RandomSource> random;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<test::ZoomHarness> harness;
   std::unique_ptr<ApiServer> server;
   std::thread runner;
   std::string key;
   std::string meeting_id;
 
   void setup() override {
-    CHECK_TRUE(RealRandom::Open(&random).ok());
-    Store::Options store_options;
-    store_options.path = dir.File("bridge.db");
-    store_options.clock = &clock;
-    CHECK_TRUE(Store::Open(store_options, &store).ok());
-    harness =
-        std::make_unique<test::ZoomHarness>(&clock, store.get(), random.get());
     CHECK_TRUE(store->CreateApiKey("pos", random.get(), &key).ok());
     ApiServer::Options options;
     options.port = 0;
@@ -57,10 +50,8 @@ TEST_GROUP(ApiStartUrl) {
   }
 
   void GiveAppointmentAMeeting() {
-    Doctor doctor{"dr-1",         "Dr. One", "doctor@clinic.example",
-                  AuthMode::kS2s, 0,         0};
+    bed.PutDoctor("dr-1", "doctor@clinic.example");
     WriteOutcome outcome;
-    CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
     AppointmentRequest request;
     request.id = "a1";
     request.doctor_id = "dr-1";

@@ -10,8 +10,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "store/store.h"
-#include "support/temp_dir.h"
-#include "support/zoom_harness.h"
+#include "support/zoom_bed.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/rate_limiter.h"
@@ -27,24 +26,18 @@ constexpr int64_t kStart = kNow + 3 * 86400 + 9 * 3600;
 }  // namespace
 
 TEST_GROUP(SyncEngine) {
-  test::TempDir dir;
-  FakeClock clock;
+  test::ZoomBed bed;
+  // Short names for the bed's parts, as every test uses them.
+  FakeClock& clock = bed.clock;
+  std::unique_ptr<RandomSource>& random = bed.random;
+  std::unique_ptr<Store>& store = bed.store;
+  std::unique_ptr<test::ZoomHarness>& harness = bed.harness;
   CapturingLogger logger;
-  std::unique_ptr<RandomSource> random;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<test::ZoomHarness> harness;
   std::unique_ptr<MarkerMaker> markers;
   InlineExecutor executor;
   std::unique_ptr<SyncEngine> engine;
 
   void setup() override {
-    CHECK_TRUE(RealRandom::Open(&random).ok());
-    Store::Options store_options;
-    store_options.path = dir.File("bridge.db");
-    store_options.clock = &clock;
-    CHECK_TRUE(Store::Open(store_options, &store).ok());
-    harness =
-        std::make_unique<test::ZoomHarness>(&clock, store.get(), random.get());
     markers = std::make_unique<MarkerMaker>(harness->key());
     SyncEngine::Options options;
     options.store = store.get();
@@ -61,13 +54,7 @@ TEST_GROUP(SyncEngine) {
 
   void PutDoctor(const std::string& id, const std::string& zoom_user,
                  AuthMode auth) {
-    Doctor doctor;
-    doctor.id = id;
-    doctor.name = "Dr. " + id;
-    doctor.zoom_user = zoom_user;
-    doctor.auth = auth;
-    WriteOutcome outcome;
-    CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
+    bed.PutDoctor(id, zoom_user, auth);
   }
 
   AppointmentRequest Request(const std::string& id) {
