@@ -38,6 +38,12 @@ class RandomSource;
 // (see Store::UpdateSyncTask). It must not do I/O or block.
 using SyncUpdate = std::function<Status(SyncTask* task)>;
 
+// One entry of Store::UpdateSyncTasks.
+struct SyncTaskUpdate {
+  std::string id;
+  SyncUpdate update;
+};
+
 class Store {
  public:
   struct Options {
@@ -160,6 +166,13 @@ class Store {
   // is returned. *after (may be null) receives the stored task.
   virtual Status UpdateSyncTask(const std::string& id,
                                 const SyncUpdate& update, SyncTask* after) = 0;
+  // UpdateSyncTask for many appointments in one transaction (one commit,
+  // one disk sync, where the engine settles many tasks alike). Each update
+  // is undone alone when it fails: (*results)[i] receives its status. The
+  // returned status is the transaction's; when it is not OK nothing of the
+  // batch was stored.
+  virtual Status UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
+                                 std::vector<Status>* results) = 0;
   // Makes the appointment due now (needs_work, attempts 0): POST .../retry.
   virtual Status RequeueAppointment(const std::string& id) = 0;
   // Makes every failed appointment due now (credentials or scopes changed).

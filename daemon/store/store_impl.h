@@ -81,6 +81,8 @@ class StoreImpl final : public Store {
   Status GetSyncTask(const std::string& id, SyncTask* out) override;
   Status UpdateSyncTask(const std::string& id, const SyncUpdate& update,
                         SyncTask* after) override;
+  Status UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
+                         std::vector<Status>* results) override;
   Status RequeueAppointment(const std::string& id) override;
   Status RequeueFailed(int* count) override;
   Status CountSyncQueue(int* pending, int* failed, int* deletions) override;

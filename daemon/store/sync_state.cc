@@ -5,6 +5,7 @@
 // the result through UpdateSyncTask, which re-reads the appointment under
 // the write lock. So a clinic change made during the call is never
 // overwritten, and the engine sees it at its next step.
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -195,6 +196,28 @@ Status ApplySyncUpdate(SqliteDb* db, const std::string& id,
   return s;
 }
 
+// Runs one update of a batch under its own savepoint, so that its failure
+// undoes only its own changes: *item receives the update's status. The
+// returned status is the transaction's (a savepoint that could not be
+// released or undone): the whole batch must then fail.
+Status ApplyBatchItem(SqliteDb* db, const SyncTaskUpdate& entry, int64_t now,
+                      Status* item, uint64_t* seq, bool* changed) {
+  Status s = db->Exec("SAVEPOINT sync_item", "open a savepoint");
+  if (!s.ok()) return s;
+  SyncTask after;
+  uint64_t item_seq = 0;
+  bool commit = true;
+  *item = ApplySyncUpdate(db, entry.id, entry.update, now, &after, &item_seq,
+                          &commit);
+  if (item->ok()) {
+    *seq = std::max(*seq, item_seq);
+    *changed = *changed || commit;
+    return db->Exec("RELEASE sync_item", "release a savepoint");
+  }
+  s = db->Exec("ROLLBACK TO sync_item", "undo a failed update");
+  return s.ok() ? db->Exec("RELEASE sync_item", "release a savepoint") : s;
+}
+
 // Runs a requeue `sql` whose one parameter, if any, is *id.
 Status RequeueWhere(SqliteDb* db, const char* sql, const std::string* id,
                     int* count) {
@@ -288,6 +311,26 @@ Status StoreImpl::UpdateSyncTask(const std::string& id,
   });
   if (s.ok() && seq != 0) NoteChangeSeq(seq);
   if (s.ok() && after != nullptr) *after = std::move(stored);
+  return s;
+}
+
+Status StoreImpl::UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
+                                  std::vector<Status>* results) {
+  results->assign(updates.size(), Status::OK());
+  if (updates.empty()) return Status::OK();
+  int64_t now = options_.clock->NowSeconds();
+  uint64_t seq = 0;
+  Status s = Write([&](SqliteDb* db, bool* commit) {
+    bool changed = false;
+    for (size_t i = 0; i < updates.size(); ++i) {
+      Status ts = ApplyBatchItem(db, updates[i], now, &(*results)[i], &seq,
+                                 &changed);
+      if (!ts.ok()) return ts;
+    }
+    *commit = changed;
+    return Status::OK();
+  });
+  if (s.ok() && seq != 0) NoteChangeSeq(seq);
   return s;
 }
 

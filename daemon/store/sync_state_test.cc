@@ -342,6 +342,61 @@ TEST(SyncState, CallbackErrorRollsEverythingBack) {
   CHECK_TRUE(DueDeletions(clock.NowSeconds()).empty());
 }
 
+TEST(SyncState, BatchCommitsOnceAndUndoesOnlyTheFailedUpdate) {
+  Appointment a1 = Put(Request("a1"), WriteOutcome::kCreated);
+  Appointment a2 = Put(Request("a2"), WriteOutcome::kCreated);
+  Put(Request("a3"), WriteOutcome::kCreated);
+  int commits = 0;
+  store->SetWriteListener([&commits] { ++commits; });
+  std::vector<SyncTaskUpdate> batch;
+  batch.push_back({"a1", [](SyncTask* task) {
+                     SetError(task, "zoom_not_configured", "no Zoom app");
+                     return Status::OK();
+                   }});
+  batch.push_back({"a2", [](SyncTask* task) {
+                     SetMeeting(task, "81234567890");
+                     task->queue_deletions.push_back(Deletion("111", 0));
+                     return Status::Internal("engine_bug", "refused");
+                   }});
+  batch.push_back({"unknown", [](SyncTask*) { return Status::OK(); }});
+  batch.push_back({"a3", [](SyncTask* task) {
+                     SetMeeting(task, "81234567893");
+                     return Status::OK();
+                   }});
+  std::vector<Status> results;
+  CHECK_OK(store->UpdateSyncTasks(batch, &results));
+  store->SetWriteListener(nullptr);
+  LONGS_EQUAL(1, commits);
+  LONGS_EQUAL(4, results.size());
+  CHECK_OK(results[0]);
+  STRCMP_EQUAL("engine_bug", results[1].reason().c_str());
+  STRCMP_EQUAL("appointment_not_found", results[2].reason().c_str());
+  CHECK_OK(results[3]);
+  SyncTask failed = Task("a1");
+  STRCMP_EQUAL("zoom_not_configured", failed.appointment.error.code.c_str());
+  LONGS_EQUAL(a1.revision + 1, failed.appointment.revision);
+  LONGS_EQUAL(a2.revision, Task("a2").appointment.revision);
+  CHECK_FALSE(Task("a2").appointment.has_meeting);
+  CHECK_TRUE(DueDeletions(clock.NowSeconds()).empty());
+  SyncTask synced = Task("a3");
+  STRCMP_EQUAL("81234567893", synced.appointment.meeting.id.c_str());
+  // Waiters see the batch's last change.
+  CHECK_EQUAL(synced.appointment.change_seq, store->LatestChangeSeq());
+}
+
+TEST(SyncState, BatchThatChangesNothingCommitsNothing) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  int commits = 0;
+  store->SetWriteListener([&commits] { ++commits; });
+  std::vector<Status> results;
+  CHECK_OK(store->UpdateSyncTasks(
+      {{"a1", [](SyncTask*) { return Status::OK(); }}}, &results));
+  CHECK_OK(store->UpdateSyncTasks({}, &results));
+  store->SetWriteListener(nullptr);
+  LONGS_EQUAL(0, commits);
+  CHECK_TRUE(results.empty());
+}
+
 TEST(SyncState, ClinicChangeAfterReadIsNotOverwritten) {
   Put(Request("a1"), WriteOutcome::kCreated);
   SyncTask read = Task("a1");

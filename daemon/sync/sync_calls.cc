@@ -421,43 +421,52 @@ int64_t SyncEngine::ResumeAt(ZoomCall call, const Outcome& outcome,
   return until;
 }
 
-void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
-                               const Status& status, const ZoomError& error,
-                               const std::string& host, bool log) {
+SyncEngine::PlannedFailure SyncEngine::PlanFailure(ZoomCall call,
+                                                  const Status& status,
+                                                  const ZoomError& error,
+                                                  const std::string& host) {
   const int64_t now = options_.clock->NowSeconds();
-  Outcome outcome =
+  PlannedFailure planned;
+  planned.outcome =
       ClassifyZoomFailure(call, status, error, HostWritesToday(host, now));
+  const Outcome& outcome = planned.outcome;
   int64_t resume_at = 0;
   if (outcome.kind == Outcome::Kind::kPerSecond ||
       outcome.kind == Outcome::Kind::kDaily) {
     resume_at = ResumeAt(call, outcome, error, host, now);
   }
-  int64_t backoff = 0;
-  const SyncSettings& settings = options_.settings;
-  Status s = options_.store->UpdateSyncTask(
-      id,
-      [&](SyncTask* fresh) {
-        if (outcome.kind == Outcome::Kind::kGone) {
-          ForgetMeeting(fresh);
-          Settle(settings, now, fresh);
-          return Status::OK();
-        }
-        // A create Zoom definitely refused made nothing; after a lost
-        // answer the doubt stays, so the next step looks first.
-        if (call == ZoomCall::kCreate && status.reason() == "zoom_error") {
-          fresh->zoom.create_in_doubt = false;
-        }
-        // Likewise a refused PATCH changed nothing on Zoom.
-        if (call == ZoomCall::kPatch && status.reason() == "zoom_error") {
-          fresh->zoom.patch_in_doubt = false;
-        }
-        backoff = BackoffSeconds(fresh->zoom.attempts + 1, options_.random);
-        ApplyFailure(outcome, error, now, resume_at, backoff, fresh);
-        return Status::OK();
-      },
-      nullptr);
+  const bool refused = status.reason() == "zoom_error";
+  // By value: a batch runs the update after this frame is gone.
+  planned.update = [this, outcome, call, refused, error, now,
+                    resume_at](SyncTask* fresh) {
+    if (outcome.kind == Outcome::Kind::kGone) {
+      ForgetMeeting(fresh);
+      Settle(options_.settings, now, fresh);
+      return Status::OK();
+    }
+    // A create Zoom definitely refused made nothing; after a lost answer
+    // the doubt stays, so the next step looks first.
+    if (call == ZoomCall::kCreate && refused) {
+      fresh->zoom.create_in_doubt = false;
+    }
+    // Likewise a refused PATCH changed nothing on Zoom.
+    if (call == ZoomCall::kPatch && refused) {
+      fresh->zoom.patch_in_doubt = false;
+    }
+    int64_t backoff = BackoffSeconds(fresh->zoom.attempts + 1, options_.random);
+    ApplyFailure(outcome, error, now, resume_at, backoff, fresh);
+    return Status::OK();
+  };
+  return planned;
+}
+
+void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
+                               const Status& status, const ZoomError& error,
+                               const std::string& host) {
+  PlannedFailure planned = PlanFailure(call, status, error, host);
+  Status s = options_.store->UpdateSyncTask(id, planned.update, nullptr);
   if (!s.ok()) LogStoreFailure("recording a failure", s);
-  if (!log) return;
+  const Outcome& outcome = planned.outcome;
   options_.logger->Warning(
       "sync: appointment %s: %s (%s)%s%s", id.c_str(), outcome.code.c_str(),
       outcome.message.c_str(), error.tracking_id.empty() ? "" : " tracking id ",

@@ -140,28 +140,32 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int* progress) {
   Status usable;
   bool recheck = true;
   int unusable = 0;
+  // Settled without a call: stored together after the loop (one commit
+  // for a whole backlog rather than one each).
+  std::vector<SyncTaskUpdate> local;
   for (SyncTask& task : due) {
+    const std::string& id = task.appointment.request.id;
     Plan plan = PlanStep(task, options_.settings, now);
     if (plan.kind == StepKind::kConverged ||
         plan.kind == StepKind::kWaitForDoctor ||
         plan.kind == StepKind::kDetach) {
-      s = SettleLocally(task, plan, now);
-      if (!s.ok()) return s;
+      local.push_back({id, SettleLocally(plan.kind, now)});
       ++*progress;
       continue;
     }
     if (recheck) usable = options_.zoom->CheckUsable();
     recheck = false;
     if (!usable.ok()) {
-      RecordFailure(task.appointment.request.id, CallOf(plan.kind), usable,
-                    ZoomError(), plan.host, /*log=*/false);
+      local.push_back(
+          {id, PlanFailure(CallOf(plan.kind), usable, ZoomError(), plan.host)
+                   .update});
       ++unusable;
       ++*progress;
       continue;
     }
     if (*capacity <= 0) continue;
     if (Admit(task, plan, now) != Admission::kGo) continue;
-    if (!Claim(kTaskKey + task.appointment.request.id)) continue;
+    if (!Claim(kTaskKey + id)) continue;
     --*capacity;
     ++*progress;
     recheck = true;
@@ -179,24 +183,34 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int* progress) {
     options_.logger->Warning("sync: %d appointment(s) cannot sync: %s", unusable,
                              usable.ToString().c_str());
   }
-  return Status::OK();
+  return StoreLocally(local);
 }
 
-// Steps that need no Zoom call: record them right away.
-Status SyncEngine::SettleLocally(const SyncTask& task, const Plan& plan,
-                                 int64_t now) {
-  const SyncSettings& settings = options_.settings;
-  return options_.store->UpdateSyncTask(
-      task.appointment.request.id,
-      [&](SyncTask* fresh) {
-        if (plan.kind == StepKind::kDetach &&
-            PlanStep(*fresh, settings, now).kind == StepKind::kDetach) {
-          DetachMeeting(fresh);
-        }
-        Settle(settings, now, fresh);
-        return Status::OK();
-      },
-      nullptr);
+// Steps that need no Zoom call, on the fresh task: a clinic change since
+// the read may have changed the plan.
+SyncUpdate SyncEngine::SettleLocally(StepKind planned, int64_t now) const {
+  return [this, planned, now](SyncTask* fresh) {
+    const SyncSettings& settings = options_.settings;
+    if (planned == StepKind::kDetach &&
+        PlanStep(*fresh, settings, now).kind == StepKind::kDetach) {
+      DetachMeeting(fresh);
+    }
+    Settle(settings, now, fresh);
+    return Status::OK();
+  };
+}
+
+Status SyncEngine::StoreLocally(const std::vector<SyncTaskUpdate>& updates) {
+  std::vector<Status> results;
+  Status s = options_.store->UpdateSyncTasks(updates, &results);
+  if (!s.ok()) return s;
+  for (const Status& result : results) {
+    // An appointment purged since the read needs nothing more.
+    if (!result.ok() && result.reason() != "appointment_not_found") {
+      LogStoreFailure("settling an appointment", result);
+    }
+  }
+  return Status::OK();
 }
 
 // Whether a call may start: kHeld when the host is over its daily quota

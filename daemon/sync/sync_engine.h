@@ -18,6 +18,7 @@
 
 #include "base/mutex.h"
 #include "base/status.h"
+#include "store/store.h"
 #include "store/sync_records.h"
 #include "sync/outcome.h"
 #include "sync/planner.h"
@@ -30,7 +31,6 @@ class Logger;
 class MarkerMaker;
 class RandomSource;
 class RateLimiter;
-class Store;
 class ZoomApi;
 struct ZoomError;
 
@@ -69,7 +69,11 @@ class SyncEngine {
   // Each adds to *progress what it settled or started.
   Status StartDeletions(int64_t now, int* capacity, int* progress);
   Status StartTasks(int64_t now, int* capacity, int* progress);
-  Status SettleLocally(const SyncTask& task, const Plan& plan, int64_t now);
+  // The update for a step that needs no Zoom call (`planned` on the task
+  // as read).
+  SyncUpdate SettleLocally(StepKind planned, int64_t now) const;
+  // Stores the updates of one Step that need no call in one transaction.
+  Status StoreLocally(const std::vector<SyncTaskUpdate>& updates);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);
   Status Hold(const std::string& id, int64_t until);
   bool Claim(const std::string& key) EXCLUDES(mu_);
@@ -90,11 +94,18 @@ class SyncEngine {
   Status CallCreate(const SyncTask& task, const Plan& plan,
                     int64_t generation, ZoomMeeting* meeting,
                     std::string* warning, ZoomError* error);
-  // Stores a failed call's outcome for appointment `id`.
-  // `log`: false when the caller reports many alike at once.
+  // A failed call's outcome and the update that stores it. Classifying
+  // pauses the limiter for a 429 (ResumeAt).
+  struct PlannedFailure {
+    Outcome outcome;
+    SyncUpdate update;
+  };
+  PlannedFailure PlanFailure(ZoomCall call, const Status& status,
+                             const ZoomError& error, const std::string& host);
+  // Stores and logs a failed call's outcome for appointment `id`.
   void RecordFailure(const std::string& id, ZoomCall call,
                      const Status& status, const ZoomError& error,
-                     const std::string& host, bool log = true);
+                     const std::string& host);
   // Pauses the limiter for a 429 and returns when to try again.
   int64_t ResumeAt(ZoomCall call, const Outcome& outcome,
                    const ZoomError& error, const std::string& host,

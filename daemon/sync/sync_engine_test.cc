@@ -2,7 +2,6 @@
 // with calls run inline so every step is deterministic.
 #include "sync/sync_engine.h"
 
-
 #include <memory>
 #include <string>
 
@@ -398,7 +397,12 @@ TEST(SyncEngine, NoSecretReachesTheLog) {
 TEST(SyncEngine, WithoutAnAppEveryAppointmentFailsAtOnceWithoutSpendingBudget) {
   CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
   for (int i = 0; i < 60; ++i) Put(Request("a" + std::to_string(i)));
+  int commits = 0;
+  store->SetWriteListener([&commits] { ++commits; });
   Run();  // no clock movement: 60 > the 20/s create budget
+  store->SetWriteListener(nullptr);
+  // Settled in batches (one per read of due tasks), not one commit each.
+  CHECK_TEXT(commits <= 3, std::to_string(commits).c_str());
   for (int i = 0; i < 60; ++i) {
     Appointment appointment = Get("a" + std::to_string(i));
     CHECK(appointment.sync_status == SyncStatus::kFailed);
