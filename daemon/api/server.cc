@@ -71,6 +71,9 @@ class ApiServerImpl final : public ApiServer {
 
   Status Bind();
   int port() const override { return port_; }
+  uint64_t requests_received() const override {
+    return requests_received_.load(std::memory_order_relaxed);
+  }
   void Run() override { server_.listen_after_bind(); }
   void Stop() override;
 
@@ -85,6 +88,7 @@ class ApiServerImpl final : public ApiServer {
 
   const Options options_;
   std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> requests_received_{0};
   ApiHandlers handlers_;
   HttpServer server_;
   int port_ = 0;
@@ -195,6 +199,7 @@ bool ApiServerImpl::Authenticate(const httplib::Request& req,
 
 void ApiServerImpl::Dispatch(const httplib::Request& req,
                              httplib::Response* res) {
+  requests_received_.fetch_add(1, std::memory_order_relaxed);
   RouteMatch match = MatchRoute(req.path);
   if (match.resource == Resource::kNone) {
     return WriteError(Status::NotFound("not_found", "no such path: " +

@@ -7,6 +7,7 @@
 #ifndef TELEMED_API_SERVER_H_
 #define TELEMED_API_SERVER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,8 @@ class ApiServer {
 
   // The bound port (the real one when Options::port was 0).
   virtual int port() const = 0;
+  // Requests received so far (what the daemon's idle housekeeping watches).
+  virtual uint64_t requests_received() const = 0;
   // Serves until Stop(); returns after requests in flight have finished.
   virtual void Run() = 0;
   // Thread-safe and async-signal-unsafe; returns at once. Stops accepting,

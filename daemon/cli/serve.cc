@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/posix_error.h"
 #include "cli/command.h"
+#include "cli/idle_memory.h"
 #include "cli/periodic_task.h"
 #include "cli/shutdown_signals.h"
 #include "cli/sync_stack.h"
@@ -31,6 +32,9 @@ namespace {
 
 constexpr std::chrono::hours kPurgeInterval(1);
 constexpr std::chrono::seconds kCheckpointInterval(1);
+// A quiet period this long after a burst gives the burst's memory back
+// (longer than a keep-alive connection's idle timeout, 5 s).
+constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 // How often ZoomWatch looks for changed credentials or doctors (two small
 // reads); the check itself runs far less often, see cli/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
@@ -135,6 +139,17 @@ Status RunUntilSignal(const Config& config, StoreSession* session,
     Status s = store->Checkpoint(nullptr, nullptr);
     if (!s.ok()) logger->Error("checkpoint failed: %s", s.ToString().c_str());
   });
+  IdleMemory idle_memory(
+      [server, store] {
+        return server->requests_received() + store->LatestChangeSeq();
+      },
+      [store] {
+        store->ReleaseMemory();
+        // Also the free pages inside malloc's arenas, not only its top.
+        malloc_trim(0);
+      });
+  PeriodicTask release_memory(kIdleMemoryPeriod,
+                              [&idle_memory] { idle_memory.Tick(); });
   // Its own thread: the first check talks to Zoom and must not hold up
   // READY or the API.
   std::unique_ptr<ZoomWatch> watch = MakeZoomWatch(session, zoom, logger);
@@ -143,6 +158,7 @@ Status RunUntilSignal(const Config& config, StoreSession* session,
   server->Run();
   signals->StopWaiting();
   purge.Stop();
+  release_memory.Stop();
   zoom_check.Stop();
   sync->Stop();
   return session->store->FlushApiKeyUse();

@@ -41,6 +41,11 @@ Status GroupCommitter::Run(const Body& body, bool* committed) {
   return self.status;
 }
 
+void GroupCommitter::ReleaseMemory() {
+  MutexLock lock(&db_mu_);
+  sqlite3_db_release_memory(db_.get());
+}
+
 size_t GroupCommitter::waiting() const {
   MutexLock lock(&queue_mu_);
   return queue_.size() - running_;

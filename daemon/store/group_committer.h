@@ -46,6 +46,8 @@ class GroupCommitter final {
   // Transactions committed so far, and writes waiting behind the batch
   // being run (both for tests).
   uint64_t commits() const { return commits_.load(); }
+  // Empties the connection's page cache (after a write in progress).
+  void ReleaseMemory() EXCLUDES(db_mu_);
   size_t waiting() const EXCLUDES(queue_mu_);
 
  private:

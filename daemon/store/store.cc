@@ -233,6 +233,24 @@ Status StoreImpl::Checkpoint(int* wal_frames, int* checkpointed) {
   return SqliteStatus(rc, checkpointer_.get(), "checkpoint the WAL");
 }
 
+void StoreImpl::ReleaseMemory() {
+  std::vector<SqliteDb> closing;
+  {
+    MutexLock lock(&readers_mu_);
+    while (idle_readers_.size() > kIdleReadersKept) {
+      closing.push_back(std::move(idle_readers_.back()));
+      idle_readers_.pop_back();
+    }
+    for (SqliteDb& db : idle_readers_) sqlite3_db_release_memory(db.get());
+  }
+  // `closing` closes its connections outside the lock, when it goes.
+  if (writer_ != nullptr) writer_->ReleaseMemory();
+  MutexLock lock(&checkpoint_mu_);
+  if (checkpointer_.get() != nullptr) {
+    sqlite3_db_release_memory(checkpointer_.get());
+  }
+}
+
 Status StoreImpl::Write(const GroupCommitter::Body& body) {
   if (writer_ == nullptr) {
     return Status::Unavailable("store_not_open", "the store failed to open");

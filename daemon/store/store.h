@@ -142,6 +142,10 @@ class Store {
   // readers or writers (a PASSIVE checkpoint, on its own connection).
   // *wal_frames and *checkpointed (may be null) receive SQLite's counts.
   virtual Status Checkpoint(int* wal_frames, int* checkpointed) = 0;
+  // Gives back memory that a burst left in SQLite's caches: closes idle
+  // read connections but a few and empties the page caches of the rest.
+  // The next reads warm them again (the OS still caches the file).
+  virtual void ReleaseMemory() = 0;
 
   // --- Zoom sync state (docs/sync.md) ------------------------------------
   // A clinic change to an appointment (put, cancel) sets its needs_work and

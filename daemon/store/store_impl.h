@@ -72,6 +72,7 @@ class StoreImpl final : public Store {
   Status FlushApiKeyUse() override;
   Status Checkpoint(int* wal_frames, int* checkpointed) override
       EXCLUDES(checkpoint_mu_);
+  void ReleaseMemory() override EXCLUDES(readers_mu_, checkpoint_mu_);
 
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
@@ -145,6 +146,9 @@ class StoreImpl final : public Store {
   // keep-alive clients (two reads a request) so none is opened per request,
   // which would also lose its prepared statements.
   static constexpr size_t kMaxIdleReaders = 16;
+  // Idle read connections ReleaseMemory keeps open (a quiet clinic's
+  // polling needs no more).
+  static constexpr size_t kIdleReadersKept = 2;
   std::vector<SqliteDb> idle_readers_ GUARDED_BY(readers_mu_);
 
   Mutex listener_mu_;

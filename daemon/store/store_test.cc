@@ -343,6 +343,25 @@ TEST(StoreCheckpoint, BackgroundModeLeavesCheckpointsToTheOwner) {
   LONGS_EQUAL(frames, copied);
 }
 
+TEST(StoreCheckpoint, ReleaseMemoryEmptiesCachesAndReadsStillWork) {
+  Open(/*background=*/true);
+  WriteSettings(300);  // about 1.2 MB of pages, in the writer's cache
+  std::string value;
+  bool found = false;
+  for (int i = 0; i < 300; ++i) {
+    CHECK_TRUE(store->GetSetting("n" + std::to_string(i), &value, &found).ok());
+  }
+  const sqlite3_int64 before = sqlite3_memory_used();
+  store->ReleaseMemory();
+  const sqlite3_int64 after = sqlite3_memory_used();
+  CHECK_TEXT(before - after > 512 * 1024,
+             (std::to_string(before) + " -> " + std::to_string(after)).c_str());
+  CHECK_TRUE(store->GetSetting("n7", &value, &found).ok());
+  CHECK_TRUE(found);
+  LONGS_EQUAL(3000, value.size());
+  CHECK_TRUE(store->PutSetting("n7", "y").ok());
+}
+
 TEST(StoreCheckpoint, DefaultModeKeepsSqlitesAutoCheckpoint) {
   Open(/*background=*/false);
   WriteSettings(1500);
