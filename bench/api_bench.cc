@@ -2,13 +2,16 @@
 //
 //   api_bench populate    --port P --key K --doctor D
 //   api_bench latency     --port P --key K --doctor D [--rate 1000]
-//                         [--connections 8] [--put-share 0.5] [--runs 2]
+//                         [--connections 8] [--put-share 0.5] [--runs 5]
+//                         [--label TEXT] [--judged 1]
 //   api_bench put-max     --port P --key K --doctor D [--connections-list 4,16,64]
 //   api_bench get-compare --port P --key K --doctor D --bare-port B
 //                         [--connections 16] [--rounds 2]
 //   api_bench bare-server [--threads 64] [--seconds 300]
 //   api_bench startup     --binary PATH --work-dir DIR [--runs 5]
 //   api_bench free-port
+//   api_bench disk-probe  --dir DIR [--count 20000] [--rate 1000]
+//   api_bench scheduler-probe [--seconds 10]
 //
 // Load phases also take --warmup-ms, --measure-ms and --seed. Everything
 // talks to 127.0.0.1 only and stops by itself.
@@ -21,6 +24,7 @@
 #include "api_phases.h"
 #include "bare_server.h"
 #include "flags.h"
+#include "machine_probes.h"
 #include "startup_probe.h"
 
 namespace telemed {
@@ -79,10 +83,14 @@ bool RunPhase(const std::string& command, Flags* flags, int* exit_code) {
   if (command == "populate") {
     *exit_code = Populate(options) ? 0 : 1;
   } else if (command == "latency") {
-    MeasureLatency(options, flags->GetDouble("rate", 1000),
-                   flags->GetInt("connections", 8),
-                   flags->GetDouble("put-share", 0.5),
-                   flags->GetInt("runs", 2));
+    LatencyPlan latency;
+    latency.rate = flags->GetDouble("rate", 1000);
+    latency.connections = flags->GetInt("connections", 8);
+    latency.put_share = flags->GetDouble("put-share", 0.5);
+    latency.runs = flags->GetInt("runs", 5);
+    latency.label = flags->GetString("label", "");
+    latency.judged = flags->GetInt("judged", 1) != 0;
+    MeasureLatency(options, latency);
   } else if (command == "put-max") {
     MeasureMaxPuts(options,
                    ParseIntList(flags->GetString("connections-list",
@@ -102,6 +110,17 @@ int Dispatch(const std::string& command, Flags* flags) {
                          flags->GetInt("seconds", 300));
   }
   if (command == "startup") return RunStartup(flags);
+  if (command == "disk-probe") {
+    return DiskSyncProbe(flags->GetString("dir", "."),
+                         flags->GetInt("count", 20000),
+                         flags->GetDouble("rate", 1000))
+               ? 0
+               : 1;
+  }
+  if (command == "scheduler-probe") {
+    SchedulerProbe(flags->GetInt("seconds", 10));
+    return 0;
+  }
   if (command == "free-port") {
     std::printf("%d\n", FindFreePort());
     return 0;
@@ -119,6 +138,7 @@ int Dispatch(const std::string& command, Flags* flags) {
 int main(int argc, char** argv) {
   return telemed::bench::RunCommand(
       argc, argv, "api_bench",
-      "populate|latency|put-max|get-compare|bare-server|startup|free-port",
+      "populate|latency|put-max|get-compare|bare-server|startup|free-port|"
+      "disk-probe|scheduler-probe",
       telemed::bench::Dispatch);
 }

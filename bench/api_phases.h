@@ -33,12 +33,20 @@ struct PhaseOptions {
 // is refused.
 bool Populate(const PhaseOptions& options);
 
-// Open loop at `rate` requests/s on `connections` connections, a share
-// `put_share` of them PUTs, the rest GETs of one appointment. Runs `runs`
-// times and once more when two runs disagree (p99 apart by over 1.5x: the
-// machine is shared); the verdict uses the median run.
-void MeasureLatency(const PhaseOptions& options, double rate, int connections,
-                    double put_share, int runs);
+// One open-loop latency measurement: `rate` requests/s on `connections`
+// connections, a share `put_share` of them PUTs, the rest GETs of one
+// appointment, `runs` times; the verdict uses the median run's p99.
+// `label` names the setting in each row (e.g. the data dir's filesystem);
+// a control that is not the product's setting is not `judged`.
+struct LatencyPlan {
+  double rate = 1000;
+  int connections = 8;
+  double put_share = 0.5;
+  int runs = 5;
+  std::string label;
+  bool judged = true;
+};
+void MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency);
 
 // Closed-loop PUTs at each connection count; reports the best throughput.
 void MeasureMaxPuts(const PhaseOptions& options,
