@@ -3,7 +3,7 @@
 //   api_bench populate    --port P --key K --doctor D
 //   api_bench latency     --port P --key K --doctor D [--rate 1000]
 //                         [--connections 8] [--put-share 0.5] [--runs 5]
-//                         [--label TEXT] [--judged 1]
+//                         [--label TEXT] [--judged 1] [--bare-port B]
 //   api_bench put-max     --port P --key K --doctor D [--connections-list 4,16,64]
 //   api_bench get-compare --port P --key K --doctor D --bare-port B
 //                         [--connections 16] [--rounds 2]
@@ -90,6 +90,7 @@ bool RunPhase(const std::string& command, Flags* flags, int* exit_code) {
     latency.runs = flags->GetInt("runs", 5);
     latency.label = flags->GetString("label", "");
     latency.judged = flags->GetInt("judged", 1) != 0;
+    latency.bare_port = flags->GetInt("bare-port", 0);
     MeasureLatency(options, latency);
   } else if (command == "put-max") {
     MeasureMaxPuts(options,

@@ -45,6 +45,9 @@ struct LatencyPlan {
   int runs = 5;
   std::string label;
   bool judged = true;
+  // When set, each run is followed by the same open loop against the bare
+  // server on this port (GET / only): the machine's own tail at that time.
+  int bare_port = 0;
 };
 void MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency);
 
