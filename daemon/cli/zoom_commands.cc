@@ -225,11 +225,15 @@ int RunZoomForget(const Context& context) {
   if (s.ok()) s = ForgetS2sCredentials(store.store.get());
   // The last verdict was about the app just removed.
   if (s.ok()) s = store.store->DeleteSettings("zoom.check");
+  // Nothing sealed is left: a new key file may be used from now on (the
+  // way back after losing the old one).
+  if (s.ok()) s = store.store->UnbindKeyFingerprint();
   if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
   if (!s.ok()) return Fail(context, s.message());
   *context.out << "Removed the Zoom app's credentials and its cached token. "
                   "No meetings are created or changed until an app is "
-                  "configured again.\n";
+                  "configured again (with any key file: the database is no "
+                  "longer tied to the old one).\n";
   return kExitOk;
 }
 

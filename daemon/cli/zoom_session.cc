@@ -18,7 +18,14 @@ Status LoadKey(const Config& config, Store* store, ZoomSession* out) {
   Status s = SecretKey::Load(location, out->random.get(), &out->key);
   if (!s.ok()) return s;
   // A process holding another key must not write secrets under it.
-  return store->BindKeyFingerprint(out->key->fingerprint(), location.path);
+  s = store->BindKeyFingerprint(out->key->fingerprint(), location.path);
+  if (s.reason() != "secret_key_mismatch") return s;
+  return Status::Conflict(
+      s.reason(), s.message() +
+                      ". If that key file is lost, stop the daemon and run "
+                      "'zoom forget' (it removes the secrets sealed under "
+                      "the lost key), then enter the Zoom app again with "
+                      "'zoom s2s'");
 }
 
 }  // namespace

@@ -148,6 +148,10 @@ Status StoreImpl::BindKeyFingerprint(const std::string& fingerprint,
   });
 }
 
+Status StoreImpl::UnbindKeyFingerprint() {
+  return DeleteSettings(kKeyFingerprintSetting);
+}
+
 Status StoreImpl::TryTakeLease(const std::string& name,
                                const std::string& owner, int64_t now,
                                int64_t until, bool* taken) {

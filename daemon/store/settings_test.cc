@@ -77,6 +77,14 @@ TEST(Settings, KeyFingerprintFirstWriterWinsAcrossStores) {
   CHECK_FALSE(store->BindKeyFingerprint("fp-two", kKeyPath).ok());
 }
 
+TEST(Settings, UnbindingLetsAnotherKeyBind) {
+  CHECK_OK(store->BindKeyFingerprint("fp-one", kKeyPath));
+  CHECK_OK(store->UnbindKeyFingerprint());
+  CHECK_OK(store->UnbindKeyFingerprint());  // nothing bound: still fine
+  CHECK_OK(store->BindKeyFingerprint("fp-two", kKeyPath));
+  CHECK_FALSE(store->BindKeyFingerprint("fp-one", kKeyPath).ok());
+}
+
 TEST(Settings, KeyFingerprintRaceHasOneWinner) {
   std::unique_ptr<Store> other = OpenStore();
   Status first, second;

@@ -217,6 +217,10 @@ class Store {
   // message naming both fingerprints and `key_path`.
   virtual Status BindKeyFingerprint(const std::string& fingerprint,
                                     const std::string& key_path) = 0;
+  // Forgets the recorded fingerprint, so that the next BindKeyFingerprint
+  // records a new key. Only for after every sealed secret was deleted (a
+  // lost key file: nothing sealed under it can be read again anyway).
+  virtual Status UnbindKeyFingerprint() = 0;
   // A lease among processes (one token renewal in flight): takes `name` for
   // `owner` until `until` when it is free (expired at `now`) or already
   // owner's; *taken says whether it was. ReleaseLease frees it if owner's.

@@ -107,6 +107,7 @@ class StoreImpl final : public Store {
   Status DeleteSettings(const std::string& prefix) override;
   Status BindKeyFingerprint(const std::string& fingerprint,
                             const std::string& key_path) override;
+  Status UnbindKeyFingerprint() override;
   Status TryTakeLease(const std::string& name, const std::string& owner,
                       int64_t now, int64_t until, bool* taken) override;
   Status ReleaseLease(const std::string& name,

@@ -209,7 +209,28 @@ TEST(ZoomCli, AnotherKeyFileIsRefusedWithAClearMessage) {
                   shown.err.c_str());
   STRCMP_CONTAINS(other_key.c_str(), shown.err.c_str());
   STRCMP_CONTAINS("--key-file", shown.err.c_str());
+  STRCMP_CONTAINS("zoom forget", shown.err.c_str());
   CheckExit(Zoom({"test", "--key-file", other_key}), 1);
+}
+
+TEST(ZoomCli, ForgetIsTheWayBackAfterLosingTheKeyFile) {
+  CheckExit(S2s(secret_file), 0);
+  CheckExit(Zoom({"test"}), 0);
+  // The key file is lost; a new one is made.
+  std::string new_key = temp.File("new.key");
+  test::TlsTestServer::WriteFile(new_key, std::string(32, 'n'));
+  chmod(new_key.c_str(), 0600);
+  CheckExit(Zoom({"show", "--key-file", new_key}), 1);
+  CheckExit(Zoom({"forget"}), 0);
+  CheckExit(Zoom({"s2s", "--account-id", "fake-account-id", "--client-id",
+                  "fake-client-id", "--client-secret-file", secret_file,
+                  "--key-file", new_key}),
+            0);
+  test::CliResult check = Zoom({"test", "--key-file", new_key});
+  CheckExit(check, 0);
+  STRCMP_CONTAINS("All well", check.out.c_str());
+  // Now the new key is the database's: the old one is refused.
+  CheckExit(Zoom({"show"}), 1);
 }
 
 TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
