@@ -11,6 +11,7 @@
 #include "api/json_render.h"
 #include "api/request_parse.h"
 #include "api/router.h"
+#include "api/worker_pool.h"
 #include "base/log.h"
 #include "store/store.h"
 
@@ -71,8 +72,8 @@ class ApiServerImpl final : public ApiServer {
 
   Status Bind();
   int port() const override { return port_; }
-  uint64_t requests_received() const override {
-    return requests_received_.load(std::memory_order_relaxed);
+  uint64_t activity() const override {
+    return activity_.load(std::memory_order_relaxed);
   }
   void Run() override { server_.listen_after_bind(); }
   void Stop() override;
@@ -88,15 +89,18 @@ class ApiServerImpl final : public ApiServer {
 
   const Options options_;
   std::atomic<bool> stopping_{false};
-  std::atomic<uint64_t> requests_received_{0};
+  // Requests received plus workers started or retired.
+  std::atomic<uint64_t> activity_{0};
   ApiHandlers handlers_;
   HttpServer server_;
   int port_ = 0;
 };
 
 void ApiServerImpl::Configure() {
-  const int threads = std::max(4, options_.worker_threads);
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  WorkerPool::Options pool;
+  pool.max_threads = static_cast<size_t>(std::max(4, options_.worker_threads));
+  pool.changes = &activity_;
+  server_.new_task_queue = [pool] { return new WorkerPool(pool); };
   // httplib writes headers and body separately: without TCP_NODELAY every
   // response waits ~40 ms for a delayed ACK.
   server_.set_tcp_nodelay(true);
@@ -199,7 +203,7 @@ bool ApiServerImpl::Authenticate(const httplib::Request& req,
 
 void ApiServerImpl::Dispatch(const httplib::Request& req,
                              httplib::Response* res) {
-  requests_received_.fetch_add(1, std::memory_order_relaxed);
+  activity_.fetch_add(1, std::memory_order_relaxed);
   RouteMatch match = MatchRoute(req.path);
   if (match.resource == Resource::kNone) {
     return WriteError(Status::NotFound("not_found", "no such path: " +

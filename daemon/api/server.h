@@ -32,7 +32,9 @@ class ApiServer {
     // Borrowed, may be null (then start_url answers 502 zoom_unavailable):
     // fetches a fresh host start URL for GET .../start_url.
     ZoomApi* zoom = nullptr;
-    // Worker threads; each open keep-alive connection or long-poll holds one.
+    // Most worker threads; each open keep-alive connection or long-poll
+    // holds one. They are started on demand and retired when idle
+    // (api/worker_pool.h).
     int worker_threads = 64;
     // Directory of the tz database, for validating appointment timezones.
     std::string zoneinfo_dir = "/usr/share/zoneinfo";
@@ -46,8 +48,9 @@ class ApiServer {
 
   // The bound port (the real one when Options::port was 0).
   virtual int port() const = 0;
-  // Requests received so far (what the daemon's idle housekeeping watches).
-  virtual uint64_t requests_received() const = 0;
+  // A count that moves with every request received and every worker thread
+  // started or retired (what the daemon's idle housekeeping watches).
+  virtual uint64_t activity() const = 0;
   // Serves until Stop(); returns after requests in flight have finished.
   virtual void Run() = 0;
   // Thread-safe and async-signal-unsafe; returns at once. Stops accepting,

@@ -141,7 +141,7 @@ Status RunUntilSignal(const Config& config, StoreSession* session,
   });
   IdleMemory idle_memory(
       [server, store] {
-        return server->requests_received() + store->LatestChangeSeq();
+        return server->activity() + store->LatestChangeSeq();
       },
       [store] {
         store->ReleaseMemory();
