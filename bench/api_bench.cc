@@ -91,7 +91,7 @@ bool RunPhase(const std::string& command, Flags* flags, int* exit_code) {
     latency.label = flags->GetString("label", "");
     latency.judged = flags->GetInt("judged", 1) != 0;
     latency.bare_port = flags->GetInt("bare-port", 0);
-    MeasureLatency(options, latency);
+    *exit_code = MeasureLatency(options, latency) ? 0 : kExitUsage;
   } else if (command == "put-max") {
     MeasureMaxPuts(options,
                    ParseIntList(flags->GetString("connections-list",

@@ -204,7 +204,11 @@ bool Populate(const PhaseOptions& options) {
   return true;
 }
 
-void MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency) {
+bool MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency) {
+  if (latency.runs < 1) {
+    std::fprintf(stderr, "api_bench: --runs must be at least 1\n");
+    return false;
+  }
   std::vector<double> p99s, bare_p99s;
   for (int run = 1; run <= latency.runs; ++run) {
     p99s.push_back(RunLatencyOnce(options, latency, run));
@@ -228,6 +232,7 @@ void MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency) {
                std::to_string(p99s.size()) + " runs)",
            result, latency.judged ? "< 5 ms" : "",
            latency.judged ? Verdict(median < kLatencyTargetMs) : "");
+  return true;
 }
 
 void MeasureMaxPuts(const PhaseOptions& options,

@@ -49,7 +49,8 @@ struct LatencyPlan {
   // server on this port (GET / only): the machine's own tail at that time.
   int bare_port = 0;
 };
-void MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency);
+// False (message on stderr) when the plan is unusable.
+bool MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency);
 
 // Closed-loop PUTs at each connection count; reports the best throughput.
 void MeasureMaxPuts(const PhaseOptions& options,
