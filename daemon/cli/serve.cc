@@ -182,8 +182,15 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   s = OpenStore(config, &session, /*background_checkpoints=*/true);
   if (!s.ok()) return s;
   ZoomSession zoom;
-  s = OpenZoomSession(config, &session, &zoom);
+  // A wrong or lost key file must not take the clinic's API down with it.
+  s = OpenZoomSession(config, &session, &zoom, KeyMismatch::kServeWithoutZoom);
   if (!s.ok()) return s;
+  if (!zoom.key_refused.ok()) {
+    logger->Error("Zoom is refused until this is fixed (the local API keeps "
+                  "running; appointments fail with zoom_credentials_invalid): "
+                  "%s",
+                  zoom.key_refused.message().c_str());
+  }
   std::unique_ptr<ApiServer> server;
   s = OpenServer(config, &session, &zoom, logger, &server);
   if (!s.ok()) return s;

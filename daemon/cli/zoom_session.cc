@@ -7,7 +7,8 @@ namespace cli {
 
 namespace {
 
-Status LoadKey(const Config& config, Store* store, ZoomSession* out) {
+Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
+               ZoomSession* out) {
   KeyLocation location = ResolveKeyPath(
       config.key_file, nullptr,
       config.credentials_directory.empty()
@@ -20,20 +21,23 @@ Status LoadKey(const Config& config, Store* store, ZoomSession* out) {
   // A process holding another key must not write secrets under it.
   s = store->BindKeyFingerprint(out->key->fingerprint(), location.path);
   if (s.reason() != "secret_key_mismatch") return s;
-  return Status::Conflict(
+  s = Status::Conflict(
       s.reason(), s.message() +
                       ". If that key file is lost, stop the daemon and run "
                       "'zoom forget' (it removes the secrets sealed under "
                       "the lost key), then enter the Zoom app again with "
                       "'zoom s2s'");
+  if (on_mismatch == KeyMismatch::kRefuse) return s;
+  out->key_refused = s;
+  return Status::OK();
 }
 
 }  // namespace
 
 Status OpenZoomSession(const Config& config, StoreSession* store_session,
-                       ZoomSession* out) {
+                       ZoomSession* out, KeyMismatch on_mismatch) {
   Status s = RealRandom::Open(&out->random);
-  if (s.ok()) s = LoadKey(config, store_session->store.get(), out);
+  if (s.ok()) s = LoadKey(config, store_session->store.get(), on_mismatch, out);
   if (!s.ok()) return s;
   out->box = std::make_unique<SecretBox>(out->key.get(), out->random.get());
 
@@ -50,6 +54,7 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   token_options.box = out->box.get();
   token_options.clock = &store_session->clock;
   token_options.random = out->random.get();
+  token_options.refused = out->key_refused;
   out->tokens = std::make_unique<S2sTokenSource>(token_options);
   ZoomPlan plan;
   s = ParseZoomPlan(config.zoom_plan, &plan);

@@ -29,6 +29,10 @@ struct ZoomSession {
   ZoomSession& operator=(const ZoomSession&) = delete;
 
   std::string key_path;  // where the secret key was read (for messages)
+  // Not OK when the key is not the one the database's secrets are sealed
+  // under and the caller chose to go on (KeyMismatch::kServeWithoutZoom):
+  // the token source then refuses with it, so nothing reaches Zoom.
+  Status key_refused;
   std::unique_ptr<RandomSource> random;
   std::unique_ptr<SecretKey> key;
   std::unique_ptr<SecretBox> box;
@@ -39,12 +43,19 @@ struct ZoomSession {
   std::unique_ptr<ZoomApi> api;
 };
 
-// Loads (or creates, for the default location) the secret key, refuses a
-// key whose fingerprint differs from the one the database recorded, and
-// builds the rest. *store_session must be open and outlive *out. Nothing
-// here talks to Zoom yet.
+// What OpenZoomSession does with a key whose fingerprint differs from the
+// one the database recorded: the `zoom` commands stop (kRefuse); the daemon
+// keeps serving the clinic's API with Zoom refused (kServeWithoutZoom, see
+// ZoomSession::key_refused).
+enum class KeyMismatch { kRefuse, kServeWithoutZoom };
+
+// Loads (or creates, for the default location) the secret key, checks it
+// against the database's (see KeyMismatch), and builds the rest.
+// *store_session must be open and outlive *out. Nothing here talks to Zoom
+// yet.
 Status OpenZoomSession(const Config& config, StoreSession* store_session,
-                       ZoomSession* out);
+                       ZoomSession* out,
+                       KeyMismatch on_mismatch = KeyMismatch::kRefuse);
 
 }  // namespace cli
 }  // namespace telemed

@@ -117,6 +117,7 @@ Status ForgetS2sCredentials(Store* store) {
 }
 
 Status S2sTokenSource::GetToken(std::string* token) {
+  if (!options_.refused.ok()) return options_.refused;
   const int64_t now = options_.clock->NowSeconds();
   MutexLock lock(&mu_);
   if (cached_.expires_at - now > options_.renew_margin_seconds) {
@@ -149,6 +150,7 @@ Status S2sTokenSource::GetToken(std::string* token) {
 }
 
 void S2sTokenSource::Invalidate(const std::string& token) {
+  if (!options_.refused.ok()) return;  // it never handed one out
   MutexLock lock(&mu_);
   if (cached_.access_token == token) cached_ = S2sToken();
   S2sToken stored;
@@ -161,6 +163,7 @@ void S2sTokenSource::Invalidate(const std::string& token) {
 }
 
 Status S2sTokenSource::CheckUsable() {
+  if (!options_.refused.ok()) return options_.refused;
   S2sCredentials credentials;
   bool configured = false;
   Status s = LoadS2sCredentials(options_.store, *options_.box, &credentials,
@@ -178,6 +181,7 @@ Status S2sTokenSource::CheckUsable() {
 }
 
 Status S2sTokenSource::FetchFresh(S2sToken* out) {
+  if (!options_.refused.ok()) return options_.refused;
   MutexLock lock(&mu_);
   Status s = Renew(out);
   if (s.ok()) cached_ = *out;

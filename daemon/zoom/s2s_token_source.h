@@ -63,6 +63,11 @@ class S2sTokenSource final : public TokenSource {
     // Renew this long before expiry; another process's token is used while
     // it has at least 30 s left.
     int64_t renew_margin_seconds = 300;
+    // When not OK, this process may not use the stored app at all (its
+    // secret key is not the one the database's secrets are sealed under;
+    // see cli/zoom_session.h): CheckUsable, GetToken and FetchFresh return
+    // it, and nothing is unsealed, sealed or asked of Zoom.
+    Status refused;
   };
   explicit S2sTokenSource(const Options& options) : options_(options) {}
 

@@ -51,6 +51,35 @@ TEST_GROUP(S2sTokenSource) {
   }
 };
 
+TEST(S2sTokenSource, ARefusedSourceNeverTouchesTheAppOrZoom) {
+  std::string token;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());  // one stored token
+  S2sTokenSource::Options options;
+  options.oauth_base_url = harness->oauth_url();
+  options.transport = &harness->transport();
+  options.store = store.get();
+  options.box = &harness->box();
+  options.clock = &clock;
+  options.random = random.get();
+  options.refused = Status::Conflict("secret_key_mismatch", "another key");
+  S2sTokenSource refused(options);
+  std::string got;
+  STRCMP_EQUAL("secret_key_mismatch", refused.GetToken(&got).reason().c_str());
+  CHECK_TRUE(got.empty());
+  STRCMP_EQUAL("secret_key_mismatch", refused.CheckUsable().reason().c_str());
+  S2sToken fresh;
+  STRCMP_EQUAL("secret_key_mismatch",
+               refused.FetchFresh(&fresh).reason().c_str());
+  refused.Invalidate(token);
+  LONGS_EQUAL(1, TokenRequests());
+  // The stored token is untouched: another process still reads it.
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  CHECK_TRUE(OtherProcess(other_store.get())->GetToken(&got).ok());
+  STRCMP_EQUAL(token.c_str(), got.c_str());
+  LONGS_EQUAL(1, TokenRequests());
+}
+
 TEST(S2sTokenSource, OneTokenServesEveryProcessUntilNearExpiry) {
   std::string first, second;
   CHECK_TRUE(harness->tokens().GetToken(&first).ok());

@@ -58,10 +58,12 @@ std::string JoinWords(const std::vector<std::string>& words,
   return text;
 }
 
-// Zoom's refusals carry reasons "zoom_*"; anything else (the database, the
-// secret key) is the caller's error, not a verdict about Zoom.
+// Zoom's refusals carry reasons "zoom_*", and a daemon whose secret key is
+// not the database's cannot use the app (the admin must act): verdicts.
+// Anything else (the database) is the caller's error.
 bool IsZoomVerdict(const Status& status) {
-  return status.reason().rfind("zoom_", 0) == 0;
+  return status.reason().rfind("zoom_", 0) == 0 ||
+         status.reason() == "secret_key_mismatch";
 }
 
 ZoomCheckItem CredentialsItem(const Status& status) {
@@ -72,6 +74,9 @@ ZoomCheckItem CredentialsItem(const Status& status) {
     return {"credentials", false,
             "no Zoom Server-to-Server app is configured: run "
             "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
+  }
+  if (status.reason() == "secret_key_mismatch") {
+    return {"credentials", false, status.message()};
   }
   if (status.reason() == "zoom_credentials_invalid") {
     return {"credentials", false,

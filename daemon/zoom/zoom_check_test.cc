@@ -150,6 +150,27 @@ TEST(ZoomCheck, NoAppConfigured) {
   LONGS_EQUAL(0, harness->zoom().CountRequests("", ""));
 }
 
+TEST(ZoomCheck, ADaemonWithAnotherSecretKeyReportsItAsTheCredentialsItem) {
+  S2sTokenSource::Options options;
+  options.oauth_base_url = harness->oauth_url();
+  options.transport = &harness->transport();
+  options.store = store;
+  options.box = &harness->box();
+  options.clock = &bed->clock;
+  options.random = bed->random.get();
+  options.refused = Status::Conflict(
+      "secret_key_mismatch", "sealed under another key; run 'zoom forget'");
+  S2sTokenSource refused(options);
+  Status s = RunZoomCheck(store, &refused, &harness->api(), &bed->clock,
+                          &result);
+  CHECK_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_FALSE(result.ok);
+  CHECK_TRUE(result.configured);
+  LONGS_EQUAL(1, result.items.size());
+  STRCMP_CONTAINS("zoom forget", Item("credentials").detail.c_str());
+  LONGS_EQUAL(0, harness->zoom().CountRequests("", ""));
+}
+
 TEST(ZoomCheck, UnreachableTokenEndpointIsAnItemNotAnError) {
   test::Fault fault;
   fault.path_prefix = "/oauth/token";

@@ -102,6 +102,8 @@ class ZoomBridge final {
   pid_t pid() const { return daemon_->pid(); }
   // Everything every run so far wrote to stderr.
   std::string Stderr() const;
+  // The key file the app's secret is sealed under (0600, 32 bytes).
+  const std::string& key_file() const { return key_file_; }
 
   // --- The local API (REQUIRES: running) ---
   ApiAnswer Get(const std::string& path);  // path after /api/v1

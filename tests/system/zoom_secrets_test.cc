@@ -6,6 +6,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,6 +73,31 @@ TEST(ZoomSecrets, TheLogHoldsNoSecretTokenPasscodeOrStartUrl) {
     CHECK_TRUE_TEXT(log.find(secret) == std::string::npos,
                     ("the log holds " + secret + ":\n" + log).c_str());
   }
+}
+
+// A lost key file replaced by a new one (or a database restored beside
+// another key): the clinic's API keeps working, nothing reaches Zoom, and
+// every appointment fails with a message that says what to do.
+TEST(ZoomSecrets, AnotherKeyFileRefusesZoomButTheApiKeepsServing) {
+  test::ZoomBridge bridge;
+  FILE* key = std::fopen(bridge.key_file().c_str(), "wb");
+  CHECK_TRUE(key != nullptr);
+  std::fputs("a-different-32-byte-key-file-xyz", key);
+  std::fclose(key);
+  Status s = bridge.Start();
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  LONGS_EQUAL(201, bridge.PutDoctor("d1", "u1").status);
+  LONGS_EQUAL(201,
+              bridge.PutAppointment("a1", "d1", test::UtcFromNow(2 * 86400), 30)
+                  .status);
+  CHECK_TRUE(bridge.WaitForStatus({"a1"}, "failed", seconds(20)));
+  test::AppointmentView failed = bridge.Appointment("a1");
+  STRCMP_EQUAL("zoom_credentials_invalid", failed.error_code.c_str());
+  test::ApiAnswer shown = bridge.Get("/appointments/a1");
+  STRCMP_CONTAINS("zoom forget", shown.body.c_str());
+  STRCMP_CONTAINS("sealed under", bridge.Stderr().c_str());
+  LONGS_EQUAL(0, bridge.zoom().CountRequests("", ""));
+  LONGS_EQUAL(0, bridge.Terminate());
 }
 
 }  // namespace telemed
