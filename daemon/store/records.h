@@ -13,7 +13,7 @@ namespace telemed {
 // How the bridge reaches Zoom for a doctor.
 enum class AuthMode {
   kS2s,    // the clinic's Server-to-Server OAuth app acts for zoom_user
-  kOauth,  // the doctor's own Zoom account, connected once (later issue)
+  kOauth,  // the doctor's own Zoom account, connected once (not built yet)
 };
 // "s2s" / "oauth".
 const char* AuthModeName(AuthMode mode);

@@ -5,7 +5,7 @@
 //
 // Keys are ECDSA P-256 and signatures SHA-256. mbedTLS 2.28 has no setter
 // for subjectAltName, without which clients cannot verify a host name, so
-// the extension is DER-encoded here (library-notes.md).
+// the extension is DER-encoded here (docs/library-notes.md).
 #ifndef TELEMED_TLS_CERTIFICATE_H_
 #define TELEMED_TLS_CERTIFICATE_H_
 

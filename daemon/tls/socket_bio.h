@@ -2,8 +2,8 @@
 //
 // mbedTLS asks its "BIO" callbacks for raw bytes. We do not use
 // mbedtls_net_recv: cpp-httplib sets SO_RCVTIMEO on its sockets, a timeout
-// then comes back as WANT_READ and a retry loop never ends (tls-notes.md,
-// "TLS details that bit"). Instead every send and receive is non-blocking
+// then comes back as WANT_READ and a retry loop never ends
+// (docs/library-notes.md). Instead every send and receive is non-blocking
 // (MSG_DONTWAIT) and waits with poll() until a deadline the caller sets per
 // operation. MSG_NOSIGNAL keeps a peer's reset from raising SIGPIPE, which
 // httplib's client does not ignore.
@@ -30,7 +30,7 @@ int PollFd(int fd, short events, std::chrono::milliseconds timeout);
 
 // Turns Nagle's algorithm off: mbedTLS writes every record separately and
 // httplib writes headers and body separately, so delayed ACKs would add
-// ~44 ms to every request (tls-notes.md).
+// ~44 ms to every request (docs/library-notes.md).
 void SetNoDelay(int fd);
 
 // The address and port of the peer (`peer`) or our own end of `fd`;

@@ -131,7 +131,7 @@ bool TlsClient::StartTls(const Socket& socket, httplib::Error* error) {
 void TlsClient::ConfigureHostCheck(mbedtls_ssl_context* ssl) {
   if (ip_length_ == 0) {
     // mbedTLS 2.28 silently skips the host-name check unless it is told the
-    // name, even with verification required (tls-notes.md). This also
+    // name, even with verification required. This also
     // sends SNI. It fails only on allocation, which the handshake reports.
     mbedtls_ssl_set_hostname(ssl, host_.c_str());
     return;

@@ -7,14 +7,16 @@
 // (and sent as SNI); an IP literal is matched against the certificate's
 // IP-address SANs, which mbedTLS 2.28 cannot do itself.
 //
-// Not a httplib::SSLClient and is_ssl() stays false (tls-notes.md: httplib
-// would cast *this to SSLClient and abort). Hence: set the Host header
-// yourself (httplib writes "host:443"), no proxies, and leave redirects off
-// (httplib would follow an https:// redirect through OpenSSL).
+// Not a httplib::SSLClient and is_ssl() stays false (httplib would cast
+// *this to SSLClient and abort; docs/library-notes.md). Hence: set the
+// Host header yourself (httplib writes "host:443"), no proxies, and leave
+// redirects off (httplib would follow an https:// redirect through
+// OpenSSL).
 //
 // A keep-alive connection the server has closed meanwhile is noticed before
-// the next request and replaced transparently (tls-notes.md: httplib's own
-// liveness check takes a pending close_notify for a live peer).
+// the next request and replaced transparently (httplib's own liveness
+// check takes a pending close_notify for a live peer; see
+// docs/library-notes.md).
 //
 // Thread-safety: as httplib::ClientImpl; requests on one client are
 // serialised, so use one client per concurrent request.

@@ -4,7 +4,7 @@
 //
 // The trusted CAs are the system bundle or one CA file, loaded when first
 // needed, not at construction: a daemon that never calls out never pays
-// for parsing ~140 certificates (issue 4).
+// for parsing ~140 certificates.
 #ifndef TELEMED_TLS_TLS_CLIENT_CONFIG_H_
 #define TELEMED_TLS_TLS_CLIENT_CONFIG_H_
 

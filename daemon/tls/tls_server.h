@@ -7,8 +7,8 @@
 //
 // Each connection holds one worker while it is open, so the pool is sized
 // by Options::worker_threads and a client that never finishes its
-// handshake is dropped after Options::handshake_timeout (tls-notes.md:
-// 8 default workers let 10 idle clients stall the next one).
+// handshake is dropped after Options::handshake_timeout (httplib's 8
+// default workers let 10 idle clients stall the next one).
 #ifndef TELEMED_TLS_TLS_SERVER_H_
 #define TELEMED_TLS_TLS_SERVER_H_
 
@@ -67,7 +67,7 @@ class TlsServer final : public httplib::Server {
   void WidenListenBacklog();
 
   // httplib calls this private virtual for every accepted socket: handshake
-  // with a deadline, then serve keep-alive requests (tls-notes.md).
+  // with a deadline, then serve keep-alive requests (docs/library-notes.md).
   bool process_and_close_socket(socket_t sock) override;
   bool ServeRequests(TlsSession* session);
   // Waits for the next request's first bytes; false when the connection

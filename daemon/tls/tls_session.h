@@ -34,7 +34,7 @@ class TlsSession final {
   // it. Best effort: the connection is going away either way.
   void Close(std::chrono::milliseconds timeout);
   // Whether decrypted bytes or a whole record already sit inside mbedTLS,
-  // where poll() on the socket cannot see them (tls-notes.md).
+  // where poll() on the socket cannot see them (docs/library-notes.md).
   bool HasBufferedData() const;
 
   mbedtls_ssl_context* ssl() { return ssl_.get(); }

@@ -8,8 +8,9 @@
 // byte: httplib talks to an abstract httplib::Stream, and this class is a
 // Stream over an mbedTLS session. TlsServer (tls_server.h) and TlsClient
 // (tls_client.h) plug it into httplib's server and client through the
-// virtual hooks tls-notes.md describes; SocketBio (socket_bio.h) moves the
-// raw bytes; certificate.h makes certificates for tests and the LAN page.
+// virtual hooks docs/library-notes.md describes; SocketBio (socket_bio.h)
+// moves the raw bytes; certificate.h makes certificates for tests and the
+// LAN page.
 // No OpenSSL TLS function is ever called (libssl is only loaded because
 // Debian's libcpp-httplib links it).
 //
@@ -35,7 +36,7 @@ class TlsStream final : public httplib::Stream {
   // True when bytes wait inside mbedTLS or on the socket within the read
   // timeout. mbedTLS is asked first: httplib reads byte by byte, and the
   // rest of a record sits decrypted in mbedTLS where poll() cannot see it
-  // (tls-notes.md: polling alone stalls even a plain GET).
+  // (polling alone stalls even a plain GET).
   bool is_readable() const override;
   bool is_writable() const override;
   // Return the byte count, 0 at the end of the stream (close_notify or

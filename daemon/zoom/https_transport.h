@@ -6,7 +6,7 @@
 // be in flight at once while at most Options::idle_per_origin stay open
 // between requests. The trusted CAs (system bundle or Options::ca_file)
 // are loaded on the first request. This is the only code that talks to
-// Zoom (style.md).
+// Zoom.
 #ifndef TELEMED_ZOOM_HTTPS_TRANSPORT_H_
 #define TELEMED_ZOOM_HTTPS_TRANSPORT_H_
 

@@ -40,8 +40,8 @@ struct ZoomError {
   std::string tracking_id;                  // x-zm-trackingid, for logs
 };
 
-// Zoom's rate-limit categories (zoom-api.md): create meeting and the lists
-// are Medium; get, update and delete meeting and get user are Light.
+// Zoom's rate-limit categories (docs/zoom-notes.md): create meeting and the
+// lists are Medium; get, update and delete meeting and get user are Light.
 enum class ZoomCategory { kLight = 0, kMedium = 1 };
 
 // Paces calls under the account's per-second budgets: WaitForSlot returns

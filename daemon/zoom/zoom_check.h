@@ -39,7 +39,7 @@ struct ZoomCheckResult {
 };
 
 // The scopes the bridge needs (granular names; a classic equivalent such as
-// meeting:write:admin satisfies its granular ones, see zoom-api.md).
+// meeting:write:admin satisfies its granular ones, see docs/zoom-notes.md).
 const std::vector<std::string>& RequiredZoomScopes();
 
 // Runs the check. Failures of Zoom (wrong credentials, unknown users) are

@@ -2,8 +2,8 @@
 // endpoint and the Meetings/Users API, for tests that must never reach the
 // internet.
 //
-// It follows the behaviour written down in shared/docs/zoom-api.md and
-// Zoom's OpenAPI description: int64 meeting ids above 2^32, 201/204 answers,
+// It follows the behaviour written down in docs/zoom-notes.md and Zoom's
+// OpenAPI description: int64 meeting ids above 2^32, 201/204 answers,
 // the error codes the bridge matches on (124, 4711, 1001, 300, 3000, 3001,
 // 3002, 3007, 3161), per-second and per-host daily 429s, and the listing
 // that cuts agendas to 250 characters. On top it injects faults (delays,
@@ -37,7 +37,7 @@ class Clock;
 namespace test {
 
 // The granular scopes an S2S app needs when the admin grants all that the
-// bridge uses (zoom-api.md, "Server-to-Server OAuth").
+// bridge uses (docs/zoom-notes.md, "Scopes").
 std::vector<std::string> AllS2sScopes();
 
 // A few IANA zones with a fixed UTC offset in minutes. The fake has no tz

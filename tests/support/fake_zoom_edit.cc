@@ -44,7 +44,8 @@ bool ReadString(const cJSON* body, const char* name, size_t max_chars,
   return false;
 }
 
-// Reads a whole number; cJSON has no integer type, see library-notes.md.
+// Reads a whole number; cJSON has no integer type, see
+// docs/library-notes.md.
 bool ReadInt(const cJSON* body, const char* name, bool* has, int* value,
              std::string* error) {
   const cJSON* item = cJSON_GetObjectItemCaseSensitive(body, name);
@@ -148,7 +149,7 @@ bool ResolveStart(const std::string& start_text, const std::string& zone,
                   const std::map<std::string, int>& timezones,
                   int64_t* start_seconds) {
   if (ParseRfc3339(start_text, start_seconds).ok()) return true;
-  // No offset: local time in the meeting's zone (zoom-api.md, Meetings).
+  // No offset: local time in the meeting's zone (docs/zoom-notes.md).
   if (!ParseRfc3339(start_text + "Z", start_seconds).ok()) return false;
   auto it = timezones.find(zone);
   if (it != timezones.end()) *start_seconds -= it->second * 60;

@@ -48,7 +48,7 @@ enum class Route {
   kUnknown,
 };
 
-// Zoom's rate-limit categories (zoom-api.md, "Rate limits").
+// Zoom's rate-limit categories (docs/zoom-notes.md, "Rate limits").
 enum class Category { kNone, kLight, kMedium };
 Category CategoryOf(Route route);
 const char* CategoryName(Category category);

@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kMaxPageSize = 300;
 constexpr int64_t kCursorLifetimeMicros = 15 * 60 * 1000000LL;
-// Listings cut agendas (zoom-api.md); the bridge's marker must fit.
+// Listings cut agendas (docs/zoom-notes.md); the bridge's marker must fit.
 constexpr size_t kListedAgenda = 250;
 
 // Meeting ids padded so that text order is numeric order.

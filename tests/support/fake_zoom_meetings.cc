@@ -1,6 +1,6 @@
 // The meeting routes: POST /users/{userId}/meetings and GET, PATCH and
 // DELETE /meetings/{meetingId}, with the answers and error codes of
-// zoom-api.md and Zoom's OpenAPI description.
+// docs/zoom-notes.md and Zoom's OpenAPI description.
 #include <cstdlib>
 
 #include "base/clock.h"
@@ -189,7 +189,7 @@ CjsonPtr FakeZoom::Impl::MeetingJson(const FakeMeeting& meeting, bool fetched) {
   cJSON* root = json.get();
   AddId(root, meeting.id);
   if (fetched) {
-    // uuid and host_id are reliable only in GET answers (zoom-api.md).
+    // uuid and host_id are reliable only in GET answers (docs/zoom-notes.md).
     cJSON_AddStringToObject(root, "uuid", MeetingUuid(meeting.id).c_str());
     cJSON_AddStringToObject(root, "host_id", meeting.host_id.c_str());
     cJSON_AddStringToObject(

@@ -1,5 +1,5 @@
 // The Server-to-Server token endpoint and the bearer-token and scope checks
-// in front of every API route, answering as zoom-api.md records.
+// in front of every API route, answering as docs/zoom-notes.md records.
 #include <mbedtls/base64.h>
 
 #include <algorithm>
@@ -51,7 +51,7 @@ std::string JoinScopes(const std::vector<std::string>& scopes) {
 }
 
 // The granular scope a route needs and the classic scope that also grants
-// it (zoom-api.md lists both namings).
+// it (docs/zoom-notes.md lists both namings).
 std::pair<const char*, const char*> ScopesFor(Route route) {
   switch (route) {
     case Route::kCreateMeeting:
@@ -83,7 +83,7 @@ Reply FakeZoom::Impl::IssueToken(const httplib::Request& request) {
     return OauthError("invalid_client", "Invalid client_id or client_secret");
   }
   // Only a form body counts: a JSON body leaves grant_type unread, and the
-  // query string is ignored like zoom-api.md's form-only description.
+  // query string is ignored: Zoom reads the token request's form body only.
   httplib::Params form;
   const std::string type = request.get_header_value("Content-Type");
   if (type.compare(0, 33, "application/x-www-form-urlencoded") == 0) {

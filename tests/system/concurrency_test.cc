@@ -1,8 +1,7 @@
 // Hundreds of parallel PUTs on keep-alive connections, with GETs and a
 // long-polling feed follower beside them, while the CLI (another process)
 // writes to the same database: no 5xx, no transport error, no "database is
-// locked", no lost write, and a feed that shows every appointment once
-// (issue 3, "Tests and benchmarks").
+// locked", no lost write, and a feed that shows every appointment once.
 //
 // Every PUT carries content no other PUT had, so each acknowledged PUT of an
 // id must have moved its revision: the acknowledged revisions of an id are

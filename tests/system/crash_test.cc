@@ -1,8 +1,8 @@
 // kill -9 while PUTs are being acknowledged: client threads write as fast as
 // they can, the daemon is killed after a random number of acknowledgements,
 // restarted on the same data dir, and every acknowledged write must be there
-// (issue 3, "A write is acknowledged to the client only after it is
-// committed"). Several rounds, each killing at another moment.
+// (a write is acknowledged to the client only after it is committed).
+// Several rounds, each killing at another moment.
 #include <CppUTest/TestHarness.h>
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// Exactly once under crashes (issue 4, "Exactly once"): the daemon is
+// Exactly once under crashes (docs/sync.md, "Exactly once"): the daemon is
 // killed with SIGKILL at each step of a create and during a PATCH, and a
 // create's answer is lost in transit; after a restart on the same data dir
 // every appointment converges to exactly one meeting on the fake Zoom and

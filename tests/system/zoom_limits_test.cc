@@ -1,8 +1,8 @@
-// The daemon under Zoom's rate limits and outages (issue 4, "Rate limits
-// and quota", "Transient faults"): no request before a Retry-After, a
-// daily 429 holds the host with a visible retry time, an outage leaves
-// appointments pending until Zoom is back, and a backlog PUT under faults
-// converges with every acknowledged appointment synced.
+// The daemon under Zoom's rate limits and outages (docs/sync.md, "Rate
+// limits and quota", "Retries and failures"): no request before a
+// Retry-After, a daily 429 holds the host with a visible retry time, an
+// outage leaves appointments pending until Zoom is back, and a backlog PUT
+// under faults converges with every acknowledged appointment synced.
 #include <CppUTest/TestHarness.h>
 
 #include <chrono>

@@ -1,7 +1,6 @@
-// No secret reaches the daemon's log (issue 4, "Configuration and
-// credentials"): after a run that creates, looks up a lost create (its
-// read-back carries a start URL), reschedules across a token renewal and
-// cancels meetings, stderr holds neither the client
+// No secret reaches the daemon's log: after a run that creates, looks up a
+// lost create (its read-back carries a start URL), reschedules across a
+// token renewal and cancels meetings, stderr holds neither the client
 // secret, an access token, a passcode nor a start URL.
 #include <CppUTest/TestHarness.h>
 

@@ -1,7 +1,7 @@
 // The real daemon against the fake Zoom over HTTPS, driven through its API
 // as clinic software would: a PUT becomes exactly one meeting whose link
 // arrives through the feed, a reschedule becomes one PATCH with only the
-// changed field, a cancel deletes the meeting (issue 4, "The sync engine").
+// changed field, a cancel deletes the meeting (docs/sync.md).
 #include <CppUTest/TestHarness.h>
 #include <cJSON.h>
 

@@ -1,6 +1,6 @@
 // FakeZoom over real HTTP on 127.0.0.1: the token endpoint, bearer and
-// scope checks, users, and meeting create/get/patch/delete as zoom-api.md
-// describes them.
+// scope checks, users, and meeting create/get/patch/delete as
+// docs/zoom-notes.md describes them.
 #include "support/fake_zoom.h"
 
 #include <httplib.h>

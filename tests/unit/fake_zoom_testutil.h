@@ -66,7 +66,7 @@ inline int ZoomCode(const std::string& body) {
 }
 
 // The meeting id of a create answer (read as a double: see
-// library-notes.md on cJSON's valueint).
+// docs/library-notes.md on cJSON's valueint).
 inline int64_t MeetingId(const std::string& body) {
   CjsonPtr root(cJSON_Parse(body.c_str()));
   const cJSON* id = cJSON_GetObjectItemCaseSensitive(root.get(), "id");
