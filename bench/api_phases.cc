@@ -12,9 +12,9 @@ namespace {
 
 enum Kind { kPut = 0, kGet = 1, kKinds = 2 };
 
-// 5 ms: issue 3's p99 target at 1,000 requests/s.
+// 5 ms: the API's p99 target at 1,000 requests/s.
 constexpr double kLatencyTargetMs = 5.0;
-// GET throughput as a share of the bare server's (issue 3).
+// GET throughput as a share of the bare server's (the target).
 constexpr double kGetShareTarget = 0.5;
 
 // SplitMix64: a cheap, well-mixed hash, so request i's choices depend only

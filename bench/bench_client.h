@@ -1,8 +1,8 @@
 // BenchClient: one keep-alive HTTP connection from the load generator to the
 // daemon's API or to the bare comparison server, on 127.0.0.1.
 //
-// TCP_NODELAY is on, as in the daemon (see tls-notes "Plain HTTP: turn Nagle
-// off"). Not thread-safe: each load thread owns one.
+// TCP_NODELAY is on, as in the daemon (docs/library-notes.md, Nagle). Not
+// thread-safe: each load thread owns one.
 #ifndef TELEMED_BENCH_BENCH_CLIENT_H_
 #define TELEMED_BENCH_BENCH_CLIENT_H_
 

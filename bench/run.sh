@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Release with the benchmarks and measures the daemon for issue 3:
+# Builds Release with the benchmarks and measures the daemon's API:
 # API latency at 1,000 req/s, maximum sustained PUT/s, GET throughput beside
 # a bare cpp-httplib server, idle VmRSS, stripped binary size and start-up
 # time, with probes of the disk and the scheduler and a tmpfs control run
@@ -9,7 +9,7 @@
 # bench/run_sync.sh for the Zoom sync (about 3 minutes more).
 #
 #   bench/run.sh            # from anywhere in the repository
-#   bench/run.sh --api-only # issue 3's measurements only
+#   bench/run.sh --api-only # the API measurements only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/machine.sh
@@ -187,7 +187,7 @@ main() {
   cat "$WORK/section.md" >>"$RESULTS"
   cat "$WORK/section.md"
   say "appended to $RESULTS"
-  # The Zoom sync (issue 4) appends its own section.
+  # The Zoom sync appends its own section.
   if [ "${1:-}" != "--api-only" ]; then bench/run_sync.sh; fi
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Release with the benchmarks and measures the Zoom sync for issue 4:
+# Builds Release with the benchmarks and measures the Zoom sync:
 # PUT-to-join_url latency, a 2,000-appointment backlog's drain at the Pro
 # budget (creates/s and 429s) and VmRSS with 10,000 appointments. sync_bench
 # serves the fake Zoom over HTTPS in-process (fake answering in 50 ms) and
@@ -50,7 +50,7 @@ main() {
   measure >"$WORK/table.md"
   {
     echo
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), Zoom sync (issue 4)"
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), Zoom sync"
     echo
     machine
     echo "- Shared machine: other jobs (test builds) may run beside the benchmark on the same 2 cores."

@@ -1,4 +1,4 @@
-// sync_bench: the Zoom sync benchmarks behind bench/run_sync.sh (issue 4).
+// sync_bench: the Zoom sync benchmarks behind bench/run_sync.sh.
 // It serves the fake Zoom over HTTPS in-process and drives the real
 // telemed-bridge binary it was built with as a separate `serve` process.
 //

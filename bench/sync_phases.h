@@ -1,4 +1,4 @@
-// The measurements sync_bench makes of the Zoom sync (issue 4): the real
+// The measurements sync_bench makes of the Zoom sync: the real
 // daemon (a separate `serve` process) against the fake Zoom served over
 // HTTPS in this process. Each phase starts its own daemon on a fresh data
 // dir, prints rows of a Markdown table ("| measure | result | target |
