@@ -1,8 +1,8 @@
 // Entry point of every CppUTest binary.
-#include <cstdlib>
-
 #include <CppUTest/CommandLineTestRunner.h>
 #include <CppUTest/MemoryLeakWarningPlugin.h>
+
+#include <cstdlib>
 
 int main(int argc, char** argv) {
   // CppUTest's leak detector replaces global new/delete, which hides ASan's
