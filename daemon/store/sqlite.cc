@@ -174,14 +174,6 @@ void SqliteStmt::BindNull(int index) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
-void SqliteStmt::BindTextOrNull(int index, const std::string& value) {
-  if (value.empty()) {
-    BindNull(index);
-  } else {
-    BindText(index, value);
-  }
-}
-
 void SqliteStmt::BindBlob(int index, const std::string& value) {
   // value.data() is never null, so an empty value stays an empty BLOB
   // rather than turning into NULL.

@@ -103,8 +103,6 @@ class SqliteStmt final {
   void BindText(int index, const std::string& value);
   void BindInt64(int index, int64_t value);
   void BindNull(int index);
-  // Binds NULL for an empty string (optional columns).
-  void BindTextOrNull(int index, const std::string& value);
   // Binds `value` as a BLOB: any bytes, NUL included (settings values).
   void BindBlob(int index, const std::string& value);
 
