@@ -365,7 +365,8 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
     return Finish(kDeletionKey + deletion.meeting_id);
   }
   deletion.attempts += 1;
-  deletion.last_error = outcome.code.empty() ? "zoom_rejected" : outcome.code;
+  // Every outcome of a DELETE but kDone (returned above) carries a code.
+  deletion.last_error = outcome.code;
   if (outcome.kind == Outcome::Kind::kInProgress) {
     deletion.next_attempt_at = now + kInProgressRetrySeconds;
   } else if (outcome.kind == Outcome::Kind::kPerSecond ||
