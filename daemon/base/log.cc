@@ -44,9 +44,6 @@ void Logger::LogV(Severity severity, const char* format, va_list args) {
 void Logger::Log(Severity severity, const char* format, ...) {
   TELEMED_LOG_FORWARD(severity);
 }
-void Logger::Debug(const char* format, ...) {
-  TELEMED_LOG_FORWARD(Severity::kDebug);
-}
 void Logger::Info(const char* format, ...) {
   TELEMED_LOG_FORWARD(Severity::kInfo);
 }

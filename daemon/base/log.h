@@ -25,7 +25,6 @@ class Logger {
   // Thread-safe.
   void Log(Severity severity, const char* format, ...)
       __attribute__((format(printf, 3, 4)));
-  void Debug(const char* format, ...) __attribute__((format(printf, 2, 3)));
   void Info(const char* format, ...) __attribute__((format(printf, 2, 3)));
   void Warning(const char* format, ...) __attribute__((format(printf, 2, 3)));
   void Error(const char* format, ...) __attribute__((format(printf, 2, 3)));
