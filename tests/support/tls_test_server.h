@@ -2,8 +2,8 @@
 // CA made for it alone (the fake Zoom and the TLS tests build on it).
 //
 // Construct it, register handlers on server(), then Start(): it listens on
-// a free port in a background thread. Clients trust ca_file() (or
-// ca_pem()). The destructor stops the server and joins the thread. Setup
+// a free port in a background thread. Clients trust ca_file(). The
+// destructor stops the server and joins the thread. Setup
 // failures abort the test binary with a message, like TempDir.
 #ifndef TELEMED_TESTS_SUPPORT_TLS_TEST_SERVER_H_
 #define TELEMED_TESTS_SUPPORT_TLS_TEST_SERVER_H_
@@ -51,8 +51,7 @@ class TlsTestServer final {
   int port() const { return port_; }
   // "https://127.0.0.1:<port>" + path.
   std::string Url(const std::string& path) const;
-  // The CA that signed the server's certificate, as PEM and as a file.
-  const std::string& ca_pem() const { return ca_.cert_pem; }
+  // The CA that signed the server's certificate, as a PEM file.
   const std::string& ca_file() const { return ca_file_; }
 
   // A fresh CA (valid from an hour ago for a day), for tests that need one

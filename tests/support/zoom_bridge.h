@@ -89,7 +89,6 @@ class ZoomBridge final {
   ZoomBridge& operator=(const ZoomBridge&) = delete;
 
   FakeZoom& zoom() { return *zoom_; }
-  const FakeZoom::Options& zoom_options() const { return zoom_options_; }
 
   // Starts `serve` on the bridge's data dir; no daemon may be running.
   Status Start();
