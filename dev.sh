@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The project's two commands (see README.md), run as root on Debian bookworm:
+# The project's commands (see README.md), run as root on Debian bookworm:
 #   ./dev.sh run [serve flags...]  install deps, build Release, start the daemon
-#   ./dev.sh test                  install deps, build with ASan+UBSan, run every test
-# Both are idempotent: packages already present are not reinstalled and the
+#   ./dev.sh test                  install deps, check the format, build with
+#                                  clang + ASan + UBSan, run every test
+#   ./dev.sh test --all            the same, then the suite built with gcc and
+#                                  under ThreadSanitizer (what CI runs)
+#   ./dev.sh format                apply .clang-format to every C++ source
+# All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +16,9 @@ BUILD_PACKAGES=(build-essential cmake pkg-config
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libmbedtls-dev libcjson-dev libsqlite3-dev libsystemd-dev
   tzdata ca-certificates)
-TEST_PACKAGES=(clang libclang-rt-14-dev cpputest)
+# libclang-rt-14-dev holds the ASan, UBSan, TSan and libFuzzer runtimes;
+# clang-format-14 is the version the format check is pinned to.
+TEST_PACKAGES=(clang libclang-rt-14-dev cpputest clang-format-14)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 
@@ -42,10 +48,54 @@ build_release() {
   cmake --build build -j "$(job_count)" --target telemed-bridge
 }
 
-build_test() {
-  CC=clang CXX=clang++ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DTELEMED_BUILD_TESTS=ON -DTELEMED_SANITIZE=ON >/dev/null
-  cmake --build build-test -j "$(job_count)"
+# The test configurations: build directory, compilers, CMake options.
+#   asan  clang, ASan + UBSan, the fuzz target and the format check (default)
+#   gcc   gcc 12 without sanitizers, optimised as the package ships
+#   tsan  clang with ThreadSanitizer (worker pools, executor, group commit)
+config_dir() { if [ "$1" = asan ]; then echo build-test; else echo "build-$1"; fi; }
+
+configure_test() {
+  local config=$1 dir
+  dir=$(config_dir "$config")
+  local cc=clang cxx=clang++ options=()
+  case "$config" in
+    asan) options=(-DTELEMED_SANITIZE=ON -DTELEMED_CHECK_FORMAT=ON) ;;
+    gcc) cc=gcc cxx=g++ ;;
+    tsan) options=(-DTELEMED_TSAN=ON) ;;
+  esac
+  CC=$cc CXX=$cxx cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DTELEMED_BUILD_TESTS=ON "${options[@]}" >/dev/null
+  echo "$dir"
+}
+
+build_config() {
+  local config=$1 dir
+  say "[$config] configuring and building"
+  dir=$(configure_test "$config") || return 1
+  cmake --build "$dir" -j "$(job_count)" || return 1
+}
+
+# Runs one configuration's tests; CTest's summary is its last line but the
+# list of failures. Returns CTest's status (non-zero if a test failed or none
+# was found).
+test_config() {
+  local config=$1 dir
+  dir=$(config_dir "$config")
+  # halt_on_error keeps the first report readable and fails the test; leaks
+  # fail the test too.
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  local log=$dir/ctest.log rc
+  say "[$config] running the tests"
+  set +e
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$(job_count)") 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  local summary
+  summary=$(grep -E '^[0-9]+% tests passed' "$log" | tail -n 1 || true)
+  SUMMARIES+=("[$config] ${summary:-no CTest summary (ctest stopped before running tests)}")
+  return "$rc"
 }
 
 cmd_run() {
@@ -56,25 +106,50 @@ cmd_run() {
 }
 
 cmd_test() {
+  local configs=(asan)
+  case "${1:-}" in
+    "") ;;
+    --all) configs=(asan gcc tsan) ;;
+    *) echo "usage: ./dev.sh test [--all]" >&2; exit 2 ;;
+  esac
   install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-  build_test
-  # halt_on_error keeps the first report readable; leaks fail the test.
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
-  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  local log=build-test/ctest.log
-  local rc
-  set +e
-  (cd build-test && ctest --output-on-failure -j "$(job_count)") 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
-  set -e
-  local summary
-  summary=$(grep -E 'tests passed|tests failed' "$log" | tail -n 1 || true)
-  say "test summary: ${summary:-no CTest summary line}"
-  return "$rc"
+  local config started=$SECONDS
+  # Every configuration is built before any test runs, and the tests stop at
+  # the first configuration that fails: so a broken build prints no CTest
+  # summary at all, a failing test leaves its own run's summary as the last
+  # one printed, and either way the exit status is non-zero.
+  for config in "${configs[@]}"; do
+    if ! build_config "$config"; then
+      say "[$config] the build FAILED; no tests ran"
+      exit 1
+    fi
+  done
+  SUMMARIES=()
+  local failed=""
+  for config in "${configs[@]}"; do
+    if ! test_config "$config"; then
+      failed=$config
+      break
+    fi
+  done
+  local line
+  for line in "${SUMMARIES[@]}"; do say "$line"; done
+  local took="$(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s"
+  if [ -n "$failed" ]; then
+    say "[$failed] tests FAILED (after $took); configurations after it did not run"
+    exit 1
+  fi
+  say "all tests passed (${configs[*]}) in $took"
+}
+
+cmd_format() {
+  install_packages clang-format-14
+  cmake/clang_format.sh
 }
 
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
-  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test" >&2; exit 2 ;;
+  format) cmd_format ;;
+  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format" >&2; exit 2 ;;
 esac
