@@ -21,6 +21,8 @@ BUILD_PACKAGES=(build-essential cmake pkg-config
 TEST_PACKAGES=(clang libclang-rt-14-dev cpputest clang-format-14)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
+# Minutes and seconds since the script started.
+elapsed() { printf '%d min %02d s' $((SECONDS / 60)) $((SECONDS % 60)); }
 
 install_packages() {
   local missing=()
@@ -73,6 +75,7 @@ build_config() {
   say "[$config] configuring and building"
   dir=$(configure_test "$config") || return 1
   cmake --build "$dir" -j "$(job_count)" || return 1
+  say "[$config] built ($(elapsed) since the start)"
 }
 
 # Runs one configuration's tests; CTest's summary is its last line but the
@@ -95,6 +98,7 @@ test_config() {
   local summary
   summary=$(grep -E '^[0-9]+% tests passed' "$log" | tail -n 1 || true)
   SUMMARIES+=("[$config] ${summary:-no CTest summary (ctest stopped before running tests)}")
+  say "[$config] tests done ($(elapsed) since the start)"
   return "$rc"
 }
 
@@ -113,7 +117,7 @@ cmd_test() {
     *) echo "usage: ./dev.sh test [--all]" >&2; exit 2 ;;
   esac
   install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-  local config started=$SECONDS
+  local config
   # Every configuration is built before any test runs, and the tests stop at
   # the first configuration that fails: so a broken build prints no CTest
   # summary at all, a failing test leaves its own run's summary as the last
@@ -134,12 +138,11 @@ cmd_test() {
   done
   local line
   for line in "${SUMMARIES[@]}"; do say "$line"; done
-  local took="$(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s"
   if [ -n "$failed" ]; then
-    say "[$failed] tests FAILED (after $took); configurations after it did not run"
+    say "[$failed] tests FAILED after $(elapsed); configurations after it did not run"
     exit 1
   fi
-  say "all tests passed (${configs[*]}) in $took"
+  say "all tests passed (${configs[*]}) in $(elapsed)"
 }
 
 cmd_format() {
