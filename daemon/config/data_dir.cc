@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,6 +44,36 @@ Status CreateDataDir(const std::string& path) {
   return Status::OK();
 }
 
+std::string OctalMode(mode_t mode) {
+  char text[8];
+  snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The owner must be us (the daemon writes every file there) and nobody
+// else may write: whoever can replace telemed-bridge.db owns the data.
+Status CheckDataDirAccess(const std::string& data_dir, const struct stat& st) {
+  std::string who = AbsolutePath(data_dir) + " (mode " + OctalMode(st.st_mode) +
+                    ", owner " + DescribeUser(st.st_uid) + ")";
+  std::string runs_as = DescribeUser(geteuid());
+  if (st.st_uid != geteuid()) {
+    return Status::PermissionDenied(
+        "data_dir_owner",
+        "data dir " + who + " does not belong to " + runs_as +
+            ", the user the bridge runs as: run the bridge as its owner, or "
+            "give the directory to " +
+            runs_as + " with chown -R");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return Status::PermissionDenied(
+        "data_dir_mode", "data dir " + who +
+                             " may be written by group or others, who could "
+                             "replace the database: run chmod 0700 " +
+                             AbsolutePath(data_dir));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status PrepareDataDir(const std::string& data_dir) {
@@ -56,9 +88,12 @@ Status PrepareDataDir(const std::string& data_dir) {
                                    data_dir + " exists and is not a directory",
                                    "data-dir");
   }
-  if (geteuid() != 0 || st.st_uid == 0) return Status::OK();
-  return SwitchToUser(st.st_uid, st.st_gid)
-      .WithContext("switching to the owner of " + data_dir);
+  if (geteuid() == 0 && st.st_uid != 0) {
+    s = SwitchToUser(st.st_uid, st.st_gid)
+            .WithContext("switching to the owner of " + data_dir);
+    if (!s.ok()) return s;
+  }
+  return CheckDataDirAccess(data_dir, st);
 }
 
 Status SwitchToUser(uid_t uid, gid_t gid) {
@@ -79,8 +114,34 @@ std::string DatabasePath(const std::string& data_dir) {
 
 std::string AbsolutePath(const std::string& path) {
   char resolved[PATH_MAX];
-  if (realpath(path.c_str(), resolved) == nullptr) return path;
-  return resolved;
+  if (realpath(path.c_str(), resolved) != nullptr) return resolved;
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+  std::string relative = path.compare(0, 2, "./") == 0 ? path.substr(2) : path;
+  return std::string(cwd) + "/" + relative;
+}
+
+std::string DescribeUser(uid_t uid) {
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  char buffer[1024];
+  std::string id = "uid " + std::to_string(uid);
+  if (getpwuid_r(uid, &entry, buffer, sizeof(buffer), &found) != 0 ||
+      found == nullptr) {
+    return id;
+  }
+  return std::string(found->pw_name) + " (" + id + ")";
+}
+
+std::string DescribeAccess(const std::string& path) {
+  std::string text = AbsolutePath(path);
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    text += " (mode " + OctalMode(st.st_mode) + ", owner " +
+            DescribeUser(st.st_uid) + ")";
+  }
+  return text + "; the bridge runs as " + DescribeUser(geteuid());
 }
 
 }  // namespace telemed
