@@ -5,8 +5,7 @@
 namespace telemed {
 namespace cli {
 
-Shutdown::Shutdown(std::chrono::milliseconds deadline,
-                   std::function<void(const Status&)> on_deadline)
+Shutdown::Shutdown(std::chrono::milliseconds deadline, OnDeadline on_deadline)
     : deadline_(deadline), on_deadline_(std::move(on_deadline)) {}
 
 Shutdown::~Shutdown() { Finish(); }
@@ -39,6 +38,11 @@ Status Shutdown::reason() const {
   return reason_;
 }
 
+void Shutdown::Enter(const std::string& step) {
+  MutexLock lock(&mu_);
+  step_ = step;
+}
+
 void Shutdown::Finish() {
   std::thread thread;
   {
@@ -55,14 +59,16 @@ void Shutdown::Finish() {
 void Shutdown::RunDeadline() {
   auto deadline = std::chrono::steady_clock::now() + deadline_;
   Status why;
+  std::string step;
   {
     MutexLock lock(&mu_);
     while (!finished_ && finished_cv_.WaitUntil(deadline)) {
     }
     if (finished_) return;
     why = reason_;
+    step = step_;
   }
-  on_deadline_(why);
+  on_deadline_(why, step);
 }
 
 }  // namespace cli

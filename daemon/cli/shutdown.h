@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <thread>
 
 #include "base/mutex.h"
@@ -21,10 +22,12 @@ namespace cli {
 
 class Shutdown final {
  public:
-  // `on_deadline(why)` runs on the deadline thread `deadline` after the
-  // first Request unless Finish() came first; `why` is that request's.
-  Shutdown(std::chrono::milliseconds deadline,
-           std::function<void(const Status& why)> on_deadline);
+  // `on_deadline(why, step)` runs on the deadline thread `deadline` after
+  // the first Request unless Finish() came first; `why` is that request's,
+  // `step` the last one Enter() named (what the stop was waiting for).
+  using OnDeadline =
+      std::function<void(const Status& why, const std::string& step)>;
+  Shutdown(std::chrono::milliseconds deadline, OnDeadline on_deadline);
   // Finish()es: the deadline never fires after this.
   ~Shutdown();
   Shutdown(const Shutdown&) = delete;
@@ -41,6 +44,9 @@ class Shutdown final {
   // Whether a request came, and its reason.
   bool requested() const EXCLUDES(mu_);
   Status reason() const EXCLUDES(mu_);
+  // Names the step of the clean stop now running ("Zoom calls in
+  // flight"), for on_deadline.
+  void Enter(const std::string& step) EXCLUDES(mu_);
   // The clean stop is done: ends the deadline without firing it.
   void Finish() EXCLUDES(mu_);
 
@@ -48,13 +54,14 @@ class Shutdown final {
   void RunDeadline() EXCLUDES(mu_);
 
   const std::chrono::milliseconds deadline_;
-  const std::function<void(const Status&)> on_deadline_;
+  const OnDeadline on_deadline_;
   mutable Mutex mu_;
   CondVar finished_cv_{&mu_};
   std::function<void()> stop_ GUARDED_BY(mu_);
   bool requested_ GUARDED_BY(mu_) = false;
   bool finished_ GUARDED_BY(mu_) = false;
   Status reason_ GUARDED_BY(mu_);
+  std::string step_ GUARDED_BY(mu_);
   std::thread deadline_thread_ GUARDED_BY(mu_);
 };
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 
 namespace telemed {
 namespace cli {
@@ -16,7 +17,7 @@ constexpr std::chrono::hours kNever(1);
 TEST_GROUP(Shutdown){};
 
 TEST(Shutdown, TheFirstRequestStopsWhatIsAttachedOnce) {
-  Shutdown shutdown(kNever, [](const Status&) {});
+  Shutdown shutdown(kNever, [](const Status&, const std::string&) {});
   int stops = 0;
   shutdown.Attach([&stops] { ++stops; });
   CHECK_FALSE(shutdown.requested());
@@ -27,7 +28,7 @@ TEST(Shutdown, TheFirstRequestStopsWhatIsAttachedOnce) {
 }
 
 TEST(Shutdown, AttachingAfterARequestStopsAtOnce) {
-  Shutdown shutdown(kNever, [](const Status&) {});
+  Shutdown shutdown(kNever, [](const Status&, const std::string&) {});
   shutdown.Request(Status::Unavailable("database_gone", "gone"));
   int stops = 0;
   shutdown.Attach([&stops] { ++stops; });
@@ -38,19 +39,25 @@ TEST(Shutdown, AttachingAfterARequestStopsAtOnce) {
 TEST(Shutdown, TheDeadlineFiresWithTheReasonWhenTheStopHangs) {
   std::atomic<int> fired{0};
   std::atomic<bool> failed{false};
-  Shutdown shutdown(std::chrono::milliseconds(10), [&](const Status& why) {
-    failed = !why.ok();
-    ++fired;
-  });
+  std::string seen_step;
+  Shutdown shutdown(std::chrono::milliseconds(10),
+                    [&](const Status& why, const std::string& step) {
+                      failed = !why.ok();
+                      seen_step = step;
+                      ++fired;
+                    });
+  shutdown.Enter("Zoom calls in flight");
   shutdown.Request(Status::Unavailable("database_gone", "gone"));
   while (fired == 0) usleep(1000);
   CHECK_TRUE(failed);
+  STRCMP_EQUAL("Zoom calls in flight", seen_step.c_str());
 }
 
 TEST(Shutdown, FinishingInTimeNeverFiresTheDeadline) {
   std::atomic<int> fired{0};
   {
-    Shutdown shutdown(kNever, [&](const Status&) { ++fired; });
+    Shutdown shutdown(kNever,
+                      [&](const Status&, const std::string&) { ++fired; });
     shutdown.Request(Status::OK());
     shutdown.Finish();
   }
