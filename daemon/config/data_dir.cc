@@ -15,10 +15,26 @@ namespace telemed {
 
 namespace {
 
+std::string ParentOf(const std::string& path) {
+  std::string absolute = AbsolutePath(path);
+  size_t slash = absolute.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/"
+                                                  : absolute.substr(0, slash);
+}
+
+// A failure on `path`; when it is a permission problem, names the owner and
+// mode of the directory that refused (its parent) and who we run as.
+Status PathError(const std::string& what, const std::string& path, int err) {
+  if (err != EACCES && err != EPERM) return PosixError(what + " " + path, err);
+  return PosixError(what + " " + AbsolutePath(path) + " (in " +
+                        DescribeAccess(ParentOf(path)) + ")",
+                    err);
+}
+
 // mkdir that treats "already there" as success.
 Status MakeDir(const std::string& path, mode_t mode) {
   if (mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return Status::OK();
-  return PosixError("creating " + path, errno);
+  return PathError("creating", path, errno);
 }
 
 Status MakeParents(const std::string& path) {
@@ -37,8 +53,7 @@ Status CreateDataDir(const std::string& path) {
   Status s = MakeParents(path);
   if (!s.ok()) return s;
   if (mkdir(path.c_str(), 0700) != 0) {
-    return errno == EEXIST ? Status::OK()
-                           : PosixError("creating " + path, errno);
+    return errno == EEXIST ? Status::OK() : PathError("creating", path, errno);
   }
   if (chmod(path.c_str(), 0700) != 0) return PosixError("chmod " + path, errno);
   return Status::OK();
@@ -81,7 +96,7 @@ Status PrepareDataDir(const std::string& data_dir) {
   if (!s.ok()) return s;
   struct stat st;
   if (stat(data_dir.c_str(), &st) != 0) {
-    return PosixError("reading " + data_dir, errno);
+    return PathError("reading", data_dir, errno);
   }
   if (!S_ISDIR(st.st_mode)) {
     return Status::InvalidArgument("invalid_data_dir",

@@ -99,6 +99,29 @@ TEST(DataDir, RefusesADirectoryOfAnotherUserWhenNotRoot) {
   LONGS_EQUAL(0, WEXITSTATUS(status));
 }
 
+TEST(DataDir, AnUnreachableDirectoryNamesTheParentsOwnerAndMode) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: cannot become another user to try");
+    return;
+  }
+  // temp is 0700 root: nobody can neither create nor look inside it.
+  std::string dir = temp.File("data");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!SwitchToUser(kNobody, kNogroup).ok()) _exit(1);
+    Status s = PrepareDataDir(dir);
+    bool named = s.message().find(temp.path()) != std::string::npos &&
+                 s.message().find("mode 0700, owner root (uid 0)") !=
+                     std::string::npos &&
+                 s.message().find("runs as") != std::string::npos;
+    _exit(s.code() == Status::Code::kPermissionDenied && named ? 0 : 2);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK_TRUE(WIFEXITED(status));
+  LONGS_EQUAL(0, WEXITSTATUS(status));
+}
+
 TEST(DataDir, AbsolutePathJoinsAMissingRelativePathToTheWorkingDir) {
   char cwd[4096];
   CHECK_TRUE(getcwd(cwd, sizeof(cwd)) != nullptr);
