@@ -56,6 +56,16 @@ Status LockError(const std::string& what, const std::string& path, int err) {
   return PosixError(what + " " + (denied ? DescribeAccess(path) : path), err);
 }
 
+// Inspect() holds a shared lock for an instant; a daemon starting just
+// then must not take that for another daemon.
+bool TryLockExclusive(int fd) {
+  for (int attempt = 0;; ++attempt) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK || attempt == 4) return false;
+    usleep(20 * 1000);
+  }
+}
+
 }  // namespace
 
 std::string DaemonLock::LockPath(const std::string& data_dir) {
@@ -69,7 +79,7 @@ Status DaemonLock::Acquire(const std::string& data_dir,
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return LockError("opening", path, errno);
   std::unique_ptr<DaemonLock> lock(new DaemonLock(fd, path));
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (!TryLockExclusive(fd)) {
     int err = errno;
     if (err != EWOULDBLOCK) return LockError("locking", path, err);
     LockHolder holder;

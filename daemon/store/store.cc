@@ -413,10 +413,14 @@ Status StoreImpl::CheckFile() {
   return file_lost_;
 }
 
-Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) const {
+Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) {
   SqliteDb db;
   Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db,
                             /*create_if_missing=*/false);
+  if (s.reason() == kNoDatabase) {
+    Status lost = CheckFile();
+    if (!lost.ok()) return lost;
+  }
   if (s.ok()) s = ConfigureConnection(&db, read_only);
   if (s.ok()) *out = std::move(db);
   return s;

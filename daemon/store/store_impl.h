@@ -127,8 +127,9 @@ class StoreImpl final : public Store {
   template <typename Body>
   Status Read(Body&& body) EXCLUDES(readers_mu_);
 
-  // A configured connection to options_.path.
-  Status OpenConnection(bool read_only, SqliteDb* out) const;
+  // A configured connection to options_.path. A file gone meanwhile is
+  // CheckFile()'s error, never an empty new file.
+  Status OpenConnection(bool read_only, SqliteDb* out) EXCLUDES(file_mu_);
   Status RestrictFileModes() const;
   // Records which file options_.path names now (see CheckFile).
   Status NoteFileIdentity() EXCLUDES(file_mu_);

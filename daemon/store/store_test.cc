@@ -307,7 +307,13 @@ TEST(StoreFiles, ADeletedFileFailsWritesInsteadOfAcknowledgingThem) {
   Appointment stored;
   s = store->PutAppointment(Request("a1"), &outcome, &stored);
   STRCMP_EQUAL("database_gone", s.reason().c_str());
-  // Nor does a read connection opened now bring back an empty file.
+  // Nor does a read connection opened now bring back an empty file: it
+  // fails the same way (never "not found", which would read as a 404).
+  // (No read came before, so this one opens the first read connection.)
+  std::vector<Appointment> page;
+  uint64_t cursor = 0;
+  s = store->ListChanges(0, 10, &page, &cursor);
+  STRCMP_EQUAL("database_gone", s.reason().c_str());
   LONGS_EQUAL(-1, FileSize(path));
 }
 
