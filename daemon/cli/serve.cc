@@ -216,9 +216,9 @@ Status RunUntilStopped(const Config& config, StoreSession* session,
   std::unique_ptr<ZoomWatch> watch = MakeZoomWatch(session, zoom, logger);
   PeriodicTask zoom_check(kZoomWatchInterval, [&watch] { watch->Tick(); });
   std::unique_ptr<PeriodicTask> watchdog = StartWatchdog(logger);
+  shutdown->Enter("API requests in flight (slow or idle clients)");
   // A request that came before Attach already stopped the server, and Run
   // would then wait for a Stop that never comes.
-  shutdown->Enter("API requests in flight (slow or idle clients)");
   if (!shutdown->requested()) server->Run();
   shutdown->Attach(nullptr);
   shutdown->Enter("housekeeping (purge, checkpoint, Zoom check)");
