@@ -25,6 +25,7 @@ const char* SeverityName(Severity severity) {
   }
   return "?";
 }
+
 // syslog(3)'s levels, which sd-daemon(3) prefixes carry.
 int SyslogPriority(Severity severity) {
   switch (severity) {
