@@ -20,6 +20,7 @@
 #include "support/api_client.h"
 #include "support/daemon_process.h"
 #include "support/temp_dir.h"
+#include "support/zoom_bridge.h"
 
 namespace telemed {
 namespace {
@@ -287,6 +288,47 @@ TEST(Lifecycle, ABusyPortIsNamedWithItsPossibleHolder) {
                   second.err.c_str());
   STRCMP_CONTAINS("another telemed-bridge", second.err.c_str());
   LONGS_EQUAL(0, daemon->Terminate());
+}
+
+TEST_GROUP(LifecycleZoom){};
+
+// A Zoom create that hangs past the stop deadline is cut off, the daemon
+// exits 0 in time, and the next start finds the meeting Zoom made (by its
+// marker) rather than making a second one.
+TEST(LifecycleZoom, SigtermCutsAHungZoomCallAndTheMeetingStaysSingle) {
+  test::ZoomBridge bridge;
+  Status s = bridge.Start();
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  LONGS_EQUAL(201, bridge.PutDoctor("d1", "u1").status);
+  test::Fault hang =
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kDelayAfterWork);
+  hang.delay_ms = 20000;
+  bridge.zoom().InjectFault(hang);
+  int put =
+      bridge.PutAppointment("a1", "d1", test::UtcFromNow(2 * 86400), 30).status;
+  LONGS_EQUAL(201, put);
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        for (const test::LoggedRequest& entry : bridge.zoom().Requests()) {
+          if (entry.method == "POST" && entry.finished) return true;
+        }
+        return false;
+      },
+      seconds(20)));
+  auto start = std::chrono::steady_clock::now();
+  int code = bridge.Terminate();
+  double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  UT_PRINT(
+      ("SIGTERM to exit with a Zoom call hung: " + std::to_string(took) + " s")
+          .c_str());
+  LONGS_EQUAL_TEXT(0, code, bridge.Stderr().c_str());
+  CHECK_TRUE(took < 10.0);
+  s = bridge.Start();
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(bridge.WaitForStatus({"a1"}, "synced", seconds(30)));
+  STRCMP_EQUAL("", bridge.FindMeetingProblems({"a1"}).c_str());
 }
 
 }  // namespace telemed
