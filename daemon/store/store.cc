@@ -234,10 +234,29 @@ Status CreateDatabase(const std::string& path, int busy_timeout_ms) {
   return s;
 }
 
+// A WAL or rollback journal without its database means the database was
+// deleted or moved, not that there never was one; SQLite would replay it
+// into a new file of the same name and mix old pages into it.
+Status CheckNoLeftovers(const std::string& path) {
+  for (const char* suffix : {"-wal", "-journal"}) {
+    struct stat st;
+    std::string leftover = path + suffix;
+    if (stat(leftover.c_str(), &st) != 0) continue;
+    return Status::Corruption(
+        "database_missing",
+        "found " + leftover + " but no database " + path +
+            ": the database was deleted or moved. Put it back (beside its " +
+            suffix + " file), or move the " + suffix +
+            " and -shm files away to start with a new, empty database");
+  }
+  return Status::OK();
+}
+
 // Makes sure a database file is at options.path; *created tells whether
 // this call built it.
 Status EnsureDatabase(const Store::Options& options, bool* created) {
   *created = false;
+  Status s;
   struct stat st;
   if (stat(options.path.c_str(), &st) == 0) {
     return CheckExistingFile(options.path, st);
@@ -254,6 +273,8 @@ Status EnsureDatabase(const Store::Options& options, bool* created) {
     return Status::NotFound(Store::kNoDatabase,
                             "no database at " + options.path);
   }
+  s = CheckNoLeftovers(options.path);
+  if (!s.ok()) return s;
   *created = true;
   return CreateDatabase(options.path, options.busy_timeout_ms);
 }

@@ -287,6 +287,24 @@ TEST(StoreFiles, AMissingFileIsNotCreatedWhenNotAsked) {
   LONGS_EQUAL(-1, FileSize(path));
 }
 
+TEST(StoreFiles, AWalWithoutItsDatabaseIsRefusedNotReplayed) {
+  AddDoctor("d1");
+  store.reset();
+  // What a deleted database leaves when its daemon did not close cleanly.
+  std::string other = dir.path() + "/gone.db";
+  ExecRaw(other, "CREATE TABLE notes (text TEXT)");
+  FILE* wal = fopen((other + "-wal").c_str(), "w");
+  fputs("frames of a database that is gone", wal);
+  fclose(wal);
+  LONGS_EQUAL(0, unlink(other.c_str()));
+  path = other;
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  STRCMP_EQUAL("database_missing", s.reason().c_str());
+  STRCMP_CONTAINS((other + "-wal").c_str(), s.message().c_str());
+  LONGS_EQUAL(-1, FileSize(other));
+}
+
 TEST(StoreFiles, ANewDatabaseLeavesNoTemporaryFileBehind) {
   std::vector<std::string> names = FileNames(dir.path());
   for (const std::string& name : names) {
