@@ -2,21 +2,63 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <string>
 
 namespace telemed {
 
 namespace {
 const char* SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kDebug: return "debug";
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kDebug:
+      return "debug";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "?";
 }
+
+// syslog(3)'s levels, which sd-daemon(3) prefixes carry.
+int SyslogPriority(Severity severity) {
+  switch (severity) {
+    case Severity::kDebug:
+      return 7;
+    case Severity::kInfo:
+      return 6;
+    case Severity::kWarning:
+      return 4;
+    case Severity::kError:
+      return 3;
+  }
+  return 6;
+}
+
+// systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the journal's socket;
+// it is ours only if stderr is still that socket (not redirected since).
+bool StderrIsJournal() {
+  const char* stream = getenv("JOURNAL_STREAM");
+  unsigned long long device = 0, inode = 0;
+  if (stream == nullptr || sscanf(stream, "%llu:%llu", &device, &inode) != 2) {
+    return false;
+  }
+  struct stat st;
+  return fstat(STDERR_FILENO, &st) == 0 && st.st_dev == device &&
+         st.st_ino == inode;
+}
+
+LogSink StderrSink() {
+  if (StderrIsJournal()) return LogSink::kJournal;
+  return isatty(STDERR_FILENO) == 1 ? LogSink::kTerminal : LogSink::kPlain;
+}
+
 }  // namespace
 
 void Logger::LogV(Severity severity, const char* format, va_list args) {
@@ -35,10 +77,10 @@ void Logger::LogV(Severity severity, const char* format, va_list args) {
   Write(severity, line);
 }
 
-#define TELEMED_LOG_FORWARD(severity)  \
-  va_list args;                        \
-  va_start(args, format);              \
-  LogV(severity, format, args);        \
+#define TELEMED_LOG_FORWARD(severity) \
+  va_list args;                       \
+  va_start(args, format);             \
+  LogV(severity, format, args);       \
   va_end(args)
 
 void Logger::Log(Severity severity, const char* format, ...) {
@@ -55,16 +97,18 @@ void Logger::Error(const char* format, ...) {
 }
 #undef TELEMED_LOG_FORWARD
 
-StderrLogger::StderrLogger(Severity min_severity)
-    : min_severity_(min_severity), is_terminal_(isatty(STDERR_FILENO) == 1) {}
-
-void StderrLogger::Write(Severity severity, const std::string& line) {
-  MutexLock lock(&mu_);
-  if (!is_terminal_) {
-    fprintf(stderr, "%s: %s\n", SeverityName(severity), line.c_str());
-    return;
+std::string FormatLogLine(LogSink sink, Severity severity,
+                          const std::string& text, time_t now) {
+  std::string level = SeverityName(severity);
+  switch (sink) {
+    case LogSink::kPlain:
+      return level + ": " + text;
+    case LogSink::kJournal:
+      return "<" + std::to_string(SyslogPriority(severity)) + ">" + level +
+             ": " + text;
+    case LogSink::kTerminal:
+      break;
   }
-  time_t now = time(nullptr);
   struct tm local;
   localtime_r(&now, &local);
   char stamp[32];
@@ -72,8 +116,17 @@ void StderrLogger::Write(Severity severity, const std::string& line) {
   const char* colour = severity >= Severity::kError     ? "\033[31m"
                        : severity == Severity::kWarning ? "\033[33m"
                                                         : "";
-  fprintf(stderr, "%s %s%s%s: %s\n", stamp, colour, SeverityName(severity),
-          *colour ? "\033[0m" : "", line.c_str());
+  return std::string(stamp) + " " + colour + level +
+         (*colour ? "\033[0m" : "") + ": " + text;
+}
+
+StderrLogger::StderrLogger(Severity min_severity)
+    : min_severity_(min_severity), sink_(StderrSink()) {}
+
+void StderrLogger::Write(Severity severity, const std::string& line) {
+  std::string formatted = FormatLogLine(sink_, severity, line, time(nullptr));
+  MutexLock lock(&mu_);
+  fprintf(stderr, "%s\n", formatted.c_str());
 }
 
 std::vector<std::string> CapturingLogger::Lines() const {

@@ -8,6 +8,8 @@
 #ifndef TELEMED_BASE_LOG_H_
 #define TELEMED_BASE_LOG_H_
 
+#include <time.h>
+
 #include <cstdarg>
 #include <string>
 #include <vector>
@@ -39,7 +41,25 @@ class Logger {
   void LogV(Severity severity, const char* format, va_list args);
 };
 
-// Writes to stderr. Timestamps and colours only when stderr is a terminal.
+// Where a StderrLogger's lines go, which decides their form.
+enum class LogSink {
+  // A person at a terminal: "HH:MM:SS error: text", the level in colour.
+  kTerminal,
+  // A file or pipe: "error: text" (a log collector adds its own stamps).
+  kPlain,
+  // The systemd journal (JOURNAL_STREAM names our stderr): "<3>error: text",
+  // whose sd-daemon prefix journald turns into the entry's priority, so
+  // `journalctl -p warning` finds the warnings.
+  kJournal,
+};
+
+// One line as `sink` wants it, without the newline; `now` for the terminal's
+// time stamp (unix seconds, local time).
+std::string FormatLogLine(LogSink sink, Severity severity,
+                          const std::string& text, time_t now);
+
+// Writes to stderr in the form its sink wants (decided once, at
+// construction, from isatty and JOURNAL_STREAM). The level is on every line.
 class StderrLogger final : public Logger {
  public:
   explicit StderrLogger(Severity min_severity = Severity::kInfo);
@@ -50,7 +70,7 @@ class StderrLogger final : public Logger {
 
  private:
   const Severity min_severity_;
-  const bool is_terminal_;
+  const LogSink sink_;
   Mutex mu_;
 };
 

@@ -23,10 +23,10 @@ TableRow KeyRow(const ApiKeyInfo& key) {
           FormatTimeOrNever(key.last_used_at)};
 }
 
-Status CreateKey(const Config& config, const std::string& name,
+Status CreateKey(const Context& context, const std::string& name,
                  std::string* key) {
   StoreSession session;
-  Status s = OpenStore(config, &session);
+  Status s = OpenStoreForSetup(context, &session);
   if (!s.ok()) return s;
   std::unique_ptr<RandomSource> random;
   s = RealRandom::Open(&random);
@@ -39,7 +39,7 @@ Status CreateKey(const Config& config, const std::string& name,
 int RunApiKeyCreate(const Context& context) {
   const std::string& name = context.args.positionals[0];
   std::string key;
-  Status s = CreateKey(context.config, name, &key);
+  Status s = CreateKey(context, name, &key);
   if (s.code() == Status::Code::kAlreadyExists) {
     return Fail(context, "api key name '" + name + "' is already active");
   }
@@ -73,7 +73,8 @@ int RunApiKeyRevoke(const Context& context) {
   StoreSession session;
   Status s = OpenStore(context.config, &session);
   if (s.ok()) s = session.store->RevokeApiKey(name);
-  if (s.IsNotFound()) {
+  // Not IsNotFound(): a missing database is NotFound too.
+  if (s.reason() == "api_key_not_found") {
     return Fail(context, "no active api key is named '" + name + "'");
   }
   if (!s.ok()) return Fail(context, s.message());

@@ -50,7 +50,9 @@ const std::vector<CommandInfo>& Commands() {
       {"", "serve",
        "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N] "
        "[--zoom-plan PLAN] [zoom options]",
-       "Runs the daemon in the foreground until SIGTERM or SIGINT.\n\n"
+       "Runs the daemon in the foreground until SIGTERM or SIGINT (a\n"
+       "second one exits at once; SIGHUP is ignored). One daemon per data\n"
+       "dir: a second serve on it exits 1 naming the first one's PID.\n\n"
        TELEMED_DATA_DIR_HELP
        "  --listen HOST:PORT    address of the local API: an IPv4 address,\n"
        "                        localhost or [IPv6], port 1..65535 (env\n"
@@ -67,6 +69,12 @@ const std::vector<CommandInfo>& Commands() {
              "default-topic", "zoom-oauth-url", "zoom-api-url", "ca-file",
              "key-file"}},
        RunServe},
+      {"", "status", "[--data-dir DIR]",
+       "Tells whether a daemon serves the data dir (its PID, address and\n"
+       "uptime), the sync queue (pending, failed, deletions) and the last\n"
+       "Zoom check's verdict. Exits 0 when a daemon runs, 1 otherwise.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"data-dir"}}, RunStatus},
       {"apikey", "create", "NAME [--data-dir DIR]",
        "Creates an API key for clinic software and prints it on the last\n"
        "line. Only its hash is stored: it is shown this once.\n\n"
@@ -220,8 +228,7 @@ Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
   if (command.run != RunZoomS2s) return Status::OK();
   for (const char* flag : kZoomS2s) {
     if (args.Flag(flag) == nullptr) {
-      return Status::InvalidArgument("usage",
-                                     std::string("missing --") + flag);
+      return Status::InvalidArgument("usage", std::string("missing --") + flag);
     }
   }
   return Status::OK();

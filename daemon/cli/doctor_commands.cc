@@ -88,7 +88,7 @@ int RunDoctorPut(const Context& context) {
   Status s = CheckId(id);
   if (!s.ok()) return Fail(context, "invalid ID '" + id + "': " + s.message());
   StoreSession session;
-  s = OpenStore(context.config, &session);
+  s = OpenStoreForSetup(context, &session);
   Doctor stored;
   bool found = false;
   if (s.ok()) s = FindDoctor(session.store.get(), id, &stored, &found);

@@ -26,33 +26,84 @@ int InChild(Body body) {
 
 TEST_GROUP(ShutdownSignals){};
 
-// Exit codes: the signal number the callback saw; 1 when Block failed.
-TEST(ShutdownSignals, ASignalToTheProcessReachesTheCallbackOnce) {
+namespace {
+// Counts what the waiting thread called.
+struct Seen {
+  std::atomic<int> stop_signo{0};
+  std::atomic<int> stops{0};
+  std::atomic<int> agains{0};
+  std::atomic<int> hangups{0};
+
+  ShutdownSignals::Handlers Handlers() {
+    return {[this](int signo) {
+              stop_signo = signo;
+              ++stops;
+            },
+            [this](int) { ++agains; }, [this] { ++hangups; }};
+  }
+};
+
+template <typename Predicate>
+void WaitFor(Predicate done) {
+  while (!done()) usleep(1000);
+}
+}  // namespace
+
+// Exit codes: the signal number on_stop saw; 1 when Block failed.
+TEST(ShutdownSignals, ASignalToTheProcessReachesOnStopOnce) {
   int code = InChild([] {
     std::unique_ptr<ShutdownSignals> signals;
     if (!ShutdownSignals::Block(&signals).ok()) return 1;
-    std::atomic<int> seen{0};
-    std::atomic<int> calls{0};
-    signals->StartWaiting([&](int signo) {
-      seen = signo;
-      ++calls;
-    });
+    Seen seen;
+    signals->StartWaiting(seen.Handlers());
     kill(getpid(), SIGINT);
-    while (seen == 0) usleep(1000);
+    WaitFor([&] { return seen.stops > 0; });
     signals->StopWaiting();
-    return calls == 1 ? seen.load() : 2;
+    return seen.stops == 1 && seen.agains == 0 ? seen.stop_signo.load() : 2;
   });
   LONGS_EQUAL(SIGINT, code);
 }
 
-TEST(ShutdownSignals, StopWaitingWithoutASignalSkipsTheCallback) {
+TEST(ShutdownSignals, ASecondSignalGoesToOnAgain) {
   int code = InChild([] {
     std::unique_ptr<ShutdownSignals> signals;
     if (!ShutdownSignals::Block(&signals).ok()) return 1;
-    std::atomic<int> calls{0};
-    signals->StartWaiting([&](int) { ++calls; });
+    Seen seen;
+    signals->StartWaiting(seen.Handlers());
+    kill(getpid(), SIGTERM);
+    WaitFor([&] { return seen.stops > 0; });
+    kill(getpid(), SIGINT);
+    WaitFor([&] { return seen.agains > 0; });
+    signals->StopWaiting();
+    return seen.stops == 1 && seen.agains == 1 ? 0 : 2;
+  });
+  LONGS_EQUAL(0, code);
+}
+
+TEST(ShutdownSignals, SighupNeitherKillsNorStops) {
+  int code = InChild([] {
+    std::unique_ptr<ShutdownSignals> signals;
+    if (!ShutdownSignals::Block(&signals).ok()) return 1;
+    Seen seen;
+    signals->StartWaiting(seen.Handlers());
+    kill(getpid(), SIGHUP);
+    WaitFor([&] { return seen.hangups > 0; });
+    kill(getpid(), SIGHUP);
+    WaitFor([&] { return seen.hangups > 1; });
+    signals->StopWaiting();
+    return seen.stops == 0 ? 0 : 2;
+  });
+  LONGS_EQUAL(0, code);
+}
+
+TEST(ShutdownSignals, StopWaitingWithoutASignalSkipsTheHandlers) {
+  int code = InChild([] {
+    std::unique_ptr<ShutdownSignals> signals;
+    if (!ShutdownSignals::Block(&signals).ok()) return 1;
+    Seen seen;
+    signals->StartWaiting(seen.Handlers());
     signals.reset();
-    return calls.load();
+    return seen.stops + seen.agains + seen.hangups;
   });
   LONGS_EQUAL(0, code);
 }
@@ -62,6 +113,7 @@ TEST(ShutdownSignals, BlockedSignalsDoNotKill) {
     std::unique_ptr<ShutdownSignals> signals;
     if (!ShutdownSignals::Block(&signals).ok()) return 1;
     kill(getpid(), SIGTERM);
+    kill(getpid(), SIGHUP);
     return 0;
   });
   LONGS_EQUAL(0, code);

@@ -124,7 +124,8 @@ Status StoreApp(const Context& context, const S2sCredentials& credentials,
                 int* requeued) {
   StoreSession store;
   ZoomSession zoom;
-  Status s = OpenSessions(context, &store, &zoom);
+  Status s = OpenStoreForSetup(context, &store);
+  if (s.ok()) s = OpenZoomSession(context.config, &store, &zoom);
   if (s.ok()) s = SaveS2sCredentials(store.store.get(), *zoom.box, credentials);
   if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
   if (s.ok()) s = store.store->RequeueFailed(requeued);

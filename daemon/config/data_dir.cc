@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,10 +15,26 @@ namespace telemed {
 
 namespace {
 
+std::string ParentOf(const std::string& path) {
+  std::string absolute = AbsolutePath(path);
+  size_t slash = absolute.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/"
+                                                  : absolute.substr(0, slash);
+}
+
+// A failure on `path`; when it is a permission problem, names the owner and
+// mode of the directory that refused (its parent) and who we run as.
+Status PathError(const std::string& what, const std::string& path, int err) {
+  if (err != EACCES && err != EPERM) return PosixError(what + " " + path, err);
+  return PosixError(what + " " + AbsolutePath(path) + " (in " +
+                        DescribeAccess(ParentOf(path)) + ")",
+                    err);
+}
+
 // mkdir that treats "already there" as success.
 Status MakeDir(const std::string& path, mode_t mode) {
   if (mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return Status::OK();
-  return PosixError("creating " + path, errno);
+  return PathError("creating", path, errno);
 }
 
 Status MakeParents(const std::string& path) {
@@ -35,10 +53,39 @@ Status CreateDataDir(const std::string& path) {
   Status s = MakeParents(path);
   if (!s.ok()) return s;
   if (mkdir(path.c_str(), 0700) != 0) {
-    return errno == EEXIST ? Status::OK()
-                           : PosixError("creating " + path, errno);
+    return errno == EEXIST ? Status::OK() : PathError("creating", path, errno);
   }
   if (chmod(path.c_str(), 0700) != 0) return PosixError("chmod " + path, errno);
+  return Status::OK();
+}
+
+std::string OctalMode(mode_t mode) {
+  char text[8];
+  snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The owner must be us (the daemon writes every file there) and nobody
+// else may write: whoever can replace telemed-bridge.db owns the data.
+Status CheckDataDirAccess(const std::string& data_dir, const struct stat& st) {
+  std::string who = AbsolutePath(data_dir) + " (mode " + OctalMode(st.st_mode) +
+                    ", owner " + DescribeUser(st.st_uid) + ")";
+  std::string runs_as = DescribeUser(geteuid());
+  if (st.st_uid != geteuid()) {
+    return Status::PermissionDenied(
+        "data_dir_owner",
+        "data dir " + who + " does not belong to " + runs_as +
+            ", the user the bridge runs as: run the bridge as its owner, or "
+            "give the directory to " +
+            runs_as + " with chown -R");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return Status::PermissionDenied(
+        "data_dir_mode", "data dir " + who +
+                             " may be written by group or others, who could "
+                             "replace the database: run chmod 0700 " +
+                             AbsolutePath(data_dir));
+  }
   return Status::OK();
 }
 
@@ -49,16 +96,19 @@ Status PrepareDataDir(const std::string& data_dir) {
   if (!s.ok()) return s;
   struct stat st;
   if (stat(data_dir.c_str(), &st) != 0) {
-    return PosixError("reading " + data_dir, errno);
+    return PathError("reading", data_dir, errno);
   }
   if (!S_ISDIR(st.st_mode)) {
     return Status::InvalidArgument("invalid_data_dir",
                                    data_dir + " exists and is not a directory",
                                    "data-dir");
   }
-  if (geteuid() != 0 || st.st_uid == 0) return Status::OK();
-  return SwitchToUser(st.st_uid, st.st_gid)
-      .WithContext("switching to the owner of " + data_dir);
+  if (geteuid() == 0 && st.st_uid != 0) {
+    s = SwitchToUser(st.st_uid, st.st_gid)
+            .WithContext("switching to the owner of " + data_dir);
+    if (!s.ok()) return s;
+  }
+  return CheckDataDirAccess(data_dir, st);
 }
 
 Status SwitchToUser(uid_t uid, gid_t gid) {
@@ -79,8 +129,34 @@ std::string DatabasePath(const std::string& data_dir) {
 
 std::string AbsolutePath(const std::string& path) {
   char resolved[PATH_MAX];
-  if (realpath(path.c_str(), resolved) == nullptr) return path;
-  return resolved;
+  if (realpath(path.c_str(), resolved) != nullptr) return resolved;
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+  std::string relative = path.compare(0, 2, "./") == 0 ? path.substr(2) : path;
+  return std::string(cwd) + "/" + relative;
+}
+
+std::string DescribeUser(uid_t uid) {
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  char buffer[1024];
+  std::string id = "uid " + std::to_string(uid);
+  if (getpwuid_r(uid, &entry, buffer, sizeof(buffer), &found) != 0 ||
+      found == nullptr) {
+    return id;
+  }
+  return std::string(found->pw_name) + " (" + id + ")";
+}
+
+std::string DescribeAccess(const std::string& path) {
+  std::string text = AbsolutePath(path);
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    text += " (mode " + OctalMode(st.st_mode) + ", owner " +
+            DescribeUser(st.st_uid) + ")";
+  }
+  return text + "; the bridge runs as " + DescribeUser(geteuid());
 }
 
 }  // namespace telemed

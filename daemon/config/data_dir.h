@@ -19,9 +19,13 @@ namespace telemed {
 // Creates `data_dir` with mode 0700 when missing (missing parents 0755,
 // less the umask); an existing directory keeps its mode. Then, when the
 // process runs as root and the directory is owned by another user, switches
-// to that user and the directory's group (SwitchToUser).
+// to that user and the directory's group (SwitchToUser). Last it checks
+// that the directory belongs to the user we now run as and that neither
+// group nor others may write it (they could swap the database).
 // Errors: IoError/PermissionDenied naming the path; InvalidArgument
-// ("invalid_data_dir", field "data-dir") when the path is not a directory.
+// ("invalid_data_dir", field "data-dir") when the path is not a directory;
+// PermissionDenied ("data_dir_owner" / "data_dir_mode") naming the path, its
+// mode, its owner and the user we run as.
 // REQUIRES: no other thread running (the identity change is process-wide, and
 // must happen before any file is opened).
 Status PrepareDataDir(const std::string& data_dir);
@@ -33,9 +37,17 @@ Status SwitchToUser(uid_t uid, gid_t gid);
 // "<data_dir>/telemed-bridge.db".
 std::string DatabasePath(const std::string& data_dir);
 
-// The absolute form of an existing `path` (for messages a user may paste),
-// or `path` itself when it cannot be resolved.
+// The absolute form of `path` (for messages a user may paste): resolved
+// when it exists, else joined to the working directory.
 std::string AbsolutePath(const std::string& path);
+
+// "NAME (uid N)", or "uid N" when the user has no name.
+std::string DescribeUser(uid_t uid);
+
+// For permission errors: "/abs/path (mode 0640, owner NAME (uid N)); the
+// bridge runs as NAME (uid M)", without the mode and owner when `path`
+// cannot be examined.
+std::string DescribeAccess(const std::string& path);
 
 }  // namespace telemed
 

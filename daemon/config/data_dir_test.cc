@@ -62,6 +62,84 @@ TEST(DataDir, KeepsTheModeOfAnExistingDirectory) {
   LONGS_EQUAL(0750, ModeOf(dir));
 }
 
+TEST(DataDir, RefusesADirectoryOthersMayWriteNamingModeAndOwner) {
+  std::string dir = temp.File("data");
+  mkdir(dir.c_str(), 0700);
+  chmod(dir.c_str(), 0770);
+  Status s = PrepareDataDir(dir);
+  CHECK_TRUE(s.code() == Status::Code::kPermissionDenied);
+  STRCMP_CONTAINS(dir.c_str(), s.message().c_str());
+  STRCMP_CONTAINS("mode 0770", s.message().c_str());
+  STRCMP_CONTAINS(("uid " + std::to_string(geteuid())).c_str(),
+                  s.message().c_str());
+  STRCMP_CONTAINS("chmod 0700", s.message().c_str());
+}
+
+TEST(DataDir, RefusesADirectoryOfAnotherUserWhenNotRoot) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: cannot become another user to try");
+    return;
+  }
+  std::string dir = temp.File("data");
+  CHECK_TRUE(PrepareDataDir(dir).ok());
+  chmod(temp.path().c_str(), 0711);
+  // As nobody, the root-owned directory is not ours: refused, naming both.
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!SwitchToUser(kNobody, kNogroup).ok()) _exit(1);
+    Status s = PrepareDataDir(dir);
+    bool named = s.message().find("owner root (uid 0)") != std::string::npos &&
+                 s.message().find("(uid 65534)") != std::string::npos &&
+                 s.message().find(dir) != std::string::npos;
+    _exit(s.reason() == "data_dir_owner" && named ? 0 : 2);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK_TRUE(WIFEXITED(status));
+  LONGS_EQUAL(0, WEXITSTATUS(status));
+}
+
+TEST(DataDir, AnUnreachableDirectoryNamesTheParentsOwnerAndMode) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: cannot become another user to try");
+    return;
+  }
+  // temp is 0700 root: nobody can neither create nor look inside it.
+  std::string dir = temp.File("data");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!SwitchToUser(kNobody, kNogroup).ok()) _exit(1);
+    Status s = PrepareDataDir(dir);
+    bool named = s.message().find(temp.path()) != std::string::npos &&
+                 s.message().find("mode 0700, owner root (uid 0)") !=
+                     std::string::npos &&
+                 s.message().find("runs as") != std::string::npos;
+    _exit(s.code() == Status::Code::kPermissionDenied && named ? 0 : 2);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK_TRUE(WIFEXITED(status));
+  LONGS_EQUAL(0, WEXITSTATUS(status));
+}
+
+TEST(DataDir, AbsolutePathJoinsAMissingRelativePathToTheWorkingDir) {
+  char cwd[4096];
+  CHECK_TRUE(getcwd(cwd, sizeof(cwd)) != nullptr);
+  STRCMP_EQUAL((std::string(cwd) + "/no/such/var").c_str(),
+               AbsolutePath("./no/such/var").c_str());
+  STRCMP_EQUAL("/no/such/var", AbsolutePath("/no/such/var").c_str());
+}
+
+TEST(DataDir, DescribeAccessNamesModeOwnerAndUs) {
+  std::string file = temp.File("f");
+  close(open(file.c_str(), O_CREAT | O_WRONLY, 0640));
+  chmod(file.c_str(), 0640);
+  std::string text = DescribeAccess(file);
+  STRCMP_CONTAINS("mode 0640", text.c_str());
+  STRCMP_CONTAINS("the bridge runs as", text.c_str());
+  STRCMP_CONTAINS(DescribeUser(geteuid()).c_str(), text.c_str());
+}
+
 TEST(DataDir, RefusesAFileInTheWay) {
   std::string path = temp.File("file");
   close(open(path.c_str(), O_CREAT | O_WRONLY, 0600));

@@ -17,7 +17,8 @@ struct GroupCommitter::Pending {
   CondVar cv;
 };
 
-GroupCommitter::GroupCommitter(SqliteDb db) : db_(std::move(db)) {}
+GroupCommitter::GroupCommitter(SqliteDb db, CommitCheck check)
+    : db_(std::move(db)), check_(std::move(check)) {}
 
 Status GroupCommitter::Run(const Body& body, bool* committed) {
   Pending self(&body, &queue_mu_);
@@ -117,7 +118,8 @@ void GroupCommitter::Commit(SqliteTransaction* txn,
                             bool any_change) {
   // Also the bodies that changed nothing read the others' uncommitted
   // changes, so without a COMMIT none of their answers holds.
-  Status s = any_change ? txn->Commit() : Status::OK();
+  Status s = any_change && check_ ? check_() : Status::OK();
+  if (s.ok() && any_change) s = txn->Commit();
   if (s.ok()) {
     if (any_change) commits_.fetch_add(1);
     return;

@@ -33,8 +33,12 @@ class GroupCommitter final {
   // uncommitted changes of the bodies before it in the batch.
   using Body = std::function<Status(SqliteDb* db, bool* commit)>;
 
-  // Takes the open, configured write connection.
-  explicit GroupCommitter(SqliteDb db);
+  // Runs before every COMMIT; an error fails the whole batch instead (the
+  // store's check that its file is still there).
+  using CommitCheck = std::function<Status()>;
+
+  // Takes the open, configured write connection. `check` may be empty.
+  explicit GroupCommitter(SqliteDb db, CommitCheck check = nullptr);
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
@@ -79,6 +83,8 @@ class GroupCommitter final {
   // queue_mu_.
   Mutex db_mu_;
   SqliteDb db_ GUARDED_BY(db_mu_);
+
+  const CommitCheck check_;
 
   mutable Mutex queue_mu_;
   // Every write not yet finished, oldest first; the front one leads.

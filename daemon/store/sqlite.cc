@@ -1,5 +1,8 @@
 #include "store/sqlite.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <utility>
 
 namespace telemed {
@@ -74,12 +77,17 @@ void SqliteDb::Close() {
 }
 
 Status SqliteDb::Open(const std::string& path, int busy_timeout_ms,
-                      SqliteDb* out) {
+                      SqliteDb* out, bool create_if_missing) {
   SqliteDb db;
   // NOMUTEX: each connection is used by one thread at a time (the Store's
   // mutexes see to that), so SQLite's own per-connection mutex is waste.
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (create_if_missing) flags |= SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr);
+  if (rc == SQLITE_CANTOPEN && !create_if_missing &&
+      access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
+    return Status::NotFound("no_database", "open " + path + ": no such file");
+  }
   if (rc != SQLITE_OK) {
     return SqliteStatus(rc, db.db_, ("open " + path).c_str());
   }

@@ -40,11 +40,14 @@ class SqliteDb final {
   SqliteDb(SqliteDb&& other) noexcept;
   SqliteDb& operator=(SqliteDb&& other) noexcept;
 
-  // Opens `path` read-write, creating it when missing; *out is replaced
-  // only on success. Every statement then waits up to busy_timeout_ms for
-  // another connection's lock.
+  // Opens `path` read-write, creating it when missing unless
+  // `create_if_missing` is false (then a missing file is
+  // NotFound("no_database"), so a connection opened after the file was
+  // deleted cannot make an empty one); *out is replaced only on success.
+  // Every statement then waits up to busy_timeout_ms for another
+  // connection's lock.
   static Status Open(const std::string& path, int busy_timeout_ms,
-                     SqliteDb* out);
+                     SqliteDb* out, bool create_if_missing = true);
 
   // Runs one or more statements that return no rows we need.
   Status Exec(const char* sql, const char* what);

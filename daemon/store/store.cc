@@ -1,6 +1,8 @@
 #include "store/store.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -155,16 +157,146 @@ Status ConfigureConnection(SqliteDb* db, bool read_only) {
   return s;
 }
 
-// Creates the file 0600 before SQLite does, so it is never readable by
-// others, not even for a moment (SQLite gives -wal and -shm the same mode).
-Status CreateFileIfMissing(const std::string& path) {
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
-  if (fd < 0) {
-    return Status::IoError("database_cant_open",
-                           "open " + path + ": " + strerror(errno));
+Status FileError(const char* reason, const std::string& what, int err) {
+  return Status::IoError(reason, what + ": " + strerror(err));
+}
+
+// An existing file is opened only if it may be a database: an empty one is
+// what a first start cut short left behind (older builds created the file
+// before writing it), and initialising it would hide that the real database
+// is lost or elsewhere.
+Status CheckExistingFile(const std::string& path, const struct stat& st) {
+  if (!S_ISREG(st.st_mode)) {
+    return Status::Corruption("not_a_database",
+                              "database " + path + " is not a regular file");
   }
+  if (st.st_size > 0) return Status::OK();
+  return Status::Corruption(
+      "empty_database",
+      "database " + path +
+          " is empty (0 bytes), not a telemed-bridge database: a first start "
+          "was probably cut short. Restore it from a backup, or move it away "
+          "to start with a new, empty database");
+}
+
+Status SyncDirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  if (dir.empty()) dir = "/";
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return FileError("database_cant_create", "open " + dir, errno);
+  int rc = fsync(fd);
+  int err = errno;
   close(fd);
+  return rc == 0 ? Status::OK()
+                 : FileError("database_cant_create", "fsync " + dir, err);
+}
+
+// Writes the schema into `temp` (0600, made by mkstemp) and syncs it.
+Status BuildDatabase(const std::string& temp, int fd, const std::string& path,
+                     int busy_timeout_ms) {
+  {
+    SqliteDb db;
+    Status s = SqliteDb::Open(temp, busy_timeout_ms, &db,
+                              /*create_if_missing=*/false);
+    if (s.ok()) s = MigrateSchema(&db, path);
+    if (!s.ok()) return s;
+  }
+  // After SQLite closed it: closing our descriptor first would drop
+  // SQLite's POSIX locks on the file.
+  if (fsync(fd) != 0) {
+    return FileError("database_cant_create", "fsync " + temp, errno);
+  }
   return Status::OK();
+}
+
+// Builds a new database under a temporary name, then renames it into place
+// and syncs the directory: a power cut at any point leaves either no
+// database (the next start builds one) or a whole one, never an empty file
+// under the real name. When another process built one first, theirs stays.
+Status CreateDatabase(const std::string& path, int busy_timeout_ms) {
+  std::string temp = path + ".new-XXXXXX";
+  int fd = mkstemp(&temp[0]);
+  if (fd < 0) {
+    return FileError("database_cant_create", "create " + path, errno);
+  }
+  Status s = BuildDatabase(temp, fd, path, busy_timeout_ms);
+  close(fd);
+  if (s.ok() && renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(),
+                          RENAME_NOREPLACE) != 0) {
+    if (errno != EEXIST) {
+      s = FileError("database_cant_create", "rename " + temp + " to " + path,
+                    errno);
+    }
+  }
+  unlink(temp.c_str());  // fails harmlessly once renamed
+  if (s.ok()) s = SyncDirectoryOf(path);
+  return s;
+}
+
+// A WAL or rollback journal without its database means the database was
+// deleted or moved, not that there never was one; SQLite would replay it
+// into a new file of the same name and mix old pages into it.
+Status CheckNoLeftovers(const std::string& path) {
+  for (const char* suffix : {"-wal", "-journal"}) {
+    struct stat st;
+    std::string leftover = path + suffix;
+    if (stat(leftover.c_str(), &st) != 0) continue;
+    return Status::Corruption(
+        "database_missing",
+        "found " + leftover + " but no database " + path +
+            ": the database was deleted or moved. Put it back (beside its " +
+            suffix + " file), or move the " + suffix +
+            " and -shm files away to start with a new, empty database");
+  }
+  return Status::OK();
+}
+
+// Makes sure a database file is at options.path; *created tells whether
+// this call built it.
+Status EnsureDatabase(const Store::Options& options, bool* created) {
+  *created = false;
+  Status s;
+  struct stat st;
+  if (stat(options.path.c_str(), &st) == 0) {
+    return CheckExistingFile(options.path, st);
+  }
+  if (errno != ENOENT) {
+    int err = errno;
+    return err == EACCES
+               ? Status::PermissionDenied(
+                     "database_not_readable",
+                     "open " + options.path + ": " + strerror(err))
+               : FileError("database_cant_open", "open " + options.path, err);
+  }
+  if (!options.create_if_missing) {
+    return Status::NotFound(Store::kNoDatabase,
+                            "no database at " + options.path);
+  }
+  s = CheckNoLeftovers(options.path);
+  if (!s.ok()) return s;
+  *created = true;
+  return CreateDatabase(options.path, options.busy_timeout_ms);
+}
+
+// A file that SQLite reads but that has no schema version was not made by
+// the bridge (or was emptied by hand): refused, not initialised.
+Status CheckIsBridgeDatabase(SqliteDb* db, const std::string& path) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(db->get(), "PRAGMA user_version", &stmt);
+  bool has_row = false;
+  if (s.ok()) s = stmt.Step(&has_row);
+  if (s.reason() == "not_a_database") {
+    return Status::Corruption("not_a_database",
+                              "database " + path + " is not a SQLite database");
+  }
+  if (!s.ok() || (has_row && stmt.ColumnInt64(0) != 0)) return s;
+  return Status::Corruption(
+      "not_a_database",
+      "database " + path +
+          " is an SQLite file without a telemed-bridge schema: restore the "
+          "bridge's database, or move this file away to start with a new "
+          "one");
 }
 
 }  // namespace
@@ -176,10 +308,11 @@ Status Store::Open(const Options& options, std::unique_ptr<Store>* out) {
     return Status::InvalidArgument("bad_store_options",
                                    "Store needs a path and a clock");
   }
-  Status s = CreateFileIfMissing(options.path);
+  bool created = false;
+  Status s = EnsureDatabase(options, &created);
   if (!s.ok()) return s;
   std::unique_ptr<StoreImpl> store(new StoreImpl(options));
-  s = store->Init();
+  s = store->Init(created);
   if (s.ok()) *out = std::move(store);
   return s;
 }
@@ -195,9 +328,11 @@ StoreImpl::~StoreImpl() {
   FlushApiKeyUse();
 }
 
-Status StoreImpl::Init() {
+Status StoreImpl::Init(bool created) {
   SqliteDb db;
-  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db);
+  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db,
+                            /*create_if_missing=*/false);
+  if (s.ok() && !created) s = CheckIsBridgeDatabase(&db, options_.path);
   if (s.ok()) s = MigrateSchema(&db, options_.path);
   // WAL is a property of the file: set once here, kept by every process.
   if (s.ok()) s = db.Exec("PRAGMA journal_mode = WAL", "enable WAL");
@@ -209,8 +344,10 @@ Status StoreImpl::Init() {
   uint64_t seq = 0;
   if (s.ok()) s = ReadLatestChangeSeq(&db, &seq);
   if (s.ok()) s = RestrictFileModes();
+  if (s.ok()) s = NoteFileIdentity();
   if (!s.ok()) return s;
-  writer_ = std::make_unique<GroupCommitter>(std::move(db));
+  writer_ = std::make_unique<GroupCommitter>(std::move(db),
+                                             [this] { return CheckFile(); });
   NoteChangeSeq(seq);
   return Status::OK();
 }
@@ -222,9 +359,9 @@ Status StoreImpl::Checkpoint(int* wal_frames, int* checkpointed) {
     if (!s.ok()) return s;
   }
   int frames = 0, copied = 0;
-  int rc = sqlite3_wal_checkpoint_v2(checkpointer_.get(), nullptr,
-                                     SQLITE_CHECKPOINT_PASSIVE, &frames,
-                                     &copied);
+  int rc =
+      sqlite3_wal_checkpoint_v2(checkpointer_.get(), nullptr,
+                                SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
   if (wal_frames != nullptr) *wal_frames = frames;
   if (checkpointed != nullptr) *checkpointed = copied;
   // BUSY means another checkpoint runs (a CLI closing): the next call
@@ -262,9 +399,49 @@ Status StoreImpl::Write(const GroupCommitter::Body& body) {
   return s;
 }
 
-Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) const {
+Status StoreImpl::NoteFileIdentity() {
+  struct stat st;
+  if (stat(options_.path.c_str(), &st) != 0) {
+    return FileError("database_cant_open", "stat " + options_.path, errno);
+  }
+  MutexLock lock(&file_mu_);
+  file_dev_ = st.st_dev;
+  file_ino_ = st.st_ino;
+  return Status::OK();
+}
+
+Status StoreImpl::CheckFile() {
+  MutexLock lock(&file_mu_);
+  if (!file_lost_.ok()) return file_lost_;
+  struct stat st;
+  const char* what = nullptr;
+  if (stat(options_.path.c_str(), &st) != 0) {
+    // Only a file that is certainly gone counts; any other failure to look
+    // proves nothing.
+    if (errno != ENOENT) return Status::OK();
+    what = " was deleted";
+  } else if (st.st_dev != file_dev_ || st.st_ino != file_ino_) {
+    what = " was replaced by another file";
+  } else {
+    return Status::OK();
+  }
+  file_lost_ = Status::Unavailable(
+      "database_gone",
+      "database " + options_.path + what +
+          " while the bridge had it open: writes are refused, as they would "
+          "reach no file a restart opens; put the database back (or move "
+          "the new file away) and restart the bridge");
+  return file_lost_;
+}
+
+Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) {
   SqliteDb db;
-  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db);
+  Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db,
+                            /*create_if_missing=*/false);
+  if (s.reason() == kNoDatabase) {
+    Status lost = CheckFile();
+    if (!lost.ok()) return lost;
+  }
   if (s.ok()) s = ConfigureConnection(&db, read_only);
   if (s.ok()) *out = std::move(db);
   return s;
@@ -300,8 +477,8 @@ Status StoreImpl::PutDoctor(const Doctor& doctor, WriteOutcome* outcome) {
     }
     *outcome = found ? WriteOutcome::kReplaced : WriteOutcome::kCreated;
     s = UpsertDoctor(db, doctor, now);
-    bool moved = found && (old.zoom_user != doctor.zoom_user ||
-                           old.auth != doctor.auth);
+    bool moved =
+        found && (old.zoom_user != doctor.zoom_user || old.auth != doctor.auth);
     if (s.ok() && moved) s = RequeueDoctorAppointments(db, doctor.id, now);
     return s;
   });

@@ -19,8 +19,8 @@
 #define TELEMED_STORE_STORE_H_
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,8 +47,14 @@ struct SyncTaskUpdate {
 class Store {
  public:
   struct Options {
-    // Path of the database file; created (0600) when missing.
+    // Path of the database file.
     std::string path;
+    // What a missing file means: true builds a new database (0600) under a
+    // temporary name and renames it into place, so no crash can leave an
+    // empty file behind; false refuses with NotFound("no_database"). An
+    // existing file is never initialised: an empty one, one that is not an
+    // SQLite database, or one without the bridge's schema is refused.
+    bool create_if_missing = true;
     // Borrowed; must outlive the Store. Stamps created/updated/used times.
     const Clock* clock = nullptr;
     // How long one statement waits for another process's lock, in ms.
@@ -61,8 +67,11 @@ class Store {
   };
 
   // Opens (creating or migrating) the database. Fails with a clear message
-  // when the file is from a newer version, not a database, or unreadable.
+  // naming the file when it is from a newer version, not a database, empty,
+  // missing (see Options::create_if_missing) or unreadable.
   static Status Open(const Options& options, std::unique_ptr<Store>* out);
+  // The reason of Open's error for a missing file (create_if_missing false).
+  static constexpr char kNoDatabase[] = "no_database";
   virtual ~Store() = default;
 
   // The schema version this build writes (PRAGMA user_version).
@@ -83,8 +92,7 @@ class Store {
   // Validation("unknown_doctor", field "doctor_id"), nothing stored.
   // *stored receives the record after the call.
   virtual Status PutAppointment(const AppointmentRequest& request,
-                                WriteOutcome* outcome,
-                                Appointment* stored) = 0;
+                                WriteOutcome* outcome, Appointment* stored) = 0;
   // Marks an appointment cancelled (no-op if it already is).
   // NotFound("appointment_not_found") when unknown.
   virtual Status CancelAppointment(const std::string& id,
@@ -142,6 +150,12 @@ class Store {
   // readers or writers (a PASSIVE checkpoint, on its own connection).
   // *wal_frames and *checkpointed (may be null) receive SQLite's counts.
   virtual Status Checkpoint(int* wal_frames, int* checkpointed) = 0;
+  // Unavailable("database_gone") once the file at Options::path is no
+  // longer the one this store opened (deleted, or replaced by another
+  // file): writes would then reach a file no restart opens. Once it failed
+  // it keeps failing, and so does every later write (checked before each
+  // COMMIT), so nothing is acknowledged that is not on disk.
+  virtual Status CheckFile() = 0;
   // Gives back memory that a burst left in SQLite's caches: closes idle
   // read connections but a few and empties the page caches of the rest.
   // The next reads warm them again (the OS still caches the file).
@@ -168,8 +182,8 @@ class Store {
   // revision, updated_at and the feed move only when sync_status, meeting
   // or error.code changed. An error from `update` rolls everything back and
   // is returned. *after (may be null) receives the stored task.
-  virtual Status UpdateSyncTask(const std::string& id,
-                                const SyncUpdate& update, SyncTask* after) = 0;
+  virtual Status UpdateSyncTask(const std::string& id, const SyncUpdate& update,
+                                SyncTask* after) = 0;
   // UpdateSyncTask for many appointments in one transaction (one commit,
   // one disk sync, where the engine settles many tasks alike). Each update
   // is undone alone when it fails: (*results)[i] receives its status. The
@@ -193,8 +207,7 @@ class Store {
   virtual Status RescheduleDeletion(const PendingDeletion& deletion) = 0;
   // Appointments whose sync_status is pending / failed, and queued
   // deletions (for GET /api/v1/status).
-  virtual Status CountSyncQueue(int* pending, int* failed,
-                                int* deletions) = 0;
+  virtual Status CountSyncQueue(int* pending, int* failed, int* deletions) = 0;
 
   // Create+update calls made to Zoom per host and UTC day (day = unix
   // seconds / 86400). AddZoomWrite adds one and returns the new count.

@@ -13,9 +13,12 @@
 //
 // Locks: no two of the committer's, readers_mu_, wait_mu_, listener_mu_
 // and use_mu_ are ever held at once, so there is no lock order to get
-// wrong.
+// wrong. file_mu_ is a leaf: taken inside the committer's (its check before
+// COMMIT) and never around another.
 #ifndef TELEMED_STORE_STORE_IMPL_H_
 #define TELEMED_STORE_STORE_IMPL_H_
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -40,7 +43,9 @@ class StoreImpl final : public Store {
   ~StoreImpl() override;
 
   // Opens the write connection, migrates, sets the pragmas and file modes.
-  Status Init();
+  // `created`: Open just built the file (else a file without the bridge's
+  // schema is refused rather than initialised).
+  Status Init(bool created);
 
   // Transactions this store committed (for tests).
   uint64_t commits() const { return writer_->commits(); }
@@ -50,8 +55,7 @@ class StoreImpl final : public Store {
   Status ListDoctors(std::vector<Doctor>* out) override;
   Status PutAppointment(const AppointmentRequest& request,
                         WriteOutcome* outcome, Appointment* stored) override;
-  Status CancelAppointment(const std::string& id,
-                           Appointment* stored) override;
+  Status CancelAppointment(const std::string& id, Appointment* stored) override;
   Status GetAppointment(const std::string& id, Appointment* out) override;
   Status ListChanges(uint64_t after, int limit, std::vector<Appointment>* out,
                      uint64_t* next_cursor) override;
@@ -73,6 +77,7 @@ class StoreImpl final : public Store {
   Status Checkpoint(int* wal_frames, int* checkpointed) override
       EXCLUDES(checkpoint_mu_);
   void ReleaseMemory() override EXCLUDES(readers_mu_, checkpoint_mu_);
+  Status CheckFile() override EXCLUDES(file_mu_);
 
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
@@ -102,8 +107,7 @@ class StoreImpl final : public Store {
                        int* count) override;
   Status GetSetting(const std::string& name, std::string* value,
                     bool* found) override;
-  Status PutSetting(const std::string& name,
-                    const std::string& value) override;
+  Status PutSetting(const std::string& name, const std::string& value) override;
   Status DeleteSettings(const std::string& prefix) override;
   Status BindKeyFingerprint(const std::string& fingerprint,
                             const std::string& key_path) override;
@@ -123,9 +127,12 @@ class StoreImpl final : public Store {
   template <typename Body>
   Status Read(Body&& body) EXCLUDES(readers_mu_);
 
-  // A configured connection to options_.path.
-  Status OpenConnection(bool read_only, SqliteDb* out) const;
+  // A configured connection to options_.path. A file gone meanwhile is
+  // CheckFile()'s error, never an empty new file.
+  Status OpenConnection(bool read_only, SqliteDb* out) EXCLUDES(file_mu_);
   Status RestrictFileModes() const;
+  // Records which file options_.path names now (see CheckFile).
+  Status NoteFileIdentity() EXCLUDES(file_mu_);
   // Notes a use of api_keys.id `id`; true when the notes are due to be
   // written (a minute since the last flush).
   bool NoteKeyUse(int64_t id) EXCLUDES(use_mu_);
@@ -134,6 +141,13 @@ class StoreImpl final : public Store {
   void NotifyWriteListener() EXCLUDES(listener_mu_);
 
   const Options options_;
+
+  // The identity of the file the store opened (set by Init), and the
+  // verdict once it was found gone.
+  Mutex file_mu_;
+  dev_t file_dev_ GUARDED_BY(file_mu_) = 0;
+  ino_t file_ino_ GUARDED_BY(file_mu_) = 0;
+  Status file_lost_ GUARDED_BY(file_mu_);
 
   // Set by Init, before the store is shared.
   std::unique_ptr<GroupCommitter> writer_;

@@ -1,6 +1,9 @@
 #include "store/store.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <map>
@@ -20,6 +23,21 @@ int FileMode(const std::string& file) {
   struct stat st;
   if (stat(file.c_str(), &st) != 0) return -1;
   return static_cast<int>(st.st_mode & 0777);
+}
+
+// -1 when missing.
+long FileSize(const std::string& file) {
+  struct stat st;
+  return stat(file.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : -1;
+}
+
+std::vector<std::string> FileNames(const std::string& directory) {
+  std::vector<std::string> names;
+  DIR* handle = opendir(directory.c_str());
+  if (handle == nullptr) return names;
+  while (dirent* entry = readdir(handle)) names.push_back(entry->d_name);
+  closedir(handle);
+  return names;
 }
 
 // Runs SQL on the file through a connection of its own, as another process
@@ -132,7 +150,8 @@ TEST(Store, PutDoctorCreatesReplacesAndSkipsEqual) {
   STRCMP_EQUAL("", got.zoom_user.c_str());
   LONGS_EQUAL(clock.NowSeconds() - 5, got.created_at);
   LONGS_EQUAL(clock.NowSeconds(), got.updated_at);
-  STRCMP_EQUAL("doctor_not_found", store->GetDoctor("x", &got).reason().c_str());
+  STRCMP_EQUAL("doctor_not_found",
+               store->GetDoctor("x", &got).reason().c_str());
 }
 
 TEST(Store, ListsDoctorsById) {
@@ -233,6 +252,102 @@ TEST(StoreFiles, RefusesFileThatIsNotADatabase) {
   STRCMP_EQUAL(expected.c_str(), s.message().c_str());
 }
 
+TEST(StoreFiles, RefusesAnEmptyFileInsteadOfInitialisingIt) {
+  store.reset();
+  std::string empty = dir.path() + "/empty.db";
+  close(open(empty.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+  path = empty;
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  STRCMP_EQUAL("empty_database", s.reason().c_str());
+  STRCMP_CONTAINS(empty.c_str(), s.message().c_str());
+  LONGS_EQUAL(0, FileSize(empty));
+}
+
+TEST(StoreFiles, RefusesAnSqliteFileWithoutTheBridgesSchema) {
+  store.reset();
+  path = dir.path() + "/other.db";
+  ExecRaw(path, "CREATE TABLE notes (text TEXT)");
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  STRCMP_EQUAL("not_a_database", s.reason().c_str());
+  STRCMP_CONTAINS("without a telemed-bridge schema", s.message().c_str());
+}
+
+TEST(StoreFiles, AMissingFileIsNotCreatedWhenNotAsked) {
+  store.reset();
+  path = dir.path() + "/missing.db";
+  Store::Options options;
+  options.path = path;
+  options.clock = &clock;
+  options.create_if_missing = false;
+  Status s = Store::Open(options, &store);
+  STRCMP_EQUAL(Store::kNoDatabase, s.reason().c_str());
+  STRCMP_CONTAINS(path.c_str(), s.message().c_str());
+  LONGS_EQUAL(-1, FileSize(path));
+}
+
+TEST(StoreFiles, AWalWithoutItsDatabaseIsRefusedNotReplayed) {
+  AddDoctor("d1");
+  store.reset();
+  // What a deleted database leaves when its daemon did not close cleanly.
+  std::string other = dir.path() + "/gone.db";
+  ExecRaw(other, "CREATE TABLE notes (text TEXT)");
+  FILE* wal = fopen((other + "-wal").c_str(), "w");
+  fputs("frames of a database that is gone", wal);
+  fclose(wal);
+  LONGS_EQUAL(0, unlink(other.c_str()));
+  path = other;
+  std::unique_ptr<Store> refused;
+  Status s = TryOpen(&refused);
+  STRCMP_EQUAL("database_missing", s.reason().c_str());
+  STRCMP_CONTAINS((other + "-wal").c_str(), s.message().c_str());
+  LONGS_EQUAL(-1, FileSize(other));
+}
+
+TEST(StoreFiles, ANewDatabaseLeavesNoTemporaryFileBehind) {
+  std::vector<std::string> names = FileNames(dir.path());
+  for (const std::string& name : names) {
+    CHECK_TEXT(name.find(".new-") == std::string::npos, name.c_str());
+  }
+  CHECK_TRUE(FileSize(path) > 0);
+}
+
+TEST(StoreFiles, ADeletedFileFailsWritesInsteadOfAcknowledgingThem) {
+  AddDoctor("d1");
+  CHECK_OK(store->CheckFile());
+  LONGS_EQUAL(0, unlink(path.c_str()));
+  Status s = store->CheckFile();
+  CHECK_TRUE(s.code() == Status::Code::kUnavailable);
+  STRCMP_EQUAL("database_gone", s.reason().c_str());
+  STRCMP_CONTAINS("was deleted", s.message().c_str());
+  WriteOutcome outcome;
+  Appointment stored;
+  s = store->PutAppointment(Request("a1"), &outcome, &stored);
+  STRCMP_EQUAL("database_gone", s.reason().c_str());
+  // Nor does a read connection opened now bring back an empty file: it
+  // fails the same way (never "not found", which would read as a 404).
+  // (No read came before, so this one opens the first read connection.)
+  std::vector<Appointment> page;
+  uint64_t cursor = 0;
+  s = store->ListChanges(0, 10, &page, &cursor);
+  STRCMP_EQUAL("database_gone", s.reason().c_str());
+  LONGS_EQUAL(-1, FileSize(path));
+}
+
+TEST(StoreFiles, AReplacedFileFailsTheNextWrite) {
+  AddDoctor("d1");
+  std::string copy = dir.path() + "/copy.db";
+  ExecRaw(copy, "CREATE TABLE notes (text TEXT)");
+  LONGS_EQUAL(0, rename(copy.c_str(), path.c_str()));
+  // No CheckFile first: the commit itself looks.
+  WriteOutcome outcome;
+  Appointment stored;
+  Status s = store->PutAppointment(Request("a1"), &outcome, &stored);
+  STRCMP_EQUAL("database_gone", s.reason().c_str());
+  STRCMP_CONTAINS("replaced", s.message().c_str());
+}
+
 TEST(StoreFiles, ReportsMissingDirectory) {
   store.reset();
   path = dir.path() + "/missing/bridge.db";
@@ -275,7 +390,6 @@ TEST(StoreFiles, BusyPastTimeoutIsUnavailable) {
   CHECK_OK(other.Exec("ROLLBACK", "release"));
   CHECK_OK(impatient->PutDoctor(doctor, &outcome));
 }
-
 
 TEST_GROUP(StoreWriteListener) {
   test::TempDir dir;
@@ -327,8 +441,9 @@ TEST_GROUP(StoreCheckpoint) {
 
   void WriteSettings(int count) {
     for (int i = 0; i < count; ++i) {
-      CHECK_TRUE(store->PutSetting("n" + std::to_string(i),
-                                   std::string(3000, 'x')).ok());
+      CHECK_TRUE(
+          store->PutSetting("n" + std::to_string(i), std::string(3000, 'x'))
+              .ok());
     }
   }
 };

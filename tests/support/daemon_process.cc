@@ -270,5 +270,15 @@ int DaemonProcess::Terminate() { return Reap(SIGTERM); }
 
 void DaemonProcess::Kill() { Reap(SIGKILL); }
 
+int DaemonProcess::SignalAndWait(int signo, milliseconds limit) {
+  if (pid_ <= 0) return exit_code_;
+  int code = -1;
+  kill(pid_, signo);
+  if (!WaitExit(pid_, limit, &code)) return -1;
+  exit_code_ = code;
+  pid_ = -1;
+  return code;
+}
+
 }  // namespace test
 }  // namespace telemed

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +78,11 @@ class DaemonProcess final {
   int Terminate();
   // SIGKILL and reap.
   void Kill();
+  // Sends `signo` (0: none) and waits up to `limit` for the daemon to exit.
+  // Returns
+  // its exit code (as Terminate), or -1 when it still runs then (it is
+  // left running; Terminate or the destructor end it).
+  int SignalAndWait(int signo, std::chrono::milliseconds limit);
 
  private:
   DaemonProcess() = default;

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -159,10 +160,11 @@ TEST(CliCommands, FlagsWinOverTheEnvironment) {
   CheckCli(test::RunCli({"apikey", "create", "pos", "--data-dir", data_dir},
                         {"TELEMED_DATA_DIR=" + other}),
            0);
+  // The environment's data dir has no database, and listing makes none.
   test::CliResult from_env =
       test::RunCli({"apikey", "list"}, {"TELEMED_DATA_DIR=" + other});
-  CheckCli(from_env, 0);
-  STRCMP_CONTAINS("No API keys", from_env.out.c_str());
+  CheckCli(from_env, 1);
+  STRCMP_CONTAINS(("no database at " + other).c_str(), from_env.err.c_str());
   test::CliResult from_flag =
       test::RunCli({"apikey", "list"}, {"TELEMED_DATA_DIR=" + data_dir});
   STRCMP_CONTAINS("pos", from_flag.out.c_str());
@@ -269,9 +271,9 @@ TEST(CliServe, ListeningBeyondLoopbackWarns) {
 
 TEST(CliServe, SigintStopsItToo) {
   Start({});
-  kill(daemon->pid(), SIGINT);
-  CHECK_TRUE(daemon->WaitForStderr("stopping on SIGINT"));
-  LONGS_EQUAL(0, daemon->Terminate());
+  // Only SIGINT: a SIGTERM after it would be a second signal (exit 1).
+  LONGS_EQUAL(0, daemon->SignalAndWait(SIGINT, std::chrono::seconds(30)));
+  STRCMP_CONTAINS("stopping on SIGINT", daemon->Stderr().c_str());
 }
 
 TEST(CliServe, ABusyPortFailsWithExitOne) {

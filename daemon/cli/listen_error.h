@@ -1,0 +1,24 @@
+// Why the daemon could not listen, in words a first-time admin can act on.
+// ApiServer::Open reports only IoError("listen_failed"); this binds the same
+// address once more to learn the reason (errno) and says what to do.
+#ifndef TELEMED_CLI_LISTEN_ERROR_H_
+#define TELEMED_CLI_LISTEN_ERROR_H_
+
+#include <string>
+
+#include "config/config.h"
+
+namespace telemed {
+namespace cli {
+
+// One sentence naming the address and the cause: a port in use (by another
+// process, maybe another bridge), a port below 1024 without the privilege
+// (naming the user we run as), an address that is not this machine's.
+// Falls back to `fallback` when binding now succeeds or fails otherwise.
+std::string ExplainListenFailure(const ListenAddress& address,
+                                 const std::string& fallback);
+
+}  // namespace cli
+}  // namespace telemed
+
+#endif  // TELEMED_CLI_LISTEN_ERROR_H_

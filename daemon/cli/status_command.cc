@@ -1,0 +1,105 @@
+// status: what a first-time admin asks first. Is a daemon serving this data
+// dir (from its lock, see config/daemon_lock.h), is the sync queue moving,
+// and what did the last Zoom check say. Exits 1 when no daemon runs, so
+// scripts and monitoring can use it as a probe.
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "base/time_format.h"
+#include "cli/command.h"
+#include "config/daemon_lock.h"
+#include "config/data_dir.h"
+#include "zoom/zoom_check.h"
+
+namespace telemed {
+namespace cli {
+
+namespace {
+
+// "3d 4h", "2h 5m", "4m 10s", "12s": the two largest units.
+std::string FormatUptime(int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  const int64_t units[] = {86400, 3600, 60, 1};
+  const char* names[] = {"d", "h", "m", "s"};
+  for (int i = 0; i < 3; ++i) {
+    if (seconds >= units[i]) {
+      return std::to_string(seconds / units[i]) + names[i] + " " +
+             std::to_string(seconds % units[i] / units[i + 1]) + names[i + 1];
+    }
+  }
+  return std::to_string(seconds) + "s";
+}
+
+std::string DaemonLine(const LockHolder& holder, int64_t now) {
+  if (!holder.running) return "not running";
+  std::string line = "running";
+  if (holder.pid > 0) line += ", PID " + std::to_string(holder.pid);
+  if (!holder.listen.empty()) line += ", listening on http://" + holder.listen;
+  if (holder.started_at > 0) {
+    line += ", up " + FormatUptime(now - holder.started_at) + " (since " +
+            FormatRfc3339Utc(holder.started_at) + ")";
+  } else {
+    line += ", still starting";
+  }
+  return line;
+}
+
+Status QueueLine(Store* store, std::string* line) {
+  int pending = 0, failed = 0, deletions = 0;
+  Status s = store->CountSyncQueue(&pending, &failed, &deletions);
+  *line = std::to_string(pending) + " pending, " + std::to_string(failed) +
+          " failed, " + std::to_string(deletions) +
+          " meeting deletion(s) "
+          "waiting";
+  return s;
+}
+
+std::string ZoomLine(const Context& context, Store* store) {
+  ZoomCheckResult check;
+  bool found = false;
+  Status s = LoadZoomCheck(store, &check, &found);
+  if (!s.ok()) return "unknown (" + s.message() + ")";
+  if (!found) {
+    return "not checked yet; run '" + context.program + " zoom test'";
+  }
+  std::string when = "checked " + FormatRfc3339Utc(check.checked_at) + ": ";
+  if (!check.configured) return when + "no Zoom app configured";
+  if (check.ok) return when + "all well";
+  std::string failed;
+  for (const ZoomCheckItem& item : check.items) {
+    if (!item.ok) failed += (failed.empty() ? "" : ", ") + item.subject;
+  }
+  return when + "FAIL (" + failed + "); run '" + context.program +
+         " zoom test' for details";
+}
+
+}  // namespace
+
+int RunStatus(const Context& context) {
+  const Config& config = context.config;
+  LockHolder holder;
+  Status s = DaemonLock::Inspect(config.data_dir, &holder);
+  if (!s.ok()) return Fail(context, s.message());
+  StoreSession session;
+  s = OpenStore(config, &session);
+  std::string queue;
+  if (s.ok()) s = QueueLine(session.store.get(), &queue);
+  if (!s.ok()) return Fail(context, s.message());
+  std::ostream& out = *context.out;
+  out << "data dir:   " << AbsolutePath(config.data_dir) << "\n"
+      << "daemon:     " << DaemonLine(holder, session.clock.NowSeconds())
+      << "\n"
+      << "sync queue: " << queue << "\n"
+      << "zoom:       " << ZoomLine(context, session.store.get()) << "\n";
+  if (!holder.running) {
+    return Fail(context, "no daemon serves " + AbsolutePath(config.data_dir) +
+                             "; start it with 'systemctl start "
+                             "telemed-bridge' or '" +
+                             context.program + " serve'");
+  }
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace telemed
