@@ -154,11 +154,27 @@ void ApiHandlers::CancelAppointment(const std::string& id,
   WriteJson(200, RenderAppointment(stored), res);
 }
 
+Status ApiHandlers::DatabaseId(std::string* out) {
+  MutexLock lock(&database_id_mu_);
+  if (database_id_.empty()) {
+    Status s = store_->GetDatabaseId(&database_id_);
+    if (!s.ok()) return s;
+  }
+  *out = database_id_;
+  return Status::OK();
+}
+
 void ApiHandlers::ListChanges(const httplib::Request& req,
                               httplib::Response* res) {
   FeedQuery query;
   Status s = ParseFeedQuery(QueryValue(req, "since"), QueryValue(req, "limit"),
                             QueryValue(req, "wait"), &query);
+  std::string database_id;
+  if (s.ok()) s = DatabaseId(&database_id);
+  if (s.ok()) {
+    s = ResolveFeedCursor(query.cursor, database_id, store_->LatestChangeSeq(),
+                          &query.since);
+  }
   if (!s.ok()) return Fail(s, "parsing the feed query", res);
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::seconds(query.wait_seconds);
@@ -176,7 +192,9 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
     if (!items.empty() || remaining.count() <= 0 || stopping_->load()) break;
     store_->WaitForChangeAfter(std::max(seen, query.since), remaining);
   }
-  WriteJson(200, RenderFeedPage(items, next_cursor), res);
+  WriteJson(200,
+            RenderFeedPage(items, FormatFeedCursor(database_id, next_cursor)),
+            res);
 }
 
 }  // namespace telemed

@@ -113,14 +113,13 @@ std::string RenderDoctorList(const std::vector<Doctor>& doctors) {
 }
 
 std::string RenderFeedPage(const std::vector<Appointment>& items,
-                           uint64_t next_cursor) {
+                           const std::string& next_cursor) {
   CjsonPtr root(cJSON_CreateObject());
   cJSON* array = cJSON_AddArrayToObject(root.get(), "items");
   for (const Appointment& appointment : items) {
     cJSON_AddItemToArray(array, AppointmentToJson(appointment).release());
   }
-  cJSON_AddStringToObject(root.get(), "next_cursor",
-                          std::to_string(next_cursor).c_str());
+  cJSON_AddStringToObject(root.get(), "next_cursor", next_cursor.c_str());
   return PrintAndFree(std::move(root));
 }
 

@@ -203,6 +203,12 @@ class Store {
   virtual Status GetZoomWrites(const std::string& host, int64_t utc_day,
                                int* count) = 0;
 
+  // The id migration 5 gave this database: 32 lower-case hex digits,
+  // random, never changed (the settings row "store.database_id"). A copy
+  // of the file has the same id. Corruption("bad_database_id") when the row
+  // is missing or malformed.
+  virtual Status GetDatabaseId(std::string* out) = 0;
+
   // Small named values (settings table): Zoom app ids, the sealed client
   // secret and token, the last `zoom test` verdict. Values are bytes.
   // GetSetting: *found false when absent.

@@ -100,6 +100,7 @@ class StoreImpl final : public Store {
                       int* count) override;
   Status GetZoomWrites(const std::string& host, int64_t utc_day,
                        int* count) override;
+  Status GetDatabaseId(std::string* out) override;
   Status GetSetting(const std::string& name, std::string* value,
                     bool* found) override;
   Status PutSetting(const std::string& name,
