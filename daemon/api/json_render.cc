@@ -31,6 +31,15 @@ cJSON* MeetingToJson(const Appointment& appointment) {
                           appointment.meeting.join_url.c_str());
   cJSON_AddStringToObject(meeting, "passcode",
                           appointment.meeting.passcode.c_str());
+  // As Zoom last confirmed it: a reschedule Zoom has not taken yet shows
+  // here as a start that differs from the appointment's.
+  if (appointment.meeting.start_time != 0) {
+    cJSON_AddStringToObject(
+        meeting, "start_time",
+        FormatRfc3339Utc(appointment.meeting.start_time).c_str());
+  } else {
+    cJSON_AddNullToObject(meeting, "start_time");
+  }
   return meeting;
 }
 

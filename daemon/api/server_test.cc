@@ -456,6 +456,31 @@ TEST(ApiServer, FeedCursorsCarryTheDatabaseAndRefuseOthers) {
   LONGS_EQUAL(2, ItemCount(client->Get("/api/v1/appointments?since=0")->body));
 }
 
+TEST(ApiServer, MeetingShowsTheStartZoomConfirmed) {
+  PutAppointment("a1", kAppointmentBody);
+  CHECK_TRUE(store
+                 ->UpdateSyncTask(
+                     "a1",
+                     [](SyncTask* task) {
+                       task->appointment.has_meeting = true;
+                       task->appointment.meeting =
+                           Meeting{"81234567890", "https://j", "p"};
+                       task->zoom.synced_start_time =
+                           1780300800;  // 2026-06-01T08:00:00Z
+                       return Status::OK();
+                     },
+                     nullptr)
+                 .ok());
+  // A reschedule Zoom has not taken yet: the meeting keeps its start.
+  std::string moved = kAppointmentBody;
+  moved.replace(moved.find("10:00:00+02:00"), 14, "11:00:00+02:00");
+  auto res = PutAppointment("a1", moved);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("2026-06-01T09:00:00Z", Field(res->body, "start_time").c_str());
+  STRCMP_EQUAL("\"2026-06-01T08:00:00Z\"",
+               At(res->body, "meeting/start_time").c_str());
+}
+
 TEST(ApiServer, RetryRequeuesAndAnswersWithTheAppointment) {
   LONGS_EQUAL(404, client->Post("/api/v1/appointments/none/retry", "", kJson)->status);
   PutAppointment("a1", kAppointmentBody);
@@ -478,6 +503,10 @@ TEST(ApiServer, StartUrlNeedsAMeetingAndZoom) {
         return Status::OK();
       },
       nullptr).ok());
+  // The meeting shows the start Zoom confirmed (none yet here).
+  STRCMP_EQUAL(
+      R"({"id":"81234567890","join_url":"https://j","passcode":"p","start_time":null})",
+      At(client->Get("/api/v1/appointments/a1")->body, "meeting").c_str());
   // This server has no Zoom client: as if Zoom could not be reached.
   res = client->Get("/api/v1/appointments/a1/start_url");
   LONGS_EQUAL(502, res->status);
