@@ -125,6 +125,13 @@ void ApiHandlers::PutDoctor(const std::string& id, const httplib::Request& req,
   WriteJson(StatusForWrite(outcome), RenderDoctor(doctor), res);
 }
 
+void ApiHandlers::RemoveDoctor(const std::string& id, httplib::Response* res) {
+  Doctor removed;
+  Status s = store_->RemoveDoctor(id, &removed, nullptr);
+  if (!s.ok()) return Fail(s, "removing a doctor", res);
+  WriteJson(200, RenderDoctor(removed), res);
+}
+
 void ApiHandlers::GetAppointment(const std::string& id,
                                  httplib::Response* res) {
   Appointment appointment;

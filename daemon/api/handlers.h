@@ -52,6 +52,8 @@ class ApiHandlers {
   void GetDoctor(const std::string& id, httplib::Response* res);
   void PutDoctor(const std::string& id, const httplib::Request& req,
                  httplib::Response* res);
+  // Removes a doctor with nothing left to do (Store::RemoveDoctor).
+  void RemoveDoctor(const std::string& id, httplib::Response* res);
   void GetAppointment(const std::string& id, httplib::Response* res);
   void PutAppointment(const std::string& id, const httplib::Request& req,
                       httplib::Response* res);

@@ -124,7 +124,6 @@ const char* AllowedMethods(Resource resource) {
     case Resource::kAppointmentRetry:
       return "POST";
     case Resource::kDoctor:
-      return "GET, PUT";
     case Resource::kAppointment:
       return "GET, PUT, DELETE";
     case Resource::kNone:

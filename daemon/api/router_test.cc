@@ -117,6 +117,8 @@ TEST(Router, AllowsOnlyListedMethods) {
   CHECK_FALSE(IsMethodAllowed(Resource::kHealth, "GE"));
   CHECK_FALSE(IsMethodAllowed(Resource::kStatus, "PUT"));
   CHECK_FALSE(IsMethodAllowed(Resource::kNone, "GET"));
+  CHECK_TRUE(IsMethodAllowed(Resource::kDoctor, "DELETE"));
+  STRCMP_EQUAL("GET, PUT, DELETE", AllowedMethods(Resource::kDoctor));
 }
 
 TEST(Router, OnlyTheFeedTakesQueryParameters) {

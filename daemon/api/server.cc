@@ -246,8 +246,9 @@ void ApiServerImpl::Serve(Resource resource, const std::string& id,
     case Resource::kStatus: return handlers_.GetStatus(res);
     case Resource::kDoctors: return handlers_.ListDoctors(res);
     case Resource::kDoctor:
-      return is_put ? handlers_.PutDoctor(id, req, res)
-                    : handlers_.GetDoctor(id, res);
+      if (is_put) return handlers_.PutDoctor(id, req, res);
+      if (req.method == "DELETE") return handlers_.RemoveDoctor(id, res);
+      return handlers_.GetDoctor(id, res);
     case Resource::kAppointments: return handlers_.ListChanges(req, res);
     case Resource::kAppointment:
       if (is_put) return handlers_.PutAppointment(id, req, res);

@@ -282,7 +282,7 @@ TEST(ApiServer, OversizedBodyIs413WithJsonError) {
 TEST(ApiServer, WrongMethodIs405WithAllow) {
   auto res = client->Post("/api/v1/doctors/dr-1", "{}", kJson);
   LONGS_EQUAL(405, res->status);
-  STRCMP_EQUAL("GET, PUT", res->get_header_value("Allow").c_str());
+  STRCMP_EQUAL("GET, PUT, DELETE", res->get_header_value("Allow").c_str());
   STRCMP_EQUAL("method_not_allowed", ErrorCode(res->body).c_str());
 }
 
@@ -479,6 +479,34 @@ TEST(ApiServer, MeetingShowsTheStartZoomConfirmed) {
   STRCMP_EQUAL("2026-06-01T09:00:00Z", Field(res->body, "start_time").c_str());
   STRCMP_EQUAL("\"2026-06-01T08:00:00Z\"",
                At(res->body, "meeting/start_time").c_str());
+}
+
+TEST(ApiServer, DeleteDoctorRemovesItOnceNothingIsLeftToDo) {
+  LONGS_EQUAL(404, client->Delete("/api/v1/doctors/nobody")->status);
+  PutAppointment("a1", kAppointmentBody);
+  auto res = client->Delete("/api/v1/doctors/dr-1");
+  LONGS_EQUAL(409, res->status);
+  STRCMP_EQUAL("doctor_in_use", ErrorCode(res->body).c_str());
+  CHECK(Field(Field(res->body, "error"), "message").find("1 appointment") !=
+        std::string::npos);
+  LONGS_EQUAL(200, client->Get("/api/v1/doctors/dr-1")->status);
+  // Cancelled, and the bridge finished with Zoom.
+  LONGS_EQUAL(200, client->Delete("/api/v1/appointments/a1")->status);
+  CHECK_TRUE(store
+                 ->UpdateSyncTask(
+                     "a1",
+                     [](SyncTask* task) {
+                       task->zoom.needs_work = false;
+                       return Status::OK();
+                     },
+                     nullptr)
+                 .ok());
+  res = client->Delete("/api/v1/doctors/dr-1");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("Dr. One", Field(res->body, "name").c_str());
+  LONGS_EQUAL(404, client->Get("/api/v1/doctors/dr-1")->status);
+  LONGS_EQUAL(404, client->Get("/api/v1/appointments/a1")->status);
+  LONGS_EQUAL(404, client->Delete("/api/v1/doctors/dr-1")->status);
 }
 
 TEST(ApiServer, RetryRequeuesAndAnswersWithTheAppointment) {

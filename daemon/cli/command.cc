@@ -1,12 +1,15 @@
 #include "cli/command.h"
 
+#include "cli/table.h"
 #include "config/data_dir.h"
 
 namespace telemed {
 namespace cli {
 
 int Fail(const Context& context, const std::string& message) {
-  *context.err << kProgramName << ": " << message << "\n";
+  // Messages may quote stored text (a name, a Zoom user) or the command
+  // line: whatever they hold, the terminal gets one inert line.
+  *context.err << kProgramName << ": " << EscapeControls(message) << "\n";
   return kExitFailure;
 }
 

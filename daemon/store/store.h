@@ -76,6 +76,16 @@ class Store {
   virtual Status GetDoctor(const std::string& id, Doctor* out) = 0;
   // All doctors, ordered by id.
   virtual Status ListDoctors(std::vector<Doctor>* out) = 0;
+  // Removes doctor `id` together with its remaining appointments, which
+  // must all be cancelled or ended with nothing owed to Zoom, in one
+  // transaction (they leave the feed silently, as purged ones do).
+  // *removed gets the doctor as it was, *appointments_removed (may be null)
+  // how many appointments went. NotFound("doctor_not_found");
+  // Conflict("doctor_in_use") while the doctor has an appointment that is
+  // neither cancelled nor ended, one with a Zoom action pending, or a
+  // meeting in the deletion queue (the message gives the counts).
+  virtual Status RemoveDoctor(const std::string& id, Doctor* removed,
+                              int* appointments_removed) = 0;
 
   // --- Appointments ------------------------------------------------------
   // Idempotent replace of the clinic's view. An equal request changes

@@ -48,6 +48,8 @@ class StoreImpl final : public Store {
   Status PutDoctor(const Doctor& doctor, WriteOutcome* outcome) override;
   Status GetDoctor(const std::string& id, Doctor* out) override;
   Status ListDoctors(std::vector<Doctor>* out) override;
+  Status RemoveDoctor(const std::string& id, Doctor* removed,
+                      int* appointments_removed) override;
   Status PutAppointment(const AppointmentRequest& request,
                         WriteOutcome* outcome, Appointment* stored) override;
   Status CancelAppointment(const std::string& id,
