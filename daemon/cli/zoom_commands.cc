@@ -157,9 +157,10 @@ void PrintLastCheck(const Context& context, Store* store) {
     return;
   }
   out << "last check:    " << FormatRfc3339Utc(last.checked_at) << ", "
-      << (last.ok ? "all well"
-                  : "FAIL (" + FailedSubjects(last) + "); run '" +
-                        context.program + " zoom test' for details")
+      << (last.ok
+              ? "all well"
+              : "FAIL (" + EscapeControls(FailedSubjects(last)) + "); run '" +
+                    context.program + " zoom test' for details")
       << "\n";
 }
 
