@@ -57,6 +57,20 @@ bool IsCleanText(const std::string& text, size_t min, size_t max) {
          code_points <= max;
 }
 
+// C0, DEL, or C1 (U+0080..U+009F, "\xC2\x80".."\xC2\x9F" in UTF-8).
+// REQUIRES: text is valid UTF-8.
+bool HasControl(const std::string& text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The UTC text written back must parse to the same instant.
 void CheckRoundTrip(int64_t unix_seconds) {
   FUZZ_CHECK(unix_seconds >= 0 && unix_seconds <= kMaxUnixSeconds);
@@ -83,6 +97,7 @@ void FuzzAppointment(const std::string& body) {
   FUZZ_CHECK(request.timezone.find("..") == std::string::npos);
   FUZZ_CHECK(request.timezone[0] != '/');
   FUZZ_CHECK(IsCleanText(request.topic, 0, 200));
+  FUZZ_CHECK(!HasControl(request.topic) && !HasControl(request.timezone));
 }
 
 void FuzzDoctor(const std::string& body) {
@@ -92,6 +107,7 @@ void FuzzDoctor(const std::string& body) {
   if (!s.ok()) return;
   FUZZ_CHECK(doctor.id == "doc-1");
   FUZZ_CHECK(IsCleanText(doctor.name, 1, 200));
+  FUZZ_CHECK(!HasControl(doctor.name) && !HasControl(doctor.zoom_user));
   FUZZ_CHECK(IsCleanText(doctor.zoom_user, 0, 128));
   FUZZ_CHECK(!doctor.zoom_user.empty() || doctor.auth == AuthMode::kOauth);
   for (char c : doctor.zoom_user) {
