@@ -125,6 +125,13 @@ void ApiHandlers::PutDoctor(const std::string& id, const httplib::Request& req,
   WriteJson(StatusForWrite(outcome), RenderDoctor(doctor), res);
 }
 
+void ApiHandlers::RemoveDoctor(const std::string& id, httplib::Response* res) {
+  Doctor removed;
+  Status s = store_->RemoveDoctor(id, &removed, nullptr);
+  if (!s.ok()) return Fail(s, "removing a doctor", res);
+  WriteJson(200, RenderDoctor(removed), res);
+}
+
 void ApiHandlers::GetAppointment(const std::string& id,
                                  httplib::Response* res) {
   Appointment appointment;
@@ -154,11 +161,27 @@ void ApiHandlers::CancelAppointment(const std::string& id,
   WriteJson(200, RenderAppointment(stored), res);
 }
 
+Status ApiHandlers::DatabaseId(std::string* out) {
+  MutexLock lock(&database_id_mu_);
+  if (database_id_.empty()) {
+    Status s = store_->GetDatabaseId(&database_id_);
+    if (!s.ok()) return s;
+  }
+  *out = database_id_;
+  return Status::OK();
+}
+
 void ApiHandlers::ListChanges(const httplib::Request& req,
                               httplib::Response* res) {
   FeedQuery query;
   Status s = ParseFeedQuery(QueryValue(req, "since"), QueryValue(req, "limit"),
                             QueryValue(req, "wait"), &query);
+  std::string database_id;
+  if (s.ok()) s = DatabaseId(&database_id);
+  if (s.ok()) {
+    s = ResolveFeedCursor(query.cursor, database_id, store_->LatestChangeSeq(),
+                          &query.since);
+  }
   if (!s.ok()) return Fail(s, "parsing the feed query", res);
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::seconds(query.wait_seconds);
@@ -176,7 +199,9 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
     if (!items.empty() || remaining.count() <= 0 || stopping_->load()) break;
     store_->WaitForChangeAfter(std::max(seen, query.since), remaining);
   }
-  WriteJson(200, RenderFeedPage(items, next_cursor), res);
+  WriteJson(200,
+            RenderFeedPage(items, FormatFeedCursor(database_id, next_cursor)),
+            res);
 }
 
 }  // namespace telemed

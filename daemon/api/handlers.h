@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/server.h"
+#include "base/mutex.h"
 #include "base/status.h"
 
 namespace httplib {
@@ -51,6 +52,8 @@ class ApiHandlers {
   void GetDoctor(const std::string& id, httplib::Response* res);
   void PutDoctor(const std::string& id, const httplib::Request& req,
                  httplib::Response* res);
+  // Removes a doctor with nothing left to do (Store::RemoveDoctor).
+  void RemoveDoctor(const std::string& id, httplib::Response* res);
   void GetAppointment(const std::string& id, httplib::Response* res);
   void PutAppointment(const std::string& id, const httplib::Request& req,
                       httplib::Response* res);
@@ -65,6 +68,8 @@ class ApiHandlers {
  private:
   // Logs a refusal that is our fault (5xx) and writes it.
   void Fail(const Status& status, const char* what, httplib::Response* res);
+  // The store's database id, read once (it never changes).
+  Status DatabaseId(std::string* out) EXCLUDES(database_id_mu_);
 
   Store* const store_;
   Logger* const logger_;
@@ -72,6 +77,8 @@ class ApiHandlers {
   const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;
+  Mutex database_id_mu_;
+  std::string database_id_ GUARDED_BY(database_id_mu_);  // "" until read
 };
 
 }  // namespace telemed

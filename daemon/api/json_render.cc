@@ -31,6 +31,15 @@ cJSON* MeetingToJson(const Appointment& appointment) {
                           appointment.meeting.join_url.c_str());
   cJSON_AddStringToObject(meeting, "passcode",
                           appointment.meeting.passcode.c_str());
+  // As Zoom last confirmed it: a reschedule Zoom has not taken yet shows
+  // here as a start that differs from the appointment's.
+  if (appointment.meeting.start_time != 0) {
+    cJSON_AddStringToObject(
+        meeting, "start_time",
+        FormatRfc3339Utc(appointment.meeting.start_time).c_str());
+  } else {
+    cJSON_AddNullToObject(meeting, "start_time");
+  }
   return meeting;
 }
 
@@ -113,14 +122,13 @@ std::string RenderDoctorList(const std::vector<Doctor>& doctors) {
 }
 
 std::string RenderFeedPage(const std::vector<Appointment>& items,
-                           uint64_t next_cursor) {
+                           const std::string& next_cursor) {
   CjsonPtr root(cJSON_CreateObject());
   cJSON* array = cJSON_AddArrayToObject(root.get(), "items");
   for (const Appointment& appointment : items) {
     cJSON_AddItemToArray(array, AppointmentToJson(appointment).release());
   }
-  cJSON_AddStringToObject(root.get(), "next_cursor",
-                          std::to_string(next_cursor).c_str());
+  cJSON_AddStringToObject(root.get(), "next_cursor", next_cursor.c_str());
   return PrintAndFree(std::move(root));
 }
 

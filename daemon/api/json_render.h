@@ -22,9 +22,10 @@ CjsonPtr DoctorToJson(const Doctor& doctor);
 std::string RenderAppointment(const Appointment& appointment);
 std::string RenderDoctor(const Doctor& doctor);
 std::string RenderDoctorList(const std::vector<Doctor>& doctors);
-// {"items":[...],"next_cursor":"N"}: the cursor is opaque to clients.
+// {"items":[...],"next_cursor":...}: the cursor (FormatFeedCursor) is
+// opaque to clients.
 std::string RenderFeedPage(const std::vector<Appointment>& items,
-                           uint64_t next_cursor);
+                           const std::string& next_cursor);
 // {"error":{"code":reason,"message":...,"field":...}}; "field" only when
 // the status names one. REQUIRES: !status.ok().
 std::string RenderError(const Status& status);

@@ -2,9 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <utility>
 
 #include "base/cjson.h"
@@ -23,6 +25,9 @@ constexpr double kMinDuration = 1;
 constexpr double kMaxDuration = 1440;
 constexpr uint64_t kMaxLimit = 500;
 constexpr uint64_t kMaxWaitSeconds = 60;
+// Hex digits of the database id a feed cursor carries: enough to tell two
+// databases apart, short enough to keep the cursor short.
+constexpr size_t kCursorTagLength = 8;
 
 // ---- UTF-8 ----
 
@@ -77,14 +82,26 @@ bool IsSpaceOrControl(char32_t c) {
          c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
+// C0 (tab and newline included), DEL and C1: a terminal acts on them
+// (ESC starts a sequence that moves the cursor or rewrites the screen, and
+// U+009B is CSI), so stored text that an admin's CLI or a clinic screen
+// prints must not carry them.
+bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+// Whether `text` holds a code point for which `test` is true.
 // REQUIRES: IsCleanUtf8(text).
-bool HasSpaceOrControl(const std::string& text) {
+bool HasCodePoint(const std::string& text, bool (*test)(char32_t)) {
   size_t pos = 0;
   char32_t c = 0;
   while (pos < text.size() && DecodeCodePoint(text, &pos, &c)) {
-    if (IsSpaceOrControl(c)) return true;
+    if (test(c)) return true;
   }
   return false;
+}
+
+// REQUIRES: IsCleanUtf8(text).
+bool HasSpaceOrControl(const std::string& text) {
+  return HasCodePoint(text, IsSpaceOrControl);
 }
 
 // ---- Errors ----
@@ -120,6 +137,33 @@ bool HasNulEscape(const std::string& body) {
   return false;
 }
 
+// cJSON keeps every member of an object, repeats included, and its look-ups
+// return the first: {"cancelled":false,"cancelled":true} would silently
+// mean false. Whoever sent both meant something, so neither is guessed.
+// Recursion is bounded by cJSON's nesting limit (1000).
+Status CheckDuplicateKeys(const cJSON* item) {
+  std::set<std::string> keys;
+  for (const cJSON* child = item->child; child != nullptr;
+       child = child->next) {
+    if (cJSON_IsObject(item) && !keys.insert(child->string).second) {
+      size_t unused = 0;
+      // An invalid key is refused later as invalid_string; it is not put
+      // into the answer.
+      if (!IsCleanUtf8(child->string, &unused)) {
+        return Status::InvalidArgument("invalid_json",
+                                       "a key appears twice in one object");
+      }
+      return Status::InvalidArgument("invalid_json",
+                                     "key \"" + std::string(child->string) +
+                                         "\" appears twice in one object",
+                                     child->string);
+    }
+    Status s = CheckDuplicateKeys(child);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 Status ParseObject(const std::string& body, CjsonPtr* out) {
   if (HasNulEscape(body)) {
     return Status::InvalidArgument("invalid_string",
@@ -137,6 +181,8 @@ Status ParseObject(const std::string& body, CjsonPtr* out) {
     return Status::InvalidArgument("invalid_json",
                                    "body must be a JSON object");
   }
+  Status s = CheckDuplicateKeys(root.get());
+  if (!s.ok()) return s;
   *out = std::move(root);
   return Status::OK();
 }
@@ -163,6 +209,13 @@ Status ReadString(const cJSON* object, const char* name, StringField* out) {
   if (!IsCleanUtf8(out->value, &out->code_points)) {
     return Status::InvalidArgument(
         "invalid_string", std::string(name) + " is not valid UTF-8", name);
+  }
+  if (HasCodePoint(out->value, IsControl)) {
+    return Status::InvalidArgument(
+        "invalid_string",
+        std::string(name) +
+            " must not contain control characters (tab, newline, escape...)",
+        name);
   }
   return Status::OK();
 }
@@ -193,8 +246,7 @@ Status ReadBool(const cJSON* object, const char* name, bool* out) {
 Status CheckWholeBodyUtf8(const std::string& body) {
   size_t unused = 0;
   if (IsCleanUtf8(body, &unused)) return Status::OK();
-  return Status::InvalidArgument("invalid_string",
-                                 "body is not valid UTF-8");
+  return Status::InvalidArgument("invalid_string", "body is not valid UTF-8");
 }
 
 // ---- Appointments ----
@@ -300,8 +352,9 @@ Status ValidateAppointment(const RawAppointment& raw,
   }
   request->doctor_id = raw.doctor_id.value;
   Status s = CheckStartTime(raw.start_time, &request->start_time);
-  if (s.ok()) s = CheckDuration(raw.has_duration, raw.duration,
-                                &request->duration_minutes);
+  if (s.ok())
+    s = CheckDuration(raw.has_duration, raw.duration,
+                      &request->duration_minutes);
   if (!s.ok()) return s;
   if (raw.timezone.present) {
     s = CheckTimezone(raw.timezone.value, zoneinfo_dir);
@@ -309,9 +362,8 @@ Status ValidateAppointment(const RawAppointment& raw,
     request->timezone = raw.timezone.value;
   }
   if (raw.topic.code_points > kMaxTopicCodePoints) {
-    return Status::Validation("topic_too_long",
-                              "topic must have at most 200 characters",
-                              "topic");
+    return Status::Validation(
+        "topic_too_long", "topic must have at most 200 characters", "topic");
   }
   request->topic = raw.topic.value;
   request->cancelled = raw.cancelled;
@@ -391,6 +443,27 @@ bool ParseDecimal(const std::string& text, uint64_t max, uint64_t* out) {
   return true;
 }
 
+bool IsLowerHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+// "head", a bare decimal, or "<8 lower-case hex>-<decimal>".
+bool ParseCursor(const std::string& text, FeedCursor* out) {
+  if (text == "head") {
+    out->kind = FeedCursor::Kind::kHead;
+    return true;
+  }
+  const size_t dash = text.find('-');
+  if (dash == std::string::npos)
+    return ParseDecimal(text, UINT64_MAX, &out->seq);
+  if (dash != kCursorTagLength ||
+      !std::all_of(text.begin(), text.begin() + dash, IsLowerHex)) {
+    return false;
+  }
+  out->tag = text.substr(0, dash);
+  return ParseDecimal(text.substr(dash + 1), UINT64_MAX, &out->seq);
+}
+
 Status InvalidQuery(const char* name, const char* rule) {
   return Status::InvalidArgument("invalid_query",
                                  std::string(name) + " must be " + rule, name);
@@ -462,12 +535,16 @@ Status ParseAppointmentBody(const std::string& id, const std::string& body,
   return Status::OK();
 }
 
+std::string FormatFeedCursor(const std::string& database_id, uint64_t seq) {
+  return database_id.substr(0, kCursorTagLength) + "-" + std::to_string(seq);
+}
+
 Status ParseFeedQuery(const std::string* since, const std::string* limit,
                       const std::string* wait, FeedQuery* out) {
   FeedQuery query;
   uint64_t value = 0;
-  if (since != nullptr && !ParseDecimal(*since, UINT64_MAX, &query.since)) {
-    return InvalidQuery("since", "a cursor returned by the feed");
+  if (since != nullptr && !ParseCursor(*since, &query.cursor)) {
+    return InvalidQuery("since", "a next_cursor the feed returned, 0, or head");
   }
   if (limit != nullptr) {
     if (!ParseDecimal(*limit, kMaxLimit, &value) || value < 1) {
@@ -482,6 +559,59 @@ Status ParseFeedQuery(const std::string* since, const std::string* limit,
     query.wait_seconds = static_cast<int>(value);
   }
   *out = query;
+  return Status::OK();
+}
+
+Status ResolveFeedCursor(const FeedCursor& cursor,
+                         const std::string& database_id, uint64_t head,
+                         uint64_t* after) {
+  if (cursor.kind == FeedCursor::Kind::kHead) {
+    *after = head;
+    return Status::OK();
+  }
+  const bool other_database =
+      !cursor.tag.empty() &&
+      cursor.tag != database_id.substr(0, kCursorTagLength);
+  // "0" is the start of any database, so a client may always begin again.
+  if (cursor.seq == 0 && cursor.tag.empty()) {
+    *after = 0;
+    return Status::OK();
+  }
+  if (other_database || cursor.seq > head) {
+    return Status::Conflict(
+        "cursor_invalid",
+        std::string(other_database ? "the cursor is from another database"
+                                   : "the cursor is ahead of this database") +
+            " (the bridge's database was replaced or restored): read the "
+            "feed again from the start, without since",
+        "since");
+  }
+  *after = cursor.seq;
+  return Status::OK();
+}
+
+Status CheckQueryNames(const std::vector<std::string>& names,
+                       const std::vector<std::string>& allowed) {
+  std::set<std::string> seen;
+  for (const std::string& name : names) {
+    const bool known =
+        std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+    if (known && seen.insert(name).second) continue;
+    size_t unused = 0;
+    const std::string shown = IsCleanUtf8(name, &unused) ? name : "";
+    std::string rule = "allowed here: none";
+    if (!allowed.empty()) {
+      rule = "allowed here: ";
+      for (size_t i = 0; i < allowed.size(); ++i) {
+        rule += (i > 0 ? ", " : "") + allowed[i];
+      }
+    }
+    return Status::InvalidArgument(
+        "invalid_query",
+        "query parameter '" + shown + "' is " +
+            (known ? "given more than once" : "unknown (" + rule + ")"),
+        shown);
+  }
   return Status::OK();
 }
 

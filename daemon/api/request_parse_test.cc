@@ -1,5 +1,6 @@
 #include "api/request_parse.h"
 
+#include <CppUTest/TestHarness.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,8 +9,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -145,7 +144,7 @@ TEST(RequestParseUtf8, RefusesNul) {
 
 TEST(RequestParseUtf8, RefusesOverlongForms) {
   size_t count = 0;
-  CHECK_FALSE(IsCleanUtf8("\xC0\xAF", &count));          // '/'
+  CHECK_FALSE(IsCleanUtf8("\xC0\xAF", &count));  // '/'
   CHECK_FALSE(IsCleanUtf8("\xC1\xBF", &count));
   CHECK_FALSE(IsCleanUtf8("\xE0\x80\xAF", &count));
   CHECK_FALSE(IsCleanUtf8("\xE0\x9F\xBF", &count));
@@ -172,7 +171,10 @@ TEST(RequestParseUtf8, RefusesTruncatedAndStraySequences) {
   CHECK_FALSE(IsCleanUtf8("\xE2\x82", &count));
   CHECK_FALSE(IsCleanUtf8("a\xF0\x9F\x98", &count));
   CHECK_FALSE(IsCleanUtf8("\x80", &count));
-  CHECK_FALSE(IsCleanUtf8("\xC3" "a", &count));
+  CHECK_FALSE(
+      IsCleanUtf8("\xC3"
+                  "a",
+                  &count));
 }
 
 // ---------------------------------------------------------------- appointments
@@ -452,11 +454,49 @@ TEST(RequestParseAppointment, RefusesBadZoneNames) {
        {"../etc/passwd", "Europe/../UTC", "posix/Europe/Berlin", "right/UTC",
         "localtime", "posixrules", "zone.tab", "Mars/Olympus", "",
         "/Europe/Berlin", "Europe//Berlin", "Europe/Berlin/", "Europe",
-        "europe/berlin", "Europe/berlin", "Europe/Berlin ", "Etc/GMT+5\\n",
+        "europe/berlin", "Europe/berlin", "Europe/Berlin ",
         "Europe\\\\Berlin"}) {
     json.timezone = "\"" + std::string(zone) + "\"";
     CheckUnprocessable(Parse(), "invalid_timezone", "timezone");
   }
+}
+
+// Control characters are a 400 like invalid UTF-8, in every stored string:
+// a terminal or screen that shows them later would act on them.
+TEST(RequestParseAppointment, RefusesControlCharactersNamingTheField) {
+  for (const char* text : {"a\\tb", "a\\nb", "\\u001b[2J", "a\\u007f",
+                           "a\\u0080", "a\\u009b", "a\\u009f", "\\r",
+                           "a\x1b"
+                           "b",
+                           "a\xC2\x85"}) {
+    AppointmentJson bad = json;
+    bad.topic = "\"" + std::string(text) + "\"";
+    out = AppointmentRequest();
+    CheckBadRequest(ParseAppointmentBody("a1", bad.ToString(), &out, kZoneinfo),
+                    "invalid_string", "topic");
+    CHECK(out.id.empty());
+    bad = json;
+    bad.timezone = "\"Etc/GMT+5" + std::string(text) + "\"";
+    CheckBadRequest(ParseAppointmentBody("a1", bad.ToString(), &out, kZoneinfo),
+                    "invalid_string", "timezone");
+  }
+  // The neighbours of the control ranges are ordinary text.
+  json.topic = "\"a b ~ \\u00a0 \\u00a9 \\u2028\"";
+  CheckOk(Parse());
+}
+
+TEST(RequestParseAppointment, RefusesDuplicateKeysAtAnyDepthNamingTheKey) {
+  json.cancelled = "false";
+  json.extra = "\"cancelled\": true";
+  CheckBadRequest(Parse(), "invalid_json", "cancelled");
+  json.extra = "\"colour\": {\"a\": 1, \"b\": [{\"x\": 1, \"x\": 2}]}";
+  CheckBadRequest(Parse(), "invalid_json", "x");
+  // An escape spelling the same key is the same key.
+  json.extra = "\"cancel\\u006ced\": true";
+  CheckBadRequest(Parse(), "invalid_json", "cancelled");
+  // The same key in different objects is fine.
+  json.extra = "\"p\": {\"cancelled\": 1}, \"q\": [{\"x\": 1}, {\"x\": 2}]";
+  CheckOk(Parse());
 }
 
 TEST(RequestParseAppointment, RefusesTimezoneOfWrongType) {
@@ -542,9 +582,8 @@ TEST(RequestParseZoneFiles, FollowsSymlinkToZoneFile) {
 }
 
 TEST(RequestParseZoneFiles, RefusesFilesThatAreNotZones) {
-  for (const char* zone :
-       {"Test/Text", "Test/Short", "Test/Empty", "Test/Dangling", "Test",
-        "Test/Missing"}) {
+  for (const char* zone : {"Test/Text", "Test/Short", "Test/Empty",
+                           "Test/Dangling", "Test", "Test/Missing"}) {
     CheckUnprocessable(Parse(zone), "invalid_timezone", "timezone");
   }
 }
@@ -569,7 +608,8 @@ TEST_GROUP(RequestParseDoctor) {
 };
 
 TEST(RequestParseDoctor, ParsesS2sDoctorWithDefaultAuth) {
-  CheckOk(Parse("{\"name\": \"Dr. Ada\", \"zoom_user\": \"ada@clinic.example\"}"));
+  CheckOk(
+      Parse("{\"name\": \"Dr. Ada\", \"zoom_user\": \"ada@clinic.example\"}"));
   STRCMP_EQUAL("doc-1", out.id.c_str());
   STRCMP_EQUAL("Dr. Ada", out.name.c_str());
   STRCMP_EQUAL("ada@clinic.example", out.zoom_user.c_str());
@@ -579,15 +619,16 @@ TEST(RequestParseDoctor, ParsesS2sDoctorWithDefaultAuth) {
 TEST(RequestParseDoctor, ParsesExplicitAuthModes) {
   CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": \"s2s\"}"));
   CHECK(out.auth == AuthMode::kS2s);
-  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": \"oauth\"}"));
+  CheckOk(
+      Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": \"oauth\"}"));
   CHECK(out.auth == AuthMode::kOauth);
   CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u1\", \"auth\": null}"));
   CHECK(out.auth == AuthMode::kS2s);
 }
 
 TEST(RequestParseDoctor, AllowsOauthDoctorWithoutZoomUser) {
-  for (const char* zoom_user : {"", ", \"zoom_user\": null",
-                                ", \"zoom_user\": \"\""}) {
+  for (const char* zoom_user :
+       {"", ", \"zoom_user\": null", ", \"zoom_user\": \"\""}) {
     CheckOk(Parse(std::string("{\"name\": \"A\", \"auth\": \"oauth\"") +
                   zoom_user + "}"));
     STRCMP_EQUAL("", out.zoom_user.c_str());
@@ -605,7 +646,8 @@ TEST(RequestParseDoctor, RequiresZoomUserForS2s) {
 TEST(RequestParseDoctor, RefusesUnknownAuth) {
   for (const char* auth : {"\"S2S\"", "\"basic\"", "\"\"", "\"oauth \""}) {
     CheckUnprocessable(Parse(std::string("{\"name\": \"A\", \"zoom_user\": "
-                                         "\"u\", \"auth\": ") + auth + "}"),
+                                         "\"u\", \"auth\": ") +
+                             auth + "}"),
                        "invalid_value", "auth");
   }
   CheckBadRequest(Parse("{\"name\": \"A\", \"zoom_user\": \"u\", \"auth\": 1}"),
@@ -632,25 +674,44 @@ TEST(RequestParseDoctor, AcceptsNameOf200CodePointsOnly) {
 }
 
 TEST(RequestParseDoctor, AcceptsZoomUserOf128CharactersOnly) {
-  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"" +
-                std::string(128, 'z') + "\"}"));
+  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"" + std::string(128, 'z') +
+                "\"}"));
   CheckUnprocessable(Parse("{\"name\": \"A\", \"zoom_user\": \"" +
                            std::string(129, 'z') + "\"}"),
                      "invalid_value", "zoom_user");
 }
 
-TEST(RequestParseDoctor, RefusesZoomUserWithSpacesOrControls) {
+TEST(RequestParseDoctor, RefusesZoomUserWithSpaces) {
   for (const char* zoom_user :
-       {"a b", " a", "a\\t", "a\\n", "a\\u007f", "a\\u0085", "a\\u00a0",
-        "a\\u2028", "a\\u3000", "a\\ufeff", "a\\u001f"}) {
-    CheckUnprocessable(Parse(std::string("{\"name\": \"A\", \"zoom_user\": \"") +
-                             zoom_user + "\"}"),
-                       "invalid_value", "zoom_user");
+       {"a b", " a", "a\\u00a0", "a\\u2028", "a\\u3000", "a\\ufeff"}) {
+    CheckUnprocessable(
+        Parse(std::string("{\"name\": \"A\", \"zoom_user\": \"") + zoom_user +
+              "\"}"),
+        "invalid_value", "zoom_user");
   }
 }
 
+TEST(RequestParseDoctor, RefusesControlCharactersInNameAndZoomUser) {
+  for (const char* text :
+       {"a\\t", "a\\n", "a\\u007f", "a\\u0085", "a\\u001f", "\\u001b[1A"}) {
+    CheckBadRequest(Parse(std::string("{\"name\": \"A\", \"zoom_user\": \"") +
+                          text + "\"}"),
+                    "invalid_string", "zoom_user");
+    CheckBadRequest(Parse(std::string("{\"name\": \"") + text +
+                          "\", \"zoom_user\": \"u\"}"),
+                    "invalid_string", "name");
+  }
+}
+
+TEST(RequestParseDoctor, RefusesDuplicateKeys) {
+  CheckBadRequest(
+      Parse("{\"name\": \"A\", \"zoom_user\": \"u\", \"name\": \"B\"}"),
+      "invalid_json", "name");
+}
+
 TEST(RequestParseDoctor, AcceptsNonAsciiZoomUser) {
-  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"j\xC3\xB6rg@example.de\"}"));
+  CheckOk(
+      Parse("{\"name\": \"A\", \"zoom_user\": \"j\xC3\xB6rg@example.de\"}"));
 }
 
 TEST(RequestParseDoctor, RefusesInvalidStrings) {
@@ -666,8 +727,9 @@ TEST(RequestParseDoctor, RefusesBodiesThatAreNotObjects) {
 }
 
 TEST(RequestParseDoctor, IgnoresUnknownAndReadOnlyFields) {
-  CheckOk(Parse("{\"name\": \"A\", \"zoom_user\": \"u\", \"id\": \"x\", "
-                "\"created_at\": 5, \"extra\": {}}"));
+  CheckOk(
+      Parse("{\"name\": \"A\", \"zoom_user\": \"u\", \"id\": \"x\", "
+            "\"created_at\": 5, \"extra\": {}}"));
   STRCMP_EQUAL("doc-1", out.id.c_str());
 }
 
@@ -696,29 +758,141 @@ TEST(RequestParseFeedQuery, UsesDefaultsWhenAbsent) {
   out.wait_seconds = 9;
   CheckOk(ParseFeedQuery(nullptr, nullptr, nullptr, &out));
   CHECK(out.since == 0);
+  CHECK(out.cursor.kind == FeedCursor::Kind::kSeq);
+  CHECK(out.cursor.seq == 0);
   LONGS_EQUAL(100, out.limit);
   LONGS_EQUAL(0, out.wait_seconds);
 }
 
 TEST(RequestParseFeedQuery, ParsesAllThree) {
-  const std::string since = "42", limit = "7", wait = "15";
+  const std::string since = "0123abcd-42", limit = "7", wait = "15";
   CheckOk(ParseFeedQuery(&since, &limit, &wait, &out));
-  CHECK(out.since == 42);
+  STRCMP_EQUAL("0123abcd", out.cursor.tag.c_str());
+  CHECK(out.cursor.seq == 42);
   LONGS_EQUAL(7, out.limit);
   LONGS_EQUAL(15, out.wait_seconds);
 }
 
-TEST(RequestParseFeedQuery, AcceptsSinceUpToUint64Max) {
+TEST(RequestParseFeedQuery, AcceptsBareDecimalCursorsFromOlderReleases) {
+  CheckOk(Since("42"));
+  STRCMP_EQUAL("", out.cursor.tag.c_str());
+  CHECK(out.cursor.seq == 42);
   CheckOk(Since("18446744073709551615"));
-  CHECK(out.since == UINT64_MAX);
+  CHECK(out.cursor.seq == UINT64_MAX);
   CheckBadRequest(Since("18446744073709551616"), "invalid_query", "since");
   CheckBadRequest(Since("99999999999999999999"), "invalid_query", "since");
 }
 
-TEST(RequestParseFeedQuery, RefusesSinceThatIsNotDecimal) {
-  for (const char* v : {"", "-1", "+1", " 1", "1 ", "0x10", "1.0", "abc"}) {
+TEST(RequestParseFeedQuery, AcceptsHead) {
+  CheckOk(Since("head"));
+  CHECK(out.cursor.kind == FeedCursor::Kind::kHead);
+}
+
+TEST(RequestParseFeedQuery, RefusesMalformedCursors) {
+  for (const char* v : {"",
+                        "-1",
+                        "+1",
+                        " 1",
+                        "1 ",
+                        "0x10",
+                        "1.0",
+                        "abc",
+                        "HEAD",
+                        "-",
+                        "0123abcd-",
+                        "0123abcd--1",
+                        "0123ABCD-1",
+                        "0123abc-1",
+                        "0123abcde-1",
+                        "0123abcg-1",
+                        "0123abcd-1-2",
+                        "0123abcd-+1",
+                        "0123abcd-x",
+                        "0123abcd-18446744073709551616"}) {
     CheckBadRequest(Since(v), "invalid_query", "since");
   }
+}
+
+TEST(RequestParseFeedQuery, FormattedCursorsParseBack) {
+  const std::string id = "0123abcd456789ef0123abcd456789ef";
+  STRCMP_EQUAL("0123abcd-77", FormatFeedCursor(id, 77).c_str());
+  CheckOk(Since(FormatFeedCursor(id, 77)));
+  uint64_t after = 0;
+  CheckOk(ResolveFeedCursor(out.cursor, id, 77, &after));
+  CHECK(after == 77);
+}
+
+TEST_GROUP(RequestParseFeedCursor) {
+  const std::string id = "0123abcd456789ef0123abcd456789ef";
+  uint64_t after = 99;
+  Status Resolve(const char* since, uint64_t head) {
+    FeedQuery query;
+    const std::string text = since;
+    Status s = ParseFeedQuery(&text, nullptr, nullptr, &query);
+    if (!s.ok()) return s;
+    return ResolveFeedCursor(query.cursor, id, head, &after);
+  }
+  void CheckInvalid(const char* since, uint64_t head) {
+    after = 99;
+    CheckRefusal(Resolve(since, head), Status::Code::kConflict,
+                 "cursor_invalid", "since");
+    CHECK(after == 99);
+  }
+};
+
+TEST(RequestParseFeedCursor, ZeroIsTheStartOfEveryDatabase) {
+  CheckOk(Resolve("0", 0));
+  CHECK(after == 0);
+  CheckOk(Resolve("0", 50));
+  CHECK(after == 0);
+}
+
+TEST(RequestParseFeedCursor, HeadIsTheNewestChange) {
+  CheckOk(Resolve("head", 50));
+  CHECK(after == 50);
+  CheckOk(Resolve("head", 0));
+  CHECK(after == 0);
+}
+
+TEST(RequestParseFeedCursor, AcceptsThisDatabasesCursorsUpToTheHead) {
+  CheckOk(Resolve("0123abcd-0", 50));
+  CHECK(after == 0);
+  CheckOk(Resolve("0123abcd-50", 50));
+  CHECK(after == 50);
+  CheckOk(Resolve("17", 50));
+  CHECK(after == 17);
+  CheckOk(Resolve("50", 50));
+  CHECK(after == 50);
+}
+
+TEST(RequestParseFeedCursor, RefusesAnotherDatabasesCursor) {
+  CheckInvalid("0123abce-5", 50);
+  CheckInvalid("ffffffff-0", 50);
+}
+
+TEST(RequestParseFeedCursor, RefusesCursorsAheadOfTheDatabase) {
+  CheckInvalid("0123abcd-51", 50);
+  CheckInvalid("51", 50);
+  CheckInvalid("1", 0);
+  CheckInvalid("18446744073709551615", 50);
+}
+
+TEST_GROUP(RequestParseQueryNames){};
+
+TEST(RequestParseQueryNames, AcceptsAllowedNamesOnce) {
+  CheckOk(CheckQueryNames({}, {}));
+  CheckOk(CheckQueryNames({"wait", "since"}, {"since", "limit", "wait"}));
+}
+
+TEST(RequestParseQueryNames, RefusesUnknownAndRepeatedNamesNamingThem) {
+  CheckBadRequest(CheckQueryNames({"since", "cursor"}, {"since"}),
+                  "invalid_query", "cursor");
+  CheckBadRequest(CheckQueryNames({"x"}, {}), "invalid_query", "x");
+  CheckBadRequest(CheckQueryNames({"since", "since"}, {"since"}),
+                  "invalid_query", "since");
+  // Case matters, as for JSON fields.
+  CheckBadRequest(CheckQueryNames({"Since"}, {"since"}), "invalid_query",
+                  "Since");
 }
 
 TEST(RequestParseFeedQuery, LimitBoundaries) {
@@ -746,7 +920,7 @@ TEST(RequestParseFeedQuery, LeavesOutputAloneWhenRefused) {
   const std::string since = "5", limit = "0";
   CHECK_FALSE(ParseFeedQuery(&since, &limit, nullptr, &out).ok());
   LONGS_EQUAL(3, out.limit);
-  CHECK(out.since == 0);
+  CHECK(out.cursor.seq == 0);
 }
 
 }  // namespace telemed

@@ -1,69 +1,116 @@
 #include "api/router.h"
 
-#include <cstring>
+#include <httplib.h>
+
+#include <vector>
+
+#include "api/request_parse.h"
 
 namespace telemed {
 
 namespace {
 
-constexpr char kPrefix[] = "/api/v1/";
-
-// If `path` is `collection` itself, returns the collection; if it is
-// `collection/ID` (ID without further '/'), returns the item with its id.
-bool MatchCollection(const std::string& rest, const char* collection,
-                     Resource collection_resource, Resource item_resource,
-                     RouteMatch* out) {
-  size_t length = strlen(collection);
-  if (rest.compare(0, length, collection) != 0) return false;
-  if (rest.size() == length) {
-    out->resource = collection_resource;
-    return true;
+// The raw path's segments after "/api/v1/", each percent-decoded on its
+// own; false when the path does not start with that prefix.
+bool SplitApiPath(const std::string& target, std::vector<std::string>* out) {
+  const std::string path = target.substr(0, target.find('?'));
+  std::vector<std::string> segments;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    segments.push_back(httplib::detail::decode_url(
+        path.substr(start, slash == std::string::npos ? slash : slash - start),
+        /*convert_plus_to_space=*/false));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
   }
-  if (rest[length] != '/') return false;
-  std::string id = rest.substr(length + 1);
-  if (id.find('/') != std::string::npos) return false;
-  out->resource = item_resource;
-  out->id = std::move(id);
+  if (segments.size() < 4 || !segments[0].empty() || segments[1] != "api" ||
+      segments[2] != "v1") {
+    return false;
+  }
+  out->assign(segments.begin() + 3, segments.end());
   return true;
 }
 
-// "appointments/{id}/retry" and "appointments/{id}/start_url".
-RouteMatch MatchAppointmentAction(const std::string& rest) {
-  static const char kAppointments[] = "appointments/";
-  RouteMatch match;
-  if (rest.compare(0, strlen(kAppointments), kAppointments) != 0) return match;
-  std::string tail = rest.substr(strlen(kAppointments));
-  size_t slash = tail.find('/');
-  if (slash == std::string::npos) return match;
-  std::string action = tail.substr(slash + 1);
-  if (action == "retry") {
-    match.resource = Resource::kAppointmentRetry;
-  } else if (action == "start_url") {
-    match.resource = Resource::kAppointmentStartUrl;
-  } else {
-    return match;
+// Joins decoded segments [begin, end) with '/': an id that held a raw '/'
+// gets it back, and fails the id check.
+std::string JoinSegments(const std::vector<std::string>& segments, size_t begin,
+                         size_t end) {
+  std::string id;
+  for (size_t i = begin; i < end; ++i) {
+    if (i > begin) id += '/';
+    id += segments[i];
   }
-  match.id = tail.substr(0, slash);
+  return id;
+}
+
+// "appointments/{id}", "appointments/{id}/retry", ".../start_url".
+RouteMatch MatchAppointment(const std::vector<std::string>& segments) {
+  RouteMatch match;
+  size_t id_end = segments.size();
+  match.resource = Resource::kAppointment;
+  if (segments.size() >= 3) {
+    const std::string& action = segments.back();
+    if (action == "retry") {
+      match.resource = Resource::kAppointmentRetry;
+      id_end -= 1;
+    } else if (action == "start_url") {
+      match.resource = Resource::kAppointmentStartUrl;
+      id_end -= 1;
+    }
+  }
+  match.id = JoinSegments(segments, 1, id_end);
   return match;
+}
+
+// Each parameter name of the target's query, decoded, repeats included.
+// Empty pieces ("a=1&&b=2") are no parameter.
+std::vector<std::string> QueryNames(const std::string& target) {
+  std::vector<std::string> names;
+  const size_t question = target.find('?');
+  if (question == std::string::npos) return names;
+  const std::string query = target.substr(question + 1);
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string piece = query.substr(start, end - start);
+    if (!piece.empty()) {
+      names.push_back(httplib::detail::decode_url(
+          piece.substr(0, piece.find('=')), /*convert_plus_to_space=*/true));
+    }
+    start = end + 1;
+  }
+  return names;
+}
+
+bool HasId(Resource resource) {
+  return resource == Resource::kDoctor || resource == Resource::kAppointment ||
+         resource == Resource::kAppointmentRetry ||
+         resource == Resource::kAppointmentStartUrl;
 }
 
 }  // namespace
 
-RouteMatch MatchRoute(const std::string& path) {
+RouteMatch MatchRoute(const std::string& target) {
   RouteMatch match;
-  if (path.compare(0, strlen(kPrefix), kPrefix) != 0) return match;
-  std::string rest = path.substr(strlen(kPrefix));
-  if (rest == "health" || rest == "status") {
-    match.resource = rest == "health" ? Resource::kHealth : Resource::kStatus;
+  std::vector<std::string> segments;
+  if (!SplitApiPath(target, &segments)) return match;
+  const std::string& first = segments[0];
+  if (segments.size() == 1) {
+    if (first == "health") match.resource = Resource::kHealth;
+    if (first == "status") match.resource = Resource::kStatus;
+    if (first == "doctors") match.resource = Resource::kDoctors;
+    if (first == "appointments") match.resource = Resource::kAppointments;
     return match;
   }
-  if (MatchCollection(rest, "doctors", Resource::kDoctors, Resource::kDoctor,
-                      &match) ||
-      MatchCollection(rest, "appointments", Resource::kAppointments,
-                      Resource::kAppointment, &match)) {
-    return match;
+  if (first == "doctors") {
+    match.resource = Resource::kDoctor;
+    match.id = JoinSegments(segments, 1, segments.size());
+  } else if (first == "appointments") {
+    match = MatchAppointment(segments);
   }
-  return MatchAppointmentAction(rest);
+  return match;
 }
 
 const char* AllowedMethods(Resource resource) {
@@ -77,7 +124,6 @@ const char* AllowedMethods(Resource resource) {
     case Resource::kAppointmentRetry:
       return "POST";
     case Resource::kDoctor:
-      return "GET, PUT";
     case Resource::kAppointment:
       return "GET, PUT, DELETE";
     case Resource::kNone:
@@ -102,6 +148,18 @@ bool IsMethodAllowed(Resource resource, const std::string& method) {
     start = end + 2;
   }
   return false;
+}
+
+Status CheckRequestInput(const RouteMatch& match, const std::string& target) {
+  if (HasId(match.resource)) {
+    Status s = CheckId(match.id);
+    if (!s.ok()) return s;
+  }
+  static const std::vector<std::string> kFeed = {"since", "limit", "wait"};
+  static const std::vector<std::string> kNone;
+  return CheckQueryNames(
+      QueryNames(target),
+      match.resource == Resource::kAppointments ? kFeed : kNone);
 }
 
 }  // namespace telemed

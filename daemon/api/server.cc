@@ -204,12 +204,18 @@ bool ApiServerImpl::Authenticate(const httplib::Request& req,
 void ApiServerImpl::Dispatch(const httplib::Request& req,
                              httplib::Response* res) {
   activity_.fetch_add(1, std::memory_order_relaxed);
-  RouteMatch match = MatchRoute(req.path);
+  // The raw target: req.path is already percent-decoded ("a%2Fretry" would
+  // route as "a/retry").
+  RouteMatch match = MatchRoute(req.target);
   if (match.resource == Resource::kNone) {
     return WriteError(Status::NotFound("not_found", "no such path: " +
                                                         req.path),
                       res);
   }
+  // A bad id or query is the client's mistake whatever the method, and
+  // says nothing a key would protect.
+  Status s = CheckRequestInput(match, req.target);
+  if (!s.ok()) return WriteError(s, res);
   if (!IsMethodAllowed(match.resource, req.method)) {
     WriteJson(405,
               RenderError("method_not_allowed",
@@ -220,11 +226,6 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
     return;
   }
   if (match.resource != Resource::kHealth && !Authenticate(req, res)) return;
-  if (!match.id.empty() || match.resource == Resource::kDoctor ||
-      match.resource == Resource::kAppointment) {
-    Status s = CheckId(match.id);
-    if (!s.ok()) return WriteError(s, res);
-  }
   if (req.method == "PUT" && !IsJsonContentType(req.get_header_value(
                                  "Content-Type"))) {
     WriteJson(415,
@@ -245,8 +246,9 @@ void ApiServerImpl::Serve(Resource resource, const std::string& id,
     case Resource::kStatus: return handlers_.GetStatus(res);
     case Resource::kDoctors: return handlers_.ListDoctors(res);
     case Resource::kDoctor:
-      return is_put ? handlers_.PutDoctor(id, req, res)
-                    : handlers_.GetDoctor(id, res);
+      if (is_put) return handlers_.PutDoctor(id, req, res);
+      if (req.method == "DELETE") return handlers_.RemoveDoctor(id, res);
+      return handlers_.GetDoctor(id, res);
     case Resource::kAppointments: return handlers_.ListChanges(req, res);
     case Resource::kAppointment:
       if (is_put) return handlers_.PutAppointment(id, req, res);

@@ -282,7 +282,7 @@ TEST(ApiServer, OversizedBodyIs413WithJsonError) {
 TEST(ApiServer, WrongMethodIs405WithAllow) {
   auto res = client->Post("/api/v1/doctors/dr-1", "{}", kJson);
   LONGS_EQUAL(405, res->status);
-  STRCMP_EQUAL("GET, PUT", res->get_header_value("Allow").c_str());
+  STRCMP_EQUAL("GET, PUT, DELETE", res->get_header_value("Allow").c_str());
   STRCMP_EQUAL("method_not_allowed", ErrorCode(res->body).c_str());
 }
 
@@ -339,7 +339,7 @@ TEST(ApiServer, StopWakesLongPolls) {
   std::thread poller([this, &status] {
     httplib::Client other("127.0.0.1", server->port());
     other.set_bearer_token_auth(key.c_str());
-    auto res = other.Get("/api/v1/appointments?wait=60&since=999");
+    auto res = other.Get("/api/v1/appointments?wait=60&since=head");
     status = res ? res->status : -1;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -350,6 +350,164 @@ TEST(ApiServer, StopWakesLongPolls) {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
+TEST(ApiServer, RoutesOnTheRawPathSoAnEscapedSlashIsNoSeparator) {
+  PutAppointment("a", kAppointmentBody);
+  const std::string revision =
+      Field(client->Get("/api/v1/appointments/a")->body, "revision");
+  for (const char* path :
+       {"/api/v1/appointments/a%2Fretry", "/api/v1/appointments/a%2Fb/retry",
+        "/api/v1/appointments/a%2fb/retry", "/api/v1/appointments/a/b/retry",
+        "/api/v1/appointments/a%2F/retry"}) {
+    auto res = client->Post(path, "", kJson);
+    LONGS_EQUAL_TEXT(400, res->status, path);
+    STRCMP_EQUAL_TEXT("invalid_id", ErrorCode(res->body).c_str(), path);
+  }
+  for (const char* path :
+       {"/api/v1/doctors/dr-1%2Fx", "/api/v1/doctors/dr-1/x",
+        "/api/v1/appointments/a%2Fstart_url", "/api/v1/appointments/a/x"}) {
+    auto res = client->Get(path);
+    LONGS_EQUAL_TEXT(400, res->status, path);
+    STRCMP_EQUAL_TEXT("invalid_id", ErrorCode(res->body).c_str(), path);
+  }
+  // Nothing acted on "a"; an escaped ordinary character still names it.
+  auto res = client->Get("/api/v1/appointments/%61");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL(revision.c_str(), Field(res->body, "revision").c_str());
+}
+
+TEST(ApiServer, UnknownOrRepeatedQueryParametersAre400) {
+  struct Case {
+    const char* path;
+    const char* field;
+  } cases[] = {
+      {"/api/v1/health?verbose=1", "verbose"},
+      {"/api/v1/doctors?limit=5", "limit"},
+      {"/api/v1/doctors/dr-1?x", "x"},
+      {"/api/v1/appointments?since=0&cursor=5", "cursor"},
+      {"/api/v1/appointments?since=0&since=0", "since"},
+      {"/api/v1/appointments?wait=1&wait=2", "wait"},
+      {"/api/v1/appointments?Limit=5", "Limit"},
+  };
+  for (const Case& c : cases) {
+    auto res = client->Get(c.path);
+    LONGS_EQUAL_TEXT(400, res->status, c.path);
+    STRCMP_EQUAL_TEXT("invalid_query", ErrorCode(res->body).c_str(), c.path);
+    STRCMP_EQUAL_TEXT(
+        c.field, Field(Field(res->body, "error"), "field").c_str(), c.path);
+  }
+  auto res =
+      client->Put("/api/v1/doctors/dr-2?dry_run=1",
+                  R"({"name":"Dr. Two","zoom_user":"two@x.example"})", kJson);
+  LONGS_EQUAL(400, res->status);
+  LONGS_EQUAL(404, client->Get("/api/v1/doctors/dr-2")->status);
+  LONGS_EQUAL(
+      200, client->Get("/api/v1/appointments?since=0&limit=5&wait=0")->status);
+}
+
+TEST(ApiServer, DuplicateKeysAndControlCharactersAre400) {
+  std::string body = kAppointmentBody;
+  body.insert(body.size() - 1, R"(,"duration_minutes":45)");
+  auto res = PutAppointment("a1", body);
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_json", ErrorCode(res->body).c_str());
+  STRCMP_EQUAL("duration_minutes",
+               Field(Field(res->body, "error"), "field").c_str());
+  res = client->Put("/api/v1/doctors/dr-2",
+                    R"({"name":"Dr.[2J Two","zoom_user":"two@x.example"})",
+                    kJson);
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_string", ErrorCode(res->body).c_str());
+  STRCMP_EQUAL("name", Field(Field(res->body, "error"), "field").c_str());
+  LONGS_EQUAL(404, client->Get("/api/v1/appointments/a1")->status);
+  LONGS_EQUAL(404, client->Get("/api/v1/doctors/dr-2")->status);
+}
+
+TEST(ApiServer, FeedCursorsCarryTheDatabaseAndRefuseOthers) {
+  PutAppointment("a1", kAppointmentBody);
+  PutAppointment("a2", kAppointmentBody);
+  std::string database_id;
+  CHECK_TRUE(store->GetDatabaseId(&database_id).ok());
+  const std::string tag = database_id.substr(0, 8);
+  auto res = client->Get("/api/v1/appointments?limit=1");
+  STRCMP_EQUAL((tag + "-1").c_str(), Field(res->body, "next_cursor").c_str());
+  res = client->Get(("/api/v1/appointments?since=" + tag + "-1").c_str());
+  LONGS_EQUAL(1, ItemCount(res->body));
+  STRCMP_EQUAL((tag + "-2").c_str(), Field(res->body, "next_cursor").c_str());
+  // A bare number from before the upgrade is this database's.
+  res = client->Get("/api/v1/appointments?since=1");
+  LONGS_EQUAL(200, res->status);
+  LONGS_EQUAL(1, ItemCount(res->body));
+  STRCMP_EQUAL((tag + "-2").c_str(), Field(res->body, "next_cursor").c_str());
+  // head: nothing to list, and the cursor to follow from now on.
+  res = client->Get("/api/v1/appointments?since=head");
+  LONGS_EQUAL(0, ItemCount(res->body));
+  STRCMP_EQUAL((tag + "-2").c_str(), Field(res->body, "next_cursor").c_str());
+  const std::string other = tag == "00000000" ? "00000001" : "00000000";
+  for (const std::string& since :
+       {other + "-1", tag + "-3", std::string("3"), other + "-0"}) {
+    res = client->Get(("/api/v1/appointments?since=" + since).c_str());
+    LONGS_EQUAL_TEXT(409, res->status, since.c_str());
+    STRCMP_EQUAL("cursor_invalid", ErrorCode(res->body).c_str());
+    STRCMP_EQUAL("since", Field(Field(res->body, "error"), "field").c_str());
+  }
+  res = client->Get("/api/v1/appointments?since=abc");
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_query", ErrorCode(res->body).c_str());
+  LONGS_EQUAL(2, ItemCount(client->Get("/api/v1/appointments?since=0")->body));
+}
+
+TEST(ApiServer, MeetingShowsTheStartZoomConfirmed) {
+  PutAppointment("a1", kAppointmentBody);
+  CHECK_TRUE(store
+                 ->UpdateSyncTask(
+                     "a1",
+                     [](SyncTask* task) {
+                       task->appointment.has_meeting = true;
+                       task->appointment.meeting =
+                           Meeting{"81234567890", "https://j", "p"};
+                       task->zoom.synced_start_time =
+                           1780300800;  // 2026-06-01T08:00:00Z
+                       return Status::OK();
+                     },
+                     nullptr)
+                 .ok());
+  // A reschedule Zoom has not taken yet: the meeting keeps its start.
+  std::string moved = kAppointmentBody;
+  moved.replace(moved.find("10:00:00+02:00"), 14, "11:00:00+02:00");
+  auto res = PutAppointment("a1", moved);
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("2026-06-01T09:00:00Z", Field(res->body, "start_time").c_str());
+  STRCMP_EQUAL("\"2026-06-01T08:00:00Z\"",
+               At(res->body, "meeting/start_time").c_str());
+}
+
+TEST(ApiServer, DeleteDoctorRemovesItOnceNothingIsLeftToDo) {
+  LONGS_EQUAL(404, client->Delete("/api/v1/doctors/nobody")->status);
+  PutAppointment("a1", kAppointmentBody);
+  auto res = client->Delete("/api/v1/doctors/dr-1");
+  LONGS_EQUAL(409, res->status);
+  STRCMP_EQUAL("doctor_in_use", ErrorCode(res->body).c_str());
+  CHECK(Field(Field(res->body, "error"), "message").find("1 appointment") !=
+        std::string::npos);
+  LONGS_EQUAL(200, client->Get("/api/v1/doctors/dr-1")->status);
+  // Cancelled, and the bridge finished with Zoom.
+  LONGS_EQUAL(200, client->Delete("/api/v1/appointments/a1")->status);
+  CHECK_TRUE(store
+                 ->UpdateSyncTask(
+                     "a1",
+                     [](SyncTask* task) {
+                       task->zoom.needs_work = false;
+                       return Status::OK();
+                     },
+                     nullptr)
+                 .ok());
+  res = client->Delete("/api/v1/doctors/dr-1");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("Dr. One", Field(res->body, "name").c_str());
+  LONGS_EQUAL(404, client->Get("/api/v1/doctors/dr-1")->status);
+  LONGS_EQUAL(404, client->Get("/api/v1/appointments/a1")->status);
+  LONGS_EQUAL(404, client->Delete("/api/v1/doctors/dr-1")->status);
+}
 
 TEST(ApiServer, RetryRequeuesAndAnswersWithTheAppointment) {
   LONGS_EQUAL(404, client->Post("/api/v1/appointments/none/retry", "", kJson)->status);
@@ -373,6 +531,10 @@ TEST(ApiServer, StartUrlNeedsAMeetingAndZoom) {
         return Status::OK();
       },
       nullptr).ok());
+  // The meeting shows the start Zoom confirmed (none yet here).
+  STRCMP_EQUAL(
+      R"({"id":"81234567890","join_url":"https://j","passcode":"p","start_time":null})",
+      At(client->Get("/api/v1/appointments/a1")->body, "meeting").c_str());
   // This server has no Zoom client: as if Zoom could not be reached.
   res = client->Get("/api/v1/appointments/a1/start_url");
   LONGS_EQUAL(502, res->status);

@@ -42,8 +42,10 @@ Status Status::AlreadyExists(std::string reason, std::string message,
   return Status(Code::kAlreadyExists, std::move(reason), std::move(message),
                 std::move(field));
 }
-Status Status::Conflict(std::string reason, std::string message) {
-  return Status(Code::kConflict, std::move(reason), std::move(message), "");
+Status Status::Conflict(std::string reason, std::string message,
+                        std::string field) {
+  return Status(Code::kConflict, std::move(reason), std::move(message),
+                std::move(field));
 }
 Status Status::Unauthenticated(std::string reason, std::string message) {
   return Status(Code::kUnauthenticated, std::move(reason), std::move(message),

@@ -48,7 +48,8 @@ class Status {
   static Status NotFound(std::string reason, std::string message);
   static Status AlreadyExists(std::string reason, std::string message,
                               std::string field = "");
-  static Status Conflict(std::string reason, std::string message);
+  static Status Conflict(std::string reason, std::string message,
+                         std::string field = "");
   static Status Unauthenticated(std::string reason, std::string message);
   static Status PermissionDenied(std::string reason, std::string message);
   static Status IoError(std::string reason, std::string message);

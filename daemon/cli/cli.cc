@@ -103,6 +103,12 @@ const std::vector<CommandInfo>& Commands() {
        "Lists doctors: id, name, auth mode, Zoom user.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{}, {"data-dir"}}, RunDoctorList},
+      {"doctor", "remove", "ID [--data-dir DIR]",
+       "Removes doctor ID and its cancelled or ended appointments. Refused\n"
+       "while it has appointments that are not cancelled or ended, or Zoom\n"
+       "work the bridge has not finished (meetings still to delete).\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{"ID"}, {"data-dir"}}, RunDoctorRemove},
       {"zoom", "s2s",
        "--account-id ID --client-id ID --client-secret-file FILE "
        "[zoom options]",

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/table.h"
 #include "config/data_dir.h"
 
 namespace telemed {
@@ -38,7 +39,9 @@ Status ExplainAccess(const Status& s, const std::string& path) {
 }  // namespace
 
 int Fail(const Context& context, const std::string& message) {
-  *context.err << kProgramName << ": " << message << "\n";
+  // Messages may quote stored text (a name, a Zoom user) or the command
+  // line: whatever they hold, the terminal gets one inert line.
+  *context.err << kProgramName << ": " << EscapeControls(message) << "\n";
   return kExitFailure;
 }
 

@@ -39,7 +39,8 @@ struct Context {
   std::ostream* err = nullptr;
 };
 
-// Prints "telemed-bridge: <message>" on *context.err; returns kExitFailure.
+// Prints "telemed-bridge: <message>" on *context.err, its control
+// characters escaped (EscapeControls); returns kExitFailure.
 int Fail(const Context& context, const std::string& message);
 
 // The store of the configured data dir, with the clock it borrows. Neither
@@ -89,6 +90,7 @@ int RunApiKeyList(const Context& context);
 int RunApiKeyRevoke(const Context& context);
 int RunDoctorPut(const Context& context);
 int RunDoctorList(const Context& context);
+int RunDoctorRemove(const Context& context);
 int RunZoomS2s(const Context& context);
 int RunZoomShow(const Context& context);
 int RunZoomForget(const Context& context);

@@ -1,4 +1,4 @@
-// doctor put | list: registering the doctors appointments refer to.
+// doctor put | list | remove: the doctors appointments refer to.
 //
 // `doctor put` builds the same JSON body a clinic would send to
 // PUT /api/v1/doctors/{id} and runs it through the API's own validator, so
@@ -81,14 +81,26 @@ TableRow DoctorRow(const Doctor& doctor) {
           doctor.zoom_user.empty() ? "-" : doctor.zoom_user};
 }
 
+// Checks the command's ID, then opens the store (creating it only for a
+// set-up command); a failure's message is ready to print.
+Status OpenForDoctor(const Context& context, StoreSession* session,
+                     bool setup = false) {
+  const std::string& id = context.args.positionals[0];
+  Status s = CheckId(id);
+  if (!s.ok()) {
+    return Status::InvalidArgument(
+        s.reason(), "invalid ID '" + id + "': " + s.message(), s.field());
+  }
+  return setup ? OpenStoreForSetup(context, session)
+               : OpenStore(context.config, session);
+}
+
 }  // namespace
 
 int RunDoctorPut(const Context& context) {
   const std::string& id = context.args.positionals[0];
-  Status s = CheckId(id);
-  if (!s.ok()) return Fail(context, "invalid ID '" + id + "': " + s.message());
   StoreSession session;
-  s = OpenStoreForSetup(context, &session);
+  Status s = OpenForDoctor(context, &session, /*setup=*/true);
   Doctor stored;
   bool found = false;
   if (s.ok()) s = FindDoctor(session.store.get(), id, &stored, &found);
@@ -105,6 +117,29 @@ int RunDoctorPut(const Context& context) {
   s = session.store->PutDoctor(doctor, &outcome);
   if (!s.ok()) return Fail(context, s.message());
   *context.out << OutcomeVerb(outcome) << " doctor " << id << ".\n";
+  return kExitOk;
+}
+
+int RunDoctorRemove(const Context& context) {
+  const std::string& id = context.args.positionals[0];
+  StoreSession session;
+  Status s = OpenForDoctor(context, &session);
+  Doctor removed;
+  int appointments = 0;
+  if (s.ok()) s = session.store->RemoveDoctor(id, &removed, &appointments);
+  if (!s.ok()) return Fail(context, s.message());
+  *context.out << "Removed doctor " << id << " ("
+               << EscapeControls(removed.name) << ", "
+               << AuthModeName(removed.auth);
+  if (!removed.zoom_user.empty()) {
+    *context.out << ", " << EscapeControls(removed.zoom_user);
+  }
+  *context.out << ")";
+  if (appointments > 0) {
+    *context.out << " and its " << appointments << " cancelled or ended "
+                 << (appointments == 1 ? "appointment" : "appointments");
+  }
+  *context.out << ".\n";
   return kExitOk;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/request_parse.h"
+
 namespace telemed {
 namespace cli {
 
@@ -12,6 +14,13 @@ size_t DisplayWidth(const std::string& text) {
   return std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   });
+}
+
+void AppendHex(const char* prefix, unsigned char byte, std::string* out) {
+  static const char kDigits[] = "0123456789abcdef";
+  *out += prefix;
+  *out += kDigits[byte >> 4];
+  *out += kDigits[byte & 0xF];
 }
 
 std::vector<size_t> ColumnWidths(const std::vector<TableRow>& rows) {
@@ -27,7 +36,34 @@ std::vector<size_t> ColumnWidths(const std::vector<TableRow>& rows) {
 
 }  // namespace
 
-std::string FormatTable(const std::vector<TableRow>& rows) {
+std::string EscapeControls(const std::string& text) {
+  size_t unused = 0;
+  const bool utf8 = IsCleanUtf8(text, &unused);
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const unsigned char next =
+        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c == 0x7F || (!utf8 && c >= 0x80)) {
+      AppendHex("\\x", c, &out);
+    } else if (utf8 && c == 0xC2 && next <= 0x9F) {
+      // In valid UTF-8, C2 80..C2 9F is exactly U+0080..U+009F (C1).
+      AppendHex("\\u00", next, &out);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string FormatTable(const std::vector<TableRow>& raw_rows) {
+  std::vector<TableRow> rows = raw_rows;
+  for (TableRow& row : rows) {
+    for (std::string& cell : row) cell = EscapeControls(cell);
+  }
   std::vector<size_t> widths = ColumnWidths(rows);
   std::string out;
   for (const TableRow& row : rows) {

@@ -12,6 +12,7 @@
 
 #include "base/time_format.h"
 #include "cli/command.h"
+#include "cli/table.h"
 #include "cli/zoom_session.h"
 #include "cli/zoom_watch.h"
 #include "zoom/zoom_check.h"
@@ -132,9 +133,11 @@ Status StoreApp(const Context& context, const S2sCredentials& credentials,
   return s;
 }
 
+// Subjects and details quote stored text (doctor ids, Zoom users).
 std::string CheckLine(const ZoomCheckItem& item) {
-  if (item.ok) return "ok   " + item.subject + "\n";
-  return "FAIL " + item.subject + ": " + item.detail + "\n";
+  if (item.ok) return "ok   " + EscapeControls(item.subject) + "\n";
+  return "FAIL " + EscapeControls(item.subject) + ": " +
+         EscapeControls(item.detail) + "\n";
 }
 
 std::string FailedSubjects(const ZoomCheckResult& result) {
@@ -155,9 +158,10 @@ void PrintLastCheck(const Context& context, Store* store) {
     return;
   }
   out << "last check:    " << FormatRfc3339Utc(last.checked_at) << ", "
-      << (last.ok ? "all well"
-                  : "FAIL (" + FailedSubjects(last) + "); run '" +
-                        context.program + " zoom test' for details")
+      << (last.ok
+              ? "all well"
+              : "FAIL (" + EscapeControls(FailedSubjects(last)) + "); run '" +
+                    context.program + " zoom test' for details")
       << "\n";
 }
 

@@ -119,6 +119,13 @@ ALTER TABLE appointments ADD COLUMN sweep_host TEXT NOT NULL DEFAULT '';
 ALTER TABLE appointments ADD COLUMN patch_in_doubt INTEGER NOT NULL DEFAULT 0
   CHECK (patch_in_doubt IN (0, 1));
 )sql"},
+    // The database's identity: 32 random hex digits, made once with the
+    // database (or on its upgrade), never changed. Feed cursors carry part
+    // of it, so a cursor of another database is refused, not misread.
+    {5, R"sql(
+INSERT INTO settings (name, value)
+  VALUES ('store.database_id', lower(hex(randomblob(16))));
+)sql"},
 };
 
 Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {
@@ -127,8 +134,8 @@ Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {
   bool has_row = false;
   if (s.ok()) s = stmt.Step(&has_row);
   if (s.reason() == "not_a_database") {
-    return Status::Corruption(
-        "not_a_database", "database " + path + " is not a SQLite database");
+    return Status::Corruption("not_a_database",
+                              "database " + path + " is not a SQLite database");
   }
   if (!s.ok()) return s.WithContext("read schema version of " + path);
   *version = has_row ? static_cast<int>(stmt.ColumnInt64(0)) : 0;

@@ -36,22 +36,22 @@ UPDATE appointments SET create_generation = 2, create_in_doubt = 1,
 }  // namespace
 
 TEST_GROUP_BASE(Migrations, test::StoreFixture){
-  void setup() override {
-    path = dir.File("bridge.db");
-    SqliteDb db;
-    CHECK_OK(SqliteDb::Open(path, 1000, &db));
-    CHECK_OK(MigrateSchemaTo(&db, path, 1));
-    CHECK_OK(db.Exec(kVersion1Rows, "fill version 1"));
-  }
+    void setup() override{path = dir.File("bridge.db");
+SqliteDb db;
+CHECK_OK(SqliteDb::Open(path, 1000, &db));
+CHECK_OK(MigrateSchemaTo(&db, path, 1));
+CHECK_OK(db.Exec(kVersion1Rows, "fill version 1"));
+}  // namespace telemed
 
-  // Takes the version 1 file to version 2 as release 2 did, with its rows.
-  void FillVersion2() {
-    SqliteDb db;
-    CHECK_OK(SqliteDb::Open(path, 1000, &db));
-    CHECK_OK(MigrateSchemaTo(&db, path, 2));
-    CHECK_OK(db.Exec(kVersion2Rows, "fill version 2"));
-  }
-};
+// Takes the version 1 file to version 2 as release 2 did, with its rows.
+void FillVersion2() {
+  SqliteDb db;
+  CHECK_OK(SqliteDb::Open(path, 1000, &db));
+  CHECK_OK(MigrateSchemaTo(&db, path, 2));
+  CHECK_OK(db.Exec(kVersion2Rows, "fill version 2"));
+}
+}
+;
 
 TEST(Migrations, Version1RowsSurviveAndNeedWork) {
   CHECK(Store::CurrentSchemaVersion() >= 2);
@@ -107,6 +107,35 @@ TEST(Migrations, Version2SyncStateSurvivesWithNoSweepPending) {
       },
       &a1));
   LONGS_EQUAL(1, a1.zoom.sweep_round);
+}
+
+TEST(Migrations, Version5GivesTheDatabaseAnIdThatStays) {
+  CHECK(Store::CurrentSchemaVersion() >= 5);
+  store = OpenStore();
+  std::string id;
+  CHECK_OK(store->GetDatabaseId(&id));
+  LONGS_EQUAL(32, id.size());
+  CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  store.reset();
+  store = OpenStore();
+  std::string again;
+  CHECK_OK(store->GetDatabaseId(&again));
+  STRCMP_EQUAL(id.c_str(), again.c_str());
+  // Another database gets another id.
+  path = dir.File("other.db");
+  store = OpenStore();
+  CHECK_OK(store->GetDatabaseId(&again));
+  CHECK(id != again);
+}
+
+TEST(Migrations, MissingOrDamagedDatabaseIdIsCorruption) {
+  store = OpenStore();
+  CHECK_OK(store->PutSetting("store.database_id", "not hex"));
+  std::string id;
+  Status s = store->GetDatabaseId(&id);
+  STRCMP_EQUAL("bad_database_id", s.reason().c_str());
+  CHECK_OK(store->DeleteSettings("store."));
+  STRCMP_EQUAL("bad_database_id", store->GetDatabaseId(&id).reason().c_str());
 }
 
 }  // namespace telemed

@@ -56,6 +56,11 @@ struct Meeting {
   std::string id;        // Zoom's int64 id, as decimal text
   std::string join_url;  // the patient's link (carries the passcode)
   std::string passcode;
+  // The meeting's start (unix seconds, UTC) as Zoom last confirmed it; it
+  // differs from the appointment's while a reschedule has not reached Zoom.
+  // Read-only: the store fills it from ZoomState::synced_start_time, which
+  // is what the sync engine writes. 0 when unknown.
+  int64_t start_time = 0;
 };
 
 // Why an appointment is not synced yet; code is snake_case. Only a change

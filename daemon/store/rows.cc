@@ -40,8 +40,9 @@ Status ReadAppointment(const SqliteStmt& row, Appointment* out) {
   request.topic = row.ColumnText(5);
   request.cancelled = row.ColumnInt64(6) != 0;
   out->has_meeting = !row.ColumnIsNull(8);
-  out->meeting = Meeting{row.ColumnText(8), row.ColumnText(9),
-                         row.ColumnText(10)};
+  out->meeting =
+      Meeting{row.ColumnText(8), row.ColumnText(9), row.ColumnText(10),
+              out->has_meeting ? row.ColumnInt64(19) : 0};
   ReadSyncError(row, out);
   out->revision = row.ColumnInt64(13);
   out->updated_at = row.ColumnInt64(14);

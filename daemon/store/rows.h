@@ -20,17 +20,17 @@ namespace telemed {
 
 // What the clinic sees of an appointment (ReadAppointment), in this order.
 #define TELEMED_APPOINTMENT_COLUMNS                                          \
-  "id, doctor_id, start_time, duration_minutes, timezone, topic, "          \
+  "id, doctor_id, start_time, duration_minutes, timezone, topic, "           \
   "cancelled, sync_status, meeting_id, meeting_join_url, meeting_passcode, " \
   "error_code, error_message, revision, updated_at, change_seq, "            \
-  "error_zoom_code, error_retry_at, error_missing_scopes"
+  "error_zoom_code, error_retry_at, error_missing_scopes, synced_start_time"
 // The hidden Zoom state (ReadZoomState); starts at kZoomColumnsIndex.
 #define TELEMED_ZOOM_COLUMNS                                                  \
   "zoom_action_pending, meeting_host, synced_start_time, synced_duration, "  \
   "synced_topic, synced_timezone, create_generation, create_in_doubt, "      \
   "attempts, next_attempt_at, checked_at, warning, sweep_at, sweep_round, " \
   "sweep_host, patch_in_doubt"
-constexpr int kZoomColumnsIndex = 19;
+constexpr int kZoomColumnsIndex = 20;
 // What "owed a look now" means: needs work, due at once, a fresh backoff.
 // Shared by every write that requeues (clinic change, doctor change, retry).
 #define TELEMED_REQUEUE_SET \

@@ -13,6 +13,18 @@ namespace {
 // Under a prefix of its own, so DeleteSettings("zoom.") cannot drop it.
 constexpr char kKeyFingerprintSetting[] = "secrets.key_fingerprint";
 
+// Written by migration 5 (migrations.cc).
+constexpr char kDatabaseIdSetting[] = "store.database_id";
+constexpr size_t kDatabaseIdLength = 32;
+
+bool IsDatabaseId(const std::string& text) {
+  if (text.size() != kDatabaseIdLength) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 Status SelectSetting(SqliteDb* db, const std::string& name, std::string* value,
                      bool* found) {
   SqliteStmt stmt;
@@ -76,6 +88,21 @@ Status IncrementZoomWrites(SqliteDb* db, const std::string& host,
 }
 
 }  // namespace
+
+Status StoreImpl::GetDatabaseId(std::string* out) {
+  std::string value;
+  bool found = false;
+  Status s = GetSetting(kDatabaseIdSetting, &value, &found);
+  if (!s.ok()) return s;
+  if (!found || !IsDatabaseId(value)) {
+    return Status::Corruption("bad_database_id",
+                              "the database's id (settings row " +
+                                  std::string(kDatabaseIdSetting) +
+                                  ") is missing or malformed");
+  }
+  *out = value;
+  return Status::OK();
+}
 
 Status StoreImpl::AddZoomWrite(const std::string& host, int64_t utc_day,
                                int* count) {

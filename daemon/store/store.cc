@@ -658,4 +658,104 @@ Status StoreImpl::PurgeEnded(int retention_days, int* purged) {
   });
 }
 
+namespace {
+
+// What still ties a doctor to Zoom or to the clinic's schedule.
+struct DoctorUse {
+  int64_t open = 0;       // appointments neither cancelled nor ended
+  int64_t zoom_work = 0;  // other appointments with a Zoom action pending
+  int64_t deletions = 0;  // their meetings in the deletion queue
+};
+
+Status CountDoctorUse(SqliteDb* db, const std::string& id, int64_t now,
+                      DoctorUse* use) {
+  SqliteStmt stmt;
+  Status s = db->Prepare(
+      "SELECT"
+      " (SELECT COUNT(*) FROM appointments WHERE doctor_id = ?1"
+      "  AND cancelled = 0 AND start_time + duration_minutes * 60 > ?2),"
+      " (SELECT COUNT(*) FROM appointments WHERE doctor_id = ?1"
+      "  AND zoom_action_pending = 1 AND NOT (cancelled = 0"
+      "  AND start_time + duration_minutes * 60 > ?2)),"
+      " (SELECT COUNT(*) FROM zoom_deletions WHERE appointment_id IN"
+      "  (SELECT id FROM appointments WHERE doctor_id = ?1))",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, id);
+  stmt.BindInt64(2, now);
+  bool has_row = false;
+  s = stmt.Step(&has_row);
+  if (s.ok() && has_row) {
+    *use = DoctorUse{stmt.ColumnInt64(0), stmt.ColumnInt64(1),
+                     stmt.ColumnInt64(2)};
+  }
+  return s;
+}
+
+std::string Counted(int64_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+Status DoctorInUse(const std::string& id, const DoctorUse& use) {
+  std::string parts;
+  auto add = [&parts](int64_t count, const char* one, const char* many) {
+    if (count == 0) return;
+    parts += (parts.empty() ? "" : ", ") + Counted(count, one, many);
+  };
+  add(use.open, "appointment that is not cancelled or ended",
+      "appointments that are not cancelled or ended");
+  add(use.zoom_work, "appointment the bridge still has Zoom work for",
+      "appointments the bridge still has Zoom work for");
+  add(use.deletions, "Zoom meeting waiting to be deleted",
+      "Zoom meetings waiting to be deleted");
+  return Status::Conflict(
+      "doctor_in_use",
+      "doctor " + id + " still has " + parts +
+          ": cancel its appointments and let the bridge finish with Zoom, "
+          "then remove the doctor");
+}
+
+Status DeleteDoctorRows(SqliteDb* db, const std::string& id, int* count) {
+  SqliteStmt stmt;
+  // Appointments first: they reference the doctor (foreign key).
+  Status s = db->Prepare("DELETE FROM appointments WHERE doctor_id = ?", &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, id);
+  s = stmt.Run();
+  if (!s.ok()) return s;
+  *count = sqlite3_changes(db->get());
+  SqliteStmt doctor;
+  s = db->Prepare("DELETE FROM doctors WHERE id = ?", &doctor);
+  if (!s.ok()) return s;
+  doctor.BindText(1, id);
+  return doctor.Run();
+}
+
+}  // namespace
+
+Status StoreImpl::RemoveDoctor(const std::string& id, Doctor* removed,
+                               int* appointments_removed) {
+  const int64_t now = options_.clock->NowSeconds();
+  int count = 0;
+  Status s = Write([&](SqliteDb* db, bool* commit) {
+    Doctor doctor;
+    bool found = false;
+    DoctorUse use;
+    Status ws = LoadDoctor(db, id, &doctor, &found);
+    if (ws.ok() && !found) {
+      return Status::NotFound("doctor_not_found", "no doctor " + id);
+    }
+    if (ws.ok()) ws = CountDoctorUse(db, id, now, &use);
+    if (ws.ok() && (use.open > 0 || use.zoom_work > 0 || use.deletions > 0)) {
+      ws = DoctorInUse(id, use);
+    }
+    if (ws.ok()) ws = DeleteDoctorRows(db, id, &count);
+    if (ws.ok()) *removed = doctor;
+    *commit = ws.ok();
+    return ws;
+  });
+  if (s.ok() && appointments_removed != nullptr) *appointments_removed = count;
+  return s;
+}
+
 }  // namespace telemed

@@ -85,6 +85,16 @@ class Store {
   virtual Status GetDoctor(const std::string& id, Doctor* out) = 0;
   // All doctors, ordered by id.
   virtual Status ListDoctors(std::vector<Doctor>* out) = 0;
+  // Removes doctor `id` together with its remaining appointments, which
+  // must all be cancelled or ended with nothing owed to Zoom, in one
+  // transaction (they leave the feed silently, as purged ones do).
+  // *removed gets the doctor as it was, *appointments_removed (may be null)
+  // how many appointments went. NotFound("doctor_not_found");
+  // Conflict("doctor_in_use") while the doctor has an appointment that is
+  // neither cancelled nor ended, one with a Zoom action pending, or a
+  // meeting in the deletion queue (the message gives the counts).
+  virtual Status RemoveDoctor(const std::string& id, Doctor* removed,
+                              int* appointments_removed) = 0;
 
   // --- Appointments ------------------------------------------------------
   // Idempotent replace of the clinic's view. An equal request changes
@@ -215,6 +225,12 @@ class Store {
                               int* count) = 0;
   virtual Status GetZoomWrites(const std::string& host, int64_t utc_day,
                                int* count) = 0;
+
+  // The id migration 5 gave this database: 32 lower-case hex digits,
+  // random, never changed (the settings row "store.database_id"). A copy
+  // of the file has the same id. Corruption("bad_database_id") when the row
+  // is missing or malformed.
+  virtual Status GetDatabaseId(std::string* out) = 0;
 
   // Small named values (settings table): Zoom app ids, the sealed client
   // secret and token, the last `zoom test` verdict. Values are bytes.

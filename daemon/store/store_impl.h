@@ -53,6 +53,8 @@ class StoreImpl final : public Store {
   Status PutDoctor(const Doctor& doctor, WriteOutcome* outcome) override;
   Status GetDoctor(const std::string& id, Doctor* out) override;
   Status ListDoctors(std::vector<Doctor>* out) override;
+  Status RemoveDoctor(const std::string& id, Doctor* removed,
+                      int* appointments_removed) override;
   Status PutAppointment(const AppointmentRequest& request,
                         WriteOutcome* outcome, Appointment* stored) override;
   Status CancelAppointment(const std::string& id, Appointment* stored) override;
@@ -105,6 +107,7 @@ class StoreImpl final : public Store {
                       int* count) override;
   Status GetZoomWrites(const std::string& host, int64_t utc_day,
                        int* count) override;
+  Status GetDatabaseId(std::string* out) override;
   Status GetSetting(const std::string& name, std::string* value,
                     bool* found) override;
   Status PutSetting(const std::string& name, const std::string& value) override;

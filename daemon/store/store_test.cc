@@ -486,3 +486,114 @@ TEST(StoreCheckpoint, DefaultModeKeepsSqlitesAutoCheckpoint) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST_GROUP_BASE(StoreRemoveDoctor,
+                test::StoreFixture){void setup() override{StoreFixture::setup();
+AddDoctor("d1");
+AddDoctor("d2");
+}  // namespace telemed
+// The refusal's message, after checking that it is doctor_in_use and
+// that nothing went.
+std::string CheckInUse() {
+  Doctor removed;
+  Status s = store->RemoveDoctor("d1", &removed, nullptr);
+  STRCMP_EQUAL("doctor_in_use", s.reason().c_str());
+  CHECK(s.code() == Status::Code::kConflict);
+  Doctor still;
+  CHECK_OK(store->GetDoctor("d1", &still));
+  return s.message();
+}
+void Cancel(const std::string& id) {
+  Appointment stored;
+  CHECK_OK(store->CancelAppointment(id, &stored));
+}
+}
+;
+
+TEST(StoreRemoveDoctor, UnknownDoctorIsNotFound) {
+  Doctor removed;
+  Status s = store->RemoveDoctor("nobody", &removed, nullptr);
+  STRCMP_EQUAL("doctor_not_found", s.reason().c_str());
+  CHECK_TRUE(s.IsNotFound());
+}
+
+TEST(StoreRemoveDoctor, ADoctorWithoutAppointmentsGoes) {
+  Doctor removed;
+  int count = -1;
+  CHECK_OK(store->RemoveDoctor("d1", &removed, &count));
+  STRCMP_EQUAL("Dr d1", removed.name.c_str());
+  LONGS_EQUAL(0, count);
+  Doctor gone;
+  CHECK_TRUE(store->GetDoctor("d1", &gone).IsNotFound());
+  CHECK_OK(store->GetDoctor("d2", &gone));
+  // The id may be registered again, as a new doctor.
+  AddDoctor("d1");
+}
+
+TEST(StoreRemoveDoctor, RefusedWhileAnAppointmentIsOpen) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  Put(Request("a2"), WriteOutcome::kCreated);
+  FinishZoomWork("a1");
+  FinishZoomWork("a2");
+  std::string message = CheckInUse();
+  CHECK_TEXT(message.find("2 appointments that are not cancelled or ended") !=
+                 std::string::npos,
+             message.c_str());
+  Appointment a1;
+  CHECK_OK(store->GetAppointment("a1", &a1));
+}
+
+TEST(StoreRemoveDoctor, RefusedWhileZoomWorkOrADeletionIsPending) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  Cancel("a1");
+  std::string message = CheckInUse();
+  CHECK_TEXT(message.find("1 appointment the bridge still has Zoom work for") !=
+                 std::string::npos,
+             message.c_str());
+  // The engine detaches the meeting into the deletion queue.
+  CHECK_OK(store->UpdateSyncTask(
+      "a1",
+      [](SyncTask* task) {
+        task->zoom.needs_work = false;
+        PendingDeletion deletion;
+        deletion.meeting_id = "81234567890";
+        deletion.host = "d1@clinic.example";
+        deletion.appointment_id = "a1";
+        task->queue_deletions.push_back(deletion);
+        return Status::OK();
+      },
+      nullptr));
+  message = CheckInUse();
+  CHECK_TEXT(
+      message.find("1 Zoom meeting waiting to be deleted") != std::string::npos,
+      message.c_str());
+  CHECK_OK(store->CompleteDeletion("81234567890"));
+  Doctor removed;
+  CHECK_OK(store->RemoveDoctor("d1", &removed, nullptr));
+}
+
+TEST(StoreRemoveDoctor, TakesCancelledAndEndedAppointmentsAlong) {
+  Put(Request("cancelled"), WriteOutcome::kCreated);
+  Cancel("cancelled");
+  FinishZoomWork("cancelled");
+  Put(Request("ended"), WriteOutcome::kCreated);
+  FinishZoomWork("ended");
+  Put(Request("other", "d2"), WriteOutcome::kCreated);
+  clock.AdvanceSeconds(24 * 3600);  // past both ends
+  Doctor removed;
+  int count = 0;
+  CHECK_OK(store->RemoveDoctor("d1", &removed, &count));
+  LONGS_EQUAL(2, count);
+  Appointment gone;
+  CHECK_TRUE(store->GetAppointment("cancelled", &gone).IsNotFound());
+  CHECK_TRUE(store->GetAppointment("ended", &gone).IsNotFound());
+  CHECK_OK(store->GetAppointment("other", &gone));
+  WriteOutcome outcome;
+  Appointment stored;
+  Status s = store->PutAppointment(Request("new"), &outcome, &stored);
+  STRCMP_EQUAL("unknown_doctor", s.reason().c_str());
+}
+
+}  // namespace telemed

@@ -18,19 +18,24 @@ namespace telemed {
 
 namespace {
 
-// What the clinic sees of a sync result: status, meeting, error code. Only
-// a change here moves revision and the feed (docs/sync.md).
-bool VisibleChange(const Appointment& a, const Appointment& b) {
-  auto meeting = [](const Appointment& x) {
+// What the clinic sees of a sync result: status, meeting (with the start
+// Zoom confirmed, shown as meeting.start_time), error code. Only a change
+// here moves revision and the feed (docs/sync.md).
+bool VisibleChange(const SyncTask& before, const SyncTask& after) {
+  auto meeting = [](const SyncTask& task) {
     static const Meeting kNone;
+    const Appointment& x = task.appointment;
     const Meeting& m = x.has_meeting ? x.meeting : kNone;
-    return std::tie(x.has_meeting, m.id, m.join_url, m.passcode);
+    const int64_t start = x.has_meeting ? task.zoom.synced_start_time : 0;
+    return std::make_tuple(x.has_meeting, m.id, m.join_url, m.passcode, start);
   };
+  const Appointment& a = before.appointment;
+  const Appointment& b = after.appointment;
   auto error = [](const Appointment& x) {
     static const std::string kNone;
     return std::tie(x.has_error, x.has_error ? x.error.code : kNone);
   };
-  return a.sync_status != b.sync_status || meeting(a) != meeting(b) ||
+  return a.sync_status != b.sync_status || meeting(before) != meeting(after) ||
          error(a) != error(b);
 }
 
@@ -53,7 +58,7 @@ bool SameZoomState(const ZoomState& a, const ZoomState& b) {
 // True when the update wrote nothing at all, so the transaction (and its
 // fsync) can be skipped.
 bool NothingChanged(const SyncTask& before, const SyncTask& after) {
-  return !VisibleChange(before.appointment, after.appointment) &&
+  return !VisibleChange(before, after) &&
          SameErrorDetail(before.appointment.error, after.appointment.error) &&
          SameZoomState(before.zoom, after.zoom) &&
          after.queue_deletions.empty();
@@ -188,7 +193,7 @@ Status ApplySyncUpdate(SqliteDb* db, const std::string& id,
     return s;
   }
   s = StoreSyncColumns(db, id, task);
-  if (s.ok() && VisibleChange(before.appointment, task.appointment)) {
+  if (s.ok() && VisibleChange(before, task)) {
     s = BumpRevision(db, id, now, seq);
   }
   if (s.ok()) s = QueueDeletions(db, task.queue_deletions);

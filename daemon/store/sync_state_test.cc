@@ -547,3 +547,60 @@ TEST(SyncState, PurgeKeepsAppointmentsThatNeedWork) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST_GROUP_BASE(SyncStateMeetingStart,
+                test::StoreFixture){void setup() override{StoreFixture::setup();
+AddDoctor("d1");
+Put(Request("a1"), WriteOutcome::kCreated);
+}  // namespace telemed
+SyncTask SetSyncedStart(int64_t start, bool with_meeting) {
+  SyncTask after;
+  CHECK_OK(store->UpdateSyncTask(
+      "a1",
+      [&](SyncTask* task) {
+        if (with_meeting) {
+          task->appointment.has_meeting = true;
+          task->appointment.meeting.id = "81234567890";
+          task->appointment.meeting.join_url = "https://zoom.us/j/1";
+        }
+        task->zoom.synced_start_time = start;
+        return Status::OK();
+      },
+      &after));
+  return after;
+}
+}
+;
+
+TEST(SyncStateMeetingStart, ReadsTheStartZoomConfirmedWithTheMeeting) {
+  const int64_t start = Request("a1").start_time;
+  SetSyncedStart(start, /*with_meeting=*/true);
+  Appointment read;
+  CHECK_OK(store->GetAppointment("a1", &read));
+  CHECK_TRUE(read.has_meeting);
+  LONGS_EQUAL(start, read.meeting.start_time);
+  std::vector<Appointment> feed;
+  uint64_t cursor = 0;
+  CHECK_OK(store->ListChanges(0, 10, &feed, &cursor));
+  LONGS_EQUAL(start, feed.at(0).meeting.start_time);
+}
+
+TEST(SyncStateMeetingStart, ANewConfirmedStartIsAVisibleChange) {
+  SyncTask first = SetSyncedStart(1000, /*with_meeting=*/true);
+  SyncTask moved = SetSyncedStart(2000, /*with_meeting=*/true);
+  LONGS_EQUAL(first.appointment.revision + 1, moved.appointment.revision);
+  CHECK(moved.appointment.change_seq > first.appointment.change_seq);
+  LONGS_EQUAL(2000, moved.appointment.meeting.start_time);
+}
+
+TEST(SyncStateMeetingStart, WithoutAMeetingTheStartIsHidden) {
+  SyncTask before;
+  CHECK_OK(store->GetSyncTask("a1", &before));
+  SyncTask after = SetSyncedStart(1000, /*with_meeting=*/false);
+  LONGS_EQUAL(before.appointment.revision, after.appointment.revision);
+  LONGS_EQUAL(0, after.appointment.meeting.start_time);
+}
+
+}  // namespace telemed

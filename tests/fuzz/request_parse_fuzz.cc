@@ -18,13 +18,13 @@
 #include "base/time_format.h"
 
 // Not assert(): the test build defines NDEBUG (RelWithDebInfo).
-#define FUZZ_CHECK(condition)                                              \
-  do {                                                                     \
-    if (!(condition)) {                                                    \
+#define FUZZ_CHECK(condition)                                            \
+  do {                                                                   \
+    if (!(condition)) {                                                  \
       std::fprintf(stderr, "invariant broken: %s (%s:%d)\n", #condition, \
-                   __FILE__, __LINE__);                                    \
-      std::abort();                                                        \
-    }                                                                      \
+                   __FILE__, __LINE__);                                  \
+      std::abort();                                                      \
+    }                                                                    \
   } while (0)
 
 namespace telemed {
@@ -57,6 +57,20 @@ bool IsCleanText(const std::string& text, size_t min, size_t max) {
          code_points <= max;
 }
 
+// C0, DEL, or C1 (U+0080..U+009F, "\xC2\x80".."\xC2\x9F" in UTF-8).
+// REQUIRES: text is valid UTF-8.
+bool HasControl(const std::string& text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The UTC text written back must parse to the same instant.
 void CheckRoundTrip(int64_t unix_seconds) {
   FUZZ_CHECK(unix_seconds >= 0 && unix_seconds <= kMaxUnixSeconds);
@@ -83,6 +97,7 @@ void FuzzAppointment(const std::string& body) {
   FUZZ_CHECK(request.timezone.find("..") == std::string::npos);
   FUZZ_CHECK(request.timezone[0] != '/');
   FUZZ_CHECK(IsCleanText(request.topic, 0, 200));
+  FUZZ_CHECK(!HasControl(request.topic) && !HasControl(request.timezone));
 }
 
 void FuzzDoctor(const std::string& body) {
@@ -92,6 +107,7 @@ void FuzzDoctor(const std::string& body) {
   if (!s.ok()) return;
   FUZZ_CHECK(doctor.id == "doc-1");
   FUZZ_CHECK(IsCleanText(doctor.name, 1, 200));
+  FUZZ_CHECK(!HasControl(doctor.name) && !HasControl(doctor.zoom_user));
   FUZZ_CHECK(IsCleanText(doctor.zoom_user, 0, 128));
   FUZZ_CHECK(!doctor.zoom_user.empty() || doctor.auth == AuthMode::kOauth);
   for (char c : doctor.zoom_user) {
@@ -117,14 +133,38 @@ void FuzzFeedQuery(const std::string& text, unsigned present) {
   if (!s.ok()) return;
   FUZZ_CHECK(query.limit >= 1 && query.limit <= 500);
   FUZZ_CHECK(query.wait_seconds >= 0 && query.wait_seconds <= 60);
-  if (since != nullptr) {
-    // Decimal text without sign: the value printed back is the text
-    // without its leading zeros.
-    const size_t first = since->find_first_not_of('0');
-    const std::string digits =
-        first == std::string::npos ? "0" : since->substr(first);
-    FUZZ_CHECK(std::to_string(query.since) == digits);
+  if (since == nullptr) {
+    FUZZ_CHECK(query.cursor.kind == FeedCursor::Kind::kSeq &&
+               query.cursor.seq == 0 && query.cursor.tag.empty());
+    return;
   }
+  if (query.cursor.kind == FeedCursor::Kind::kHead) {
+    FUZZ_CHECK(*since == "head");
+    return;
+  }
+  // An accepted cursor is a bare decimal or what FormatFeedCursor makes of
+  // its tag, without leading zeros in the number; it resolves against its
+  // own database exactly when it is not ahead.
+  const std::string tagged =
+      query.cursor.tag.empty()
+          ? std::to_string(query.cursor.seq)
+          : FormatFeedCursor(query.cursor.tag + "0123456789abcdef",
+                             query.cursor.seq);
+  const size_t dash = since->find('-') + 1;  // 0 when bare
+  const size_t first = since->find_first_not_of('0', dash);
+  const std::string canonical =
+      since->substr(0, dash) +
+      (first == std::string::npos ? "0" : since->substr(first));
+  FUZZ_CHECK(tagged == canonical);
+  const std::string own =
+      (query.cursor.tag.empty() ? std::string("01234567") : query.cursor.tag) +
+      "89abcdef0123456789abcdef";
+  uint64_t after = 0;
+  const uint64_t head = query.cursor.seq / 2;
+  const Status resolved = ResolveFeedCursor(query.cursor, own, head, &after);
+  FUZZ_CHECK(resolved.ok() == (query.cursor.seq <= head));
+  if (resolved.ok()) FUZZ_CHECK(after == query.cursor.seq);
+  if (!resolved.ok()) FUZZ_CHECK(resolved.reason() == "cursor_invalid");
 }
 
 void FuzzId(const std::string& id) {
@@ -157,11 +197,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A std::string keeps a NUL after the bytes, as the parsers' callers do.
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 5) {
-    case 0: telemed::FuzzAppointment(input); break;
-    case 1: telemed::FuzzDoctor(input); break;
-    case 2: telemed::FuzzFeedQuery(input, (data[0] / 5) & 7); break;
-    case 3: telemed::FuzzId(input); break;
-    default: telemed::FuzzTime(input); break;
+    case 0:
+      telemed::FuzzAppointment(input);
+      break;
+    case 1:
+      telemed::FuzzDoctor(input);
+      break;
+    case 2:
+      telemed::FuzzFeedQuery(input, (data[0] / 5) & 7);
+      break;
+    case 3:
+      telemed::FuzzId(input);
+      break;
+    default:
+      telemed::FuzzTime(input);
+      break;
   }
   return 0;
 }

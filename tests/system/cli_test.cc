@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "base/fake_clock.h"
+#include "store/sqlite.h"
+#include "store/store.h"
 #include "support/daemon_process.h"
 #include "support/temp_dir.h"
 
@@ -143,6 +146,76 @@ TEST(CliCommands, DoctorPutUsesTheApisRules) {
   CheckCli(Run({"doctor", "put", "../x", "--name", "B", "--auth", "oauth"}), 1);
 }
 
+TEST(CliCommands, DoctorRemovePrintsWhatItRemoved) {
+  CheckCli(Run({"doctor", "put", "d1", "--name", "Dr Ada Lovelace",
+                "--zoom-user", "ada@clinic.example"}),
+           0);
+  test::CliResult removed = Run({"doctor", "remove", "d1"});
+  CheckCli(removed, 0);
+  STRCMP_EQUAL(
+      "Removed doctor d1 (Dr Ada Lovelace, s2s, ada@clinic.example).\n",
+      removed.out.c_str());
+  STRCMP_CONTAINS("No doctors", Run({"doctor", "list"}).out.c_str());
+  test::CliResult again = Run({"doctor", "remove", "d1"});
+  CheckCli(again, 1);
+  STRCMP_EQUAL("telemed-bridge: no doctor d1\n", again.err.c_str());
+  CheckCli(Run({"doctor", "remove", "../x"}), 1);
+  CheckCli(Run({"doctor", "remove"}), 2);
+}
+
+TEST(CliCommands, DoctorRemoveIsRefusedWhileAppointmentsAreOpen) {
+  CheckCli(Run({"doctor", "put", "d1", "--name", "A", "--auth", "oauth"}), 0);
+  {
+    FakeClock clock;  // 2026-01-01: the appointment below has not ended
+    Store::Options options;
+    options.path = data_dir + "/telemed-bridge.db";
+    options.clock = &clock;
+    std::unique_ptr<Store> store;
+    CHECK_TRUE(Store::Open(options, &store).ok());
+    AppointmentRequest request;
+    request.id = "a1";
+    request.doctor_id = "d1";
+    request.start_time = 1893456000;  // 2030-01-01T00:00:00Z
+    request.duration_minutes = 30;
+    WriteOutcome outcome;
+    Appointment stored;
+    CHECK_TRUE(store->PutAppointment(request, &outcome, &stored).ok());
+  }
+  test::CliResult refused = Run({"doctor", "remove", "d1"});
+  CheckCli(refused, 1);
+  STRCMP_CONTAINS(
+      "telemed-bridge: doctor d1 still has 1 appointment that is "
+      "not cancelled or ended",
+      refused.err.c_str());
+  STRCMP_CONTAINS("d1", Run({"doctor", "list"}).out.c_str());
+}
+
+TEST(CliCommands, StoredControlCharactersArePrintedEscaped) {
+  CheckCli(Run({"doctor", "put", "d1", "--name", "Dr\x1b[2J\tA", "--zoom-user",
+                "a@b.c"}),
+           1);
+  CheckCli(
+      Run({"doctor", "put", "d1", "--name", "Dr A", "--zoom-user", "a@b.c"}),
+      0);
+  // A row written before the API refused control characters.
+  {
+    SqliteDb db;
+    CHECK_TRUE(
+        SqliteDb::Open(data_dir + "/telemed-bridge.db", 10000, &db).ok());
+    CHECK_TRUE(db.Exec("UPDATE doctors SET name = 'Dr' || char(27) ||"
+                       " '[2J' || char(13) || char(155) || 'X'",
+                       "plant a name")
+                   .ok());
+  }
+  test::CliResult list = Run({"doctor", "list"});
+  CheckCli(list, 0);
+  STRCMP_CONTAINS("d1  Dr\\x1b[2J\\x0d\\u009bX  s2s", list.out.c_str());
+  CHECK_TRUE(list.out.find('\x1b') == std::string::npos);
+  test::CliResult removed = Run({"doctor", "remove", "d1"});
+  CheckCli(removed, 0);
+  STRCMP_CONTAINS("(Dr\\x1b[2J\\x0d\\u009bX, s2s", removed.out.c_str());
+}
+
 TEST(CliCommands, OptionsMayStandAnywhereAfterTheCommand) {
   CheckCli(test::RunCli({"apikey", "create", "--data-dir", data_dir, "pos"}),
            0);
@@ -206,6 +279,7 @@ TEST(CliCommands, HelpEverywhereExitsZeroWithUsageOnStdout) {
       {"doctor", "--help"},
       {"doctor", "put", "--help"},
       {"doctor", "list", "--help"},
+      {"doctor", "remove", "--help"},
       {"version", "--help"}};
   for (const std::vector<std::string>& args : commands) {
     test::CliResult result = test::RunCli(args);
