@@ -84,7 +84,7 @@ bool ZoomWatch::IsDue(const std::string& inputs) const {
 void ZoomWatch::RunCheck(const std::string& inputs) {
   ZoomCheckResult result;
   Status s = RunZoomCheck(options_.store, options_.tokens, options_.api,
-                          options_.clock, &result);
+                          options_.clock, CheckToken::kStored, &result);
   if (s.ok()) s = SaveZoomCheck(options_.store, result);
   const bool healed = has_run_ && !last_ok_ && s.ok() && result.ok;
   // A failed run is retried after the short interval, like a failing verdict.

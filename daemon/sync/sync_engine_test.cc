@@ -2,6 +2,8 @@
 // with calls run inline so every step is deterministic.
 #include "sync/sync_engine.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <memory>
 #include <string>
 
@@ -13,8 +15,6 @@
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/rate_limiter.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -367,7 +367,11 @@ TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {
   Appointment appointment = Get("a1");
   CHECK(appointment.sync_status == SyncStatus::kFailed);
   STRCMP_EQUAL("zoom_scope_missing", appointment.error.code.c_str());
-  CHECK_FALSE(appointment.error.missing_scopes.empty());
+  // One scope to add, named as `zoom test` names it, not Zoom's list of
+  // alternatives.
+  LONGS_EQUAL(1, appointment.error.missing_scopes.size());
+  STRCMP_EQUAL("meeting:write:meeting:admin",
+               appointment.error.missing_scopes[0].c_str());
   LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
 }
 
@@ -392,7 +396,6 @@ TEST(SyncEngine, NoSecretReachesTheLog) {
   CHECK_FALSE(logger.Contains("fake-client-secret"));
   CHECK_FALSE(logger.Contains("zak="));
 }
-
 
 TEST(SyncEngine, WithoutAnAppEveryAppointmentFailsAtOnceWithoutSpendingBudget) {
   CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
@@ -430,7 +433,6 @@ TEST(SyncEngine, RefusedCredentialsAreNotTriedAgainUntilTheyChange) {
   CHECK(Get("a4").sync_status == SyncStatus::kSynced);
   LONGS_EQUAL(5, MeetingCount());
 }
-
 
 TEST(SyncEngine, LostPatchAnswerIsReadBackNotRepeated) {
   Put(Request("a1"));

@@ -26,9 +26,12 @@ constexpr char kTokenPrefix[] = "zoom.s2s.token";
 constexpr char kToken[] = "zoom.s2s.token";
 constexpr char kTokenExpiresAt[] = "zoom.s2s.token.expires_at";
 constexpr char kTokenScopes[] = "zoom.s2s.token.scopes";
+constexpr char kTokenIssuedAt[] = "zoom.s2s.token.issued_at_us";
 constexpr char kLease[] = "zoom.s2s.token";
 constexpr int64_t kLeaseSeconds = 30;
 constexpr int64_t kBorrowMinimumSeconds = 30;
+// A token younger than this already carries the scopes the app has.
+constexpr int64_t kScopeFixAgeSeconds = 60;
 
 Status NotConfigured() {
   return Status::Validation(
@@ -46,9 +49,9 @@ Status TokenRefusal(const HttpResponse& response) {
   // Overload and rate limits pass; only a readable refusal means the
   // credentials are wrong.
   if (response.status >= 500 || response.status == 429 || !root) {
-    return Status::Unavailable(
-        "zoom_unavailable",
-        "Zoom's token endpoint answered HTTP " + std::to_string(response.status));
+    return Status::Unavailable("zoom_unavailable",
+                               "Zoom's token endpoint answered HTTP " +
+                                   std::to_string(response.status));
   }
   return Status::Unauthenticated(
       "zoom_credentials_invalid",
@@ -57,20 +60,26 @@ Status TokenRefusal(const HttpResponse& response) {
           "); check the account id, client id and client secret");
 }
 
-Status ParseToken(const std::string& body, int64_t now, S2sToken* out) {
+Status ParseToken(const std::string& body, int64_t now_micros, S2sToken* out) {
+  const int64_t now = now_micros / 1000000;
   CjsonPtr root(cJSON_Parse(body.c_str()));
-  const cJSON* token = cJSON_GetObjectItemCaseSensitive(root.get(), "access_token");
-  const cJSON* expires = cJSON_GetObjectItemCaseSensitive(root.get(), "expires_in");
+  const cJSON* token =
+      cJSON_GetObjectItemCaseSensitive(root.get(), "access_token");
+  const cJSON* expires =
+      cJSON_GetObjectItemCaseSensitive(root.get(), "expires_in");
   if (!cJSON_IsString(token) || !cJSON_IsNumber(expires) ||
       expires->valuedouble < 60 || expires->valuedouble > 86400 * 30) {
     return Status::Unavailable("zoom_unavailable",
                                "Zoom's token answer is not readable");
   }
   out->access_token = token->valuestring;
-  out->expires_at = now + static_cast<int64_t>(std::floor(expires->valuedouble));
+  out->issued_at_micros = now_micros;
+  out->expires_at =
+      now + static_cast<int64_t>(std::floor(expires->valuedouble));
   const cJSON* scope = cJSON_GetObjectItemCaseSensitive(root.get(), "scope");
   out->scopes = SplitWords(cJSON_IsString(scope) ? scope->valuestring : "");
-  const cJSON* api_url = cJSON_GetObjectItemCaseSensitive(root.get(), "api_url");
+  const cJSON* api_url =
+      cJSON_GetObjectItemCaseSensitive(root.get(), "api_url");
   out->api_url = cJSON_IsString(api_url) ? api_url->valuestring : "";
   return Status::OK();
 }
@@ -117,11 +126,31 @@ Status ForgetS2sCredentials(Store* store) {
 }
 
 Status S2sTokenSource::GetToken(std::string* token) {
+  S2sToken current;
+  Status s = Current(&current);
+  if (s.ok()) *token = current.access_token;
+  WipeString(&current.access_token);
+  return s;
+}
+
+Status S2sTokenSource::Current(S2sToken* out) {
   if (!options_.refused.ok()) return options_.refused;
-  const int64_t now = options_.clock->NowSeconds();
   MutexLock lock(&mu_);
-  if (cached_.expires_at - now > options_.renew_margin_seconds) {
-    *token = cached_.access_token;
+  return CurrentLocked(out);
+}
+
+bool S2sTokenSource::StoredDiffers() {
+  std::string sealed;
+  bool found = false;
+  if (!GetText(options_.store, kToken, &sealed, &found).ok()) return true;
+  return !found || sealed != cached_.sealed;
+}
+
+Status S2sTokenSource::CurrentLocked(S2sToken* out) {
+  const int64_t now = options_.clock->NowSeconds();
+  if (cached_.expires_at - now > options_.renew_margin_seconds &&
+      !StoredDiffers()) {
+    *out = cached_;
     return Status::OK();
   }
   S2sToken stored;
@@ -130,23 +159,33 @@ Status S2sTokenSource::GetToken(std::string* token) {
   if (!s.ok()) return s;
   if (found && stored.expires_at - now > options_.renew_margin_seconds) {
     cached_ = stored;
-    *token = cached_.access_token;
+    *out = cached_;
     return Status::OK();
   }
   S2sToken fresh;
   s = Renew(&fresh);
   if (s.ok()) {
     cached_ = fresh;
-    *token = cached_.access_token;
+    *out = cached_;
     return s;
   }
   // Another process is renewing: its (or the old) token still serves.
   if (s.reason() == "zoom_token_renewing" && found &&
       stored.expires_at - now >= kBorrowMinimumSeconds) {
-    *token = stored.access_token;
+    *out = stored;
     return Status::OK();
   }
   return s;
+}
+
+bool S2sTokenSource::MayPredateScopeFix(const std::string& token) {
+  if (!options_.refused.ok()) return false;
+  MutexLock lock(&mu_);
+  if (cached_.access_token != token || cached_.issued_at_micros == 0) {
+    return true;
+  }
+  return options_.clock->NowMicros() - cached_.issued_at_micros >=
+         kScopeFixAgeSeconds * 1000000;
 }
 
 void S2sTokenSource::Invalidate(const std::string& token) {
@@ -189,20 +228,26 @@ Status S2sTokenSource::FetchFresh(S2sToken* out) {
 }
 
 Status S2sTokenSource::LoadStored(S2sToken* out, bool* found) {
-  std::string sealed, expires, scopes;
+  std::string expires, scopes;
   bool has_token = false, has_expiry = false, has_scopes = false;
-  Status s = GetText(options_.store, kToken, &sealed, &has_token);
-  if (s.ok()) s = GetText(options_.store, kTokenExpiresAt, &expires, &has_expiry);
+  Status s = GetText(options_.store, kToken, &out->sealed, &has_token);
+  if (s.ok())
+    s = GetText(options_.store, kTokenExpiresAt, &expires, &has_expiry);
   if (s.ok()) s = GetText(options_.store, kTokenScopes, &scopes, &has_scopes);
+  std::string issued;
+  bool has_issued = false;
+  if (s.ok()) s = GetText(options_.store, kTokenIssuedAt, &issued, &has_issued);
   if (!s.ok()) return s;
   *found = has_token && has_expiry;
   if (!*found) return Status::OK();
   out->expires_at = strtoll(expires.c_str(), nullptr, 10);
+  out->issued_at_micros = has_issued ? strtoll(issued.c_str(), nullptr, 10) : 0;
   out->scopes = SplitWords(scopes);
-  return options_.box->Open(kToken, sealed, &out->access_token);
+  return options_.box->Open(kToken, out->sealed, &out->access_token);
 }
 
-Status S2sTokenSource::SaveToken(const S2sToken& token) {
+Status S2sTokenSource::SaveToken(S2sToken* out) {
+  const S2sToken& token = *out;
   std::string sealed;
   Status s = options_.box->Seal(kToken, token.access_token, &sealed);
   // The expiry goes first: a crash in between leaves a stale expiry with
@@ -211,8 +256,14 @@ Status S2sTokenSource::SaveToken(const S2sToken& token) {
     s = options_.store->PutSetting(kTokenExpiresAt,
                                    std::to_string(token.expires_at));
   }
-  if (s.ok()) s = options_.store->PutSetting(kTokenScopes, JoinWords(token.scopes));
+  if (s.ok())
+    s = options_.store->PutSetting(kTokenScopes, JoinWords(token.scopes));
   if (s.ok()) s = options_.store->PutSetting(kToken, sealed);
+  if (s.ok()) out->sealed = sealed;
+  if (s.ok()) {
+    s = options_.store->PutSetting(kTokenIssuedAt,
+                                   std::to_string(token.issued_at_micros));
+  }
   return s;
 }
 
@@ -244,7 +295,7 @@ Status S2sTokenSource::Renew(S2sToken* out) {
     refusal_ = s;
   }
   WipeString(&credentials.client_secret);
-  if (s.ok()) s = SaveToken(*out);
+  if (s.ok()) s = SaveToken(out);
   options_.store->ReleaseLease(kLease, owner);
   return s;
 }
@@ -266,7 +317,7 @@ Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
   WipeString(&request.headers[0].second);
   if (!s.ok()) return s;
   if (response.status != 200) return TokenRefusal(response);
-  return ParseToken(response.body, options_.clock->NowSeconds(), out);
+  return ParseToken(response.body, options_.clock->NowMicros(), out);
 }
 
 }  // namespace telemed

@@ -10,43 +10,13 @@
 #include "store/store.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_api.h"
+#include "zoom/zoom_scopes.h"
 
 namespace telemed {
 
 namespace {
 
 constexpr char kCheckSetting[] = "zoom.check";
-
-// Zoom's classic scopes each stand for several granular ones; an app made
-// before granular scopes existed has only these.
-const char* ClassicScopeFor(const std::string& scope) {
-  if (scope == "meeting:write:meeting:admin" ||
-      scope == "meeting:update:meeting:admin" ||
-      scope == "meeting:delete:meeting:admin") {
-    return "meeting:write:admin";
-  }
-  if (scope == "meeting:read:meeting:admin" ||
-      scope == "meeting:read:list_meetings:admin") {
-    return "meeting:read:admin";
-  }
-  return scope == "user:read:user:admin" ? "user:read:admin" : "";
-}
-
-bool Contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-std::vector<std::string> MissingScopes(
-    const std::vector<std::string>& granted) {
-  std::vector<std::string> missing;
-  for (const std::string& scope : RequiredZoomScopes()) {
-    if (!Contains(granted, scope) &&
-        !Contains(granted, ClassicScopeFor(scope))) {
-      missing.push_back(scope);
-    }
-  }
-  return missing;
-}
 
 std::string JoinWords(const std::vector<std::string>& words,
                       const char* separator) {
@@ -231,23 +201,27 @@ bool ReadResult(const cJSON* root, ZoomCheckResult* out) {
          ReadItems(field("items"), &out->items);
 }
 
-}  // namespace
-
-const std::vector<std::string>& RequiredZoomScopes() {
-  // The list-users scope serves only a user picker, so it is not required.
-  static const auto* scopes = new std::vector<std::string>{
-      "meeting:write:meeting:admin",      "meeting:update:meeting:admin",
-      "meeting:delete:meeting:admin",     "meeting:read:meeting:admin",
-      "meeting:read:list_meetings:admin", "user:read:user:admin"};
-  return *scopes;
+// The token to judge the app by (see CheckToken).
+Status CheckedToken(S2sTokenSource* tokens, CheckToken which, S2sToken* out) {
+  if (which == CheckToken::kFresh) return tokens->FetchFresh(out);
+  Status s = tokens->Current(out);
+  if (s.ok() && !MissingScopes(out->scopes).empty() &&
+      tokens->MayPredateScopeFix(out->access_token)) {
+    WipeString(&out->access_token);
+    s = tokens->FetchFresh(out);
+  }
+  return s;
 }
 
+}  // namespace
+
 Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
-                    const Clock* clock, ZoomCheckResult* out) {
+                    const Clock* clock, CheckToken which,
+                    ZoomCheckResult* out) {
   *out = ZoomCheckResult();
   out->checked_at = clock->NowSeconds();
   S2sToken token;
-  Status s = tokens->FetchFresh(&token);
+  Status s = CheckedToken(tokens, which, &token);
   WipeString(&token.access_token);
   if (!s.ok() && !IsZoomVerdict(s)) return s;
   out->configured = s.reason() != "zoom_not_configured";

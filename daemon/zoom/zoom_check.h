@@ -3,7 +3,7 @@
 // credentials or doctors change; its last result is stored, so that
 // GET /api/v1/status reports it without calling Zoom.
 //
-// The check gets a fresh token (the credentials work), compares the granted
+// The check gets a token (the credentials work), compares the granted
 // scopes with what the bridge needs (naming each missing one), and looks up
 // every S2S doctor's zoom_user in the account (GET /users/{id-or-email}).
 #ifndef TELEMED_ZOOM_ZOOM_CHECK_H_
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "zoom/zoom_scopes.h"
 
 namespace telemed {
 
@@ -26,26 +27,29 @@ class ZoomApi;
 struct ZoomCheckItem {
   std::string subject;  // "credentials", "scopes", "doctor dr-smith", ...
   bool ok = false;
-  std::string detail;   // for people: what is wrong and what to do
+  std::string detail;  // for people: what is wrong and what to do
 };
 
 struct ZoomCheckResult {
-  int64_t checked_at = 0;  // unix seconds
-  bool ok = false;         // every item ok
-  bool configured = false; // an S2S app is stored at all
+  int64_t checked_at = 0;   // unix seconds
+  bool ok = false;          // every item ok
+  bool configured = false;  // an S2S app is stored at all
   std::vector<std::string> granted_scopes;
   std::vector<std::string> missing_scopes;
   std::vector<ZoomCheckItem> items;
 };
 
-// The scopes the bridge needs (granular names; a classic equivalent such as
-// meeting:write:admin satisfies its granular ones, see zoom-api.md).
-const std::vector<std::string>& RequiredZoomScopes();
+// Which token the check looks at. kFresh mints one (`zoom test`: how an
+// admin makes a scope fix take effect; the token is stored for the daemon
+// too). kStored uses the shared token while it is valid (the daemon's
+// periodic check) and mints only when it is near expiry, or when it lacks a
+// scope and may predate the admin's fix.
+enum class CheckToken { kFresh, kStored };
 
 // Runs the check. Failures of Zoom (wrong credentials, unknown users) are
 // items of *out, not errors; errors are the store's.
 Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
-                    const Clock* clock, ZoomCheckResult* out);
+                    const Clock* clock, CheckToken which, ZoomCheckResult* out);
 
 // The stored last result (settings row "zoom.check", JSON).
 Status SaveZoomCheck(Store* store, const ZoomCheckResult& result);
