@@ -42,7 +42,7 @@ class SyncEngine {
     ZoomApi* zoom = nullptr;
     RateLimiter* limiter = nullptr;
     const Clock* clock = nullptr;
-    RandomSource* random = nullptr;   // passcodes and jitter
+    RandomSource* random = nullptr;  // passcodes and jitter
     const MarkerMaker* markers = nullptr;
     Logger* logger = nullptr;
     Executor* executor = nullptr;
@@ -91,9 +91,9 @@ class SyncEngine {
   // records it (RecordFailure) and returns false.
   bool ListHost(const std::string& id, const std::string& host,
                 std::vector<ZoomMeeting>* listed);
-  Status CallCreate(const SyncTask& task, const Plan& plan,
-                    int64_t generation, ZoomMeeting* meeting,
-                    std::string* warning, ZoomError* error);
+  Status CallCreate(const SyncTask& task, const Plan& plan, int64_t generation,
+                    ZoomMeeting* meeting, std::string* warning,
+                    ZoomError* error);
   // A failed call's outcome and the update that stores it. Classifying
   // pauses the limiter for a 429 (ResumeAt).
   struct PlannedFailure {
@@ -103,9 +103,8 @@ class SyncEngine {
   PlannedFailure PlanFailure(ZoomCall call, const Status& status,
                              const ZoomError& error, const std::string& host);
   // Stores and logs a failed call's outcome for appointment `id`.
-  void RecordFailure(const std::string& id, ZoomCall call,
-                     const Status& status, const ZoomError& error,
-                     const std::string& host);
+  void RecordFailure(const std::string& id, ZoomCall call, const Status& status,
+                     const ZoomError& error, const std::string& host);
   // Pauses the limiter for a 429 and returns when to try again.
   int64_t ResumeAt(ZoomCall call, const Outcome& outcome,
                    const ZoomError& error, const std::string& host,

@@ -4,8 +4,10 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/fake_clock.h"
 #include "base/log.h"
@@ -19,6 +21,27 @@
 namespace telemed {
 
 namespace {
+// Runs jobs at once, or, while `defer` is set, keeps them for RunDeferred:
+// calls admitted in one Step then leave one after another, as calls in
+// flight together do on the thread pool.
+class TestExecutor final : public Executor {
+ public:
+  void Submit(std::function<void()> job) override {
+    if (defer) {
+      deferred.push_back(std::move(job));
+    } else {
+      job();
+    }
+  }
+  void RunDeferred() {
+    std::vector<std::function<void()>> jobs;
+    jobs.swap(deferred);
+    for (auto& job : jobs) job();
+  }
+  bool defer = false;
+  std::vector<std::function<void()>> deferred;
+};
+
 // 2026-01-01T00:00:00Z, the FakeClock's start; appointments are a few days on.
 constexpr int64_t kNow = 1767225600;
 constexpr int64_t kStart = kNow + 3 * 86400 + 9 * 3600;
@@ -33,7 +56,7 @@ TEST_GROUP(SyncEngine) {
   std::unique_ptr<test::ZoomHarness>& harness = bed.harness;
   CapturingLogger logger;
   std::unique_ptr<MarkerMaker> markers;
-  InlineExecutor executor;
+  TestExecutor executor;
   std::unique_ptr<SyncEngine> engine;
 
   void setup() override {
@@ -358,6 +381,29 @@ TEST(SyncEngine, Daily429HoldsTheHostUntilMidnight) {
   clock.SetMicros((kNow + 86400) * 1000000);
   Run();
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, ADaily429StopsTheHostsCallsAlreadyAdmitted) {
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kDaily429));
+  Put(Request("a1"));
+  Put(Request("a2"));
+  executor.defer = true;
+  int64_t wake = 0;
+  CHECK_TRUE(engine->Step(&wake).ok());
+  LONGS_EQUAL(2, executor.deferred.size());  // both admitted
+  executor.RunDeferred();
+  // a1's 429 held the host: a2's create never left.
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
+  for (const char* id : {"a1", "a2"}) {
+    Appointment appointment = Get(id);
+    STRCMP_EQUAL("zoom_daily_limit", appointment.error.code.c_str());
+    LONGS_EQUAL(kNow + 86400, appointment.error.retry_at);
+  }
+  // Nothing was sent for a2, so it has no create in doubt to look for.
+  SyncTask task;
+  CHECK_TRUE(store->GetSyncTask("a2", &task).ok());
+  CHECK_FALSE(task.zoom.create_in_doubt);
 }
 
 TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {

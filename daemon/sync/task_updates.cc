@@ -32,8 +32,7 @@ void KeepSweepScheduled(ZoomState* zoom) {
   zoom->needs_work = true;
 }
 
-void SettleFromPlan(const SyncSettings& settings, int64_t now,
-                    SyncTask* task) {
+void SettleFromPlan(const SyncSettings& settings, int64_t now, SyncTask* task) {
   Plan plan = PlanStepIgnoringSweeps(*task, settings, now);
   ZoomState& zoom = task->zoom;
   switch (plan.kind) {
@@ -145,9 +144,8 @@ void HoldForDailyLimit(int64_t until, SyncTask* task) {
   task->zoom.next_attempt_at = until;
 }
 
-void ApplyFailure(const Outcome& outcome, const ZoomError& error,
-                  int64_t now, int64_t resume_at, int64_t backoff_seconds,
-                  SyncTask* task) {
+void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
+                  int64_t resume_at, int64_t backoff_seconds, SyncTask* task) {
   ZoomState& zoom = task->zoom;
   switch (outcome.kind) {
     case Outcome::Kind::kPerSecond:

@@ -47,9 +47,8 @@ void DetachMeeting(SyncTask* task);
 // Applies a failed call's outcome. kPerSecond and kDaily need `resume_at`
 // (unix seconds); kTransient waits `backoff_seconds`. kPermanent still
 // looks at a sweep scheduled after `now` (not at one due: that one failed).
-void ApplyFailure(const Outcome& outcome, const ZoomError& error,
-                  int64_t now, int64_t resume_at, int64_t backoff_seconds,
-                  SyncTask* task);
+void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
+                  int64_t resume_at, int64_t backoff_seconds, SyncTask* task);
 
 // Holds the task until `until` because its host reached the daily limit.
 void HoldForDailyLimit(int64_t until, SyncTask* task);

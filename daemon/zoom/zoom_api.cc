@@ -194,19 +194,39 @@ void ParseZoomError(const HttpResponse& response, int64_t now,
   if (response.status == 429) ClassifyRateLimit(response, now, error);
 }
 
-Status ZoomApi::CallOnce(ZoomCategory category, const std::string& method,
-                         const std::string& path, const std::string& body,
-                         const std::string& token, std::string* response_body,
-                         ZoomError* error) {
-  if (options_.gate != nullptr) options_.gate->WaitForSlot(category);
+namespace {
+
+// The daily limit of a create's or update's host, checked at send time.
+Status HeldByDailyLimit(int64_t until_micros, const std::string& host,
+                        ZoomError* error) {
+  error->not_sent = true;
+  error->rate_limit = ZoomError::RateLimit::kDaily;
+  error->retry_at = (until_micros + 999999) / 1000000;
+  error->message = "not sent: Zoom user " + host +
+                   " is held by Zoom's daily limit until " +
+                   FormatRfc3339Utc(error->retry_at);
+  return Status::Unavailable("zoom_rate_limited", error->message);
+}
+
+}  // namespace
+
+Status ZoomApi::CallOnce(const Request& call, const std::string& token,
+                         std::string* response_body, ZoomError* error) {
+  if (options_.gate != nullptr) {
+    options_.gate->WaitForSlot(call.category);
+    const int64_t held = call.daily_host.empty()
+                             ? 0
+                             : options_.gate->HostPausedUntil(call.daily_host);
+    if (held != 0) return HeldByDailyLimit(held, call.daily_host, error);
+  }
   HttpRequest request;
-  request.method = method;
-  request.url = options_.api_base_url + path;
+  request.method = call.method;
+  request.url = options_.api_base_url + call.path;
   request.headers.push_back({"Authorization", "Bearer " + token});
-  if (!body.empty()) {
+  if (!call.body.empty()) {
     request.headers.push_back({"Content-Type", "application/json"});
   }
-  request.body = body;
+  request.body = call.body;
   HttpResponse response;
   Status s = options_.transport->Send(request, &response);
   if (!s.ok()) {
@@ -232,29 +252,26 @@ Status ZoomApi::CallOnce(ZoomCategory category, const std::string& method,
     return Status::Unavailable("zoom_rate_limited", "Zoom rate limit reached");
   }
   return Status::InvalidArgument(
-      "zoom_error", "Zoom refused " + method + " " + path + ": HTTP " +
-                        std::to_string(response.status) + " code " +
+      "zoom_error", "Zoom refused " + call.method + " " + call.path +
+                        ": HTTP " + std::to_string(response.status) + " code " +
                         std::to_string(error->zoom_code));
 }
 
-Status ZoomApi::Call(ZoomCategory category, const char* scope,
-                     const std::string& method, const std::string& path,
-                     const std::string& body, std::string* response_body,
+Status ZoomApi::Call(const Request& request, std::string* response_body,
                      ZoomError* error) {
-  Status s = CallWithRetry(category, method, path, body, response_body, error);
+  Status s = CallWithRetry(request, response_body, error);
   if (!s.ok() && (error->zoom_code == 4711 || error->zoom_code == 4700)) {
-    error->missing_scopes = ScopesToAdd(error->missing_scopes, scope);
+    error->missing_scopes = ScopesToAdd(error->missing_scopes, request.scope);
   }
   return s;
 }
 
-Status ZoomApi::CallWithRetry(ZoomCategory category, const std::string& method,
-                              const std::string& path, const std::string& body,
+Status ZoomApi::CallWithRetry(const Request& request,
                               std::string* response_body, ZoomError* error) {
   std::string token;
   Status s = options_.tokens->GetToken(&token);
   if (!s.ok()) return s;
-  s = CallOnce(category, method, path, body, token, response_body, error);
+  s = CallOnce(request, token, response_body, error);
   if (s.ok()) return s;
   const bool expired = error->http_status == 401 && error->zoom_code == 124;
   const bool scope = (error->zoom_code == 4711 || error->zoom_code == 4700) &&
@@ -266,15 +283,15 @@ Status ZoomApi::CallWithRetry(ZoomCategory category, const std::string& method,
   s = options_.tokens->GetToken(&token);
   if (!s.ok()) return s;
   *error = ZoomError();
-  return CallOnce(category, method, path, body, token, response_body, error);
+  return CallOnce(request, token, response_body, error);
 }
 
 Status ZoomApi::CreateMeeting(const std::string& host, const MeetingSpec& spec,
                               ZoomMeeting* out, ZoomError* error) {
   std::string body;
-  Status s =
-      Call(ZoomCategory::kMedium, "meeting:write:meeting:admin", "POST",
-           UserPath(host) + "/meetings", MeetingSpecJson(spec), &body, error);
+  Status s = Call({ZoomCategory::kMedium, "meeting:write:meeting:admin", "POST",
+                   UserPath(host) + "/meetings", MeetingSpecJson(spec), host},
+                  &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root || !MeetingFromJson(root.get(), out)) {
@@ -286,8 +303,9 @@ Status ZoomApi::CreateMeeting(const std::string& host, const MeetingSpec& spec,
 Status ZoomApi::GetMeeting(const std::string& id, ZoomMeeting* out,
                            ZoomError* error) {
   std::string body;
-  Status s = Call(ZoomCategory::kLight, "meeting:read:meeting:admin", "GET",
-                  "/meetings/" + id, "", &body, error);
+  Status s = Call({ZoomCategory::kLight, "meeting:read:meeting:admin", "GET",
+                   "/meetings/" + id, "", ""},
+                  &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root || !MeetingFromJson(root.get(), out)) {
@@ -297,19 +315,21 @@ Status ZoomApi::GetMeeting(const std::string& id, ZoomMeeting* out,
 }
 
 Status ZoomApi::UpdateMeeting(const std::string& id, const MeetingPatch& patch,
-                              ZoomError* error) {
+                              const std::string& host, ZoomError* error) {
   if (patch.empty()) {
     return Status::Internal("empty_patch", "a PATCH that changes nothing");
   }
   std::string body;
-  return Call(ZoomCategory::kLight, "meeting:update:meeting:admin", "PATCH",
-              "/meetings/" + id, MeetingPatchJson(patch), &body, error);
+  return Call({ZoomCategory::kLight, "meeting:update:meeting:admin", "PATCH",
+               "/meetings/" + id, MeetingPatchJson(patch), host},
+              &body, error);
 }
 
 Status ZoomApi::DeleteMeeting(const std::string& id, ZoomError* error) {
   std::string body;
-  return Call(ZoomCategory::kLight, "meeting:delete:meeting:admin", "DELETE",
-              "/meetings/" + id, "", &body, error);
+  return Call({ZoomCategory::kLight, "meeting:delete:meeting:admin", "DELETE",
+               "/meetings/" + id, "", ""},
+              &body, error);
 }
 
 Status ZoomApi::ListMeetings(const std::string& host,
@@ -324,8 +344,9 @@ Status ZoomApi::ListMeetings(const std::string& host,
           "&next_page_token=" + httplib::detail::encode_query_param(page_token);
     }
     std::string body;
-    Status s = Call(ZoomCategory::kMedium, "meeting:read:list_meetings:admin",
-                    "GET", path, "", &body, error);
+    Status s = Call({ZoomCategory::kMedium, "meeting:read:list_meetings:admin",
+                     "GET", path, "", ""},
+                    &body, error);
     if (!s.ok()) return s;
     CjsonPtr root(cJSON_Parse(body.c_str()));
     const cJSON* meetings =
@@ -349,8 +370,9 @@ Status ZoomApi::ListMeetings(const std::string& host,
 Status ZoomApi::GetUser(const std::string& id_or_email, ZoomUser* out,
                         ZoomError* error) {
   std::string body;
-  Status s = Call(ZoomCategory::kLight, "user:read:user:admin", "GET",
-                  UserPath(id_or_email), "", &body, error);
+  Status s = Call({ZoomCategory::kLight, "user:read:user:admin", "GET",
+                   UserPath(id_or_email), "", ""},
+                  &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root) return Garbled("a user read", error);

@@ -30,6 +30,9 @@ struct ZoomError {
   // Retry-After); the caller judges from the host's own daily count.
   enum class RateLimit { kNone, kPerSecond, kDaily, kUnspecified };
   bool no_answer = false;  // transport failure: nothing came back
+  // Not sent at all: the host was held by a daily limit at send time
+  // (rate_limit kDaily, retry_at set). Zoom changed nothing.
+  bool not_sent = false;
   int http_status = 0;
   int zoom_code = 0;    // Zoom's "code", 0 if absent or not JSON
   std::string message;  // Zoom's "message" (localized: never match on it)
@@ -53,6 +56,12 @@ class RateGate {
  public:
   virtual ~RateGate() = default;
   virtual void WaitForSlot(ZoomCategory category) = 0;
+  // When `host` is held by a daily limit (a daily 429): until when, in
+  // unix microseconds; 0 when it is not. Asked right before a create or
+  // update for `host` leaves, after WaitForSlot: a call admitted while
+  // another call for the host was still out must not follow that call's
+  // 429 onto the wire.
+  virtual int64_t HostPausedUntil(const std::string& host) = 0;
 };
 
 // Gives out a bearer token for API calls.
@@ -147,8 +156,10 @@ class ZoomApi {
                        ZoomMeeting* out, ZoomError* error);
   Status GetMeeting(const std::string& id, ZoomMeeting* out, ZoomError* error);
   // REQUIRES: !patch.empty() (a PATCH that changes nothing is never sent).
+  // `host`: the Zoom user the meeting lives on, whose daily limit the
+  // update counts against ("" = unknown: not checked).
   Status UpdateMeeting(const std::string& id, const MeetingPatch& patch,
-                       ZoomError* error);
+                       const std::string& host, ZoomError* error);
   Status DeleteMeeting(const std::string& id, ZoomError* error);
   // Every scheduled meeting of `host`, all pages (agendas cut to 250).
   Status ListMeetings(const std::string& host, std::vector<ZoomMeeting>* out,
@@ -159,18 +170,22 @@ class ZoomApi {
   Status CheckUsable() { return options_.tokens->CheckUsable(); }
 
  private:
-  // `scope`: the S2S scope the call needs (names it in a scope error).
-  Status Call(ZoomCategory category, const char* scope,
-              const std::string& method, const std::string& path,
-              const std::string& body, std::string* response_body,
+  struct Request {
+    ZoomCategory category = ZoomCategory::kLight;
+    const char* scope = "";  // the S2S scope it needs (for scope errors)
+    std::string method;
+    std::string path;  // after the API base
+    std::string body;
+    // A create or update counts against this host's daily limit ("" for
+    // other calls): it is not sent while the host is held.
+    std::string daily_host;
+  };
+  Status Call(const Request& request, std::string* response_body,
               ZoomError* error);
-  Status CallWithRetry(ZoomCategory category, const std::string& method,
-                       const std::string& path, const std::string& body,
-                       std::string* response_body, ZoomError* error);
-  Status CallOnce(ZoomCategory category, const std::string& method,
-                  const std::string& path, const std::string& body,
-                  const std::string& token, std::string* response_body,
-                  ZoomError* error);
+  Status CallWithRetry(const Request& request, std::string* response_body,
+                       ZoomError* error);
+  Status CallOnce(const Request& request, const std::string& token,
+                  std::string* response_body, ZoomError* error);
 
   const Options options_;
 };

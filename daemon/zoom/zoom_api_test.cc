@@ -57,6 +57,17 @@ class CountingTokens final : public TokenSource {
   std::string invalidated;
 };
 
+// Paces nothing; holds the hosts in `held` by a daily limit.
+class HoldingGate final : public RateGate {
+ public:
+  void WaitForSlot(ZoomCategory) override {}
+  int64_t HostPausedUntil(const std::string& host) override {
+    return host == held ? until_micros : 0;
+  }
+  std::string held;
+  int64_t until_micros = 0;
+};
+
 constexpr char kCreated[] =
     R"({"id":81234567890,"topic":"Video visit","start_time":"2026-06-01T08:00:00Z",)"
     R"("duration":30,"timezone":"Europe/Berlin","agenda":"[tb:abc] x",)"
@@ -100,6 +111,33 @@ TEST(ZoomApi, CreateSendsTheDocumentedBodyAndReadsTheInt64Id) {
   CHECK(sent.body.find(R"("join_before_host":false)") != std::string::npos);
 }
 
+TEST(ZoomApi, AHostHeldByItsDailyLimitAtSendTimeGetsNoCreateOrUpdate) {
+  HoldingGate gate;
+  gate.held = "u1";
+  gate.until_micros = int64_t{1780358400} * 1000000;  // 2026-06-02T00:00:00Z
+  ZoomApi held{ZoomApi::Options{"https://api.zoom.test/v2", &transport, &tokens,
+                                &clock, &gate}};
+  ZoomMeeting meeting;
+  Status s = held.CreateMeeting("u1", MeetingSpec(), &meeting, &error);
+  STRCMP_EQUAL("zoom_rate_limited", s.reason().c_str());
+  CHECK_TRUE(error.not_sent);
+  CHECK(error.rate_limit == ZoomError::RateLimit::kDaily);
+  LONGS_EQUAL(1780358400, error.retry_at);
+  MeetingPatch patch;
+  patch.duration_minutes = 45;
+  error = ZoomError();
+  CHECK_TRUE(error.rate_limit == ZoomError::RateLimit::kNone);
+  CHECK_FALSE(held.UpdateMeeting("1", patch, "u1", &error).ok());
+  CHECK_TRUE(error.not_sent);
+  LONGS_EQUAL(0, transport.sent.size());
+  // Reads, deletes and other hosts still go.
+  transport.Answer(200, kCreated);
+  transport.Answer(201, kCreated);
+  CHECK_TRUE(held.GetMeeting("81234567890", &meeting, &error).ok());
+  CHECK_TRUE(held.CreateMeeting("u2", MeetingSpec(), &meeting, &error).ok());
+  LONGS_EQUAL(2, transport.sent.size());
+}
+
 TEST(ZoomApi, DefaultPasswordReplacesThePasscode) {
   transport.Answer(201, kCreated);
   MeetingSpec spec;
@@ -140,7 +178,7 @@ TEST(ZoomApi, AScopeErrorWithAnOldTokenIsRetriedOnceWithAFreshOne) {
       R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:update:meeting:admin]"})");
   MeetingPatch patch;
   patch.duration_minutes = 45;
-  Status s = api.UpdateMeeting("1", patch, &error);
+  Status s = api.UpdateMeeting("1", patch, "", &error);
   STRCMP_EQUAL("zoom_error", s.reason().c_str());
   LONGS_EQUAL(2, transport.sent.size());
   STRCMP_EQUAL("token-1", tokens.invalidated.c_str());
@@ -153,7 +191,7 @@ TEST(ZoomApi, AScopeErrorWithARecentTokenIsNotRetried) {
       R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:update:meeting:admin]"})");
   MeetingPatch patch;
   patch.duration_minutes = 45;
-  CHECK_FALSE(api.UpdateMeeting("1", patch, &error).ok());
+  CHECK_FALSE(api.UpdateMeeting("1", patch, "", &error).ok());
   LONGS_EQUAL(1, transport.sent.size());
   LONGS_EQUAL(1, tokens.issued);
 }
@@ -239,11 +277,11 @@ TEST(ZoomApi, NoAnswerAndGarbageAreTransient) {
 
 TEST(ZoomApi, PatchSendsOnlyChangedFieldsAndNeverAnEmptyOne) {
   MeetingPatch patch;
-  CHECK_FALSE(api.UpdateMeeting("1", patch, &error).ok());
+  CHECK_FALSE(api.UpdateMeeting("1", patch, "", &error).ok());
   LONGS_EQUAL(0, transport.sent.size());
   patch.duration_minutes = 45;
   transport.Answer(204, "");
-  CHECK_TRUE(api.UpdateMeeting("1", patch, &error).ok());
+  CHECK_TRUE(api.UpdateMeeting("1", patch, "", &error).ok());
   STRCMP_EQUAL(R"({"duration":45})", transport.sent[0].body.c_str());
 }
 
