@@ -17,6 +17,7 @@
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/rate_limiter.h"
+#include "sync/start_url.h"
 
 namespace telemed {
 
@@ -314,6 +315,54 @@ TEST(SyncEngine, MeetingDeletedOnZoomIsRecreatedAtTheDriftCheck) {
   LONGS_EQUAL(1, MeetingCount());
   CHECK(Get("a1").meeting.id != old_id);
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, RetryOfASyncedAppointmentReadsItBackAndRecreatesIfGone) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  CHECK_TRUE(store->RequeueAppointment("a1").ok());  // POST .../retry
+  Run();  // no time passes: not the daily drift check
+  LONGS_EQUAL(1, harness->zoom().CountRequests("GET", "/v2/meetings/"));
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, AMeetingGoneWhenItsStartUrlIsAskedIsRecreatedAtOnce) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  std::string start_url;
+  Status s =
+      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url);
+  STRCMP_EQUAL("no_meeting", s.reason().c_str());
+  CHECK_FALSE(Get("a1").has_meeting);
+  CHECK(Get("a1").sync_status == SyncStatus::kPending);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  CHECK_TRUE(
+      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url)
+          .ok());
+}
+
+TEST(SyncEngine, AMeetingGoneWhenItIsPatchedIsRecreatedAtOnce) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  AppointmentRequest moved = Request("a1");
+  moved.duration_minutes = 45;
+  Put(moved);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(45, harness->zoom().Meetings()[0].duration);
 }
 
 TEST(SyncEngine, TimeChangedOnZoomIsPutBack) {

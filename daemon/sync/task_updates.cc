@@ -125,6 +125,16 @@ void ForgetMeeting(SyncTask* task) {
   zoom.patch_in_doubt = false;
 }
 
+void ForgetGoneMeeting(const std::string& meeting_id, SyncTask* task) {
+  Appointment& appointment = task->appointment;
+  if (!appointment.has_meeting || appointment.meeting.id != meeting_id) return;
+  ForgetMeeting(task);
+  appointment.sync_status = SyncStatus::kPending;
+  task->zoom.attempts = 0;
+  task->zoom.needs_work = true;
+  task->zoom.next_attempt_at = 0;
+}
+
 void DetachMeeting(SyncTask* task) {
   PendingDeletion deletion;
   deletion.meeting_id = task->appointment.meeting.id;

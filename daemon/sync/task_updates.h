@@ -40,6 +40,10 @@ void RecordMeeting(const ZoomMeeting& meeting, const std::string& host,
 
 // Forgets the known meeting (it is gone on Zoom, or queued for deletion).
 void ForgetMeeting(SyncTask* task);
+// Zoom answered 3001 (no such meeting) for `meeting_id`: if it is still the
+// appointment's meeting, forget it and make the appointment due now, so
+// the engine plans its create at once (no call needed to decide that).
+void ForgetGoneMeeting(const std::string& meeting_id, SyncTask* task);
 
 // Queues the known meeting for deletion and forgets it.
 void DetachMeeting(SyncTask* task);

@@ -198,6 +198,8 @@ ApiAnswer ZoomBridge::Send(const std::string& method, const std::string& path,
   httplib::Result result =
       method == "PUT"
           ? client.Put(full.c_str(), headers, json, "application/json")
+      : method == "POST"
+          ? client.Post(full.c_str(), headers, json, "application/json")
       : method == "DELETE" ? client.Delete(full.c_str(), headers)
                            : client.Get(full.c_str(), headers);
   ApiAnswer answer;
@@ -214,6 +216,10 @@ ApiAnswer ZoomBridge::Get(const std::string& path) {
 
 ApiAnswer ZoomBridge::Put(const std::string& path, const std::string& json) {
   return Send("PUT", path, json);
+}
+
+ApiAnswer ZoomBridge::Post(const std::string& path) {
+  return Send("POST", path, "");
 }
 
 ApiAnswer ZoomBridge::Delete(const std::string& path) {

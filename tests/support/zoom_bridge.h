@@ -109,6 +109,7 @@ class ZoomBridge final {
   ApiAnswer Get(const std::string& path);  // path after /api/v1
   ApiAnswer Put(const std::string& path, const std::string& json);
   ApiAnswer Delete(const std::string& path);
+  ApiAnswer Post(const std::string& path);  // with an empty body
   // PUT /doctors/{id} as an s2s doctor hosted by Zoom user `zoom_user`.
   ApiAnswer PutDoctor(const std::string& id, const std::string& zoom_user);
   // PUT /appointments/{id} of doctor `doctor_id`; `start_time` RFC 3339.

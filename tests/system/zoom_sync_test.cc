@@ -184,4 +184,37 @@ TEST(ZoomSync, ChangesWhileAPatchIsPendingAreMergedIntoOne) {
   LONGS_EQUAL(60, bridge->zoom().Meetings().at(0).duration);
 }
 
+// A meeting someone deleted in Zoom's web portal: whichever call finds it
+// gone (here the start link, or a retry's read-back), the bridge makes a new
+// one at once, not at the next drift check.
+TEST(ZoomSync, AMeetingDeletedInZoomIsRecreatedWhenItsStartLinkIsAsked) {
+  CreateSynced("a1");
+  const std::string old_id = bridge->Appointment("a1").meeting_id;
+  bridge->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  test::ApiAnswer answer = bridge->Get("/appointments/a1/start_url");
+  LONGS_EQUAL(409, answer.status);
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        test::AppointmentView view = bridge->Appointment("a1");
+        return view.sync_status == "synced" && view.meeting_id != old_id;
+      },
+      seconds(20)));
+  LONGS_EQUAL(200, bridge->Get("/appointments/a1/start_url").status);
+  STRCMP_EQUAL("", bridge->FindMeetingProblems({"a1"}).c_str());
+}
+
+TEST(ZoomSync, ARetryOfASyncedAppointmentFindsItsMeetingGoneAndRecreatesIt) {
+  CreateSynced("a1");
+  const std::string old_id = bridge->Appointment("a1").meeting_id;
+  bridge->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  LONGS_EQUAL(200, bridge->Post("/appointments/a1/retry").status);
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        test::AppointmentView view = bridge->Appointment("a1");
+        return view.sync_status == "synced" && view.meeting_id != old_id;
+      },
+      seconds(20)));
+  STRCMP_EQUAL("", bridge->FindMeetingProblems({"a1"}).c_str());
+}
+
 }  // namespace telemed
