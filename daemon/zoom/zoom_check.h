@@ -6,6 +6,8 @@
 // The check gets a token (the credentials work), compares the granted
 // scopes with what the bridge needs (naming each missing one), and looks up
 // every S2S doctor's zoom_user in the account (GET /users/{id-or-email}).
+// A doctor set to connect its own Zoom account (auth "oauth") is a failing
+// item: this version cannot sync its appointments yet.
 #ifndef TELEMED_ZOOM_ZOOM_CHECK_H_
 #define TELEMED_ZOOM_ZOOM_CHECK_H_
 
@@ -45,6 +47,11 @@ struct ZoomCheckResult {
 // periodic check) and mints only when it is near expiry, or when it lacks a
 // scope and may predate the admin's fix.
 enum class CheckToken { kFresh, kStored };
+
+// Why a doctor with auth "oauth" gets no meetings: this version has no
+// per-doctor OAuth yet. `zoom test`, GET /api/v1/status and `doctor put`
+// say it in these words.
+extern const char kOauthDoctorCannotSync[];
 
 // Runs the check. Failures of Zoom (wrong credentials, unknown users) are
 // items of *out, not errors; errors are the store's.

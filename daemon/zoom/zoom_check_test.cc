@@ -52,18 +52,29 @@ TEST_GROUP(ZoomCheck) {
 };
 
 TEST(ZoomCheck, AllWellWhenCredentialsScopesAndUsersAreRight) {
-  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
   Run();
   CHECK_TRUE(result.ok);
   CHECK_TRUE(result.configured);
   LONGS_EQUAL(1780000000, result.checked_at);
-  // credentials, scopes, the one S2S doctor (an OAuth doctor is not looked up).
+  // credentials, scopes, the one doctor.
   LONGS_EQUAL(3, result.items.size());
   CHECK_TRUE(Item("credentials").ok);
   CHECK_TRUE(Item("scopes").ok);
   CHECK_TRUE(Item("doctor dr-known").ok);
   CHECK_TRUE(result.missing_scopes.empty());
   LONGS_EQUAL(test::AllS2sScopes().size(), result.granted_scopes.size());
+}
+
+TEST(ZoomCheck, AnOauthDoctorCannotSyncYetAndSaysSo) {
+  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
+  Run();
+  CHECK_FALSE(result.ok);
+  CHECK_FALSE(Item("doctor dr-oauth").ok);
+  STRCMP_CONTAINS("cannot do yet", Item("doctor dr-oauth").detail.c_str());
+  STRCMP_CONTAINS("--auth s2s", Item("doctor dr-oauth").detail.c_str());
+  CHECK_TRUE(Item("doctor dr-known").ok);
+  // Only S2S doctors are looked up on Zoom.
+  LONGS_EQUAL(1, harness->zoom().CountRequests("GET", "/v2/users/"));
 }
 
 TEST(ZoomCheck, NamesEachMissingScope) {

@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -243,6 +244,27 @@ TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
   CHECK_FALSE(Contains(bytes, kSecret));
 }
 
+TEST(ZoomCli, AnOauthDoctorIsToldItCannotSyncYetEverywhere) {
+  CheckExit(S2s(secret_file), 0);
+  test::CliResult put =
+      test::RunCli({"doctor", "put", "dr-o", "--name", "Dr. O", "--auth",
+                    "oauth", "--data-dir", data_dir});
+  CheckExit(put, 0);
+  STRCMP_CONTAINS("Registered doctor dr-o.", put.out.c_str());
+  STRCMP_CONTAINS("doctor dr-o: set to connect its own Zoom account",
+                  put.err.c_str());
+  LONGS_EQUAL(1, std::count(put.err.begin(), put.err.end(), '\n'));
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 1);
+  STRCMP_CONTAINS("FAIL doctor dr-o: set to connect its own Zoom account",
+                  check.out.c_str());
+  // An S2S doctor gets no such line.
+  put = test::RunCli({"doctor", "put", "dr-s", "--name", "Dr. S", "--zoom-user",
+                      "doctor@clinic.example", "--data-dir", data_dir});
+  CheckExit(put, 0);
+  STRCMP_EQUAL("", put.err.c_str());
+}
+
 TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   CheckExit(S2s(secret_file), 0);
   PutDoctor("dr-1", "doctor@clinic.example");
@@ -266,6 +288,22 @@ TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   CjsonPtr root(cJSON_Parse(res->body.c_str()));
   const cJSON* verdict = cJSON_GetObjectItem(root.get(), "zoom");
   CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(verdict, "ok")));
+  const cJSON* cannot = cJSON_GetObjectItem(root.get(), "doctors_cannot_sync");
+  CHECK_TRUE(cJSON_IsArray(cannot));
+  LONGS_EQUAL(0, cJSON_GetArraySize(cannot));
+  // An OAuth doctor shows at once, before the next check.
+  CheckExit(test::RunCli({"doctor", "put", "dr-o", "--name", "Dr. O", "--auth",
+                          "oauth", "--data-dir", data_dir}),
+            0);
+  res = client.Get("/api/v1/status", {{"Authorization", "Bearer " + key}});
+  LONGS_EQUAL(200, res->status);
+  root.reset(cJSON_Parse(res->body.c_str()));
+  cannot = cJSON_GetObjectItem(root.get(), "doctors_cannot_sync");
+  LONGS_EQUAL(1, cJSON_GetArraySize(cannot));
+  const cJSON* entry = cJSON_GetArrayItem(cannot, 0);
+  STRCMP_EQUAL("dr-o", cJSON_GetObjectItem(entry, "doctor_id")->valuestring);
+  STRCMP_EQUAL("oauth_not_supported",
+               cJSON_GetObjectItem(entry, "reason")->valuestring);
   CHECK_FALSE(Contains(daemon->Stderr(), kSecret));
   LONGS_EQUAL(0, daemon->Terminate());
 }
