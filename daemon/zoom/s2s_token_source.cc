@@ -41,23 +41,55 @@ Status NotConfigured() {
       "--client-secret-file FILE'");
 }
 
-// Zoom's OAuth errors are {"reason","error"}; never echo the secret.
-Status TokenRefusal(const HttpResponse& response) {
+// Zoom's OAuth errors are {"reason","error"}; never echo the secret. The
+// message says what failed and what to do: a wrong account id and wrong
+// client credentials are told apart where Zoom's answer does, and a URL
+// that is not a token endpoint is not blamed on the credentials.
+Status TokenRefusal(const HttpResponse& response, const std::string& url,
+                    const std::string& account_id) {
   CjsonPtr root(cJSON_Parse(response.body.c_str()));
   const cJSON* reason = cJSON_GetObjectItemCaseSensitive(root.get(), "reason");
-  std::string said = cJSON_IsString(reason) ? reason->valuestring : "";
-  // Overload and rate limits pass; only a readable refusal means the
-  // credentials are wrong.
+  const cJSON* code = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
+  const std::string said = cJSON_IsString(reason) ? reason->valuestring : "";
+  const std::string error = cJSON_IsString(code) ? code->valuestring : "";
+  const std::string http = "HTTP " + std::to_string(response.status);
+  if (response.status == 404 || response.status == 405 ||
+      (!root && response.status < 500 && response.status != 429)) {
+    return Status::Unavailable(
+        "zoom_unavailable",
+        url + " answered " + http +
+            ", which is not Zoom's token endpoint: check --zoom-oauth-url "
+            "(the OAuth host only, such as https://zoom.us, without "
+            "/oauth/token)");
+  }
+  // Overload and rate limits pass.
   if (response.status >= 500 || response.status == 429 || !root) {
     return Status::Unavailable("zoom_unavailable",
-                               "Zoom's token endpoint answered HTTP " +
-                                   std::to_string(response.status));
+                               "Zoom's token endpoint " + url + " answered " +
+                                   http + "; try again later");
+  }
+  if (error == "invalid_request" && said.find("ccount") != std::string::npos) {
+    return Status::Unauthenticated(
+        "zoom_credentials_invalid",
+        "Zoom does not know the account ID " + account_id + " (" + http + ": " +
+            said +
+            "): copy the Account ID again from the app's App Credentials page "
+            "and run 'telemed-bridge zoom s2s'");
+  }
+  if (error == "invalid_client") {
+    return Status::Unauthenticated(
+        "zoom_credentials_invalid",
+        "Zoom refused the client ID or client secret (" + http + ": " + said +
+            "): copy both again from the app's App Credentials page (a "
+            "secret regenerated there replaces the old one) and run "
+            "'telemed-bridge zoom s2s'");
   }
   return Status::Unauthenticated(
       "zoom_credentials_invalid",
-      "Zoom refused the app's credentials (HTTP " +
-          std::to_string(response.status) + (said.empty() ? "" : ": " + said) +
-          "); check the account id, client id and client secret");
+      "Zoom refused the app's credentials (" + http +
+          (said.empty() ? "" : ": " + said) +
+          "); check the account ID, client ID and client secret on the app's "
+          "App Credentials page and that the app is activated");
 }
 
 Status ParseToken(const std::string& body, int64_t now_micros, S2sToken* out) {
@@ -302,9 +334,16 @@ Status S2sTokenSource::Renew(S2sToken* out) {
 
 Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
                                     S2sToken* out) {
+  return RequestS2sToken(options_.transport, options_.oauth_base_url,
+                         options_.clock, credentials, out);
+}
+
+Status RequestS2sToken(ZoomTransport* transport,
+                       const std::string& oauth_base_url, const Clock* clock,
+                       const S2sCredentials& credentials, S2sToken* out) {
   HttpRequest request;
   request.method = "POST";
-  request.url = options_.oauth_base_url + "/oauth/token";
+  request.url = oauth_base_url + "/oauth/token";
   // cpp-httplib builds the Basic header (its own base64).
   request.headers.push_back(httplib::make_basic_authentication_header(
       credentials.client_id, credentials.client_secret));
@@ -313,11 +352,13 @@ Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
   request.body = "grant_type=account_credentials&account_id=" +
                  httplib::detail::encode_query_param(credentials.account_id);
   HttpResponse response;
-  Status s = options_.transport->Send(request, &response);
+  Status s = transport->Send(request, &response);
   WipeString(&request.headers[0].second);
   if (!s.ok()) return s;
-  if (response.status != 200) return TokenRefusal(response);
-  return ParseToken(response.body, options_.clock->NowMicros(), out);
+  if (response.status != 200) {
+    return TokenRefusal(response, request.url, credentials.account_id);
+  }
+  return ParseToken(response.body, clock->NowMicros(), out);
 }
 
 }  // namespace telemed

@@ -54,6 +54,13 @@ struct S2sToken {
   std::string sealed;
 };
 
+// One token request for `credentials` at `oauth_base_url`, nothing stored
+// (`zoom s2s` checks an app with it before storing the app). Errors as
+// S2sTokenSource::GetToken's.
+Status RequestS2sToken(ZoomTransport* transport,
+                       const std::string& oauth_base_url, const Clock* clock,
+                       const S2sCredentials& credentials, S2sToken* out);
+
 class S2sTokenSource final : public TokenSource {
  public:
   struct Options {

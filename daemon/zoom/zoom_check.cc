@@ -45,18 +45,14 @@ ZoomCheckItem CredentialsItem(const Status& status) {
             "no Zoom Server-to-Server app is configured: run "
             "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
   }
-  if (status.reason() == "secret_key_mismatch") {
+  // Refusals say which value is wrong and what to do; transport failures
+  // name the host, the certificate problem or the wrong URL.
+  if (status.reason() == "secret_key_mismatch" ||
+      status.reason() == "zoom_credentials_invalid") {
     return {"credentials", false, status.message()};
   }
-  if (status.reason() == "zoom_credentials_invalid") {
-    return {"credentials", false,
-            "Zoom refused the account ID, client ID or client secret: copy "
-            "them again from the app's App Credentials page and run "
-            "'telemed-bridge zoom s2s'"};
-  }
   return {"credentials", false,
-          "Zoom's token endpoint could not be used (" + status.message() +
-              "); check the network and try again"};
+          "Zoom's token endpoint could not be used: " + status.message()};
 }
 
 ZoomCheckItem ScopesItem(const std::vector<std::string>& missing) {
