@@ -379,10 +379,14 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
     deletion.next_attempt_at =
         now + BackoffSeconds(deletion.attempts, options_.random);
   }
-  options_.logger->Warning("sync: deleting Zoom meeting %s failed (%s): %s",
-                           deletion.meeting_id.c_str(),
-                           deletion.last_error.c_str(),
-                           outcome.message.c_str());
+  if (failure_log_.First("deleting meetings: " + deletion.last_error + " (" +
+                             outcome.message + ")",
+                         options_.clock->NowMicros())) {
+    options_.logger->Warning("sync: deleting Zoom meeting %s failed (%s): %s",
+                             deletion.meeting_id.c_str(),
+                             deletion.last_error.c_str(),
+                             outcome.message.c_str());
+  }
   s = options_.store->RescheduleDeletion(deletion);
   if (!s.ok()) LogStoreFailure("rescheduling a deletion", s);
   Finish(kDeletionKey + deletion.meeting_id);
@@ -471,6 +475,11 @@ void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
   Status s = options_.store->UpdateSyncTask(id, planned.update, nullptr);
   if (!s.ok()) LogStoreFailure("recording a failure", s);
   const Outcome& outcome = planned.outcome;
+  // A Zoom outage fails every appointment alike: one line, then a count.
+  if (!failure_log_.First(outcome.code + " (" + outcome.message + ")",
+                          options_.clock->NowMicros())) {
+    return;
+  }
   options_.logger->Warning("sync: appointment %s: %s (%s)%s%s", id.c_str(),
                            outcome.code.c_str(), outcome.message.c_str(),
                            error.tracking_id.empty() ? "" : " tracking id ",

@@ -91,6 +91,7 @@ void SyncEngine::LogStoreFailure(const char* what, const Status& status) {
 }
 
 Status SyncEngine::Step(int64_t* next_wake_micros) {
+  failure_log_.Flush(options_.clock->NowMicros());
   const int64_t now = options_.clock->NowSeconds();
   int64_t wake = 0;
   // A step settled here can make more work due at once (a detached meeting

@@ -20,6 +20,7 @@
 #include "base/status.h"
 #include "store/store.h"
 #include "store/sync_records.h"
+#include "sync/failure_log.h"
 #include "sync/outcome.h"
 #include "sync/planner.h"
 
@@ -53,7 +54,9 @@ class SyncEngine {
     std::function<void()> on_call_done;
   };
 
-  explicit SyncEngine(const Options& options) : options_(options) {}
+  explicit SyncEngine(const Options& options)
+      : options_(options),
+        failure_log_(options.logger, kFailureLogWindowMicros) {}
 
   // Starts what is due. *next_wake_micros receives when something is next
   // due or a limit lifts (0: nothing scheduled; wait for a store write or a
@@ -116,7 +119,11 @@ class SyncEngine {
   Status SetPatchInDoubt(const std::string& id, bool in_doubt);
   void LogStoreFailure(const char* what, const Status& status);
 
+  // Identical failures within this long are logged once, then summed up.
+  static constexpr int64_t kFailureLogWindowMicros = 60 * 1000000;
+
   const Options options_;
+  RepeatedFailureLog failure_log_;
   Mutex mu_;
   std::set<std::string> in_flight_ GUARDED_BY(mu_);
 };

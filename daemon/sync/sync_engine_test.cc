@@ -455,6 +455,26 @@ TEST(SyncEngine, ADaily429StopsTheHostsCallsAlreadyAdmitted) {
   CHECK_FALSE(task.zoom.create_in_doubt);
 }
 
+TEST(SyncEngine, AnOutageIsLoggedOnceAndSummedUpNotPerAppointment) {
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kServerError, 3));
+  Put(Request("a1"));
+  Put(Request("a2"));
+  Put(Request("a3"));
+  Run();
+  int full = 0;
+  for (const std::string& line : logger.Lines()) {
+    if (line.find(": zoom_unavailable (") != std::string::npos) ++full;
+  }
+  LONGS_EQUAL(1, full);
+  clock.AdvanceSeconds(60);
+  int64_t wake = 0;
+  CHECK_TRUE(engine->Step(&wake).ok());
+  CHECK_TRUE(
+      logger.Contains("2 more call(s) failed the same way in 60 s: "
+                      "zoom_unavailable"));
+}
+
 TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {
   harness->zoom().SetGrantedScopes({"user:read:user:admin"});
   Put(Request("a1"));
