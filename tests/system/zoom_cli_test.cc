@@ -393,8 +393,7 @@ TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   key.pop_back();  // the newline
   test::DaemonProcess::Options options;
   options.data_dir = data_dir;
-  options.args = {"--zoom-oauth-url", server->Url(""), "--zoom-api-url",
-                  server->Url("/v2"), "--ca-file",     server->ca_file()};
+  // No Zoom flags: serve uses the URLs and CA `zoom s2s` stored.
   std::unique_ptr<test::DaemonProcess> daemon;
   Status s = test::DaemonProcess::Start(options, &daemon);
   CHECK_TEXT(s.ok(), s.ToString().c_str());

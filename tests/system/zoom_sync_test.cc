@@ -184,6 +184,31 @@ TEST(ZoomSync, ChangesWhileAPatchIsPendingAreMergedIntoOne) {
   LONGS_EQUAL(60, bridge->zoom().Meetings().at(0).duration);
 }
 
+// The daemon's start and its Zoom check reuse the token stored in the
+// database while it is valid: a restart asks Zoom for none.
+TEST(ZoomSync, ARestartReusesTheStoredToken) {
+  CreateSynced("a1");
+  auto checks = [&] {
+    const std::string log = bridge->Stderr();
+    int count = 0;
+    for (size_t at = log.find("zoom check: ok"); at != std::string::npos;
+         at = log.find("zoom check: ok", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  CHECK_TRUE(test::WaitUntil([&] { return checks() == 1; }, seconds(20)));
+  const int tokens = bridge->zoom().CountRequests("POST", "/oauth/token");
+  LONGS_EQUAL(1, tokens);
+  LONGS_EQUAL(0, bridge->Terminate());
+  Status s = bridge->Start();
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(test::WaitUntil([&] { return checks() == 2; }, seconds(20)));
+  LONGS_EQUAL(201, bridge->PutAppointment("a2", "d1", start, 30).status);
+  CHECK_TRUE(bridge->WaitForStatus({"a2"}, "synced", seconds(20)));
+  LONGS_EQUAL(tokens, bridge->zoom().CountRequests("POST", "/oauth/token"));
+}
+
 // A meeting someone deleted in Zoom's web portal: whichever call finds it
 // gone (here the start link, or a retry's read-back), the bridge makes a new
 // one at once, not at the next drift check.
