@@ -195,20 +195,12 @@ Status StoreApp(const Context& context, const S2sCredentials& credentials,
                            &configured);
     WipeString(&report->previous.client_secret);
   }
-  // A secret sealed under a lost key cannot be read, but its ids still say
-  // which app is replaced.
   report->replaced = configured;
   if (!s.ok()) return s;
-  // The check goes where the app will be used: given URLs, else stored.
-  if (!given.ca_pem.empty()) {
-    HttpsTransport::Options options;
-    options.ca_pem = given.ca_pem;
-    options.ca_file = context.config.ca_file;
-    options.random = zoom.random.get();
-    s = HttpsTransport::Open(options, &zoom.transport);
-  }
+  // The session resolved the URLs and CA as the app will use them: the
+  // given ones, else those stored with the app.
   report->oauth_url = zoom.oauth_url;
-  if (s.ok() && context.args.Flag("no-check") == nullptr) {
+  if (context.args.Flag("no-check") == nullptr) {
     s = CheckWithZoom(&zoom, credentials, &store);
   }
   if (s.ok()) s = SaveS2sCredentials(store.store.get(), *zoom.box, credentials);
@@ -311,6 +303,10 @@ int RunZoomShow(const Context& context) {
         << "client id:     " << credentials.client_id << "\n"
         << "client secret: set\n";
   }
+  // As this command resolved them (flag > environment > stored > default).
+  out << "oauth url:     " << zoom.oauth_url << "\n"
+      << "api url:       " << zoom.api_url << "\n"
+      << "trusted CAs:   " << zoom.ca_source << "\n";
   PrintLastCheck(context, store.store.get());
   return kExitOk;
 }

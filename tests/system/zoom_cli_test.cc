@@ -277,6 +277,12 @@ TEST(ZoomCli, TheUrlsAndCaGivenToS2sServeLaterCommandsWithoutFlags) {
       test::RunCli({"zoom", "test", "--data-dir", data_dir});
   CheckExit(check, 0);
   STRCMP_CONTAINS("ok   credentials", check.out.c_str());
+  test::CliResult shown =
+      test::RunCli({"zoom", "show", "--data-dir", data_dir});
+  STRCMP_CONTAINS(("oauth url:     " + server->Url("") + "\n").c_str(),
+                  shown.out.c_str());
+  STRCMP_CONTAINS("trusted CAs:   the CA certificate stored with the Zoom app",
+                  shown.out.c_str());
   // The CA file may go: its PEM text was stored.
   CHECK_EQUAL(0, unlink(server->ca_file().c_str()));
   CheckExit(test::RunCli({"zoom", "test", "--data-dir", data_dir}), 0);
