@@ -138,6 +138,10 @@ Status SyncEngine::CallCreate(const SyncTask& task, const Plan& plan,
       options_.markers->Marker(request.id, generation) + " " + kAgendaText;
   Status s = MakePasscode(options_.random, &spec.password);
   if (!s.ok()) return s;
+  // Counted before the call, so a crash cannot lose a write Zoom counted.
+  // A create the gate holds at send time (the host's daily 429 came back
+  // meanwhile) stays counted: the host is paused until Zoom resets its
+  // daily count anyway.
   CountWrite(plan.host, now);
   s = options_.zoom->CreateMeeting(plan.host, spec, meeting, error);
   if (!s.ok() && IsPasscodeRefusal(*error)) {
