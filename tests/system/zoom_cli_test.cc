@@ -286,10 +286,16 @@ TEST(ZoomCli, TheUrlsAndCaGivenToS2sServeLaterCommandsWithoutFlags) {
   // The CA file may go: its PEM text was stored.
   CHECK_EQUAL(0, unlink(server->ca_file().c_str()));
   CheckExit(test::RunCli({"zoom", "test", "--data-dir", data_dir}), 0);
-  // A flag still wins over what is stored.
+  // The environment wins over what is stored, and a flag over both.
+  test::CliResult from_env =
+      test::RunCli({"zoom", "test", "--data-dir", data_dir},
+                   {"TELEMED_ZOOM_OAUTH_URL=https://env-host.invalid"});
+  CheckExit(from_env, 1);
+  STRCMP_CONTAINS("env-host.invalid", from_env.out.c_str());
   test::CliResult flagged =
       test::RunCli({"zoom", "test", "--data-dir", data_dir, "--zoom-oauth-url",
-                    "https://no-such-host.invalid"});
+                    "https://no-such-host.invalid"},
+                   {"TELEMED_ZOOM_OAUTH_URL=https://env-host.invalid"});
   CheckExit(flagged, 1);
   STRCMP_CONTAINS("no-such-host.invalid", flagged.out.c_str());
 }
