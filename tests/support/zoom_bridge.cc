@@ -161,9 +161,9 @@ Status ZoomBridge::Start() {
   Require(daemon_ == nullptr, "Start() while the daemon runs");
   DaemonProcess::Options options;
   options.data_dir = data_dir_;
-  options.args = {"--zoom-oauth-url", server_.Url(""), "--zoom-api-url",
-                  server_.Url("/v2"), "--ca-file",     server_.ca_file(),
-                  "--key-file",       key_file_};
+  options.args = CliFlags();
+  // DaemonProcess passes --data-dir itself.
+  options.args.erase(options.args.begin(), options.args.begin() + 2);
   options.args.insert(options.args.end(), serve_args_.begin(),
                       serve_args_.end());
   return DaemonProcess::Start(options, &daemon_);
@@ -182,6 +182,13 @@ int ZoomBridge::Terminate() {
   earlier_stderr_ += daemon_->Stderr();
   daemon_.reset();
   return code;
+}
+
+std::vector<std::string> ZoomBridge::CliFlags() const {
+  return {"--data-dir",    data_dir_,         "--zoom-oauth-url",
+          server_.Url(""), "--zoom-api-url",  server_.Url("/v2"),
+          "--ca-file",     server_.ca_file(), "--key-file",
+          key_file_};
 }
 
 std::string ZoomBridge::Stderr() const {

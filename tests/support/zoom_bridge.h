@@ -104,6 +104,9 @@ class ZoomBridge final {
   std::string Stderr() const;
   // The key file the app's secret is sealed under (0600, 32 bytes).
   const std::string& key_file() const { return key_file_; }
+  // --data-dir (first) and the Zoom flags the daemon runs with, for CLI
+  // commands on the bridge's database (`zoom test`...).
+  std::vector<std::string> CliFlags() const;
 
   // --- The local API (REQUIRES: running) ---
   ApiAnswer Get(const std::string& path);  // path after /api/v1

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/cjson.h"
+#include "support/daemon_process.h"
 #include "support/zoom_bridge.h"
 
 namespace telemed {
@@ -207,6 +208,32 @@ TEST(ZoomSync, ARestartReusesTheStoredToken) {
   LONGS_EQUAL(201, bridge->PutAppointment("a2", "d1", start, 30).status);
   CHECK_TRUE(bridge->WaitForStatus({"a2"}, "synced", seconds(20)));
   LONGS_EQUAL(tokens, bridge->zoom().CountRequests("POST", "/oauth/token"));
+}
+
+// The admin adds a missing scope in Zoom and runs `zoom test`: its new token
+// is the daemon's from then on, and the appointment that failed syncs.
+TEST(ZoomSync, AScopeFixTakesEffectInTheDaemonThroughZoomTest) {
+  std::vector<std::string> scopes;
+  for (const std::string& scope : test::AllS2sScopes()) {
+    if (scope != "meeting:write:meeting:admin") scopes.push_back(scope);
+  }
+  bridge->zoom().SetGrantedScopes(scopes);
+  bridge->zoom().ExpireAllTokens();  // the daemon's next token lacks it
+  LONGS_EQUAL(201, bridge->PutAppointment("a1", "d1", start, 30).status);
+  CHECK_TRUE(bridge->WaitForStatus({"a1"}, "failed", seconds(20)));
+  STRCMP_EQUAL("zoom_scope_missing",
+               bridge->Appointment("a1").error_code.c_str());
+  bridge->zoom().SetGrantedScopes(test::AllS2sScopes());
+  const int tokens = bridge->zoom().CountRequests("POST", "/oauth/token");
+  std::vector<std::string> args = {"zoom", "test"};
+  for (const std::string& flag : bridge->CliFlags()) args.push_back(flag);
+  test::CliResult check = test::RunCli(args);
+  LONGS_EQUAL_TEXT(0, check.exit_code, (check.out + check.err).c_str());
+  STRCMP_CONTAINS("1 failed appointment(s) will be retried", check.out.c_str());
+  CHECK_TRUE(bridge->WaitForStatus({"a1"}, "synced", seconds(20)));
+  // `zoom test` minted the one new token; the daemon minted none.
+  LONGS_EQUAL(tokens + 1, bridge->zoom().CountRequests("POST", "/oauth/token"));
+  STRCMP_EQUAL("", bridge->FindMeetingProblems({"a1"}).c_str());
 }
 
 // A meeting someone deleted in Zoom's web portal: whichever call finds it
