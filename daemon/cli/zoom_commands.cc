@@ -331,10 +331,10 @@ Status ConfirmForget(const Context& context) {
 }
 
 int RunZoomForget(const Context& context) {
-  Status confirmed = ConfirmForget(context);
-  if (!confirmed.ok()) return Fail(context, confirmed.message());
   StoreSession store;
+  // The database first: a wrong --data-dir is said before any question.
   Status s = OpenStore(context.config, &store);
+  if (s.ok()) s = ConfirmForget(context);
   if (s.ok()) s = ForgetS2sCredentials(store.store.get());
   // The last verdict was about the app just removed.
   if (s.ok()) s = store.store->DeleteSettings("zoom.check");
