@@ -59,6 +59,14 @@ bool FeedFollower::WaitForJoinUrl(const std::string& id, Deadline deadline) {
   return true;
 }
 
+bool FeedFollower::WaitForSyncedId(const std::string& id, Deadline deadline) {
+  while (synced_.count(id) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (Poll(SecondsLeft(deadline)) < 0) return false;
+  }
+  return true;
+}
+
 bool FeedFollower::WaitForSynced(size_t count, Deadline deadline) {
   while (synced_.size() < count) {
     if (std::chrono::steady_clock::now() >= deadline) return false;

@@ -31,6 +31,9 @@ class FeedFollower {
   // Long-polls until the newest state of appointment `id` carries a
   // meeting with a join_url (true), or `deadline` passes (false).
   bool WaitForJoinUrl(const std::string& id, Deadline deadline);
+  // Long-polls until the newest state of appointment `id` reads synced
+  // (true), or `deadline` passes (false).
+  bool WaitForSyncedId(const std::string& id, Deadline deadline);
   // Long-polls until at least `count` appointments read synced (true), or
   // `deadline` passes (false).
   bool WaitForSynced(size_t count, Deadline deadline);

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "build_config.h"
 #include "store/store.h"
+#include "sync/start_url.h"
 #include "zoom/zoom_api.h"
 
 namespace telemed {
@@ -218,40 +219,13 @@ void ApiHandlers::RetryAppointment(const std::string& id,
 }
 
 void ApiHandlers::GetStartUrl(const std::string& id, httplib::Response* res) {
-  Appointment appointment;
-  Status s = store_->GetAppointment(id, &appointment);
-  if (!s.ok()) return Fail(s, "reading an appointment", res);
-  if (!appointment.has_meeting) {
-    return WriteError(
-        Status::Conflict("no_meeting",
-                         "the appointment has no Zoom meeting yet; see its "
-                         "sync_status and error"),
-        res);
-  }
-  ZoomMeeting meeting;
-  ZoomError error;
-  s = zoom_ == nullptr ? Status::Unavailable("zoom_no_answer", "no Zoom client")
-                       : zoom_->GetMeeting(appointment.meeting.id, &meeting,
-                                           &error);
-  if (s.ok() && !meeting.start_url.empty()) {
-    CjsonPtr root(cJSON_CreateObject());
-    cJSON_AddStringToObject(root.get(), "start_url", meeting.start_url.c_str());
-    return WriteJson(200, PrintJson(root.get()), res);
-  }
-  if (error.zoom_code == 3001) {
-    // Deleted on Zoom: let the sync engine recreate it now.
-    store_->RequeueAppointment(id);
-    return WriteError(
-        Status::Conflict("no_meeting",
-                         "the meeting was deleted on Zoom; the bridge is "
-                         "creating a new one"),
-        res);
-  }
-  logger_->Warning("start URL for appointment %s: Zoom did not answer (%s)",
-                   id.c_str(), s.reason().c_str());
-  WriteError(Status::Unavailable("zoom_unavailable",
-                                 "Zoom cannot be reached right now; try again"),
-             res);
+  std::string start_url;
+  Status s = FetchStartUrl(store_, zoom_, logger_, id, &start_url);
+  if (s.reason() == "zoom_unavailable") return WriteError(s, res);
+  if (!s.ok()) return Fail(s, "fetching a start URL", res);
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON_AddStringToObject(root.get(), "start_url", start_url.c_str());
+  WriteJson(200, PrintJson(root.get()), res);
 }
 
 }  // namespace telemed

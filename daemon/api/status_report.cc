@@ -72,6 +72,24 @@ Status AddQuota(Store* store, int64_t now, cJSON* root) {
   return s;
 }
 
+// Read live from the doctors, so a doctor registered since the last Zoom
+// check shows at once.
+Status AddDoctorsThatCannotSync(Store* store, cJSON* root) {
+  std::vector<Doctor> doctors;
+  Status s = store->ListDoctors(&doctors);
+  if (!s.ok()) return s;
+  cJSON* list = cJSON_AddArrayToObject(root, "doctors_cannot_sync");
+  for (const Doctor& doctor : doctors) {
+    if (doctor.auth != AuthMode::kOauth) continue;
+    cJSON* entry = cJSON_CreateObject();
+    cJSON_AddStringToObject(entry, "doctor_id", doctor.id.c_str());
+    cJSON_AddStringToObject(entry, "reason", "oauth_not_supported");
+    cJSON_AddStringToObject(entry, "message", kOauthDoctorCannotSync);
+    cJSON_AddItemToArray(list, entry);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
@@ -81,6 +99,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   Status s = AddZoom(store, root.get());
   if (s.ok()) s = AddQueue(store, now, root.get());
   if (s.ok()) s = AddQuota(store, now, root.get());
+  if (s.ok()) s = AddDoctorsThatCannotSync(store, root.get());
   if (!s.ok()) return s;
   *body = PrintJson(root.get());
   return Status::OK();

@@ -23,6 +23,11 @@ bool Accepts(const ArgSpec& spec, const std::string& name) {
          spec.value_flags.end();
 }
 
+bool IsSwitch(const ArgSpec& spec, const std::string& name) {
+  return std::find(spec.switches.begin(), spec.switches.end(), name) !=
+         spec.switches.end();
+}
+
 // Consumes the option at args[*i] (and its value, if separate).
 Status ParseFlag(const std::vector<std::string>& args, const ArgSpec& spec,
                  size_t* i, ParsedArgs* out) {
@@ -34,8 +39,11 @@ Status ParseFlag(const std::vector<std::string>& args, const ArgSpec& spec,
     value = name.substr(equals + 1);
     name.resize(equals);
   }
-  if (!Accepts(spec, name)) return Usage("unknown option --" + name);
-  if (!inline_value) {
+  if (IsSwitch(spec, name)) {
+    if (inline_value) return Usage("--" + name + " takes no value");
+  } else if (!Accepts(spec, name)) {
+    return Usage("unknown option --" + name);
+  } else if (!inline_value) {
     if (*i + 1 >= args.size()) return Usage("--" + name + " needs a value");
     value = args[++*i];
   }

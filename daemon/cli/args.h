@@ -21,6 +21,8 @@ struct ArgSpec {
   std::vector<std::string> positionals;
   // Options that take a value, without the leading "--" ("data-dir").
   std::vector<std::string> value_flags;
+  // Options that take none ("yes"); given, Flag() returns "".
+  std::vector<std::string> switches = {};
 };
 
 struct ParsedArgs {

@@ -32,6 +32,15 @@ TEST(CliArgs, OptionsMayStandBeforeOrAfterPositionals) {
   POINTERS_EQUAL(nullptr, parsed.Flag("name"));
 }
 
+TEST(CliArgs, ASwitchTakesNoValue) {
+  spec.switches = {"yes"};
+  CHECK_TRUE(Parse({"--yes", "pos"}).ok());
+  STRCMP_EQUAL("pos", parsed.positionals[0].c_str());
+  CHECK_TRUE(parsed.Flag("yes") != nullptr);
+  CheckUsageError({"pos", "--yes=no"}, "--yes takes no value");
+  CheckUsageError({"pos", "--yes", "--yes"}, "--yes given twice");
+}
+
 TEST(CliArgs, AnEmptyInlineValueIsAValue) {
   CHECK_TRUE(Parse({"pos", "--name="}).ok());
   STRCMP_EQUAL("", parsed.Flag("name")->c_str());

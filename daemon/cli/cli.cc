@@ -121,19 +121,24 @@ const std::vector<CommandInfo>& Commands() {
        "  --client-secret-file FILE\n"
        "                        a file holding the Client Secret, or - for\n"
        "                        stdin (never on the command line)\n"
+       "  --no-check            store without asking Zoom for a token first\n"
+       "The Zoom URLs and CA file given are stored with the app: serve and\n"
+       "the other zoom commands use them unless given again.\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {"account-id", "client-id", "client-secret-file",
-             TELEMED_ZOOM_FLAGS}},
+             TELEMED_ZOOM_FLAGS}, {"no-check"}},
        RunZoomS2s},
       {"zoom", "show", "[zoom options]",
        "Prints the stored app's account and client ID, whether a secret is\n"
        "set (never the secret), and the last check's time and verdict.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomShow},
-      {"zoom", "forget", "[zoom options]",
-       "Removes the stored app and its cached token.\n\n"
+      {"zoom", "forget", "[--yes] [zoom options]",
+       "Removes the stored app and its cached token. Asks first at a\n"
+       "terminal; elsewhere it needs --yes.\n\n"
+       "  --yes                 do not ask\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
-       {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomForget},
+       {{}, {TELEMED_ZOOM_FLAGS}, {"yes"}}, RunZoomForget},
       {"zoom", "test", "[zoom options]",
        "Checks the app with Zoom: its credentials, its scopes, and every\n"
        "S2S doctor's Zoom user. Prints one verdict per item; exits 0 when\n"

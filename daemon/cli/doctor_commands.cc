@@ -11,6 +11,7 @@
 #include "base/cjson.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "zoom/zoom_check.h"
 
 namespace telemed {
 namespace cli {
@@ -117,6 +118,9 @@ int RunDoctorPut(const Context& context) {
   s = session.store->PutDoctor(doctor, &outcome);
   if (!s.ok()) return Fail(context, s.message());
   *context.out << OutcomeVerb(outcome) << " doctor " << id << ".\n";
+  if (doctor.auth == AuthMode::kOauth) {
+    *context.err << "doctor " << id << ": " << kOauthDoctorCannotSync << "\n";
+  }
   return kExitOk;
 }
 

@@ -32,8 +32,9 @@ Status SyncStack::Start(const Config& config, StoreSession* store_session,
   SyncRunner* runner = runner_.get();
   store_->SetWriteListener([runner] { runner->Wake(); });
   runner_->Start();
-  logger->Info("sync: converging Zoom (plan %s, API %s)",
-               config.zoom_plan.c_str(), config.zoom_api_url.c_str());
+  logger->Info("sync: converging Zoom (plan %s, API %s, OAuth %s, CAs: %s)",
+               config.zoom_plan.c_str(), zoom->api_url.c_str(),
+               zoom->oauth_url.c_str(), zoom->ca_source.c_str());
   return Status::OK();
 }
 

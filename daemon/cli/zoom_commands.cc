@@ -6,8 +6,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 #include "base/time_format.h"
@@ -16,6 +18,7 @@
 #include "cli/zoom_session.h"
 #include "cli/zoom_watch.h"
 #include "zoom/zoom_check.h"
+#include "zoom/zoom_endpoints.h"
 
 namespace telemed {
 namespace cli {
@@ -25,6 +28,8 @@ namespace {
 // Zoom's secrets are 32 characters; anything this long is the wrong file.
 constexpr size_t kMaxSecretBytes = 4096;
 constexpr size_t kMaxIdBytes = 256;
+// A CA bundle stored with the app: the system's whole bundle is ~220 KiB.
+constexpr size_t kMaxCaBytes = 1 << 20;
 
 // Turns off echo while a person types the secret at a terminal, and back
 // on when it goes out of scope.
@@ -78,20 +83,34 @@ Status ReadSecretSource(const std::string& path, std::ostream& err,
   return Status::OK();
 }
 
-// The secret as a file or a pipe holds it: one trailing newline (which
-// editors and `echo` add) is not part of it; anything else wrong is refused
-// rather than stored and failing later at Zoom.
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+// The secret as a file or a pipe holds it: whitespace around it (the line
+// break editors and `echo` add, a space pasted along) is not part of it;
+// whitespace inside it, or anything else wrong, is refused rather than
+// stored and failing later at Zoom.
 Status ReadClientSecret(const std::string& path, std::ostream& err,
                         std::string* secret) {
   Status s = ReadSecretSource(path, err, secret);
   if (!s.ok()) return s;
-  if (!secret->empty() && secret->back() == '\n') secret->pop_back();
-  if (!secret->empty() && secret->back() == '\r') secret->pop_back();
   const char* problem = nullptr;
-  if (secret->empty()) problem = "is empty";
   if (secret->size() > kMaxSecretBytes) problem = "is too long";
-  if (secret->find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-    problem = "holds more than one line";
+  while (!secret->empty() && IsSpace(secret->back())) secret->pop_back();
+  size_t lead = 0;
+  while (lead < secret->size() && IsSpace((*secret)[lead])) ++lead;
+  secret->erase(0, lead);
+  if (problem == nullptr && secret->empty()) problem = "is empty";
+  if (problem == nullptr &&
+      std::any_of(secret->begin(), secret->end(), IsSpace)) {
+    problem =
+        "holds a space, tab or line break inside it (Zoom's secrets have "
+        "none: copy it again from the app's App Credentials page)";
+  }
+  if (problem == nullptr && secret->find('\0') != std::string::npos) {
+    problem = "holds a NUL byte";
   }
   if (problem == nullptr) return Status::OK();
   WipeString(secret);
@@ -119,17 +138,77 @@ Status OpenSessions(const Context& context, StoreSession* store,
   return s;
 }
 
-// Stores the app and makes the appointments that failed under the old
-// settings due again; *requeued receives how many.
+// The Zoom URLs and CA given to `zoom s2s` (flag or environment), to be
+// stored with the app; the CA as its PEM text, so the file may go away.
+Status GivenEndpoints(const Config& config, ZoomEndpoints* out) {
+  if (config.zoom_oauth_url_given) out->oauth_url = config.zoom_oauth_url;
+  if (config.zoom_api_url_given) out->api_url = config.zoom_api_url;
+  if (!config.ca_file_given) return Status::OK();
+  std::ifstream file(config.ca_file, std::ios::binary);
+  std::string pem((std::istreambuf_iterator<char>(file)), {});
+  if (!file.good() && !file.eof()) pem.clear();
+  if (pem.empty() || pem.size() > kMaxCaBytes ||
+      pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return Status::InvalidArgument(
+        "invalid_ca_file", "--ca-file " + config.ca_file +
+                               " cannot be read or holds no PEM certificate");
+  }
+  out->ca_pem = std::move(pem);
+  return Status::OK();
+}
+
+// What `zoom s2s` found and did, for its report.
+struct StoredApp {
+  bool replaced = false;
+  S2sCredentials previous;  // ids only
+  int requeued = 0;
+  std::string oauth_url;  // where the check went
+};
+
+// Asks Zoom for a token with the new credentials, at the URLs and with the
+// CA the app is stored with.
+Status CheckWithZoom(ZoomSession* zoom, const S2sCredentials& credentials,
+                     StoreSession* store) {
+  S2sToken token;
+  Status s = RequestS2sToken(zoom->transport.get(), zoom->oauth_url,
+                             &store->clock, credentials, &token);
+  WipeString(&token.access_token);
+  if (s.ok()) return s;
+  return s.WithContext(
+      "nothing was stored, because asking Zoom for a token failed (--no-check "
+      "stores the app without asking)");
+}
+
+// Checks the app with Zoom (unless --no-check), stores it with the
+// endpoints given, and makes the appointments that failed under the old
+// settings due again.
 Status StoreApp(const Context& context, const S2sCredentials& credentials,
-                int* requeued) {
+                StoredApp* report) {
+  ZoomEndpoints given;
+  Status s = GivenEndpoints(context.config, &given);
+  if (!s.ok()) return s;
   StoreSession store;
   ZoomSession zoom;
-  Status s = OpenStoreForSetup(context, &store);
+  s = OpenStoreForSetup(context, &store);
   if (s.ok()) s = OpenZoomSession(context.config, &store, &zoom);
+  bool configured = false;
+  if (s.ok()) {
+    s = LoadS2sCredentials(store.store.get(), *zoom.box, &report->previous,
+                           &configured);
+    WipeString(&report->previous.client_secret);
+  }
+  report->replaced = configured;
+  if (!s.ok()) return s;
+  // The session resolved the URLs and CA as the app will use them: the
+  // given ones, else those stored with the app.
+  report->oauth_url = zoom.oauth_url;
+  if (context.args.Flag("no-check") == nullptr) {
+    s = CheckWithZoom(&zoom, credentials, &store);
+  }
   if (s.ok()) s = SaveS2sCredentials(store.store.get(), *zoom.box, credentials);
+  if (s.ok()) s = SaveZoomEndpoints(store.store.get(), given);
   if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
-  if (s.ok()) s = store.store->RequeueFailed(requeued);
+  if (s.ok()) s = store.store->RequeueFailed(&report->requeued);
   return s;
 }
 
@@ -181,19 +260,28 @@ int RunZoomS2s(const Context& context) {
   Status s = ReadClientSecret(*context.args.Flag("client-secret-file"),
                               *context.err, &credentials.client_secret);
   if (!s.ok()) return Fail(context, s.message());
-  int requeued = 0;
-  s = StoreApp(context, credentials, &requeued);
+  StoredApp report;
+  s = StoreApp(context, credentials, &report);
   WipeString(&credentials.client_secret);
   if (!s.ok()) return Fail(context, s.message());
-  *context.out << "Stored the Zoom Server-to-Server app (account ID "
-               << credentials.account_id << ", client ID "
-               << credentials.client_id << "); the secret is encrypted.\n";
-  if (requeued > 0) {
-    *context.out << requeued << " failed appointment(s) will be retried.\n";
+  std::ostream& out = *context.out;
+  if (report.replaced) {
+    out << "Replaced the stored Zoom app (account ID "
+        << report.previous.account_id << ", client ID "
+        << report.previous.client_id << ").\n";
   }
-  *context.out << "Check it now with: " << context.program
-               << " zoom test (with the same --data-dir and --key-file, if "
-                  "you gave them)\n";
+  out << "Stored the Zoom Server-to-Server app (account ID "
+      << credentials.account_id << ", client ID " << credentials.client_id
+      << "); the secret is encrypted.\n";
+  if (context.args.Flag("no-check") == nullptr) {
+    out << "Zoom issued a token for it (" << report.oauth_url << ").\n";
+  }
+  if (report.requeued > 0) {
+    out << report.requeued << " failed appointment(s) will be retried.\n";
+  }
+  out << "Check the scopes and doctors now with: " << context.program
+      << " zoom test (with the same --data-dir and --key-file, if you gave "
+         "them)\n";
   return kExitOk;
 }
 
@@ -220,13 +308,38 @@ int RunZoomShow(const Context& context) {
         << "client id:     " << credentials.client_id << "\n"
         << "client secret: set\n";
   }
+  // As this command resolved them (flag > environment > stored > default).
+  out << "oauth url:     " << zoom.oauth_url << "\n"
+      << "api url:       " << zoom.api_url << "\n"
+      << "trusted CAs:   " << zoom.ca_source << "\n";
   PrintLastCheck(context, store.store.get());
   return kExitOk;
 }
 
+// `zoom forget` cannot be undone (the secret is needed to enter the app
+// again): at a terminal it asks; elsewhere --yes says it was meant.
+Status ConfirmForget(const Context& context) {
+  if (context.args.Flag("yes") != nullptr) return Status::OK();
+  if (!isatty(STDIN_FILENO)) {
+    return Status::InvalidArgument(
+        "usage",
+        "zoom forget removes the Zoom app's credentials for good; run it at "
+        "a terminal to confirm, or add --yes");
+  }
+  *context.err << "Remove the stored Zoom app (its client secret cannot be "
+                  "shown again)? Type yes to confirm: "
+               << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer == "yes" || answer == "y") return Status::OK();
+  return Status::InvalidArgument("usage", "not confirmed; nothing was removed");
+}
+
 int RunZoomForget(const Context& context) {
   StoreSession store;
+  // The database first: a wrong --data-dir is said before any question.
   Status s = OpenStore(context.config, &store);
+  if (s.ok()) s = ConfirmForget(context);
   if (s.ok()) s = ForgetS2sCredentials(store.store.get());
   // The last verdict was about the app just removed.
   if (s.ok()) s = store.store->DeleteSettings("zoom.check");
@@ -249,7 +362,7 @@ int RunZoomTest(const Context& context) {
   Status s = OpenSessions(context, &store, &zoom);
   if (s.ok()) {
     s = RunZoomCheck(store.store.get(), zoom.tokens.get(), zoom.api.get(),
-                     &store.clock, &result);
+                     &store.clock, CheckToken::kFresh, &result);
   }
   if (s.ok()) s = SaveZoomCheck(store.store.get(), result);
   // What was fixed in Zoom itself may cure appointments that failed on it.

@@ -1,6 +1,7 @@
 #include "cli/zoom_session.h"
 
 #include "cli/command.h"
+#include "zoom/zoom_endpoints.h"
 
 namespace telemed {
 namespace cli {
@@ -9,12 +10,12 @@ namespace {
 
 Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
                ZoomSession* out) {
-  KeyLocation location = ResolveKeyPath(
-      config.key_file, nullptr,
-      config.credentials_directory.empty()
-          ? nullptr
-          : config.credentials_directory.c_str(),
-      config.data_dir);
+  KeyLocation location =
+      ResolveKeyPath(config.key_file, nullptr,
+                     config.credentials_directory.empty()
+                         ? nullptr
+                         : config.credentials_directory.c_str(),
+                     config.data_dir);
   out->key_path = location.path;
   Status s = SecretKey::Load(location, out->random.get(), &out->key);
   if (!s.ok()) return s;
@@ -32,6 +33,33 @@ Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
   return Status::OK();
 }
 
+// flag > environment > stored with the app > built-in default: Config
+// holds the first two and the default; the store the stored ones.
+Status ResolveEndpoints(const Config& config, Store* store,
+                        HttpsTransport::Options* transport, ZoomSession* out) {
+  ZoomEndpoints stored;
+  Status s = LoadZoomEndpoints(store, &stored);
+  if (!s.ok()) return s;
+  auto pick = [](bool given, const std::string& flag,
+                 const std::string& saved) {
+    return given || saved.empty() ? flag : saved;
+  };
+  out->oauth_url = pick(config.zoom_oauth_url_given, config.zoom_oauth_url,
+                        stored.oauth_url);
+  out->api_url =
+      pick(config.zoom_api_url_given, config.zoom_api_url, stored.api_url);
+  if (config.ca_file_given || stored.ca_pem.empty()) {
+    transport->ca_file = config.ca_file;
+    out->ca_source = config.ca_file.empty() ? "the system's CA certificates"
+                                            : config.ca_file;
+  } else {
+    transport->ca_pem = stored.ca_pem;
+    transport->ca_file = "the CA certificate stored with the Zoom app";
+    out->ca_source = transport->ca_file;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status OpenZoomSession(const Config& config, StoreSession* store_session,
@@ -42,13 +70,15 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   out->box = std::make_unique<SecretBox>(out->key.get(), out->random.get());
 
   HttpsTransport::Options transport_options;
-  transport_options.ca_file = config.ca_file;
   transport_options.random = out->random.get();
+  s = ResolveEndpoints(config, store_session->store.get(), &transport_options,
+                       out);
+  if (!s.ok()) return s;
   s = HttpsTransport::Open(transport_options, &out->transport);
   if (!s.ok()) return s;
 
   S2sTokenSource::Options token_options;
-  token_options.oauth_base_url = config.zoom_oauth_url;
+  token_options.oauth_base_url = out->oauth_url;
   token_options.transport = out->transport.get();
   token_options.store = store_session->store.get();
   token_options.box = out->box.get();
@@ -61,9 +91,8 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   if (!s.ok()) return s;
   out->limiter = std::make_unique<RateLimiter>(plan, &store_session->clock);
   out->api = std::make_unique<ZoomApi>(
-      ZoomApi::Options{config.zoom_api_url, out->transport.get(),
-                       out->tokens.get(), &store_session->clock,
-                       out->limiter.get()});
+      ZoomApi::Options{out->api_url, out->transport.get(), out->tokens.get(),
+                       &store_session->clock, out->limiter.get()});
   return Status::OK();
 }
 

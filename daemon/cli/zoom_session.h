@@ -29,6 +29,11 @@ struct ZoomSession {
   ZoomSession& operator=(const ZoomSession&) = delete;
 
   std::string key_path;  // where the secret key was read (for messages)
+  // The Zoom endpoints in use, each from the flag or environment if given,
+  // else stored with the app (`zoom s2s`), else the built-in default.
+  std::string oauth_url;
+  std::string api_url;
+  std::string ca_source;  // for messages: a file, the stored CA, the system's
   // Not OK when the key is not the one the database's secrets are sealed
   // under and the caller chose to go on (KeyMismatch::kServeWithoutZoom):
   // the token source then refuses with it, so nothing reaches Zoom.
@@ -50,7 +55,8 @@ struct ZoomSession {
 enum class KeyMismatch { kRefuse, kServeWithoutZoom };
 
 // Loads (or creates, for the default location) the secret key, checks it
-// against the database's (see KeyMismatch), and builds the rest.
+// against the database's (see KeyMismatch), resolves the Zoom endpoints
+// (see ZoomSession::oauth_url), and builds the rest.
 // *store_session must be open and outlive *out. Nothing here talks to Zoom
 // yet.
 Status OpenZoomSession(const Config& config, StoreSession* store_session,

@@ -65,11 +65,12 @@ Status ZoomWatch::ReadInputs(std::string* out) {
   std::vector<Doctor> doctors;
   if (s.ok()) s = options_.store->ListDoctors(&doctors);
   if (!s.ok()) return s;
-  // Ids and Zoom users cannot hold a newline (the API's rules), so the
+  // OAuth doctors count too: the check reports them. Ids and Zoom users
+  // cannot hold a newline (the API's rules), so the
   // joined text is unambiguous.
   for (const Doctor& doctor : doctors) {
-    if (doctor.auth != AuthMode::kS2s) continue;
-    *out += "\n" + doctor.id + "\t" + doctor.zoom_user;
+    *out += "\n" + doctor.id + "\t" + AuthModeName(doctor.auth) + "\t" +
+            doctor.zoom_user;
   }
   return Status::OK();
 }
@@ -84,7 +85,7 @@ bool ZoomWatch::IsDue(const std::string& inputs) const {
 void ZoomWatch::RunCheck(const std::string& inputs) {
   ZoomCheckResult result;
   Status s = RunZoomCheck(options_.store, options_.tokens, options_.api,
-                          options_.clock, &result);
+                          options_.clock, CheckToken::kStored, &result);
   if (s.ok()) s = SaveZoomCheck(options_.store, result);
   const bool healed = has_run_ && !last_ok_ && s.ok() && result.ok;
   // A failed run is retried after the short interval, like a failing verdict.

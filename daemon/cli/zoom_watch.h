@@ -6,8 +6,8 @@
 //   - it has not run yet in this process,
 //   - the Zoom app or the doctors changed since the last run: the settings
 //     row "zoom.config_version" (bumped by `zoom s2s` and `zoom forget`) and
-//     the S2S doctors' ids and Zoom users are compared with those of the
-//     last run, which costs two small reads,
+//     the doctors' ids, auth modes and Zoom users are compared with those of
+//     the last run, which costs two small reads,
 //   - or the last verdict is too old: 6 hours after an all-well verdict,
 //     15 minutes after a failing one (a Zoom outage at start should not
 //     stand in the status for 6 hours).
@@ -60,7 +60,7 @@ class ZoomWatch final {
   void Tick();
 
  private:
-  // What the check depends on besides Zoom: the config version and the S2S
+  // What the check depends on besides Zoom: the config version and the
   // doctors, as one comparable string.
   Status ReadInputs(std::string* out);
   bool IsDue(const std::string& inputs) const;

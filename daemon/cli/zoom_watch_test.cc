@@ -32,8 +32,11 @@ TEST_GROUP(ZoomWatch) {
     watch = std::make_unique<ZoomWatch>(options);
   }
 
-  // Token requests the fake saw: one per check run.
-  int Runs() { return harness->zoom().CountRequests("POST", "/oauth/token"); }
+  // User look-ups the fake saw: one per check run (one S2S doctor).
+  int Runs() { return harness->zoom().CountRequests("GET", "/v2/users/"); }
+  int TokenRequests() {
+    return harness->zoom().CountRequests("POST", "/oauth/token");
+  }
 
   ZoomCheckResult Stored() {
     ZoomCheckResult result;
@@ -50,6 +53,26 @@ TEST(ZoomWatch, FirstTickChecksStoresAndLogsTheVerdict) {
   CHECK_TRUE(Stored().ok);
   CHECK_TRUE(
       logger.Contains("zoom check: ok (credentials, scopes, 1 doctor(s))"));
+}
+
+TEST(ZoomWatch, ChecksReuseTheStoredTokenAcrossRestarts) {
+  watch->Tick();
+  bed->clock.AdvanceSeconds(6 * 3600);
+  watch->Tick();
+  LONGS_EQUAL(2, Runs());
+  LONGS_EQUAL(2, TokenRequests());  // the first expired after an hour
+  // A restart: a new watch and token source on the same database.
+  S2sTokenSource tokens(harness->TokenOptions(store));
+  ZoomWatch::Options options;
+  options.store = store;
+  options.tokens = &tokens;
+  options.api = &harness->api();
+  options.clock = &bed->clock;
+  options.logger = &logger;
+  ZoomWatch restarted(options);
+  restarted.Tick();
+  LONGS_EQUAL(3, Runs());
+  LONGS_EQUAL(2, TokenRequests());
 }
 
 TEST(ZoomWatch, NothingChangedMeansNoCallUntilSixHoursPass) {
@@ -102,7 +125,7 @@ TEST(ZoomWatch, ADoctorChangeTriggersACheck) {
   watch->Tick();
   bed->PutDoctor("dr-2", "nobody@clinic.example");
   watch->Tick();
-  LONGS_EQUAL(2, Runs());
+  LONGS_EQUAL(1 + 2, Runs());  // the second run looks up both doctors
   CHECK_FALSE(Stored().ok);
   CHECK_TRUE(logger.Contains("doctor dr-2: Zoom user nobody@clinic.example"));
 }

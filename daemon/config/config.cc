@@ -150,15 +150,21 @@ Status SetPath(const std::string& text, const char* field, std::string* out) {
 }  // namespace
 
 Status SetZoomOauthUrl(const std::string& text, Config* config) {
-  return CheckHttpsUrl(text, "zoom-oauth-url", &config->zoom_oauth_url);
+  Status s = CheckHttpsUrl(text, "zoom-oauth-url", &config->zoom_oauth_url);
+  if (s.ok()) config->zoom_oauth_url_given = true;
+  return s;
 }
 
 Status SetZoomApiUrl(const std::string& text, Config* config) {
-  return CheckHttpsUrl(text, "zoom-api-url", &config->zoom_api_url);
+  Status s = CheckHttpsUrl(text, "zoom-api-url", &config->zoom_api_url);
+  if (s.ok()) config->zoom_api_url_given = true;
+  return s;
 }
 
 Status SetCaFile(const std::string& text, Config* config) {
-  return SetPath(text, "ca-file", &config->ca_file);
+  Status s = SetPath(text, "ca-file", &config->ca_file);
+  if (s.ok()) config->ca_file_given = true;
+  return s;
 }
 
 Status SetKeyFile(const std::string& text, Config* config) {

@@ -42,6 +42,12 @@ struct Config {
   std::string zoom_api_url = "https://api.zoom.us/v2";
   // PEM file of CAs trusted for Zoom; "" = the system bundle.
   std::string ca_file;
+  // Whether the three above were given (flag or environment): a given one
+  // wins over what `zoom s2s` stored with the app, which wins over the
+  // default (cli/zoom_session.h).
+  bool zoom_oauth_url_given = false;
+  bool zoom_api_url_given = false;
+  bool ca_file_given = false;
   // The clinic's Zoom plan: free, pro or business (per-second budgets).
   // Default "pro".
   std::string zoom_plan = "pro";

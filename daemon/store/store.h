@@ -201,7 +201,8 @@ class Store {
   // batch was stored.
   virtual Status UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
                                  std::vector<Status>* results) = 0;
-  // Makes the appointment due now (needs_work, attempts 0): POST .../retry.
+  // Makes the appointment due now (needs_work, attempts 0) and its meeting
+  // due a read-back from Zoom (checked_at 0): POST .../retry.
   virtual Status RequeueAppointment(const std::string& id) = 0;
   // Makes every failed appointment due now (credentials or scopes changed).
   // *count receives how many.

@@ -344,8 +344,11 @@ Status StoreImpl::RequeueAppointment(const std::string& id) {
     int count = 0;
     Status s = RequeueWhere(
         db,
-        "UPDATE appointments SET " TELEMED_REQUEUE_SET " WHERE id = ?", &id,
-        &count);
+        // checked_at 0: a synced meeting is read back from Zoom at once
+        // (a retry is how a person asks "is it still there?").
+        "UPDATE appointments SET " TELEMED_REQUEUE_SET
+        ", checked_at = 0 WHERE id = ?",
+        &id, &count);
     if (s.ok() && count == 0) return AppointmentNotFound(id);
     return s;
   });

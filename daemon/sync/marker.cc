@@ -18,8 +18,7 @@ MarkerMaker::~MarkerMaker() {
 
 std::string MarkerMaker::Marker(const std::string& appointment_id,
                                 int64_t generation) const {
-  const std::string message =
-      appointment_id + ":" + std::to_string(generation);
+  const std::string message = appointment_id + ":" + std::to_string(generation);
   uint8_t digest[32];
   mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), subkey_,
                   sizeof(subkey_),

@@ -1,14 +1,14 @@
 #include "sync/marker.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include "base/random.h"
 #include "secrets/secret_key.h"
 #include "sync/backoff.h"
 
-#include <CppUTest/TestHarness.h>
-
 namespace telemed {
 
-TEST_GROUP(Marker) {};
+TEST_GROUP(Marker){};
 
 TEST(Marker, IsShortStablePerAttemptAndKeyed) {
   uint8_t bytes[32] = {1};
@@ -26,7 +26,7 @@ TEST(Marker, IsShortStablePerAttemptAndKeyed) {
   CHECK_FALSE(MarkerMaker::AgendaCarries("x" + marker, marker));
 }
 
-TEST_GROUP(Backoff) {};
+TEST_GROUP(Backoff){};
 
 TEST(Backoff, GrowsWithJitterAndIsCapped) {
   std::unique_ptr<RandomSource> random;

@@ -63,9 +63,9 @@ Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
                   "the Zoom app lacks scopes: " + said);
     case 1001:
     case 1010:
-      return Make(Outcome::Kind::kPermanent, "zoom_user_not_found",
-                  "the doctor's zoom_user is not a user of this Zoom account: " +
-                      said);
+      return Make(
+          Outcome::Kind::kPermanent, "zoom_user_not_found",
+          "the doctor's zoom_user is not a user of this Zoom account: " + said);
     case 3161:
       return Make(Outcome::Kind::kPermanent, "zoom_user_cannot_host",
                   "the doctor's Zoom user may not host meetings: " + said);
@@ -87,9 +87,9 @@ Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
       break;
     case 3000:
       if (call == ZoomCall::kPatch) {
-        return Make(Outcome::Kind::kPermanent, "zoom_meeting_started",
-                    "the meeting has already started; Zoom refuses changes: " +
-                        said);
+        return Make(
+            Outcome::Kind::kPermanent, "zoom_meeting_started",
+            "the meeting has already started; Zoom refuses changes: " + said);
       }
       break;
   }

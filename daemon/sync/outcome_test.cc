@@ -17,17 +17,23 @@ TEST_GROUP(Outcome) {
 TEST(Outcome, NoAnswerIsTransient) {
   error.no_answer = true;
   Outcome outcome = ClassifyZoomFailure(
-      ZoomCall::kCreate, Status::Unavailable("zoom_no_answer", "cut"), error, 0);
+      ZoomCall::kCreate, Status::Unavailable("zoom_no_answer", "cut"), error,
+      0);
   CHECK(outcome.kind == Outcome::Kind::kTransient);
   STRCMP_EQUAL("zoom_unavailable", outcome.code.c_str());
 }
 
 TEST(Outcome, RefusalsNameWhatAPersonCanFix) {
-  STRCMP_EQUAL("zoom_user_not_found", Refused(ZoomCall::kCreate, 404, 1001).code.c_str());
-  STRCMP_EQUAL("zoom_user_cannot_host", Refused(ZoomCall::kCreate, 400, 3161).code.c_str());
-  STRCMP_EQUAL("zoom_scope_missing", Refused(ZoomCall::kCreate, 400, 4711).code.c_str());
-  STRCMP_EQUAL("zoom_credentials_invalid", Refused(ZoomCall::kPatch, 401, 124).code.c_str());
-  STRCMP_EQUAL("zoom_rejected", Refused(ZoomCall::kCreate, 400, 300).code.c_str());
+  STRCMP_EQUAL("zoom_user_not_found",
+               Refused(ZoomCall::kCreate, 404, 1001).code.c_str());
+  STRCMP_EQUAL("zoom_user_cannot_host",
+               Refused(ZoomCall::kCreate, 400, 3161).code.c_str());
+  STRCMP_EQUAL("zoom_scope_missing",
+               Refused(ZoomCall::kCreate, 400, 4711).code.c_str());
+  STRCMP_EQUAL("zoom_credentials_invalid",
+               Refused(ZoomCall::kPatch, 401, 124).code.c_str());
+  STRCMP_EQUAL("zoom_rejected",
+               Refused(ZoomCall::kCreate, 400, 300).code.c_str());
   CHECK(Refused(ZoomCall::kCreate, 400, 300).kind == Outcome::Kind::kPermanent);
 }
 
@@ -40,7 +46,8 @@ TEST(Outcome, StartedMeetingRefusesPatchForGood) {
 TEST(Outcome, DeleteOfGoneOrEndedMeetingIsDone) {
   CHECK(Refused(ZoomCall::kDelete, 404, 3001).kind == Outcome::Kind::kDone);
   CHECK(Refused(ZoomCall::kDelete, 400, 3007).kind == Outcome::Kind::kDone);
-  CHECK(Refused(ZoomCall::kDelete, 400, 3002).kind == Outcome::Kind::kInProgress);
+  CHECK(Refused(ZoomCall::kDelete, 400, 3002).kind ==
+        Outcome::Kind::kInProgress);
   CHECK(Refused(ZoomCall::kCheck, 404, 3001).kind == Outcome::Kind::kGone);
 }
 
@@ -60,13 +67,17 @@ TEST(Outcome, UnspecifiedTooManyRequestsIsDailyOnlyNearTheCap) {
 TEST(Outcome, TokenFailuresAreConfigurationProblems) {
   CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
                             Status::Validation("zoom_not_configured", "no app"),
-                            error, 0).code == "zoom_not_configured");
-  CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
-                            Status::Unauthenticated("zoom_credentials_invalid", "bad"),
-                            error, 0).kind == Outcome::Kind::kPermanent);
+                            error, 0)
+            .code == "zoom_not_configured");
+  CHECK(ClassifyZoomFailure(
+            ZoomCall::kCreate,
+            Status::Unauthenticated("zoom_credentials_invalid", "bad"), error,
+            0)
+            .kind == Outcome::Kind::kPermanent);
   CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
                             Status::Unavailable("zoom_unreachable", "down"),
-                            error, 0).kind == Outcome::Kind::kTransient);
+                            error, 0)
+            .kind == Outcome::Kind::kTransient);
 }
 
 }  // namespace telemed

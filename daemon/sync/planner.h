@@ -38,7 +38,7 @@ struct Plan {
   // one the doubtful create went to (ZoomState::meeting_host); kSweep,
   // ZoomState::sweep_host.
   std::string host;
-  MeetingPatch patch;   // kPatch: only the fields that differ
+  MeetingPatch patch;  // kPatch: only the fields that differ
   // kConverged: when the next drift check is due (0 = none: the meeting has
   // started, or there is no meeting).
   int64_t next_check_at = 0;

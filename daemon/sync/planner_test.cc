@@ -1,8 +1,8 @@
 #include "sync/planner.h"
 
-#include "sync/task_updates.h"
-
 #include <CppUTest/TestHarness.h>
+
+#include "sync/task_updates.h"
 
 namespace telemed {
 
@@ -129,7 +129,8 @@ TEST(Planner, SyncedMeetingIsCheckedDailyAndBeforeItStarts) {
   CHECK(PlanStep(task, settings, kNow + 86400).kind == StepKind::kCheck);
   // Checked the day before: the next check is in the hour before start.
   task.zoom.checked_at = kStart - 86400 + 600;
-  LONGS_EQUAL(kStart - 3600, PlanStep(task, settings, kStart - 7200).next_check_at);
+  LONGS_EQUAL(kStart - 3600,
+              PlanStep(task, settings, kStart - 7200).next_check_at);
   // Checked within the last hour: no more checks once it starts.
   task.zoom.checked_at = kStart - 1800;
   LONGS_EQUAL(0, PlanStep(task, settings, kStart - 1000).next_check_at);
@@ -232,7 +233,6 @@ TEST(Planner, FailedTaskStaysFailedAndLooksOnlyForTheNextSweep) {
   ApplyFailure(refused, ZoomError(), kNow + 35, 0, 0, &task);
   CHECK_FALSE(task.zoom.needs_work);
 }
-
 
 TEST(Planner, PatchInDoubtReadsTheMeetingBeforePatchingAgain) {
   GiveMeeting();

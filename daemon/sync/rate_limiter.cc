@@ -53,8 +53,8 @@ int64_t RateLimiter::ReserveSlot(ZoomCategory category) {
     pace.sent.pop_front();
   }
   if (pace.sent.size() >= pace.limit) {
-    slot = std::max(slot, pace.sent[pace.sent.size() - pace.limit] +
-                              kWindowMicros);
+    slot = std::max(slot,
+                    pace.sent[pace.sent.size() - pace.limit] + kWindowMicros);
   }
   pace.sent.push_back(slot);
   pace.next_micros = slot + pace.interval_micros;

@@ -50,8 +50,8 @@ class RateLimiter final : public RateGate {
   void PauseCategory(ZoomCategory category, int64_t until_micros);
   // A daily 429: no request for `host` before `until_micros`.
   void PauseHost(const std::string& host, int64_t until_micros);
-  // 0 when `host` is not paused.
-  int64_t HostPausedUntil(const std::string& host);
+  // RateGate: 0 when `host` is not paused.
+  int64_t HostPausedUntil(const std::string& host) override EXCLUDES(mu_);
 
  private:
   // The pace of one category.

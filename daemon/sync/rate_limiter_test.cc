@@ -1,10 +1,10 @@
 #include "sync/rate_limiter.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <vector>
 
 #include "base/fake_clock.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -13,7 +13,7 @@ TEST_GROUP(RateLimiter) {
 
   // The slots of `count` calls of `category` made one after another, each
   // waiting (on the fake clock) for its slot as ZoomApi does.
-  std::vector<int64_t> Sends(RateLimiter* limiter, ZoomCategory category,
+  std::vector<int64_t> Sends(RateLimiter * limiter, ZoomCategory category,
                              int count) {
     std::vector<int64_t> sends;
     for (int i = 0; i < count; ++i) {

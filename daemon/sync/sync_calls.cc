@@ -85,7 +85,8 @@ void SyncEngine::RunCreate(SyncTask task, Plan plan) {
       id,
       [&](SyncTask* fresh) {
         Plan again = PlanStepIgnoringSweeps(*fresh, settings, now);
-        still_wanted = again.kind == StepKind::kCreate && again.host == plan.host;
+        still_wanted =
+            again.kind == StepKind::kCreate && again.host == plan.host;
         if (!still_wanted) return Status::OK();
         fresh->zoom.create_generation += 1;
         fresh->zoom.create_in_doubt = true;
@@ -133,10 +134,14 @@ Status SyncEngine::CallCreate(const SyncTask& task, const Plan& plan,
   spec.start_time = request.start_time;
   spec.duration_minutes = request.duration_minutes;
   spec.timezone = DesiredTimezone(task);
-  spec.agenda = options_.markers->Marker(request.id, generation) + " " +
-                kAgendaText;
+  spec.agenda =
+      options_.markers->Marker(request.id, generation) + " " + kAgendaText;
   Status s = MakePasscode(options_.random, &spec.password);
   if (!s.ok()) return s;
+  // Counted before the call, so a crash cannot lose a write Zoom counted.
+  // A create the gate holds at send time (the host's daily 429 came back
+  // meanwhile) stays counted: the host is paused until Zoom resets its
+  // daily count anyway.
   CountWrite(plan.host, now);
   s = options_.zoom->CreateMeeting(plan.host, spec, meeting, error);
   if (!s.ok() && IsPasscodeRefusal(*error)) {
@@ -184,11 +189,10 @@ void SyncEngine::RunLookup(SyncTask task, Plan plan) {
       id,
       [&](SyncTask* fresh) {
         fresh->zoom.create_in_doubt = false;
-        bool wanted =
-            !fresh->appointment.has_meeting &&
-            PlanStepIgnoringSweeps(*fresh, settings, now).kind ==
-                StepKind::kCreate &&
-            fresh->doctor.zoom_user == plan.host;
+        bool wanted = !fresh->appointment.has_meeting &&
+                      PlanStepIgnoringSweeps(*fresh, settings, now).kind ==
+                          StepKind::kCreate &&
+                      fresh->doctor.zoom_user == plan.host;
         // Zoom may act on the create later still: look again (RunSweep).
         if (found.empty()) ScheduleSweeps(plan.host, now, fresh);
         for (size_t i = 0; i < found.size(); ++i) {
@@ -266,7 +270,7 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
   ZoomError error;
   CountWrite(host, now);
   s = options_.zoom->UpdateMeeting(task.appointment.meeting.id, plan.patch,
-                                   &error);
+                                   host, &error);
   std::string warning = task.zoom.warning;
   if (!s.ok() && plan.patch.timezone && IsTimezoneRefusal(error)) {
     warning = TimezoneRefusedWarning(*plan.patch.timezone);
@@ -276,7 +280,7 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
     if (!plan.patch.empty()) {
       CountWrite(host, now);
       s = options_.zoom->UpdateMeeting(task.appointment.meeting.id, plan.patch,
-                                       &error);
+                                       host, &error);
     } else {
       s = Status::OK();
     }
@@ -290,7 +294,8 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
       id,
       [&](SyncTask* fresh) {
         ZoomState& zoom = fresh->zoom;
-        if (plan.patch.start_time) zoom.synced_start_time = *plan.patch.start_time;
+        if (plan.patch.start_time)
+          zoom.synced_start_time = *plan.patch.start_time;
         if (plan.patch.duration_minutes) {
           zoom.synced_duration = *plan.patch.duration_minutes;
         }
@@ -315,8 +320,8 @@ void SyncEngine::RunCheck(SyncTask task) {
   const int64_t now = options_.clock->NowSeconds();
   ZoomMeeting meeting;
   ZoomError error;
-  Status s = options_.zoom->GetMeeting(task.appointment.meeting.id, &meeting,
-                                       &error);
+  Status s =
+      options_.zoom->GetMeeting(task.appointment.meeting.id, &meeting, &error);
   const bool gone =
       !s.ok() && ClassifyZoomFailure(ZoomCall::kCheck, s, error, 0).kind ==
                      Outcome::Kind::kGone;
@@ -379,10 +384,14 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
     deletion.next_attempt_at =
         now + BackoffSeconds(deletion.attempts, options_.random);
   }
-  options_.logger->Warning("sync: deleting Zoom meeting %s failed (%s): %s",
-                           deletion.meeting_id.c_str(),
-                           deletion.last_error.c_str(),
-                           outcome.message.c_str());
+  if (failure_log_.First("deleting meetings: " + deletion.last_error + " (" +
+                             outcome.message + ")",
+                         options_.clock->NowMicros())) {
+    options_.logger->Warning("sync: deleting Zoom meeting %s failed (%s): %s",
+                             deletion.meeting_id.c_str(),
+                             deletion.last_error.c_str(),
+                             outcome.message.c_str());
+  }
   s = options_.store->RescheduleDeletion(deletion);
   if (!s.ok()) LogStoreFailure("rescheduling a deletion", s);
   Finish(kDeletionKey + deletion.meeting_id);
@@ -412,7 +421,8 @@ int64_t SyncEngine::ResumeAt(ZoomCall call, const Outcome& outcome,
                              const ZoomError& error, const std::string& host,
                              int64_t now) {
   if (outcome.kind == Outcome::Kind::kDaily) {
-    int64_t until = error.retry_at > now ? error.retry_at : NextUtcMidnight(now);
+    int64_t until =
+        error.retry_at > now ? error.retry_at : NextUtcMidnight(now);
     options_.limiter->PauseHost(host, until * 1000000);
     return until;
   }
@@ -423,9 +433,9 @@ int64_t SyncEngine::ResumeAt(ZoomCall call, const Outcome& outcome,
 }
 
 SyncEngine::PlannedFailure SyncEngine::PlanFailure(ZoomCall call,
-                                                  const Status& status,
-                                                  const ZoomError& error,
-                                                  const std::string& host) {
+                                                   const Status& status,
+                                                   const ZoomError& error,
+                                                   const std::string& host) {
   const int64_t now = options_.clock->NowSeconds();
   PlannedFailure planned;
   planned.outcome =
@@ -436,7 +446,9 @@ SyncEngine::PlannedFailure SyncEngine::PlanFailure(ZoomCall call,
       outcome.kind == Outcome::Kind::kDaily) {
     resume_at = ResumeAt(call, outcome, error, host, now);
   }
-  const bool refused = status.reason() == "zoom_error";
+  // Refused, or never sent (the host was held at send time): Zoom made or
+  // changed nothing.
+  const bool refused = status.reason() == "zoom_error" || error.not_sent;
   // By value: a batch runs the update after this frame is gone.
   planned.update = [this, outcome, call, refused, error, now,
                     resume_at](SyncTask* fresh) {
@@ -468,10 +480,15 @@ void SyncEngine::RecordFailure(const std::string& id, ZoomCall call,
   Status s = options_.store->UpdateSyncTask(id, planned.update, nullptr);
   if (!s.ok()) LogStoreFailure("recording a failure", s);
   const Outcome& outcome = planned.outcome;
-  options_.logger->Warning(
-      "sync: appointment %s: %s (%s)%s%s", id.c_str(), outcome.code.c_str(),
-      outcome.message.c_str(), error.tracking_id.empty() ? "" : " tracking id ",
-      error.tracking_id.c_str());
+  // A Zoom outage fails every appointment alike: one line, then a count.
+  if (!failure_log_.First(outcome.code + " (" + outcome.message + ")",
+                          options_.clock->NowMicros())) {
+    return;
+  }
+  options_.logger->Warning("sync: appointment %s: %s (%s)%s%s", id.c_str(),
+                           outcome.code.c_str(), outcome.message.c_str(),
+                           error.tracking_id.empty() ? "" : " tracking id ",
+                           error.tracking_id.c_str());
 }
 
 }  // namespace telemed

@@ -32,12 +32,16 @@ int64_t Earliest(int64_t a, int64_t b) {
 
 ZoomCall CallOf(StepKind kind) {
   switch (kind) {
-    case StepKind::kCreate: return ZoomCall::kCreate;
+    case StepKind::kCreate:
+      return ZoomCall::kCreate;
     // A sweep makes the look-up's call (list the host's meetings).
     case StepKind::kLookup:
-    case StepKind::kSweep: return ZoomCall::kLookup;
-    case StepKind::kPatch: return ZoomCall::kPatch;
-    default: return ZoomCall::kCheck;
+    case StepKind::kSweep:
+      return ZoomCall::kLookup;
+    case StepKind::kPatch:
+      return ZoomCall::kPatch;
+    default:
+      return ZoomCall::kCheck;
   }
 }
 
@@ -87,6 +91,7 @@ void SyncEngine::LogStoreFailure(const char* what, const Status& status) {
 }
 
 Status SyncEngine::Step(int64_t* next_wake_micros) {
+  failure_log_.Flush(options_.clock->NowMicros());
   const int64_t now = options_.clock->NowSeconds();
   int64_t wake = 0;
   // A step settled here can make more work due at once (a detached meeting
@@ -111,8 +116,7 @@ Status SyncEngine::Step(int64_t* next_wake_micros) {
   return Status::OK();
 }
 
-Status SyncEngine::StartDeletions(int64_t now, int* capacity,
-                                  int* progress) {
+Status SyncEngine::StartDeletions(int64_t now, int* capacity, int* progress) {
   if (*capacity <= 0) return Status::OK();
   std::vector<PendingDeletion> due;
   Status s = options_.store->ListDueDeletions(
@@ -122,8 +126,7 @@ Status SyncEngine::StartDeletions(int64_t now, int* capacity,
     if (!Claim(kDeletionKey + deletion.meeting_id)) continue;
     --*capacity;
     ++*progress;
-    options_.executor->Submit(
-        [this, deletion] { RunDelete(deletion); });
+    options_.executor->Submit([this, deletion] { RunDelete(deletion); });
   }
   return Status::OK();
 }
@@ -171,17 +174,22 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int* progress) {
     recheck = true;
     options_.executor->Submit([this, task, plan] {
       switch (plan.kind) {
-        case StepKind::kCreate: return RunCreate(task, plan);
-        case StepKind::kLookup: return RunLookup(task, plan);
-        case StepKind::kSweep: return RunSweep(task, plan);
-        case StepKind::kPatch: return RunPatch(task, plan);
-        default: return RunCheck(task);
+        case StepKind::kCreate:
+          return RunCreate(task, plan);
+        case StepKind::kLookup:
+          return RunLookup(task, plan);
+        case StepKind::kSweep:
+          return RunSweep(task, plan);
+        case StepKind::kPatch:
+          return RunPatch(task, plan);
+        default:
+          return RunCheck(task);
       }
     });
   }
   if (unusable > 0) {
-    options_.logger->Warning("sync: %d appointment(s) cannot sync: %s", unusable,
-                             usable.ToString().c_str());
+    options_.logger->Warning("sync: %d appointment(s) cannot sync: %s",
+                             unusable, usable.ToString().c_str());
   }
   return StoreLocally(local);
 }

@@ -20,6 +20,7 @@
 #include "base/status.h"
 #include "store/store.h"
 #include "store/sync_records.h"
+#include "sync/failure_log.h"
 #include "sync/outcome.h"
 #include "sync/planner.h"
 
@@ -42,7 +43,7 @@ class SyncEngine {
     ZoomApi* zoom = nullptr;
     RateLimiter* limiter = nullptr;
     const Clock* clock = nullptr;
-    RandomSource* random = nullptr;   // passcodes and jitter
+    RandomSource* random = nullptr;  // passcodes and jitter
     const MarkerMaker* markers = nullptr;
     Logger* logger = nullptr;
     Executor* executor = nullptr;
@@ -53,7 +54,9 @@ class SyncEngine {
     std::function<void()> on_call_done;
   };
 
-  explicit SyncEngine(const Options& options) : options_(options) {}
+  explicit SyncEngine(const Options& options)
+      : options_(options),
+        failure_log_(options.logger, kFailureLogWindowMicros) {}
 
   // Starts what is due. *next_wake_micros receives when something is next
   // due or a limit lifts (0: nothing scheduled; wait for a store write or a
@@ -91,9 +94,9 @@ class SyncEngine {
   // records it (RecordFailure) and returns false.
   bool ListHost(const std::string& id, const std::string& host,
                 std::vector<ZoomMeeting>* listed);
-  Status CallCreate(const SyncTask& task, const Plan& plan,
-                    int64_t generation, ZoomMeeting* meeting,
-                    std::string* warning, ZoomError* error);
+  Status CallCreate(const SyncTask& task, const Plan& plan, int64_t generation,
+                    ZoomMeeting* meeting, std::string* warning,
+                    ZoomError* error);
   // A failed call's outcome and the update that stores it. Classifying
   // pauses the limiter for a 429 (ResumeAt).
   struct PlannedFailure {
@@ -103,9 +106,8 @@ class SyncEngine {
   PlannedFailure PlanFailure(ZoomCall call, const Status& status,
                              const ZoomError& error, const std::string& host);
   // Stores and logs a failed call's outcome for appointment `id`.
-  void RecordFailure(const std::string& id, ZoomCall call,
-                     const Status& status, const ZoomError& error,
-                     const std::string& host);
+  void RecordFailure(const std::string& id, ZoomCall call, const Status& status,
+                     const ZoomError& error, const std::string& host);
   // Pauses the limiter for a 429 and returns when to try again.
   int64_t ResumeAt(ZoomCall call, const Outcome& outcome,
                    const ZoomError& error, const std::string& host,
@@ -117,7 +119,11 @@ class SyncEngine {
   Status SetPatchInDoubt(const std::string& id, bool in_doubt);
   void LogStoreFailure(const char* what, const Status& status);
 
+  // Identical failures within this long are logged once, then summed up.
+  static constexpr int64_t kFailureLogWindowMicros = 60 * 1000000;
+
   const Options options_;
+  RepeatedFailureLog failure_log_;
   Mutex mu_;
   std::set<std::string> in_flight_ GUARDED_BY(mu_);
 };

@@ -2,8 +2,12 @@
 // with calls run inline so every step is deterministic.
 #include "sync/sync_engine.h"
 
+#include <CppUTest/TestHarness.h>
+
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/fake_clock.h"
 #include "base/log.h"
@@ -13,12 +17,32 @@
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/rate_limiter.h"
-
-#include <CppUTest/TestHarness.h>
+#include "sync/start_url.h"
 
 namespace telemed {
 
 namespace {
+// Runs jobs at once, or, while `defer` is set, keeps them for RunDeferred:
+// calls admitted in one Step then leave one after another, as calls in
+// flight together do on the thread pool.
+class TestExecutor final : public Executor {
+ public:
+  void Submit(std::function<void()> job) override {
+    if (defer) {
+      deferred.push_back(std::move(job));
+    } else {
+      job();
+    }
+  }
+  void RunDeferred() {
+    std::vector<std::function<void()>> jobs;
+    jobs.swap(deferred);
+    for (auto& job : jobs) job();
+  }
+  bool defer = false;
+  std::vector<std::function<void()>> deferred;
+};
+
 // 2026-01-01T00:00:00Z, the FakeClock's start; appointments are a few days on.
 constexpr int64_t kNow = 1767225600;
 constexpr int64_t kStart = kNow + 3 * 86400 + 9 * 3600;
@@ -33,7 +57,7 @@ TEST_GROUP(SyncEngine) {
   std::unique_ptr<test::ZoomHarness>& harness = bed.harness;
   CapturingLogger logger;
   std::unique_ptr<MarkerMaker> markers;
-  InlineExecutor executor;
+  TestExecutor executor;
   std::unique_ptr<SyncEngine> engine;
 
   void setup() override {
@@ -293,6 +317,54 @@ TEST(SyncEngine, MeetingDeletedOnZoomIsRecreatedAtTheDriftCheck) {
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
 }
 
+TEST(SyncEngine, RetryOfASyncedAppointmentReadsItBackAndRecreatesIfGone) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  CHECK_TRUE(store->RequeueAppointment("a1").ok());  // POST .../retry
+  Run();  // no time passes: not the daily drift check
+  LONGS_EQUAL(1, harness->zoom().CountRequests("GET", "/v2/meetings/"));
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+}
+
+TEST(SyncEngine, AMeetingGoneWhenItsStartUrlIsAskedIsRecreatedAtOnce) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  std::string start_url;
+  Status s =
+      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url);
+  STRCMP_EQUAL("no_meeting", s.reason().c_str());
+  CHECK_FALSE(Get("a1").has_meeting);
+  CHECK(Get("a1").sync_status == SyncStatus::kPending);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  CHECK_TRUE(
+      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url)
+          .ok());
+}
+
+TEST(SyncEngine, AMeetingGoneWhenItIsPatchedIsRecreatedAtOnce) {
+  Put(Request("a1"));
+  Run();
+  std::string old_id = Get("a1").meeting.id;
+  harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  AppointmentRequest moved = Request("a1");
+  moved.duration_minutes = 45;
+  Put(moved);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK(Get("a1").meeting.id != old_id);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(45, harness->zoom().Meetings()[0].duration);
+}
+
 TEST(SyncEngine, TimeChangedOnZoomIsPutBack) {
   Put(Request("a1"));
   Run();
@@ -360,6 +432,49 @@ TEST(SyncEngine, Daily429HoldsTheHostUntilMidnight) {
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
 }
 
+TEST(SyncEngine, ADaily429StopsTheHostsCallsAlreadyAdmitted) {
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kDaily429));
+  Put(Request("a1"));
+  Put(Request("a2"));
+  executor.defer = true;
+  int64_t wake = 0;
+  CHECK_TRUE(engine->Step(&wake).ok());
+  LONGS_EQUAL(2, executor.deferred.size());  // both admitted
+  executor.RunDeferred();
+  // a1's 429 held the host: a2's create never left.
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
+  for (const char* id : {"a1", "a2"}) {
+    Appointment appointment = Get(id);
+    STRCMP_EQUAL("zoom_daily_limit", appointment.error.code.c_str());
+    LONGS_EQUAL(kNow + 86400, appointment.error.retry_at);
+  }
+  // Nothing was sent for a2, so it has no create in doubt to look for.
+  SyncTask task;
+  CHECK_TRUE(store->GetSyncTask("a2", &task).ok());
+  CHECK_FALSE(task.zoom.create_in_doubt);
+}
+
+TEST(SyncEngine, AnOutageIsLoggedOnceAndSummedUpNotPerAppointment) {
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/", test::FaultKind::kServerError, 3));
+  Put(Request("a1"));
+  Put(Request("a2"));
+  Put(Request("a3"));
+  Run();
+  int full = 0;
+  for (const std::string& line : logger.Lines()) {
+    if (line.find(": zoom_unavailable (") != std::string::npos) ++full;
+  }
+  LONGS_EQUAL(1, full);
+  clock.AdvanceSeconds(60);
+  int64_t wake = 0;
+  CHECK_TRUE(engine->Step(&wake).ok());
+  CHECK_TRUE(
+      logger.Contains("2 more call(s) failed the same way in 60 s: "
+                      "zoom_unavailable"));
+}
+
 TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {
   harness->zoom().SetGrantedScopes({"user:read:user:admin"});
   Put(Request("a1"));
@@ -367,7 +482,11 @@ TEST(SyncEngine, MissingScopeFailsWithTheScopeNamed) {
   Appointment appointment = Get("a1");
   CHECK(appointment.sync_status == SyncStatus::kFailed);
   STRCMP_EQUAL("zoom_scope_missing", appointment.error.code.c_str());
-  CHECK_FALSE(appointment.error.missing_scopes.empty());
+  // One scope to add, named as `zoom test` names it, not Zoom's list of
+  // alternatives.
+  LONGS_EQUAL(1, appointment.error.missing_scopes.size());
+  STRCMP_EQUAL("meeting:write:meeting:admin",
+               appointment.error.missing_scopes[0].c_str());
   LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
 }
 
@@ -392,7 +511,6 @@ TEST(SyncEngine, NoSecretReachesTheLog) {
   CHECK_FALSE(logger.Contains("fake-client-secret"));
   CHECK_FALSE(logger.Contains("zak="));
 }
-
 
 TEST(SyncEngine, WithoutAnAppEveryAppointmentFailsAtOnceWithoutSpendingBudget) {
   CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
@@ -430,7 +548,6 @@ TEST(SyncEngine, RefusedCredentialsAreNotTriedAgainUntilTheyChange) {
   CHECK(Get("a4").sync_status == SyncStatus::kSynced);
   LONGS_EQUAL(5, MeetingCount());
 }
-
 
 TEST(SyncEngine, LostPatchAnswerIsReadBackNotRepeated) {
   Put(Request("a1"));

@@ -15,7 +15,9 @@ constexpr int64_t kErrorPauseMicros = 5 * 1000000;
 
 SyncRunner::~SyncRunner() { Stop(); }
 
-void SyncRunner::Start() { thread_ = std::thread([this] { Loop(); }); }
+void SyncRunner::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void SyncRunner::Wake() {
   MutexLock lock(&mu_);

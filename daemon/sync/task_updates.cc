@@ -32,8 +32,7 @@ void KeepSweepScheduled(ZoomState* zoom) {
   zoom->needs_work = true;
 }
 
-void SettleFromPlan(const SyncSettings& settings, int64_t now,
-                    SyncTask* task) {
+void SettleFromPlan(const SyncSettings& settings, int64_t now, SyncTask* task) {
   Plan plan = PlanStepIgnoringSweeps(*task, settings, now);
   ZoomState& zoom = task->zoom;
   switch (plan.kind) {
@@ -126,6 +125,16 @@ void ForgetMeeting(SyncTask* task) {
   zoom.patch_in_doubt = false;
 }
 
+void ForgetGoneMeeting(const std::string& meeting_id, SyncTask* task) {
+  Appointment& appointment = task->appointment;
+  if (!appointment.has_meeting || appointment.meeting.id != meeting_id) return;
+  ForgetMeeting(task);
+  appointment.sync_status = SyncStatus::kPending;
+  task->zoom.attempts = 0;
+  task->zoom.needs_work = true;
+  task->zoom.next_attempt_at = 0;
+}
+
 void DetachMeeting(SyncTask* task) {
   PendingDeletion deletion;
   deletion.meeting_id = task->appointment.meeting.id;
@@ -145,9 +154,8 @@ void HoldForDailyLimit(int64_t until, SyncTask* task) {
   task->zoom.next_attempt_at = until;
 }
 
-void ApplyFailure(const Outcome& outcome, const ZoomError& error,
-                  int64_t now, int64_t resume_at, int64_t backoff_seconds,
-                  SyncTask* task) {
+void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
+                  int64_t resume_at, int64_t backoff_seconds, SyncTask* task) {
   ZoomState& zoom = task->zoom;
   switch (outcome.kind) {
     case Outcome::Kind::kPerSecond:

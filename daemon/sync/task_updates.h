@@ -40,6 +40,10 @@ void RecordMeeting(const ZoomMeeting& meeting, const std::string& host,
 
 // Forgets the known meeting (it is gone on Zoom, or queued for deletion).
 void ForgetMeeting(SyncTask* task);
+// Zoom answered 3001 (no such meeting) for `meeting_id`: if it is still the
+// appointment's meeting, forget it and make the appointment due now, so
+// the engine plans its create at once (no call needed to decide that).
+void ForgetGoneMeeting(const std::string& meeting_id, SyncTask* task);
 
 // Queues the known meeting for deletion and forgets it.
 void DetachMeeting(SyncTask* task);
@@ -47,9 +51,8 @@ void DetachMeeting(SyncTask* task);
 // Applies a failed call's outcome. kPerSecond and kDaily need `resume_at`
 // (unix seconds); kTransient waits `backoff_seconds`. kPermanent still
 // looks at a sweep scheduled after `now` (not at one due: that one failed).
-void ApplyFailure(const Outcome& outcome, const ZoomError& error,
-                  int64_t now, int64_t resume_at, int64_t backoff_seconds,
-                  SyncTask* task);
+void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
+                  int64_t resume_at, int64_t backoff_seconds, SyncTask* task);
 
 // Holds the task until `until` because its host reached the daily limit.
 void HoldForDailyLimit(int64_t until, SyncTask* task);

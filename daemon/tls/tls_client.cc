@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <mbedtls/asn1.h>
 #include <mbedtls/x509.h>
+#include <netdb.h>
 #include <poll.h>
 
 #include <cstring>
@@ -63,6 +64,44 @@ std::string VerifyText(uint32_t flags) {
   return line;
 }
 
+// The certificate problems a person can act on, named in plain words,
+// then mbedTLS's own report.
+std::string CertificateProblem(const std::string& host, uint32_t flags) {
+  std::string words;
+  auto add = [&words](const std::string& text) {
+    words += (words.empty() ? "" : "; ") + text;
+  };
+  if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+    add("issued by a CA this machine does not trust (unknown CA)");
+  }
+  if (flags & MBEDTLS_X509_BADCERT_EXPIRED) {
+    add("expired (or this machine's clock is wrong)");
+  }
+  if (flags & MBEDTLS_X509_BADCERT_FUTURE) {
+    add("not valid yet (or this machine's clock is wrong)");
+  }
+  if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+    add("made for another name than " + host + " (wrong name)");
+  }
+  if (words.empty()) words = VerifyText(flags);
+  return "the TLS certificate of " + host + " is not accepted: " + words +
+         ". For a server with its own CA give that CA's PEM file with "
+         "--ca-file; for Zoom itself install the ca-certificates package";
+}
+
+// httplib reports a failed name lookup like any failed connect: ask the
+// resolver again to tell the two apart in the message.
+bool ResolvesNot(const std::string& host, std::string* why) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* result = nullptr;
+  int ret = getaddrinfo(host.c_str(), nullptr, &hints, &result);
+  if (result != nullptr) freeaddrinfo(result);
+  if (ret == 0) return false;
+  *why = gai_strerror(ret);
+  return true;
+}
+
 }  // namespace
 
 TlsClient::TlsClient(const std::string& host, int port, TlsClientConfig* config)
@@ -95,9 +134,19 @@ bool TlsClient::create_and_connect_socket(Socket& socket,
                                           httplib::Error& error) {
   if (!httplib::ClientImpl::create_and_connect_socket(socket, error)) {
     bool timed_out = error == httplib::Error::ConnectionTimeout;
+    std::string why;
+    if (!timed_out && ip_length_ == 0 && ResolvesNot(host_, &why)) {
+      RecordFailure(Kind::kConnect,
+                    "cannot find the host " + host_ + " (DNS: " + why +
+                        "): check the name in the Zoom URL and the "
+                        "machine's DNS settings");
+      return false;
+    }
     RecordFailure(timed_out ? Kind::kTimeout : Kind::kConnect,
                   "cannot connect to " + host_and_port_ + ": " +
-                      httplib::to_string(error));
+                      httplib::to_string(error) +
+                      ": check the machine's network, firewall (outgoing "
+                      "HTTPS, port 443) and proxy");
     return false;
   }
   if (StartTls(socket, &error)) return true;
@@ -154,8 +203,7 @@ void TlsClient::RecordHandshakeFailure(int ret, httplib::Error* error) {
   if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
     *error = httplib::Error::SSLServerVerification;
     uint32_t flags = mbedtls_ssl_get_verify_result(session_->ssl());
-    RecordFailure(Kind::kVerify, "certificate of " + host_ +
-                                     " not accepted: " + VerifyText(flags));
+    RecordFailure(Kind::kVerify, CertificateProblem(host_, flags));
     return;
   }
   *error = httplib::Error::SSLConnection;

@@ -19,16 +19,16 @@ size_t CountCertificates(const mbedtls_x509_crt* chain) {
 
 }  // namespace
 
-TlsClientConfig::TlsClientConfig(const std::string& ca_file,
-                                 RandomSource* random)
-    : ca_file_(ca_file.empty() ? kSystemBundle : ca_file), random_(random) {}
+TlsClientConfig::TlsClientConfig(const Options& options)
+    : ca_file_(options.ca_file.empty() ? kSystemBundle : options.ca_file),
+      ca_pem_(options.ca_pem),
+      random_(options.random) {}
 
 TlsClientConfig::~TlsClientConfig() = default;
 
 Status TlsClientConfig::Open(const Options& options,
                              std::unique_ptr<TlsClientConfig>* out) {
-  std::unique_ptr<TlsClientConfig> config(
-      new TlsClientConfig(options.ca_file, options.random));
+  std::unique_ptr<TlsClientConfig> config(new TlsClientConfig(options));
   if (config->random_ == nullptr) {
     Status s = RealRandom::Open(&config->own_random_);
     if (!s.ok()) return s;
@@ -69,7 +69,13 @@ Status TlsClientConfig::LoadCas() {
   auto cas = std::make_unique<MbedtlsX509Crt>();
   // A positive result counts the certificates that failed to parse; the
   // rest loaded and are usable, so only a negative one is fatal.
-  int ret = mbedtls_x509_crt_parse_file(cas->get(), ca_file_.c_str());
+  // mbedtls_x509_crt_parse wants PEM text with its terminating NUL counted.
+  int ret = ca_pem_.empty()
+                ? mbedtls_x509_crt_parse_file(cas->get(), ca_file_.c_str())
+                : mbedtls_x509_crt_parse(
+                      cas->get(),
+                      reinterpret_cast<const unsigned char*>(ca_pem_.c_str()),
+                      ca_pem_.size() + 1);
   size_t count = CountCertificates(cas->get());
   if (ret < 0 || count == 0) {
     std::string why = ret < 0 ? MbedtlsErrorText(ret, "parsing")

@@ -28,6 +28,10 @@ class TlsClientConfig final {
   struct Options {
     // PEM file of trusted CAs; empty means kSystemBundle.
     std::string ca_file;
+    // PEM text of trusted CAs (the CA stored with the Zoom app); when not
+    // empty it is used instead of any file, and ca_file names it in
+    // messages.
+    std::string ca_pem;
     // Borrowed, must outlive the config; null opens an own RealRandom.
     RandomSource* random = nullptr;
   };
@@ -51,10 +55,11 @@ class TlsClientConfig final {
   const std::string& ca_file() const { return ca_file_; }
 
  private:
-  TlsClientConfig(const std::string& ca_file, RandomSource* random);
+  explicit TlsClientConfig(const Options& options);
   Status LoadCas() REQUIRES(mu_);
 
   const std::string ca_file_;
+  const std::string ca_pem_;
   std::unique_ptr<RandomSource> own_random_;
   RandomSource* random_;
 

@@ -179,6 +179,7 @@ Status HttpsTransport::Open(const Options& options,
   std::unique_ptr<HttpsTransport> transport(new HttpsTransport(options));
   tls::TlsClientConfig::Options config_options;
   config_options.ca_file = options.ca_file;
+  config_options.ca_pem = options.ca_pem;
   config_options.random = options.random;
   Status s = tls::TlsClientConfig::Open(config_options, &transport->config_);
   if (!s.ok()) return s;

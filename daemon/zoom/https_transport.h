@@ -34,6 +34,9 @@ class HttpsTransport final : public ZoomTransport {
   struct Options {
     // PEM file of trusted CAs (--ca-file); empty: the system bundle.
     std::string ca_file;
+    // PEM text of trusted CAs (stored with the Zoom app): used instead of
+    // a file when not empty; ca_file then only names it in messages.
+    std::string ca_pem;
     // TCP connect plus TLS handshake. Default 10 s.
     std::chrono::milliseconds connect_timeout{10000};
     // Longest wait for each chunk of the answer, and to send. Default 30 s.

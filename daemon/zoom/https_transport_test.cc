@@ -176,6 +176,15 @@ TEST(HttpsTransport, RefusesCertificateFromAnotherCa) {
   transport_ = OpenTransport(other_ca);
   Status s = Send(Request("GET", server_->Url("/echo")));
   CheckFailure(s, "zoom_tls_failed", "certificate of 127.0.0.1");
+  // The problem in words, and what to do about it.
+  STRCMP_CONTAINS("(unknown CA)", s.message().c_str());
+  STRCMP_CONTAINS("--ca-file", s.message().c_str());
+}
+
+TEST(HttpsTransport, NamesAHostThatDoesNotResolve) {
+  Status s = Send(Request("GET", "https://no-such-host.invalid/"));
+  CheckFailure(s, "zoom_unreachable",
+               "cannot find the host no-such-host.invalid (DNS: ");
 }
 
 TEST(HttpsTransport, RefusesHttpUrls) {
@@ -282,9 +291,18 @@ TEST(HttpsTransportHostCheck, AcceptsDnsNameListedInCertificate) {
   CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
 }
 
+TEST(HttpsTransportHostCheck, NamesAnExpiredCertificate) {
+  TlsTestServer::Options options;
+  options.expired = true;
+  Status s = SendTo(options, "127.0.0.1");
+  CheckFailure(s, "zoom_tls_failed", "certificate of 127.0.0.1");
+  STRCMP_CONTAINS("expired", s.message().c_str());
+}
+
 TEST(HttpsTransportHostCheck, RefusesDnsNameNotInCertificate) {
-  CheckFailure(SendTo(Names({"example.org"}, {"127.0.0.1"}), "localhost"),
-               "zoom_tls_failed", "certificate of localhost");
+  Status s = SendTo(Names({"example.org"}, {"127.0.0.1"}), "localhost");
+  CheckFailure(s, "zoom_tls_failed", "certificate of localhost");
+  STRCMP_CONTAINS("(wrong name)", s.message().c_str());
 }
 
 }  // namespace telemed

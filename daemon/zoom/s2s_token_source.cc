@@ -26,9 +26,12 @@ constexpr char kTokenPrefix[] = "zoom.s2s.token";
 constexpr char kToken[] = "zoom.s2s.token";
 constexpr char kTokenExpiresAt[] = "zoom.s2s.token.expires_at";
 constexpr char kTokenScopes[] = "zoom.s2s.token.scopes";
+constexpr char kTokenIssuedAt[] = "zoom.s2s.token.issued_at_us";
 constexpr char kLease[] = "zoom.s2s.token";
 constexpr int64_t kLeaseSeconds = 30;
 constexpr int64_t kBorrowMinimumSeconds = 30;
+// A token younger than this already carries the scopes the app has.
+constexpr int64_t kScopeFixAgeSeconds = 60;
 
 Status NotConfigured() {
   return Status::Validation(
@@ -38,39 +41,77 @@ Status NotConfigured() {
       "--client-secret-file FILE'");
 }
 
-// Zoom's OAuth errors are {"reason","error"}; never echo the secret.
-Status TokenRefusal(const HttpResponse& response) {
+// Zoom's OAuth errors are {"reason","error"}; never echo the secret. The
+// message says what failed and what to do: a wrong account id and wrong
+// client credentials are told apart where Zoom's answer does, and a URL
+// that is not a token endpoint is not blamed on the credentials.
+Status TokenRefusal(const HttpResponse& response, const std::string& url,
+                    const std::string& account_id) {
   CjsonPtr root(cJSON_Parse(response.body.c_str()));
   const cJSON* reason = cJSON_GetObjectItemCaseSensitive(root.get(), "reason");
-  std::string said = cJSON_IsString(reason) ? reason->valuestring : "";
-  // Overload and rate limits pass; only a readable refusal means the
-  // credentials are wrong.
-  if (response.status >= 500 || response.status == 429 || !root) {
+  const cJSON* code = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
+  const std::string said = cJSON_IsString(reason) ? reason->valuestring : "";
+  const std::string error = cJSON_IsString(code) ? code->valuestring : "";
+  const std::string http = "HTTP " + std::to_string(response.status);
+  if (response.status == 404 || response.status == 405 ||
+      (!root && response.status < 500 && response.status != 429)) {
     return Status::Unavailable(
         "zoom_unavailable",
-        "Zoom's token endpoint answered HTTP " + std::to_string(response.status));
+        url + " answered " + http +
+            ", which is not Zoom's token endpoint: check --zoom-oauth-url "
+            "(the OAuth host only, such as https://zoom.us, without "
+            "/oauth/token)");
+  }
+  // Overload and rate limits pass.
+  if (response.status >= 500 || response.status == 429 || !root) {
+    return Status::Unavailable("zoom_unavailable",
+                               "Zoom's token endpoint " + url + " answered " +
+                                   http + "; try again later");
+  }
+  if (error == "invalid_request" && said.find("ccount") != std::string::npos) {
+    return Status::Unauthenticated(
+        "zoom_credentials_invalid",
+        "Zoom does not know the account ID " + account_id + " (" + http + ": " +
+            said +
+            "): copy the Account ID again from the app's App Credentials page "
+            "and run 'telemed-bridge zoom s2s'");
+  }
+  if (error == "invalid_client") {
+    return Status::Unauthenticated(
+        "zoom_credentials_invalid",
+        "Zoom refused the client ID or client secret (" + http + ": " + said +
+            "): copy both again from the app's App Credentials page (a "
+            "secret regenerated there replaces the old one) and run "
+            "'telemed-bridge zoom s2s'");
   }
   return Status::Unauthenticated(
       "zoom_credentials_invalid",
-      "Zoom refused the app's credentials (HTTP " +
-          std::to_string(response.status) + (said.empty() ? "" : ": " + said) +
-          "); check the account id, client id and client secret");
+      "Zoom refused the app's credentials (" + http +
+          (said.empty() ? "" : ": " + said) +
+          "); check the account ID, client ID and client secret on the app's "
+          "App Credentials page and that the app is activated");
 }
 
-Status ParseToken(const std::string& body, int64_t now, S2sToken* out) {
+Status ParseToken(const std::string& body, int64_t now_micros, S2sToken* out) {
+  const int64_t now = now_micros / 1000000;
   CjsonPtr root(cJSON_Parse(body.c_str()));
-  const cJSON* token = cJSON_GetObjectItemCaseSensitive(root.get(), "access_token");
-  const cJSON* expires = cJSON_GetObjectItemCaseSensitive(root.get(), "expires_in");
+  const cJSON* token =
+      cJSON_GetObjectItemCaseSensitive(root.get(), "access_token");
+  const cJSON* expires =
+      cJSON_GetObjectItemCaseSensitive(root.get(), "expires_in");
   if (!cJSON_IsString(token) || !cJSON_IsNumber(expires) ||
       expires->valuedouble < 60 || expires->valuedouble > 86400 * 30) {
     return Status::Unavailable("zoom_unavailable",
                                "Zoom's token answer is not readable");
   }
   out->access_token = token->valuestring;
-  out->expires_at = now + static_cast<int64_t>(std::floor(expires->valuedouble));
+  out->issued_at_micros = now_micros;
+  out->expires_at =
+      now + static_cast<int64_t>(std::floor(expires->valuedouble));
   const cJSON* scope = cJSON_GetObjectItemCaseSensitive(root.get(), "scope");
   out->scopes = SplitWords(cJSON_IsString(scope) ? scope->valuestring : "");
-  const cJSON* api_url = cJSON_GetObjectItemCaseSensitive(root.get(), "api_url");
+  const cJSON* api_url =
+      cJSON_GetObjectItemCaseSensitive(root.get(), "api_url");
   out->api_url = cJSON_IsString(api_url) ? api_url->valuestring : "";
   return Status::OK();
 }
@@ -117,11 +158,31 @@ Status ForgetS2sCredentials(Store* store) {
 }
 
 Status S2sTokenSource::GetToken(std::string* token) {
+  S2sToken current;
+  Status s = Current(&current);
+  if (s.ok()) *token = current.access_token;
+  WipeString(&current.access_token);
+  return s;
+}
+
+Status S2sTokenSource::Current(S2sToken* out) {
   if (!options_.refused.ok()) return options_.refused;
-  const int64_t now = options_.clock->NowSeconds();
   MutexLock lock(&mu_);
-  if (cached_.expires_at - now > options_.renew_margin_seconds) {
-    *token = cached_.access_token;
+  return CurrentLocked(out);
+}
+
+bool S2sTokenSource::StoredDiffers() {
+  std::string sealed;
+  bool found = false;
+  if (!GetText(options_.store, kToken, &sealed, &found).ok()) return true;
+  return !found || sealed != cached_.sealed;
+}
+
+Status S2sTokenSource::CurrentLocked(S2sToken* out) {
+  const int64_t now = options_.clock->NowSeconds();
+  if (cached_.expires_at - now > options_.renew_margin_seconds &&
+      !StoredDiffers()) {
+    *out = cached_;
     return Status::OK();
   }
   S2sToken stored;
@@ -130,23 +191,33 @@ Status S2sTokenSource::GetToken(std::string* token) {
   if (!s.ok()) return s;
   if (found && stored.expires_at - now > options_.renew_margin_seconds) {
     cached_ = stored;
-    *token = cached_.access_token;
+    *out = cached_;
     return Status::OK();
   }
   S2sToken fresh;
   s = Renew(&fresh);
   if (s.ok()) {
     cached_ = fresh;
-    *token = cached_.access_token;
+    *out = cached_;
     return s;
   }
   // Another process is renewing: its (or the old) token still serves.
   if (s.reason() == "zoom_token_renewing" && found &&
       stored.expires_at - now >= kBorrowMinimumSeconds) {
-    *token = stored.access_token;
+    *out = stored;
     return Status::OK();
   }
   return s;
+}
+
+bool S2sTokenSource::MayPredateScopeFix(const std::string& token) {
+  if (!options_.refused.ok()) return false;
+  MutexLock lock(&mu_);
+  if (cached_.access_token != token || cached_.issued_at_micros == 0) {
+    return true;
+  }
+  return options_.clock->NowMicros() - cached_.issued_at_micros >=
+         kScopeFixAgeSeconds * 1000000;
 }
 
 void S2sTokenSource::Invalidate(const std::string& token) {
@@ -189,20 +260,26 @@ Status S2sTokenSource::FetchFresh(S2sToken* out) {
 }
 
 Status S2sTokenSource::LoadStored(S2sToken* out, bool* found) {
-  std::string sealed, expires, scopes;
+  std::string expires, scopes;
   bool has_token = false, has_expiry = false, has_scopes = false;
-  Status s = GetText(options_.store, kToken, &sealed, &has_token);
-  if (s.ok()) s = GetText(options_.store, kTokenExpiresAt, &expires, &has_expiry);
+  Status s = GetText(options_.store, kToken, &out->sealed, &has_token);
+  if (s.ok())
+    s = GetText(options_.store, kTokenExpiresAt, &expires, &has_expiry);
   if (s.ok()) s = GetText(options_.store, kTokenScopes, &scopes, &has_scopes);
+  std::string issued;
+  bool has_issued = false;
+  if (s.ok()) s = GetText(options_.store, kTokenIssuedAt, &issued, &has_issued);
   if (!s.ok()) return s;
   *found = has_token && has_expiry;
   if (!*found) return Status::OK();
   out->expires_at = strtoll(expires.c_str(), nullptr, 10);
+  out->issued_at_micros = has_issued ? strtoll(issued.c_str(), nullptr, 10) : 0;
   out->scopes = SplitWords(scopes);
-  return options_.box->Open(kToken, sealed, &out->access_token);
+  return options_.box->Open(kToken, out->sealed, &out->access_token);
 }
 
-Status S2sTokenSource::SaveToken(const S2sToken& token) {
+Status S2sTokenSource::SaveToken(S2sToken* out) {
+  const S2sToken& token = *out;
   std::string sealed;
   Status s = options_.box->Seal(kToken, token.access_token, &sealed);
   // The expiry goes first: a crash in between leaves a stale expiry with
@@ -211,8 +288,14 @@ Status S2sTokenSource::SaveToken(const S2sToken& token) {
     s = options_.store->PutSetting(kTokenExpiresAt,
                                    std::to_string(token.expires_at));
   }
-  if (s.ok()) s = options_.store->PutSetting(kTokenScopes, JoinWords(token.scopes));
+  if (s.ok())
+    s = options_.store->PutSetting(kTokenScopes, JoinWords(token.scopes));
   if (s.ok()) s = options_.store->PutSetting(kToken, sealed);
+  if (s.ok()) out->sealed = sealed;
+  if (s.ok()) {
+    s = options_.store->PutSetting(kTokenIssuedAt,
+                                   std::to_string(token.issued_at_micros));
+  }
   return s;
 }
 
@@ -244,16 +327,23 @@ Status S2sTokenSource::Renew(S2sToken* out) {
     refusal_ = s;
   }
   WipeString(&credentials.client_secret);
-  if (s.ok()) s = SaveToken(*out);
+  if (s.ok()) s = SaveToken(out);
   options_.store->ReleaseLease(kLease, owner);
   return s;
 }
 
 Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
                                     S2sToken* out) {
+  return RequestS2sToken(options_.transport, options_.oauth_base_url,
+                         options_.clock, credentials, out);
+}
+
+Status RequestS2sToken(ZoomTransport* transport,
+                       const std::string& oauth_base_url, const Clock* clock,
+                       const S2sCredentials& credentials, S2sToken* out) {
   HttpRequest request;
   request.method = "POST";
-  request.url = options_.oauth_base_url + "/oauth/token";
+  request.url = oauth_base_url + "/oauth/token";
   // cpp-httplib builds the Basic header (its own base64).
   request.headers.push_back(httplib::make_basic_authentication_header(
       credentials.client_id, credentials.client_secret));
@@ -262,11 +352,13 @@ Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
   request.body = "grant_type=account_credentials&account_id=" +
                  httplib::detail::encode_query_param(credentials.account_id);
   HttpResponse response;
-  Status s = options_.transport->Send(request, &response);
+  Status s = transport->Send(request, &response);
   WipeString(&request.headers[0].second);
   if (!s.ok()) return s;
-  if (response.status != 200) return TokenRefusal(response);
-  return ParseToken(response.body, options_.clock->NowSeconds(), out);
+  if (response.status != 200) {
+    return TokenRefusal(response, request.url, credentials.account_id);
+  }
+  return ParseToken(response.body, clock->NowMicros(), out);
 }
 
 }  // namespace telemed

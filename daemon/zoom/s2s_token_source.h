@@ -45,10 +45,21 @@ Status ForgetS2sCredentials(Store* store);
 // A token as Zoom issued it.
 struct S2sToken {
   std::string access_token;
-  int64_t expires_at = 0;            // unix seconds
-  std::vector<std::string> scopes;   // granted, from "scope"
-  std::string api_url;               // Zoom's regional API host (logged)
+  int64_t expires_at = 0;           // unix seconds
+  std::vector<std::string> scopes;  // granted, from "scope"
+  std::string api_url;              // Zoom's regional API host (logged)
+  int64_t issued_at_micros = 0;     // 0 = unknown (rows of older versions)
+  // The token as the database holds it (sealed): tells whether the stored
+  // token is still the one a process cached.
+  std::string sealed;
 };
+
+// One token request for `credentials` at `oauth_base_url`, nothing stored
+// (`zoom s2s` checks an app with it before storing the app). Errors as
+// S2sTokenSource::GetToken's.
+Status RequestS2sToken(ZoomTransport* transport,
+                       const std::string& oauth_base_url, const Clock* clock,
+                       const S2sCredentials& credentials, S2sToken* out);
 
 class S2sTokenSource final : public TokenSource {
  public:
@@ -71,19 +82,33 @@ class S2sTokenSource final : public TokenSource {
   };
   explicit S2sTokenSource(const Options& options) : options_(options) {}
 
+  // The stored token while it has more than the renew margin left (also
+  // one another process, such as `zoom test`, stored since), else a new one.
   Status GetToken(std::string* token) override EXCLUDES(mu_);
   void Invalidate(const std::string& token) override EXCLUDES(mu_);
+  // True when `token` was issued at least a minute ago (or when unknown):
+  // a scope the admin added since is not in it, so a fresh token may carry
+  // it. A token issued within the last minute already reflects the app.
+  bool MayPredateScopeFix(const std::string& token) override EXCLUDES(mu_);
   // zoom_not_configured without an app; the refusal again while the stored
   // credentials are the ones Zoom last refused (a change clears it).
   Status CheckUsable() override EXCLUDES(mu_);
 
-  // Asks Zoom for a new token now and caches it (the CLI's `zoom test`,
-  // which reports the granted scopes). Errors as GetToken's.
+  // Asks Zoom for a new token now and stores it for every process (the
+  // CLI's `zoom test`: an admin's scope fix takes effect at once, also in a
+  // running daemon). Errors as GetToken's.
   Status FetchFresh(S2sToken* out) EXCLUDES(mu_);
+  // The token GetToken hands out, with its granted scopes (the daemon's
+  // periodic check reads them without minting a token).
+  Status Current(S2sToken* out) EXCLUDES(mu_);
 
  private:
+  Status CurrentLocked(S2sToken* out) REQUIRES(mu_);
+  // Whether the stored token is another than the one cached (one small
+  // read).
+  bool StoredDiffers() REQUIRES(mu_);
   Status LoadStored(S2sToken* out, bool* found);
-  Status SaveToken(const S2sToken& token);
+  Status SaveToken(S2sToken* token);
   Status Renew(S2sToken* out) REQUIRES(mu_);
   Status RequestToken(const S2sCredentials& credentials, S2sToken* out);
 

@@ -1,5 +1,7 @@
 #include "zoom/s2s_token_source.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <memory>
 #include <string>
 
@@ -8,8 +10,6 @@
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "support/zoom_harness.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -23,11 +23,11 @@ TEST_GROUP(S2sTokenSource) {
   void setup() override {
     CHECK_TRUE(RealRandom::Open(&random).ok());
     CHECK_TRUE(OpenStore(&store).ok());
-    harness = std::make_unique<test::ZoomHarness>(&clock, store.get(),
-                                                  random.get());
+    harness =
+        std::make_unique<test::ZoomHarness>(&clock, store.get(), random.get());
   }
 
-  Status OpenStore(std::unique_ptr<Store>* out) {
+  Status OpenStore(std::unique_ptr<Store> * out) {
     Store::Options options;
     options.path = dir.File("bridge.db");
     options.clock = &clock;
@@ -35,15 +35,8 @@ TEST_GROUP(S2sTokenSource) {
   }
 
   // A second process's token source: its own store handle and transport.
-  std::unique_ptr<S2sTokenSource> OtherProcess(Store* other_store) {
-    S2sTokenSource::Options options;
-    options.oauth_base_url = harness->oauth_url();
-    options.transport = &harness->transport();
-    options.store = other_store;
-    options.box = &harness->box();
-    options.clock = &clock;
-    options.random = random.get();
-    return std::make_unique<S2sTokenSource>(options);
+  std::unique_ptr<S2sTokenSource> OtherProcess(Store * other_store) {
+    return std::make_unique<S2sTokenSource>(harness->TokenOptions(other_store));
   }
 
   int TokenRequests() {
@@ -54,13 +47,7 @@ TEST_GROUP(S2sTokenSource) {
 TEST(S2sTokenSource, ARefusedSourceNeverTouchesTheAppOrZoom) {
   std::string token;
   CHECK_TRUE(harness->tokens().GetToken(&token).ok());  // one stored token
-  S2sTokenSource::Options options;
-  options.oauth_base_url = harness->oauth_url();
-  options.transport = &harness->transport();
-  options.store = store.get();
-  options.box = &harness->box();
-  options.clock = &clock;
-  options.random = random.get();
+  S2sTokenSource::Options options = harness->TokenOptions(store.get());
   options.refused = Status::Conflict("secret_key_mismatch", "another key");
   S2sTokenSource refused(options);
   std::string got;
@@ -97,14 +84,37 @@ TEST(S2sTokenSource, OneTokenServesEveryProcessUntilNearExpiry) {
   LONGS_EQUAL(2, TokenRequests());
 }
 
+TEST(S2sTokenSource, ATokenAnotherProcessMintedReplacesTheCachedOne) {
+  std::string first, used;
+  CHECK_TRUE(harness->tokens().GetToken(&first).ok());
+  clock.AdvanceSeconds(5);
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  S2sToken fresh;  // `zoom test` in another process
+  CHECK_TRUE(OtherProcess(other_store.get())->FetchFresh(&fresh).ok());
+  CHECK_TRUE(harness->tokens().GetToken(&used).ok());
+  STRCMP_EQUAL(fresh.access_token.c_str(), used.c_str());
+  LONGS_EQUAL(2, TokenRequests());
+}
+
+TEST(S2sTokenSource, OnlyATokenAMinuteOldMayPredateAScopeFix) {
+  std::string token;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  CHECK_FALSE(harness->tokens().MayPredateScopeFix(token));
+  clock.AdvanceSeconds(60);
+  CHECK_TRUE(harness->tokens().MayPredateScopeFix(token));
+}
+
 TEST(S2sTokenSource, WhileAnotherRenewsItsStillValidTokenIsBorrowed) {
   std::string token, borrowed;
   CHECK_TRUE(harness->tokens().GetToken(&token).ok());
   clock.AdvanceSeconds(3599 - 200);
   bool taken = false;
-  CHECK_TRUE(store->TryTakeLease("zoom.s2s.token", "other-process",
-                                 clock.NowSeconds(), clock.NowSeconds() + 30,
-                                 &taken).ok());
+  CHECK_TRUE(store
+                 ->TryTakeLease("zoom.s2s.token", "other-process",
+                                clock.NowSeconds(), clock.NowSeconds() + 30,
+                                &taken)
+                 .ok());
   CHECK_TRUE(taken);
   std::unique_ptr<Store> other_store;
   CHECK_TRUE(OpenStore(&other_store).ok());
@@ -156,17 +166,17 @@ TEST(S2sTokenSource, FetchFreshReportsGrantedScopes) {
   CHECK(token.expires_at > clock.NowSeconds());
 }
 
-
 TEST(S2sTokenSource, NewCredentialsWorkAfterARefusal) {
   harness->zoom().RotateCredentials("fake-client-id", "rotated-secret");
   std::string token;
   CHECK_FALSE(harness->tokens().GetToken(&token).ok());
   STRCMP_EQUAL("zoom_credentials_invalid",
                harness->tokens().CheckUsable().reason().c_str());
-  CHECK_TRUE(SaveS2sCredentials(store.get(), harness->box(),
-                                S2sCredentials{"fake-account-id",
-                                               "fake-client-id",
-                                               "rotated-secret"}).ok());
+  CHECK_TRUE(
+      SaveS2sCredentials(
+          store.get(), harness->box(),
+          S2sCredentials{"fake-account-id", "fake-client-id", "rotated-secret"})
+          .ok());
   CHECK_TRUE(harness->tokens().CheckUsable().ok());
   Status s = harness->tokens().GetToken(&token);
   STRCMP_EQUAL("OK", s.ToString().c_str());

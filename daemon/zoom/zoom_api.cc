@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/time_format.h"
 #include "zoom/transport.h"
+#include "zoom/zoom_scopes.h"
 
 namespace telemed {
 
@@ -66,8 +67,8 @@ std::vector<std::string> ParseMissingScopes(const std::string& message) {
 void ClassifyRateLimit(const HttpResponse& response, int64_t now,
                        ZoomError* error) {
   bool is_date = false;
-  error->retry_at = ParseRetryAfter(response.Header("retry-after"), now,
-                                    &is_date);
+  error->retry_at =
+      ParseRetryAfter(response.Header("retry-after"), now, &is_date);
   const std::string type = response.Header("x-ratelimit-type");
   if (type == "QPS") {
     error->rate_limit = ZoomError::RateLimit::kPerSecond;
@@ -106,7 +107,8 @@ std::string MeetingSpecJson(const MeetingSpec& spec) {
 std::string MeetingPatchJson(const MeetingPatch& patch) {
   CjsonPtr root(cJSON_CreateObject());
   cJSON* object = root.get();
-  if (patch.topic) cJSON_AddStringToObject(object, "topic", patch.topic->c_str());
+  if (patch.topic)
+    cJSON_AddStringToObject(object, "topic", patch.topic->c_str());
   if (patch.start_time) {
     cJSON_AddStringToObject(object, "start_time",
                             FormatRfc3339Utc(*patch.start_time).c_str());
@@ -177,7 +179,8 @@ void ParseZoomError(const HttpResponse& response, int64_t now,
     error->zoom_code = JsonInt(root.get(), "code");
     error->message = JsonString(root.get(), "message");
     // Some endpoints (OAuth) answer {"reason","error"} instead.
-    if (error->message.empty()) error->message = JsonString(root.get(), "reason");
+    if (error->message.empty())
+      error->message = JsonString(root.get(), "reason");
     const cJSON* item = nullptr;
     cJSON_ArrayForEach(item,
                        cJSON_GetObjectItemCaseSensitive(root.get(), "errors")) {
@@ -191,19 +194,39 @@ void ParseZoomError(const HttpResponse& response, int64_t now,
   if (response.status == 429) ClassifyRateLimit(response, now, error);
 }
 
-Status ZoomApi::CallOnce(ZoomCategory category, const std::string& method,
-                         const std::string& path, const std::string& body,
-                         const std::string& token, std::string* response_body,
-                         ZoomError* error) {
-  if (options_.gate != nullptr) options_.gate->WaitForSlot(category);
+namespace {
+
+// The daily limit of a create's or update's host, checked at send time.
+Status HeldByDailyLimit(int64_t until_micros, const std::string& host,
+                        ZoomError* error) {
+  error->not_sent = true;
+  error->rate_limit = ZoomError::RateLimit::kDaily;
+  error->retry_at = (until_micros + 999999) / 1000000;
+  error->message = "not sent: Zoom user " + host +
+                   " is held by Zoom's daily limit until " +
+                   FormatRfc3339Utc(error->retry_at);
+  return Status::Unavailable("zoom_rate_limited", error->message);
+}
+
+}  // namespace
+
+Status ZoomApi::CallOnce(const Request& call, const std::string& token,
+                         std::string* response_body, ZoomError* error) {
+  if (options_.gate != nullptr) {
+    options_.gate->WaitForSlot(call.category);
+    const int64_t held = call.daily_host.empty()
+                             ? 0
+                             : options_.gate->HostPausedUntil(call.daily_host);
+    if (held != 0) return HeldByDailyLimit(held, call.daily_host, error);
+  }
   HttpRequest request;
-  request.method = method;
-  request.url = options_.api_base_url + path;
+  request.method = call.method;
+  request.url = options_.api_base_url + call.path;
   request.headers.push_back({"Authorization", "Bearer " + token});
-  if (!body.empty()) {
+  if (!call.body.empty()) {
     request.headers.push_back({"Content-Type", "application/json"});
   }
-  request.body = body;
+  request.body = call.body;
   HttpResponse response;
   Status s = options_.transport->Send(request, &response);
   if (!s.ok()) {
@@ -221,40 +244,54 @@ Status ZoomApi::CallOnce(ZoomCategory category, const std::string& method,
   ParseZoomError(response, now, error);
   if (response.status >= 500 || (response.status < 400)) {
     error->no_answer = response.status >= 500;
-    return Status::Unavailable("zoom_no_answer",
-                               "Zoom answered HTTP " +
-                                   std::to_string(response.status));
+    return Status::Unavailable(
+        "zoom_no_answer",
+        "Zoom answered HTTP " + std::to_string(response.status));
   }
   if (response.status == 429) {
     return Status::Unavailable("zoom_rate_limited", "Zoom rate limit reached");
   }
   return Status::InvalidArgument(
-      "zoom_error", "Zoom refused " + method + " " + path + ": HTTP " +
-                        std::to_string(response.status) + " code " +
+      "zoom_error", "Zoom refused " + call.method + " " + call.path +
+                        ": HTTP " + std::to_string(response.status) + " code " +
                         std::to_string(error->zoom_code));
 }
 
-Status ZoomApi::Call(ZoomCategory category, const std::string& method,
-                     const std::string& path, const std::string& body,
-                     std::string* response_body, ZoomError* error) {
+Status ZoomApi::Call(const Request& request, std::string* response_body,
+                     ZoomError* error) {
+  Status s = CallWithRetry(request, response_body, error);
+  if (!s.ok() && (error->zoom_code == 4711 || error->zoom_code == 4700)) {
+    error->missing_scopes = ScopesToAdd(error->missing_scopes, request.scope);
+  }
+  return s;
+}
+
+Status ZoomApi::CallWithRetry(const Request& request,
+                              std::string* response_body, ZoomError* error) {
   std::string token;
   Status s = options_.tokens->GetToken(&token);
   if (!s.ok()) return s;
-  s = CallOnce(category, method, path, body, token, response_body, error);
-  if (s.ok() || error->http_status != 401 || error->zoom_code != 124) return s;
-  // The token expired or was replaced: renew once and retry once.
+  s = CallOnce(request, token, response_body, error);
+  if (s.ok()) return s;
+  const bool expired = error->http_status == 401 && error->zoom_code == 124;
+  const bool scope = (error->zoom_code == 4711 || error->zoom_code == 4700) &&
+                     options_.tokens->MayPredateScopeFix(token);
+  if (!expired && !scope) return s;
+  // The token expired or was replaced, or was issued before a scope was
+  // added: renew once and retry once.
   options_.tokens->Invalidate(token);
   s = options_.tokens->GetToken(&token);
   if (!s.ok()) return s;
   *error = ZoomError();
-  return CallOnce(category, method, path, body, token, response_body, error);
+  return CallOnce(request, token, response_body, error);
 }
 
 Status ZoomApi::CreateMeeting(const std::string& host, const MeetingSpec& spec,
                               ZoomMeeting* out, ZoomError* error) {
   std::string body;
-  Status s = Call(ZoomCategory::kMedium, "POST", UserPath(host) + "/meetings",
-                  MeetingSpecJson(spec), &body, error);
+  Status s = Call({ZoomCategory::kMedium, "meeting:write:meeting:admin", "POST",
+                   UserPath(host) + "/meetings", MeetingSpecJson(spec), host},
+                  &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root || !MeetingFromJson(root.get(), out)) {
@@ -266,8 +303,9 @@ Status ZoomApi::CreateMeeting(const std::string& host, const MeetingSpec& spec,
 Status ZoomApi::GetMeeting(const std::string& id, ZoomMeeting* out,
                            ZoomError* error) {
   std::string body;
-  Status s =
-      Call(ZoomCategory::kLight, "GET", "/meetings/" + id, "", &body, error);
+  Status s = Call({ZoomCategory::kLight, "meeting:read:meeting:admin", "GET",
+                   "/meetings/" + id, "", ""},
+                  &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
   if (!root || !MeetingFromJson(root.get(), out)) {
@@ -277,19 +315,21 @@ Status ZoomApi::GetMeeting(const std::string& id, ZoomMeeting* out,
 }
 
 Status ZoomApi::UpdateMeeting(const std::string& id, const MeetingPatch& patch,
-                              ZoomError* error) {
+                              const std::string& host, ZoomError* error) {
   if (patch.empty()) {
     return Status::Internal("empty_patch", "a PATCH that changes nothing");
   }
   std::string body;
-  return Call(ZoomCategory::kLight, "PATCH", "/meetings/" + id,
-              MeetingPatchJson(patch), &body, error);
+  return Call({ZoomCategory::kLight, "meeting:update:meeting:admin", "PATCH",
+               "/meetings/" + id, MeetingPatchJson(patch), host},
+              &body, error);
 }
 
 Status ZoomApi::DeleteMeeting(const std::string& id, ZoomError* error) {
   std::string body;
-  return Call(ZoomCategory::kLight, "DELETE", "/meetings/" + id, "", &body,
-              error);
+  return Call({ZoomCategory::kLight, "meeting:delete:meeting:admin", "DELETE",
+               "/meetings/" + id, "", ""},
+              &body, error);
 }
 
 Status ZoomApi::ListMeetings(const std::string& host,
@@ -297,12 +337,16 @@ Status ZoomApi::ListMeetings(const std::string& host,
   out->clear();
   std::string page_token;
   for (int page = 0; page < kMaxListPages; ++page) {
-    std::string path = UserPath(host) + "/meetings?type=scheduled&page_size=300";
+    std::string path =
+        UserPath(host) + "/meetings?type=scheduled&page_size=300";
     if (!page_token.empty()) {
-      path += "&next_page_token=" + httplib::detail::encode_query_param(page_token);
+      path +=
+          "&next_page_token=" + httplib::detail::encode_query_param(page_token);
     }
     std::string body;
-    Status s = Call(ZoomCategory::kMedium, "GET", path, "", &body, error);
+    Status s = Call({ZoomCategory::kMedium, "meeting:read:list_meetings:admin",
+                     "GET", path, "", ""},
+                    &body, error);
     if (!s.ok()) return s;
     CjsonPtr root(cJSON_Parse(body.c_str()));
     const cJSON* meetings =
@@ -313,7 +357,8 @@ Status ZoomApi::ListMeetings(const std::string& host,
     const cJSON* item = nullptr;
     cJSON_ArrayForEach(item, meetings) {
       ZoomMeeting meeting;
-      if (!MeetingFromJson(item, &meeting)) return Garbled("a meeting list", error);
+      if (!MeetingFromJson(item, &meeting))
+        return Garbled("a meeting list", error);
       out->push_back(std::move(meeting));
     }
     page_token = JsonString(root.get(), "next_page_token");
@@ -325,7 +370,8 @@ Status ZoomApi::ListMeetings(const std::string& host,
 Status ZoomApi::GetUser(const std::string& id_or_email, ZoomUser* out,
                         ZoomError* error) {
   std::string body;
-  Status s = Call(ZoomCategory::kLight, "GET", UserPath(id_or_email), "",
+  Status s = Call({ZoomCategory::kLight, "user:read:user:admin", "GET",
+                   UserPath(id_or_email), "", ""},
                   &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));

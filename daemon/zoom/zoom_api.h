@@ -3,8 +3,9 @@
 //
 // It knows Zoom's wire format (paths, JSON fields, int64 ids, error bodies,
 // rate-limit headers) and nothing of appointments: the sync engine decides
-// what to do with an answer. Tokens come from a TokenSource; on 401 code 124
-// the token is renewed once and the call retried once.
+// what to do with an answer. Tokens come from a TokenSource; on 401 code 124,
+// or a scope error (4711) with a token that may predate the admin's scope
+// fix, the token is renewed once and the call retried once.
 #ifndef TELEMED_ZOOM_ZOOM_API_H_
 #define TELEMED_ZOOM_ZOOM_API_H_
 
@@ -29,15 +30,20 @@ struct ZoomError {
   // Retry-After); the caller judges from the host's own daily count.
   enum class RateLimit { kNone, kPerSecond, kDaily, kUnspecified };
   bool no_answer = false;  // transport failure: nothing came back
+  // Not sent at all: the host was held by a daily limit at send time
+  // (rate_limit kDaily, retry_at set). Zoom changed nothing.
+  bool not_sent = false;
   int http_status = 0;
-  int zoom_code = 0;       // Zoom's "code", 0 if absent or not JSON
-  std::string message;     // Zoom's "message" (localized: never match on it)
+  int zoom_code = 0;    // Zoom's "code", 0 if absent or not JSON
+  std::string message;  // Zoom's "message" (localized: never match on it)
   RateLimit rate_limit = RateLimit::kNone;
-  int64_t retry_at = 0;    // unix seconds from Retry-After; 0 = not given
-  std::vector<std::string> missing_scopes;  // from code 4711/4700
+  int64_t retry_at = 0;  // unix seconds from Retry-After; 0 = not given
+  // From code 4711/4700: one S2S scope per missing permission (see
+  // zoom/zoom_scopes.h), not Zoom's list of alternatives.
+  std::vector<std::string> missing_scopes;
   // Fields a validation error (code 300) names in "errors":[{"field"}].
   std::vector<std::string> error_fields;
-  std::string tracking_id;                  // x-zm-trackingid, for logs
+  std::string tracking_id;  // x-zm-trackingid, for logs
 };
 
 // Zoom's rate-limit categories (docs/zoom-notes.md): create meeting and the
@@ -50,6 +56,12 @@ class RateGate {
  public:
   virtual ~RateGate() = default;
   virtual void WaitForSlot(ZoomCategory category) = 0;
+  // When `host` is held by a daily limit (a daily 429): until when, in
+  // unix microseconds; 0 when it is not. Asked right before a create or
+  // update for `host` leaves, after WaitForSlot: a call admitted while
+  // another call for the host was still out must not follow that call's
+  // 429 onto the wire.
+  virtual int64_t HostPausedUntil(const std::string& host) = 0;
 };
 
 // Gives out a bearer token for API calls.
@@ -60,8 +72,16 @@ class TokenSource {
   // (Unauthenticated "zoom_credentials_invalid"), no answer (Unavailable),
   // no credentials (Validation "zoom_not_configured").
   virtual Status GetToken(std::string* token) = 0;
-  // Zoom refused `token` (401 code 124): drop it so GetToken fetches anew.
+  // Zoom refused `token` (401 code 124), or it may predate a scope fix:
+  // drop it so GetToken fetches anew.
   virtual void Invalidate(const std::string& token) = 0;
+  // Zoom said `token` lacks a scope (4711): true when a token minted now
+  // might carry it (the admin may have added the scope after `token` was
+  // issued), so the call is worth one retry with a fresh token.
+  virtual bool MayPredateScopeFix(const std::string& token) {
+    (void)token;
+    return false;
+  }
   // Cheap, never calls Zoom: OK unless GetToken is known to fail for good
   // (no app configured, or these very credentials were refused), so callers
   // can settle work at once instead of queueing it for the network.
@@ -70,17 +90,17 @@ class TokenSource {
 
 // The fields of a meeting the bridge sets or reads.
 struct ZoomMeeting {
-  std::string id;        // int64 as decimal text
-  std::string host_id;   // GET answers only
+  std::string id;       // int64 as decimal text
+  std::string host_id;  // GET answers only
   std::string topic;
   std::string agenda;
   int64_t start_time = 0;  // unix seconds, UTC
   int duration_minutes = 0;
   std::string timezone;
   std::string join_url;
-  std::string start_url;   // never stored or logged
+  std::string start_url;  // never stored or logged
   std::string password;
-  std::string status;      // "waiting" | "started" (GET only)
+  std::string status;  // "waiting" | "started" (GET only)
 };
 
 // A new meeting. Empty timezone is left out; default_password asks Zoom to
@@ -136,8 +156,10 @@ class ZoomApi {
                        ZoomMeeting* out, ZoomError* error);
   Status GetMeeting(const std::string& id, ZoomMeeting* out, ZoomError* error);
   // REQUIRES: !patch.empty() (a PATCH that changes nothing is never sent).
+  // `host`: the Zoom user the meeting lives on, whose daily limit the
+  // update counts against ("" = unknown: not checked).
   Status UpdateMeeting(const std::string& id, const MeetingPatch& patch,
-                       ZoomError* error);
+                       const std::string& host, ZoomError* error);
   Status DeleteMeeting(const std::string& id, ZoomError* error);
   // Every scheduled meeting of `host`, all pages (agendas cut to 250).
   Status ListMeetings(const std::string& host, std::vector<ZoomMeeting>* out,
@@ -148,13 +170,22 @@ class ZoomApi {
   Status CheckUsable() { return options_.tokens->CheckUsable(); }
 
  private:
-  Status Call(ZoomCategory category, const std::string& method,
-              const std::string& path, const std::string& body,
-              std::string* response_body, ZoomError* error);
-  Status CallOnce(ZoomCategory category, const std::string& method,
-                  const std::string& path, const std::string& body,
-                  const std::string& token, std::string* response_body,
-                  ZoomError* error);
+  struct Request {
+    ZoomCategory category = ZoomCategory::kLight;
+    const char* scope = "";  // the S2S scope it needs (for scope errors)
+    std::string method;
+    std::string path;  // after the API base
+    std::string body;
+    // A create or update counts against this host's daily limit ("" for
+    // other calls): it is not sent while the host is held.
+    std::string daily_host;
+  };
+  Status Call(const Request& request, std::string* response_body,
+              ZoomError* error);
+  Status CallWithRetry(const Request& request, std::string* response_body,
+                       ZoomError* error);
+  Status CallOnce(const Request& request, const std::string& token,
+                  std::string* response_body, ZoomError* error);
 
   const Options options_;
 };

@@ -1,5 +1,7 @@
 #include "zoom/zoom_api.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <deque>
 #include <string>
 #include <vector>
@@ -7,8 +9,6 @@
 #include "base/cjson.h"
 #include "base/fake_clock.h"
 #include "zoom/transport.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -32,7 +32,8 @@ class ScriptedTransport final : public ZoomTransport {
     if (script_.empty()) return Status::Unavailable("test", "script ran out");
     HttpResponse next = script_.front();
     script_.pop_front();
-    if (next.status == 0) return Status::Unavailable("zoom_unreachable", "refused");
+    if (next.status == 0)
+      return Status::Unavailable("zoom_unreachable", "refused");
     *response = next;
     return Status::OK();
   }
@@ -50,8 +51,21 @@ class CountingTokens final : public TokenSource {
     return Status::OK();
   }
   void Invalidate(const std::string& token) override { invalidated = token; }
+  bool MayPredateScopeFix(const std::string&) override { return predates; }
   int issued = 0;
+  bool predates = false;
   std::string invalidated;
+};
+
+// Paces nothing; holds the hosts in `held` by a daily limit.
+class HoldingGate final : public RateGate {
+ public:
+  void WaitForSlot(ZoomCategory) override {}
+  int64_t HostPausedUntil(const std::string& host) override {
+    return host == held ? until_micros : 0;
+  }
+  std::string held;
+  int64_t until_micros = 0;
 };
 
 constexpr char kCreated[] =
@@ -81,7 +95,8 @@ TEST(ZoomApi, CreateSendsTheDocumentedBodyAndReadsTheInt64Id) {
   spec.agenda = "[tb:abc] x";
   spec.password = "Ab3dEf7hIj";
   ZoomMeeting meeting;
-  CHECK_TRUE(api.CreateMeeting("dr@clinic.example", spec, &meeting, &error).ok());
+  CHECK_TRUE(
+      api.CreateMeeting("dr@clinic.example", spec, &meeting, &error).ok());
   STRCMP_EQUAL("81234567890", meeting.id.c_str());
   STRCMP_EQUAL("Ab3dEf7hIj", meeting.password.c_str());
   LONGS_EQUAL(1780300800, meeting.start_time);
@@ -89,10 +104,38 @@ TEST(ZoomApi, CreateSendsTheDocumentedBodyAndReadsTheInt64Id) {
   STRCMP_EQUAL("POST", sent.method.c_str());
   STRCMP_EQUAL("https://api.zoom.test/v2/users/dr%40clinic.example/meetings",
                sent.url.c_str());
-  CHECK(sent.body.find(R"("start_time":"2026-06-01T08:00:00Z")") != std::string::npos);
+  CHECK(sent.body.find(R"("start_time":"2026-06-01T08:00:00Z")") !=
+        std::string::npos);
   CHECK(sent.body.find(R"("type":2)") != std::string::npos);
   CHECK(sent.body.find(R"("waiting_room":true)") != std::string::npos);
   CHECK(sent.body.find(R"("join_before_host":false)") != std::string::npos);
+}
+
+TEST(ZoomApi, AHostHeldByItsDailyLimitAtSendTimeGetsNoCreateOrUpdate) {
+  HoldingGate gate;
+  gate.held = "u1";
+  gate.until_micros = int64_t{1780358400} * 1000000;  // 2026-06-02T00:00:00Z
+  ZoomApi held{ZoomApi::Options{"https://api.zoom.test/v2", &transport, &tokens,
+                                &clock, &gate}};
+  ZoomMeeting meeting;
+  Status s = held.CreateMeeting("u1", MeetingSpec(), &meeting, &error);
+  STRCMP_EQUAL("zoom_rate_limited", s.reason().c_str());
+  CHECK_TRUE(error.not_sent);
+  CHECK(error.rate_limit == ZoomError::RateLimit::kDaily);
+  LONGS_EQUAL(1780358400, error.retry_at);
+  MeetingPatch patch;
+  patch.duration_minutes = 45;
+  error = ZoomError();
+  CHECK_TRUE(error.rate_limit == ZoomError::RateLimit::kNone);
+  CHECK_FALSE(held.UpdateMeeting("1", patch, "u1", &error).ok());
+  CHECK_TRUE(error.not_sent);
+  LONGS_EQUAL(0, transport.sent.size());
+  // Reads, deletes and other hosts still go.
+  transport.Answer(200, kCreated);
+  transport.Answer(201, kCreated);
+  CHECK_TRUE(held.GetMeeting("81234567890", &meeting, &error).ok());
+  CHECK_TRUE(held.CreateMeeting("u2", MeetingSpec(), &meeting, &error).ok());
+  LONGS_EQUAL(2, transport.sent.size());
 }
 
 TEST(ZoomApi, DefaultPasswordReplacesThePasscode) {
@@ -103,7 +146,8 @@ TEST(ZoomApi, DefaultPasswordReplacesThePasscode) {
   ZoomMeeting meeting;
   CHECK_TRUE(api.CreateMeeting("u1", spec, &meeting, &error).ok());
   CHECK(transport.sent[0].body.find("never-sent") == std::string::npos);
-  CHECK(transport.sent[0].body.find(R"("default_password":true)") != std::string::npos);
+  CHECK(transport.sent[0].body.find(R"("default_password":true)") !=
+        std::string::npos);
 }
 
 TEST(ZoomApi, ExpiredTokenIsRenewedOnceAndTheCallRetriedOnce) {
@@ -124,8 +168,57 @@ TEST(ZoomApi, SecondExpiredTokenIsNotRetriedAgain) {
   LONGS_EQUAL(2, transport.sent.size());
 }
 
+TEST(ZoomApi, AScopeErrorWithAnOldTokenIsRetriedOnceWithAFreshOne) {
+  tokens.predates = true;
+  transport.Answer(
+      400,
+      R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:update:meeting:admin]"})");
+  transport.Answer(
+      400,
+      R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:update:meeting:admin]"})");
+  MeetingPatch patch;
+  patch.duration_minutes = 45;
+  Status s = api.UpdateMeeting("1", patch, "", &error);
+  STRCMP_EQUAL("zoom_error", s.reason().c_str());
+  LONGS_EQUAL(2, transport.sent.size());
+  STRCMP_EQUAL("token-1", tokens.invalidated.c_str());
+  STRCMP_EQUAL("Bearer token-2", transport.sent[1].headers[0].second.c_str());
+}
+
+TEST(ZoomApi, AScopeErrorWithARecentTokenIsNotRetried) {
+  transport.Answer(
+      400,
+      R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:update:meeting:admin]"})");
+  MeetingPatch patch;
+  patch.duration_minutes = 45;
+  CHECK_FALSE(api.UpdateMeeting("1", patch, "", &error).ok());
+  LONGS_EQUAL(1, transport.sent.size());
+  LONGS_EQUAL(1, tokens.issued);
+}
+
+TEST(ZoomApi, ZoomsAlternativeScopesBecomeTheOneS2sScope) {
+  transport.Answer(
+      400,
+      R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:write:meeting, meeting:write:meeting:admin, meeting:write:admin]"})");
+  ZoomMeeting meeting;
+  CHECK_FALSE(api.CreateMeeting("u1", MeetingSpec(), &meeting, &error).ok());
+  LONGS_EQUAL(1, error.missing_scopes.size());
+  STRCMP_EQUAL("meeting:write:meeting:admin", error.missing_scopes[0].c_str());
+}
+
+TEST(ZoomApi, AClassicScopeAloneNamesTheCallsOwnScope) {
+  transport.Answer(
+      400,
+      R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:write:admin]"})");
+  CHECK_FALSE(api.DeleteMeeting("1", &error).ok());
+  LONGS_EQUAL(1, error.missing_scopes.size());
+  STRCMP_EQUAL("meeting:delete:meeting:admin", error.missing_scopes[0].c_str());
+}
+
 TEST(ZoomApi, MissingScopesAreListed) {
-  transport.Answer(400, R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:write:meeting:admin, user:read:user:admin]"})");
+  transport.Answer(
+      400,
+      R"({"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:write:meeting:admin, user:read:user:admin]"})");
   ZoomMeeting meeting;
   CHECK_FALSE(api.CreateMeeting("u1", MeetingSpec(), &meeting, &error).ok());
   LONGS_EQUAL(2, error.missing_scopes.size());
@@ -150,7 +243,8 @@ TEST(ZoomApi, PerSecondAndDaily429sAreTold) {
   LONGS_EQUAL(1767312000, error.retry_at);
 
   error = ZoomError();
-  transport.Answer(429, R"({"code":429,"message":"You have reached the maximum"})");
+  transport.Answer(429,
+                   R"({"code":429,"message":"You have reached the maximum"})");
   api.DeleteMeeting("1", &error);
   CHECK(error.rate_limit == ZoomError::RateLimit::kUnspecified);
 }
@@ -183,17 +277,21 @@ TEST(ZoomApi, NoAnswerAndGarbageAreTransient) {
 
 TEST(ZoomApi, PatchSendsOnlyChangedFieldsAndNeverAnEmptyOne) {
   MeetingPatch patch;
-  CHECK_FALSE(api.UpdateMeeting("1", patch, &error).ok());
+  CHECK_FALSE(api.UpdateMeeting("1", patch, "", &error).ok());
   LONGS_EQUAL(0, transport.sent.size());
   patch.duration_minutes = 45;
   transport.Answer(204, "");
-  CHECK_TRUE(api.UpdateMeeting("1", patch, &error).ok());
+  CHECK_TRUE(api.UpdateMeeting("1", patch, "", &error).ok());
   STRCMP_EQUAL(R"({"duration":45})", transport.sent[0].body.c_str());
 }
 
 TEST(ZoomApi, ListFollowsEveryPage) {
-  transport.Answer(200, R"({"next_page_token":"p2","meetings":[{"id":11111111111,"agenda":"a"}]})");
-  transport.Answer(200, R"({"next_page_token":"","meetings":[{"id":22222222222,"agenda":"b"}]})");
+  transport.Answer(
+      200,
+      R"({"next_page_token":"p2","meetings":[{"id":11111111111,"agenda":"a"}]})");
+  transport.Answer(
+      200,
+      R"({"next_page_token":"","meetings":[{"id":22222222222,"agenda":"b"}]})");
   std::vector<ZoomMeeting> meetings;
   CHECK_TRUE(api.ListMeetings("u1", &meetings, &error).ok());
   LONGS_EQUAL(2, meetings.size());

@@ -10,43 +10,13 @@
 #include "store/store.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_api.h"
+#include "zoom/zoom_scopes.h"
 
 namespace telemed {
 
 namespace {
 
 constexpr char kCheckSetting[] = "zoom.check";
-
-// Zoom's classic scopes each stand for several granular ones; an app made
-// before granular scopes existed has only these.
-const char* ClassicScopeFor(const std::string& scope) {
-  if (scope == "meeting:write:meeting:admin" ||
-      scope == "meeting:update:meeting:admin" ||
-      scope == "meeting:delete:meeting:admin") {
-    return "meeting:write:admin";
-  }
-  if (scope == "meeting:read:meeting:admin" ||
-      scope == "meeting:read:list_meetings:admin") {
-    return "meeting:read:admin";
-  }
-  return scope == "user:read:user:admin" ? "user:read:admin" : "";
-}
-
-bool Contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-std::vector<std::string> MissingScopes(
-    const std::vector<std::string>& granted) {
-  std::vector<std::string> missing;
-  for (const std::string& scope : RequiredZoomScopes()) {
-    if (!Contains(granted, scope) &&
-        !Contains(granted, ClassicScopeFor(scope))) {
-      missing.push_back(scope);
-    }
-  }
-  return missing;
-}
 
 std::string JoinWords(const std::vector<std::string>& words,
                       const char* separator) {
@@ -75,18 +45,14 @@ ZoomCheckItem CredentialsItem(const Status& status) {
             "no Zoom Server-to-Server app is configured: run "
             "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
   }
-  if (status.reason() == "secret_key_mismatch") {
+  // Refusals say which value is wrong and what to do; transport failures
+  // name the host, the certificate problem or the wrong URL.
+  if (status.reason() == "secret_key_mismatch" ||
+      status.reason() == "zoom_credentials_invalid") {
     return {"credentials", false, status.message()};
   }
-  if (status.reason() == "zoom_credentials_invalid") {
-    return {"credentials", false,
-            "Zoom refused the account ID, client ID or client secret: copy "
-            "them again from the app's App Credentials page and run "
-            "'telemed-bridge zoom s2s'"};
-  }
   return {"credentials", false,
-          "Zoom's token endpoint could not be used (" + status.message() +
-              "); check the network and try again"};
+          "Zoom's token endpoint could not be used: " + status.message()};
 }
 
 ZoomCheckItem ScopesItem(const std::vector<std::string>& missing) {
@@ -128,13 +94,19 @@ ZoomCheckItem DoctorItem(const Doctor& doctor, ZoomApi* api) {
           "Zoom user " + doctor.zoom_user + " " + UserLookupFailure(s, error)};
 }
 
+// S2S doctors are looked up with the app's token (`api` null: no token, so
+// only the OAuth doctors, who need none, are reported).
 Status CheckDoctors(Store* store, ZoomApi* api, ZoomCheckResult* out) {
   std::vector<Doctor> doctors;
   Status s = store->ListDoctors(&doctors);
   if (!s.ok()) return s;
   for (const Doctor& doctor : doctors) {
-    if (doctor.auth == AuthMode::kS2s)
+    if (doctor.auth == AuthMode::kOauth) {
+      out->items.push_back(
+          {"doctor " + doctor.id, false, kOauthDoctorCannotSync});
+    } else if (api != nullptr) {
       out->items.push_back(DoctorItem(doctor, api));
+    }
   }
   return Status::OK();
 }
@@ -231,23 +203,32 @@ bool ReadResult(const cJSON* root, ZoomCheckResult* out) {
          ReadItems(field("items"), &out->items);
 }
 
-}  // namespace
-
-const std::vector<std::string>& RequiredZoomScopes() {
-  // The list-users scope serves only a user picker, so it is not required.
-  static const auto* scopes = new std::vector<std::string>{
-      "meeting:write:meeting:admin",      "meeting:update:meeting:admin",
-      "meeting:delete:meeting:admin",     "meeting:read:meeting:admin",
-      "meeting:read:list_meetings:admin", "user:read:user:admin"};
-  return *scopes;
+// The token to judge the app by (see CheckToken).
+Status CheckedToken(S2sTokenSource* tokens, CheckToken which, S2sToken* out) {
+  if (which == CheckToken::kFresh) return tokens->FetchFresh(out);
+  Status s = tokens->Current(out);
+  if (s.ok() && !MissingScopes(out->scopes).empty() &&
+      tokens->MayPredateScopeFix(out->access_token)) {
+    WipeString(&out->access_token);
+    s = tokens->FetchFresh(out);
+  }
+  return s;
 }
 
+}  // namespace
+
+const char kOauthDoctorCannotSync[] =
+    "set to connect its own Zoom account (auth oauth), which this version "
+    "cannot do yet: its appointments get no meeting (error "
+    "doctor_not_connected); register it with --auth s2s and a --zoom-user";
+
 Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
-                    const Clock* clock, ZoomCheckResult* out) {
+                    const Clock* clock, CheckToken which,
+                    ZoomCheckResult* out) {
   *out = ZoomCheckResult();
   out->checked_at = clock->NowSeconds();
   S2sToken token;
-  Status s = tokens->FetchFresh(&token);
+  Status s = CheckedToken(tokens, which, &token);
   WipeString(&token.access_token);
   if (!s.ok() && !IsZoomVerdict(s)) return s;
   out->configured = s.reason() != "zoom_not_configured";
@@ -257,9 +238,9 @@ Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
     out->granted_scopes = token.scopes;
     out->missing_scopes = MissingScopes(token.scopes);
     out->items.push_back(ScopesItem(out->missing_scopes));
-    s = CheckDoctors(store, api, out);
-    if (!s.ok()) return s;
   }
+  s = CheckDoctors(store, s.ok() ? api : nullptr, out);
+  if (!s.ok()) return s;
   out->ok = AllOk(out->items);
   return Status::OK();
 }

@@ -3,9 +3,11 @@
 // credentials or doctors change; its last result is stored, so that
 // GET /api/v1/status reports it without calling Zoom.
 //
-// The check gets a fresh token (the credentials work), compares the granted
+// The check gets a token (the credentials work), compares the granted
 // scopes with what the bridge needs (naming each missing one), and looks up
 // every S2S doctor's zoom_user in the account (GET /users/{id-or-email}).
+// A doctor set to connect its own Zoom account (auth "oauth") is a failing
+// item: this version cannot sync its appointments yet.
 #ifndef TELEMED_ZOOM_ZOOM_CHECK_H_
 #define TELEMED_ZOOM_ZOOM_CHECK_H_
 
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "zoom/zoom_scopes.h"
 
 namespace telemed {
 
@@ -26,13 +29,13 @@ class ZoomApi;
 struct ZoomCheckItem {
   std::string subject;  // "credentials", "scopes", "doctor dr-smith", ...
   bool ok = false;
-  std::string detail;   // for people: what is wrong and what to do
+  std::string detail;  // for people: what is wrong and what to do
 };
 
 struct ZoomCheckResult {
-  int64_t checked_at = 0;  // unix seconds
-  bool ok = false;         // every item ok
-  bool configured = false; // an S2S app is stored at all
+  int64_t checked_at = 0;   // unix seconds
+  bool ok = false;          // every item ok
+  bool configured = false;  // an S2S app is stored at all
   std::vector<std::string> granted_scopes;
   std::vector<std::string> missing_scopes;
   std::vector<ZoomCheckItem> items;
@@ -42,10 +45,22 @@ struct ZoomCheckResult {
 // meeting:write:admin satisfies its granular ones, see docs/zoom-notes.md).
 const std::vector<std::string>& RequiredZoomScopes();
 
+// Which token the check looks at. kFresh mints one (`zoom test`: how an
+// admin makes a scope fix take effect; the token is stored for the daemon
+// too). kStored uses the shared token while it is valid (the daemon's
+// periodic check) and mints only when it is near expiry, or when it lacks a
+// scope and may predate the admin's fix.
+enum class CheckToken { kFresh, kStored };
+
+// Why a doctor with auth "oauth" gets no meetings: this version has no
+// per-doctor OAuth yet. `zoom test`, GET /api/v1/status and `doctor put`
+// say it in these words.
+extern const char kOauthDoctorCannotSync[];
+
 // Runs the check. Failures of Zoom (wrong credentials, unknown users) are
 // items of *out, not errors; errors are the store's.
 Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
-                    const Clock* clock, ZoomCheckResult* out);
+                    const Clock* clock, CheckToken which, ZoomCheckResult* out);
 
 // The stored last result (settings row "zoom.check", JSON).
 Status SaveZoomCheck(Store* store, const ZoomCheckResult& result);

@@ -36,9 +36,9 @@ TEST_GROUP(ZoomCheck) {
     bed->PutDoctor("dr-known", "doctor@clinic.example");
   }
 
-  void Run() {
+  void Run(CheckToken which = CheckToken::kFresh) {
     Status s = RunZoomCheck(store, &harness->tokens(), &harness->api(),
-                            &bed->clock, &result);
+                            &bed->clock, which, &result);
     CHECK_TEXT(s.ok(), s.ToString().c_str());
   }
 
@@ -52,18 +52,29 @@ TEST_GROUP(ZoomCheck) {
 };
 
 TEST(ZoomCheck, AllWellWhenCredentialsScopesAndUsersAreRight) {
-  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
   Run();
   CHECK_TRUE(result.ok);
   CHECK_TRUE(result.configured);
   LONGS_EQUAL(1780000000, result.checked_at);
-  // credentials, scopes, the one S2S doctor (an OAuth doctor is not looked up).
+  // credentials, scopes, the one doctor.
   LONGS_EQUAL(3, result.items.size());
   CHECK_TRUE(Item("credentials").ok);
   CHECK_TRUE(Item("scopes").ok);
   CHECK_TRUE(Item("doctor dr-known").ok);
   CHECK_TRUE(result.missing_scopes.empty());
   LONGS_EQUAL(test::AllS2sScopes().size(), result.granted_scopes.size());
+}
+
+TEST(ZoomCheck, AnOauthDoctorCannotSyncYetAndSaysSo) {
+  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
+  Run();
+  CHECK_FALSE(result.ok);
+  CHECK_FALSE(Item("doctor dr-oauth").ok);
+  STRCMP_CONTAINS("cannot do yet", Item("doctor dr-oauth").detail.c_str());
+  STRCMP_CONTAINS("--auth s2s", Item("doctor dr-oauth").detail.c_str());
+  CHECK_TRUE(Item("doctor dr-known").ok);
+  // Only S2S doctors are looked up on Zoom.
+  LONGS_EQUAL(1, harness->zoom().CountRequests("GET", "/v2/users/"));
 }
 
 TEST(ZoomCheck, NamesEachMissingScope) {
@@ -78,6 +89,54 @@ TEST(ZoomCheck, NamesEachMissingScope) {
   STRCMP_CONTAINS("missing meeting:update:meeting:admin",
                   Item("scopes").detail.c_str());
   STRCMP_CONTAINS("Scopes page", Item("scopes").detail.c_str());
+}
+
+int TokenRequests(test::ZoomHarness* harness) {
+  return harness->zoom().CountRequests("POST", "/oauth/token");
+}
+
+TEST(ZoomCheck, TheDaemonsCheckReusesTheStoredToken) {
+  std::string token;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  Run(CheckToken::kStored);
+  CHECK_TRUE(result.ok);
+  LONGS_EQUAL(1, TokenRequests(harness));
+}
+
+TEST(ZoomCheck, ZoomTestMintsATokenThatTheDaemonThenUses) {
+  harness->zoom().SetGrantedScopes(
+      AllScopesBut("meeting:update:meeting:admin"));
+  std::string daemon_token;
+  CHECK_TRUE(harness->tokens().GetToken(&daemon_token).ok());
+  // The admin adds the scope, then runs `zoom test` (its own process).
+  harness->zoom().SetGrantedScopes(test::AllS2sScopes());
+  S2sTokenSource cli_tokens(harness->TokenOptions(store));
+  Status s = RunZoomCheck(store, &cli_tokens, &harness->api(), &bed->clock,
+                          CheckToken::kFresh, &result);
+  CHECK_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(result.ok);
+  LONGS_EQUAL(2, TokenRequests(harness));
+  std::string now_used;
+  CHECK_TRUE(harness->tokens().GetToken(&now_used).ok());
+  CHECK(now_used != daemon_token);
+  Run(CheckToken::kStored);
+  CHECK_TRUE(result.ok);
+  LONGS_EQUAL(2, TokenRequests(harness));
+}
+
+TEST(ZoomCheck, TheDaemonsCheckMintsAgainWhenItsTokenMayPredateAScopeFix) {
+  harness->zoom().SetGrantedScopes(
+      AllScopesBut("meeting:update:meeting:admin"));
+  Run(CheckToken::kStored);
+  CHECK_FALSE(result.ok);
+  LONGS_EQUAL(1, TokenRequests(harness));
+  harness->zoom().SetGrantedScopes(test::AllS2sScopes());
+  Run(CheckToken::kStored);  // the token is seconds old: no second one
+  LONGS_EQUAL(1, TokenRequests(harness));
+  bed->clock.AdvanceSeconds(60);
+  Run(CheckToken::kStored);
+  CHECK_TRUE(result.ok);
+  LONGS_EQUAL(2, TokenRequests(harness));
 }
 
 TEST(ZoomCheck, ClassicScopesCoverTheirGranularOnes) {
@@ -151,18 +210,12 @@ TEST(ZoomCheck, NoAppConfigured) {
 }
 
 TEST(ZoomCheck, ADaemonWithAnotherSecretKeyReportsItAsTheCredentialsItem) {
-  S2sTokenSource::Options options;
-  options.oauth_base_url = harness->oauth_url();
-  options.transport = &harness->transport();
-  options.store = store;
-  options.box = &harness->box();
-  options.clock = &bed->clock;
-  options.random = bed->random.get();
+  S2sTokenSource::Options options = harness->TokenOptions(store);
   options.refused = Status::Conflict(
       "secret_key_mismatch", "sealed under another key; run 'zoom forget'");
   S2sTokenSource refused(options);
   Status s = RunZoomCheck(store, &refused, &harness->api(), &bed->clock,
-                          &result);
+                          CheckToken::kFresh, &result);
   CHECK_TEXT(s.ok(), s.ToString().c_str());
   CHECK_FALSE(result.ok);
   CHECK_TRUE(result.configured);

@@ -130,10 +130,13 @@ bool FakeZoom::Impl::Authorize(Route route, const httplib::Request& request,
   const auto needed = ScopesFor(route);
   if (!Has(it->second.scopes, needed.first) &&
       !Has(it->second.scopes, needed.second)) {
-    *reply = ErrorReply(
-        400, 4711,
-        std::string("Invalid access token, does not contain scopes:[") +
-            needed.first + "]");
+    // Zoom lists every name that would do: the user-level one, the S2S
+    // one and the classic one.
+    const std::string granular = needed.first;
+    *reply = ErrorReply(400, 4711,
+                        "Invalid access token, does not contain scopes:[" +
+                            granular.substr(0, granular.size() - 6) + ", " +
+                            granular + ", " + needed.second + "]");
     return false;
   }
   return true;

@@ -49,6 +49,10 @@ TlsTestServer::TlsTestServer(const Options& options)
   tls::CertificateSpec spec = SpecFor("telemed test server");
   spec.dns_names = options.dns_names;
   spec.ip_addresses = options.ip_addresses;
+  if (options.expired) {
+    spec.not_before -= 2 * 86400;
+    spec.not_after = spec.not_before + 86400 + 3600;
+  }
   tls::CertificateAndKey leaf;
   Status s = tls::GenerateLeaf(spec, ca_, SharedRandom(), &leaf);
   if (!s.ok()) Die("making the server certificate", s);

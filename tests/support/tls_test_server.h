@@ -32,6 +32,8 @@ class TlsTestServer final {
     // Names in the server certificate's subjectAltName.
     std::vector<std::string> dns_names = {"localhost"};
     std::vector<std::string> ip_addresses = {"127.0.0.1"};
+    // true: the server certificate expired an hour ago (its CA is valid).
+    bool expired = false;
     std::chrono::milliseconds handshake_timeout{5000};
     time_t keep_alive_timeout_sec = 5;
     int worker_threads = 32;

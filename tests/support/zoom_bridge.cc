@@ -161,9 +161,9 @@ Status ZoomBridge::Start() {
   Require(daemon_ == nullptr, "Start() while the daemon runs");
   DaemonProcess::Options options;
   options.data_dir = data_dir_;
-  options.args = {"--zoom-oauth-url", server_.Url(""), "--zoom-api-url",
-                  server_.Url("/v2"), "--ca-file",     server_.ca_file(),
-                  "--key-file",       key_file_};
+  options.args = CliFlags();
+  // DaemonProcess passes --data-dir itself.
+  options.args.erase(options.args.begin(), options.args.begin() + 2);
   options.args.insert(options.args.end(), serve_args_.begin(),
                       serve_args_.end());
   return DaemonProcess::Start(options, &daemon_);
@@ -184,6 +184,13 @@ int ZoomBridge::Terminate() {
   return code;
 }
 
+std::vector<std::string> ZoomBridge::CliFlags() const {
+  return {"--data-dir",    data_dir_,         "--zoom-oauth-url",
+          server_.Url(""), "--zoom-api-url",  server_.Url("/v2"),
+          "--ca-file",     server_.ca_file(), "--key-file",
+          key_file_};
+}
+
 std::string ZoomBridge::Stderr() const {
   return earlier_stderr_ + (daemon_ != nullptr ? daemon_->Stderr() : "");
 }
@@ -198,6 +205,8 @@ ApiAnswer ZoomBridge::Send(const std::string& method, const std::string& path,
   httplib::Result result =
       method == "PUT"
           ? client.Put(full.c_str(), headers, json, "application/json")
+      : method == "POST"
+          ? client.Post(full.c_str(), headers, json, "application/json")
       : method == "DELETE" ? client.Delete(full.c_str(), headers)
                            : client.Get(full.c_str(), headers);
   ApiAnswer answer;
@@ -214,6 +223,10 @@ ApiAnswer ZoomBridge::Get(const std::string& path) {
 
 ApiAnswer ZoomBridge::Put(const std::string& path, const std::string& json) {
   return Send("PUT", path, json);
+}
+
+ApiAnswer ZoomBridge::Post(const std::string& path) {
+  return Send("POST", path, "");
 }
 
 ApiAnswer ZoomBridge::Delete(const std::string& path) {

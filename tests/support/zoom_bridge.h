@@ -103,11 +103,15 @@ class ZoomBridge final {
   std::string Stderr() const;
   // The key file the app's secret is sealed under (0600, 32 bytes).
   const std::string& key_file() const { return key_file_; }
+  // --data-dir (first) and the Zoom flags the daemon runs with, for CLI
+  // commands on the bridge's database (`zoom test`...).
+  std::vector<std::string> CliFlags() const;
 
   // --- The local API (REQUIRES: running) ---
   ApiAnswer Get(const std::string& path);  // path after /api/v1
   ApiAnswer Put(const std::string& path, const std::string& json);
   ApiAnswer Delete(const std::string& path);
+  ApiAnswer Post(const std::string& path);  // with an empty body
   // PUT /doctors/{id} as an s2s doctor hosted by Zoom user `zoom_user`.
   ApiAnswer PutDoctor(const std::string& id, const std::string& zoom_user);
   // PUT /appointments/{id} of doctor `doctor_id`; `start_time` RFC 3339.

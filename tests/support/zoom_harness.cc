@@ -16,8 +16,9 @@ void Require(const Status& status, const char* what) {
 }
 }  // namespace
 
-ZoomHarness::ZoomHarness(const Clock* clock, Store* store,
-                         RandomSource* random, FakeZoom::Options options) {
+ZoomHarness::ZoomHarness(const Clock* clock, Store* store, RandomSource* random,
+                         FakeZoom::Options options)
+    : clock_(clock), random_(random) {
   options.clock = clock;
   zoom_ = std::make_unique<FakeZoom>(options);
   zoom_->AddUser("u1", "doctor@clinic.example");
@@ -33,19 +34,12 @@ ZoomHarness::ZoomHarness(const Clock* clock, Store* store,
   transport_options.random = random;
   Require(HttpsTransport::Open(transport_options, &transport_), "transport");
 
-  S2sTokenSource::Options token_options;
-  token_options.oauth_base_url = oauth_url();
-  token_options.transport = transport_.get();
-  token_options.store = store;
-  token_options.box = box_.get();
-  token_options.clock = clock;
-  token_options.random = random;
-  tokens_ = std::make_unique<S2sTokenSource>(token_options);
-  Require(SaveS2sCredentials(store, *box_,
-                             S2sCredentials{options.account_id,
-                                            options.client_id,
-                                            options.client_secret}),
-          "saving credentials");
+  tokens_ = std::make_unique<S2sTokenSource>(TokenOptions(store));
+  Require(
+      SaveS2sCredentials(store, *box_,
+                         S2sCredentials{options.account_id, options.client_id,
+                                        options.client_secret}),
+      "saving credentials");
   limiter_ = std::make_unique<RateLimiter>(
       ZoomPlan{static_cast<double>(options.light_per_second),
                static_cast<double>(options.medium_per_second)},
@@ -55,6 +49,17 @@ ZoomHarness::ZoomHarness(const Clock* clock, Store* store,
 }
 
 ZoomHarness::~ZoomHarness() = default;
+
+S2sTokenSource::Options ZoomHarness::TokenOptions(Store* store) const {
+  S2sTokenSource::Options options;
+  options.oauth_base_url = oauth_url();
+  options.transport = transport_.get();
+  options.store = store;
+  options.box = box_.get();
+  options.clock = clock_;
+  options.random = random_;
+  return options;
+}
 
 std::string ZoomHarness::oauth_url() const { return server_.Url(""); }
 

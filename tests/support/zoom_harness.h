@@ -10,9 +10,9 @@
 
 #include "secrets/secret_box.h"
 #include "secrets/secret_key.h"
-#include "sync/rate_limiter.h"
 #include "support/fake_zoom.h"
 #include "support/tls_test_server.h"
+#include "sync/rate_limiter.h"
 #include "zoom/https_transport.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_api.h"
@@ -42,12 +42,17 @@ class ZoomHarness final {
   ZoomTransport& transport() { return *transport_; }
   const SecretKey& key() const { return *key_; }
   const SecretBox& box() const { return *box_; }
+  // Options of a token source like tokens() on `store` (another process's
+  // handle of the same database, or the same one).
+  S2sTokenSource::Options TokenOptions(Store* store) const;
   // "https://127.0.0.1:PORT" (the OAuth base) and + "/v2" (the API base).
   std::string oauth_url() const;
   std::string api_url() const;
   const std::string& ca_file() const { return server_.ca_file(); }
 
  private:
+  const Clock* clock_;
+  RandomSource* random_;
   std::unique_ptr<FakeZoom> zoom_;
   TlsTestServer server_;
   std::unique_ptr<SecretKey> key_;

@@ -3,7 +3,9 @@
 #include <CppUTest/TestHarness.h>
 #include <httplib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -96,6 +98,22 @@ TEST_GROUP(ZoomCli) {
                 stdin_text);
   }
 
+  // `zoom s2s` with the data dir and only the Zoom flags in `flags`.
+  test::CliResult S2sWithOnly(const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {"zoom",
+                                     "s2s",
+                                     "--account-id",
+                                     "fake-account-id",
+                                     "--client-id",
+                                     "fake-client-id",
+                                     "--client-secret-file",
+                                     secret_file,
+                                     "--data-dir",
+                                     data_dir};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return test::RunCli(args);
+  }
+
   void PutDoctor(const std::string& id, const std::string& zoom_user) {
     CheckExit(test::RunCli({"doctor", "put", id, "--name", "Dr. " + id,
                             "--zoom-user", zoom_user, "--data-dir", data_dir}),
@@ -174,18 +192,131 @@ TEST(ZoomCli, TestNamesAMissingScopeAndAnUnknownUser) {
   STRCMP_CONTAINS("FAIL (scopes, doctor dr-2)", Zoom({"show"}).out.c_str());
 }
 
-TEST(ZoomCli, WrongSecretFailsTheCredentials) {
+TEST(ZoomCli, AWrongSecretIsRefusedBeforeItIsStored) {
   std::string wrong = "not-the-secret\n";
-  CheckExit(S2s("-", &wrong), 0);
+  test::CliResult refused = S2s("-", &wrong);
+  CheckExit(refused, 1);
+  STRCMP_CONTAINS("nothing was stored", refused.err.c_str());
+  STRCMP_CONTAINS("Zoom refused the client ID or client secret",
+                  refused.err.c_str());
+  STRCMP_CONTAINS("No Zoom Server-to-Server app is configured",
+                  Zoom({"show"}).out.c_str());
+  // Stored anyway on request; the check then says the same.
+  CheckExit(Zoom({"s2s", "--account-id", "fake-account-id", "--client-id",
+                  "fake-client-id", "--client-secret-file", "-", "--no-check"},
+                 &wrong),
+            0);
   test::CliResult check = Zoom({"test"});
   CheckExit(check, 1);
-  STRCMP_CONTAINS("FAIL credentials: Zoom refused", check.out.c_str());
+  STRCMP_CONTAINS(
+      "FAIL credentials: Zoom refused the client ID or client secret",
+      check.out.c_str());
+}
+
+TEST(ZoomCli, AWrongAccountIdIsToldApartFromAWrongSecret) {
+  test::CliResult refused =
+      Zoom({"s2s", "--account-id", "no-such-account", "--client-id",
+            "fake-client-id", "--client-secret-file", secret_file});
+  CheckExit(refused, 1);
+  STRCMP_CONTAINS("Zoom does not know the account ID no-such-account",
+                  refused.err.c_str());
+  CHECK_FALSE(Contains(refused.err, "client secret ("));
+}
+
+TEST(ZoomCli, AWrongTokenUrlIsNotBlamedOnTheCredentials) {
+  test::CliResult refused =
+      S2sWithOnly({"--zoom-oauth-url", server->Url("/wrong"), "--ca-file",
+                   server->ca_file()});
+  CheckExit(refused, 1);
+  STRCMP_CONTAINS("HTTP 404, which is not Zoom's token endpoint",
+                  refused.err.c_str());
+  STRCMP_CONTAINS("--zoom-oauth-url", refused.err.c_str());
+  CHECK_FALSE(Contains(refused.err, "client secret"));
+}
+
+TEST(ZoomCli, AnUnknownHostAndAnUntrustedCertificateAreNamed) {
+  test::CliResult dns =
+      S2sWithOnly({"--zoom-oauth-url", "https://no-such-host.invalid",
+                   "--ca-file", server->ca_file()});
+  CheckExit(dns, 1);
+  STRCMP_CONTAINS("cannot find the host no-such-host.invalid", dns.err.c_str());
+  // The fake's own CA is not among the system's.
+  test::CliResult tls = S2sWithOnly({"--zoom-oauth-url", server->Url("")});
+  CheckExit(tls, 1);
+  STRCMP_CONTAINS("unknown CA", tls.err.c_str());
+  STRCMP_CONTAINS("--ca-file", tls.err.c_str());
+}
+
+TEST(ZoomCli, SurroundingWhitespaceOfTheSecretIsDroppedInnerRefused) {
+  std::string padded = std::string("  ") + kSecret + " \r\n";
+  CheckExit(S2s("-", &padded), 0);
+  CheckExit(Zoom({"test"}), 0);
+  std::string inner = std::string(kSecret) + " x\n";
+  test::CliResult refused = S2s("-", &inner);
+  CheckExit(refused, 1);
+  STRCMP_CONTAINS("holds a space, tab or line break inside it",
+                  refused.err.c_str());
+}
+
+TEST(ZoomCli, StoringAgainSaysWhichAppItReplaces) {
+  test::CliResult first = S2s(secret_file);
+  CheckExit(first, 0);
+  CHECK_FALSE(Contains(first.out, "Replaced"));
+  STRCMP_CONTAINS("Zoom issued a token for it", first.out.c_str());
+  test::CliResult second = S2s(secret_file);
+  CheckExit(second, 0);
+  STRCMP_CONTAINS(
+      "Replaced the stored Zoom app (account ID fake-account-id, client ID "
+      "fake-client-id)",
+      second.out.c_str());
+}
+
+TEST(ZoomCli, TheUrlsAndCaGivenToS2sServeLaterCommandsWithoutFlags) {
+  CheckExit(S2s(secret_file), 0);
+  PutDoctor("dr-1", "doctor@clinic.example");
+  // No Zoom flags at all: the stored URLs and CA (not zoom.us) are used.
+  test::CliResult check =
+      test::RunCli({"zoom", "test", "--data-dir", data_dir});
+  CheckExit(check, 0);
+  STRCMP_CONTAINS("ok   credentials", check.out.c_str());
+  test::CliResult shown =
+      test::RunCli({"zoom", "show", "--data-dir", data_dir});
+  STRCMP_CONTAINS(("oauth url:     " + server->Url("") + "\n").c_str(),
+                  shown.out.c_str());
+  STRCMP_CONTAINS("trusted CAs:   the CA certificate stored with the Zoom app",
+                  shown.out.c_str());
+  // The CA file may go: its PEM text was stored.
+  CHECK_EQUAL(0, unlink(server->ca_file().c_str()));
+  CheckExit(test::RunCli({"zoom", "test", "--data-dir", data_dir}), 0);
+  // The environment wins over what is stored, and a flag over both.
+  test::CliResult from_env =
+      test::RunCli({"zoom", "test", "--data-dir", data_dir},
+                   {"TELEMED_ZOOM_OAUTH_URL=https://env-host.invalid"});
+  CheckExit(from_env, 1);
+  STRCMP_CONTAINS("env-host.invalid", from_env.out.c_str());
+  test::CliResult flagged =
+      test::RunCli({"zoom", "test", "--data-dir", data_dir, "--zoom-oauth-url",
+                    "https://no-such-host.invalid"},
+                   {"TELEMED_ZOOM_OAUTH_URL=https://env-host.invalid"});
+  CheckExit(flagged, 1);
+  STRCMP_CONTAINS("no-such-host.invalid", flagged.out.c_str());
+}
+
+TEST(ZoomCli, ForgetAsksOrNeedsYes) {
+  CheckExit(S2s(secret_file), 0);
+  test::CliResult refused = Zoom({"forget"});  // stdin is not a terminal
+  CheckExit(refused, 1);
+  STRCMP_CONTAINS("add --yes", refused.err.c_str());
+  STRCMP_CONTAINS("client secret: set", Zoom({"show"}).out.c_str());
+  CheckExit(Zoom({"forget", "--yes"}), 0);
+  STRCMP_CONTAINS("No Zoom Server-to-Server app is configured",
+                  Zoom({"show"}).out.c_str());
 }
 
 TEST(ZoomCli, ForgetRemovesTheApp) {
   CheckExit(S2s(secret_file), 0);
   CheckExit(Zoom({"test"}), 0);
-  test::CliResult forgot = Zoom({"forget"});
+  test::CliResult forgot = Zoom({"forget", "--yes"});
   CheckExit(forgot, 0);
   STRCMP_CONTAINS("Removed", forgot.out.c_str());
   test::CliResult shown = Zoom({"show"});
@@ -223,7 +354,7 @@ TEST(ZoomCli, ForgetIsTheWayBackAfterLosingTheKeyFile) {
   test::TlsTestServer::WriteFile(new_key, std::string(32, 'n'));
   chmod(new_key.c_str(), 0600);
   CheckExit(Zoom({"show", "--key-file", new_key}), 1);
-  CheckExit(Zoom({"forget"}), 0);
+  CheckExit(Zoom({"forget", "--yes"}), 0);
   CheckExit(Zoom({"s2s", "--account-id", "fake-account-id", "--client-id",
                   "fake-client-id", "--client-secret-file", secret_file,
                   "--key-file", new_key}),
@@ -245,6 +376,27 @@ TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
   CHECK_FALSE(Contains(bytes, kSecret));
 }
 
+TEST(ZoomCli, AnOauthDoctorIsToldItCannotSyncYetEverywhere) {
+  CheckExit(S2s(secret_file), 0);
+  test::CliResult put =
+      test::RunCli({"doctor", "put", "dr-o", "--name", "Dr. O", "--auth",
+                    "oauth", "--data-dir", data_dir});
+  CheckExit(put, 0);
+  STRCMP_CONTAINS("Registered doctor dr-o.", put.out.c_str());
+  STRCMP_CONTAINS("doctor dr-o: set to connect its own Zoom account",
+                  put.err.c_str());
+  LONGS_EQUAL(1, std::count(put.err.begin(), put.err.end(), '\n'));
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 1);
+  STRCMP_CONTAINS("FAIL doctor dr-o: set to connect its own Zoom account",
+                  check.out.c_str());
+  // An S2S doctor gets no such line.
+  put = test::RunCli({"doctor", "put", "dr-s", "--name", "Dr. S", "--zoom-user",
+                      "doctor@clinic.example", "--data-dir", data_dir});
+  CheckExit(put, 0);
+  STRCMP_EQUAL("", put.err.c_str());
+}
+
 TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   CheckExit(S2s(secret_file), 0);
   PutDoctor("dr-1", "doctor@clinic.example");
@@ -255,8 +407,7 @@ TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   key.pop_back();  // the newline
   test::DaemonProcess::Options options;
   options.data_dir = data_dir;
-  options.args = {"--zoom-oauth-url", server->Url(""), "--zoom-api-url",
-                  server->Url("/v2"), "--ca-file",     server->ca_file()};
+  // No Zoom flags: serve uses the URLs and CA `zoom s2s` stored.
   std::unique_ptr<test::DaemonProcess> daemon;
   Status s = test::DaemonProcess::Start(options, &daemon);
   CHECK_TEXT(s.ok(), s.ToString().c_str());
@@ -268,6 +419,22 @@ TEST(ZoomCli, TheDaemonChecksAtStartAndStatusReportsIt) {
   CjsonPtr root(cJSON_Parse(res->body.c_str()));
   const cJSON* verdict = cJSON_GetObjectItem(root.get(), "zoom");
   CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(verdict, "ok")));
+  const cJSON* cannot = cJSON_GetObjectItem(root.get(), "doctors_cannot_sync");
+  CHECK_TRUE(cJSON_IsArray(cannot));
+  LONGS_EQUAL(0, cJSON_GetArraySize(cannot));
+  // An OAuth doctor shows at once, before the next check.
+  CheckExit(test::RunCli({"doctor", "put", "dr-o", "--name", "Dr. O", "--auth",
+                          "oauth", "--data-dir", data_dir}),
+            0);
+  res = client.Get("/api/v1/status", {{"Authorization", "Bearer " + key}});
+  LONGS_EQUAL(200, res->status);
+  root.reset(cJSON_Parse(res->body.c_str()));
+  cannot = cJSON_GetObjectItem(root.get(), "doctors_cannot_sync");
+  LONGS_EQUAL(1, cJSON_GetArraySize(cannot));
+  const cJSON* entry = cJSON_GetArrayItem(cannot, 0);
+  STRCMP_EQUAL("dr-o", cJSON_GetObjectItem(entry, "doctor_id")->valuestring);
+  STRCMP_EQUAL("oauth_not_supported",
+               cJSON_GetObjectItem(entry, "reason")->valuestring);
   CHECK_FALSE(Contains(daemon->Stderr(), kSecret));
   LONGS_EQUAL(0, daemon->Terminate());
 }

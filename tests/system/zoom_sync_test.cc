@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/cjson.h"
+#include "support/daemon_process.h"
 #include "support/zoom_bridge.h"
 
 namespace telemed {
@@ -182,6 +183,90 @@ TEST(ZoomSync, ChangesWhileAPatchIsPendingAreMergedIntoOne) {
   CHECK_TRUE(bridge->WaitForStatus({"a1"}, "synced", seconds(20)));
   LONGS_EQUAL(2, bridge->zoom().CountRequests("PATCH", kMeetingPath));
   LONGS_EQUAL(60, bridge->zoom().Meetings().at(0).duration);
+}
+
+// The daemon's start and its Zoom check reuse the token stored in the
+// database while it is valid: a restart asks Zoom for none.
+TEST(ZoomSync, ARestartReusesTheStoredToken) {
+  CreateSynced("a1");
+  auto checks = [&] {
+    const std::string log = bridge->Stderr();
+    int count = 0;
+    for (size_t at = log.find("zoom check: ok"); at != std::string::npos;
+         at = log.find("zoom check: ok", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  CHECK_TRUE(test::WaitUntil([&] { return checks() == 1; }, seconds(20)));
+  const int tokens = bridge->zoom().CountRequests("POST", "/oauth/token");
+  LONGS_EQUAL(1, tokens);
+  LONGS_EQUAL(0, bridge->Terminate());
+  Status s = bridge->Start();
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(test::WaitUntil([&] { return checks() == 2; }, seconds(20)));
+  LONGS_EQUAL(201, bridge->PutAppointment("a2", "d1", start, 30).status);
+  CHECK_TRUE(bridge->WaitForStatus({"a2"}, "synced", seconds(20)));
+  LONGS_EQUAL(tokens, bridge->zoom().CountRequests("POST", "/oauth/token"));
+}
+
+// The admin adds a missing scope in Zoom and runs `zoom test`: its new token
+// is the daemon's from then on, and the appointment that failed syncs.
+TEST(ZoomSync, AScopeFixTakesEffectInTheDaemonThroughZoomTest) {
+  std::vector<std::string> scopes;
+  for (const std::string& scope : test::AllS2sScopes()) {
+    if (scope != "meeting:write:meeting:admin") scopes.push_back(scope);
+  }
+  bridge->zoom().SetGrantedScopes(scopes);
+  bridge->zoom().ExpireAllTokens();  // the daemon's next token lacks it
+  LONGS_EQUAL(201, bridge->PutAppointment("a1", "d1", start, 30).status);
+  CHECK_TRUE(bridge->WaitForStatus({"a1"}, "failed", seconds(20)));
+  STRCMP_EQUAL("zoom_scope_missing",
+               bridge->Appointment("a1").error_code.c_str());
+  bridge->zoom().SetGrantedScopes(test::AllS2sScopes());
+  const int tokens = bridge->zoom().CountRequests("POST", "/oauth/token");
+  std::vector<std::string> args = {"zoom", "test"};
+  for (const std::string& flag : bridge->CliFlags()) args.push_back(flag);
+  test::CliResult check = test::RunCli(args);
+  LONGS_EQUAL_TEXT(0, check.exit_code, (check.out + check.err).c_str());
+  STRCMP_CONTAINS("1 failed appointment(s) will be retried", check.out.c_str());
+  CHECK_TRUE(bridge->WaitForStatus({"a1"}, "synced", seconds(20)));
+  // `zoom test` minted the one new token; the daemon minted none.
+  LONGS_EQUAL(tokens + 1, bridge->zoom().CountRequests("POST", "/oauth/token"));
+  STRCMP_EQUAL("", bridge->FindMeetingProblems({"a1"}).c_str());
+}
+
+// A meeting someone deleted in Zoom's web portal: whichever call finds it
+// gone (here the start link, or a retry's read-back), the bridge makes a new
+// one at once, not at the next drift check.
+TEST(ZoomSync, AMeetingDeletedInZoomIsRecreatedWhenItsStartLinkIsAsked) {
+  CreateSynced("a1");
+  const std::string old_id = bridge->Appointment("a1").meeting_id;
+  bridge->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  test::ApiAnswer answer = bridge->Get("/appointments/a1/start_url");
+  LONGS_EQUAL(409, answer.status);
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        test::AppointmentView view = bridge->Appointment("a1");
+        return view.sync_status == "synced" && view.meeting_id != old_id;
+      },
+      seconds(20)));
+  LONGS_EQUAL(200, bridge->Get("/appointments/a1/start_url").status);
+  STRCMP_EQUAL("", bridge->FindMeetingProblems({"a1"}).c_str());
+}
+
+TEST(ZoomSync, ARetryOfASyncedAppointmentFindsItsMeetingGoneAndRecreatesIt) {
+  CreateSynced("a1");
+  const std::string old_id = bridge->Appointment("a1").meeting_id;
+  bridge->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
+  LONGS_EQUAL(200, bridge->Post("/appointments/a1/retry").status);
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        test::AppointmentView view = bridge->Appointment("a1");
+        return view.sync_status == "synced" && view.meeting_id != old_id;
+      },
+      seconds(20)));
+  STRCMP_EQUAL("", bridge->FindMeetingProblems({"a1"}).c_str());
 }
 
 }  // namespace telemed

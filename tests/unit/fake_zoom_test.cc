@@ -107,7 +107,8 @@ TEST(FakeZoomOauth, TokenLackingTheRouteScopeGets4711NamingIt) {
   LONGS_EQUAL(4711, ZoomCode(answer.body));
   STRCMP_EQUAL(
       "Invalid access token, does not contain "
-      "scopes:[meeting:write:meeting:admin]",
+      "scopes:[meeting:write:meeting, meeting:write:meeting:admin, "
+      "meeting:write:admin]",
       Field(answer.body, "message").c_str());
   STRCMP_EQUAL("meeting:read:meeting:admin",
                Field(zoom->RequestToken().body, "scope").c_str());

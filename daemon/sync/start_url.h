@@ -1,0 +1,31 @@
+// The doctor's start link for an appointment's meeting, fetched fresh from
+// Zoom (it expires about two hours after Zoom issues it, so it is never
+// stored), with the sync rule for a meeting Zoom no longer has.
+#ifndef TELEMED_SYNC_START_URL_H_
+#define TELEMED_SYNC_START_URL_H_
+
+#include <string>
+
+#include "base/status.h"
+
+namespace telemed {
+
+class Logger;
+class Store;
+class ZoomApi;
+
+// Reads appointment `id`'s meeting from Zoom (GET /meetings/{id}) into
+// *start_url. Errors:
+//   - the store's (NotFound "appointment_not_found" for an unknown id);
+//   - Conflict "no_meeting" when the appointment has no meeting yet, or
+//     when Zoom answers 404 code 3001: then the meeting is forgotten and
+//     its create queued at once, as after any call that finds it gone
+//     (docs/sync.md);
+//   - Unavailable "zoom_unavailable" for everything else (logged to
+//     *logger without the link). `zoom` may be null (no Zoom client).
+Status FetchStartUrl(Store* store, ZoomApi* zoom, Logger* logger,
+                     const std::string& id, std::string* start_url);
+
+}  // namespace telemed
+
+#endif  // TELEMED_SYNC_START_URL_H_
