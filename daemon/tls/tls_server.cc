@@ -46,10 +46,7 @@ std::chrono::microseconds Micros(time_t sec, time_t usec) {
 TlsServer::TlsServer(const Options& options)
     : handshake_timeout_(options.handshake_timeout) {
   int threads = std::max(1, options.worker_threads);
-  new_task_queue = [this, threads] {
-    WidenListenBacklog();
-    return new httplib::ThreadPool(threads);
-  };
+  new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   set_tcp_nodelay(true);
   set_keep_alive_max_count(std::max<size_t>(1, options.keep_alive_max_count));
   set_keep_alive_timeout(options.keep_alive_timeout_sec);
@@ -57,10 +54,14 @@ TlsServer::TlsServer(const Options& options)
 
 TlsServer::~TlsServer() = default;
 
-void TlsServer::WidenListenBacklog() {
-  // listen() again on a listening socket only changes its backlog.
+int TlsServer::BindToAnyPort(const std::string& host) {
+  int port = bind_to_any_port(host);
+  // listen() again on a listening socket only changes its backlog. Done
+  // here, on the binding thread, before listen_after_bind runs: from the
+  // listen thread it would race with stop() closing the socket.
   socket_t sock = svr_sock_;
-  if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+  if (port > 0 && sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+  return port;
 }
 
 Status TlsServer::Open(const Options& options,

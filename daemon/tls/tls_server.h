@@ -55,16 +55,18 @@ class TlsServer final : public httplib::Server {
   // REQUIRES: stopped (stop()) and its listen thread joined.
   ~TlsServer() override;
 
+  // Binds `host` on a free port and widens the listen backlog; returns the
+  // port, or -1. Call listen_after_bind() next (on another thread).
+  // httplib's own backlog is 5, fixed inside the .so: a burst of a few more
+  // connects overflows it, the kernel drops their SYNs and clients retry
+  // only after a second (measured: 8 concurrent clients took 1.1 s instead
+  // of 0.1 s).
+  int BindToAnyPort(const std::string& host);
+
  private:
   explicit TlsServer(const Options& options);
   Status LoadCredentials(const Options& options);
   Status ConfigureTls();
-  // httplib's listen backlog is 5, fixed inside the .so: a burst of a few
-  // more connects overflows it, the kernel drops their SYNs and clients
-  // retry only after a second (measured: 8 concurrent clients took 1.1 s
-  // instead of 0.1 s). httplib creates the task queue right after it
-  // listens and before its first accept, so new_task_queue calls this.
-  void WidenListenBacklog();
 
   // httplib calls this private virtual for every accepted socket: handshake
   // with a deadline, then serve keep-alive requests (docs/library-notes.md).

@@ -76,7 +76,7 @@ TlsTestServer::~TlsTestServer() {
 httplib::Server& TlsTestServer::server() { return *server_; }
 
 void TlsTestServer::Start() {
-  port_ = server_->bind_to_any_port("127.0.0.1");
+  port_ = server_->BindToAnyPort("127.0.0.1");
   if (port_ <= 0) Die("binding", Status::IoError("bind_failed", "127.0.0.1"));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   // stop() does nothing until the server runs, so wait for that.
