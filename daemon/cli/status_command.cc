@@ -8,6 +8,7 @@
 
 #include "base/time_format.h"
 #include "cli/command.h"
+#include "cli/table.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
 #include "zoom/zoom_check.h"
@@ -50,8 +51,7 @@ Status QueueLine(Store* store, std::string* line) {
   Status s = store->CountSyncQueue(&pending, &failed, &deletions);
   *line = std::to_string(pending) + " pending, " + std::to_string(failed) +
           " failed, " + std::to_string(deletions) +
-          " meeting deletion(s) "
-          "waiting";
+          " meeting deletion(s) waiting";
   return s;
 }
 
@@ -70,6 +70,8 @@ std::string ZoomLine(const Context& context, Store* store) {
   for (const ZoomCheckItem& item : check.items) {
     if (!item.ok) failed += (failed.empty() ? "" : ", ") + item.subject;
   }
+  // Subjects are stored text (a doctor's Zoom user): printed inert.
+  failed = EscapeControls(failed);
   return when + "FAIL (" + failed + "); run '" + context.program +
          " zoom test' for details";
 }
