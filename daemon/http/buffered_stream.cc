@@ -55,6 +55,8 @@ BufferedStream::Fill BufferedStream::FillNow(size_t max_unread) {
     if (n > 0) {
       buffer_.append(chunk, static_cast<size_t>(n));
       got = true;
+      // A short read emptied the socket: spare the recv() that would say so.
+      if (static_cast<size_t>(n) < want) break;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

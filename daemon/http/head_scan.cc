@@ -83,30 +83,35 @@ size_t FindHeadEnd(const char* data, size_t size, const HeadLimits& limits,
 }
 
 // Reads the framing headers of a complete head and builds the head httplib
-// gets. Returns false with a refusal in *check.
+// gets when it must change. Returns false with a refusal in *check.
 bool ReadFraming(const char* data, size_t head_end, const HeadLimits& limits,
                  HeadCheck* check) {
   const char* end = data + head_end - 2;  // before the blank line
   const char* line =
       static_cast<const char*>(std::memchr(data, '\n', head_end)) + 1;
   const size_t request_line_bytes = line - data;
-  std::string kept(data, line);
-  bool changed = false;
+  // The head without its Range lines, built only once one is seen.
+  std::string kept;
+  bool dropped = false;
   bool has_length = false;
   bool has_transfer_encoding = false;
-  while (line < end) {
+  for (; line < end;
+       line =
+           static_cast<const char*>(std::memchr(line, '\n', end - line)) + 1) {
     const char* eol =
         static_cast<const char*>(std::memchr(line, '\n', end - line)) + 1;
     const char* colon =
         static_cast<const char*>(std::memchr(line, ':', eol - line));
+    // A line without a colon stays for httplib to refuse.
     std::string name = colon == nullptr ? "" : Lower(std::string(line, colon));
-    std::string value = colon == nullptr ? "" : Trimmed(colon + 1, eol);
     if (name == "range") {
-      changed = true;
-      line = eol;
+      if (!dropped) kept.assign(data, line);
+      dropped = true;
       continue;
     }
+    if (dropped) kept.append(line, eol);
     if (name == "content-length") {
+      std::string value = Trimmed(colon + 1, eol);
       if (!IsDigits(value) ||
           (has_length && std::stoull(value) != check->content_length)) {
         *check = Refuse(400, "bad_request", "invalid Content-Length");
@@ -115,7 +120,8 @@ bool ReadFraming(const char* data, size_t head_end, const HeadLimits& limits,
       has_length = true;
       check->content_length = std::stoull(value);
     } else if (name == "transfer-encoding") {
-      if (Lower(value) != "chunked" || has_transfer_encoding) {
+      if (Lower(Trimmed(colon + 1, eol)) != "chunked" ||
+          has_transfer_encoding) {
         *check = Refuse(501, "not_implemented",
                         "the only transfer coding accepted is 'chunked'");
         return false;
@@ -123,19 +129,18 @@ bool ReadFraming(const char* data, size_t head_end, const HeadLimits& limits,
       has_transfer_encoding = true;
       check->chunked = true;
     } else if (name == "content-encoding") {
-      std::string coding = Lower(value);
+      std::string coding = Lower(Trimmed(colon + 1, eol));
       if (!coding.empty() && coding != "identity") {
         *check = Refuse(415, "unsupported_encoding",
                         "send the body without Content-Encoding");
         return false;
       }
     } else if (name == "expect") {
-      check->expects_continue = Lower(value) == "100-continue";
+      check->expects_continue =
+          Lower(Trimmed(colon + 1, eol)) == "100-continue";
     } else if (name == "authorization" && check->authorization.empty()) {
-      check->authorization = value;
+      check->authorization = Trimmed(colon + 1, eol);
     }
-    kept.append(line, eol);
-    line = eol;
   }
   if (has_length && has_transfer_encoding) {
     *check = Refuse(400, "bad_request",
@@ -151,12 +156,13 @@ bool ReadFraming(const char* data, size_t head_end, const HeadLimits& limits,
   const char* space =
       static_cast<const char*>(std::memchr(data, ' ', request_line_bytes));
   std::string method(data, space == nullptr ? data : space);
-  if (!has_length && !has_transfer_encoding &&
-      (method == "POST" || method == "PUT" || method == "PATCH")) {
-    kept += "Content-Length: 0\r\n";
-    changed = true;
-  }
-  if (changed) check->head = kept + "\r\n";
+  const bool unframed_write =
+      !has_length && !has_transfer_encoding &&
+      (method == "POST" || method == "PUT" || method == "PATCH");
+  if (!dropped && !unframed_write) return true;
+  if (!dropped) kept.assign(data, end);
+  if (unframed_write) kept += "Content-Length: 0\r\n";
+  check->head = kept + "\r\n";
   return true;
 }
 
