@@ -126,7 +126,6 @@ class ConnectionLoop {
   // Takes ownership of an accepted socket.
   void Add(int fd) EXCLUDES(mu_);
   void Stop();
-  bool stopping() const { return stopping_; }
   // After Stop: waits for the epoll thread and the workers.
   void Join();
 
@@ -469,15 +468,20 @@ LoopServer::~LoopServer() = default;
 void LoopServer::Serve() {
   RaiseFileLimit();
   if (!loop_->Start()) return;
-  // httplib's stop() does nothing before its accept loop runs.
-  if (!loop_->stopping()) listen_after_bind();
+  listen_after_bind();
   loop_->Stop();
   loop_->Join();
 }
 
 void LoopServer::Stop() {
   loop_->Stop();
-  stop();
+  // What httplib's stop() does, but also before its accept loop has begun
+  // (stop() alone would then be lost and Serve() never return).
+  socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+  if (sock != INVALID_SOCKET) {
+    shutdown(sock, SHUT_RDWR);
+    close(sock);
+  }
 }
 
 bool LoopServer::process_and_close_socket(socket_t sock) {
