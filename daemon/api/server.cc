@@ -98,7 +98,8 @@ class ApiServerImpl final : public ApiServer {
   http::LoopServer::Settings LoopOptions();
   void Configure();
   void Dispatch(const httplib::Request& req, httplib::Response* res);
-  // PUT, POST and DELETE: the key is checked before any body byte is read.
+  // PUT, POST, PATCH and DELETE: the key is checked before any body byte is
+  // read, so a client without one cannot hold a worker with a slow body.
   void DispatchWithBody(const httplib::Request& req, httplib::Response* res,
                         const httplib::ContentReader& read_body);
   bool Authenticate(const httplib::Request& req, httplib::Response* res);
@@ -162,12 +163,12 @@ void ApiServerImpl::Configure() {
   };
   // One catch-all per method, so 404 and 405 (with Allow) come from the
   // router rather than from httplib's per-pattern tables. httplib picks the
-  // body-reading handlers when a request has a body (DELETE: when it says
-  // Content-Length).
+  // body-reading handlers for POST, PUT and PATCH, and for DELETE when it
+  // says Content-Length.
   server_.Get(".*", dispatch);
   server_.Put(".*", with_body);
   server_.Post(".*", with_body);
-  server_.Patch(".*", dispatch);
+  server_.Patch(".*", with_body);
   server_.Delete(".*", with_body);
   server_.Delete(".*", dispatch);
   server_.Options(".*", dispatch);

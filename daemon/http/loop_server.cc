@@ -297,8 +297,10 @@ void ConnectionLoop::OnEvent(Connection* c) {
     phase = c->phase;
   }
   if (phase == Phase::kDraining) {
+    // A bounded share per event: a client that keeps sending must not hold
+    // this thread; Sweep closes it at its deadline.
     char discard[4096];
-    for (;;) {
+    for (int i = 0; i < 16; ++i) {
       ssize_t n = recv(c->fd, discard, sizeof(discard), MSG_DONTWAIT);
       if (n > 0) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
