@@ -23,6 +23,8 @@ constexpr milliseconds kWaitSlice(100);
 constexpr milliseconds kStopWriteGrace(1000);
 // How much one recv() may add to the buffer.
 constexpr size_t kReadChunk = 16 * 1024;
+// Written bytes are sent once this many are pending (or on Flush).
+constexpr size_t kWriteBatch = 64 * 1024;
 
 thread_local const BufferedStream* current_stream = nullptr;
 
@@ -127,6 +129,9 @@ ssize_t BufferedStream::read(char* ptr, size_t size) {
   }
   size = static_cast<size_t>(
       std::min<uint64_t>(size, request_limit_ - request_read_));
+  // Whatever was written goes out before waiting: "100 Continue" must reach
+  // the client before it sends the body.
+  if (unread_size() == 0 && !Flush()) return -1;
   while (unread_size() == 0) {
     if (!AwaitBody()) return -1;
     if (FillNow(kReadChunk) == Fill::kClosed && unread_size() == 0) return 0;
@@ -139,27 +144,37 @@ ssize_t BufferedStream::read(char* ptr, size_t size) {
 }
 
 ssize_t BufferedStream::write(const char* ptr, size_t size) {
+  out_.append(ptr, size);
+  if (out_.size() >= kWriteBatch && !Flush()) return -1;
+  return static_cast<ssize_t>(size);
+}
+
+bool BufferedStream::Flush() {
   SteadyTime deadline = std::chrono::steady_clock::now() + write_timeout_;
   bool stop_seen = false;
   size_t sent = 0;
-  while (sent < size) {
-    ssize_t n = send(fd_, ptr + sent, size - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (sent < out_.size()) {
+    ssize_t n = send(fd_, out_.data() + sent, out_.size() - sent,
+                     MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) {
       sent += static_cast<size_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) break;
     if (!stop_seen && stopping_->load()) {
       stop_seen = true;
       deadline = std::min(deadline,
                           std::chrono::steady_clock::now() + kStopWriteGrace);
     }
     milliseconds left = Until(deadline);
-    if (left.count() == 0) return -1;
+    if (left.count() == 0) break;
     tls::PollFd(fd_, POLLOUT, std::min(left, kWaitSlice));
   }
-  return static_cast<ssize_t>(sent);
+  const bool all = sent == out_.size();
+  out_.clear();
+  if (out_.capacity() > kWriteBatch) std::string().swap(out_);
+  return all;
 }
 
 void BufferedStream::get_remote_ip_and_port(std::string& ip, int& port) const {

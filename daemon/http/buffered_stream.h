@@ -71,7 +71,13 @@ class BufferedStream final : public httplib::Stream {
     ScopedCurrent& operator=(const ScopedCurrent&) = delete;
   };
 
-  // httplib::Stream
+  // Sends what write() has kept back; false when the peer is gone or did
+  // not read in time. httplib writes an answer's head and body separately:
+  // batching them saves a send() and a wake-up of the client per request.
+  bool Flush();
+
+  // httplib::Stream. write() keeps bytes back until 64 KiB are pending, a
+  // read() has to wait for the peer, or Flush().
   bool is_readable() const override;
   bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
@@ -89,7 +95,8 @@ class BufferedStream final : public httplib::Stream {
   const std::atomic<bool>* const stopping_;
   const std::chrono::milliseconds write_timeout_;
   std::string buffer_;
-  size_t pos_ = 0;  // first unread byte of buffer_
+  size_t pos_ = 0;   // first unread byte of buffer_
+  std::string out_;  // written, not sent yet
   // Bytes handed to read() since BeginRequest, and that request's limits.
   uint64_t request_read_ = 0;
   uint64_t request_limit_ = 0;

@@ -100,6 +100,23 @@ TEST(BufferedStream, AStopEndsAWaitForTheBody) {
   CHECK(stream.failure() == BufferedStream::Failure::kNone);
 }
 
+TEST(BufferedStream, WritesGoOutOnFlushOrBeforeAWaitingRead) {
+  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  LONGS_EQUAL(5, stream.write("head;", 5));
+  LONGS_EQUAL(4, stream.write("body", 4));
+  char got[16];
+  LONGS_EQUAL(-1, recv(fds[1], got, sizeof(got), MSG_DONTWAIT));
+  CHECK_TRUE(stream.Flush());
+  LONGS_EQUAL(9, recv(fds[1], got, sizeof(got), MSG_DONTWAIT));
+  // An interim answer ("100 Continue") reaches the peer before the stream
+  // waits for the body it asks for.
+  stream.BeginRequest(0, 100, In(milliseconds(50)));
+  stream.write("100", 3);
+  char byte;
+  LONGS_EQUAL(-1, stream.read(&byte, 1));
+  LONGS_EQUAL(3, recv(fds[1], got, sizeof(got), MSG_DONTWAIT));
+}
+
 TEST(BufferedStream, EndOfStreamReadsAsZero) {
   BufferedStream stream(fds[0], &stopping, milliseconds(1000));
   stream.BeginRequest(0, 100, In(milliseconds(1000)));

@@ -360,6 +360,7 @@ void ConnectionLoop::Serve(Connection* c) {
       BufferedStream::ScopedCurrent current(&c->stream);
       ok = serve_(c->stream, close, closed);
     }
+    ok = c->stream.Flush() && ok;
     c->authorization = head.authorization;
     if (!ok) return Close(c);
     // A refusal that left its body unread must not read it as a request.
