@@ -145,7 +145,8 @@ void ApiServerImpl::Configure() {
                                 return IsKeyValid(BearerToken(req));
                               });
   // httplib writes headers and body separately: without TCP_NODELAY every
-  // response waits ~40 ms for a delayed ACK.
+  // response waits ~40 ms for a delayed ACK. (BufferedStream sends most
+  // answers in one piece, but not a 100 Continue or one over 64 KiB.)
   server_.set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second daemon bind the
   // same port and silently take half the requests (with its own data dir);
