@@ -13,8 +13,12 @@
 //     -> a worker (http/worker_pool.h) runs httplib's process_request on the
 //        connection's BufferedStream (its body bounded in bytes and time);
 //     -> keep-alive: the next request is served at once when it is already
-//        there (pipelining, answered in order) or arrives within a moment,
+//        there (pipelining, answered in order) or arrives within 2 ms (a
+//        client's next request on a busy connection: no thread switch),
 //        else the connection goes back to the epoll thread.
+//
+// Each answer leaves in one send() (BufferedStream batches httplib's
+// separate writes of head and body).
 //
 // Every close the server initiates on a live connection is a half-close
 // (shutdown(SHUT_WR)) followed by a bounded drain on the epoll thread, so a
