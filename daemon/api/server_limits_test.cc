@@ -245,6 +245,38 @@ TEST(ApiServerLimits, PipelinedRequestsAreAnsweredInOrder) {
   CHECK_TRUE(res.body.find("items") != std::string::npos);
 }
 
+TEST(ApiServerLimits, ClientsThatDoNotReadTheirAnswersHoldNoWorker) {
+  // More of them than the server has workers (10), each pipelining requests
+  // whose answers (a 404 naming a 7,000-byte path) fill every socket buffer
+  // long before the 1,000 a connection may send, and never reading.
+  const std::string request =
+      "GET /" + std::string(7000, 'x') + " HTTP/1.1\r\nHost: t\r\n\r\n";
+  std::string requests;
+  for (int i = 0; i < 990; ++i) requests += request;
+  std::vector<std::unique_ptr<RawConnection>> hogs;
+  std::vector<size_t> sent(12, 0);
+  for (size_t i = 0; i < sent.size(); ++i) {
+    hogs.push_back(std::make_unique<RawConnection>(server->port()));
+  }
+  // Feed them until the server takes no more (it waits for them to read).
+  for (int quiet = 0, round = 0; quiet < 10 && round < 3000; ++round) {
+    size_t moved = 0;
+    for (size_t i = 0; i < hogs.size(); ++i) {
+      size_t n = hogs[i]->SendNow(requests.data() + sent[i],
+                                  requests.size() - sent[i]);
+      sent[i] += n;
+      moved += n;
+    }
+    quiet = moved == 0 ? quiet + 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  RawResponse res = Ask(kHealth);
+  LONGS_EQUAL(200, res.status);
+  // Answered while every hog was still open: no worker had to wait out its
+  // write timeout (and close its hog) first.
+  for (auto& hog : hogs) CHECK_FALSE(hog->DiscardAndSeeClosed());
+}
+
 TEST(ApiServerLimits, LongPollsBeyondTheCapGet503) {
   RawConnection first(server->port());
   RawConnection second(server->port());

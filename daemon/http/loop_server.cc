@@ -1,5 +1,6 @@
 #include "http/loop_server.h"
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -89,6 +90,8 @@ enum class Phase {
   kIdle,      // waiting for a request's first byte (idle_timeout)
   kHead,      // a head has begun (head_timeout)
   kWorking,   // owned by a worker; the epoll thread does not touch it
+  kStalled,   // a request waits, but the client does not read its answers
+              // (write_timeout)
   kDraining,  // half-closed, discarding input until EOF (drain_timeout)
 };
 
@@ -143,6 +146,7 @@ class ConnectionLoop {
               const std::string& message);
   void HalfClose(Connection* c);
   // Gives the connection to the epoll thread in `phase` until `deadline`.
+  // kStalled waits until the socket is writable, the others until readable.
   void Watch(Connection* c, Phase phase, SteadyTime deadline) EXCLUDES(mu_);
   void Close(Connection* c) EXCLUDES(mu_);
   void Sweep() EXCLUDES(mu_);
@@ -217,7 +221,8 @@ void ConnectionLoop::Watch(Connection* c, Phase phase, SteadyTime deadline) {
       c->phase = phase;
       c->deadline = deadline;
       epoll_event event{};
-      event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+      event.events = (phase == Phase::kStalled ? EPOLLOUT : EPOLLIN) |
+                     EPOLLRDHUP | EPOLLONESHOT;
       event.data.ptr = c;
       // The first Watch adds the socket; later ones re-arm it.
       if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd, &event) != 0) {
@@ -308,6 +313,7 @@ void ConnectionLoop::OnEvent(Connection* c) {
     }
     return Watch(c, Phase::kDraining, c->deadline);
   }
+  if (phase == Phase::kStalled) return Examine(c);  // it reads again
   BufferedStream::Fill fill =
       c->stream.FillNow(options_.head.max_head_bytes + 1);
   if (fill == BufferedStream::Fill::kClosed) return Close(c);
@@ -373,6 +379,14 @@ void ConnectionLoop::Serve(Connection* c) {
 }
 
 bool ConnectionLoop::NextRequest(Connection* c) {
+  if (c->stream.unread_size() > 0 &&
+      tls::PollFd(c->fd, POLLOUT, milliseconds(0)) == 0) {
+    // Pipelined requests from a client that does not read the answers: the
+    // next write would wait with this worker. The epoll thread waits
+    // instead, and closes the connection after write_timeout.
+    Watch(c, Phase::kStalled, In(options_.write_timeout));
+    return false;
+  }
   if (c->stream.unread_size() == 0) {
     BufferedStream::Fill fill = c->stream.FillWithin(
         kNextRequestGrace, options_.head.max_head_bytes + 1);

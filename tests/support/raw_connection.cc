@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 
 namespace telemed {
@@ -64,6 +65,21 @@ bool RawConnection::Send(const std::string& bytes) {
     sent += static_cast<size_t>(n);
   }
   return true;
+}
+
+size_t RawConnection::SendNow(const char* bytes, size_t size) {
+  ssize_t n = send(fd_, bytes, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+bool RawConnection::DiscardAndSeeClosed() {
+  buffer_.clear();
+  char chunk[65536];
+  for (;;) {
+    ssize_t n = recv(fd_, chunk, sizeof(chunk), MSG_DONTWAIT);
+    if (n > 0) continue;
+    return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+  }
 }
 
 void RawConnection::ShutdownWrite() { shutdown(fd_, SHUT_WR); }

@@ -32,6 +32,11 @@ class RawConnection final {
   bool ok() const { return fd_ >= 0; }
   // Sends all of `bytes`; false when the connection is broken.
   bool Send(const std::string& bytes);
+  // Sends what the socket takes now without waiting; the bytes taken.
+  size_t SendNow(const char* bytes, size_t size);
+  // Reads what has arrived (without waiting) and discards it; true when
+  // the peer has closed.
+  bool DiscardAndSeeClosed();
   void ShutdownWrite();
   // Reads the next answer; false on EOF, error or `timeout` (ms).
   bool ReadResponse(RawResponse* out, std::chrono::milliseconds timeout =
