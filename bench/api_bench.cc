@@ -4,9 +4,12 @@
 //   api_bench latency     --port P --key K --doctor D [--rate 1000]
 //                         [--connections 8] [--put-share 0.5] [--runs 5]
 //                         [--label TEXT] [--judged 1] [--bare-port B]
-//   api_bench put-max     --port P --key K --doctor D [--connections-list 4,16,64]
-//   api_bench get-compare --port P --key K --doctor D --bare-port B
+//   api_bench put-max     --port P --key K --doctor D [--connections-list
+//   4,16,64] api_bench get-compare --port P --key K --doctor D --bare-port B
 //                         [--connections 16] [--rounds 2]
+//   api_bench conn-load   --port P --key K [--pid PID] [--idle 200]
+//                         [--slow 200] [--parked 100] [--rate 200]
+//                         [--burst 1000]
 //   api_bench bare-server [--threads 64] [--seconds 300]
 //   api_bench startup     --binary PATH --work-dir DIR [--runs 5]
 //   api_bench free-port
@@ -23,6 +26,7 @@
 
 #include "api_phases.h"
 #include "bare_server.h"
+#include "conn_load.h"
 #include "flags.h"
 #include "machine_probes.h"
 #include "startup_probe.h"
@@ -64,8 +68,7 @@ int RunStartup(Flags* flags) {
   std::string all;
   for (double value : ms) {
     char text[32];
-    std::snprintf(text, sizeof(text), "%s%.1f", all.empty() ? "" : ", ",
-                  value);
+    std::snprintf(text, sizeof(text), "%s%.1f", all.empty() ? "" : ", ", value);
     all += text;
   }
   std::printf(
@@ -93,9 +96,17 @@ bool RunPhase(const std::string& command, Flags* flags, int* exit_code) {
     latency.bare_port = flags->GetInt("bare-port", 0);
     *exit_code = MeasureLatency(options, latency) ? 0 : kExitUsage;
   } else if (command == "put-max") {
-    MeasureMaxPuts(options,
-                   ParseIntList(flags->GetString("connections-list",
-                                                 "4,16,64")));
+    MeasureMaxPuts(
+        options, ParseIntList(flags->GetString("connections-list", "4,16,64")));
+  } else if (command == "conn-load") {
+    ConnLoadPlan plan;
+    plan.idle = flags->GetInt("idle", plan.idle);
+    plan.slow = flags->GetInt("slow", plan.slow);
+    plan.parked = flags->GetInt("parked", plan.parked);
+    plan.rate = flags->GetDouble("rate", plan.rate);
+    plan.burst = flags->GetInt("burst", plan.burst);
+    plan.daemon_pid = flags->GetInt("pid", 0);
+    MeasureConnectionLoad(options, plan);
   } else if (command == "get-compare") {
     CompareGets(options, flags->GetInt("bare-port", 0),
                 flags->GetInt("connections", 16), flags->GetInt("rounds", 2));

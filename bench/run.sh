@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Release with the benchmarks and measures the daemon's API:
 # API latency at 1,000 req/s, maximum sustained PUT/s, GET throughput beside
-# a bare cpp-httplib server, idle VmRSS, stripped binary size and start-up
-# time, with probes of the disk and the scheduler and a tmpfs control run
+# a bare cpp-httplib server, short requests among hundreds of waiting
+# connections, idle VmRSS, stripped binary size and start-up time, with probes of the disk and the scheduler and a tmpfs control run
 # that tell the machine's share of the latency tail. Everything runs on 127.0.0.1 with free ports and a temp data dir and
 # stops by itself (about 5 minutes). Appends a dated section to
 # bench/RESULTS.md (older sections stay) and prints it, then runs
@@ -156,6 +156,8 @@ measure() {
   # The daemon gives a burst's memory back after 6 quiet seconds.
   sleep 10
   rss_row "15 s after the load (after the daemon gave the burst's memory back)"
+  say "connection load: short requests among idle, slow and parked connections, then a burst of 1,000"
+  "$BENCH" conn-load "${args[@]}" --pid "$DAEMON_PID" --warmup-ms 1000 --measure-ms 5000
   size_row
   stop_daemon
   say "the same latency load with the data dir on tmpfs (3 runs)"

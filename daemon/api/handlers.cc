@@ -26,6 +26,29 @@ const std::string* QueryValue(const httplib::Request& req, const char* name) {
   return it == req.params.end() ? nullptr : &it->second;
 }
 
+// A place among the parked long-polls, given back when it goes.
+class ParkingSlot {
+ public:
+  explicit ParkingSlot(std::atomic<int>* parked) : parked_(parked) {}
+  ~ParkingSlot() {
+    if (taken_) --*parked_;
+  }
+  ParkingSlot(const ParkingSlot&) = delete;
+  ParkingSlot& operator=(const ParkingSlot&) = delete;
+  bool Take(int max) {
+    taken_ = parked_->fetch_add(1) < max;
+    if (!taken_) --*parked_;
+    return taken_;
+  }
+
+ private:
+  std::atomic<int>* const parked_;
+  bool taken_ = false;
+};
+
+// How long a parked long-poll sleeps before it re-checks its key.
+constexpr std::chrono::milliseconds kKeyRecheck(1000);
+
 int StatusForWrite(WriteOutcome outcome) {
   return outcome == WriteOutcome::kCreated ? 201 : 200;
 }
@@ -184,6 +207,14 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
                           &query.since);
   }
   if (!s.ok()) return Fail(s, "parsing the feed query", res);
+  ParkingSlot slot(&parked_);
+  if (query.wait_seconds > 0 && !slot.Take(max_parked_)) {
+    WriteError(Status::Unavailable("busy",
+                                   "too many long-polls are waiting; try again"),
+               res);
+    res->set_header("Retry-After", "1");
+    return;
+  }
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::seconds(query.wait_seconds);
   std::vector<Appointment> items;
@@ -198,7 +229,14 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (!items.empty() || remaining.count() <= 0 || stopping_->load()) break;
-    store_->WaitForChangeAfter(std::max(seen, query.since), remaining);
+    store_->WaitForChangeAfter(std::max(seen, query.since),
+                               std::min(remaining, kKeyRecheck));
+    if (key_valid_ && !key_valid_(req)) {
+      return WriteError(Status::Unauthenticated(
+                            "invalid_api_key",
+                            "the API key is unknown or revoked"),
+                        res);
+    }
   }
   WriteJson(200,
             RenderFeedPage(items, FormatFeedCursor(database_id, next_cursor)),

@@ -5,7 +5,9 @@
 #define TELEMED_API_HANDLERS_H_
 
 #include <atomic>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "api/server.h"
 #include "base/mutex.h"
@@ -45,6 +47,15 @@ class ApiHandlers {
         zoneinfo_dir_(options.zoneinfo_dir),
         stopping_(stopping) {}
 
+  // Long-polls parked at once: at most `max_parked` (more get 503 with
+  // Retry-After: 1). A parked one re-checks its key with `key_valid` at
+  // least once a second and ends with 401 once the key is revoked.
+  void SetLongPollLimits(
+      int max_parked, std::function<bool(const httplib::Request&)> key_valid) {
+    max_parked_ = max_parked;
+    key_valid_ = std::move(key_valid);
+  }
+
   void Health(httplib::Response* res);
   // The last Zoom check, the sync queue and today's quota; never calls Zoom.
   void GetStatus(httplib::Response* res);
@@ -79,6 +90,9 @@ class ApiHandlers {
   const std::atomic<bool>* const stopping_;
   Mutex database_id_mu_;
   std::string database_id_ GUARDED_BY(database_id_mu_);  // "" until read
+  int max_parked_ = 128;
+  std::function<bool(const httplib::Request&)> key_valid_;
+  std::atomic<int> parked_{0};
 };
 
 }  // namespace telemed

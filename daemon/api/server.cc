@@ -11,8 +11,9 @@
 #include "api/json_render.h"
 #include "api/request_parse.h"
 #include "api/router.h"
-#include "api/worker_pool.h"
 #include "base/log.h"
+#include "http/buffered_stream.h"
+#include "http/loop_server.h"
 #include "store/store.h"
 
 namespace telemed {
@@ -46,42 +47,66 @@ bool IsJsonContentType(const std::string& header) {
          parameter == "charset=\"utf-8\"";
 }
 
-// The key of "Authorization: Bearer <key>"; empty when absent or malformed.
-std::string BearerToken(const httplib::Request& req) {
-  const std::string header = req.get_header_value("Authorization");
+// The key of an Authorization value "Bearer <key>"; empty when malformed.
+std::string BearerToken(const std::string& header) {
   if (header.size() < 7 || Lower(header.substr(0, 7)) != "bearer ") return "";
   return Trim(header.substr(7));
 }
 
-// cpp-httplib listens with a backlog of 5: a burst of new connections (a
-// clinic system opening a pool) loses SYNs and waits a second to retry.
-// listen() again on a bound socket only changes its backlog.
-class HttpServer final : public httplib::Server {
- public:
-  void WidenListenBacklog() {
-    socket_t sock = svr_sock_;
-    if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+std::string BearerToken(const httplib::Request& req) {
+  return BearerToken(req.get_header_value("Authorization"));
+}
+
+// A request body that could not be read: over the limit (413), too slow
+// (408) or malformed (400). The connection closes after the answer.
+void WriteBodyError(bool too_large, httplib::Response* res) {
+  const http::BufferedStream* stream = http::BufferedStream::Current();
+  auto failure = stream == nullptr ? http::BufferedStream::Failure::kNone
+                                   : stream->failure();
+  if (too_large || failure == http::BufferedStream::Failure::kBodyTooLarge) {
+    WriteJson(413,
+              RenderError("body_too_large", "the request body is over 64 KiB"),
+              res);
+  } else if (failure == http::BufferedStream::Failure::kBodyTimeout) {
+    WriteJson(408,
+              RenderError("request_timeout",
+                          "the request body did not arrive in time"),
+              res);
+  } else {
+    WriteJson(400, RenderError("bad_request", "the HTTP request is malformed"),
+              res);
   }
-};
+  res->set_header("Connection", "close");
+}
 
 class ApiServerImpl final : public ApiServer {
  public:
   explicit ApiServerImpl(const Options& options)
       : options_(options),
-        handlers_(options, &stopping_) {}
+        handlers_(options, &stopping_),
+        server_(LoopOptions()) {}
 
   Status Bind();
   int port() const override { return port_; }
   uint64_t activity() const override {
     return activity_.load(std::memory_order_relaxed);
   }
-  void Run() override { server_.listen_after_bind(); }
+  void Run() override { server_.Serve(); }
   void Stop() override;
 
  private:
+  http::LoopServer::Settings LoopOptions();
   void Configure();
-  void Dispatch(const httplib::Request& req, httplib::Response* res);
+  // `key_checked`: DispatchWithBody has authenticated the request already.
+  void Dispatch(const httplib::Request& req, httplib::Response* res,
+                bool key_checked = false);
+  // PUT, POST, PATCH and DELETE: the key is checked before any body byte is
+  // read, so a client without one cannot hold a worker with a slow body.
+  void DispatchWithBody(const httplib::Request& req, httplib::Response* res,
+                        const httplib::ContentReader& read_body);
   bool Authenticate(const httplib::Request& req, httplib::Response* res);
+  // Whether `key` is (still) an active key; a store failure counts as yes.
+  bool IsKeyValid(const std::string& key);
   void Serve(Resource resource, const std::string& id,
              const httplib::Request& req, httplib::Response* res);
   void RenderFrameworkError(const httplib::Request& req,
@@ -92,17 +117,38 @@ class ApiServerImpl final : public ApiServer {
   // Requests received plus workers started or retired.
   std::atomic<uint64_t> activity_{0};
   ApiHandlers handlers_;
-  HttpServer server_;
+  http::LoopServer server_;
   int port_ = 0;
 };
 
+http::LoopServer::Settings ApiServerImpl::LoopOptions() {
+  http::LoopServer::Settings loop;
+  loop.head.max_body_bytes = kMaxBodyBytes;
+  // Parked long-polls are capped (ApiHandlers), so the other requests
+  // always have worker_threads workers.
+  loop.max_workers = static_cast<size_t>(std::max(4, options_.worker_threads) +
+                                         std::max(0, options_.max_long_polls));
+  loop.max_connections =
+      static_cast<size_t>(std::max(16, options_.max_connections));
+  loop.activity = &activity_;
+  loop.error_body = [](int, const std::string& code,
+                       const std::string& message) {
+    return RenderError(code, message);
+  };
+  loop.still_authorized = [this](const std::string& authorization) {
+    return IsKeyValid(BearerToken(authorization));
+  };
+  return loop;
+}
+
 void ApiServerImpl::Configure() {
-  WorkerPool::Options pool;
-  pool.max_threads = static_cast<size_t>(std::max(4, options_.worker_threads));
-  pool.changes = &activity_;
-  server_.new_task_queue = [pool] { return new WorkerPool(pool); };
+  handlers_.SetLongPollLimits(options_.max_long_polls,
+                              [this](const httplib::Request& req) {
+                                return IsKeyValid(BearerToken(req));
+                              });
   // httplib writes headers and body separately: without TCP_NODELAY every
-  // response waits ~40 ms for a delayed ACK.
+  // response waits ~40 ms for a delayed ACK. (BufferedStream sends most
+  // answers in one piece, but not a 100 Continue or one over 64 KiB.)
   server_.set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second daemon bind the
   // same port and silently take half the requests (with its own data dir);
@@ -111,21 +157,34 @@ void ApiServerImpl::Configure() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  server_.set_payload_max_length(kMaxBodyBytes);
-  server_.set_read_timeout(10, 0);
-  server_.set_write_timeout(10, 0);
-  server_.set_keep_alive_timeout(5);
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Dispatch(req, &res);
   };
+  auto with_body = [this](const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& read_body) {
+    DispatchWithBody(req, &res, read_body);
+  };
   // One catch-all per method, so 404 and 405 (with Allow) come from the
-  // router rather than from httplib's per-pattern tables.
+  // router rather than from httplib's per-pattern tables. httplib picks the
+  // body-reading handlers for POST, PUT and PATCH, and for DELETE when it
+  // says Content-Length.
   server_.Get(".*", dispatch);
-  server_.Put(".*", dispatch);
-  server_.Post(".*", dispatch);
-  server_.Patch(".*", dispatch);
+  server_.Put(".*", with_body);
+  server_.Post(".*", with_body);
+  server_.Patch(".*", with_body);
+  server_.Delete(".*", with_body);
   server_.Delete(".*", dispatch);
   server_.Options(".*", dispatch);
+  // "Expect: 100-continue" without a valid key gets 401 and no 100.
+  server_.set_expect_100_continue_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (MatchRoute(req.target).resource == Resource::kHealth ||
+            Authenticate(req, &res)) {
+          return 100;
+        }
+        res.set_header("Connection", "close");
+        return res.status;
+      });
   server_.set_error_handler(
       [this](const httplib::Request& req, httplib::Response& res) {
         RenderFrameworkError(req, &res);
@@ -139,10 +198,7 @@ Status ApiServerImpl::Bind() {
   } else if (server_.bind_to_port(options_.host, options_.port)) {
     port_ = options_.port;
   }
-  if (port_ > 0) {
-    server_.WidenListenBacklog();
-    return Status::OK();
-  }
+  if (port_ > 0) return Status::OK();
   return Status::IoError(
       "listen_failed", "cannot listen on " + options_.host + ":" +
                            std::to_string(options_.port) +
@@ -152,7 +208,7 @@ Status ApiServerImpl::Bind() {
 void ApiServerImpl::Stop() {
   stopping_ = true;
   options_.store->CancelWaits();
-  server_.stop();
+  server_.Stop();
 }
 
 // Errors httplib produces before a handler runs (400 on a malformed request,
@@ -161,13 +217,8 @@ void ApiServerImpl::RenderFrameworkError(const httplib::Request&,
                                          httplib::Response* res) {
   if (!res->body.empty()) return;
   switch (res->status) {
-    case 413:
-      WriteJson(413,
-                RenderError("body_too_large",
-                            "the request body is over 64 KiB"),
-                res);
-      res->status = 413;
-      return;
+    case 400:
+    case 413: return WriteBodyError(res->status == 413, res);
     case 404:
       WriteJson(404, RenderError("not_found", "no such path"), res);
       return;
@@ -176,6 +227,32 @@ void ApiServerImpl::RenderFrameworkError(const httplib::Request&,
                 RenderError("bad_request", "the HTTP request is malformed"),
                 res);
   }
+}
+
+bool ApiServerImpl::IsKeyValid(const std::string& key) {
+  std::string name;
+  return options_.store->AuthenticateApiKey(key, &name).code() !=
+         Status::Code::kUnauthenticated;
+}
+
+void ApiServerImpl::DispatchWithBody(const httplib::Request& req,
+                                     httplib::Response* res,
+                                     const httplib::ContentReader& read_body) {
+  if (MatchRoute(req.target).resource != Resource::kHealth &&
+      !Authenticate(req, res)) {
+    // The body stays unread, so the connection cannot serve another request.
+    res->set_header("Connection", "close");
+    return;
+  }
+  httplib::Request with_body = req;
+  bool too_large = false;
+  bool read = read_body([&](const char* data, size_t size) {
+    too_large = with_body.body.size() + size > kMaxBodyBytes;
+    if (!too_large) with_body.body.append(data, size);
+    return !too_large;
+  });
+  if (!read) return WriteBodyError(too_large, res);
+  Dispatch(with_body, res, /*key_checked=*/true);
 }
 
 bool ApiServerImpl::Authenticate(const httplib::Request& req,
@@ -202,7 +279,7 @@ bool ApiServerImpl::Authenticate(const httplib::Request& req,
 }
 
 void ApiServerImpl::Dispatch(const httplib::Request& req,
-                             httplib::Response* res) {
+                             httplib::Response* res, bool key_checked) {
   activity_.fetch_add(1, std::memory_order_relaxed);
   // The raw target: req.path is already percent-decoded ("a%2Fretry" would
   // route as "a/retry").
@@ -225,7 +302,10 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
     res->set_header("Allow", AllowedMethods(match.resource));
     return;
   }
-  if (match.resource != Resource::kHealth && !Authenticate(req, res)) return;
+  if (match.resource != Resource::kHealth && !key_checked &&
+      !Authenticate(req, res)) {
+    return;
+  }
   if (req.method == "PUT" && !IsJsonContentType(req.get_header_value(
                                  "Content-Type"))) {
     WriteJson(415,

@@ -1,9 +1,11 @@
 // ApiServer: the local HTTP API v1 for clinic software (see docs/api.md).
 //
-// Plain HTTP on the configured address (cpp-httplib); every route but
-// /api/v1/health needs "Authorization: Bearer <api key>". Requests run on a
-// worker pool sized for long-polls (GET /appointments?wait=...) beside normal
-// traffic.
+// Plain HTTP on the configured address (cpp-httplib framing, connections
+// run by http/loop_server.h: a waiting connection holds no thread, heads and
+// bodies are bounded); every route but /api/v1/health needs
+// "Authorization: Bearer <api key>". Requests run on a worker pool sized for
+// the capped long-polls (GET /appointments?wait=...) beside normal traffic.
+// docs/api.md "Limits and behaviour" lists the limits.
 #ifndef TELEMED_API_SERVER_H_
 #define TELEMED_API_SERVER_H_
 
@@ -32,10 +34,15 @@ class ApiServer {
     // Borrowed, may be null (then start_url answers 502 zoom_unavailable):
     // fetches a fresh host start URL for GET .../start_url.
     ZoomApi* zoom = nullptr;
-    // Most worker threads; each open keep-alive connection or long-poll
-    // holds one. They are started on demand and retired when idle
-    // (api/worker_pool.h).
+    // Most worker threads for requests other than parked long-polls; a
+    // connection holds one only while a request of it runs. They are
+    // started on demand and retired when idle (http/worker_pool.h).
     int worker_threads = 64;
+    // Long-polls parked at once (each holds a worker); more get 503 with
+    // Retry-After: 1.
+    int max_long_polls = 128;
+    // Open connections; more get 503 with Retry-After: 1 and are closed.
+    int max_connections = 2048;
     // Directory of the tz database, for validating appointment timezones.
     std::string zoneinfo_dir = "/usr/share/zoneinfo";
   };
@@ -51,7 +58,8 @@ class ApiServer {
   // A count that moves with every request received and every worker thread
   // started or retired (what the daemon's idle housekeeping watches).
   virtual uint64_t activity() const = 0;
-  // Serves until Stop(); returns after requests in flight have finished.
+  // Serves until Stop(); returns after requests in flight have finished
+  // (bounded: slow bodies and writes are cut, long-polls answer at once).
   virtual void Run() = 0;
   // Thread-safe and async-signal-unsafe; returns at once. Stops accepting,
   // wakes long-polls so they answer now, and lets Run() return.

@@ -1,4 +1,4 @@
-#include "api/worker_pool.h"
+#include "http/worker_pool.h"
 
 #include <utility>
 
@@ -21,8 +21,19 @@ void WorkerPool::enqueue(std::function<void()> job) {
   std::vector<std::thread> ended;
   {
     MutexLock lock(&mu_);
+    if (shutdown_) {
+      // Nobody would join a worker started now; run it here instead.
+      mu_.Unlock();
+      job();
+      mu_.Lock();
+      return;
+    }
     jobs_.push_back(std::move(job));
-    if (idle_ == 0 && workers_.size() < options_.max_threads) {
+    // An idle worker takes one job, and a signalled one stays counted idle
+    // until it wakes: start a worker whenever the queue outgrows them, or
+    // two quick jobs would share one worker and the second wait for the
+    // first (a long-poll can take a minute).
+    if (jobs_.size() > idle_ && workers_.size() < options_.max_threads) {
       StartWorker();
     } else {
       work_cv_.Signal();

@@ -1,14 +1,14 @@
 // The API's worker pool: workers on demand up to a maximum, retired when
 // idle, every job run once, shutdown after the queue drains.
-#include "api/worker_pool.h"
+#include "http/worker_pool.h"
+
+#include <CppUTest/TestHarness.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "base/mutex.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -90,6 +90,20 @@ TEST(WorkerPool, StartsWorkersOnDemandUpToTheMaximum) {
   pool.shutdown();
   LONGS_EQUAL(5, done.load());
   LONGS_EQUAL(0, pool.threads());
+}
+
+TEST(WorkerPool, QuickJobsNeverShareAnIdleWorker) {
+  WorkerPool pool(Options(8));
+  pool.enqueue([] {});
+  CHECK_TRUE(AwaitThreads(&pool, 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));  // it idles
+  Gate gate;
+  // Both start at once although only one worker was idle when they came.
+  pool.enqueue([&] { gate.Wait(); });
+  pool.enqueue([&] { gate.Wait(); });
+  CHECK_TRUE(gate.AwaitWaiting(2));
+  gate.Open();
+  pool.shutdown();
 }
 
 TEST(WorkerPool, IdleWorkersRetireDownToTheMinimum) {

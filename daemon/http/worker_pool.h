@@ -1,15 +1,16 @@
 // WorkerPool: the API server's threads (a cpp-httplib TaskQueue). Unlike
 // httplib::ThreadPool, which starts all its threads at once and keeps them
-// for good, it starts a worker when a connection finds none idle (up to
-// max_threads) and retires a worker that has been idle for idle_timeout,
+// for good, it starts a worker whenever queued jobs outnumber idle workers
+// (up to max_threads) and retires a worker that has been idle for idle_timeout,
 // down to min_threads. A retired thread takes its malloc cache (glibc's
 // per-thread tcache) and its stack pages with it: after a burst on many
 // connections, a clinic's box goes back to a small footprint.
 //
 // Jobs beyond max_threads wait in order, as with httplib::ThreadPool.
-// shutdown() lets queued jobs run, then joins every worker.
-#ifndef TELEMED_API_WORKER_POOL_H_
-#define TELEMED_API_WORKER_POOL_H_
+// shutdown() lets queued jobs run, then joins every worker; a job enqueued
+// after shutdown runs on the caller's thread.
+#ifndef TELEMED_HTTP_WORKER_POOL_H_
+#define TELEMED_HTTP_WORKER_POOL_H_
 
 #include <httplib.h>
 
@@ -73,4 +74,4 @@ class WorkerPool final : public httplib::TaskQueue {
 
 }  // namespace telemed
 
-#endif  // TELEMED_API_WORKER_POOL_H_
+#endif  // TELEMED_HTTP_WORKER_POOL_H_
