@@ -88,7 +88,10 @@ test_config() {
   # fail the test too.
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  # report_thread_leaks=0: serve's hard shutdown deadline deliberately exits
+  # while a hung Zoom call still holds its thread (the bounded stop a system
+  # test checks); races and deadlocks are still reported and fail the test.
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_thread_leaks=0"
   local log=$dir/ctest.log rc
   say "[$config] running the tests"
   set +e
