@@ -71,10 +71,8 @@ std::string Describe(const LatencyStats& stats, uint64_t errors) {
 
 RequestFn MixedRequest(const PhaseOptions& options, double put_share) {
   const uint64_t base = FreshTopicBase();
-  const uint64_t put_threshold =
-      static_cast<uint64_t>(put_share * 1'000'000);
-  return [&options, base, put_threshold](BenchClient* client,
-                                         uint64_t serial) {
+  const uint64_t put_threshold = static_cast<uint64_t>(put_share * 1'000'000);
+  return [&options, base, put_threshold](BenchClient* client, uint64_t serial) {
     uint64_t hash = Mix(options.seed ^ Mix(serial));
     uint64_t index = (hash >> 20) % kRecords;
     if (hash % 1'000'000 < put_threshold) {
@@ -128,8 +126,7 @@ double RunLatencyOnce(const PhaseOptions& options, const LatencyPlan& latency,
   std::string name = "Latency at " + LatencyLoad(latency) + ", run " +
                      std::to_string(run) + ": p50 / p99";
   double p99 = CleanP99(r);
-  PrintRow(name + " (all)", DescribeRun(r),
-           latency.judged ? "p99 < 5 ms" : "",
+  PrintRow(name + " (all)", DescribeRun(r), latency.judged ? "p99 < 5 ms" : "",
            latency.judged ? Verdict(p99 < kLatencyTargetMs) : "");
   PrintRow(name + " (PUT only)", DescribeLatency(r.by_kind[kPut]), "", "");
   PrintRow(name + " (GET only)", DescribeLatency(r.by_kind[kGet]), "", "");
@@ -167,13 +164,12 @@ struct Throughput {
 
 // Successful GETs/s of one closed-loop run on `endpoint`: random benchmark
 // appointments from the daemon, GET / from the bare server.
-Throughput ClosedLoopGets(const PhaseOptions& options,
-                          const Endpoint& endpoint, int connections,
-                          bool bare) {
+Throughput ClosedLoopGets(const PhaseOptions& options, const Endpoint& endpoint,
+                          int connections, bool bare) {
   LoadPlan plan = MakePlan(options, endpoint, connections);
   const uint64_t seed = options.seed;
-  LoadResult r = RunClosedLoop(
-      plan, [bare, seed](BenchClient* client, uint64_t serial) {
+  LoadResult r =
+      RunClosedLoop(plan, [bare, seed](BenchClient* client, uint64_t serial) {
         std::string path =
             bare ? "/" : AppointmentPath(Mix(seed ^ serial) % kRecords);
         return Sent{kGet, IsSuccess(client->Get(path))};
@@ -187,8 +183,8 @@ bool Populate(const PhaseOptions& options) {
   BenchClient client(options.daemon);
   const uint64_t base = FreshTopicBase();
   for (uint64_t i = 0; i < kRecords; ++i) {
-    int status = client.PutAppointment(AppointmentId(i), options.doctor_id,
-                                       base + i);
+    int status =
+        client.PutAppointment(AppointmentId(i), options.doctor_id, base + i);
     if (!IsSuccess(status)) {
       std::fprintf(stderr, "api_bench: PUT %s answered %d\n",
                    AppointmentId(i).c_str(), status);
@@ -220,10 +216,10 @@ bool MeasureLatency(const PhaseOptions& options, const LatencyPlan& latency) {
   size_t met = 0;
   for (double p99 : p99s) met += p99 < kLatencyTargetMs ? 1 : 0;
   std::string result =
-      median >= 1e9 ? "errors or unsent requests"
-                    : Format("%.2f ms", median) + " (" + std::to_string(met) +
-                          " of " + std::to_string(p99s.size()) +
-                          " runs under 5 ms)";
+      median >= 1e9
+          ? "errors or unsent requests"
+          : Format("%.2f ms", median) + " (" + std::to_string(met) + " of " +
+                std::to_string(p99s.size()) + " runs under 5 ms)";
   if (!bare_p99s.empty()) {
     result += Format("; bare server in between: median p99 %.2f ms",
                      Median(bare_p99s));
@@ -244,8 +240,8 @@ void MeasureMaxPuts(const PhaseOptions& options,
     best = std::max(best, r.errors == 0 ? r.Throughput() : 0.0);
     PrintRow("PUT/s, closed loop, " + std::to_string(connections) +
                  " connections: rate, p50 / p99",
-             Format("%.0f/s, ", r.Throughput()) + Describe(r.all, r.errors),
-             "", "");
+             Format("%.0f/s, ", r.Throughput()) + Describe(r.all, r.errors), "",
+             "");
   }
   PrintRow("**Maximum sustained PUT/s**", Format("%.0f/s", best),
            "none (WAL+FULL: ~1,900 commits/s here; group commit shares them)",
@@ -274,11 +270,10 @@ void CompareGets(const PhaseOptions& options, int bare_port, int connections,
            Format("%.0f/s, ", bare_total.per_s) +
                std::to_string(bare_total.errors) + " errors",
            "", "");
-  double share = bare_total.per_s > 0 ? daemon_total.per_s / bare_total.per_s
-                                      : 0;
-  PrintRow("**GET throughput, daemon / bare**", Format("%.2f", share),
-           ">= 0.5", Verdict(share >= kGetShareTarget &&
-                             daemon_total.errors == 0));
+  double share =
+      bare_total.per_s > 0 ? daemon_total.per_s / bare_total.per_s : 0;
+  PrintRow("**GET throughput, daemon / bare**", Format("%.2f", share), ">= 0.5",
+           Verdict(share >= kGetShareTarget && daemon_total.errors == 0));
 }
 
 }  // namespace bench

@@ -43,7 +43,7 @@ void Configure(int threads, BareServer* server) {
   server->set_keep_alive_timeout(5);
   server->Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(kBody, sizeof(kBody) - 1,
-                     "application/json; charset=utf-8");
+                    "application/json; charset=utf-8");
   });
 }
 
@@ -54,8 +54,7 @@ void WaitForStop(int seconds) {
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   timespec timeout{seconds, 0};
-  while (sigtimedwait(&stop_signals, nullptr, &timeout) < 0 &&
-         errno == EINTR) {
+  while (sigtimedwait(&stop_signals, nullptr, &timeout) < 0 && errno == EINTR) {
   }
 }
 

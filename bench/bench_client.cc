@@ -1,11 +1,10 @@
 #include "bench_client.h"
 
 #include <arpa/inet.h>
+#include <cJSON.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <cJSON.h>
 
 #include <memory>
 
@@ -25,8 +24,7 @@ BenchClient::BenchClient(const Endpoint& endpoint)
 }
 
 int BenchClient::PutAppointment(const std::string& id,
-                                const std::string& doctor_id,
-                                uint64_t serial) {
+                                const std::string& doctor_id, uint64_t serial) {
   // About the size of a real clinic's PUT: every field, a short topic.
   std::string body = "{\"doctor_id\":\"" + doctor_id +
                      "\",\"start_time\":\"2030-06-01T10:00:00+02:00\","

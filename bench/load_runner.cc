@@ -33,8 +33,7 @@ Window MakeWindow(const LoadPlan& plan) {
 LoadResult EmptyResult(const LoadPlan& plan) {
   LoadResult result;
   result.by_kind.resize(plan.kinds);
-  result.measured_seconds =
-      std::chrono::duration<double>(plan.measure).count();
+  result.measured_seconds = std::chrono::duration<double>(plan.measure).count();
   return result;
 }
 

@@ -40,15 +40,15 @@ struct LoadPlan {
   int connections = 8;  // threads, one connection each
   std::chrono::milliseconds warmup{2000};
   std::chrono::milliseconds measure{10000};
-  int kinds = 1;              // distinct Sent::kind values
-  double rate_per_s = 1000;   // open loop only: requests per second in all
+  int kinds = 1;             // distinct Sent::kind values
+  double rate_per_s = 1000;  // open loop only: requests per second in all
 };
 
 struct LoadResult {
-  LatencyStats all;                  // successful requests
-  std::vector<LatencyStats> by_kind; // successful requests per kind
-  uint64_t errors = 0;   // failed requests in the measured window
-  uint64_t unsent = 0;   // open loop: requests dropped at the hard stop
+  LatencyStats all;                   // successful requests
+  std::vector<LatencyStats> by_kind;  // successful requests per kind
+  uint64_t errors = 0;                // failed requests in the measured window
+  uint64_t unsent = 0;  // open loop: requests dropped at the hard stop
   double measured_seconds = 0;
 
   // Successful requests per second in the measured window.

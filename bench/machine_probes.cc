@@ -56,8 +56,8 @@ bool DiskSyncProbe(const std::string& dir, int count, double rate_per_s) {
   std::vector<char> block(kBlockBytes, 'x');
   LatencyStats stats;
   std::vector<double> ms;
-  const auto interval = std::chrono::nanoseconds(
-      static_cast<int64_t>(1e9 / rate_per_s));
+  const auto interval =
+      std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate_per_s));
   auto due = Clock::now();
   bool ok = true;
   for (int i = 0; i < count && ok; ++i) {

@@ -29,8 +29,8 @@ constexpr std::chrono::microseconds kPollInterval(500);
 pid_t SpawnDaemon(const std::string& binary, const std::string& data_dir,
                   int port) {
   std::string listen = "127.0.0.1:" + std::to_string(port);
-  std::vector<std::string> args = {binary, "serve", "--data-dir", data_dir,
-                                   "--listen", listen};
+  std::vector<std::string> args = {binary,   "serve",    "--data-dir",
+                                   data_dir, "--listen", listen};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

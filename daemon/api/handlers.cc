@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "api/json_render.h"
-#include "base/cjson.h"
 #include "api/request_parse.h"
 #include "api/status_report.h"
+#include "base/cjson.h"
 #include "base/log.h"
 #include "build_config.h"
 #include "store/store.h"
@@ -57,20 +57,27 @@ int StatusForWrite(WriteOutcome outcome) {
 
 int HttpStatusFor(const Status& status) {
   switch (status.code()) {
-    case Status::Code::kOk: return 200;
-    case Status::Code::kInvalidArgument: return 400;
-    case Status::Code::kUnauthenticated: return 401;
-    case Status::Code::kNotFound: return 404;
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kUnauthenticated:
+      return 401;
+    case Status::Code::kNotFound:
+      return 404;
     case Status::Code::kAlreadyExists:
-    case Status::Code::kConflict: return 409;
-    case Status::Code::kValidation: return 422;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kValidation:
+      return 422;
     case Status::Code::kUnavailable:
       // Zoom out of reach is the one documented 5xx of the API.
       return status.reason() == "zoom_unavailable" ? 502 : 503;
     case Status::Code::kPermissionDenied:
     case Status::Code::kIoError:
     case Status::Code::kCorruption:
-    case Status::Code::kInternal: return 500;
+    case Status::Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -111,8 +118,8 @@ void ApiHandlers::Fail(const Status& status, const char* what,
 
 void ApiHandlers::Health(httplib::Response* res) {
   WriteJson(200,
-            std::string("{\"status\":\"ok\",\"version\":\"") +
-                TELEMED_VERSION + "\"}",
+            std::string("{\"status\":\"ok\",\"version\":\"") + TELEMED_VERSION +
+                "\"}",
             res);
 }
 
@@ -209,8 +216,8 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
   if (!s.ok()) return Fail(s, "parsing the feed query", res);
   ParkingSlot slot(&parked_);
   if (query.wait_seconds > 0 && !slot.Take(max_parked_)) {
-    WriteError(Status::Unavailable("busy",
-                                   "too many long-polls are waiting; try again"),
+    WriteError(Status::Unavailable(
+                   "busy", "too many long-polls are waiting; try again"),
                res);
     res->set_header("Retry-After", "1");
     return;
@@ -232,10 +239,10 @@ void ApiHandlers::ListChanges(const httplib::Request& req,
     store_->WaitForChangeAfter(std::max(seen, query.since),
                                std::min(remaining, kKeyRecheck));
     if (key_valid_ && !key_valid_(req)) {
-      return WriteError(Status::Unauthenticated(
-                            "invalid_api_key",
-                            "the API key is unknown or revoked"),
-                        res);
+      return WriteError(
+          Status::Unauthenticated("invalid_api_key",
+                                  "the API key is unknown or revoked"),
+          res);
     }
   }
   WriteJson(200,

@@ -52,8 +52,9 @@ cJSON* SyncErrorToJson(const Appointment& appointment) {
     AddInteger(error, "zoom_code", appointment.error.zoom_code);
   }
   if (appointment.error.retry_at != 0) {
-    cJSON_AddStringToObject(error, "retry_at",
-                            FormatRfc3339Utc(appointment.error.retry_at).c_str());
+    cJSON_AddStringToObject(
+        error, "retry_at",
+        FormatRfc3339Utc(appointment.error.retry_at).c_str());
   }
   if (!appointment.error.missing_scopes.empty()) {
     cJSON* scopes = cJSON_AddArrayToObject(error, "missing_scopes");

@@ -199,10 +199,10 @@ Status ApiServerImpl::Bind() {
     port_ = options_.port;
   }
   if (port_ > 0) return Status::OK();
-  return Status::IoError(
-      "listen_failed", "cannot listen on " + options_.host + ":" +
-                           std::to_string(options_.port) +
-                           " (address in use, not local, or not permitted)");
+  return Status::IoError("listen_failed",
+                         "cannot listen on " + options_.host + ":" +
+                             std::to_string(options_.port) +
+                             " (address in use, not local, or not permitted)");
 }
 
 void ApiServerImpl::Stop() {
@@ -218,7 +218,8 @@ void ApiServerImpl::RenderFrameworkError(const httplib::Request&,
   if (!res->body.empty()) return;
   switch (res->status) {
     case 400:
-    case 413: return WriteBodyError(res->status == 413, res);
+    case 413:
+      return WriteBodyError(res->status == 413, res);
     case 404:
       WriteJson(404, RenderError("not_found", "no such path"), res);
       return;
@@ -285,9 +286,8 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
   // route as "a/retry").
   RouteMatch match = MatchRoute(req.target);
   if (match.resource == Resource::kNone) {
-    return WriteError(Status::NotFound("not_found", "no such path: " +
-                                                        req.path),
-                      res);
+    return WriteError(
+        Status::NotFound("not_found", "no such path: " + req.path), res);
   }
   // A bad id or query is the client's mistake whatever the method, and
   // says nothing a key would protect.
@@ -306,8 +306,8 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
       !Authenticate(req, res)) {
     return;
   }
-  if (req.method == "PUT" && !IsJsonContentType(req.get_header_value(
-                                 "Content-Type"))) {
+  if (req.method == "PUT" &&
+      !IsJsonContentType(req.get_header_value("Content-Type"))) {
     WriteJson(415,
               RenderError("unsupported_media_type",
                           "send the body as 'Content-Type: application/json'"),
@@ -318,26 +318,31 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
 }
 
 void ApiServerImpl::Serve(Resource resource, const std::string& id,
-                          const httplib::Request& req,
-                          httplib::Response* res) {
+                          const httplib::Request& req, httplib::Response* res) {
   const bool is_put = req.method == "PUT";
   switch (resource) {
-    case Resource::kHealth: return handlers_.Health(res);
-    case Resource::kStatus: return handlers_.GetStatus(res);
-    case Resource::kDoctors: return handlers_.ListDoctors(res);
+    case Resource::kHealth:
+      return handlers_.Health(res);
+    case Resource::kStatus:
+      return handlers_.GetStatus(res);
+    case Resource::kDoctors:
+      return handlers_.ListDoctors(res);
     case Resource::kDoctor:
       if (is_put) return handlers_.PutDoctor(id, req, res);
       if (req.method == "DELETE") return handlers_.RemoveDoctor(id, res);
       return handlers_.GetDoctor(id, res);
-    case Resource::kAppointments: return handlers_.ListChanges(req, res);
+    case Resource::kAppointments:
+      return handlers_.ListChanges(req, res);
     case Resource::kAppointment:
       if (is_put) return handlers_.PutAppointment(id, req, res);
       if (req.method == "DELETE") return handlers_.CancelAppointment(id, res);
       return handlers_.GetAppointment(id, res);
     case Resource::kAppointmentRetry:
       return handlers_.RetryAppointment(id, res);
-    case Resource::kAppointmentStartUrl: return handlers_.GetStartUrl(id, res);
-    case Resource::kNone: break;
+    case Resource::kAppointmentStartUrl:
+      return handlers_.GetStartUrl(id, res);
+    case Resource::kNone:
+      break;
   }
 }
 

@@ -2,6 +2,7 @@
 // dir.
 #include "api/server.h"
 
+#include <CppUTest/TestHarness.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -17,8 +18,6 @@
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "zoom/zoom_check.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -55,9 +54,9 @@ std::string At(const std::string& body, const std::string& path) {
   while (item != nullptr && start <= path.size()) {
     size_t end = std::min(path.find('/', start), path.size());
     std::string key = path.substr(start, end - start);
-    item = cJSON_IsArray(item) ? cJSON_GetArrayItem(item, std::stoi(key))
-                               : cJSON_GetObjectItemCaseSensitive(item,
-                                                                  key.c_str());
+    item = cJSON_IsArray(item)
+               ? cJSON_GetArrayItem(item, std::stoi(key))
+               : cJSON_GetObjectItemCaseSensitive(item, key.c_str());
     start = end + 1;
   }
   return item == nullptr ? "<absent>" : PrintJson(item);
@@ -296,13 +295,14 @@ TEST(ApiServer, FeedPagesVisitEachAppointmentOnce) {
   for (int i = 0; i < 5; ++i) {
     PutAppointment("a" + std::to_string(i), kAppointmentBody);
   }
-  PutAppointment("a0", std::string(kAppointmentBody).replace(
-                           std::string(kAppointmentBody).find("30"), 2, "40"));
+  PutAppointment(
+      "a0", std::string(kAppointmentBody)
+                .replace(std::string(kAppointmentBody).find("30"), 2, "40"));
   std::string cursor = "0";
   int seen = 0;
   for (int page = 0; page < 10; ++page) {
-    auto res = client->Get(
-        ("/api/v1/appointments?limit=2&since=" + cursor).c_str());
+    auto res =
+        client->Get(("/api/v1/appointments?limit=2&since=" + cursor).c_str());
     LONGS_EQUAL(200, res->status);
     int count = ItemCount(res->body);
     if (count == 0) break;
@@ -510,7 +510,8 @@ TEST(ApiServer, DeleteDoctorRemovesItOnceNothingIsLeftToDo) {
 }
 
 TEST(ApiServer, RetryRequeuesAndAnswersWithTheAppointment) {
-  LONGS_EQUAL(404, client->Post("/api/v1/appointments/none/retry", "", kJson)->status);
+  LONGS_EQUAL(
+      404, client->Post("/api/v1/appointments/none/retry", "", kJson)->status);
   PutAppointment("a1", kAppointmentBody);
   auto res = client->Post("/api/v1/appointments/a1/retry", "", kJson);
   LONGS_EQUAL(200, res->status);
@@ -523,14 +524,17 @@ TEST(ApiServer, StartUrlNeedsAMeetingAndZoom) {
   auto res = client->Get("/api/v1/appointments/a1/start_url");
   LONGS_EQUAL(409, res->status);
   STRCMP_EQUAL("no_meeting", ErrorCode(res->body).c_str());
-  CHECK_TRUE(store->UpdateSyncTask(
-      "a1",
-      [](SyncTask* task) {
-        task->appointment.has_meeting = true;
-        task->appointment.meeting = Meeting{"81234567890", "https://j", "p"};
-        return Status::OK();
-      },
-      nullptr).ok());
+  CHECK_TRUE(store
+                 ->UpdateSyncTask(
+                     "a1",
+                     [](SyncTask* task) {
+                       task->appointment.has_meeting = true;
+                       task->appointment.meeting =
+                           Meeting{"81234567890", "https://j", "p"};
+                       return Status::OK();
+                     },
+                     nullptr)
+                 .ok());
   // The meeting shows the start Zoom confirmed (none yet here).
   STRCMP_EQUAL(
       R"({"id":"81234567890","join_url":"https://j","passcode":"p","start_time":null})",

@@ -1,4 +1,5 @@
 // GET /appointments/{id}/start_url against the fake Zoom over HTTPS.
+#include <CppUTest/TestHarness.h>
 #include <httplib.h>
 
 #include <memory>
@@ -12,8 +13,6 @@
 #include "base/random.h"
 #include "store/store.h"
 #include "support/zoom_bed.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 

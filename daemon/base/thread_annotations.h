@@ -13,7 +13,8 @@
 #define SCOPED_CAPABILITY TELEMED_THREAD_ANNOTATION(scoped_lockable)
 #define GUARDED_BY(x) TELEMED_THREAD_ANNOTATION(guarded_by(x))
 #define PT_GUARDED_BY(x) TELEMED_THREAD_ANNOTATION(pt_guarded_by(x))
-#define REQUIRES(...) TELEMED_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
+#define REQUIRES(...) \
+  TELEMED_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
 #define EXCLUDES(...) TELEMED_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
 #define ACQUIRE(...) TELEMED_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define RELEASE(...) TELEMED_THREAD_ANNOTATION(release_capability(__VA_ARGS__))

@@ -1,9 +1,9 @@
 #include "base/time_format.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <cstdint>
 #include <string>
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -13,7 +13,8 @@ namespace {
 int64_t MustParse(const char* text) {
   int64_t seconds = -1;
   Status s = ParseRfc3339(text, &seconds);
-  if (!s.ok()) FAIL(("refused " + std::string(text) + ": " + s.ToString()).c_str());
+  if (!s.ok())
+    FAIL(("refused " + std::string(text) + ": " + s.ToString()).c_str());
   return seconds;
 }
 
@@ -160,8 +161,7 @@ TEST(TimeFormat, FormatsEpochAndKnownInstants) {
   STRCMP_EQUAL("1970-01-01T00:00:00Z", FormatRfc3339Utc(0).c_str());
   STRCMP_EQUAL("2026-05-31T14:00:00Z", FormatRfc3339Utc(1780236000).c_str());
   STRCMP_EQUAL("2024-02-29T12:00:00Z", FormatRfc3339Utc(1709208000).c_str());
-  STRCMP_EQUAL("9999-12-31T23:59:59Z",
-               FormatRfc3339Utc(253402300799).c_str());
+  STRCMP_EQUAL("9999-12-31T23:59:59Z", FormatRfc3339Utc(253402300799).c_str());
 }
 
 TEST(TimeFormat, FormatsInstantsBeforeEpochOnTheRightDay) {

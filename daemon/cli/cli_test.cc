@@ -98,9 +98,9 @@ TEST(CliDispatch, BadFlagsAndArgumentsExitTwoWithTheCommandsUsage) {
 }
 
 TEST(CliDispatch, ZoomS2sNeedsEveryIdAndASecretFileNeverASecretFlag) {
-  CheckUsageError({"zoom", "s2s", "--client-id", "c", "--client-secret-file",
-                   "-"},
-                  "missing --account-id", "usage: telemed-bridge zoom s2s");
+  CheckUsageError(
+      {"zoom", "s2s", "--client-id", "c", "--client-secret-file", "-"},
+      "missing --account-id", "usage: telemed-bridge zoom s2s");
   CheckUsageError({"zoom", "s2s", "--account-id", "a", "--client-id", "c"},
                   "missing --client-secret-file",
                   "usage: telemed-bridge zoom s2s");
@@ -111,8 +111,8 @@ TEST(CliDispatch, ZoomS2sNeedsEveryIdAndASecretFileNeverASecretFlag) {
 }
 
 TEST(CliDispatch, ZoomIdsWithSpacesAreUsageErrors) {
-  LONGS_EQUAL(2, Run({"zoom", "s2s", "--account-id", "a b", "--client-id",
-                      "c", "--client-secret-file", "-"}));
+  LONGS_EQUAL(2, Run({"zoom", "s2s", "--account-id", "a b", "--client-id", "c",
+                      "--client-secret-file", "-"}));
   STRCMP_CONTAINS("--account-id must be", err.str().c_str());
 }
 

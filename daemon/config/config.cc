@@ -134,7 +134,8 @@ Status CheckHttpsUrl(const std::string& text, const char* field,
         field);
   }
   *out = text;
-  while (out->size() > strlen(kScheme) + 1 && out->back() == '/') out->pop_back();
+  while (out->size() > strlen(kScheme) + 1 && out->back() == '/')
+    out->pop_back();
   return Status::OK();
 }
 

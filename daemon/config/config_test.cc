@@ -111,7 +111,6 @@ TEST(Config, BadEnvironmentListenNamesTheVariable) {
   CHECK_TRUE(s.message().find("TELEMED_LISTEN") != std::string::npos);
 }
 
-
 TEST_GROUP(ConfigZoom){};
 
 TEST(ConfigZoom, DefaultsPointAtZoom) {

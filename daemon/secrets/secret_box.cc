@@ -51,8 +51,7 @@ Status Undecryptable(const std::string& purpose) {
 
 }  // namespace
 
-Status SecretBox::Seal(const std::string& purpose,
-                       const std::string& plaintext,
+Status SecretBox::Seal(const std::string& purpose, const std::string& plaintext,
                        std::string* sealed) const {
   std::string out(kOverhead + plaintext.size(), '\0');
   out[0] = static_cast<char>(kVersion);

@@ -1,12 +1,12 @@
 #include "secrets/secret_box.h"
 
+#include <CppUTest/TestHarness.h>
+
 #include <memory>
 #include <string>
 
 #include "base/random.h"
 #include "secrets/secret_key.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -65,7 +65,8 @@ TEST(SecretBox, TamperingOrAnotherPurposeFails) {
     damaged[i] ^= 0x01;
     CHECK_FALSE(box->Open("zoom.client_secret", damaged, &opened).ok());
   }
-  CHECK_FALSE(box->Open("zoom.client_secret", sealed.substr(0, 10), &opened).ok());
+  CHECK_FALSE(
+      box->Open("zoom.client_secret", sealed.substr(0, 10), &opened).ok());
 }
 
 TEST(SecretBox, WipeStringClears) {

@@ -2,11 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -42,10 +41,10 @@ Status ReadKeyFile(const std::string& path, uint8_t (&key)[SecretKey::kSize]) {
   if (fstat(fd, &info) != 0) {
     s = FileError("cannot stat the key file", path);
   } else if (info.st_size != static_cast<off_t>(SecretKey::kSize)) {
-    s = Status::Validation(
-        "secret_key_invalid",
-        "the key file " + path + " must hold exactly 32 bytes, it holds " +
-            std::to_string(info.st_size));
+    s = Status::Validation("secret_key_invalid",
+                           "the key file " + path +
+                               " must hold exactly 32 bytes, it holds " +
+                               std::to_string(info.st_size));
   } else if (read(fd, key, SecretKey::kSize) !=
              static_cast<ssize_t>(SecretKey::kSize)) {
     s = FileError("cannot read the key file", path);

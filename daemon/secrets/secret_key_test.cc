@@ -1,5 +1,6 @@
 #include "secrets/secret_key.h"
 
+#include <CppUTest/TestHarness.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -8,8 +9,6 @@
 
 #include "base/random.h"
 #include "support/temp_dir.h"
-
-#include <CppUTest/TestHarness.h>
 
 namespace telemed {
 
@@ -27,7 +26,8 @@ TEST(SecretKey, ExplicitPathsWinInOrder) {
   KeyLocation location = ResolveKeyPath("/k/flag", "/k/env", "/creds", "/d");
   STRCMP_EQUAL("/k/flag", location.path.c_str());
   CHECK_FALSE(location.create_if_missing);
-  STRCMP_EQUAL("/k/env", ResolveKeyPath("", "/k/env", "/creds", "/d").path.c_str());
+  STRCMP_EQUAL("/k/env",
+               ResolveKeyPath("", "/k/env", "/creds", "/d").path.c_str());
   STRCMP_EQUAL("/creds/telemed-bridge.key",
                ResolveKeyPath("", nullptr, "/creds", "/d").path.c_str());
   location = ResolveKeyPath("", "", nullptr, "/d");

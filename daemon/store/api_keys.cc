@@ -43,8 +43,8 @@ Status CheckNoActiveKey(SqliteDb* db, const std::string& name) {
   bool found = false;
   s = stmt.Step(&found);
   if (s.ok() && found) {
-    return Status::AlreadyExists(
-        "api_key_exists", "an active API key is named " + name, "name");
+    return Status::AlreadyExists("api_key_exists",
+                                 "an active API key is named " + name, "name");
   }
   return s;
 }
@@ -82,9 +82,9 @@ Status WriteUses(SqliteDb* db, const std::map<int64_t, int64_t>& uses) {
 Status StoreImpl::CreateApiKey(const std::string& name, RandomSource* random,
                                std::string* key_out) {
   if (!IsValidKeyName(name)) {
-    return Status::Validation(
-        "invalid_name", "API key names are 1 to 64 of A-Z a-z 0-9 . _ -",
-        "name");
+    return Status::Validation("invalid_name",
+                              "API key names are 1 to 64 of A-Z a-z 0-9 . _ -",
+                              "name");
   }
   std::string key;
   Status s = MakeKey(random, &key);

@@ -10,7 +10,7 @@ namespace telemed {
 
 using test::StoreFixture;
 
-TEST_GROUP_BASE(StoreApiKeys, StoreFixture){
+TEST_GROUP_BASE(StoreApiKeys, StoreFixture) {
   std::string CreateKey(const std::string& name) {
     std::string key;
     CHECK_OK(store->CreateApiKey(name, &random, &key));
@@ -61,8 +61,8 @@ TEST(StoreApiKeys, StoresOnlyTheKeysHash) {
   SqliteDb db;
   CHECK_OK(SqliteDb::Open(path, 1000, &db));
   SqliteStmt stmt;
-  CHECK_OK(SqliteStmt::Prepare(db.get(), "SELECT key_sha256 FROM api_keys",
-                               &stmt));
+  CHECK_OK(
+      SqliteStmt::Prepare(db.get(), "SELECT key_sha256 FROM api_keys", &stmt));
   bool has_row = false;
   CHECK_OK(stmt.Step(&has_row));
   STRCMP_EQUAL(Sha256Hex(key).c_str(), stmt.ColumnText(0).c_str());

@@ -62,9 +62,9 @@ Status StoreImpl::RescheduleDeletion(const PendingDeletion& deletion) {
     stmt.BindText(4, deletion.meeting_id);
     s = stmt.Run();
     if (s.ok() && sqlite3_changes(db->get()) == 0) {
-      return Status::NotFound("deletion_not_found",
-                              "no queued deletion of meeting " +
-                                  deletion.meeting_id);
+      return Status::NotFound(
+          "deletion_not_found",
+          "no queued deletion of meeting " + deletion.meeting_id);
     }
     return s;
   });

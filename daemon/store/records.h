@@ -35,10 +35,10 @@ struct Doctor {
 struct AppointmentRequest {
   std::string id;
   std::string doctor_id;
-  int64_t start_time = 0;       // unix seconds, UTC, whole seconds
-  int duration_minutes = 0;     // 1..1440
-  std::string timezone = "UTC"; // IANA zone name, for display in Zoom
-  std::string topic;            // empty means none (missing, null or "")
+  int64_t start_time = 0;        // unix seconds, UTC, whole seconds
+  int duration_minutes = 0;      // 1..1440
+  std::string timezone = "UTC";  // IANA zone name, for display in Zoom
+  std::string topic;             // empty means none (missing, null or "")
   bool cancelled = false;
 
   bool operator==(const AppointmentRequest& other) const;

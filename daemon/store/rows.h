@@ -25,9 +25,9 @@ namespace telemed {
   "error_code, error_message, revision, updated_at, change_seq, "            \
   "error_zoom_code, error_retry_at, error_missing_scopes, synced_start_time"
 // The hidden Zoom state (ReadZoomState); starts at kZoomColumnsIndex.
-#define TELEMED_ZOOM_COLUMNS                                                  \
-  "zoom_action_pending, meeting_host, synced_start_time, synced_duration, "  \
-  "synced_topic, synced_timezone, create_generation, create_in_doubt, "      \
+#define TELEMED_ZOOM_COLUMNS                                                \
+  "zoom_action_pending, meeting_host, synced_start_time, synced_duration, " \
+  "synced_topic, synced_timezone, create_generation, create_in_doubt, "     \
   "attempts, next_attempt_at, checked_at, warning, sweep_at, sweep_round, " \
   "sweep_host, patch_in_doubt"
 constexpr int kZoomColumnsIndex = 20;

@@ -17,18 +17,18 @@ constexpr char kKeyPath[] = "/var/lib/telemed-bridge/secret.key";
 }  // namespace
 
 TEST_GROUP_BASE(Settings, StoreFixture){
-  std::string Get(const std::string& name) {
-    std::string value = "untouched";
-    bool found = false;
-    CHECK_OK(store->GetSetting(name, &value, &found));
-    return found ? value : "<absent>";
-  }
-  bool Take(Store* target, const std::string& owner, int64_t now) {
-    bool taken = false;
-    CHECK_OK(target->TryTakeLease("token", owner, now, now + 30, &taken));
-    return taken;
-  }
-};
+    std::string Get(const std::string& name){std::string value = "untouched";
+bool found = false;
+CHECK_OK(store->GetSetting(name, &value, &found));
+return found ? value : "<absent>";
+}  // namespace telemed
+bool Take(Store* target, const std::string& owner, int64_t now) {
+  bool taken = false;
+  CHECK_OK(target->TryTakeLease("token", owner, now, now + 30, &taken));
+  return taken;
+}
+}
+;
 
 TEST(Settings, ValuesAreBytesIncludingNul) {
   const std::string binary("a\0b\xff\x00z", 6);

@@ -36,8 +36,8 @@ std::vector<Appointment> ReadFeed(Store* store, uint64_t after, int limit,
 void PutMany(Store* store, const std::string& prefix, int count,
              std::vector<Status>* errors) {
   for (int i = 0; i < count; ++i) {
-    AppointmentRequest request = StoreFixture::Request(prefix + "-" +
-                                                       std::to_string(i));
+    AppointmentRequest request =
+        StoreFixture::Request(prefix + "-" + std::to_string(i));
     AppointmentRequest shared = StoreFixture::Request("shared");
     shared.topic = request.id;
     WriteOutcome outcome;
@@ -51,12 +51,12 @@ void PutMany(Store* store, const std::string& prefix, int count,
 
 }  // namespace
 
-TEST_GROUP_BASE(StoreFeed, StoreFixture){
-  void setup() override {
-    StoreFixture::setup();
-    AddDoctor("d1");
-  }
-};
+TEST_GROUP_BASE(StoreFeed,
+                StoreFixture){void setup() override{StoreFixture::setup();
+AddDoctor("d1");
+}  // namespace telemed
+}
+;
 
 TEST(StoreFeed, PagingVisitsEveryAppointmentOnceInOrder) {
   for (int i = 0; i < 25; ++i) {
@@ -103,9 +103,8 @@ TEST(StoreFeed, EmptyPageKeepsCursorAndBadLimitIsRefused) {
 TEST(StoreFeed, WaitWakesOnWrite) {
   uint64_t before = store->LatestChangeSeq();
   bool woke = false;
-  std::thread waiter([&] {
-    woke = store->WaitForChangeAfter(before, milliseconds(30000));
-  });
+  std::thread waiter(
+      [&] { woke = store->WaitForChangeAfter(before, milliseconds(30000)); });
   Put(Request("a1"), WriteOutcome::kCreated);
   waiter.join();
   CHECK_TRUE(woke);
@@ -135,9 +134,8 @@ TEST(StoreFeed, WaitSeesAnotherInstancesWrite) {
   std::unique_ptr<Store> other = OpenStore();
   uint64_t before = store->LatestChangeSeq();
   bool woke = false;
-  std::thread waiter([&] {
-    woke = store->WaitForChangeAfter(before, milliseconds(30000));
-  });
+  std::thread waiter(
+      [&] { woke = store->WaitForChangeAfter(before, milliseconds(30000)); });
   WriteOutcome outcome;
   Appointment stored;
   CHECK_OK(other->PutAppointment(Request("a1"), &outcome, &stored));

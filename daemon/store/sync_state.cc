@@ -328,8 +328,8 @@ Status StoreImpl::UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
   Status s = Write([&](SqliteDb* db, bool* commit) {
     bool changed = false;
     for (size_t i = 0; i < updates.size(); ++i) {
-      Status ts = ApplyBatchItem(db, updates[i], now, &(*results)[i], &seq,
-                                 &changed);
+      Status ts =
+          ApplyBatchItem(db, updates[i], now, &(*results)[i], &seq, &changed);
       if (!ts.ok()) return ts;
     }
     *commit = changed;
@@ -357,11 +357,10 @@ Status StoreImpl::RequeueAppointment(const std::string& id) {
 Status StoreImpl::RequeueFailed(int* count) {
   *count = 0;
   return Write([&](SqliteDb* db, bool* commit) {
-    Status s = RequeueWhere(
-        db,
-        "UPDATE appointments SET " TELEMED_REQUEUE_SET
-        " WHERE sync_status = 'failed'",
-        nullptr, count);
+    Status s = RequeueWhere(db,
+                            "UPDATE appointments SET " TELEMED_REQUEUE_SET
+                            " WHERE sync_status = 'failed'",
+                            nullptr, count);
     *commit = *count > 0;
     return s;
   });

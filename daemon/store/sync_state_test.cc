@@ -22,7 +22,8 @@ std::vector<std::string> Ids(const std::vector<SyncTask>& tasks) {
 
 std::vector<std::string> MeetingIds(const std::vector<PendingDeletion>& list) {
   std::vector<std::string> ids;
-  for (const PendingDeletion& deletion : list) ids.push_back(deletion.meeting_id);
+  for (const PendingDeletion& deletion : list)
+    ids.push_back(deletion.meeting_id);
   return ids;
 }
 
@@ -51,62 +52,62 @@ void SetError(SyncTask* task, const std::string& code,
 
 }  // namespace
 
-TEST_GROUP_BASE(SyncState, StoreFixture){
-  void setup() override {
-    StoreFixture::setup();
-    AddDoctor("d1");
-  }
+TEST_GROUP_BASE(SyncState,
+                StoreFixture){void setup() override{StoreFixture::setup();
+AddDoctor("d1");
+}  // namespace telemed
 
-  // Runs `change` through UpdateSyncTask and returns the stored task.
-  template <typename Change>
-  SyncTask Update(const std::string& id, Change change) {
-    SyncTask after;
-    CHECK_OK(store->UpdateSyncTask(
-        id,
-        [&](SyncTask* task) {
-          change(task);
-          return Status::OK();
-        },
-        &after));
-    return after;
-  }
-  SyncTask Task(const std::string& id) {
-    SyncTask task;
-    CHECK_OK(store->GetSyncTask(id, &task));
-    return task;
-  }
-  // Makes `id` need no work, as after a finished step.
-  void Park(const std::string& id) {
-    Update(id, [](SyncTask* task) {
-      task->zoom.needs_work = false;
-      task->zoom.attempts = 4;
-      task->zoom.next_attempt_at = 99;
-    });
-  }
-  std::vector<SyncTask> Due(int64_t now, int limit,
-                            const std::vector<std::string>& exclude = {}) {
-    std::vector<SyncTask> due;
-    CHECK_OK(store->ListDueSyncTasks(now, limit, exclude, &due));
-    return due;
-  }
-  std::vector<PendingDeletion> DueDeletions(
-      int64_t now, const std::vector<std::string>& exclude = {}) {
-    std::vector<PendingDeletion> due;
-    CHECK_OK(store->ListDueDeletions(now, 10, exclude, &due));
-    return due;
-  }
-  void CheckRequeued(const std::string& id) {
-    SyncTask task = Task(id);
-    CHECK_TRUE(task.zoom.needs_work);
-    LONGS_EQUAL(0, task.zoom.attempts);
-    LONGS_EQUAL(0, task.zoom.next_attempt_at);
-  }
-  void CheckParked(const std::string& id) {
-    SyncTask task = Task(id);
-    CHECK_FALSE(task.zoom.needs_work);
-    LONGS_EQUAL(4, task.zoom.attempts);
-  }
-};
+// Runs `change` through UpdateSyncTask and returns the stored task.
+template <typename Change>
+SyncTask Update(const std::string& id, Change change) {
+  SyncTask after;
+  CHECK_OK(store->UpdateSyncTask(
+      id,
+      [&](SyncTask* task) {
+        change(task);
+        return Status::OK();
+      },
+      &after));
+  return after;
+}
+SyncTask Task(const std::string& id) {
+  SyncTask task;
+  CHECK_OK(store->GetSyncTask(id, &task));
+  return task;
+}
+// Makes `id` need no work, as after a finished step.
+void Park(const std::string& id) {
+  Update(id, [](SyncTask* task) {
+    task->zoom.needs_work = false;
+    task->zoom.attempts = 4;
+    task->zoom.next_attempt_at = 99;
+  });
+}
+std::vector<SyncTask> Due(int64_t now, int limit,
+                          const std::vector<std::string>& exclude = {}) {
+  std::vector<SyncTask> due;
+  CHECK_OK(store->ListDueSyncTasks(now, limit, exclude, &due));
+  return due;
+}
+std::vector<PendingDeletion> DueDeletions(
+    int64_t now, const std::vector<std::string>& exclude = {}) {
+  std::vector<PendingDeletion> due;
+  CHECK_OK(store->ListDueDeletions(now, 10, exclude, &due));
+  return due;
+}
+void CheckRequeued(const std::string& id) {
+  SyncTask task = Task(id);
+  CHECK_TRUE(task.zoom.needs_work);
+  LONGS_EQUAL(0, task.zoom.attempts);
+  LONGS_EQUAL(0, task.zoom.next_attempt_at);
+}
+void CheckParked(const std::string& id) {
+  SyncTask task = Task(id);
+  CHECK_FALSE(task.zoom.needs_work);
+  LONGS_EQUAL(4, task.zoom.attempts);
+}
+}
+;
 
 TEST(SyncState, NewAppointmentIsDueWithItsDoctor) {
   Put(Request("a1"), WriteOutcome::kCreated);
@@ -227,13 +228,11 @@ TEST(SyncState, StoredMeetingReachesFeedAndWakesWaiters) {
   STRCMP_EQUAL("81234567890", page[0].meeting.id.c_str());
   STRCMP_EQUAL("Ab3dEf7hJk", page[0].meeting.passcode.c_str());
   CHECK_FALSE(page[0].has_error);
-  SyncTask same = Update("a1", [](SyncTask* task) {
-    SetMeeting(task, "81234567890");
-  });
+  SyncTask same =
+      Update("a1", [](SyncTask* task) { SetMeeting(task, "81234567890"); });
   LONGS_EQUAL(synced.appointment.revision, same.appointment.revision);
-  SyncTask relinked = Update("a1", [](SyncTask* task) {
-    SetMeeting(task, "81234567891");
-  });
+  SyncTask relinked =
+      Update("a1", [](SyncTask* task) { SetMeeting(task, "81234567891"); });
   LONGS_EQUAL(synced.appointment.revision + 1, relinked.appointment.revision);
 }
 

@@ -3,6 +3,8 @@
 #ifndef TELEMED_STORE_TESTUTIL_H_
 #define TELEMED_STORE_TESTUTIL_H_
 
+#include <CppUTest/TestHarness.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -14,15 +16,13 @@
 #include "store/store.h"
 #include "support/temp_dir.h"
 
-#include <CppUTest/TestHarness.h>
-
 // Fails the current test with the Status's text unless it is OK.
-#define CHECK_OK(expr)                                   \
-  do {                                                   \
-    ::telemed::Status check_ok_status_ = (expr);         \
-    if (!check_ok_status_.ok()) {                        \
-      FAIL(check_ok_status_.ToString().c_str());         \
-    }                                                    \
+#define CHECK_OK(expr)                           \
+  do {                                           \
+    ::telemed::Status check_ok_status_ = (expr); \
+    if (!check_ok_status_.ok()) {                \
+      FAIL(check_ok_status_.ToString().c_str()); \
+    }                                            \
   } while (0)
 
 namespace telemed {

@@ -230,8 +230,7 @@ TEST_GROUP(ConcurrentWrites) {
       CHECK_TEXT(got && test::ParseAppointment(got->body, &stored),
                  entry.first.c_str());
       CHECK_TEXT(stored.fields == entry.second.fields, got->body.c_str());
-      CHECK_TEXT(stored.revision >= entry.second.revision,
-                 entry.first.c_str());
+      CHECK_TEXT(stored.revision >= entry.second.revision, entry.first.c_str());
       CHECK_TEXT(feed.latest[entry.first] >= entry.second.revision,
                  ("the follower missed " + entry.first).c_str());
     }
