@@ -128,20 +128,6 @@ INSERT INTO settings (name, value)
 )sql"},
 };
 
-Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {
-  SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(db->get(), "PRAGMA user_version", &stmt);
-  bool has_row = false;
-  if (s.ok()) s = stmt.Step(&has_row);
-  if (s.reason() == "not_a_database") {
-    return Status::Corruption("not_a_database",
-                              "database " + path + " is not a SQLite database");
-  }
-  if (!s.ok()) return s.WithContext("read schema version of " + path);
-  *version = has_row ? static_cast<int>(stmt.ColumnInt64(0)) : 0;
-  return Status::OK();
-}
-
 Status CheckNotTooNew(int version, const std::string& path) {
   if (version <= LatestSchemaVersion()) return Status::OK();
   return Status::Conflict(
@@ -165,6 +151,20 @@ Status ApplyFrom(SqliteDb* db, int version, int target) {
 }
 
 }  // namespace
+
+Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {
+  SqliteStmt stmt;
+  Status s = SqliteStmt::Prepare(db->get(), "PRAGMA user_version", &stmt);
+  bool has_row = false;
+  if (s.ok()) s = stmt.Step(&has_row);
+  if (s.reason() == "not_a_database") {
+    return Status::Corruption("not_a_database",
+                              "database " + path + " is not a SQLite database");
+  }
+  if (!s.ok()) return s.WithContext("read schema version of " + path);
+  *version = has_row ? static_cast<int>(stmt.ColumnInt64(0)) : 0;
+  return Status::OK();
+}
 
 int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 

@@ -17,6 +17,10 @@ namespace telemed {
 // The version the last migration produces.
 int LatestSchemaVersion();
 
+// Reads the schema version of `db` (0: no bridge schema yet).
+// Corruption("not_a_database") when the file is not SQLite.
+Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version);
+
 // Checks the version of `db` (opened from `path`, named in messages) and
 // applies the missing migrations. Refuses with Conflict("schema_too_new")
 // a file from a newer build, so an old binary never writes a schema it does

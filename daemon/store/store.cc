@@ -282,15 +282,9 @@ Status EnsureDatabase(const Store::Options& options, bool* created) {
 // A file that SQLite reads but that has no schema version was not made by
 // the bridge (or was emptied by hand): refused, not initialised.
 Status CheckIsBridgeDatabase(SqliteDb* db, const std::string& path) {
-  SqliteStmt stmt;
-  Status s = SqliteStmt::Prepare(db->get(), "PRAGMA user_version", &stmt);
-  bool has_row = false;
-  if (s.ok()) s = stmt.Step(&has_row);
-  if (s.reason() == "not_a_database") {
-    return Status::Corruption("not_a_database",
-                              "database " + path + " is not a SQLite database");
-  }
-  if (!s.ok() || (has_row && stmt.ColumnInt64(0) != 0)) return s;
+  int version = 0;
+  Status s = ReadUserVersion(db, path, &version);
+  if (!s.ok() || version != 0) return s;
   return Status::Corruption(
       "not_a_database",
       "database " + path +
