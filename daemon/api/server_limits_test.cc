@@ -89,7 +89,7 @@ TEST_GROUP(ApiServerLimits) {
   }
 
   std::string LongPoll(int wait_seconds) {
-    return Authorized("GET /api/v1/appointments?since=999&wait=" +
+    return Authorized("GET /api/v1/appointments?since=head&wait=" +
                       std::to_string(wait_seconds) + " HTTP/1.1") +
            "\r\n";
   }

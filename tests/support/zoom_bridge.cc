@@ -184,6 +184,15 @@ int ZoomBridge::Terminate() {
   return code;
 }
 
+int ZoomBridge::SignalAndWait(int signo, std::chrono::milliseconds limit) {
+  Require(daemon_ != nullptr, "SignalAndWait() without a daemon");
+  int code = daemon_->SignalAndWait(signo, limit);
+  if (code == -1) return code;
+  earlier_stderr_ += daemon_->Stderr();
+  daemon_.reset();
+  return code;
+}
+
 std::vector<std::string> ZoomBridge::CliFlags() const {
   return {"--data-dir",    data_dir_,         "--zoom-oauth-url",
           server_.Url(""), "--zoom-api-url",  server_.Url("/v2"),

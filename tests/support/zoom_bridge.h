@@ -96,6 +96,10 @@ class ZoomBridge final {
   void Kill();
   // SIGTERM; returns the exit code (see DaemonProcess::Terminate).
   int Terminate();
+  // Sends `signo` and waits up to `limit` for the exit: its code, or -1 when
+  // the daemon still runs then (it stays running). See
+  // DaemonProcess::SignalAndWait.
+  int SignalAndWait(int signo, std::chrono::milliseconds limit);
   bool running() const { return daemon_ != nullptr; }
   // The daemon's process id (REQUIRES: running), e.g. to read its VmRSS.
   pid_t pid() const { return daemon_->pid(); }
