@@ -91,7 +91,9 @@ test_config() {
   # report_thread_leaks=0: serve's hard shutdown deadline deliberately exits
   # while a hung Zoom call still holds its thread (the bounded stop a system
   # test checks); races and deadlocks are still reported and fail the test.
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_thread_leaks=0"
+  # tests/tsan.supp says why calls from the uninstrumented libcpp-httplib
+  # are not checked.
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_thread_leaks=0:suppressions=$PWD/tests/tsan.supp"
   local log=$dir/ctest.log rc
   say "[$config] running the tests"
   set +e

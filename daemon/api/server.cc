@@ -198,7 +198,10 @@ Status ApiServerImpl::Bind() {
   } else if (server_.bind_to_port(options_.host, options_.port)) {
     port_ = options_.port;
   }
-  if (port_ > 0) return Status::OK();
+  if (port_ > 0) {
+    server_.WidenListenBacklog();
+    return Status::OK();
+  }
   return Status::IoError("listen_failed",
                          "cannot listen on " + options_.host + ":" +
                              std::to_string(options_.port) +

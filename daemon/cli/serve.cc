@@ -45,8 +45,9 @@ constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 constexpr std::chrono::minutes kZoomWatchInterval(1);
 // From the first SIGTERM to exit at the latest: under systemd's default
 // TimeoutStopSec (90 s) by far, and under the 10 s a supervisor or an
-// operator at a terminal should have to wait.
-constexpr std::chrono::seconds kShutdownDeadline(9);
+// operator at a terminal should have to wait (8 s leaves room for the exit
+// itself on a slow box, or in a sanitizer build).
+constexpr std::chrono::seconds kShutdownDeadline(8);
 
 // Quotes `text` for a POSIX shell when it holds anything but safe characters.
 std::string ShellQuote(const std::string& text) {

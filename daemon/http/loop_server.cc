@@ -118,8 +118,13 @@ class ConnectionLoop {
   using ServeRequest =
       std::function<bool(BufferedStream& stream, bool close, bool& closed)>;
 
+  // The descriptors are made here, before any other thread exists: Stop()
+  // may come from another thread before or while Start() runs.
   ConnectionLoop(const LoopServer::Settings& options, ServeRequest serve)
-      : options_(options), serve_(std::move(serve)) {}
+      : options_(options),
+        serve_(std::move(serve)),
+        epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+        wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
   ~ConnectionLoop() {
     if (epoll_fd_ >= 0) close(epoll_fd_);
     if (wake_fd_ >= 0) close(wake_fd_);
@@ -157,8 +162,8 @@ class ConnectionLoop {
   const ServeRequest serve_;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> open_{0};
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  const int epoll_fd_;
+  const int wake_fd_;
   std::thread thread_;
   std::unique_ptr<WorkerPool> pool_;
   Mutex mu_;
@@ -167,8 +172,6 @@ class ConnectionLoop {
 };
 
 bool ConnectionLoop::Start() {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (epoll_fd_ < 0 || wake_fd_ < 0) return false;
   epoll_event event{};
   event.events = EPOLLIN;
@@ -469,18 +472,18 @@ LoopServer::LoopServer(const Settings& options)
           options, [this](BufferedStream& stream, bool close, bool& closed) {
             return process_request(stream, close, closed, nullptr);
           })) {
-  new_task_queue = [this] {
-    // httplib listens with a backlog of 5: a burst of connects would lose
-    // SYNs and wait a second. listen() again only changes the backlog.
-    socket_t sock = svr_sock_;
-    if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
-    return new InlineQueue;
-  };
+  new_task_queue = [] { return new InlineQueue; };
   set_keep_alive_max_count(options.keep_alive_max_count);
   set_payload_max_length(options.head.max_body_bytes);
 }
 
 LoopServer::~LoopServer() = default;
+
+void LoopServer::WidenListenBacklog() {
+  // listen() again on a listening socket only changes its backlog.
+  socket_t sock = svr_sock_;
+  if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+}
 
 void LoopServer::Serve() {
   RaiseFileLimit();

@@ -85,6 +85,11 @@ class LoopServer final : public httplib::Server {
   explicit LoopServer(const Settings& settings);
   ~LoopServer() override;
 
+  // httplib listens with a backlog of 5: a burst of connects would lose
+  // SYNs and wait a second to retry. Call right after binding, on the
+  // binding thread (from the accept thread it would race with Stop()
+  // closing the socket).
+  void WidenListenBacklog();
   // Serves on the bound socket until Stop(). Returns once every connection
   // is closed: requests in flight finish (their body reads and writes are
   // cut short by the stop), waiting connections are closed at once.

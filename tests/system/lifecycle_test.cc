@@ -245,7 +245,7 @@ TEST(Lifecycle, SigtermEndsWithinTheDeadlineWhateverClientsDo) {
   PutAcknowledged(5);
   std::vector<std::unique_ptr<RawClient>> clients = ParkClients();
   auto start = std::chrono::steady_clock::now();
-  // The stop deadline is 9 s; 10 s is what the daemon promises.
+  // The stop deadline is 8 s; 10 s is what the daemon promises.
   int code = daemon->SignalAndWait(SIGTERM, seconds(10));
   double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -340,7 +340,7 @@ TEST(LifecycleZoom, ASecondSignalExitsAtOnce) {
         return bridge.Stderr().find("stopping on SIGTERM") != std::string::npos;
       },
       seconds(5)));
-  // Well before the 9 s deadline would end it.
+  // Well before the 8 s deadline would end it.
   int code = bridge.SignalAndWait(SIGINT, seconds(5));
   LONGS_EQUAL_TEXT(1, code, bridge.Stderr().c_str());
   STRCMP_CONTAINS("second SIGINT", bridge.Stderr().c_str());
