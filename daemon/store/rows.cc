@@ -95,6 +95,8 @@ Status LoadSyncTask(SqliteDb* db, const std::string& id, SyncTask* out,
   s = stmt.Step(found);
   if (!s.ok() || !*found) return s;
   out->queue_deletions.clear();
+  out->count_write_host.clear();
+  out->count_write_day = 0;
   ReadZoomState(stmt, &out->zoom);
   s = ReadAppointment(stmt, &out->appointment);
   bool has_doctor = false;

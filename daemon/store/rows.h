@@ -59,6 +59,12 @@ Status NextChangeSeq(SqliteDb* db, uint64_t* seq);
 // OK for limit >= 1, else InvalidArgument("invalid_limit").
 Status CheckLimit(int limit);
 
+// Adds one create or update to Zoom user `host`'s count for `utc_day`
+// (unix seconds / 86400) and drops the counts of days gone by; *count
+// receives the new count (settings.cc).
+Status CountZoomWrite(SqliteDb* db, const std::string& host, int64_t utc_day,
+                      int* count);
+
 // Runs a due-list `sql` (parameters: now and a row limit; column 0 the
 // key) and keeps up to `limit` rows whose key is not in `exclude`. Asking
 // for |exclude| more rows than wanted leaves `limit` after skipping.

@@ -4,6 +4,7 @@
 // makes first-writer-wins and lease taking safe across processes.
 #include <string>
 
+#include "store/rows.h"
 #include "store/store_impl.h"
 
 namespace telemed {
@@ -89,6 +90,13 @@ Status IncrementZoomWrites(SqliteDb* db, const std::string& host,
 
 }  // namespace
 
+Status CountZoomWrite(SqliteDb* db, const std::string& host, int64_t utc_day,
+                      int* count) {
+  Status s = PruneZoomWrites(db, utc_day);
+  if (s.ok()) s = IncrementZoomWrites(db, host, utc_day, count);
+  return s;
+}
+
 Status StoreImpl::GetDatabaseId(std::string* out) {
   std::string value;
   bool found = false;
@@ -107,9 +115,7 @@ Status StoreImpl::GetDatabaseId(std::string* out) {
 Status StoreImpl::AddZoomWrite(const std::string& host, int64_t utc_day,
                                int* count) {
   return Write([&](SqliteDb* db, bool*) {
-    Status s = PruneZoomWrites(db, utc_day);
-    if (s.ok()) s = IncrementZoomWrites(db, host, utc_day, count);
-    return s;
+    return CountZoomWrite(db, host, utc_day, count);
   });
 }
 

@@ -61,7 +61,7 @@ bool NothingChanged(const SyncTask& before, const SyncTask& after) {
   return !VisibleChange(before, after) &&
          SameErrorDetail(before.appointment.error, after.appointment.error) &&
          SameZoomState(before.zoom, after.zoom) &&
-         after.queue_deletions.empty();
+         after.queue_deletions.empty() && after.count_write_host.empty();
 }
 
 // Binds ?2..?5: sync_status and the meeting (NULLs when there is none).
@@ -197,6 +197,10 @@ Status ApplySyncUpdate(SqliteDb* db, const std::string& id,
     s = BumpRevision(db, id, now, seq);
   }
   if (s.ok()) s = QueueDeletions(db, task.queue_deletions);
+  if (s.ok() && !task.count_write_host.empty()) {
+    int count = 0;
+    s = CountZoomWrite(db, task.count_write_host, task.count_write_day, &count);
+  }
   if (s.ok()) s = LoadSyncTask(db, id, after, &found);
   return s;
 }

@@ -74,7 +74,9 @@ std::vector<std::string> MarkedMeetings(const MarkerMaker& markers,
 }  // namespace
 
 // Records the create intent durably, then creates (docs/sync.md, "Exactly
-// once", steps 1-3).
+// once", steps 1-3). The intent and the write's daily count share one
+// commit: each commit on the way from the clinic's PUT to `synced` waits
+// for the disk.
 void SyncEngine::RunCreate(SyncTask task, Plan plan) {
   const std::string id = task.appointment.request.id;
   const SyncSettings& settings = options_.settings;
@@ -91,6 +93,8 @@ void SyncEngine::RunCreate(SyncTask task, Plan plan) {
         fresh->zoom.create_generation += 1;
         fresh->zoom.create_in_doubt = true;
         fresh->zoom.meeting_host = plan.host;
+        fresh->count_write_host = plan.host;
+        fresh->count_write_day = now / 86400;
         generation = fresh->zoom.create_generation;
         return Status::OK();
       },
@@ -138,11 +142,11 @@ Status SyncEngine::CallCreate(const SyncTask& task, const Plan& plan,
       options_.markers->Marker(request.id, generation) + " " + kAgendaText;
   Status s = MakePasscode(options_.random, &spec.password);
   if (!s.ok()) return s;
-  // Counted before the call, so a crash cannot lose a write Zoom counted.
+  // Each send is counted before it goes, so a crash cannot lose a write
+  // Zoom counted: the first with the intent (RunCreate), the retries here.
   // A create the gate holds at send time (the host's daily 429 came back
   // meanwhile) stays counted: the host is paused until Zoom resets its
   // daily count anyway.
-  CountWrite(plan.host, now);
   s = options_.zoom->CreateMeeting(plan.host, spec, meeting, error);
   if (!s.ok() && IsPasscodeRefusal(*error)) {
     spec.default_password = true;
@@ -264,11 +268,11 @@ void SyncEngine::RunPatch(SyncTask task, Plan plan) {
   const std::string& host = task.zoom.meeting_host;
   const int64_t now = options_.clock->NowSeconds();
   // Durable before the call: after a crash or a lost answer the meeting is
-  // read back before it is patched again.
-  Status s = SetPatchInDoubt(id, true);
+  // read back before it is patched again. The daily count goes in the same
+  // commit.
+  Status s = SetPatchInDoubt(id, true, host, now);
   if (!s.ok()) return Finish(kTaskKey + id);
   ZoomError error;
-  CountWrite(host, now);
   s = options_.zoom->UpdateMeeting(task.appointment.meeting.id, plan.patch,
                                    host, &error);
   std::string warning = task.zoom.warning;
@@ -397,11 +401,14 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
   Finish(kDeletionKey + deletion.meeting_id);
 }
 
-Status SyncEngine::SetPatchInDoubt(const std::string& id, bool in_doubt) {
+Status SyncEngine::SetPatchInDoubt(const std::string& id, bool in_doubt,
+                                   const std::string& host, int64_t now) {
   Status s = options_.store->UpdateSyncTask(
       id,
-      [in_doubt](SyncTask* fresh) {
+      [in_doubt, &host, now](SyncTask* fresh) {
         fresh->zoom.patch_in_doubt = in_doubt;
+        fresh->count_write_host = host;
+        fresh->count_write_day = now / 86400;
         return Status::OK();
       },
       nullptr);

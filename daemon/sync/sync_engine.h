@@ -116,7 +116,9 @@ class SyncEngine {
   void CountWrite(const std::string& host, int64_t now);
   void Finish(const std::string& key);
   void LogTimezoneRefused(const std::string& id, const std::string& zone);
-  Status SetPatchInDoubt(const std::string& id, bool in_doubt);
+  // Also counts a write to `host` (the PATCH about to go) for today.
+  Status SetPatchInDoubt(const std::string& id, bool in_doubt,
+                         const std::string& host, int64_t now);
   void LogStoreFailure(const char* what, const Status& status);
 
   // Identical failures within this long are logged once, then summed up.

@@ -161,6 +161,33 @@ TEST(SyncEngine, RescheduleSendsOnePatchWithOnlyTheChange) {
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
 }
 
+// Every commit between the clinic's PUT and `synced` waits for the disk:
+// a create or an update takes two (the intent with the daily count, then
+// the result), and each write is still counted against the host's quota.
+TEST(SyncEngine, ACreateAndAnUpdateEachCommitTwice) {
+  Put(Request("a0"));
+  Run();  // the token is fetched and stored on the way
+  Put(Request("a1"));
+  int commits = 0;
+  store->SetWriteListener([&commits] { ++commits; });
+  Run();
+  LONGS_EQUAL(2, commits);
+  AppointmentRequest moved = Request("a1");
+  moved.duration_minutes = 45;
+  Put(moved);
+  commits = 0;
+  Run();
+  store->SetWriteListener(nullptr);
+  LONGS_EQUAL(2, commits);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+  int writes = 0;
+  CHECK_TRUE(
+      store->GetZoomWrites("doctor@clinic.example", kNow / 86400, &writes)
+          .ok());
+  LONGS_EQUAL(3, writes);
+}
+
 TEST(SyncEngine, RepeatedChangesBeforeAStepAreMerged) {
   Put(Request("a1"));
   Run();
@@ -387,6 +414,12 @@ TEST(SyncEngine, PolicyRefusedPasscodeIsRetriedWithZoomsOwn) {
   LONGS_EQUAL(2, harness->zoom().CountRequests("POST", "/v2/users/"));
   LONGS_EQUAL(1, MeetingCount());
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  // Both sends count against the host's daily quota.
+  int writes = 0;
+  CHECK_TRUE(
+      store->GetZoomWrites("doctor@clinic.example", kNow / 86400, &writes)
+          .ok());
+  LONGS_EQUAL(2, writes);
 }
 
 TEST(SyncEngine, RefusedTimezoneIsDroppedOnceAndRemembered) {
