@@ -1,8 +1,10 @@
 #include "sync_phases.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -62,8 +64,13 @@ double VmRssMiB(pid_t pid) {
 }
 
 // A daemon on the Pro plan against a fake answering in `latency_ms`, with
-// doctors d1..dN hosted by Zoom users u1..uN. Null on failure.
-std::unique_ptr<test::ZoomBridge> StartBridge(int doctors, int latency_ms) {
+// doctors d1..dN hosted by Zoom users u1..uN. With `doctors_before_start`
+// the doctors are stored through the CLI before the daemon starts (as an
+// installer does), so its start-up Zoom check fetches the first token and
+// looks up every doctor's user; otherwise they are PUT once it runs. Null
+// on failure.
+std::unique_ptr<test::ZoomBridge> StartBridge(
+    int doctors, int latency_ms, bool doctors_before_start = false) {
   test::ZoomBridge::Options options;
   options.zoom.latency_ms = latency_ms;
   options.users.clear();
@@ -72,12 +79,23 @@ std::unique_ptr<test::ZoomBridge> StartBridge(int doctors, int latency_ms) {
   }
   options.serve_args = {"--zoom-plan", "pro"};
   auto bridge = std::make_unique<test::ZoomBridge>(options);
+  const std::string data_dir = bridge->CliFlags()[1];
+  for (int i = 1; doctors_before_start && i <= doctors; ++i) {
+    std::string n = std::to_string(i);
+    test::CliResult put =
+        test::RunCli({"doctor", "put", "d" + n, "--name", "Dr d" + n,
+                      "--zoom-user", "u" + n, "--data-dir", data_dir});
+    if (put.exit_code != 0) {
+      Fail("doctor put d" + n + ": " + put.err);
+      return nullptr;
+    }
+  }
   Status s = bridge->Start();
   if (!s.ok()) {
     Fail("the daemon did not start: " + s.ToString());
     return nullptr;
   }
-  for (int i = 1; i <= doctors; ++i) {
+  for (int i = 1; !doctors_before_start && i <= doctors; ++i) {
     std::string n = std::to_string(i);
     if (bridge->PutDoctor("d" + n, "u" + n).status != 201) {
       Fail("PUT /doctors/d" + n + " was refused");
@@ -189,7 +207,162 @@ bool PrintDrain(const SyncBenchOptions& options, test::ZoomBridge* bridge,
   return true;
 }
 
+// The kind of a Zoom request, for counting: "create", "token", ...
+std::string RequestKind(const test::LoggedRequest& entry) {
+  const std::string& path = entry.path;
+  if (path == "/oauth/token") return "token";
+  const bool user = path.rfind("/v2/users/", 0) == 0;
+  const bool meetings =
+      path.size() > 9 && path.compare(path.size() - 9, 9, "/meetings") == 0;
+  if (user && meetings) return entry.method == "POST" ? "create" : "list";
+  if (user) return entry.method + " user";
+  if (path.rfind("/v2/meetings/", 0) == 0) return entry.method + " meeting";
+  return entry.method + " " + path;
+}
+
+// "create 20, GET user 18" for the requests logged from `first` on.
+std::string CountKinds(const test::FakeZoom& zoom, size_t first) {
+  std::vector<test::LoggedRequest> log = zoom.Requests();
+  std::vector<std::pair<std::string, int>> counts;
+  for (size_t i = first; i < log.size(); ++i) {
+    const std::string kind = RequestKind(log[i]);
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& c) { return c.first == kind; });
+    if (it == counts.end()) {
+      counts.emplace_back(kind, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::string text;
+  for (const auto& c : counts) {
+    if (!text.empty()) text += ", ";
+    text += c.first + " " + std::to_string(c.second);
+  }
+  return text.empty() ? "none" : text;
+}
+
+// What a clinic's client does around sample `i`'s PUT: returns the doctor
+// the appointment goes to ("" on failure) and its start (seconds from now).
+std::string PrepareSample(test::ZoomBridge* bridge, const std::string& scenario,
+                          int i, int doctors, int64_t* start_s) {
+  *start_s = 2 * 86400 + i * 60;
+  const std::string n = std::to_string(i % doctors + 1);
+  if (scenario == "new-doctor") {
+    // Each appointment for a doctor PUT right before it.
+    const std::string user = "nu" + std::to_string(i);
+    bridge->zoom().AddUser(user, user + "@clinic.example");
+    const std::string doctor = "nd" + std::to_string(i);
+    return bridge->PutDoctor(doctor, user).status == 201 ? doctor : "";
+  }
+  if (scenario == "doctor-reput") {
+    // The doctor PUT again, unchanged, before each appointment.
+    return bridge->PutDoctor("d" + n, "u" + n).status == 200 ? "d" + n : "";
+  }
+  if (scenario == "doctor-rename") {
+    // The doctor PUT again with a changed name before each appointment.
+    const std::string json = R"({"name":"Dr d)" + n + " v" + std::to_string(i) +
+                             R"(","auth":"s2s","zoom_user":"u)" + n + "\"}";
+    return bridge->Put("/doctors/d" + n, json).status == 200 ? "d" + n : "";
+  }
+  if (scenario == "email-doctor") {
+    // A new doctor named by the Zoom user's e-mail address.
+    const std::string user = "eu" + std::to_string(i);
+    bridge->zoom().AddUser(user, user + "@clinic.example");
+    const std::string doctor = "ed" + std::to_string(i);
+    return bridge->PutDoctor(doctor, user + "@clinic.example").status == 201
+               ? doctor
+               : "";
+  }
+  if (scenario == "soon") *start_s = 30 * 60 + i * 60;
+  if (scenario == "later-today") *start_s = 3 * 3600 + i * 60;
+  if (scenario == "in-progress") *start_s = -10 * 60;
+  return "d" + n;
+}
+
+// The appointment PUT of a scenario (201 expected).
+int PutScenarioAppointment(test::ZoomBridge* bridge,
+                           const std::string& scenario, const std::string& id,
+                           const std::string& doctor, int64_t start_s) {
+  const std::string start = test::UtcFromNow(start_s);
+  if (scenario == "topic" || scenario == "no-timezone") {
+    std::string json = R"({"doctor_id":")" + doctor + R"(","start_time":")" +
+                       start + R"(","duration_minutes":30)";
+    if (scenario == "topic") {
+      json += R"(,"topic":"Follow-up visit","timezone":"America/New_York")";
+    }
+    return bridge->Put("/appointments/" + id, json + "}").status;
+  }
+  return bridge->PutAppointment(id, doctor, start, 30).status;
+}
+
 }  // namespace
+
+bool MeasureClientScenario(const SyncBenchOptions& options,
+                           const std::string& scenario) {
+  static const char* const kScenarios[] = {
+      "plain",         "new-doctor",  "email-doctor",      "doctor-reput",
+      "doctor-rename", "soon",        "later-today",       "in-progress",
+      "topic",         "no-timezone", "reput-appointment", "after-restart",
+      "fresh-start"};
+  if (std::find(std::begin(kScenarios), std::end(kScenarios), scenario) ==
+      std::end(kScenarios)) {
+    return Fail("unknown scenario '" + scenario + "' (see sync_phases.h)");
+  }
+  std::unique_ptr<test::ZoomBridge> bridge =
+      StartBridge(options.latency_doctors, options.zoom_latency_ms,
+                  scenario == "fresh-start");
+  if (bridge == nullptr) return false;
+  if (scenario == "after-restart") {
+    // The first PUTs right after start, with the doctors already stored:
+    // the start-up Zoom check runs meanwhile.
+    bridge->Terminate();
+    Status s = bridge->Start();
+    if (!s.ok()) return Fail("the daemon did not restart: " + s.ToString());
+  }
+  FeedFollower feed(bridge.get());
+  if (!feed.CatchUp()) return Fail("the feed did not answer");
+  LatencyStats to_synced;
+  size_t first_measured = 0;
+  const int total = options.warmup + options.samples;
+  for (int i = 0; i < total; ++i) {
+    if (i > 0 && options.pause_ms > 0) {
+      // A client that is not busy: Zoom connections go idle in between.
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.pause_ms));
+    }
+    if (i == options.warmup) first_measured = bridge->zoom().Requests().size();
+    int64_t start_s = 0;
+    const std::string doctor = PrepareSample(bridge.get(), scenario, i,
+                                             options.latency_doctors, &start_s);
+    if (doctor.empty()) return Fail("the doctor PUT was refused");
+    const std::string id = "sc-" + std::to_string(i);
+    const Clock::time_point t0 = Clock::now();
+    if (PutScenarioAppointment(bridge.get(), scenario, id, doctor, start_s) !=
+        201) {
+      return Fail("PUT /appointments/" + id + " was refused");
+    }
+    const Clock::time_point answered = Clock::now();
+    if (scenario == "reput-appointment" &&
+        bridge->PutAppointment(id, doctor, test::UtcFromNow(start_s), 30)
+                .status != 200) {
+      return Fail("the second PUT /appointments/" + id + " was refused");
+    }
+    if (!feed.WaitForSyncedId(id, t0 + seconds(20))) {
+      return Fail(id + " did not read synced in the feed within 20 s");
+    }
+    if (i >= options.warmup) to_synced.Add(Clock::now() - answered);
+  }
+  Row(Format("PUT's answer to synced, client scenario `%s`, fake answering "
+             "in %d ms: p50 / p90 / max",
+             scenario.c_str(), options.zoom_latency_ms),
+      Format("%.1f / %.1f / %.1f ms, %zu samples; Zoom requests: %s",
+             to_synced.PercentileMs(50), to_synced.PercentileMs(90),
+             to_synced.MaxMs(), to_synced.count(),
+             CountKinds(bridge->zoom(), first_measured).c_str()),
+      Format("p50 <= %.0f ms", options.zoom_latency_ms * 1.25),
+      Verdict(to_synced.PercentileMs(50) <= options.zoom_latency_ms * 1.25));
+  return true;
+}
 
 bool MeasureJoinLatency(const SyncBenchOptions& options) {
   std::unique_ptr<test::ZoomBridge> bridge =
