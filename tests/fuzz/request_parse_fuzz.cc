@@ -16,6 +16,7 @@
 
 #include "api/request_parse.h"
 #include "base/time_format.h"
+#include "http/head_scan.h"
 
 // Not assert(): the test build defines NDEBUG (RelWithDebInfo).
 #define FUZZ_CHECK(condition)                                            \
@@ -190,10 +191,30 @@ void FuzzTime(const std::string& text) {
 }
 
 }  // namespace
+// The head scanner must never read past `size`, and a head it accepts must
+// stay within the limits it was given.
+void FuzzHead(const char* data, size_t size) {
+  http::HeadLimits limits;
+  limits.max_request_line = 256;
+  limits.max_header_line = 128;
+  limits.max_header_count = 8;
+  limits.max_head_bytes = 1024;
+  limits.max_body_bytes = 512;
+  http::HeadCheck check = http::CheckHead(data, size, limits);
+  if (check.verdict != http::HeadCheck::Verdict::kReady) return;
+  if (check.head_bytes > size || check.head_bytes > limits.max_head_bytes ||
+      check.content_length > limits.max_body_bytes) {
+    __builtin_trap();
+  }
+}
+
 }  // namespace telemed
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
+  // Every input is also a request head as a LAN peer might send it; small
+  // limits put each refusal within reach of -max_len.
+  telemed::FuzzHead(reinterpret_cast<const char*>(data), size);
   // A std::string keeps a NUL after the bytes, as the parsers' callers do.
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 5) {
