@@ -273,8 +273,16 @@ bool ApiServerImpl::Authenticate(const httplib::Request& req,
   Status s = options_.store->AuthenticateApiKey(key, &name);
   if (s.ok()) return true;
   if (s.code() != Status::Code::kUnauthenticated) {
+    // The key may well be valid: the database could not be read (busy,
+    // or gone). A 401 would tell the client to drop a good key.
     options_.logger->Error("checking an API key failed: %s",
                            s.ToString().c_str());
+    WriteError(
+        Status::Unavailable("busy",
+                            "the bridge cannot check API keys right now; "
+                            "try again"),
+        res);
+    return false;
   }
   WriteError(Status::Unauthenticated("invalid_api_key",
                                      "the API key is unknown or revoked"),
