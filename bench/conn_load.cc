@@ -4,13 +4,11 @@
 #include <cjson/cJSON.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,6 +16,7 @@
 
 #include "bench_client.h"
 #include "load_runner.h"
+#include "support/process_stats.h"
 
 namespace telemed {
 namespace bench {
@@ -84,23 +83,6 @@ class RawSocket {
 };
 
 using Sockets = std::vector<std::unique_ptr<RawSocket>>;
-
-void RaiseFileLimit() {
-  rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
-long VmRssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return 0;
-}
 
 // The feed's end, so long-polls from it wait for what comes next.
 std::string FeedEnd(const PhaseOptions& options) {
@@ -188,7 +170,7 @@ void MeasureBurst(const PhaseOptions& options, int count) {
 
 void MeasureConnectionLoad(const PhaseOptions& options,
                            const ConnLoadPlan& plan) {
-  RaiseFileLimit();
+  test::RaiseOpenFileLimit();
   const int port = options.daemon.port;
   const std::string cursor = FeedEnd(options);
   Sockets idle, slow, parked;
@@ -224,7 +206,7 @@ void MeasureConnectionLoad(const PhaseOptions& options,
     int status = client->Get(path);
     return Sent{0, status == 200};
   });
-  long rss = plan.daemon_pid > 0 ? VmRssKib(plan.daemon_pid) : 0;
+  long rss = plan.daemon_pid > 0 ? test::VmRssKib(plan.daemon_pid) : 0;
   int still_parked = 0;
   for (auto& conn : parked) still_parked += conn->Answered() ? 0 : 1;
   done = true;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "feed_follower.h"
 #include "latency_stats.h"
+#include "support/process_stats.h"
 #include "support/zoom_bridge.h"
 
 namespace telemed {
@@ -54,14 +54,7 @@ bool Fail(const std::string& what) {
 }
 
 // VmRSS of process `pid` in MiB; 0 when it cannot be read.
-double VmRssMiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
+double VmRssMiB(pid_t pid) { return test::VmRssKib(pid) / 1024.0; }
 
 // A daemon on the Pro plan against a fake answering in `latency_ms`, with
 // doctors d1..dN hosted by Zoom users u1..uN. With `doctors_before_start`

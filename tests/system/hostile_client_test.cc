@@ -5,12 +5,10 @@
 // answered and the process must survive. Every wait is a generous timeout,
 // never a timed assert (speed is bench/'s business).
 #include <CppUTest/TestHarness.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,6 +16,7 @@
 
 #include "support/api_client.h"
 #include "support/daemon_process.h"
+#include "support/process_stats.h"
 #include "support/raw_connection.h"
 
 namespace telemed {
@@ -34,31 +33,12 @@ constexpr int kIdle = 200;
 constexpr int kSlowHeads = 200;
 constexpr int kParked = 100;  // below the daemon's cap of 128
 
-// This process needs a descriptor per connection too.
-void RaiseFileLimit() {
-  rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
 std::vector<std::unique_ptr<RawConnection>> Open(int port, int count) {
   std::vector<std::unique_ptr<RawConnection>> conns;
   for (int i = 0; i < count; ++i) {
     conns.push_back(std::make_unique<RawConnection>(port));
   }
   return conns;
-}
-
-// The daemon's resident memory in KiB (0 when unknown).
-long VmRssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return 0;
 }
 
 }  // namespace
@@ -68,7 +48,8 @@ TEST_GROUP(HostileClients) {
   std::string key;
 
   void setup() override {
-    RaiseFileLimit();
+    // This process needs a descriptor per connection too.
+    test::RaiseOpenFileLimit();
     Status s = test::DaemonProcess::Start({}, &daemon);
     CHECK_TEXT(s.ok(), s.ToString().c_str());
     s = test::SetUpClinic(daemon->data_dir(), kDoctor, &key);
@@ -123,7 +104,7 @@ TEST(HostileClients, WaitingClientsLeaveShortRequestsTheirWorkers) {
   std::fprintf(stderr,
                "\ndaemon VmRSS with %d idle, %d slow, %d parked: "
                "%ld KiB (sanitizer build)\n",
-               kIdle, kSlowHeads, kParked, VmRssKib(daemon->pid()));
+               kIdle, kSlowHeads, kParked, test::VmRssKib(daemon->pid()));
   done = true;
   dribbler.join();
 }
