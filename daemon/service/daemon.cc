@@ -19,16 +19,16 @@
 #include "base/log.h"
 #include "base/posix_error.h"
 #include "cli/command.h"
-#include "cli/idle_memory.h"
-#include "cli/listen_error.h"
-#include "cli/periodic_task.h"
-#include "cli/shutdown.h"
-#include "cli/shutdown_signals.h"
-#include "cli/sync_stack.h"
 #include "cli/zoom_session.h"
-#include "cli/zoom_watch.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
+#include "service/idle_memory.h"
+#include "service/listen_error.h"
+#include "service/periodic_task.h"
+#include "service/shutdown.h"
+#include "service/shutdown_signals.h"
+#include "service/sync_stack.h"
+#include "service/zoom_watch.h"
 
 namespace telemed {
 namespace cli {
@@ -41,7 +41,7 @@ constexpr std::chrono::seconds kCheckpointInterval(1);
 // (longer than a keep-alive connection's idle timeout, 5 s).
 constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 // How often ZoomWatch looks for changed credentials or doctors (two small
-// reads); the check itself runs far less often, see cli/zoom_watch.h.
+// reads); the check itself runs far less often, see service/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
 // From the first SIGTERM to exit at the latest: under systemd's default
 // TimeoutStopSec (90 s) by far, and under the 10 s a supervisor or an

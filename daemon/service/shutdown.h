@@ -6,8 +6,8 @@
 // that hangs); a supervisor waiting on us must not.
 //
 // Thread-safety: every method may be called from any thread.
-#ifndef TELEMED_CLI_SHUTDOWN_H_
-#define TELEMED_CLI_SHUTDOWN_H_
+#ifndef TELEMED_SERVICE_SHUTDOWN_H_
+#define TELEMED_SERVICE_SHUTDOWN_H_
 
 #include <chrono>
 #include <functional>
@@ -18,7 +18,6 @@
 #include "base/status.h"
 
 namespace telemed {
-namespace cli {
 
 class Shutdown final {
  public:
@@ -65,7 +64,6 @@ class Shutdown final {
   std::thread deadline_thread_ GUARDED_BY(mu_);
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_SHUTDOWN_H_
+#endif  // TELEMED_SERVICE_SHUTDOWN_H_

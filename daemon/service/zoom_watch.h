@@ -15,8 +15,8 @@
 // verdict turns from failing to all well, the failed appointments are
 // retried (the fix was made in Zoom, where no store write announces it);
 // when no app is stored any more, the token cached in memory is dropped.
-#ifndef TELEMED_CLI_ZOOM_WATCH_H_
-#define TELEMED_CLI_ZOOM_WATCH_H_
+#ifndef TELEMED_SERVICE_ZOOM_WATCH_H_
+#define TELEMED_SERVICE_ZOOM_WATCH_H_
 
 #include <cstdint>
 #include <string>
@@ -31,8 +31,6 @@ class Logger;
 class S2sTokenSource;
 class Store;
 class ZoomApi;
-
-namespace cli {
 
 // Marks the Zoom app as changed for a running daemon's ZoomWatch.
 Status BumpZoomConfigVersion(Store* store);
@@ -75,7 +73,6 @@ class ZoomWatch final {
   std::string last_inputs_;
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_ZOOM_WATCH_H_
+#endif  // TELEMED_SERVICE_ZOOM_WATCH_H_
