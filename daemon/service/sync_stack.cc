@@ -8,7 +8,7 @@ namespace telemed {
 
 SyncStack::~SyncStack() { Stop(); }
 
-Status SyncStack::Start(const Config& config, cli::StoreSession* store_session,
+Status SyncStack::Start(const Config& config, StoreSession* store_session,
                         cli::ZoomSession* zoom, Logger* logger) {
   store_ = store_session->store.get();
   markers_ = std::make_unique<MarkerMaker>(*zoom->key);

@@ -17,8 +17,8 @@ namespace telemed {
 
 class Logger;
 
-namespace cli {
 struct StoreSession;
+namespace cli {
 struct ZoomSession;
 }  // namespace cli
 
@@ -36,7 +36,7 @@ class SyncStack {
 
   // Builds the engine and starts its runner; store writes wake it from now
   // on. Every pointer must outlive the stack.
-  Status Start(const Config& config, cli::StoreSession* store_session,
+  Status Start(const Config& config, StoreSession* store_session,
                cli::ZoomSession* zoom, Logger* logger);
   // Stops the runner, lets calls in flight finish, and unhooks the store.
   void Stop();
