@@ -1,11 +1,12 @@
-// serve: the daemon's lifecycle. Modules are locals built in dependency
-// order (shutdown, signals, data dir and its lock, store, server,
-// housekeeping), so they are torn down in reverse; READY=1 goes out only
-// once the store is open and the socket bound, STOPPING=1 as soon as a
-// signal (or a database deleted under us) asks us to stop.
+// The daemon's runtime: DaemonImpl builds its parts in dependency order as
+// members (so they are torn down in reverse), serves until a stop request,
+// then stops them in the order that loses nothing acknowledged.
+#include "service/daemon.h"
+
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
@@ -18,31 +19,20 @@
 #include "api/server.h"
 #include "base/log.h"
 #include "base/posix_error.h"
-#include "cli/command.h"
 #include "cli/zoom_session.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
-#include "service/idle_memory.h"
+#include "service/housekeeping.h"
 #include "service/listen_error.h"
-#include "service/periodic_task.h"
 #include "service/shutdown.h"
 #include "service/shutdown_signals.h"
+#include "service/store_session.h"
 #include "service/sync_stack.h"
-#include "service/zoom_watch.h"
 
 namespace telemed {
-namespace cli {
 
 namespace {
 
-constexpr std::chrono::hours kPurgeInterval(1);
-constexpr std::chrono::seconds kCheckpointInterval(1);
-// A quiet period this long after a burst gives the burst's memory back
-// (longer than a keep-alive connection's idle timeout, 5 s).
-constexpr std::chrono::seconds kIdleMemoryPeriod(6);
-// How often ZoomWatch looks for changed credentials or doctors (two small
-// reads); the check itself runs far less often, see service/zoom_watch.h.
-constexpr std::chrono::minutes kZoomWatchInterval(1);
 // From the first SIGTERM to exit at the latest: under systemd's default
 // TimeoutStopSec (90 s) by far, and under the 10 s a supervisor or an
 // operator at a terminal should have to wait (8 s leaves room for the exit
@@ -79,54 +69,6 @@ void LogStartup(const Config& config, const std::string& program, int port,
   }
 }
 
-void PurgeEnded(Store* store, int retention_days, Logger* logger) {
-  int purged = 0;
-  Status s = store->PurgeEnded(retention_days, &purged);
-  if (!s.ok()) {
-    logger->Error("purging ended appointments failed: %s",
-                  s.ToString().c_str());
-    return;
-  }
-  logger->Info("purged %d appointment(s) that ended more than %d day(s) ago",
-               purged, retention_days);
-}
-
-// Pings systemd's watchdog at half its interval, when the unit has one.
-std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
-  uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return nullptr;
-  logger->Info("systemd watchdog: pinging every %llu ms",
-               static_cast<unsigned long long>(usec / 2000));
-  auto period = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::microseconds(usec / 2));
-  return std::make_unique<PeriodicTask>(period,
-                                        [] { sd_notify(0, "WATCHDOG=1"); });
-}
-
-Status OpenServer(const Config& config, StoreSession* session,
-                  ZoomSession* zoom, Logger* logger,
-                  std::unique_ptr<ApiServer>* out) {
-  ApiServer::Options options;
-  options.zoom = zoom->api.get();
-  options.host = config.listen.host;
-  options.port = config.listen.port;
-  options.store = session->store.get();
-  options.logger = logger;
-  options.clock = &session->clock;
-  return ApiServer::Open(options, out);
-}
-
-std::unique_ptr<ZoomWatch> MakeZoomWatch(StoreSession* session,
-                                         ZoomSession* zoom, Logger* logger) {
-  ZoomWatch::Options options;
-  options.store = session->store.get();
-  options.tokens = zoom->tokens.get();
-  options.api = zoom->api.get();
-  options.clock = &session->clock;
-  options.logger = logger;
-  return std::make_unique<ZoomWatch>(options);
-}
-
 const char* SignalName(int signo) {
   return signo == SIGINT ? "SIGINT" : "SIGTERM";
 }
@@ -155,7 +97,7 @@ ShutdownSignals::Handlers SignalHandlers(Shutdown* shutdown, Logger* logger) {
         "second %s: exiting now; every acknowledged write is "
         "already on disk",
         SignalName(signo));
-    _exit(kExitFailure);
+    _exit(EXIT_FAILURE);
   };
   handlers.on_hangup = [logger] {
     logger->Info(
@@ -166,75 +108,14 @@ ShutdownSignals::Handlers SignalHandlers(Shutdown* shutdown, Logger* logger) {
 }
 
 // The hard deadline: clients or Zoom calls that outlast it are cut off.
-// The exit code is the one the clean stop would have had.
+// The exit code is the one the clean stop would have had (the CLI's 0 or 1).
 void ExitPastDeadline(const Status& why, const std::string& step,
                       Logger* logger) {
   logger->Warning(
       "shutdown still waiting for %s after %lld s: exiting now; "
       "every acknowledged write is already on disk",
       step.c_str(), static_cast<long long>(kShutdownDeadline.count()));
-  _exit(why.ok() ? kExitOk : kExitFailure);
-}
-
-// A database deleted or replaced under us: writes already fail (503); stop,
-// so that the supervisor restarts the bridge on whatever file is there.
-void CheckDatabaseFile(Store* store, Shutdown* shutdown, Logger* logger) {
-  Status s = store->CheckFile();
-  if (!s.ok() && RequestStop(shutdown, s)) {
-    logger->Error("%s; stopping", s.message().c_str());
-  }
-}
-
-// From the stop request to exit: housekeeping stops, the server finishes
-// what is in flight, Zoom calls in flight finish, and last-use times reach
-// the database, all within the Shutdown's deadline.
-Status RunUntilStopped(const Config& config, StoreSession* session,
-                       ZoomSession* zoom, ApiServer* server, SyncStack* sync,
-                       Shutdown* shutdown, Logger* logger) {
-  shutdown->Attach([server] { server->Stop(); });
-  sd_notify(0, "READY=1");
-  Store* store = session->store.get();
-  PeriodicTask purge(kPurgeInterval, [store, &config, logger] {
-    PurgeEnded(store, config.retention_days, logger);
-  });
-  // Checkpoints off the commit path keep a commit from paying for one.
-  PeriodicTask checkpoint(kCheckpointInterval, [store, shutdown, logger] {
-    CheckDatabaseFile(store, shutdown, logger);
-    Status s = store->Checkpoint(nullptr, nullptr);
-    if (!s.ok()) logger->Error("checkpoint failed: %s", s.ToString().c_str());
-  });
-  IdleMemory idle_memory(
-      [server, store] { return server->activity() + store->LatestChangeSeq(); },
-      [store] {
-        store->ReleaseMemory();
-        // Also the free pages inside malloc's arenas, not only its top.
-        malloc_trim(0);
-      });
-  PeriodicTask release_memory(kIdleMemoryPeriod,
-                              [&idle_memory] { idle_memory.Tick(); });
-  // Its own thread: the first check talks to Zoom and must not hold up
-  // READY or the API.
-  std::unique_ptr<ZoomWatch> watch = MakeZoomWatch(session, zoom, logger);
-  PeriodicTask zoom_check(kZoomWatchInterval, [&watch] { watch->Tick(); });
-  std::unique_ptr<PeriodicTask> watchdog = StartWatchdog(logger);
-  shutdown->Enter("API requests in flight (slow or idle clients)");
-  // A request that came before Attach already stopped the server, and Run
-  // would then wait for a Stop that never comes.
-  if (!shutdown->requested()) server->Run();
-  shutdown->Attach(nullptr);
-  shutdown->Enter("housekeeping (purge, checkpoint, Zoom check)");
-  purge.Stop();
-  checkpoint.Stop();
-  release_memory.Stop();
-  zoom_check.Stop();
-  // Bounded by the deadline: a create cut off there is found again by its
-  // marker at the next start (docs/sync.md, "Exactly once"), never made
-  // twice.
-  shutdown->Enter("Zoom calls in flight");
-  sync->Stop();
-  shutdown->Enter("the database");
-  Status flushed = session->store->FlushApiKeyUse();
-  return shutdown->reason().ok() ? flushed : shutdown->reason();
+  _exit(why.ok() ? EXIT_SUCCESS : EXIT_FAILURE);
 }
 
 // A key file we may not read names its owner and mode and who we run as.
@@ -247,53 +128,8 @@ Status ExplainKeyAccess(const Status& s, const std::string& key_path) {
                                                   " (" + s.message() + ")");
 }
 
-Status OpenZoom(const Config& config, StoreSession* session, ZoomSession* zoom,
-                Logger* logger) {
-  // A wrong or lost key file must not take the clinic's API down with it.
-  Status s =
-      OpenZoomSession(config, session, zoom, KeyMismatch::kServeWithoutZoom);
-  if (!s.ok()) return ExplainKeyAccess(s, zoom->key_path);
-  if (!zoom->key_refused.ok()) {
-    logger->Error(
-        "Zoom is refused until this is fixed (the local API keeps "
-        "running; appointments fail with zoom_credentials_invalid): "
-        "%s",
-        zoom->key_refused.message().c_str());
-  }
-  return Status::OK();
-}
-
-// Takes the data dir (one daemon per data dir) before anything else there.
-Status LockDataDir(const Config& config, std::unique_ptr<DaemonLock>* lock) {
-  Status s = PrepareDataDir(config.data_dir);
-  if (s.ok()) s = DaemonLock::Acquire(config.data_dir, lock);
-  return s;
-}
-
-Status OpenDatabase(const Config& config, StoreSession* session,
-                    Logger* logger) {
-  StoreOpening how;
-  how.create_if_missing = true;
-  how.background_checkpoints = true;
-  Status s = OpenStore(config, session, how);
-  if (s.ok() && session->created) {
-    logger->Info("created a new database at %s",
-                 session->database_path.c_str());
-  }
-  return s;
-}
-
-Status Listen(const Config& config, StoreSession* session, ZoomSession* zoom,
-              Logger* logger, std::unique_ptr<ApiServer>* server) {
-  Status s = OpenServer(config, session, zoom, logger, server);
-  if (s.reason() == "listen_failed") {
-    return Status::IoError(s.reason(),
-                           ExplainListenFailure(config.listen, s.message()));
-  }
-  return s;
-}
-
-Status Serve(const Config& config, const std::string& program, Logger* logger) {
+// The process-wide settings a daemon needs before its first file or thread.
+Status PrepareProcess() {
   // Files we create (database, WAL, journal) are for our user alone, and a
   // core dump must not spill API key hashes or patient data.
   umask(077);
@@ -304,48 +140,188 @@ Status Serve(const Config& config, const std::string& program, Logger* logger) {
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
     return PosixError("prctl(PR_SET_DUMPABLE)", errno);
   }
-  Shutdown shutdown(kShutdownDeadline,
-                    [logger](const Status& why, const std::string& step) {
-                      ExitPastDeadline(why, step, logger);
-                    });
-  shutdown.Enter("the daemon to start");
-  std::unique_ptr<ShutdownSignals> signals;
-  Status s = ShutdownSignals::Block(&signals);
-  std::unique_ptr<DaemonLock> lock;
-  if (s.ok()) s = LockDataDir(config, &lock);
+  return Status::OK();
+}
+
+class DaemonImpl final : public Daemon {
+ public:
+  DaemonImpl(const Config& config, const Options& options);
+
+  Status Start();
+  Status Run() override;
+
+ private:
+  Status LockDataDir();
+  Status OpenDatabase();
+  Status OpenZoom();
+  Status OpenListeners();
+  void AnnounceListening();
+  Housekeeping::Options HousekeepingOptions();
+  void Serve();
+  Status StopInOrder();
+
+  const Config config_;
+  const Options options_;
+  Logger* const logger_;
+  // Members in the order they are built: each uses only those above it.
+  Shutdown shutdown_;
+  std::unique_ptr<ShutdownSignals> signals_;
+  std::unique_ptr<DaemonLock> lock_;
+  StoreSession session_;
+  cli::ZoomSession zoom_;
+  // The front ends' listeners. The admin page's HTTPS listener joins here.
+  std::unique_ptr<ApiServer> api_;
+  SyncStack sync_;
+};
+
+DaemonImpl::DaemonImpl(const Config& config, const Options& options)
+    : config_(config),
+      options_(options),
+      logger_(options.logger),
+      shutdown_(kShutdownDeadline,
+                [logger = options.logger](const Status& why,
+                                          const std::string& step) {
+                  ExitPastDeadline(why, step, logger);
+                }) {}
+
+Status DaemonImpl::Start() {
+  shutdown_.Enter("the daemon to start");
+  Status s = ShutdownSignals::Block(&signals_);
+  if (s.ok()) s = LockDataDir();
   if (!s.ok()) return s;
   // Signals that came meanwhile were kept pending; they are served now.
-  signals->StartWaiting(SignalHandlers(&shutdown, logger));
-  StoreSession session;
-  s = OpenDatabase(config, &session, logger);
-  ZoomSession zoom;
-  if (s.ok()) s = OpenZoom(config, &session, &zoom, logger);
-  std::unique_ptr<ApiServer> server;
-  if (s.ok()) s = Listen(config, &session, &zoom, logger, &server);
+  signals_->StartWaiting(SignalHandlers(&shutdown_, logger_));
+  s = OpenDatabase();
+  if (s.ok()) s = OpenZoom();
+  if (s.ok()) s = OpenListeners();
   if (!s.ok()) return s;
-  ListenAddress bound{config.listen.host, server->port()};
-  s = lock->Describe(FormatListenAddress(bound), session.clock.NowSeconds());
-  if (!s.ok()) logger->Warning("%s", s.message().c_str());
-  LogStartup(config, program, server->port(), logger);
-  SyncStack sync;
-  s = sync.Start(config, &session, &zoom, logger);
-  if (!s.ok()) return s;
-  return RunUntilStopped(config, &session, &zoom, server.get(), &sync,
-                         &shutdown, logger);
+  AnnounceListening();
+  return sync_.Start(config_, &session_, &zoom_, logger_);
+}
+
+// Takes the data dir (one daemon per data dir) before anything else there.
+Status DaemonImpl::LockDataDir() {
+  Status s = PrepareDataDir(config_.data_dir);
+  if (s.ok()) s = DaemonLock::Acquire(config_.data_dir, &lock_);
+  return s;
+}
+
+Status DaemonImpl::OpenDatabase() {
+  StoreOpening how;
+  how.create_if_missing = true;
+  how.background_checkpoints = true;
+  Status s = OpenStore(config_, &session_, how);
+  if (s.ok() && session_.created) {
+    logger_->Info("created a new database at %s",
+                  session_.database_path.c_str());
+  }
+  return s;
+}
+
+Status DaemonImpl::OpenZoom() {
+  // A wrong or lost key file must not take the clinic's API down with it.
+  Status s = cli::OpenZoomSession(config_, &session_, &zoom_,
+                                  cli::KeyMismatch::kServeWithoutZoom);
+  if (!s.ok()) return ExplainKeyAccess(s, zoom_.key_path);
+  if (!zoom_.key_refused.ok()) {
+    logger_->Error(
+        "Zoom is refused until this is fixed (the local API keeps "
+        "running; appointments fail with zoom_credentials_invalid): "
+        "%s",
+        zoom_.key_refused.message().c_str());
+  }
+  return Status::OK();
+}
+
+// Binds every front end's listener before READY=1, so that a client told
+// the daemon is up finds it listening. The admin page's listener, when it
+// exists, is bound here too.
+Status DaemonImpl::OpenListeners() {
+  ApiServer::Options options;
+  options.zoom = zoom_.api.get();
+  options.host = config_.listen.host;
+  options.port = config_.listen.port;
+  options.store = session_.store.get();
+  options.logger = logger_;
+  options.clock = &session_.clock;
+  Status s = ApiServer::Open(options, &api_);
+  // ApiServer::Open's only IoError is an address it could not bind.
+  if (s.code() == Status::Code::kIoError) {
+    return Status::IoError(s.reason(),
+                           ExplainListenFailure(config_.listen, s.message()));
+  }
+  return s;
+}
+
+// The lock file and the log say where the daemon listens (for `status`).
+void DaemonImpl::AnnounceListening() {
+  ListenAddress bound{config_.listen.host, api_->port()};
+  Status s =
+      lock_->Describe(FormatListenAddress(bound), session_.clock.NowSeconds());
+  if (!s.ok()) logger_->Warning("%s", s.message().c_str());
+  LogStartup(config_, options_.program, api_->port(), logger_);
+}
+
+Housekeeping::Options DaemonImpl::HousekeepingOptions() {
+  Housekeeping::Options options;
+  options.store = session_.store.get();
+  options.logger = logger_;
+  options.retention_days = config_.retention_days;
+  options.activity = [this] { return api_->activity(); };
+  options.request_stop = [this](const Status& why) {
+    return RequestStop(&shutdown_, why);
+  };
+  options.zoom_watch.store = session_.store.get();
+  options.zoom_watch.tokens = zoom_.tokens.get();
+  options.zoom_watch.api = zoom_.api.get();
+  options.zoom_watch.clock = &session_.clock;
+  options.zoom_watch.logger = logger_;
+  return options;
+}
+
+Status DaemonImpl::Run() {
+  shutdown_.Attach([this] { api_->Stop(); });
+  sd_notify(0, "READY=1");
+  Housekeeping housekeeping(HousekeepingOptions());
+  Serve();
+  shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check)");
+  housekeeping.Stop();
+  return StopInOrder();
+}
+
+// Serves the front ends until a stop request. A second listener (the
+// admin page) would run on its own thread here, stopped by the same Attach.
+void DaemonImpl::Serve() {
+  shutdown_.Enter("API requests in flight (slow or idle clients)");
+  // A request that came before Attach already stopped the server, and Run
+  // would then wait for a Stop that never comes.
+  if (!shutdown_.requested()) api_->Run();
+  shutdown_.Attach(nullptr);
+}
+
+// After the listeners and the housekeeping: Zoom calls in flight finish and
+// last-use times reach the database, all within the Shutdown's deadline.
+Status DaemonImpl::StopInOrder() {
+  // Bounded by the deadline: a create cut off there is found again by its
+  // marker at the next start (docs/sync.md, "Exactly once"), never made
+  // twice.
+  shutdown_.Enter("Zoom calls in flight");
+  sync_.Stop();
+  shutdown_.Enter("the database");
+  Status flushed = session_.store->FlushApiKeyUse();
+  return shutdown_.reason().ok() ? flushed : shutdown_.reason();
 }
 
 }  // namespace
 
-int RunServe(const Context& context) {
-  StderrLogger logger;
-  Status s = Serve(context.config, context.program, &logger);
-  if (!s.ok()) {
-    logger.Error("%s", s.message().c_str());
-    return kExitFailure;
-  }
-  logger.Info("stopped");
-  return kExitOk;
+Status Daemon::Open(const Config& config, const Options& options,
+                    std::unique_ptr<Daemon>* out) {
+  Status s = PrepareProcess();
+  if (!s.ok()) return s;
+  auto daemon = std::make_unique<DaemonImpl>(config, options);
+  s = daemon->Start();
+  if (s.ok()) *out = std::move(daemon);
+  return s;
 }
 
-}  // namespace cli
 }  // namespace telemed

@@ -1,9 +1,10 @@
-// Shutdown: how `serve` ends. The first request (SIGTERM/SIGINT, or the
-// database found deleted) stops what is attached (the API server) and
-// starts a hard deadline: if the clean stop has not finished by then,
-// on_deadline runs (serve logs and exits at once). The clean stop may wait
-// on things outside our control (a client that reads slowly, a Zoom call
-// that hangs); a supervisor waiting on us must not.
+// Shutdown: how the daemon (service/daemon.h) ends. The first request
+// (SIGTERM/SIGINT, or the database found deleted) stops what is attached
+// (the API server) and starts a hard deadline: if the clean stop has not
+// finished by then, on_deadline runs (the daemon logs and exits at once).
+// The clean stop may wait on things outside our control (a client that
+// reads slowly, a Zoom call that hangs); a supervisor waiting on us must
+// not.
 //
 // Thread-safety: every method may be called from any thread.
 #ifndef TELEMED_SERVICE_SHUTDOWN_H_

@@ -1,5 +1,5 @@
 // SyncStack: the daemon's sync engine with its rate limiter, markers,
-// worker threads and runner, started and stopped as one (serve.cc).
+// worker threads and runner, started and stopped as one (service/daemon.cc).
 #ifndef TELEMED_SERVICE_SYNC_STACK_H_
 #define TELEMED_SERVICE_SYNC_STACK_H_
 

@@ -1,8 +1,8 @@
 // ZoomWatch: the daemon's periodic Zoom check (zoom/zoom_check.h), so that
 // GET /api/v1/status can report the verdict without calling Zoom.
 //
-// serve calls Tick() once a minute (a PeriodicTask, so the first call comes
-// at start, after READY). Tick runs the check when
+// Housekeeping calls Tick() once a minute (a PeriodicTask, so the first
+// call comes at start, after READY). Tick runs the check when
 //   - it has not run yet in this process,
 //   - the Zoom app or the doctors changed since the last run: the settings
 //     row "zoom.config_version" (bumped by `zoom s2s` and `zoom forget`) and
