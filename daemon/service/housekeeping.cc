@@ -21,18 +21,6 @@ constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 // reads); the check itself runs far less often, see service/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
 
-void PurgeEnded(Store* store, int retention_days, Logger* logger) {
-  int purged = 0;
-  Status s = store->PurgeEnded(retention_days, &purged);
-  if (!s.ok()) {
-    logger->Error("purging ended appointments failed: %s",
-                  s.ToString().c_str());
-    return;
-  }
-  logger->Info("purged %d appointment(s) that ended more than %d day(s) ago",
-               purged, retention_days);
-}
-
 // Pings systemd's watchdog at half its interval, when the unit has one.
 std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
   uint64_t usec = 0;
@@ -47,28 +35,17 @@ std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
 
 }  // namespace
 
+// Checkpoints run off the commit path, so that no commit pays for one. The
+// Zoom check has its own thread: its first run talks to Zoom and must not
+// hold up the rest.
 Housekeeping::Housekeeping(const Options& options)
     : options_(options),
-      idle_memory_(
-          [this] {
-            return options_.activity() + options_.store->LatestChangeSeq();
-          },
-          [this] {
-            options_.store->ReleaseMemory();
-            // Also the free pages inside malloc's arenas, not only its top.
-            malloc_trim(0);
-          }),
+      idle_memory_([this] { return ActivityCount(); },
+                   [this] { ReleaseMemory(); }),
       zoom_watch_(options.zoom_watch),
-      purge_(kPurgeInterval,
-             [this] {
-               PurgeEnded(options_.store, options_.retention_days,
-                          options_.logger);
-             }),
-      // Checkpoints off the commit path keep a commit from paying for one.
+      purge_(kPurgeInterval, [this] { PurgeEnded(); }),
       checkpoint_(kCheckpointInterval, [this] { CheckDatabase(); }),
       release_memory_(kIdleMemoryPeriod, [this] { idle_memory_.Tick(); }),
-      // Its own thread: the first check talks to Zoom and must not hold up
-      // the API.
       zoom_check_(kZoomWatchInterval, [this] { zoom_watch_.Tick(); }),
       watchdog_(StartWatchdog(options.logger)) {}
 
@@ -79,6 +56,29 @@ void Housekeeping::Stop() {
   checkpoint_.Stop();
   release_memory_.Stop();
   zoom_check_.Stop();
+}
+
+void Housekeeping::PurgeEnded() {
+  int purged = 0;
+  Status s = options_.store->PurgeEnded(options_.retention_days, &purged);
+  if (!s.ok()) {
+    options_.logger->Error("purging ended appointments failed: %s",
+                           s.ToString().c_str());
+    return;
+  }
+  options_.logger->Info(
+      "purged %d appointment(s) that ended more than %d day(s) ago", purged,
+      options_.retention_days);
+}
+
+uint64_t Housekeeping::ActivityCount() {
+  return options_.activity() + options_.store->LatestChangeSeq();
+}
+
+void Housekeeping::ReleaseMemory() {
+  options_.store->ReleaseMemory();
+  // Also the free pages inside malloc's arenas, not only its top.
+  malloc_trim(0);
 }
 
 // A database deleted or replaced under us: writes already fail (503); stop,

@@ -51,7 +51,10 @@ class Housekeeping final {
   void Stop();
 
  private:
+  void PurgeEnded();
   void CheckDatabase();
+  uint64_t ActivityCount();
+  void ReleaseMemory();
 
   const Options options_;
   IdleMemory idle_memory_;
