@@ -168,6 +168,8 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<ShutdownSignals> signals_;
   std::unique_ptr<DaemonLock> lock_;
   StoreSession session_;
+  // Opened as the `zoom` commands open it (cli/zoom_session.h), so that
+  // both reach Zoom with the same key, endpoints and CAs.
   cli::ZoomSession zoom_;
   // The front ends' listeners. The admin page's HTTPS listener joins here.
   std::unique_ptr<ApiServer> api_;
