@@ -1,6 +1,7 @@
 // telemed-bridge: one binary for the daemon (`serve`) and its operator
-// commands. Everything lives in cli/ (see cli/cli.h), so main only hands
-// over the process's arguments, environment and streams.
+// commands. cli/ parses the command line (see cli/cli.h) and `serve` runs
+// the daemon's runtime (service/daemon.h), so main only hands over the
+// process's arguments, environment and streams.
 #include <stdlib.h>
 
 #include <iostream>

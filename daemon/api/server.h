@@ -49,7 +49,8 @@ class ApiServer {
 
   // Builds the routes and binds the listening socket, so a caller can report
   // readiness as soon as Open returns. IoError("listen_failed") when the
-  // address cannot be bound (in use, not local, permission).
+  // address cannot be bound (in use, not local, permission), and no other
+  // IoError; Internal when an Options pointer is missing.
   static Status Open(const Options& options, std::unique_ptr<ApiServer>* out);
   virtual ~ApiServer() = default;
 

@@ -1,73 +1,15 @@
 #include "cli/command.h"
 
-#include <errno.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "cli/table.h"
-#include "config/data_dir.h"
 
 namespace telemed {
 namespace cli {
-
-namespace {
-
-bool IsMissing(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) != 0 && errno == ENOENT;
-}
-
-Status NoDatabase(const std::string& absolute) {
-  return Status::NotFound(
-      Store::kNoDatabase,
-      "no database at " + absolute +
-          ": check --data-dir (or TELEMED_DATA_DIR; a relative path is taken "
-          "from the current directory). A new one is made by 'serve', "
-          "'apikey create', 'doctor put' or 'zoom s2s'");
-}
-
-// A database that exists but that we may not read or write: say whose it
-// is, rather than SQLite's "unable to open database file".
-Status ExplainAccess(const Status& s, const std::string& path) {
-  if (s.ok() || access(path.c_str(), R_OK | W_OK) == 0 || errno != EACCES) {
-    return s;
-  }
-  return Status::PermissionDenied(
-      "database_not_writable", "cannot open database " + DescribeAccess(path));
-}
-
-}  // namespace
 
 int Fail(const Context& context, const std::string& message) {
   // Messages may quote stored text (a name, a Zoom user) or the command
   // line: whatever they hold, the terminal gets one inert line.
   *context.err << kProgramName << ": " << EscapeControls(message) << "\n";
   return kExitFailure;
-}
-
-Status OpenStore(const Config& config, StoreSession* session,
-                 const StoreOpening& how) {
-  std::string path = DatabasePath(config.data_dir);
-  session->database_path = AbsolutePath(path);
-  // Looked at before the data dir is prepared, which would create it.
-  bool missing = IsMissing(path);
-  if (missing && !how.create_if_missing) {
-    return NoDatabase(session->database_path);
-  }
-  Status s = PrepareDataDir(config.data_dir);
-  if (!s.ok()) return s;
-  Store::Options options;
-  options.path = path;
-  options.clock = &session->clock;
-  options.create_if_missing = how.create_if_missing;
-  options.background_checkpoints = how.background_checkpoints;
-  s = Store::Open(options, &session->store);
-  if (s.reason() == Store::kNoDatabase)
-    return NoDatabase(session->database_path);
-  s = ExplainAccess(s, path);
-  session->created = s.ok() && missing;
-  session->database_path = AbsolutePath(path);
-  return s;
 }
 
 Status OpenStoreForSetup(const Context& context, StoreSession* session) {

@@ -11,11 +11,10 @@
 #include <ostream>
 #include <string>
 
-#include "base/clock.h"
 #include "base/status.h"
 #include "cli/args.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "service/store_session.h"
 
 namespace telemed {
 namespace cli {
@@ -42,41 +41,6 @@ struct Context {
 // Prints "telemed-bridge: <message>" on *context.err, its control
 // characters escaped (EscapeControls); returns kExitFailure.
 int Fail(const Context& context, const std::string& message);
-
-// The store of the configured data dir, with the clock it borrows. Neither
-// copied nor moved, because the store keeps a pointer to `clock`.
-struct StoreSession {
-  StoreSession() = default;
-  StoreSession(const StoreSession&) = delete;
-  StoreSession& operator=(const StoreSession&) = delete;
-
-  RealClock clock;
-  std::unique_ptr<Store> store;
-  // OpenStore built a new database (the data dir had none).
-  bool created = false;
-  // The absolute path of the database file (for messages).
-  std::string database_path;
-};
-
-// How a command opens the store.
-struct StoreOpening {
-  // Only set-up commands (apikey create, doctor put, zoom s2s, serve) may
-  // build a database where there is none; every other command refuses
-  // (see OpenStore), so a relative --data-dir taken from the wrong working
-  // directory never leaves an empty database behind.
-  bool create_if_missing = false;
-  // See Store::Options (the daemon's choice).
-  bool background_checkpoints = false;
-};
-
-// Prepares the data dir (which may switch to its owner, see data_dir.h) and
-// opens the database in it. A missing database is NotFound
-// (Store::kNoDatabase) naming the absolute path looked at, and then neither
-// the data dir nor the file is created, unless `how.create_if_missing`.
-// A database we may not open names its owner and mode and who we run as.
-// REQUIRES: no other thread running.
-Status OpenStore(const Config& config, StoreSession* session,
-                 const StoreOpening& how = StoreOpening());
 
 // OpenStore for a set-up command: creates a missing database and then says
 // so on *context.err, with its absolute path.

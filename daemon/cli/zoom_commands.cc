@@ -16,7 +16,7 @@
 #include "cli/command.h"
 #include "cli/table.h"
 #include "cli/zoom_session.h"
-#include "cli/zoom_watch.h"
+#include "service/zoom_watch.h"
 #include "zoom/zoom_check.h"
 #include "zoom/zoom_endpoints.h"
 

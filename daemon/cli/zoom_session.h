@@ -19,9 +19,10 @@
 #include "zoom/zoom_api.h"
 
 namespace telemed {
-namespace cli {
 
 struct StoreSession;
+
+namespace cli {
 
 struct ZoomSession {
   ZoomSession() = default;

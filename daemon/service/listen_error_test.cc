@@ -1,4 +1,4 @@
-#include "cli/listen_error.h"
+#include "service/listen_error.h"
 
 #include <CppUTest/TestHarness.h>
 #include <netinet/in.h>
@@ -11,7 +11,6 @@
 #include "config/data_dir.h"
 
 namespace telemed {
-namespace cli {
 
 TEST_GROUP(ListenError){};
 
@@ -72,5 +71,4 @@ TEST(ListenError, ALowPortNamesTheUserWhenNotPrivileged) {
   LONGS_EQUAL(0, WEXITSTATUS(status));
 }
 
-}  // namespace cli
 }  // namespace telemed

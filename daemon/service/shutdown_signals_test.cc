@@ -1,4 +1,4 @@
-#include "cli/shutdown_signals.h"
+#include "service/shutdown_signals.h"
 
 #include <CppUTest/TestHarness.h>
 #include <signal.h>
@@ -9,7 +9,6 @@
 #include <memory>
 
 namespace telemed {
-namespace cli {
 
 namespace {
 // Runs `body` in a forked child, which has a single thread as Block()
@@ -119,5 +118,4 @@ TEST(ShutdownSignals, BlockedSignalsDoNotKill) {
   LONGS_EQUAL(0, code);
 }
 
-}  // namespace cli
 }  // namespace telemed

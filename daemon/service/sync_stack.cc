@@ -1,16 +1,15 @@
-#include "cli/sync_stack.h"
+#include "service/sync_stack.h"
 
 #include "base/log.h"
 #include "cli/command.h"
 #include "cli/zoom_session.h"
 
 namespace telemed {
-namespace cli {
 
 SyncStack::~SyncStack() { Stop(); }
 
 Status SyncStack::Start(const Config& config, StoreSession* store_session,
-                        ZoomSession* zoom, Logger* logger) {
+                        cli::ZoomSession* zoom, Logger* logger) {
   store_ = store_session->store.get();
   markers_ = std::make_unique<MarkerMaker>(*zoom->key);
   executor_ = std::make_unique<ThreadPoolExecutor>(kCallsInFlight);
@@ -48,5 +47,4 @@ void SyncStack::Stop() {
   store_ = nullptr;
 }
 
-}  // namespace cli
 }  // namespace telemed

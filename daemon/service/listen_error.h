@@ -1,15 +1,14 @@
 // Why the daemon could not listen, in words a first-time admin can act on.
 // ApiServer::Open reports only IoError("listen_failed"); this binds the same
 // address once more to learn the reason (errno) and says what to do.
-#ifndef TELEMED_CLI_LISTEN_ERROR_H_
-#define TELEMED_CLI_LISTEN_ERROR_H_
+#ifndef TELEMED_SERVICE_LISTEN_ERROR_H_
+#define TELEMED_SERVICE_LISTEN_ERROR_H_
 
 #include <string>
 
 #include "config/config.h"
 
 namespace telemed {
-namespace cli {
 
 // One sentence naming the address and the cause: a port in use (by another
 // process, maybe another bridge), a port below 1024 without the privilege
@@ -18,7 +17,6 @@ namespace cli {
 std::string ExplainListenFailure(const ListenAddress& address,
                                  const std::string& fallback);
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_LISTEN_ERROR_H_
+#endif  // TELEMED_SERVICE_LISTEN_ERROR_H_

@@ -1,9 +1,8 @@
-#include "cli/idle_memory.h"
+#include "service/idle_memory.h"
 
 #include <CppUTest/TestHarness.h>
 
 namespace telemed {
-namespace cli {
 
 TEST_GROUP(IdleMemory) {
   uint64_t activity = 0;
@@ -31,5 +30,4 @@ TEST(IdleMemory, ReleasesOnceAfterTheFirstQuietPeriod) {
   LONGS_EQUAL(2, releases);
 }
 
-}  // namespace cli
 }  // namespace telemed

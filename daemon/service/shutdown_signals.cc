@@ -1,4 +1,4 @@
-#include "cli/shutdown_signals.h"
+#include "service/shutdown_signals.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -8,7 +8,6 @@
 #include "base/posix_error.h"
 
 namespace telemed {
-namespace cli {
 
 namespace {
 sigset_t WaitedSet() {
@@ -63,5 +62,4 @@ void ShutdownSignals::Wait(const Handlers& handlers) {
   }
 }
 
-}  // namespace cli
 }  // namespace telemed

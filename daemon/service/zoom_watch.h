@@ -1,8 +1,8 @@
 // ZoomWatch: the daemon's periodic Zoom check (zoom/zoom_check.h), so that
 // GET /api/v1/status can report the verdict without calling Zoom.
 //
-// serve calls Tick() once a minute (a PeriodicTask, so the first call comes
-// at start, after READY). Tick runs the check when
+// Housekeeping calls Tick() once a minute (a PeriodicTask, so the first
+// call comes at start, after READY). Tick runs the check when
 //   - it has not run yet in this process,
 //   - the Zoom app or the doctors changed since the last run: the settings
 //     row "zoom.config_version" (bumped by `zoom s2s` and `zoom forget`) and
@@ -15,8 +15,8 @@
 // verdict turns from failing to all well, the failed appointments are
 // retried (the fix was made in Zoom, where no store write announces it);
 // when no app is stored any more, the token cached in memory is dropped.
-#ifndef TELEMED_CLI_ZOOM_WATCH_H_
-#define TELEMED_CLI_ZOOM_WATCH_H_
+#ifndef TELEMED_SERVICE_ZOOM_WATCH_H_
+#define TELEMED_SERVICE_ZOOM_WATCH_H_
 
 #include <cstdint>
 #include <string>
@@ -31,8 +31,6 @@ class Logger;
 class S2sTokenSource;
 class Store;
 class ZoomApi;
-
-namespace cli {
 
 // Marks the Zoom app as changed for a running daemon's ZoomWatch.
 Status BumpZoomConfigVersion(Store* store);
@@ -75,7 +73,6 @@ class ZoomWatch final {
   std::string last_inputs_;
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_ZOOM_WATCH_H_
+#endif  // TELEMED_SERVICE_ZOOM_WATCH_H_

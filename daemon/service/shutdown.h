@@ -1,13 +1,14 @@
-// Shutdown: how `serve` ends. The first request (SIGTERM/SIGINT, or the
-// database found deleted) stops what is attached (the API server) and
-// starts a hard deadline: if the clean stop has not finished by then,
-// on_deadline runs (serve logs and exits at once). The clean stop may wait
-// on things outside our control (a client that reads slowly, a Zoom call
-// that hangs); a supervisor waiting on us must not.
+// Shutdown: how the daemon (service/daemon.h) ends. The first request
+// (SIGTERM/SIGINT, or the database found deleted) stops what is attached
+// (the API server) and starts a hard deadline: if the clean stop has not
+// finished by then, on_deadline runs (the daemon logs and exits at once).
+// The clean stop may wait on things outside our control (a client that
+// reads slowly, a Zoom call that hangs); a supervisor waiting on us must
+// not.
 //
 // Thread-safety: every method may be called from any thread.
-#ifndef TELEMED_CLI_SHUTDOWN_H_
-#define TELEMED_CLI_SHUTDOWN_H_
+#ifndef TELEMED_SERVICE_SHUTDOWN_H_
+#define TELEMED_SERVICE_SHUTDOWN_H_
 
 #include <chrono>
 #include <functional>
@@ -18,7 +19,6 @@
 #include "base/status.h"
 
 namespace telemed {
-namespace cli {
 
 class Shutdown final {
  public:
@@ -65,7 +65,6 @@ class Shutdown final {
   std::thread deadline_thread_ GUARDED_BY(mu_);
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_SHUTDOWN_H_
+#endif  // TELEMED_SERVICE_SHUTDOWN_H_

@@ -1,9 +1,8 @@
-#include "cli/idle_memory.h"
+#include "service/idle_memory.h"
 
 #include <utility>
 
 namespace telemed {
-namespace cli {
 
 IdleMemory::IdleMemory(std::function<uint64_t()> activity,
                        std::function<void()> release)
@@ -24,5 +23,4 @@ bool IdleMemory::Tick() {
   return true;
 }
 
-}  // namespace cli
 }  // namespace telemed

@@ -7,8 +7,8 @@
 // thread exists: a thread that had them unblocked would take the default
 // action and kill the process mid-request (for SIGHUP: a closed terminal or
 // a `kill -HUP` meant to reload would end the daemon).
-#ifndef TELEMED_CLI_SHUTDOWN_SIGNALS_H_
-#define TELEMED_CLI_SHUTDOWN_SIGNALS_H_
+#ifndef TELEMED_SERVICE_SHUTDOWN_SIGNALS_H_
+#define TELEMED_SERVICE_SHUTDOWN_SIGNALS_H_
 
 #include <atomic>
 #include <functional>
@@ -18,7 +18,6 @@
 #include "base/status.h"
 
 namespace telemed {
-namespace cli {
 
 class ShutdownSignals final {
  public:
@@ -58,7 +57,6 @@ class ShutdownSignals final {
   std::thread waiter_;
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_SHUTDOWN_SIGNALS_H_
+#endif  // TELEMED_SERVICE_SHUTDOWN_SIGNALS_H_

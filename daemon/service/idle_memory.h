@@ -6,14 +6,13 @@
 // Tick() runs periodically (PeriodicTask). After a period in which the
 // activity count moved, the first whole period in which it did not calls
 // `release` once; a period without activity before and after calls nothing.
-#ifndef TELEMED_CLI_IDLE_MEMORY_H_
-#define TELEMED_CLI_IDLE_MEMORY_H_
+#ifndef TELEMED_SERVICE_IDLE_MEMORY_H_
+#define TELEMED_SERVICE_IDLE_MEMORY_H_
 
 #include <cstdint>
 #include <functional>
 
 namespace telemed {
-namespace cli {
 
 class IdleMemory final {
  public:
@@ -31,7 +30,6 @@ class IdleMemory final {
   bool busy_since_release_ = false;
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_IDLE_MEMORY_H_
+#endif  // TELEMED_SERVICE_IDLE_MEMORY_H_

@@ -1,9 +1,8 @@
-#include "cli/periodic_task.h"
+#include "service/periodic_task.h"
 
 #include <utility>
 
 namespace telemed {
-namespace cli {
 
 PeriodicTask::PeriodicTask(std::chrono::milliseconds period,
                            std::function<void()> task)
@@ -32,5 +31,4 @@ void PeriodicTask::Loop() {
   }
 }
 
-}  // namespace cli
 }  // namespace telemed

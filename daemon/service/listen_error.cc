@@ -1,4 +1,4 @@
-#include "cli/listen_error.h"
+#include "service/listen_error.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -9,7 +9,6 @@
 #include "config/data_dir.h"
 
 namespace telemed {
-namespace cli {
 
 namespace {
 
@@ -67,5 +66,4 @@ std::string ExplainListenFailure(const ListenAddress& address,
   }
 }
 
-}  // namespace cli
 }  // namespace telemed

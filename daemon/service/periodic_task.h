@@ -2,8 +2,8 @@
 // `period`, and stops at once when asked: the wait between runs is a
 // condition-variable wait, never a sleep, so shutdown is not delayed by an
 // hourly job (retention purge) or a watchdog interval.
-#ifndef TELEMED_CLI_PERIODIC_TASK_H_
-#define TELEMED_CLI_PERIODIC_TASK_H_
+#ifndef TELEMED_SERVICE_PERIODIC_TASK_H_
+#define TELEMED_SERVICE_PERIODIC_TASK_H_
 
 #include <chrono>
 #include <functional>
@@ -12,7 +12,6 @@
 #include "base/mutex.h"
 
 namespace telemed {
-namespace cli {
 
 class PeriodicTask final {
  public:
@@ -41,7 +40,6 @@ class PeriodicTask final {
   std::thread thread_;  // started last, once every other member exists
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_PERIODIC_TASK_H_
+#endif  // TELEMED_SERVICE_PERIODIC_TASK_H_

@@ -1,9 +1,8 @@
-#include "cli/shutdown.h"
+#include "service/shutdown.h"
 
 #include <utility>
 
 namespace telemed {
-namespace cli {
 
 Shutdown::Shutdown(std::chrono::milliseconds deadline, OnDeadline on_deadline)
     : deadline_(deadline), on_deadline_(std::move(on_deadline)) {}
@@ -71,5 +70,4 @@ void Shutdown::RunDeadline() {
   on_deadline_(why, step);
 }
 
-}  // namespace cli
 }  // namespace telemed

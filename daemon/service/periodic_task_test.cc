@@ -1,4 +1,4 @@
-#include "cli/periodic_task.h"
+#include "service/periodic_task.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -7,7 +7,6 @@
 #include "base/mutex.h"
 
 namespace telemed {
-namespace cli {
 
 namespace {
 // Counts runs and lets the test wait for a number of them.
@@ -55,5 +54,4 @@ TEST(PeriodicTask, StopInterruptsALongWait) {
   LONGS_EQUAL(1, counter.runs());
 }
 
-}  // namespace cli
 }  // namespace telemed

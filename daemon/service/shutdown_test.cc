@@ -1,4 +1,4 @@
-#include "cli/shutdown.h"
+#include "service/shutdown.h"
 
 #include <CppUTest/TestHarness.h>
 #include <unistd.h>
@@ -8,7 +8,6 @@
 #include <string>
 
 namespace telemed {
-namespace cli {
 
 namespace {
 constexpr std::chrono::hours kNever(1);
@@ -64,5 +63,4 @@ TEST(Shutdown, FinishingInTimeNeverFiresTheDeadline) {
   LONGS_EQUAL(0, fired.load());
 }
 
-}  // namespace cli
 }  // namespace telemed

@@ -1,4 +1,4 @@
-#include "cli/zoom_watch.h"
+#include "service/zoom_watch.h"
 
 #include <cstdlib>
 #include <vector>
@@ -10,7 +10,6 @@
 #include "zoom/s2s_token_source.h"
 
 namespace telemed {
-namespace cli {
 
 namespace {
 
@@ -136,5 +135,4 @@ void ZoomWatch::RetryFailed() {
   }
 }
 
-}  // namespace cli
 }  // namespace telemed

@@ -1,7 +1,7 @@
 // SyncStack: the daemon's sync engine with its rate limiter, markers,
-// worker threads and runner, started and stopped as one (serve.cc).
-#ifndef TELEMED_CLI_SYNC_STACK_H_
-#define TELEMED_CLI_SYNC_STACK_H_
+// worker threads and runner, started and stopped as one (service/daemon.cc).
+#ifndef TELEMED_SERVICE_SYNC_STACK_H_
+#define TELEMED_SERVICE_SYNC_STACK_H_
 
 #include <memory>
 
@@ -17,10 +17,10 @@ namespace telemed {
 
 class Logger;
 
-namespace cli {
-
 struct StoreSession;
+namespace cli {
 struct ZoomSession;
+}  // namespace cli
 
 class SyncStack {
  public:
@@ -37,7 +37,7 @@ class SyncStack {
   // Builds the engine and starts its runner; store writes wake it from now
   // on. Every pointer must outlive the stack.
   Status Start(const Config& config, StoreSession* store_session,
-               ZoomSession* zoom, Logger* logger);
+               cli::ZoomSession* zoom, Logger* logger);
   // Stops the runner, lets calls in flight finish, and unhooks the store.
   void Stop();
 
@@ -49,7 +49,6 @@ class SyncStack {
   std::unique_ptr<SyncRunner> runner_;
 };
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_SYNC_STACK_H_
+#endif  // TELEMED_SERVICE_SYNC_STACK_H_

@@ -1,4 +1,4 @@
-#include "cli/zoom_watch.h"
+#include "service/zoom_watch.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -9,7 +9,6 @@
 #include "support/zoom_bed.h"
 
 namespace telemed {
-namespace cli {
 
 TEST_GROUP(ZoomWatch) {
   CapturingLogger logger;
@@ -159,5 +158,4 @@ TEST(ZoomWatch, NoLogLineHoldsTheSecretOrToken) {
   CHECK_FALSE(logger.Contains("fake-client-secret"));
 }
 
-}  // namespace cli
 }  // namespace telemed

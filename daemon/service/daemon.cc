@@ -1,0 +1,329 @@
+// The daemon's runtime: DaemonImpl builds its parts in dependency order as
+// members (so they are torn down in reverse), serves until a stop request,
+// then stops them in the order that loses nothing acknowledged.
+#include "service/daemon.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "api/server.h"
+#include "base/log.h"
+#include "base/posix_error.h"
+#include "cli/zoom_session.h"
+#include "config/daemon_lock.h"
+#include "config/data_dir.h"
+#include "service/housekeeping.h"
+#include "service/listen_error.h"
+#include "service/shutdown.h"
+#include "service/shutdown_signals.h"
+#include "service/store_session.h"
+#include "service/sync_stack.h"
+
+namespace telemed {
+
+namespace {
+
+// From the first SIGTERM to exit at the latest: under systemd's default
+// TimeoutStopSec (90 s) by far, and under the 10 s a supervisor or an
+// operator at a terminal should have to wait (8 s leaves room for the exit
+// itself on a slow box, or in a sanitizer build).
+constexpr std::chrono::seconds kShutdownDeadline(8);
+
+// Quotes `text` for a POSIX shell when it holds anything but safe characters.
+std::string ShellQuote(const std::string& text) {
+  static const char kSafe[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:=@,";
+  if (!text.empty() && text.find_first_not_of(kSafe) == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+void LogStartup(const Config& config, const std::string& program, int port,
+                Logger* logger) {
+  ListenAddress bound{config.listen.host, port};
+  logger->Info("listening on http://%s", FormatListenAddress(bound).c_str());
+  logger->Info("create an API key with: %s apikey create NAME --data-dir %s",
+               ShellQuote(program).c_str(),
+               ShellQuote(AbsolutePath(config.data_dir)).c_str());
+  if (!IsLoopbackHost(config.listen.host)) {
+    logger->Warning(
+        "%s can be reached from other machines over plain HTTP: API keys "
+        "cross the network in clear until the HTTPS listener exists; listen "
+        "on 127.0.0.1 unless the network is trusted",
+        config.listen.host.c_str());
+  }
+}
+
+const char* SignalName(int signo) {
+  return signo == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+// Starts the clean stop; true for the first request only.
+bool RequestStop(Shutdown* shutdown, const Status& why) {
+  if (!shutdown->Request(why)) return false;
+  sd_notify(0, "STOPPING=1");
+  return true;
+}
+
+// The first SIGTERM or SIGINT stops cleanly; a second one means the
+// operator will not wait, and exiting at once loses nothing acknowledged
+// (every acknowledged write was committed with synchronous=FULL).
+ShutdownSignals::Handlers SignalHandlers(Shutdown* shutdown, Logger* logger) {
+  ShutdownSignals::Handlers handlers;
+  handlers.on_stop = [shutdown, logger](int signo) {
+    logger->Info(
+        "stopping on %s: finishing requests in flight (at most %lld "
+        "s; a second signal exits at once)",
+        SignalName(signo), static_cast<long long>(kShutdownDeadline.count()));
+    RequestStop(shutdown, Status::OK());
+  };
+  handlers.on_again = [logger](int signo) {
+    logger->Warning(
+        "second %s: exiting now; every acknowledged write is "
+        "already on disk",
+        SignalName(signo));
+    _exit(EXIT_FAILURE);
+  };
+  handlers.on_hangup = [logger] {
+    logger->Info(
+        "SIGHUP ignored: there is no configuration to reload "
+        "(restart the bridge to apply new flags)");
+  };
+  return handlers;
+}
+
+// The hard deadline: clients or Zoom calls that outlast it are cut off.
+// The exit code is the one the clean stop would have had (the CLI's 0 or 1).
+void ExitPastDeadline(const Status& why, const std::string& step,
+                      Logger* logger) {
+  logger->Warning(
+      "shutdown still waiting for %s after %lld s: exiting now; "
+      "every acknowledged write is already on disk",
+      step.c_str(), static_cast<long long>(kShutdownDeadline.count()));
+  _exit(why.ok() ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+// A key file we may not read names its owner and mode and who we run as.
+Status ExplainKeyAccess(const Status& s, const std::string& key_path) {
+  if (s.code() != Status::Code::kPermissionDenied || key_path.empty()) {
+    return s;
+  }
+  return Status::PermissionDenied(s.reason(), "cannot read the key file " +
+                                                  DescribeAccess(key_path) +
+                                                  " (" + s.message() + ")");
+}
+
+// The process-wide settings a daemon needs before its first file or thread.
+Status PrepareProcess() {
+  // Files we create (database, WAL, journal) are for our user alone, and a
+  // core dump must not spill API key hashes or patient data.
+  umask(077);
+  // glibc gives each busy thread its own malloc arena (up to 8 per core),
+  // each holding freed memory: two arenas keep the appliance's RSS small at
+  // no measurable cost for a daemon of this size.
+  mallopt(M_ARENA_MAX, 2);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    return PosixError("prctl(PR_SET_DUMPABLE)", errno);
+  }
+  return Status::OK();
+}
+
+class DaemonImpl final : public Daemon {
+ public:
+  DaemonImpl(const Config& config, const Options& options);
+
+  Status Start();
+  Status Run() override;
+
+ private:
+  Status LockDataDir();
+  Status OpenDatabase();
+  Status OpenZoom();
+  Status OpenListeners();
+  void AnnounceListening();
+  Housekeeping::Options HousekeepingOptions();
+  void Serve();
+  Status StopInOrder();
+
+  const Config config_;
+  const Options options_;
+  Logger* const logger_;
+  // Members in the order they are built: each uses only those above it.
+  Shutdown shutdown_;
+  std::unique_ptr<ShutdownSignals> signals_;
+  std::unique_ptr<DaemonLock> lock_;
+  StoreSession session_;
+  // Opened as the `zoom` commands open it (cli/zoom_session.h), so that
+  // both reach Zoom with the same key, endpoints and CAs.
+  cli::ZoomSession zoom_;
+  // The front ends' listeners. The admin page's HTTPS listener joins here.
+  std::unique_ptr<ApiServer> api_;
+  SyncStack sync_;
+};
+
+DaemonImpl::DaemonImpl(const Config& config, const Options& options)
+    : config_(config),
+      options_(options),
+      logger_(options.logger),
+      shutdown_(kShutdownDeadline,
+                [logger = options.logger](const Status& why,
+                                          const std::string& step) {
+                  ExitPastDeadline(why, step, logger);
+                }) {}
+
+Status DaemonImpl::Start() {
+  shutdown_.Enter("the daemon to start");
+  Status s = ShutdownSignals::Block(&signals_);
+  if (s.ok()) s = LockDataDir();
+  if (!s.ok()) return s;
+  // Signals that came meanwhile were kept pending; they are served now.
+  signals_->StartWaiting(SignalHandlers(&shutdown_, logger_));
+  s = OpenDatabase();
+  if (s.ok()) s = OpenZoom();
+  if (s.ok()) s = OpenListeners();
+  if (!s.ok()) return s;
+  AnnounceListening();
+  return sync_.Start(config_, &session_, &zoom_, logger_);
+}
+
+// Takes the data dir (one daemon per data dir) before anything else there.
+Status DaemonImpl::LockDataDir() {
+  Status s = PrepareDataDir(config_.data_dir);
+  if (s.ok()) s = DaemonLock::Acquire(config_.data_dir, &lock_);
+  return s;
+}
+
+Status DaemonImpl::OpenDatabase() {
+  StoreOpening how;
+  how.create_if_missing = true;
+  how.background_checkpoints = true;
+  Status s = OpenStore(config_, &session_, how);
+  if (s.ok() && session_.created) {
+    logger_->Info("created a new database at %s",
+                  session_.database_path.c_str());
+  }
+  return s;
+}
+
+Status DaemonImpl::OpenZoom() {
+  // A wrong or lost key file must not take the clinic's API down with it.
+  Status s = cli::OpenZoomSession(config_, &session_, &zoom_,
+                                  cli::KeyMismatch::kServeWithoutZoom);
+  if (!s.ok()) return ExplainKeyAccess(s, zoom_.key_path);
+  if (!zoom_.key_refused.ok()) {
+    logger_->Error(
+        "Zoom is refused until this is fixed (the local API keeps "
+        "running; appointments fail with zoom_credentials_invalid): "
+        "%s",
+        zoom_.key_refused.message().c_str());
+  }
+  return Status::OK();
+}
+
+// Binds every front end's listener before READY=1, so that a client told
+// the daemon is up finds it listening. The admin page's listener, when it
+// exists, is bound here too.
+Status DaemonImpl::OpenListeners() {
+  ApiServer::Options options;
+  options.zoom = zoom_.api.get();
+  options.host = config_.listen.host;
+  options.port = config_.listen.port;
+  options.store = session_.store.get();
+  options.logger = logger_;
+  options.clock = &session_.clock;
+  Status s = ApiServer::Open(options, &api_);
+  // ApiServer::Open's only IoError is an address it could not bind.
+  if (s.code() == Status::Code::kIoError) {
+    return Status::IoError(s.reason(),
+                           ExplainListenFailure(config_.listen, s.message()));
+  }
+  return s;
+}
+
+// The lock file and the log say where the daemon listens (for `status`).
+void DaemonImpl::AnnounceListening() {
+  ListenAddress bound{config_.listen.host, api_->port()};
+  Status s =
+      lock_->Describe(FormatListenAddress(bound), session_.clock.NowSeconds());
+  if (!s.ok()) logger_->Warning("%s", s.message().c_str());
+  LogStartup(config_, options_.program, api_->port(), logger_);
+}
+
+Housekeeping::Options DaemonImpl::HousekeepingOptions() {
+  Housekeeping::Options options;
+  options.store = session_.store.get();
+  options.logger = logger_;
+  options.retention_days = config_.retention_days;
+  options.activity = [this] { return api_->activity(); };
+  options.request_stop = [this](const Status& why) {
+    return RequestStop(&shutdown_, why);
+  };
+  options.zoom_watch.store = session_.store.get();
+  options.zoom_watch.tokens = zoom_.tokens.get();
+  options.zoom_watch.api = zoom_.api.get();
+  options.zoom_watch.clock = &session_.clock;
+  options.zoom_watch.logger = logger_;
+  return options;
+}
+
+Status DaemonImpl::Run() {
+  shutdown_.Attach([this] { api_->Stop(); });
+  sd_notify(0, "READY=1");
+  Housekeeping housekeeping(HousekeepingOptions());
+  Serve();
+  shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check)");
+  housekeeping.Stop();
+  return StopInOrder();
+}
+
+// Serves the front ends until a stop request. A second listener (the
+// admin page) would run on its own thread here, stopped by the same Attach.
+void DaemonImpl::Serve() {
+  shutdown_.Enter("API requests in flight (slow or idle clients)");
+  // A request that came before Attach already stopped the server, and Run
+  // would then wait for a Stop that never comes.
+  if (!shutdown_.requested()) api_->Run();
+  shutdown_.Attach(nullptr);
+}
+
+// After the listeners and the housekeeping: Zoom calls in flight finish and
+// last-use times reach the database, all within the Shutdown's deadline.
+Status DaemonImpl::StopInOrder() {
+  // Bounded by the deadline: a create cut off there is found again by its
+  // marker at the next start (docs/sync.md, "Exactly once"), never made
+  // twice.
+  shutdown_.Enter("Zoom calls in flight");
+  sync_.Stop();
+  shutdown_.Enter("the database");
+  Status flushed = session_.store->FlushApiKeyUse();
+  return shutdown_.reason().ok() ? flushed : shutdown_.reason();
+}
+
+}  // namespace
+
+Status Daemon::Open(const Config& config, const Options& options,
+                    std::unique_ptr<Daemon>* out) {
+  Status s = PrepareProcess();
+  if (!s.ok()) return s;
+  auto daemon = std::make_unique<DaemonImpl>(config, options);
+  s = daemon->Start();
+  if (s.ok()) *out = std::move(daemon);
+  return s;
+}
+
+}  // namespace telemed

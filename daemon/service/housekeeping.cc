@@ -1,0 +1,97 @@
+#include "service/housekeeping.h"
+
+#include <malloc.h>
+#include <systemd/sd-daemon.h>
+
+#include <chrono>
+
+#include "base/log.h"
+#include "store/store.h"
+
+namespace telemed {
+
+namespace {
+
+constexpr std::chrono::hours kPurgeInterval(1);
+constexpr std::chrono::seconds kCheckpointInterval(1);
+// A quiet period this long after a burst gives the burst's memory back
+// (longer than a keep-alive connection's idle timeout, 5 s).
+constexpr std::chrono::seconds kIdleMemoryPeriod(6);
+// How often ZoomWatch looks for changed credentials or doctors (two small
+// reads); the check itself runs far less often, see service/zoom_watch.h.
+constexpr std::chrono::minutes kZoomWatchInterval(1);
+
+// Pings systemd's watchdog at half its interval, when the unit has one.
+std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return nullptr;
+  logger->Info("systemd watchdog: pinging every %llu ms",
+               static_cast<unsigned long long>(usec / 2000));
+  auto period = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::microseconds(usec / 2));
+  return std::make_unique<PeriodicTask>(period,
+                                        [] { sd_notify(0, "WATCHDOG=1"); });
+}
+
+}  // namespace
+
+// Checkpoints run off the commit path, so that no commit pays for one. The
+// Zoom check has its own thread: its first run talks to Zoom and must not
+// hold up the rest.
+Housekeeping::Housekeeping(const Options& options)
+    : options_(options),
+      idle_memory_([this] { return ActivityCount(); },
+                   [this] { ReleaseMemory(); }),
+      zoom_watch_(options.zoom_watch),
+      purge_(kPurgeInterval, [this] { PurgeEnded(); }),
+      checkpoint_(kCheckpointInterval, [this] { CheckDatabase(); }),
+      release_memory_(kIdleMemoryPeriod, [this] { idle_memory_.Tick(); }),
+      zoom_check_(kZoomWatchInterval, [this] { zoom_watch_.Tick(); }),
+      watchdog_(StartWatchdog(options.logger)) {}
+
+Housekeeping::~Housekeeping() { Stop(); }
+
+void Housekeeping::Stop() {
+  purge_.Stop();
+  checkpoint_.Stop();
+  release_memory_.Stop();
+  zoom_check_.Stop();
+}
+
+void Housekeeping::PurgeEnded() {
+  int purged = 0;
+  Status s = options_.store->PurgeEnded(options_.retention_days, &purged);
+  if (!s.ok()) {
+    options_.logger->Error("purging ended appointments failed: %s",
+                           s.ToString().c_str());
+    return;
+  }
+  options_.logger->Info(
+      "purged %d appointment(s) that ended more than %d day(s) ago", purged,
+      options_.retention_days);
+}
+
+uint64_t Housekeeping::ActivityCount() {
+  return options_.activity() + options_.store->LatestChangeSeq();
+}
+
+void Housekeeping::ReleaseMemory() {
+  options_.store->ReleaseMemory();
+  // Also the free pages inside malloc's arenas, not only its top.
+  malloc_trim(0);
+}
+
+// A database deleted or replaced under us: writes already fail (503); stop,
+// so that the supervisor restarts the bridge on whatever file is there.
+void Housekeeping::CheckDatabase() {
+  Status s = options_.store->CheckFile();
+  if (!s.ok() && options_.request_stop(s)) {
+    options_.logger->Error("%s; stopping", s.message().c_str());
+  }
+  s = options_.store->Checkpoint(nullptr, nullptr);
+  if (!s.ok()) {
+    options_.logger->Error("checkpoint failed: %s", s.ToString().c_str());
+  }
+}
+
+}  // namespace telemed

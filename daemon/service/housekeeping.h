@@ -1,0 +1,72 @@
+// Housekeeping: the daemon's periodic work beside the API and the sync
+// engine, each on its own PeriodicTask thread: the retention purge, WAL
+// checkpoints (which also notice a database deleted under us), giving
+// memory back after a burst, the Zoom check (ZoomWatch) and systemd's
+// watchdog. Started once the daemon is ready, stopped before the sync
+// engine when it stops.
+#ifndef TELEMED_SERVICE_HOUSEKEEPING_H_
+#define TELEMED_SERVICE_HOUSEKEEPING_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "base/status.h"
+#include "service/idle_memory.h"
+#include "service/periodic_task.h"
+#include "service/zoom_watch.h"
+
+namespace telemed {
+
+class Logger;
+class Store;
+
+class Housekeeping final {
+ public:
+  struct Options {
+    // Borrowed; each must outlive the Housekeeping.
+    Store* store = nullptr;
+    Logger* logger = nullptr;
+    // Appointments that ended more than this many days ago are purged.
+    int retention_days = 90;
+    // A count that moves with the front ends' work (the API's requests):
+    // with the store's commits it tells a burst from a quiet period.
+    std::function<uint64_t()> activity;
+    // Asks the daemon to stop (the database file went away); true for the
+    // first request only.
+    std::function<bool(const Status& why)> request_stop;
+    // What the Zoom check uses; its store, clock and logger included.
+    ZoomWatch::Options zoom_watch;
+  };
+
+  // Starts every task; each runs once at once, then at its interval.
+  explicit Housekeeping(const Options& options);
+  // Stop()s, then ends the watchdog.
+  ~Housekeeping();
+  Housekeeping(const Housekeeping&) = delete;
+  Housekeeping& operator=(const Housekeeping&) = delete;
+
+  // Stops every task but the watchdog (runs in progress finish), which
+  // keeps pinging while the rest of the daemon stops. Idempotent.
+  void Stop();
+
+ private:
+  void PurgeEnded();
+  void CheckDatabase();
+  uint64_t ActivityCount();
+  void ReleaseMemory();
+
+  const Options options_;
+  IdleMemory idle_memory_;
+  ZoomWatch zoom_watch_;
+  // Threads last: each may run at once and uses what is above.
+  PeriodicTask purge_;
+  PeriodicTask checkpoint_;
+  PeriodicTask release_memory_;
+  PeriodicTask zoom_check_;
+  std::unique_ptr<PeriodicTask> watchdog_;  // null without a systemd watchdog
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_SERVICE_HOUSEKEEPING_H_

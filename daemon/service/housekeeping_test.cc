@@ -1,0 +1,73 @@
+#include "service/housekeeping.h"
+
+#include <CppUTest/TestHarness.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "base/log.h"
+#include "support/zoom_bed.h"
+#include "support/zoom_bridge.h"
+
+namespace telemed {
+
+TEST_GROUP(Housekeeping) {
+  CapturingLogger logger;
+  std::unique_ptr<test::ZoomBed> bed;
+  std::atomic<int> stop_requests{0};
+
+  void setup() override {
+    bed = std::make_unique<test::ZoomBed>();
+    bed->PutDoctor("dr-1", "doctor@clinic.example");
+  }
+
+  Housekeeping::Options MakeOptions() {
+    Housekeeping::Options options;
+    options.store = bed->store.get();
+    options.logger = &logger;
+    options.retention_days = 30;
+    options.activity = [] { return uint64_t{0}; };
+    options.request_stop = [this](const Status&) {
+      return stop_requests.fetch_add(1) == 0;
+    };
+    options.zoom_watch.store = bed->store.get();
+    options.zoom_watch.tokens = &bed->harness->tokens();
+    options.zoom_watch.api = &bed->harness->api();
+    options.zoom_watch.clock = &bed->clock;
+    options.zoom_watch.logger = &logger;
+    return options;
+  }
+
+  bool WaitForLog(const std::string& needle) {
+    return test::WaitUntil([&] { return logger.Contains(needle); },
+                           std::chrono::seconds(30));
+  }
+};
+
+TEST(Housekeeping, EveryTaskRunsAtStartAndAHealthyDatabaseKeepsServing) {
+  Housekeeping housekeeping(MakeOptions());
+  CHECK_TRUE(WaitForLog("purged 0 appointment(s) that ended more than 30"));
+  CHECK_TRUE(WaitForLog("zoom check: ok (credentials, scopes, 1 doctor(s))"));
+  housekeeping.Stop();
+  housekeeping.Stop();
+  LONGS_EQUAL(0, stop_requests.load());
+}
+
+TEST(Housekeeping, ADeletedDatabaseAsksTheDaemonToStopOnce) {
+  LONGS_EQUAL(0, unlink(bed->dir.File("bridge.db").c_str()));
+  Housekeeping housekeeping(MakeOptions());
+  // The check runs every second: the second run asks again, and only the
+  // first request is logged.
+  CHECK_TRUE(test::WaitUntil([this] { return stop_requests.load() >= 2; },
+                             std::chrono::seconds(30)));
+  housekeeping.Stop();
+  int stopping_lines = 0;
+  for (const std::string& line : logger.Lines()) {
+    if (line.find("; stopping") != std::string::npos) ++stopping_lines;
+  }
+  LONGS_EQUAL(1, stopping_lines);
+}
+
+}  // namespace telemed
