@@ -13,8 +13,8 @@
 #include "config/config.h"
 #include "secrets/secret_box.h"
 #include "secrets/secret_key.h"
-#include "sync/rate_limiter.h"
 #include "zoom/https_transport.h"
+#include "zoom/rate_limiter.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_api.h"
 

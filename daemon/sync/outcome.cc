@@ -1,11 +1,11 @@
 #include "sync/outcome.h"
 
+#include "zoom/rate_limiter.h"
+
 namespace telemed {
 
 namespace {
 
-// Zoom's daily cap on create+update per host.
-constexpr int kDailyHostLimit = 100;
 // An unspecified 429 this close to the cap is taken as the daily one.
 constexpr int kDailyNearLimit = 90;
 
@@ -31,7 +31,7 @@ Outcome ClassifyRateLimit(const ZoomError& error, int host_writes_today) {
   if (daily) {
     return Make(Outcome::Kind::kDaily, "zoom_daily_limit",
                 "the doctor's Zoom user reached Zoom's daily limit of " +
-                    std::to_string(kDailyHostLimit) +
+                    std::to_string(kZoomDailyWriteLimit) +
                     " meeting creates and updates");
   }
   return Make(Outcome::Kind::kPerSecond, "zoom_rate_limited",

@@ -10,9 +10,9 @@
 #include "sync/marker.h"
 #include "sync/outcome.h"
 #include "sync/passcode.h"
-#include "sync/rate_limiter.h"
 #include "sync/sync_engine.h"
 #include "sync/task_updates.h"
+#include "zoom/rate_limiter.h"
 #include "zoom/zoom_api.h"
 
 namespace telemed {

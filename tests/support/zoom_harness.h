@@ -12,8 +12,8 @@
 #include "secrets/secret_key.h"
 #include "support/fake_zoom.h"
 #include "support/tls_test_server.h"
-#include "sync/rate_limiter.h"
 #include "zoom/https_transport.h"
+#include "zoom/rate_limiter.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_api.h"
 
