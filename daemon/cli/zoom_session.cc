@@ -20,8 +20,9 @@ Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
   Status s = SecretKey::Load(location, out->random.get(), &out->key);
   if (!s.ok()) return s;
   // A process holding another key must not write secrets under it.
+  // Conflict: the database's secrets are sealed under another key.
   s = store->BindKeyFingerprint(out->key->fingerprint(), location.path);
-  if (s.reason() != "secret_key_mismatch") return s;
+  if (s.code() != Status::Code::kConflict) return s;
   s = Status::Conflict(
       s.reason(), s.message() +
                       ". If that key file is lost, stop the daemon and run "

@@ -38,8 +38,16 @@ Outcome ClassifyRateLimit(const ZoomError& error, int host_writes_today) {
               "Zoom's per-second rate limit was reached");
 }
 
-Outcome ClassifyTokenFailure(const Status& status) {
-  if (status.reason() == "zoom_not_configured") {
+// A bare Status (ZoomError's failure kNone) comes from a caller that only
+// asked TokenSource::CheckUsable(); in its contract Validation is "no app".
+bool NotConfigured(const Status& status, ZoomFailure failure) {
+  return failure == ZoomFailure::kNotConfigured ||
+         (failure == ZoomFailure::kNone &&
+          status.code() == Status::Code::kValidation);
+}
+
+Outcome ClassifyTokenFailure(const Status& status, ZoomFailure failure) {
+  if (NotConfigured(status, failure)) {
     return Make(Outcome::Kind::kPermanent, "zoom_not_configured",
                 status.message());
   }
@@ -100,15 +108,17 @@ Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
 
 Outcome ClassifyZoomFailure(ZoomCall call, const Status& status,
                             const ZoomError& error, int host_writes_today) {
-  if (status.reason() == "zoom_rate_limited") {
+  if (error.failure == ZoomFailure::kRateLimited) {
     return ClassifyRateLimit(error, host_writes_today);
   }
-  if (status.reason() == "zoom_no_answer" || error.no_answer) {
+  if (error.failure == ZoomFailure::kNoAnswer || error.no_answer) {
     return Make(Outcome::Kind::kTransient, "zoom_unavailable",
                 error.message.empty() ? status.message() : error.message);
   }
-  if (status.reason() != "zoom_error") return ClassifyTokenFailure(status);
-  return ClassifyRefusal(call, error);
+  if (error.failure == ZoomFailure::kRefused) {
+    return ClassifyRefusal(call, error);
+  }
+  return ClassifyTokenFailure(status, error.failure);
 }
 
 }  // namespace telemed

@@ -455,7 +455,7 @@ SyncEngine::PlannedFailure SyncEngine::PlanFailure(ZoomCall call,
   }
   // Refused, or never sent (the host was held at send time): Zoom made or
   // changed nothing.
-  const bool refused = status.reason() == "zoom_error" || error.not_sent;
+  const bool refused = error.failure == ZoomFailure::kRefused || error.not_sent;
   // By value: a batch runs the update after this frame is gone.
   planned.update = [this, outcome, call, refused, error, now,
                     resume_at](SyncTask* fresh) {
