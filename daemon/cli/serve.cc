@@ -107,7 +107,7 @@ Status OpenServer(const Config& config, StoreSession* session,
                   ZoomSession* zoom, Logger* logger,
                   std::unique_ptr<ApiServer>* out) {
   ApiServer::Options options;
-  options.zoom = zoom->api.get();
+  options.zoom = zoom->client->api();
   options.host = config.listen.host;
   options.port = config.listen.port;
   options.store = session->store.get();
@@ -120,8 +120,8 @@ std::unique_ptr<ZoomWatch> MakeZoomWatch(StoreSession* session,
                                          ZoomSession* zoom, Logger* logger) {
   ZoomWatch::Options options;
   options.store = session->store.get();
-  options.tokens = zoom->tokens.get();
-  options.api = zoom->api.get();
+  options.tokens = zoom->client->s2s();
+  options.api = zoom->client->api();
   options.clock = &session->clock;
   options.logger = logger;
   return std::make_unique<ZoomWatch>(options);
