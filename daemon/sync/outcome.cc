@@ -59,8 +59,38 @@ Outcome ClassifyTokenFailure(const Status& status, ZoomFailure failure) {
               status.message());
 }
 
+// Codes about the meeting's own state (gone, ended, started), which mean
+// different things to different calls; false when `code` is none of them.
+bool ClassifyMeetingState(ZoomCall call, int code, const std::string& said,
+                          Outcome* out) {
+  const bool deleting = call == ZoomCall::kDelete;
+  if (code == 3001) {
+    *out = deleting ? Make(Outcome::Kind::kDone, "", "already deleted on Zoom")
+                    : Make(Outcome::Kind::kGone, "",
+                           "the meeting was deleted on Zoom");
+    return true;
+  }
+  if (code == 3007 && deleting) {
+    *out = Make(Outcome::Kind::kDone, "", "the meeting has ended");
+  } else if (code == 3002 && deleting) {
+    *out = Make(Outcome::Kind::kInProgress, "zoom_meeting_started",
+                "the meeting is in progress; deleting it after its end");
+  } else if (code == 3000 && call == ZoomCall::kPatch) {
+    *out =
+        Make(Outcome::Kind::kPermanent, "zoom_meeting_started",
+             "the meeting has already started; Zoom refuses changes: " + said);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
   const std::string said = ZoomSaid(error);
+  Outcome outcome;
+  if (ClassifyMeetingState(call, error.zoom_code, said, &outcome)) {
+    return outcome;
+  }
   switch (error.zoom_code) {
     case 124:
       return Make(Outcome::Kind::kPermanent, "zoom_credentials_invalid",
@@ -77,29 +107,6 @@ Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
     case 3161:
       return Make(Outcome::Kind::kPermanent, "zoom_user_cannot_host",
                   "the doctor's Zoom user may not host meetings: " + said);
-    case 3001:
-      if (call == ZoomCall::kDelete) {
-        return Make(Outcome::Kind::kDone, "", "already deleted on Zoom");
-      }
-      return Make(Outcome::Kind::kGone, "", "the meeting was deleted on Zoom");
-    case 3007:
-      if (call == ZoomCall::kDelete) {
-        return Make(Outcome::Kind::kDone, "", "the meeting has ended");
-      }
-      break;
-    case 3002:
-      if (call == ZoomCall::kDelete) {
-        return Make(Outcome::Kind::kInProgress, "zoom_meeting_started",
-                    "the meeting is in progress; deleting it after its end");
-      }
-      break;
-    case 3000:
-      if (call == ZoomCall::kPatch) {
-        return Make(
-            Outcome::Kind::kPermanent, "zoom_meeting_started",
-            "the meeting has already started; Zoom refuses changes: " + said);
-      }
-      break;
   }
   return Make(Outcome::Kind::kPermanent, "zoom_rejected", said);
 }
