@@ -145,21 +145,6 @@ std::string CredentialsDigest(const S2sCredentials& credentials) {
                    "\n" + credentials.client_secret);
 }
 
-}  // namespace
-
-Status SaveS2sCredentials(Store* store, const SecretBox& box,
-                          const S2sCredentials& credentials) {
-  std::string sealed;
-  Status s = box.Seal(kClientSecret, credentials.client_secret, &sealed);
-  if (s.ok()) s = store->DeleteSettings(kTokenPrefix);
-  if (s.ok()) s = store->PutSetting(kAccountId, credentials.account_id);
-  if (s.ok()) s = store->PutSetting(kClientId, credentials.client_id);
-  if (s.ok()) s = store->PutSetting(kClientSecret, sealed);
-  return s;
-}
-
-namespace {
-
 // The stored app as the database holds it: the secret still sealed.
 struct SealedApp {
   std::string account_id;
@@ -181,6 +166,17 @@ Status LoadSealedApp(Store* store, SealedApp* out, bool* configured) {
 }
 
 }  // namespace
+
+Status SaveS2sCredentials(Store* store, const SecretBox& box,
+                          const S2sCredentials& credentials) {
+  std::string sealed;
+  Status s = box.Seal(kClientSecret, credentials.client_secret, &sealed);
+  if (s.ok()) s = store->DeleteSettings(kTokenPrefix);
+  if (s.ok()) s = store->PutSetting(kAccountId, credentials.account_id);
+  if (s.ok()) s = store->PutSetting(kClientId, credentials.client_id);
+  if (s.ok()) s = store->PutSetting(kClientSecret, sealed);
+  return s;
+}
 
 Status LoadS2sCredentials(Store* store, const SecretBox& box,
                           S2sCredentials* out, bool* configured) {
