@@ -71,8 +71,7 @@ int HttpStatusFor(const Status& status) {
     case Status::Code::kValidation:
       return 422;
     case Status::Code::kUnavailable:
-      // Zoom out of reach is the one documented 5xx of the API.
-      return status.reason() == "zoom_unavailable" ? 502 : 503;
+      return 503;
     case Status::Code::kPermissionDenied:
     case Status::Code::kIoError:
     case Status::Code::kCorruption:
@@ -265,8 +264,12 @@ void ApiHandlers::RetryAppointment(const std::string& id,
 
 void ApiHandlers::GetStartUrl(const std::string& id, httplib::Response* res) {
   std::string start_url;
-  Status s = FetchStartUrl(store_, zoom_, logger_, id, &start_url);
-  if (s.reason() == "zoom_unavailable") return WriteError(s, res);
+  StartUrlFailure failure = StartUrlFailure::kNone;
+  Status s = FetchStartUrl(store_, zoom_, logger_, id, &start_url, &failure);
+  // Zoom out of reach is the one documented 5xx of the API.
+  if (failure == StartUrlFailure::kZoomUnavailable) {
+    return WriteJson(502, RenderError(s), res);
+  }
   if (!s.ok()) return Fail(s, "fetching a start URL", res);
   CjsonPtr root(cJSON_CreateObject());
   cJSON_AddStringToObject(root.get(), "start_url", start_url.c_str());

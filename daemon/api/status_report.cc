@@ -8,6 +8,7 @@
 #include "base/time_format.h"
 #include "build_config.h"
 #include "store/store.h"
+#include "zoom/rate_limiter.h"
 #include "zoom/zoom_check.h"
 
 namespace telemed {

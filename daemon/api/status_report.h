@@ -13,9 +13,6 @@ namespace telemed {
 class Clock;
 class Store;
 
-// Zoom's cap on meeting creates + updates per host and UTC day.
-constexpr int kZoomDailyWriteLimit = 100;
-
 // {"version","zoom":<last check or null>,"queue":{"pending","failed",
 // "deletions_pending","next_attempt_at"},"quota":[{"doctor_id","zoom_user",
 // "creates_and_updates_today","limit"}]} for the S2S doctors, "today" being

@@ -170,7 +170,7 @@ struct StoredApp {
 Status CheckWithZoom(ZoomSession* zoom, const S2sCredentials& credentials,
                      StoreSession* store) {
   S2sToken token;
-  Status s = RequestS2sToken(zoom->transport.get(), zoom->oauth_url,
+  Status s = RequestS2sToken(zoom->client->transport(), zoom->oauth_url,
                              &store->clock, credentials, &token);
   WipeString(&token.access_token);
   if (s.ok()) return s;
@@ -361,7 +361,7 @@ int RunZoomTest(const Context& context) {
   ZoomCheckResult result;
   Status s = OpenSessions(context, &store, &zoom);
   if (s.ok()) {
-    s = RunZoomCheck(store.store.get(), zoom.tokens.get(), zoom.api.get(),
+    s = RunZoomCheck(store.store.get(), zoom.client->s2s(), zoom.client->api(),
                      &store.clock, CheckToken::kFresh, &result);
   }
   if (s.ok()) s = SaveZoomCheck(store.store.get(), result);

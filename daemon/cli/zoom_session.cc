@@ -20,8 +20,9 @@ Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
   Status s = SecretKey::Load(location, out->random.get(), &out->key);
   if (!s.ok()) return s;
   // A process holding another key must not write secrets under it.
+  // Conflict: the database's secrets are sealed under another key.
   s = store->BindKeyFingerprint(out->key->fingerprint(), location.path);
-  if (s.reason() != "secret_key_mismatch") return s;
+  if (s.code() != Status::Code::kConflict) return s;
   s = Status::Conflict(
       s.reason(), s.message() +
                       ". If that key file is lost, stop the daemon and run "
@@ -69,31 +70,18 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   if (!s.ok()) return s;
   out->box = std::make_unique<SecretBox>(out->key.get(), out->random.get());
 
-  HttpsTransport::Options transport_options;
-  transport_options.random = out->random.get();
-  s = ResolveEndpoints(config, store_session->store.get(), &transport_options,
-                       out);
+  ZoomClient::Options client;
+  s = ResolveEndpoints(config, store_session->store.get(), &client.https, out);
+  if (s.ok()) s = ParseZoomPlan(config.zoom_plan, &client.plan);
   if (!s.ok()) return s;
-  s = HttpsTransport::Open(transport_options, &out->transport);
-  if (!s.ok()) return s;
-
-  S2sTokenSource::Options token_options;
-  token_options.oauth_base_url = out->oauth_url;
-  token_options.transport = out->transport.get();
-  token_options.store = store_session->store.get();
-  token_options.box = out->box.get();
-  token_options.clock = &store_session->clock;
-  token_options.random = out->random.get();
-  token_options.refused = out->key_refused;
-  out->tokens = std::make_unique<S2sTokenSource>(token_options);
-  ZoomPlan plan;
-  s = ParseZoomPlan(config.zoom_plan, &plan);
-  if (!s.ok()) return s;
-  out->limiter = std::make_unique<RateLimiter>(plan, &store_session->clock);
-  out->api = std::make_unique<ZoomApi>(
-      ZoomApi::Options{out->api_url, out->transport.get(), out->tokens.get(),
-                       &store_session->clock, out->limiter.get()});
-  return Status::OK();
+  client.oauth_url = out->oauth_url;
+  client.api_url = out->api_url;
+  client.store = store_session->store.get();
+  client.box = out->box.get();
+  client.clock = &store_session->clock;
+  client.random = out->random.get();
+  client.refused = out->key_refused;
+  return ZoomClient::Open(client, &out->client);
 }
 
 }  // namespace cli

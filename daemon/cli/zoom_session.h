@@ -13,10 +13,7 @@
 #include "config/config.h"
 #include "secrets/secret_box.h"
 #include "secrets/secret_key.h"
-#include "sync/rate_limiter.h"
-#include "zoom/https_transport.h"
-#include "zoom/s2s_token_source.h"
-#include "zoom/zoom_api.h"
+#include "zoom/zoom_client.h"
 
 namespace telemed {
 
@@ -42,11 +39,8 @@ struct ZoomSession {
   std::unique_ptr<RandomSource> random;
   std::unique_ptr<SecretKey> key;
   std::unique_ptr<SecretBox> box;
-  std::unique_ptr<HttpsTransport> transport;
-  std::unique_ptr<S2sTokenSource> tokens;
-  // Paces every API call of this process under the plan's budgets.
-  std::unique_ptr<RateLimiter> limiter;
-  std::unique_ptr<ZoomApi> api;
+  // Transport, token source, rate limiter and API; see ZoomClient.
+  std::unique_ptr<ZoomClient> client;
 };
 
 // What OpenZoomSession does with a key whose fingerprint differs from the

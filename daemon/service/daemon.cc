@@ -240,7 +240,7 @@ Status DaemonImpl::OpenZoom() {
 // exists, is bound here too.
 Status DaemonImpl::OpenListeners() {
   ApiServer::Options options;
-  options.zoom = zoom_.api.get();
+  options.zoom = zoom_.client->api();
   options.host = config_.listen.host;
   options.port = config_.listen.port;
   options.store = session_.store.get();
@@ -274,8 +274,8 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
     return RequestStop(&shutdown_, why);
   };
   options.zoom_watch.store = session_.store.get();
-  options.zoom_watch.tokens = zoom_.tokens.get();
-  options.zoom_watch.api = zoom_.api.get();
+  options.zoom_watch.tokens = zoom_.client->s2s();
+  options.zoom_watch.api = zoom_.client->api();
   options.zoom_watch.clock = &session_.clock;
   options.zoom_watch.logger = logger_;
   return options;

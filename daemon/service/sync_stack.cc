@@ -15,8 +15,8 @@ Status SyncStack::Start(const Config& config, StoreSession* store_session,
   executor_ = std::make_unique<ThreadPoolExecutor>(kCallsInFlight);
   SyncEngine::Options options;
   options.store = store_;
-  options.zoom = zoom->api.get();
-  options.limiter = zoom->limiter.get();
+  options.zoom = zoom->client->api();
+  options.limiter = zoom->client->limiter();
   options.clock = &store_session->clock;
   options.random = zoom->random.get();
   options.markers = markers_.get();

@@ -9,9 +9,9 @@
 #include "config/config.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
-#include "sync/rate_limiter.h"
 #include "sync/sync_engine.h"
 #include "sync/sync_runner.h"
+#include "zoom/rate_limiter.h"
 
 namespace telemed {
 

@@ -1,11 +1,11 @@
 #include "sync/outcome.h"
 
+#include "zoom/rate_limiter.h"
+
 namespace telemed {
 
 namespace {
 
-// Zoom's daily cap on create+update per host.
-constexpr int kDailyHostLimit = 100;
 // An unspecified 429 this close to the cap is taken as the daily one.
 constexpr int kDailyNearLimit = 90;
 
@@ -31,15 +31,23 @@ Outcome ClassifyRateLimit(const ZoomError& error, int host_writes_today) {
   if (daily) {
     return Make(Outcome::Kind::kDaily, "zoom_daily_limit",
                 "the doctor's Zoom user reached Zoom's daily limit of " +
-                    std::to_string(kDailyHostLimit) +
+                    std::to_string(kZoomDailyWriteLimit) +
                     " meeting creates and updates");
   }
   return Make(Outcome::Kind::kPerSecond, "zoom_rate_limited",
               "Zoom's per-second rate limit was reached");
 }
 
-Outcome ClassifyTokenFailure(const Status& status) {
-  if (status.reason() == "zoom_not_configured") {
+// A bare Status (ZoomError's failure kNone) comes from a caller that only
+// asked TokenSource::CheckUsable(); in its contract Validation is "no app".
+bool NotConfigured(const Status& status, ZoomFailure failure) {
+  return failure == ZoomFailure::kNotConfigured ||
+         (failure == ZoomFailure::kNone &&
+          status.code() == Status::Code::kValidation);
+}
+
+Outcome ClassifyTokenFailure(const Status& status, ZoomFailure failure) {
+  if (NotConfigured(status, failure)) {
     return Make(Outcome::Kind::kPermanent, "zoom_not_configured",
                 status.message());
   }
@@ -51,8 +59,38 @@ Outcome ClassifyTokenFailure(const Status& status) {
               status.message());
 }
 
+// Codes about the meeting's own state (gone, ended, started), which mean
+// different things to different calls; false when `code` is none of them.
+bool ClassifyMeetingState(ZoomCall call, int code, const std::string& said,
+                          Outcome* out) {
+  const bool deleting = call == ZoomCall::kDelete;
+  if (code == 3001) {
+    *out = deleting ? Make(Outcome::Kind::kDone, "", "already deleted on Zoom")
+                    : Make(Outcome::Kind::kGone, "",
+                           "the meeting was deleted on Zoom");
+    return true;
+  }
+  if (code == 3007 && deleting) {
+    *out = Make(Outcome::Kind::kDone, "", "the meeting has ended");
+  } else if (code == 3002 && deleting) {
+    *out = Make(Outcome::Kind::kInProgress, "zoom_meeting_started",
+                "the meeting is in progress; deleting it after its end");
+  } else if (code == 3000 && call == ZoomCall::kPatch) {
+    *out =
+        Make(Outcome::Kind::kPermanent, "zoom_meeting_started",
+             "the meeting has already started; Zoom refuses changes: " + said);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
   const std::string said = ZoomSaid(error);
+  Outcome outcome;
+  if (ClassifyMeetingState(call, error.zoom_code, said, &outcome)) {
+    return outcome;
+  }
   switch (error.zoom_code) {
     case 124:
       return Make(Outcome::Kind::kPermanent, "zoom_credentials_invalid",
@@ -69,29 +107,6 @@ Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
     case 3161:
       return Make(Outcome::Kind::kPermanent, "zoom_user_cannot_host",
                   "the doctor's Zoom user may not host meetings: " + said);
-    case 3001:
-      if (call == ZoomCall::kDelete) {
-        return Make(Outcome::Kind::kDone, "", "already deleted on Zoom");
-      }
-      return Make(Outcome::Kind::kGone, "", "the meeting was deleted on Zoom");
-    case 3007:
-      if (call == ZoomCall::kDelete) {
-        return Make(Outcome::Kind::kDone, "", "the meeting has ended");
-      }
-      break;
-    case 3002:
-      if (call == ZoomCall::kDelete) {
-        return Make(Outcome::Kind::kInProgress, "zoom_meeting_started",
-                    "the meeting is in progress; deleting it after its end");
-      }
-      break;
-    case 3000:
-      if (call == ZoomCall::kPatch) {
-        return Make(
-            Outcome::Kind::kPermanent, "zoom_meeting_started",
-            "the meeting has already started; Zoom refuses changes: " + said);
-      }
-      break;
   }
   return Make(Outcome::Kind::kPermanent, "zoom_rejected", said);
 }
@@ -100,15 +115,17 @@ Outcome ClassifyRefusal(ZoomCall call, const ZoomError& error) {
 
 Outcome ClassifyZoomFailure(ZoomCall call, const Status& status,
                             const ZoomError& error, int host_writes_today) {
-  if (status.reason() == "zoom_rate_limited") {
+  if (error.failure == ZoomFailure::kRateLimited) {
     return ClassifyRateLimit(error, host_writes_today);
   }
-  if (status.reason() == "zoom_no_answer" || error.no_answer) {
+  if (error.failure == ZoomFailure::kNoAnswer || error.no_answer) {
     return Make(Outcome::Kind::kTransient, "zoom_unavailable",
                 error.message.empty() ? status.message() : error.message);
   }
-  if (status.reason() != "zoom_error") return ClassifyTokenFailure(status);
-  return ClassifyRefusal(call, error);
+  if (error.failure == ZoomFailure::kRefused) {
+    return ClassifyRefusal(call, error);
+  }
+  return ClassifyTokenFailure(status, error.failure);
 }
 
 }  // namespace telemed

@@ -28,7 +28,9 @@ struct Outcome {
   std::string message;  // for people; never a token or URL
 };
 
-// `status` is what the ZoomApi call returned (not OK); `error` its details.
+// `status` is what the ZoomApi call returned (not OK); `error` its details,
+// whose `failure` decides the row of the table (a bare ZoomError() for a
+// Status from TokenSource::CheckUsable()).
 // `host_writes_today` is the host's create+update count, used to read a 429
 // that says neither kind: near Zoom's 100, it is the daily one.
 Outcome ClassifyZoomFailure(ZoomCall call, const Status& status,

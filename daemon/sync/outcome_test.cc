@@ -7,6 +7,7 @@ namespace telemed {
 TEST_GROUP(Outcome) {
   ZoomError error;
   Outcome Refused(ZoomCall call, int http, int code) {
+    error.failure = ZoomFailure::kRefused;
     error.http_status = http;
     error.zoom_code = code;
     return ClassifyZoomFailure(call, Status::InvalidArgument("zoom_error", "x"),
@@ -15,6 +16,7 @@ TEST_GROUP(Outcome) {
 };
 
 TEST(Outcome, NoAnswerIsTransient) {
+  error.failure = ZoomFailure::kNoAnswer;
   error.no_answer = true;
   Outcome outcome = ClassifyZoomFailure(
       ZoomCall::kCreate, Status::Unavailable("zoom_no_answer", "cut"), error,
@@ -52,6 +54,7 @@ TEST(Outcome, DeleteOfGoneOrEndedMeetingIsDone) {
 }
 
 TEST(Outcome, UnspecifiedTooManyRequestsIsDailyOnlyNearTheCap) {
+  error.failure = ZoomFailure::kRateLimited;
   error.http_status = 429;
   error.rate_limit = ZoomError::RateLimit::kUnspecified;
   Status limited = Status::Unavailable("zoom_rate_limited", "429");
@@ -78,6 +81,24 @@ TEST(Outcome, TokenFailuresAreConfigurationProblems) {
                             Status::Unavailable("zoom_unreachable", "down"),
                             error, 0)
             .kind == Outcome::Kind::kTransient);
+}
+
+TEST(Outcome, TheFailureKindDecidesNotTheReasonWords) {
+  error.failure = ZoomFailure::kRefused;
+  error.http_status = 404;
+  error.zoom_code = 3001;
+  CHECK(ClassifyZoomFailure(ZoomCall::kCheck,
+                            Status::InvalidArgument("any_words", "x"), error, 0)
+            .kind == Outcome::Kind::kGone);
+  error = ZoomError();
+  error.failure = ZoomFailure::kNotConfigured;
+  CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
+                            Status::Conflict("any_words", "no app"), error, 0)
+            .code == "zoom_not_configured");
+  error.failure = ZoomFailure::kRateLimited;
+  CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
+                            Status::Unavailable("any_words", "429"), error, 0)
+            .kind == Outcome::Kind::kPerSecond);
 }
 
 }  // namespace telemed

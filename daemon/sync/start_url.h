@@ -14,6 +14,13 @@ class Logger;
 class Store;
 class ZoomApi;
 
+// Why no start link came back, for the caller to switch on.
+enum class StartUrlFailure {
+  kNone,             // OK, or the store's error (the Status says which)
+  kNoMeeting,        // Conflict "no_meeting"
+  kZoomUnavailable,  // Unavailable "zoom_unavailable"
+};
+
 // Reads appointment `id`'s meeting from Zoom (GET /meetings/{id}) into
 // *start_url. Errors:
 //   - the store's (NotFound "appointment_not_found" for an unknown id);
@@ -23,8 +30,10 @@ class ZoomApi;
 //     (docs/sync.md);
 //   - Unavailable "zoom_unavailable" for everything else (logged to
 //     *logger without the link). `zoom` may be null (no Zoom client).
+// The kind goes to *failure when given.
 Status FetchStartUrl(Store* store, ZoomApi* zoom, Logger* logger,
-                     const std::string& id, std::string* start_url);
+                     const std::string& id, std::string* start_url,
+                     StartUrlFailure* failure = nullptr);
 
 }  // namespace telemed
 

@@ -10,9 +10,9 @@
 #include "sync/marker.h"
 #include "sync/outcome.h"
 #include "sync/passcode.h"
-#include "sync/rate_limiter.h"
 #include "sync/sync_engine.h"
 #include "sync/task_updates.h"
+#include "zoom/rate_limiter.h"
 #include "zoom/zoom_api.h"
 
 namespace telemed {
@@ -455,7 +455,7 @@ SyncEngine::PlannedFailure SyncEngine::PlanFailure(ZoomCall call,
   }
   // Refused, or never sent (the host was held at send time): Zoom made or
   // changed nothing.
-  const bool refused = status.reason() == "zoom_error" || error.not_sent;
+  const bool refused = error.failure == ZoomFailure::kRefused || error.not_sent;
   // By value: a batch runs the update after this frame is gone.
   planned.update = [this, outcome, call, refused, error, now,
                     resume_at](SyncTask* fresh) {

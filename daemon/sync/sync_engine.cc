@@ -6,8 +6,8 @@
 #include "base/log.h"
 #include "store/store.h"
 #include "sync/executor.h"
-#include "sync/rate_limiter.h"
 #include "sync/task_updates.h"
+#include "zoom/rate_limiter.h"
 #include "zoom/zoom_api.h"
 
 namespace telemed {

@@ -16,8 +16,8 @@
 #include "support/zoom_bed.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
-#include "sync/rate_limiter.h"
 #include "sync/start_url.h"
+#include "zoom/rate_limiter.h"
 
 namespace telemed {
 

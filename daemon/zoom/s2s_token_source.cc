@@ -33,6 +33,12 @@ constexpr int64_t kBorrowMinimumSeconds = 30;
 // A token younger than this already carries the scopes the app has.
 constexpr int64_t kScopeFixAgeSeconds = 60;
 
+// Hands `status` back with its kind in *failure (kNone when OK).
+Status Fail(ZoomFailure kind, Status status, ZoomFailure* failure) {
+  *failure = status.ok() ? ZoomFailure::kNone : kind;
+  return status;
+}
+
 Status NotConfigured() {
   return Status::Validation(
       "zoom_not_configured",
@@ -45,8 +51,8 @@ Status NotConfigured() {
 // message says what failed and what to do: a wrong account id and wrong
 // client credentials are told apart where Zoom's answer does, and a URL
 // that is not a token endpoint is not blamed on the credentials.
-Status TokenRefusal(const HttpResponse& response, const std::string& url,
-                    const std::string& account_id) {
+Status TokenRefusalWords(const HttpResponse& response, const std::string& url,
+                         const std::string& account_id) {
   CjsonPtr root(cJSON_Parse(response.body.c_str()));
   const cJSON* reason = cJSON_GetObjectItemCaseSensitive(root.get(), "reason");
   const cJSON* code = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
@@ -92,6 +98,18 @@ Status TokenRefusal(const HttpResponse& response, const std::string& url,
           "App Credentials page and that the app is activated");
 }
 
+// The token endpoint's refusal, its kind from the code TokenRefusalWords
+// chose: Unavailable for an endpoint that could not be used, else the
+// credentials were refused.
+Status TokenRefusal(const HttpResponse& response, const std::string& url,
+                    const std::string& account_id, ZoomFailure* failure) {
+  Status s = TokenRefusalWords(response, url, account_id);
+  return Fail(s.code() == Status::Code::kUnavailable
+                  ? ZoomFailure::kTokenUnavailable
+                  : ZoomFailure::kCredentialsRefused,
+              s, failure);
+}
+
 Status ParseToken(const std::string& body, int64_t now_micros, S2sToken* out) {
   const int64_t now = now_micros / 1000000;
   CjsonPtr root(cJSON_Parse(body.c_str()));
@@ -127,6 +145,26 @@ std::string CredentialsDigest(const S2sCredentials& credentials) {
                    "\n" + credentials.client_secret);
 }
 
+// The stored app as the database holds it: the secret still sealed.
+struct SealedApp {
+  std::string account_id;
+  std::string client_id;
+  std::string sealed_secret;
+  std::string Rows() const {
+    return account_id + "\n" + client_id + "\n" + sealed_secret;
+  }
+};
+
+Status LoadSealedApp(Store* store, SealedApp* out, bool* configured) {
+  bool has_account = false, has_client = false, has_secret = false;
+  Status s = GetText(store, kAccountId, &out->account_id, &has_account);
+  if (s.ok()) s = GetText(store, kClientId, &out->client_id, &has_client);
+  if (s.ok())
+    s = GetText(store, kClientSecret, &out->sealed_secret, &has_secret);
+  *configured = s.ok() && has_account && has_client && has_secret;
+  return s;
+}
+
 }  // namespace
 
 Status SaveS2sCredentials(Store* store, const SecretBox& box,
@@ -142,33 +180,34 @@ Status SaveS2sCredentials(Store* store, const SecretBox& box,
 
 Status LoadS2sCredentials(Store* store, const SecretBox& box,
                           S2sCredentials* out, bool* configured) {
-  std::string sealed;
-  bool has_account = false, has_client = false, has_secret = false;
-  Status s = GetText(store, kAccountId, &out->account_id, &has_account);
-  if (s.ok()) s = GetText(store, kClientId, &out->client_id, &has_client);
-  if (s.ok()) s = GetText(store, kClientSecret, &sealed, &has_secret);
-  if (!s.ok()) return s;
-  *configured = has_account && has_client && has_secret;
-  if (!*configured) return Status::OK();
-  return box.Open(kClientSecret, sealed, &out->client_secret);
+  SealedApp app;
+  Status s = LoadSealedApp(store, &app, configured);
+  if (!s.ok() || !*configured) return s;
+  out->account_id = app.account_id;
+  out->client_id = app.client_id;
+  return box.Open(kClientSecret, app.sealed_secret, &out->client_secret);
 }
 
 Status ForgetS2sCredentials(Store* store) {
   return store->DeleteSettings("zoom.s2s.");
 }
 
-Status S2sTokenSource::GetToken(std::string* token) {
+Status S2sTokenSource::GetToken(std::string* token, ZoomFailure* failure) {
   S2sToken current;
-  Status s = Current(&current);
+  Status s = Current(&current, failure);
   if (s.ok()) *token = current.access_token;
   WipeString(&current.access_token);
   return s;
 }
 
-Status S2sTokenSource::Current(S2sToken* out) {
-  if (!options_.refused.ok()) return options_.refused;
+Status S2sTokenSource::Current(S2sToken* out, ZoomFailure* failure) {
+  ZoomFailure ignored;
+  if (failure == nullptr) failure = &ignored;
+  if (!options_.refused.ok()) {
+    return Fail(ZoomFailure::kKeyMismatch, options_.refused, failure);
+  }
   MutexLock lock(&mu_);
-  return CurrentLocked(out);
+  return CurrentLocked(out, failure);
 }
 
 bool S2sTokenSource::StoredDiffers() {
@@ -178,7 +217,8 @@ bool S2sTokenSource::StoredDiffers() {
   return !found || sealed != cached_.sealed;
 }
 
-Status S2sTokenSource::CurrentLocked(S2sToken* out) {
+Status S2sTokenSource::CurrentLocked(S2sToken* out, ZoomFailure* failure) {
+  *failure = ZoomFailure::kNone;
   const int64_t now = options_.clock->NowSeconds();
   if (cached_.expires_at - now > options_.renew_margin_seconds &&
       !StoredDiffers()) {
@@ -195,17 +235,18 @@ Status S2sTokenSource::CurrentLocked(S2sToken* out) {
     return Status::OK();
   }
   S2sToken fresh;
-  s = Renew(&fresh);
+  bool another_renews = false;
+  s = Renew(&fresh, failure, &another_renews);
   if (s.ok()) {
     cached_ = fresh;
     *out = cached_;
     return s;
   }
   // Another process is renewing: its (or the old) token still serves.
-  if (s.reason() == "zoom_token_renewing" && found &&
+  if (another_renews && found &&
       stored.expires_at - now >= kBorrowMinimumSeconds) {
     *out = stored;
-    return Status::OK();
+    return Fail(ZoomFailure::kNone, Status::OK(), failure);
   }
   return s;
 }
@@ -233,28 +274,50 @@ void S2sTokenSource::Invalidate(const std::string& token) {
   }
 }
 
-Status S2sTokenSource::CheckUsable() {
-  if (!options_.refused.ok()) return options_.refused;
-  S2sCredentials credentials;
-  bool configured = false;
-  Status s = LoadS2sCredentials(options_.store, *options_.box, &credentials,
-                                &configured);
-  if (s.ok() && !configured) s = NotConfigured();
-  if (s.ok()) {
-    MutexLock lock(&mu_);
-    if (!refused_digest_.empty() &&
-        refused_digest_ == CredentialsDigest(credentials)) {
-      s = refusal_;
-    }
+Status S2sTokenSource::CheckUsable(ZoomFailure* failure) {
+  if (!options_.refused.ok()) {
+    return Fail(ZoomFailure::kKeyMismatch, options_.refused, failure);
   }
-  WipeString(&credentials.client_secret);
-  return s;
+  MutexLock lock(&mu_);
+  std::string digest;
+  Status s = StoredDigest(&digest, failure);
+  if (!s.ok()) return s;
+  if (!refused_digest_.empty() && refused_digest_ == digest) {
+    return Fail(ZoomFailure::kCredentialsRefused, refusal_, failure);
+  }
+  return Fail(ZoomFailure::kNone, Status::OK(), failure);
 }
 
-Status S2sTokenSource::FetchFresh(S2sToken* out) {
-  if (!options_.refused.ok()) return options_.refused;
+Status S2sTokenSource::StoredDigest(std::string* digest, ZoomFailure* failure) {
+  SealedApp app;
+  bool configured = false;
+  Status s = LoadSealedApp(options_.store, &app, &configured);
+  if (s.ok() && !configured) {
+    return Fail(ZoomFailure::kNotConfigured, NotConfigured(), failure);
+  }
+  if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
+  if (app.Rows() != digested_rows_) {
+    S2sCredentials credentials{app.account_id, app.client_id, ""};
+    s = options_.box->Open(kClientSecret, app.sealed_secret,
+                           &credentials.client_secret);
+    if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
+    digest_ = CredentialsDigest(credentials);
+    digested_rows_ = app.Rows();
+    WipeString(&credentials.client_secret);
+  }
+  *digest = digest_;
+  return Fail(ZoomFailure::kNone, Status::OK(), failure);
+}
+
+Status S2sTokenSource::FetchFresh(S2sToken* out, ZoomFailure* failure) {
+  ZoomFailure ignored;
+  if (failure == nullptr) failure = &ignored;
+  if (!options_.refused.ok()) {
+    return Fail(ZoomFailure::kKeyMismatch, options_.refused, failure);
+  }
   MutexLock lock(&mu_);
-  Status s = Renew(out);
+  bool another_renews = false;
+  Status s = Renew(out, failure, &another_renews);
   if (s.ok()) cached_ = *out;
   return s;
 }
@@ -299,48 +362,64 @@ Status S2sTokenSource::SaveToken(S2sToken* out) {
   return s;
 }
 
-// One renewal in flight across processes: take the lease or tell the
-// caller that someone else is renewing.
-Status S2sTokenSource::Renew(S2sToken* out) {
-  S2sCredentials credentials;
+Status S2sTokenSource::LoadCredentials(S2sCredentials* out,
+                                       ZoomFailure* failure) {
   bool configured = false;
-  Status s = LoadS2sCredentials(options_.store, *options_.box, &credentials,
-                                &configured);
-  if (!s.ok()) return s;
-  if (!configured) return NotConfigured();
-  uint8_t owner_bytes[12];
-  s = options_.random->Fill(owner_bytes, sizeof(owner_bytes));
-  if (!s.ok()) return s;
-  const std::string owner = HexEncode(owner_bytes, sizeof(owner_bytes));
-  const int64_t now = options_.clock->NowSeconds();
-  bool taken = false;
-  s = options_.store->TryTakeLease(kLease, owner, now, now + kLeaseSeconds,
-                                   &taken);
-  if (!s.ok()) return s;
-  if (!taken) {
-    return Status::Unavailable("zoom_token_renewing",
-                               "another process is renewing the Zoom token");
+  Status s =
+      LoadS2sCredentials(options_.store, *options_.box, out, &configured);
+  if (s.ok() && !configured) {
+    return Fail(ZoomFailure::kNotConfigured, NotConfigured(), failure);
   }
-  s = RequestToken(credentials, out);
-  if (s.reason() == "zoom_credentials_invalid") {
-    refused_digest_ = CredentialsDigest(credentials);
-    refusal_ = s;
-  }
-  WipeString(&credentials.client_secret);
-  if (s.ok()) s = SaveToken(out);
-  options_.store->ReleaseLease(kLease, owner);
-  return s;
+  return Fail(ZoomFailure::kNone, s, failure);
 }
 
-Status S2sTokenSource::RequestToken(const S2sCredentials& credentials,
-                                    S2sToken* out) {
-  return RequestS2sToken(options_.transport, options_.oauth_base_url,
-                         options_.clock, credentials, out);
+// A lease named after a random owner: one renewal in flight across
+// processes.
+Status S2sTokenSource::TakeLease(std::string* owner, bool* taken) {
+  uint8_t owner_bytes[12];
+  Status s = options_.random->Fill(owner_bytes, sizeof(owner_bytes));
+  if (!s.ok()) return s;
+  *owner = HexEncode(owner_bytes, sizeof(owner_bytes));
+  const int64_t now = options_.clock->NowSeconds();
+  return options_.store->TryTakeLease(kLease, *owner, now, now + kLeaseSeconds,
+                                      taken);
+}
+
+// Take the lease or tell the caller that someone else is renewing.
+Status S2sTokenSource::Renew(S2sToken* out, ZoomFailure* failure,
+                             bool* another_renews) {
+  S2sCredentials credentials;
+  Status s = LoadCredentials(&credentials, failure);
+  std::string owner;
+  bool taken = false;
+  if (s.ok()) s = Fail(ZoomFailure::kNone, TakeLease(&owner, &taken), failure);
+  if (s.ok() && !taken) {
+    *another_renews = true;
+    s = Fail(ZoomFailure::kTokenUnavailable,
+             Status::Unavailable("zoom_token_renewing",
+                                 "another process is renewing the Zoom token"),
+             failure);
+  }
+  if (s.ok()) {
+    s = RequestS2sToken(options_.transport, options_.oauth_base_url,
+                        options_.clock, credentials, out, failure);
+    if (*failure == ZoomFailure::kCredentialsRefused) {
+      refused_digest_ = CredentialsDigest(credentials);
+      refusal_ = s;
+    }
+    if (s.ok()) s = SaveToken(out);
+    options_.store->ReleaseLease(kLease, owner);
+  }
+  WipeString(&credentials.client_secret);
+  return s;
 }
 
 Status RequestS2sToken(ZoomTransport* transport,
                        const std::string& oauth_base_url, const Clock* clock,
-                       const S2sCredentials& credentials, S2sToken* out) {
+                       const S2sCredentials& credentials, S2sToken* out,
+                       ZoomFailure* failure) {
+  ZoomFailure ignored;
+  if (failure == nullptr) failure = &ignored;
   HttpRequest request;
   request.method = "POST";
   request.url = oauth_base_url + "/oauth/token";
@@ -354,11 +433,18 @@ Status RequestS2sToken(ZoomTransport* transport,
   HttpResponse response;
   Status s = transport->Send(request, &response);
   WipeString(&request.headers[0].second);
-  if (!s.ok()) return s;
-  if (response.status != 200) {
-    return TokenRefusal(response, request.url, credentials.account_id);
+  // The transport's contract: Unavailable is no answer; else a bad URL.
+  if (!s.ok()) {
+    return Fail(s.code() == Status::Code::kUnavailable
+                    ? ZoomFailure::kTokenUnavailable
+                    : ZoomFailure::kNone,
+                s, failure);
   }
-  return ParseToken(response.body, clock->NowMicros(), out);
+  if (response.status != 200) {
+    return TokenRefusal(response, request.url, credentials.account_id, failure);
+  }
+  return Fail(ZoomFailure::kTokenUnavailable,
+              ParseToken(response.body, clock->NowMicros(), out), failure);
 }
 
 }  // namespace telemed

@@ -56,10 +56,11 @@ struct S2sToken {
 
 // One token request for `credentials` at `oauth_base_url`, nothing stored
 // (`zoom s2s` checks an app with it before storing the app). Errors as
-// S2sTokenSource::GetToken's.
+// S2sTokenSource::GetToken's, their kind in *failure when given.
 Status RequestS2sToken(ZoomTransport* transport,
                        const std::string& oauth_base_url, const Clock* clock,
-                       const S2sCredentials& credentials, S2sToken* out);
+                       const S2sCredentials& credentials, S2sToken* out,
+                       ZoomFailure* failure = nullptr);
 
 class S2sTokenSource final : public TokenSource {
  public:
@@ -82,35 +83,48 @@ class S2sTokenSource final : public TokenSource {
   };
   explicit S2sTokenSource(const Options& options) : options_(options) {}
 
+  using TokenSource::CheckUsable;
+  using TokenSource::GetToken;
   // The stored token while it has more than the renew margin left (also
   // one another process, such as `zoom test`, stored since), else a new one.
-  Status GetToken(std::string* token) override EXCLUDES(mu_);
+  Status GetToken(std::string* token, ZoomFailure* failure) override
+      EXCLUDES(mu_);
   void Invalidate(const std::string& token) override EXCLUDES(mu_);
   // True when `token` was issued at least a minute ago (or when unknown):
   // a scope the admin added since is not in it, so a fresh token may carry
   // it. A token issued within the last minute already reflects the app.
   bool MayPredateScopeFix(const std::string& token) override EXCLUDES(mu_);
   // zoom_not_configured without an app; the refusal again while the stored
-  // credentials are the ones Zoom last refused (a change clears it).
-  Status CheckUsable() override EXCLUDES(mu_);
+  // credentials are the ones Zoom last refused (a change clears it). The
+  // sealed secret is opened only when the stored app changed since the
+  // last call: the engine asks before every batch of calls.
+  Status CheckUsable(ZoomFailure* failure) override EXCLUDES(mu_);
 
   // Asks Zoom for a new token now and stores it for every process (the
   // CLI's `zoom test`: an admin's scope fix takes effect at once, also in a
-  // running daemon). Errors as GetToken's.
-  Status FetchFresh(S2sToken* out) EXCLUDES(mu_);
+  // running daemon). Errors as GetToken's, their kind in *failure when
+  // given.
+  Status FetchFresh(S2sToken* out, ZoomFailure* failure = nullptr)
+      EXCLUDES(mu_);
   // The token GetToken hands out, with its granted scopes (the daemon's
   // periodic check reads them without minting a token).
-  Status Current(S2sToken* out) EXCLUDES(mu_);
+  Status Current(S2sToken* out, ZoomFailure* failure = nullptr) EXCLUDES(mu_);
 
  private:
-  Status CurrentLocked(S2sToken* out) REQUIRES(mu_);
+  Status CurrentLocked(S2sToken* out, ZoomFailure* failure) REQUIRES(mu_);
   // Whether the stored token is another than the one cached (one small
   // read).
   bool StoredDiffers() REQUIRES(mu_);
   Status LoadStored(S2sToken* out, bool* found);
   Status SaveToken(S2sToken* token);
-  Status Renew(S2sToken* out) REQUIRES(mu_);
-  Status RequestToken(const S2sCredentials& credentials, S2sToken* out);
+  // *another_renews: the lease is another process's (no request was sent).
+  Status Renew(S2sToken* out, ZoomFailure* failure, bool* another_renews)
+      REQUIRES(mu_);
+  Status LoadCredentials(S2sCredentials* out, ZoomFailure* failure);
+  Status TakeLease(std::string* owner, bool* taken);
+  // The digest of the stored app's credentials, the secret opened only
+  // when the stored rows differ from the last ones digested.
+  Status StoredDigest(std::string* digest, ZoomFailure* failure) REQUIRES(mu_);
 
   const Options options_;
   Mutex mu_;
@@ -118,6 +132,9 @@ class S2sTokenSource final : public TokenSource {
   // SHA-256 of the credentials Zoom last refused, and its refusal.
   std::string refused_digest_ GUARDED_BY(mu_);
   Status refusal_ GUARDED_BY(mu_);
+  // The stored rows (ids and sealed secret) last digested, and the digest.
+  std::string digested_rows_ GUARDED_BY(mu_);
+  std::string digest_ GUARDED_BY(mu_);
 };
 
 }  // namespace telemed

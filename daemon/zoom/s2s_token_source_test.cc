@@ -182,4 +182,70 @@ TEST(S2sTokenSource, NewCredentialsWorkAfterARefusal) {
   STRCMP_EQUAL("OK", s.ToString().c_str());
 }
 
+TEST(S2sTokenSource, EveryFailureCarriesItsKind) {
+  std::string token;
+  ZoomFailure kind = ZoomFailure::kNone;
+  S2sTokenSource::Options options = harness->TokenOptions(store.get());
+  options.refused = Status::Conflict("secret_key_mismatch", "another key");
+  S2sTokenSource refused(options);
+  CHECK_FALSE(refused.GetToken(&token, &kind).ok());
+  CHECK(kind == ZoomFailure::kKeyMismatch);
+  kind = ZoomFailure::kNone;
+  CHECK_FALSE(refused.CheckUsable(&kind).ok());
+  CHECK(kind == ZoomFailure::kKeyMismatch);
+
+  harness->zoom().RotateCredentials("fake-client-id", "another-secret");
+  CHECK_FALSE(harness->tokens().GetToken(&token, &kind).ok());
+  CHECK(kind == ZoomFailure::kCredentialsRefused);
+  kind = ZoomFailure::kNone;
+  CHECK_FALSE(harness->tokens().CheckUsable(&kind).ok());
+  CHECK(kind == ZoomFailure::kCredentialsRefused);
+
+  CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
+  CHECK_FALSE(harness->tokens().GetToken(&token, &kind).ok());
+  CHECK(kind == ZoomFailure::kNotConfigured);
+  kind = ZoomFailure::kNone;
+  CHECK_FALSE(harness->tokens().CheckUsable(&kind).ok());
+  CHECK(kind == ZoomFailure::kNotConfigured);
+}
+
+TEST(S2sTokenSource, ATokenEndpointOutOfReachIsNotTheCredentials) {
+  const S2sCredentials app{"fake-account-id", "fake-client-id",
+                           "fake-client-secret"};
+  S2sToken token;
+  ZoomFailure kind = ZoomFailure::kNone;
+  // Port 1 on the loopback: nothing listens there.
+  CHECK_FALSE(RequestS2sToken(&harness->transport(), "https://127.0.0.1:1",
+                              &clock, app, &token, &kind)
+                  .ok());
+  CHECK(kind == ZoomFailure::kTokenUnavailable);
+  // Not https: the bridge's own mistake, not Zoom's answer.
+  Status s = RequestS2sToken(&harness->transport(), "http://127.0.0.1:1",
+                             &clock, app, &token, &kind);
+  CHECK(s.code() == Status::Code::kInvalidArgument);
+  CHECK(kind == ZoomFailure::kNone);
+}
+
+TEST(S2sTokenSource, CheckUsableFollowsTheStoredAppAcrossChanges) {
+  harness->zoom().RotateCredentials("fake-client-id", "rotated-secret");
+  std::string token;
+  CHECK_FALSE(harness->tokens().GetToken(&token).ok());
+  // Asked again and again about the same stored app: the same verdict.
+  for (int i = 0; i < 3; ++i) {
+    STRCMP_EQUAL("zoom_credentials_invalid",
+                 harness->tokens().CheckUsable().reason().c_str());
+  }
+  CHECK_TRUE(ForgetS2sCredentials(store.get()).ok());
+  STRCMP_EQUAL("zoom_not_configured",
+               harness->tokens().CheckUsable().reason().c_str());
+  // The refused app stored again (sealed anew): refused again.
+  CHECK_TRUE(
+      SaveS2sCredentials(store.get(), harness->box(),
+                         S2sCredentials{"fake-account-id", "fake-client-id",
+                                        "fake-client-secret"})
+          .ok());
+  STRCMP_EQUAL("zoom_credentials_invalid",
+               harness->tokens().CheckUsable().reason().c_str());
+}
+
 }  // namespace telemed

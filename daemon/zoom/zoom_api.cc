@@ -125,6 +125,7 @@ std::string MeetingPatchJson(const MeetingPatch& patch) {
 Status Garbled(const char* what, ZoomError* error) {
   // Zoom occasionally answers with a body that is not JSON: transient.
   error->no_answer = true;
+  error->failure = ZoomFailure::kNoAnswer;
   error->message = std::string("unreadable answer to ") + what;
   return Status::Unavailable("zoom_no_answer", error->message);
 }
@@ -200,6 +201,7 @@ namespace {
 Status HeldByDailyLimit(int64_t until_micros, const std::string& host,
                         ZoomError* error) {
   error->not_sent = true;
+  error->failure = ZoomFailure::kRateLimited;
   error->rate_limit = ZoomError::RateLimit::kDaily;
   error->retry_at = (until_micros + 999999) / 1000000;
   error->message = "not sent: Zoom user " + host +
@@ -231,6 +233,7 @@ Status ZoomApi::CallOnce(const Request& call, const std::string& token,
   Status s = options_.transport->Send(request, &response);
   if (!s.ok()) {
     error->no_answer = true;
+    error->failure = ZoomFailure::kNoAnswer;
     error->message = s.message();
     return Status::Unavailable("zoom_no_answer", s.message());
   }
@@ -244,13 +247,16 @@ Status ZoomApi::CallOnce(const Request& call, const std::string& token,
   ParseZoomError(response, now, error);
   if (response.status >= 500 || (response.status < 400)) {
     error->no_answer = response.status >= 500;
+    error->failure = ZoomFailure::kNoAnswer;
     return Status::Unavailable(
         "zoom_no_answer",
         "Zoom answered HTTP " + std::to_string(response.status));
   }
   if (response.status == 429) {
+    error->failure = ZoomFailure::kRateLimited;
     return Status::Unavailable("zoom_rate_limited", "Zoom rate limit reached");
   }
+  error->failure = ZoomFailure::kRefused;
   return Status::InvalidArgument(
       "zoom_error", "Zoom refused " + call.method + " " + call.path +
                         ": HTTP " + std::to_string(response.status) + " code " +
@@ -269,7 +275,7 @@ Status ZoomApi::Call(const Request& request, std::string* response_body,
 Status ZoomApi::CallWithRetry(const Request& request,
                               std::string* response_body, ZoomError* error) {
   std::string token;
-  Status s = options_.tokens->GetToken(&token);
+  Status s = options_.tokens->GetToken(&token, &error->failure);
   if (!s.ok()) return s;
   s = CallOnce(request, token, response_body, error);
   if (s.ok()) return s;
@@ -280,7 +286,7 @@ Status ZoomApi::CallWithRetry(const Request& request,
   // The token expired or was replaced, or was issued before a scope was
   // added: renew once and retry once.
   options_.tokens->Invalidate(token);
-  s = options_.tokens->GetToken(&token);
+  s = options_.tokens->GetToken(&token, &error->failure);
   if (!s.ok()) return s;
   *error = ZoomError();
   return CallOnce(request, token, response_body, error);

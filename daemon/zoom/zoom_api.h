@@ -23,9 +23,29 @@ namespace telemed {
 class Clock;
 class ZoomTransport;
 
+// The kind of a failed call to Zoom (or to its token endpoint), for callers
+// to switch on; the Status beside it carries the words for people.
+enum class ZoomFailure {
+  // Not Zoom's: the bridge's own error (database, secret key, a bad URL) or
+  // no failure at all. The Status tells which.
+  kNone,
+  kNoAnswer,     // nothing usable came back: no connection, 5xx, garbled
+  kRateLimited,  // a 429, or not sent: the host is held by a daily limit
+  kRefused,      // the API answered another 4xx (code and words in ZoomError)
+  // Token failures: no app is stored; the token endpoint refused the app's
+  // credentials; this process's secret key is not the one the app is
+  // sealed under; the token endpoint could not be used (no answer,
+  // overload, not a token endpoint, another process renewing).
+  kNotConfigured,
+  kCredentialsRefused,
+  kKeyMismatch,
+  kTokenUnavailable,
+};
+
 // What went wrong in one call, for the caller to classify. Filled whenever a
 // ZoomApi call returns !ok().
 struct ZoomError {
+  ZoomFailure failure = ZoomFailure::kNone;
   // kUnspecified: a 429 that says neither (no X-RateLimit-Type, no
   // Retry-After); the caller judges from the host's own daily count.
   enum class RateLimit { kNone, kPerSecond, kDaily, kUnspecified };
@@ -64,14 +84,24 @@ class RateGate {
   virtual int64_t HostPausedUntil(const std::string& host) = 0;
 };
 
-// Gives out a bearer token for API calls.
+// Gives out a bearer token for API calls. The clinic's S2S app is the first
+// implementation (zoom/s2s_token_source.h); a doctor's own OAuth grant,
+// with its refresh-token rotation, is meant to be the second (see
+// zoom/zoom_client.h for how one is chosen per doctor).
 class TokenSource {
  public:
   virtual ~TokenSource() = default;
-  // A token with life left. Errors: the token endpoint's refusal
-  // (Unauthenticated "zoom_credentials_invalid"), no answer (Unavailable),
-  // no credentials (Validation "zoom_not_configured").
-  virtual Status GetToken(std::string* token) = 0;
+  // A token with life left. Errors set *failure: the token endpoint's
+  // refusal (Unauthenticated "zoom_credentials_invalid",
+  // kCredentialsRefused), no answer (Unavailable, kTokenUnavailable), no
+  // credentials (Validation "zoom_not_configured", kNotConfigured); the
+  // bridge's own errors (database, secret key) leave kNone.
+  virtual Status GetToken(std::string* token, ZoomFailure* failure) = 0;
+  // For callers that need no kind.
+  Status GetToken(std::string* token) {
+    ZoomFailure ignored;
+    return GetToken(token, &ignored);
+  }
   // Zoom refused `token` (401 code 124), or it may predate a scope fix:
   // drop it so GetToken fetches anew.
   virtual void Invalidate(const std::string& token) = 0;
@@ -85,7 +115,15 @@ class TokenSource {
   // Cheap, never calls Zoom: OK unless GetToken is known to fail for good
   // (no app configured, or these very credentials were refused), so callers
   // can settle work at once instead of queueing it for the network.
-  virtual Status CheckUsable() { return Status::OK(); }
+  // *failure as GetToken's.
+  virtual Status CheckUsable(ZoomFailure* failure) {
+    *failure = ZoomFailure::kNone;
+    return Status::OK();
+  }
+  Status CheckUsable() {
+    ZoomFailure ignored;
+    return CheckUsable(&ignored);
+  }
 };
 
 // The fields of a meeting the bridge sets or reads.
@@ -149,9 +187,10 @@ class ZoomApi {
   explicit ZoomApi(const Options& options) : options_(options) {}
 
   // Every call: OK, or a Status whose reason is "zoom_no_answer"
-  // (Unavailable), "zoom_rate_limited" (Unavailable), or "zoom_error" (any
-  // other refusal), with the details in *error; token failures come back as
-  // GetToken returned them.
+  // (Unavailable, kNoAnswer), "zoom_rate_limited" (Unavailable,
+  // kRateLimited), or "zoom_error" (any other refusal, kRefused), with the
+  // details and the kind in *error; token failures come back as GetToken
+  // returned them, their kind in error->failure.
   Status CreateMeeting(const std::string& host, const MeetingSpec& spec,
                        ZoomMeeting* out, ZoomError* error);
   Status GetMeeting(const std::string& id, ZoomMeeting* out, ZoomError* error);
@@ -166,8 +205,12 @@ class ZoomApi {
                       ZoomError* error);
   Status GetUser(const std::string& id_or_email, ZoomUser* out,
                  ZoomError* error);
-  // See TokenSource::CheckUsable.
+  // See TokenSource::CheckUsable. Without *error, a caller that classifies
+  // the answer (ClassifyZoomFailure) reads the kind from the Status's code.
   Status CheckUsable() { return options_.tokens->CheckUsable(); }
+  Status CheckUsable(ZoomError* error) {
+    return options_.tokens->CheckUsable(&error->failure);
+  }
 
  private:
   struct Request {

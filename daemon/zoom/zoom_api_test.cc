@@ -46,7 +46,9 @@ class ScriptedTransport final : public ZoomTransport {
 
 class CountingTokens final : public TokenSource {
  public:
-  Status GetToken(std::string* token) override {
+  Status GetToken(std::string* token, ZoomFailure* failure) override {
+    *failure = refusal_kind;
+    if (!refusal.ok()) return refusal;
     *token = "token-" + std::to_string(++issued);
     return Status::OK();
   }
@@ -54,6 +56,8 @@ class CountingTokens final : public TokenSource {
   bool MayPredateScopeFix(const std::string&) override { return predates; }
   int issued = 0;
   bool predates = false;
+  Status refusal;  // GetToken's answer when not OK, with its kind
+  ZoomFailure refusal_kind = ZoomFailure::kNone;
   std::string invalidated;
 };
 
@@ -310,6 +314,28 @@ TEST(ZoomApi, IdsMustBeWholeAndExact) {
   cJSON_Delete(fraction);
   cJSON_Delete(huge);
   cJSON_Delete(text);
+}
+
+TEST(ZoomApi, EveryFailureCarriesItsKind) {
+  transport.FailNext();
+  transport.Answer(503, "");
+  transport.Answer(429, R"({"code":429,"message":"slow down"})");
+  transport.Answer(404, R"({"code":3001,"message":"no such meeting"})");
+  const ZoomFailure expected[] = {
+      ZoomFailure::kNoAnswer, ZoomFailure::kNoAnswer, ZoomFailure::kRateLimited,
+      ZoomFailure::kRefused};
+  for (ZoomFailure kind : expected) {
+    error = ZoomError();
+    CHECK_FALSE(api.DeleteMeeting("1", &error).ok());
+    CHECK(error.failure == kind);
+  }
+  // A token failure reaches the caller with the token source's kind.
+  tokens.refusal = Status::Validation("zoom_not_configured", "no app");
+  tokens.refusal_kind = ZoomFailure::kNotConfigured;
+  error = ZoomError();
+  STRCMP_EQUAL("zoom_not_configured",
+               api.DeleteMeeting("1", &error).reason().c_str());
+  CHECK(error.failure == ZoomFailure::kNotConfigured);
 }
 
 }  // namespace telemed

@@ -28,31 +28,25 @@ std::string JoinWords(const std::vector<std::string>& words,
   return text;
 }
 
-// Zoom's refusals carry reasons "zoom_*", and a daemon whose secret key is
-// not the database's cannot use the app (the admin must act): verdicts.
-// Anything else (the database) is the caller's error.
-bool IsZoomVerdict(const Status& status) {
-  return status.reason().rfind("zoom_", 0) == 0 ||
-         status.reason() == "secret_key_mismatch";
-}
-
-ZoomCheckItem CredentialsItem(const Status& status) {
+ZoomCheckItem CredentialsItem(const Status& status, ZoomFailure failure) {
   if (status.ok()) {
     return {"credentials", true, "Zoom issued a token for the app"};
   }
-  if (status.reason() == "zoom_not_configured") {
-    return {"credentials", false,
-            "no Zoom Server-to-Server app is configured: run "
-            "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
+  switch (failure) {
+    case ZoomFailure::kNotConfigured:
+      return {"credentials", false,
+              "no Zoom Server-to-Server app is configured: run "
+              "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
+    // Refusals say which value is wrong and what to do.
+    case ZoomFailure::kKeyMismatch:
+    case ZoomFailure::kCredentialsRefused:
+      return {"credentials", false, status.message()};
+    default:
+      // Transport failures name the host, the certificate problem or the
+      // wrong URL.
+      return {"credentials", false,
+              "Zoom's token endpoint could not be used: " + status.message()};
   }
-  // Refusals say which value is wrong and what to do; transport failures
-  // name the host, the certificate problem or the wrong URL.
-  if (status.reason() == "secret_key_mismatch" ||
-      status.reason() == "zoom_credentials_invalid") {
-    return {"credentials", false, status.message()};
-  }
-  return {"credentials", false,
-          "Zoom's token endpoint could not be used: " + status.message()};
 }
 
 ZoomCheckItem ScopesItem(const std::vector<std::string>& missing) {
@@ -204,13 +198,14 @@ bool ReadResult(const cJSON* root, ZoomCheckResult* out) {
 }
 
 // The token to judge the app by (see CheckToken).
-Status CheckedToken(S2sTokenSource* tokens, CheckToken which, S2sToken* out) {
-  if (which == CheckToken::kFresh) return tokens->FetchFresh(out);
-  Status s = tokens->Current(out);
+Status CheckedToken(S2sTokenSource* tokens, CheckToken which, S2sToken* out,
+                    ZoomFailure* failure) {
+  if (which == CheckToken::kFresh) return tokens->FetchFresh(out, failure);
+  Status s = tokens->Current(out, failure);
   if (s.ok() && !MissingScopes(out->scopes).empty() &&
       tokens->MayPredateScopeFix(out->access_token)) {
     WipeString(&out->access_token);
-    s = tokens->FetchFresh(out);
+    s = tokens->FetchFresh(out, failure);
   }
   return s;
 }
@@ -228,11 +223,14 @@ Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
   *out = ZoomCheckResult();
   out->checked_at = clock->NowSeconds();
   S2sToken token;
-  Status s = CheckedToken(tokens, which, &token);
+  ZoomFailure failure = ZoomFailure::kNone;
+  Status s = CheckedToken(tokens, which, &token, &failure);
   WipeString(&token.access_token);
-  if (!s.ok() && !IsZoomVerdict(s)) return s;
-  out->configured = s.reason() != "zoom_not_configured";
-  out->items.push_back(CredentialsItem(s));
+  // Zoom's answers and a secret key that may not use the app are verdicts
+  // (the admin must act); the rest (the database) is the caller's error.
+  if (!s.ok() && failure == ZoomFailure::kNone) return s;
+  out->configured = failure != ZoomFailure::kNotConfigured;
+  out->items.push_back(CredentialsItem(s, failure));
   // Without a token neither scopes nor users can be looked at.
   if (s.ok()) {
     out->granted_scopes = token.scopes;

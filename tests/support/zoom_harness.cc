@@ -29,23 +29,22 @@ ZoomHarness::ZoomHarness(const Clock* clock, Store* store, RandomSource* random,
   key_ = SecretKey::FromBytes(key_bytes);
   box_ = std::make_unique<SecretBox>(key_.get(), random);
 
-  HttpsTransport::Options transport_options;
-  transport_options.ca_file = server_.ca_file();
-  transport_options.random = random;
-  Require(HttpsTransport::Open(transport_options, &transport_), "transport");
-
-  tokens_ = std::make_unique<S2sTokenSource>(TokenOptions(store));
+  ZoomClient::Options client;
+  client.oauth_url = oauth_url();
+  client.api_url = api_url();
+  client.plan = ZoomPlan{static_cast<double>(options.light_per_second),
+                         static_cast<double>(options.medium_per_second)};
+  client.https.ca_file = server_.ca_file();
+  client.store = store;
+  client.box = box_.get();
+  client.clock = clock;
+  client.random = random;
+  Require(ZoomClient::Open(client, &client_), "Zoom client");
   Require(
       SaveS2sCredentials(store, *box_,
                          S2sCredentials{options.account_id, options.client_id,
                                         options.client_secret}),
       "saving credentials");
-  limiter_ = std::make_unique<RateLimiter>(
-      ZoomPlan{static_cast<double>(options.light_per_second),
-               static_cast<double>(options.medium_per_second)},
-      clock);
-  api_ = std::make_unique<ZoomApi>(ZoomApi::Options{
-      api_url(), transport_.get(), tokens_.get(), clock, limiter_.get()});
 }
 
 ZoomHarness::~ZoomHarness() = default;
@@ -53,7 +52,7 @@ ZoomHarness::~ZoomHarness() = default;
 S2sTokenSource::Options ZoomHarness::TokenOptions(Store* store) const {
   S2sTokenSource::Options options;
   options.oauth_base_url = oauth_url();
-  options.transport = transport_.get();
+  options.transport = client_->transport();
   options.store = store;
   options.box = box_.get();
   options.clock = clock_;

@@ -1,7 +1,8 @@
 // ZoomHarness: the fake Zoom (FakeZoom) served over HTTPS by a TlsTestServer
 // with a throwaway CA, and the bridge's real client stack pointed at it:
-// HttpsTransport -> S2sTokenSource -> ZoomApi, on a caller's clock and
-// store. For sync engine and token tests in one process.
+// ZoomClient (HttpsTransport -> S2sTokenSource -> RateLimiter -> ZoomApi),
+// on a caller's clock and store. For sync engine and token tests in one
+// process.
 #ifndef TELEMED_TESTS_SUPPORT_ZOOM_HARNESS_H_
 #define TELEMED_TESTS_SUPPORT_ZOOM_HARNESS_H_
 
@@ -12,10 +13,7 @@
 #include "secrets/secret_key.h"
 #include "support/fake_zoom.h"
 #include "support/tls_test_server.h"
-#include "sync/rate_limiter.h"
-#include "zoom/https_transport.h"
-#include "zoom/s2s_token_source.h"
-#include "zoom/zoom_api.h"
+#include "zoom/zoom_client.h"
 
 namespace telemed {
 
@@ -35,11 +33,11 @@ class ZoomHarness final {
   ~ZoomHarness();
 
   FakeZoom& zoom() { return *zoom_; }
-  ZoomApi& api() { return *api_; }
-  S2sTokenSource& tokens() { return *tokens_; }
-  // Paces api() at the Pro plan's budgets (the fake enforces the same).
-  RateLimiter& limiter() { return *limiter_; }
-  ZoomTransport& transport() { return *transport_; }
+  ZoomApi& api() { return *client_->api(); }
+  S2sTokenSource& tokens() { return *client_->s2s(); }
+  // Paces api() at the fake's budgets (by default the Pro plan's).
+  RateLimiter& limiter() { return *client_->limiter(); }
+  ZoomTransport& transport() { return *client_->transport(); }
   const SecretKey& key() const { return *key_; }
   const SecretBox& box() const { return *box_; }
   // Options of a token source like tokens() on `store` (another process's
@@ -57,10 +55,7 @@ class ZoomHarness final {
   TlsTestServer server_;
   std::unique_ptr<SecretKey> key_;
   std::unique_ptr<SecretBox> box_;
-  std::unique_ptr<HttpsTransport> transport_;
-  std::unique_ptr<S2sTokenSource> tokens_;
-  std::unique_ptr<RateLimiter> limiter_;
-  std::unique_ptr<ZoomApi> api_;
+  std::unique_ptr<ZoomClient> client_;
 };
 
 }  // namespace test

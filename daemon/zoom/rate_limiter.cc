@@ -1,4 +1,4 @@
-#include "sync/rate_limiter.h"
+#include "zoom/rate_limiter.h"
 
 #include <algorithm>
 #include <cmath>

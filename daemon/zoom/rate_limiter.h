@@ -10,8 +10,8 @@
 // create+update count per host lives in the database (Store::AddZoomWrite);
 // this class holds only what may be forgotten on restart. Time comes from
 // the injected Clock. Thread-safe.
-#ifndef TELEMED_SYNC_RATE_LIMITER_H_
-#define TELEMED_SYNC_RATE_LIMITER_H_
+#ifndef TELEMED_ZOOM_RATE_LIMITER_H_
+#define TELEMED_ZOOM_RATE_LIMITER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +35,10 @@ struct ZoomPlan {
 // "free" (4/2), "pro" (30/20), "business" (80/60); Validation
 // ("invalid_zoom_plan", field "zoom-plan") otherwise.
 Status ParseZoomPlan(const std::string& name, ZoomPlan* out);
+
+// Zoom's cap on meeting creates + updates per host and UTC day, whatever
+// the plan. The count itself is in the database (it must survive restarts).
+constexpr int kZoomDailyWriteLimit = 100;
 
 class RateLimiter final : public RateGate {
  public:
@@ -71,4 +75,4 @@ class RateLimiter final : public RateGate {
 
 }  // namespace telemed
 
-#endif  // TELEMED_SYNC_RATE_LIMITER_H_
+#endif  // TELEMED_ZOOM_RATE_LIMITER_H_

@@ -1,0 +1,43 @@
+#include "zoom/zoom_client.h"
+
+namespace telemed {
+
+namespace {
+
+S2sTokenSource::Options TokenOptions(const ZoomClient::Options& options,
+                                     ZoomTransport* transport) {
+  S2sTokenSource::Options tokens;
+  tokens.oauth_base_url = options.oauth_url;
+  tokens.transport = transport;
+  tokens.store = options.store;
+  tokens.box = options.box;
+  tokens.clock = options.clock;
+  tokens.random = options.random;
+  tokens.refused = options.refused;
+  return tokens;
+}
+
+}  // namespace
+
+Status ZoomClient::Open(const Options& options,
+                        std::unique_ptr<ZoomClient>* out) {
+  std::unique_ptr<ZoomClient> client(new ZoomClient());
+  client->transport_ = options.transport;
+  if (client->transport_ == nullptr) {
+    HttpsTransport::Options https = options.https;
+    if (https.random == nullptr) https.random = options.random;
+    Status s = HttpsTransport::Open(https, &client->own_transport_);
+    if (!s.ok()) return s;
+    client->transport_ = client->own_transport_.get();
+  }
+  client->s2s_ = std::make_unique<S2sTokenSource>(
+      TokenOptions(options, client->transport_));
+  client->limiter_ = std::make_unique<RateLimiter>(options.plan, options.clock);
+  client->api_ = std::make_unique<ZoomApi>(
+      ZoomApi::Options{options.api_url, client->transport_, client->s2s_.get(),
+                       options.clock, client->limiter_.get()});
+  *out = std::move(client);
+  return Status::OK();
+}
+
+}  // namespace telemed
