@@ -15,7 +15,7 @@
 #include "base/time_format.h"
 #include "cli/command.h"
 #include "cli/table.h"
-#include "cli/zoom_session.h"
+#include "service/zoom_session.h"
 #include "service/zoom_watch.h"
 #include "zoom/zoom_check.h"
 #include "zoom/zoom_endpoints.h"

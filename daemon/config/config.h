@@ -44,7 +44,7 @@ struct Config {
   std::string ca_file;
   // Whether the three above were given (flag or environment): a given one
   // wins over what `zoom s2s` stored with the app, which wins over the
-  // default (cli/zoom_session.h).
+  // default (service/zoom_session.h).
   bool zoom_oauth_url_given = false;
   bool zoom_api_url_given = false;
   bool ca_file_given = false;

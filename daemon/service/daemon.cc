@@ -19,7 +19,6 @@
 #include "api/server.h"
 #include "base/log.h"
 #include "base/posix_error.h"
-#include "cli/zoom_session.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
 #include "service/housekeeping.h"
@@ -28,6 +27,7 @@
 #include "service/shutdown_signals.h"
 #include "service/store_session.h"
 #include "service/sync_stack.h"
+#include "service/zoom_session.h"
 
 namespace telemed {
 
@@ -168,9 +168,9 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<ShutdownSignals> signals_;
   std::unique_ptr<DaemonLock> lock_;
   StoreSession session_;
-  // Opened as the `zoom` commands open it (cli/zoom_session.h), so that
+  // Opened as the `zoom` commands open it (service/zoom_session.h), so that
   // both reach Zoom with the same key, endpoints and CAs.
-  cli::ZoomSession zoom_;
+  ZoomSession zoom_;
   // The front ends' listeners. The admin page's HTTPS listener joins here.
   std::unique_ptr<ApiServer> api_;
   SyncStack sync_;
@@ -222,8 +222,8 @@ Status DaemonImpl::OpenDatabase() {
 
 Status DaemonImpl::OpenZoom() {
   // A wrong or lost key file must not take the clinic's API down with it.
-  Status s = cli::OpenZoomSession(config_, &session_, &zoom_,
-                                  cli::KeyMismatch::kServeWithoutZoom);
+  Status s = OpenZoomSession(config_, &session_, &zoom_,
+                             KeyMismatch::kServeWithoutZoom);
   if (!s.ok()) return ExplainKeyAccess(s, zoom_.key_path);
   if (!zoom_.key_refused.ok()) {
     logger_->Error(

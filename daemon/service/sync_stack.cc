@@ -2,14 +2,14 @@
 
 #include "base/log.h"
 #include "cli/command.h"
-#include "cli/zoom_session.h"
+#include "service/zoom_session.h"
 
 namespace telemed {
 
 SyncStack::~SyncStack() { Stop(); }
 
 Status SyncStack::Start(const Config& config, StoreSession* store_session,
-                        cli::ZoomSession* zoom, Logger* logger) {
+                        ZoomSession* zoom, Logger* logger) {
   store_ = store_session->store.get();
   markers_ = std::make_unique<MarkerMaker>(*zoom->key);
   executor_ = std::make_unique<ThreadPoolExecutor>(kCallsInFlight);

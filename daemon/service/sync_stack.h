@@ -18,9 +18,7 @@ namespace telemed {
 class Logger;
 
 struct StoreSession;
-namespace cli {
 struct ZoomSession;
-}  // namespace cli
 
 class SyncStack {
  public:
@@ -37,7 +35,7 @@ class SyncStack {
   // Builds the engine and starts its runner; store writes wake it from now
   // on. Every pointer must outlive the stack.
   Status Start(const Config& config, StoreSession* store_session,
-               cli::ZoomSession* zoom, Logger* logger);
+               ZoomSession* zoom, Logger* logger);
   // Stops the runner, lets calls in flight finish, and unhooks the store.
   void Stop();
 

@@ -1,10 +1,9 @@
-#include "cli/zoom_session.h"
+#include "service/zoom_session.h"
 
-#include "cli/command.h"
+#include "service/store_session.h"
 #include "zoom/zoom_endpoints.h"
 
 namespace telemed {
-namespace cli {
 
 namespace {
 
@@ -84,5 +83,4 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   return ZoomClient::Open(client, &out->client);
 }
 
-}  // namespace cli
 }  // namespace telemed

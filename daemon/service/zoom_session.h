@@ -2,8 +2,8 @@
 // as the clinic's S2S app: the secret key (bound to the database by its
 // fingerprint), the SecretBox, the HTTPS transport, the shared token source
 // and the typed API, built from Config in that order.
-#ifndef TELEMED_CLI_ZOOM_SESSION_H_
-#define TELEMED_CLI_ZOOM_SESSION_H_
+#ifndef TELEMED_SERVICE_ZOOM_SESSION_H_
+#define TELEMED_SERVICE_ZOOM_SESSION_H_
 
 #include <memory>
 #include <string>
@@ -18,8 +18,6 @@
 namespace telemed {
 
 struct StoreSession;
-
-namespace cli {
 
 struct ZoomSession {
   ZoomSession() = default;
@@ -58,7 +56,6 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
                        ZoomSession* out,
                        KeyMismatch on_mismatch = KeyMismatch::kRefuse);
 
-}  // namespace cli
 }  // namespace telemed
 
-#endif  // TELEMED_CLI_ZOOM_SESSION_H_
+#endif  // TELEMED_SERVICE_ZOOM_SESSION_H_

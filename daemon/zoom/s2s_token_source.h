@@ -77,7 +77,7 @@ class S2sTokenSource final : public TokenSource {
     int64_t renew_margin_seconds = 300;
     // When not OK, this process may not use the stored app at all (its
     // secret key is not the one the database's secrets are sealed under;
-    // see cli/zoom_session.h): CheckUsable, GetToken and FetchFresh return
+    // see service/zoom_session.h): CheckUsable, GetToken and FetchFresh return
     // it, and nothing is unsealed, sealed or asked of Zoom.
     Status refused;
   };

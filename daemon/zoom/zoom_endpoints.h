@@ -2,7 +2,7 @@
 // trusted for them. `zoom s2s` stores those it was given with the app (the
 // CA as PEM text, so the file may go away), and every later process uses
 // them unless given its own: flag > environment > stored with the app >
-// built-in default (cli/zoom_session.h resolves that order).
+// built-in default (service/zoom_session.h resolves that order).
 #ifndef TELEMED_ZOOM_ZOOM_ENDPOINTS_H_
 #define TELEMED_ZOOM_ZOOM_ENDPOINTS_H_
 
