@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace telemed {
 

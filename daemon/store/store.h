@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/sync_records.h"
 
 namespace telemed {
