@@ -62,8 +62,8 @@ Status OpenStore(const Config& config, StoreSession* session,
   options.create_if_missing = how.create_if_missing;
   options.background_checkpoints = how.background_checkpoints;
   s = Store::Open(options, &session->store);
-  if (s.reason() == Store::kNoDatabase)
-    return NoDatabase(session->database_path);
+  // A missing file is Store::Open's only NotFound.
+  if (s.IsNotFound()) return NoDatabase(session->database_path);
   s = ExplainAccess(s, path);
   session->created = s.ok() && missing;
   session->database_path = AbsolutePath(path);
