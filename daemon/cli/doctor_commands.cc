@@ -48,9 +48,9 @@ DoctorFields PickFields(const ParsedArgs& args, const Doctor* stored) {
 }
 
 // Looks the doctor up; *found tells whether it exists.
-Status FindDoctor(Store* store, const std::string& id, Doctor* out,
+Status FindDoctor(ClinicRecords* records, const std::string& id, Doctor* out,
                   bool* found) {
-  Status s = store->GetDoctor(id, out);
+  Status s = records->GetDoctor(id, out);
   *found = s.ok();
   return s.IsNotFound() ? Status::OK() : s;
 }

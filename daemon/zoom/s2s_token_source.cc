@@ -10,7 +10,7 @@
 #include "base/random.h"
 #include "base/words.h"
 #include "secrets/secret_box.h"
-#include "store/store.h"
+#include "store/settings_store.h"
 #include "zoom/transport.h"
 
 namespace telemed {
@@ -116,7 +116,7 @@ Status ParseToken(const std::string& body, int64_t now_micros, S2sToken* out) {
   return Status::OK();
 }
 
-Status GetText(Store* store, const char* name, std::string* value,
+Status GetText(SettingsStore* store, const char* name, std::string* value,
                bool* found) {
   return store->GetSetting(name, value, found);
 }
@@ -129,7 +129,7 @@ std::string CredentialsDigest(const S2sCredentials& credentials) {
 
 }  // namespace
 
-Status SaveS2sCredentials(Store* store, const SecretBox& box,
+Status SaveS2sCredentials(SettingsStore* store, const SecretBox& box,
                           const S2sCredentials& credentials) {
   std::string sealed;
   Status s = box.Seal(kClientSecret, credentials.client_secret, &sealed);
@@ -140,7 +140,7 @@ Status SaveS2sCredentials(Store* store, const SecretBox& box,
   return s;
 }
 
-Status LoadS2sCredentials(Store* store, const SecretBox& box,
+Status LoadS2sCredentials(SettingsStore* store, const SecretBox& box,
                           S2sCredentials* out, bool* configured) {
   std::string sealed;
   bool has_account = false, has_client = false, has_secret = false;
@@ -153,7 +153,7 @@ Status LoadS2sCredentials(Store* store, const SecretBox& box,
   return box.Open(kClientSecret, sealed, &out->client_secret);
 }
 
-Status ForgetS2sCredentials(Store* store) {
+Status ForgetS2sCredentials(SettingsStore* store) {
   return store->DeleteSettings("zoom.s2s.");
 }
 
