@@ -1,3 +1,5 @@
+// A small UTF-8 decoder (no library of the stack exposes one) and the
+// code-point classes base/text.h asks about.
 #include "base/text.h"
 
 namespace telemed {

@@ -1,3 +1,6 @@
+// The rules of model/validation.h. Text rules come from base/text.h; each
+// Check* here is one field's value rule, and Build* run them in the order
+// the API has always reported them.
 #include "model/validation.h"
 
 #include <sys/stat.h>
