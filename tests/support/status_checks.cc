@@ -1,3 +1,5 @@
+// The checks of status_checks.h, in CppUTest's macros so that a failure
+// points at the test that called them.
 #include "support/status_checks.h"
 
 #include <CppUTest/TestHarness.h>
