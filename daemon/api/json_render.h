@@ -9,7 +9,7 @@
 
 #include "base/cjson.h"
 #include "base/status.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace telemed {
 

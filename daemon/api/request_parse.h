@@ -1,7 +1,9 @@
-// Parsing and validation of what clinic software sends to the local API:
-// path ids, JSON bodies of PUT /doctors/{id} and PUT /appointments/{id}, and
-// the change feed's query values. Pure functions of their input, so the fuzz
-// target (tests/fuzz/) drives them directly.
+// Parsing of what clinic software sends to the local API: JSON bodies of
+// PUT /doctors/{id} and PUT /appointments/{id}, and the change feed's query
+// values. The JSON is read here (types, duplicate keys, NUL escapes); the
+// values are checked by model/validation.h, shared with the other front
+// ends. Pure functions of their input, so the fuzz target (tests/fuzz/)
+// drives them directly.
 //
 // Every refusal is a Status whose reason is the API's error code and whose
 // field names the culprit:
@@ -27,15 +29,10 @@
 #include <vector>
 
 #include "base/status.h"
-#include "store/records.h"
+#include "model/records.h"
+#include "model/validation.h"
 
 namespace telemed {
-
-// [A-Za-z0-9._:-]{1,128}, and neither "." nor "..".
-bool IsValidId(const std::string& id);
-
-// Checks `id` with IsValidId: InvalidArgument("invalid_id", field "id").
-Status CheckId(const std::string& id);
 
 // Body of PUT /doctors/{id}: {"name", "zoom_user", "auth"}; auth defaults to
 // "s2s". name: 1..200 code points. zoom_user: required for s2s, optional for
@@ -100,9 +97,6 @@ Status ResolveFeedCursor(const FeedCursor& cursor,
 // `names` holds each occurrence (repeats included), in any order.
 Status CheckQueryNames(const std::vector<std::string>& names,
                        const std::vector<std::string>& allowed);
-
-// True when `text` is valid UTF-8 without NUL; *code_points gets its length.
-bool IsCleanUtf8(const std::string& text, size_t* code_points);
 
 }  // namespace telemed
 

@@ -10,33 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "support/status_checks.h"
+
 namespace telemed {
+
+using test::CheckBadRequest;
+using test::CheckOk;
+using test::CheckRefusal;
+using test::CheckUnprocessable;
 
 namespace {
 
 constexpr char kZoneinfo[] = "/usr/share/zoneinfo";
-
-// Fails the test unless `s` is the refusal described.
-void CheckRefusal(const Status& s, Status::Code code, const char* reason,
-                  const char* field) {
-  if (s.ok()) FAIL((std::string("accepted; wanted ") + reason).c_str());
-  STRCMP_EQUAL(reason, s.reason().c_str());
-  STRCMP_EQUAL(field, s.field().c_str());
-  CHECK(s.code() == code);
-}
-
-void CheckBadRequest(const Status& s, const char* reason, const char* field) {
-  CheckRefusal(s, Status::Code::kInvalidArgument, reason, field);
-}
-
-void CheckUnprocessable(const Status& s, const char* reason,
-                        const char* field) {
-  CheckRefusal(s, Status::Code::kValidation, reason, field);
-}
-
-void CheckOk(const Status& s) {
-  if (!s.ok()) FAIL(s.ToString().c_str());
-}
 
 std::string Repeat(const std::string& piece, int times) {
   std::string out;
@@ -77,105 +62,6 @@ struct AppointmentJson {
 };
 
 }  // namespace
-
-// ---------------------------------------------------------------- ids
-
-TEST_GROUP(RequestParseIds){};
-
-TEST(RequestParseIds, AcceptsEveryAllowedCharacter) {
-  CHECK_TRUE(IsValidId("AZaz09._:-"));
-  CHECK_TRUE(IsValidId("a"));
-  CHECK_TRUE(IsValidId("..."));  // only "." and ".." are path tricks
-  CHECK_TRUE(IsValidId(".hidden"));
-  CHECK_TRUE(IsValidId("urn:appt:2026-05-31"));
-}
-
-TEST(RequestParseIds, AcceptsUpTo128Characters) {
-  CHECK_TRUE(IsValidId(std::string(128, 'x')));
-  CHECK_FALSE(IsValidId(std::string(129, 'x')));
-}
-
-TEST(RequestParseIds, RefusesEmptyDotAndDotDot) {
-  CHECK_FALSE(IsValidId(""));
-  CHECK_FALSE(IsValidId("."));
-  CHECK_FALSE(IsValidId(".."));
-}
-
-TEST(RequestParseIds, RefusesOtherCharacters) {
-  for (const char* id : {"a/b", "/", "a b", "a%2e", "a?b", "a#b", "a\\b",
-                         "\xC3\xA9", "a+b", "a@b", "a\nb"}) {
-    if (IsValidId(id)) FAIL(id);
-  }
-  CHECK_FALSE(IsValidId(std::string("a\0b", 3)));
-}
-
-TEST(RequestParseIds, CheckIdNamesFieldId) {
-  CheckOk(CheckId("appt-1"));
-  CheckBadRequest(CheckId(".."), "invalid_id", "id");
-}
-
-// ---------------------------------------------------------------- UTF-8
-
-TEST_GROUP(RequestParseUtf8){};
-
-TEST(RequestParseUtf8, CountsCodePointsNotBytes) {
-  size_t count = 99;
-  // a, e-acute (2 bytes), euro (3), grinning face (4).
-  CHECK_TRUE(IsCleanUtf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", &count));
-  LONGS_EQUAL(4, count);
-  CHECK_TRUE(IsCleanUtf8("", &count));
-  LONGS_EQUAL(0, count);
-}
-
-TEST(RequestParseUtf8, AcceptsBoundaryCodePoints) {
-  size_t count = 0;
-  for (const char* text : {"\x7F", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80",
-                           "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
-                           "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"}) {
-    if (!IsCleanUtf8(text, &count)) FAIL("refused a valid code point");
-    LONGS_EQUAL(1, count);
-  }
-}
-
-TEST(RequestParseUtf8, RefusesNul) {
-  size_t count = 0;
-  CHECK_FALSE(IsCleanUtf8(std::string("ab\0cd", 5), &count));
-}
-
-TEST(RequestParseUtf8, RefusesOverlongForms) {
-  size_t count = 0;
-  CHECK_FALSE(IsCleanUtf8("\xC0\xAF", &count));  // '/'
-  CHECK_FALSE(IsCleanUtf8("\xC1\xBF", &count));
-  CHECK_FALSE(IsCleanUtf8("\xE0\x80\xAF", &count));
-  CHECK_FALSE(IsCleanUtf8("\xE0\x9F\xBF", &count));
-  CHECK_FALSE(IsCleanUtf8("\xF0\x8F\xBF\xBF", &count));
-  CHECK_FALSE(IsCleanUtf8(std::string("\xC0\x80", 2), &count));  // NUL
-}
-
-TEST(RequestParseUtf8, RefusesSurrogates) {
-  size_t count = 0;
-  CHECK_FALSE(IsCleanUtf8("\xED\xA0\x80", &count));  // U+D800
-  CHECK_FALSE(IsCleanUtf8("\xED\xBF\xBF", &count));  // U+DFFF
-}
-
-TEST(RequestParseUtf8, RefusesBeyondU10FFFF) {
-  size_t count = 0;
-  CHECK_FALSE(IsCleanUtf8("\xF4\x90\x80\x80", &count));
-  CHECK_FALSE(IsCleanUtf8("\xF5\x80\x80\x80", &count));
-  CHECK_FALSE(IsCleanUtf8("\xF8\x88\x80\x80\x80", &count));
-  CHECK_FALSE(IsCleanUtf8("\xFF", &count));
-}
-
-TEST(RequestParseUtf8, RefusesTruncatedAndStraySequences) {
-  size_t count = 0;
-  CHECK_FALSE(IsCleanUtf8("\xE2\x82", &count));
-  CHECK_FALSE(IsCleanUtf8("a\xF0\x9F\x98", &count));
-  CHECK_FALSE(IsCleanUtf8("\x80", &count));
-  CHECK_FALSE(
-      IsCleanUtf8("\xC3"
-                  "a",
-                  &count));
-}
 
 // ---------------------------------------------------------------- appointments
 

@@ -27,7 +27,9 @@ class ApiServer {
   struct Options {
     std::string host = "127.0.0.1";
     int port = 8080;  // 0 picks a free port (tests); see port()
-    // Borrowed; each must outlive the server.
+    // Borrowed; each must outlive the server. The API reads and writes
+    // every clinic-facing role of the store (records, sync queue, keys,
+    // settings), so it takes the Store whole.
     Store* store = nullptr;
     Logger* logger = nullptr;
     const Clock* clock = nullptr;

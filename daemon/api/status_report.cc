@@ -15,10 +15,10 @@ namespace telemed {
 
 namespace {
 
-Status AddZoom(Store* store, cJSON* root) {
+Status AddZoom(SettingsStore* settings, cJSON* root) {
   ZoomCheckResult check;
   bool found = false;
-  Status s = LoadZoomCheck(store, &check, &found);
+  Status s = LoadZoomCheck(settings, &check, &found);
   if (!s.ok()) return s;
   cJSON* zoom =
       found ? cJSON_Parse(ZoomCheckToJson(check).c_str()) : cJSON_CreateNull();
@@ -27,12 +27,12 @@ Status AddZoom(Store* store, cJSON* root) {
 }
 
 // Work that is already due (a fresh PUT is due at 0) reads as due now.
-Status AddQueue(Store* store, int64_t now, cJSON* root) {
+Status AddQueue(SyncQueue* sync_queue, int64_t now, cJSON* root) {
   int pending = 0, failed = 0, deletions = 0;
   int64_t next = 0;
   bool has_next = false;
-  Status s = store->CountSyncQueue(&pending, &failed, &deletions);
-  if (s.ok()) s = store->NextSyncDeadline(&next, &has_next);
+  Status s = sync_queue->CountSyncQueue(&pending, &failed, &deletions);
+  if (s.ok()) s = sync_queue->NextSyncDeadline(&next, &has_next);
   if (!s.ok()) return s;
   cJSON* queue = cJSON_AddObjectToObject(root, "queue");
   cJSON_AddNumberToObject(queue, "pending", pending);
@@ -46,10 +46,10 @@ Status AddQueue(Store* store, int64_t now, cJSON* root) {
   return Status::OK();
 }
 
-Status AddQuotaEntry(Store* store, const Doctor& doctor, int64_t utc_day,
-                     cJSON* quota) {
+Status AddQuotaEntry(SyncQueue* sync_queue, const Doctor& doctor,
+                     int64_t utc_day, cJSON* quota) {
   int count = 0;
-  Status s = store->GetZoomWrites(doctor.zoom_user, utc_day, &count);
+  Status s = sync_queue->GetZoomWrites(doctor.zoom_user, utc_day, &count);
   if (!s.ok()) return s;
   cJSON* entry = cJSON_CreateObject();
   cJSON_AddStringToObject(entry, "doctor_id", doctor.id.c_str());
@@ -61,23 +61,24 @@ Status AddQuotaEntry(Store* store, const Doctor& doctor, int64_t utc_day,
 }
 
 // The engine counts writes per host (the S2S doctor's zoom_user).
-Status AddQuota(Store* store, int64_t now, cJSON* root) {
+Status AddQuota(ClinicRecords* records, SyncQueue* sync_queue, int64_t now,
+                cJSON* root) {
   std::vector<Doctor> doctors;
-  Status s = store->ListDoctors(&doctors);
+  Status s = records->ListDoctors(&doctors);
   cJSON* quota = cJSON_AddArrayToObject(root, "quota");
   for (const Doctor& doctor : doctors) {
     if (!s.ok()) break;
     if (doctor.auth != AuthMode::kS2s) continue;
-    s = AddQuotaEntry(store, doctor, now / 86400, quota);
+    s = AddQuotaEntry(sync_queue, doctor, now / 86400, quota);
   }
   return s;
 }
 
 // Read live from the doctors, so a doctor registered since the last Zoom
 // check shows at once.
-Status AddDoctorsThatCannotSync(Store* store, cJSON* root) {
+Status AddDoctorsThatCannotSync(ClinicRecords* records, cJSON* root) {
   std::vector<Doctor> doctors;
-  Status s = store->ListDoctors(&doctors);
+  Status s = records->ListDoctors(&doctors);
   if (!s.ok()) return s;
   cJSON* list = cJSON_AddArrayToObject(root, "doctors_cannot_sync");
   for (const Doctor& doctor : doctors) {
@@ -99,7 +100,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   const int64_t now = clock->NowSeconds();
   Status s = AddZoom(store, root.get());
   if (s.ok()) s = AddQueue(store, now, root.get());
-  if (s.ok()) s = AddQuota(store, now, root.get());
+  if (s.ok()) s = AddQuota(store, store, now, root.get());
   if (s.ok()) s = AddDoctorsThatCannotSync(store, root.get());
   if (!s.ok()) return s;
   *body = PrintJson(root.get());

@@ -72,9 +72,10 @@ int RunApiKeyRevoke(const Context& context) {
   const std::string& name = context.args.positionals[0];
   StoreSession session;
   Status s = OpenStore(context.config, &session);
-  if (s.ok()) s = session.store->RevokeApiKey(name);
-  // Not IsNotFound(): a missing database is NotFound too.
-  if (s.reason() == "api_key_not_found") {
+  if (!s.ok()) return Fail(context, s.message());
+  // Checked apart from OpenStore: a missing database is NotFound too.
+  s = session.store->RevokeApiKey(name);
+  if (s.IsNotFound()) {
     return Fail(context, "no active api key is named '" + name + "'");
   }
   if (!s.ok()) return Fail(context, s.message());

@@ -1,16 +1,15 @@
 // doctor put | list | remove: the doctors appointments refer to.
 //
-// `doctor put` builds the same JSON body a clinic would send to
-// PUT /api/v1/doctors/{id} and runs it through the API's own validator, so
-// the command line can never store a doctor the API would refuse.
+// `doctor put` builds the doctor with the validation the API uses
+// (model/validation.h), so the command line can never store a doctor the
+// API would refuse.
+#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "api/request_parse.h"
-#include "base/cjson.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "model/validation.h"
 #include "zoom/zoom_check.h"
 
 namespace telemed {
@@ -25,42 +24,33 @@ std::string FlagForField(const std::string& field) {
   return field == "id" ? "ID" : field;
 }
 
-// The flag when given, else the stored value (which may be absent too).
-const std::string* Pick(const std::string* flag, const std::string* stored) {
-  return flag != nullptr ? flag : stored;
+// Overrides *field with the flag `name` when it was given.
+void TakeFlag(const ParsedArgs& args, const char* name,
+              std::optional<std::string>* field) {
+  if (const std::string* flag = args.Flag(name)) *field = *flag;
 }
 
-// The body of the PUT: each flag given, else the stored doctor's value
-// (when there is one), else nothing, so the validator applies its defaults
-// and its rules for missing fields.
-Status BuildBody(const ParsedArgs& args, const Doctor* stored,
-                 std::string* body_out) {
-  std::string stored_auth = stored ? AuthModeName(stored->auth) : "";
-  const std::string* stored_zoom_user =
-      stored && !stored->zoom_user.empty() ? &stored->zoom_user : nullptr;
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"name", Pick(args.Flag("name"), stored ? &stored->name : nullptr)},
-      {"zoom_user", Pick(args.Flag("zoom-user"), stored_zoom_user)},
-      {"auth", Pick(args.Flag("auth"), stored ? &stored_auth : nullptr)},
-  };
-  CjsonPtr body(cJSON_CreateObject());
-  for (const auto& [key, value] : fields) {
-    if (body && value &&
-        cJSON_AddStringToObject(body.get(), key, value->c_str()) == nullptr) {
-      body.reset();
-    }
+// The doctor's fields: each flag given, else the stored doctor's value
+// (when there is one), else nothing, so the validation applies its
+// defaults and its rules for missing fields.
+DoctorFields PickFields(const ParsedArgs& args, const Doctor* stored) {
+  DoctorFields fields;
+  if (stored != nullptr) {
+    fields.name = stored->name;
+    fields.auth = AuthModeName(stored->auth);
+    // A stored "" means none, as a missing flag does.
+    if (!stored->zoom_user.empty()) fields.zoom_user = stored->zoom_user;
   }
-  if (!body) {
-    return Status::Internal("out_of_memory", "building the doctor failed");
-  }
-  *body_out = PrintJson(body.get());
-  return Status::OK();
+  TakeFlag(args, "name", &fields.name);
+  TakeFlag(args, "zoom-user", &fields.zoom_user);
+  TakeFlag(args, "auth", &fields.auth);
+  return fields;
 }
 
 // Looks the doctor up; *found tells whether it exists.
-Status FindDoctor(Store* store, const std::string& id, Doctor* out,
+Status FindDoctor(ClinicRecords* records, const std::string& id, Doctor* out,
                   bool* found) {
-  Status s = store->GetDoctor(id, out);
+  Status s = records->GetDoctor(id, out);
   *found = s.ok();
   return s.IsNotFound() ? Status::OK() : s;
 }
@@ -105,11 +95,10 @@ int RunDoctorPut(const Context& context) {
   Doctor stored;
   bool found = false;
   if (s.ok()) s = FindDoctor(session.store.get(), id, &stored, &found);
-  std::string body;
-  if (s.ok()) s = BuildBody(context.args, found ? &stored : nullptr, &body);
   if (!s.ok()) return Fail(context, s.message());
   Doctor doctor;
-  s = ParseDoctorBody(id, body, &doctor);
+  s = BuildDoctor(id, PickFields(context.args, found ? &stored : nullptr),
+                  &doctor);
   if (!s.ok()) {
     return Fail(context,
                 "invalid " + FlagForField(s.field()) + ": " + s.message());

@@ -46,19 +46,19 @@ std::string DaemonLine(const LockHolder& holder, int64_t now) {
   return line;
 }
 
-Status QueueLine(Store* store, std::string* line) {
+Status QueueLine(SyncQueue* queue, std::string* line) {
   int pending = 0, failed = 0, deletions = 0;
-  Status s = store->CountSyncQueue(&pending, &failed, &deletions);
+  Status s = queue->CountSyncQueue(&pending, &failed, &deletions);
   *line = std::to_string(pending) + " pending, " + std::to_string(failed) +
           " failed, " + std::to_string(deletions) +
           " meeting deletion(s) waiting";
   return s;
 }
 
-std::string ZoomLine(const Context& context, Store* store) {
+std::string ZoomLine(const Context& context, SettingsStore* settings) {
   ZoomCheckResult check;
   bool found = false;
-  Status s = LoadZoomCheck(store, &check, &found);
+  Status s = LoadZoomCheck(settings, &check, &found);
   if (!s.ok()) return "unknown (" + s.message() + ")";
   if (!found) {
     return "not checked yet; run '" + context.program + " zoom test'";

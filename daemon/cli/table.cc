@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "api/request_parse.h"
+#include "base/text.h"
 
 namespace telemed {
 namespace cli {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "api/request_parse.h"
+#include "base/text.h"
 
 namespace telemed {
 

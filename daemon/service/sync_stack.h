@@ -7,6 +7,7 @@
 
 #include "base/status.h"
 #include "config/config.h"
+#include "store/store.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/sync_engine.h"

@@ -157,7 +157,7 @@ Status ReadUserVersion(SqliteDb* db, const std::string& path, int* version) {
   Status s = SqliteStmt::Prepare(db->get(), "PRAGMA user_version", &stmt);
   bool has_row = false;
   if (s.ok()) s = stmt.Step(&has_row);
-  if (s.reason() == "not_a_database") {
+  if (!s.ok() && db->last_error() == SQLITE_NOTADB) {
     return Status::Corruption("not_a_database",
                               "database " + path + " is not a SQLite database");
   }

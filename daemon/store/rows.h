@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/sqlite.h"
 #include "store/sync_records.h"
 

@@ -42,12 +42,18 @@ class SqliteDb final {
 
   // Opens `path` read-write, creating it when missing unless
   // `create_if_missing` is false (then a missing file is
-  // NotFound("no_database"), so a connection opened after the file was
-  // deleted cannot make an empty one); *out is replaced only on success.
+  // NotFound("no_database"), Open's only NotFound, so a connection opened
+  // after the file was deleted cannot make an empty one); *out is replaced
+  // only on success.
   // Every statement then waits up to busy_timeout_ms for another
   // connection's lock.
   static Status Open(const std::string& path, int busy_timeout_ms,
                      SqliteDb* out, bool create_if_missing = true);
+
+  // The primary SQLite result code of this connection's last failed call,
+  // for a caller that must tell apart failures that share a Status code
+  // (SQLITE_NOTADB and SQLITE_CORRUPT are both Corruption).
+  int last_error() const { return sqlite3_errcode(db_) & 0xff; }
 
   // Runs one or more statements that return no rows we need.
   Status Exec(const char* sql, const char* what);

@@ -432,7 +432,9 @@ Status StoreImpl::OpenConnection(bool read_only, SqliteDb* out) {
   SqliteDb db;
   Status s = SqliteDb::Open(options_.path, options_.busy_timeout_ms, &db,
                             /*create_if_missing=*/false);
-  if (s.reason() == kNoDatabase) {
+  // The file is missing (Open's only NotFound): say whether it was deleted
+  // under us rather than just that it is not there.
+  if (s.IsNotFound()) {
     Status lost = CheckFile();
     if (!lost.ok()) return lost;
   }

@@ -1,8 +1,10 @@
-// StoreImpl: the SQLite Store. Internal to store/ (store.cc holds the
-// connections, doctors, appointments and the change feed; api_keys.cc the
-// API keys; sync_state.cc the sync engine's tasks; deletions.cc the
-// deletion queue; settings.cc settings, the key fingerprint, leases and
-// daily Zoom counts; rows.h the row readers they share).
+// StoreImpl: the SQLite Store, backing every role interface Store joins
+// (its methods are `override`s of the roles'). Internal to store/ (store.cc
+// holds the connections, doctors, appointments and the change feed;
+// api_keys.cc the API keys; sync_state.cc the sync engine's tasks;
+// deletions.cc the deletion queue; settings.cc settings, the key
+// fingerprint, leases and daily Zoom counts; rows.h the row readers they
+// share).
 //
 // Connections: one write connection in a GroupCommitter, so this process's
 // writers queue in memory instead of spinning on SQLite's busy handler and

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/records.h"
+#include "model/records.h"
 
 namespace telemed {
 

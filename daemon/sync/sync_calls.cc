@@ -5,7 +5,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "store/store.h"
+#include "store/sync_queue.h"
 #include "sync/backoff.h"
 #include "sync/marker.h"
 #include "sync/outcome.h"

@@ -4,7 +4,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "store/store.h"
+#include "store/sync_queue.h"
 #include "sync/executor.h"
 #include "sync/task_updates.h"
 #include "zoom/rate_limiter.h"

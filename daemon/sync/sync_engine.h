@@ -18,7 +18,7 @@
 
 #include "base/mutex.h"
 #include "base/status.h"
-#include "store/store.h"
+#include "store/sync_queue.h"
 #include "store/sync_records.h"
 #include "sync/failure_log.h"
 #include "sync/outcome.h"
@@ -39,7 +39,7 @@ class SyncEngine {
  public:
   struct Options {
     // All borrowed; each must outlive the engine.
-    Store* store = nullptr;
+    SyncQueue* store = nullptr;
     ZoomApi* zoom = nullptr;
     RateLimiter* limiter = nullptr;
     const Clock* clock = nullptr;

@@ -10,7 +10,7 @@
 #include "base/random.h"
 #include "base/words.h"
 #include "secrets/secret_box.h"
-#include "store/store.h"
+#include "store/settings_store.h"
 #include "zoom/transport.h"
 
 namespace telemed {
@@ -134,7 +134,7 @@ Status ParseToken(const std::string& body, int64_t now_micros, S2sToken* out) {
   return Status::OK();
 }
 
-Status GetText(Store* store, const char* name, std::string* value,
+Status GetText(SettingsStore* store, const char* name, std::string* value,
                bool* found) {
   return store->GetSetting(name, value, found);
 }
@@ -155,7 +155,7 @@ struct SealedApp {
   }
 };
 
-Status LoadSealedApp(Store* store, SealedApp* out, bool* configured) {
+Status LoadSealedApp(SettingsStore* store, SealedApp* out, bool* configured) {
   bool has_account = false, has_client = false, has_secret = false;
   Status s = GetText(store, kAccountId, &out->account_id, &has_account);
   if (s.ok()) s = GetText(store, kClientId, &out->client_id, &has_client);
@@ -167,7 +167,7 @@ Status LoadSealedApp(Store* store, SealedApp* out, bool* configured) {
 
 }  // namespace
 
-Status SaveS2sCredentials(Store* store, const SecretBox& box,
+Status SaveS2sCredentials(SettingsStore* store, const SecretBox& box,
                           const S2sCredentials& credentials) {
   std::string sealed;
   Status s = box.Seal(kClientSecret, credentials.client_secret, &sealed);
@@ -178,7 +178,7 @@ Status SaveS2sCredentials(Store* store, const SecretBox& box,
   return s;
 }
 
-Status LoadS2sCredentials(Store* store, const SecretBox& box,
+Status LoadS2sCredentials(SettingsStore* store, const SecretBox& box,
                           S2sCredentials* out, bool* configured) {
   SealedApp app;
   Status s = LoadSealedApp(store, &app, configured);
@@ -188,7 +188,7 @@ Status LoadS2sCredentials(Store* store, const SecretBox& box,
   return box.Open(kClientSecret, app.sealed_secret, &out->client_secret);
 }
 
-Status ForgetS2sCredentials(Store* store) {
+Status ForgetS2sCredentials(SettingsStore* store) {
   return store->DeleteSettings("zoom.s2s.");
 }
 

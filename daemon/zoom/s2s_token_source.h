@@ -23,7 +23,7 @@ namespace telemed {
 class Clock;
 class RandomSource;
 class SecretBox;
-class Store;
+class SettingsStore;
 class ZoomTransport;
 
 struct S2sCredentials {
@@ -34,13 +34,13 @@ struct S2sCredentials {
 
 // Stores the app (secret sealed under the bridge's key) and drops any cached
 // token of an earlier app.
-Status SaveS2sCredentials(Store* store, const SecretBox& box,
+Status SaveS2sCredentials(SettingsStore* store, const SecretBox& box,
                           const S2sCredentials& credentials);
 // *configured false (and OK) when no app is stored.
-Status LoadS2sCredentials(Store* store, const SecretBox& box,
+Status LoadS2sCredentials(SettingsStore* store, const SecretBox& box,
                           S2sCredentials* out, bool* configured);
 // Removes the app and its cached token.
-Status ForgetS2sCredentials(Store* store);
+Status ForgetS2sCredentials(SettingsStore* store);
 
 // A token as Zoom issued it.
 struct S2sToken {
@@ -68,7 +68,7 @@ class S2sTokenSource final : public TokenSource {
     std::string oauth_base_url = "https://zoom.us";  // no trailing '/'
     // Borrowed; each must outlive the source.
     ZoomTransport* transport = nullptr;
-    Store* store = nullptr;
+    SettingsStore* store = nullptr;
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;  // names this process's lease

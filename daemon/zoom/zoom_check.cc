@@ -7,7 +7,8 @@
 #include "base/clock.h"
 #include "base/time_format.h"
 #include "secrets/secret_box.h"
-#include "store/store.h"
+#include "store/clinic_records.h"
+#include "store/settings_store.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_api.h"
 #include "zoom/zoom_scopes.h"
@@ -90,9 +91,10 @@ ZoomCheckItem DoctorItem(const Doctor& doctor, ZoomApi* api) {
 
 // S2S doctors are looked up with the app's token (`api` null: no token, so
 // only the OAuth doctors, who need none, are reported).
-Status CheckDoctors(Store* store, ZoomApi* api, ZoomCheckResult* out) {
+Status CheckDoctors(ClinicRecords* records, ZoomApi* api,
+                    ZoomCheckResult* out) {
   std::vector<Doctor> doctors;
-  Status s = store->ListDoctors(&doctors);
+  Status s = records->ListDoctors(&doctors);
   if (!s.ok()) return s;
   for (const Doctor& doctor : doctors) {
     if (doctor.auth == AuthMode::kOauth) {
@@ -217,8 +219,8 @@ const char kOauthDoctorCannotSync[] =
     "cannot do yet: its appointments get no meeting (error "
     "doctor_not_connected); register it with --auth s2s and a --zoom-user";
 
-Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
-                    const Clock* clock, CheckToken which,
+Status RunZoomCheck(ClinicRecords* records, S2sTokenSource* tokens,
+                    ZoomApi* api, const Clock* clock, CheckToken which,
                     ZoomCheckResult* out) {
   *out = ZoomCheckResult();
   out->checked_at = clock->NowSeconds();
@@ -237,21 +239,22 @@ Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
     out->missing_scopes = MissingScopes(token.scopes);
     out->items.push_back(ScopesItem(out->missing_scopes));
   }
-  s = CheckDoctors(store, s.ok() ? api : nullptr, out);
+  s = CheckDoctors(records, s.ok() ? api : nullptr, out);
   if (!s.ok()) return s;
   out->ok = AllOk(out->items);
   return Status::OK();
 }
 
-Status SaveZoomCheck(Store* store, const ZoomCheckResult& result) {
+Status SaveZoomCheck(SettingsStore* settings, const ZoomCheckResult& result) {
   CjsonPtr root = ResultToJson(
       result, cJSON_CreateNumber(static_cast<double>(result.checked_at)));
-  return store->PutSetting(kCheckSetting, PrintJson(root.get()));
+  return settings->PutSetting(kCheckSetting, PrintJson(root.get()));
 }
 
-Status LoadZoomCheck(Store* store, ZoomCheckResult* out, bool* found) {
+Status LoadZoomCheck(SettingsStore* settings, ZoomCheckResult* out,
+                     bool* found) {
   std::string text;
-  Status s = store->GetSetting(kCheckSetting, &text, found);
+  Status s = settings->GetSetting(kCheckSetting, &text, found);
   if (!s.ok() || !*found) return s;
   CjsonPtr root(cJSON_Parse(text.c_str()));
   *out = ZoomCheckResult();

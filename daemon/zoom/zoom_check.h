@@ -22,7 +22,8 @@ namespace telemed {
 
 class Clock;
 class S2sTokenSource;
-class Store;
+class ClinicRecords;
+class SettingsStore;
 class ZoomApi;
 
 // One line of the verdict.
@@ -59,13 +60,15 @@ extern const char kOauthDoctorCannotSync[];
 
 // Runs the check. Failures of Zoom (wrong credentials, unknown users) are
 // items of *out, not errors; errors are the store's.
-Status RunZoomCheck(Store* store, S2sTokenSource* tokens, ZoomApi* api,
-                    const Clock* clock, CheckToken which, ZoomCheckResult* out);
+Status RunZoomCheck(ClinicRecords* records, S2sTokenSource* tokens,
+                    ZoomApi* api, const Clock* clock, CheckToken which,
+                    ZoomCheckResult* out);
 
 // The stored last result (settings row "zoom.check", JSON).
-Status SaveZoomCheck(Store* store, const ZoomCheckResult& result);
+Status SaveZoomCheck(SettingsStore* settings, const ZoomCheckResult& result);
 // *found false when no check ran yet.
-Status LoadZoomCheck(Store* store, ZoomCheckResult* out, bool* found);
+Status LoadZoomCheck(SettingsStore* settings, ZoomCheckResult* out,
+                     bool* found);
 
 // {"checked_at","ok","configured","granted_scopes","missing_scopes",
 //  "items":[{"subject","ok","detail"}]} (checked_at as RFC 3339 UTC).

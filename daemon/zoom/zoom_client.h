@@ -26,7 +26,7 @@ namespace telemed {
 class Clock;
 class RandomSource;
 class SecretBox;
-class Store;
+class SettingsStore;
 
 class ZoomClient final {
  public:
@@ -39,7 +39,7 @@ class ZoomClient final {
     ZoomTransport* transport = nullptr;
     HttpsTransport::Options https;
     // Borrowed; each must outlive the client.
-    Store* store = nullptr;  // the app, its sealed token and the lease
+    SettingsStore* store = nullptr;  // the app, its sealed token and the lease
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;

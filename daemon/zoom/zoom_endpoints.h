@@ -12,7 +12,7 @@
 
 namespace telemed {
 
-class Store;
+class SettingsStore;
 
 struct ZoomEndpoints {
   std::string oauth_url;  // "" = not stored
@@ -21,10 +21,10 @@ struct ZoomEndpoints {
 };
 
 // The values stored with the app ("" for each one not stored).
-Status LoadZoomEndpoints(Store* store, ZoomEndpoints* out);
+Status LoadZoomEndpoints(SettingsStore* store, ZoomEndpoints* out);
 // Stores each non-empty value; empty ones leave the stored value alone.
 // `zoom forget` removes them with the app (settings "zoom.s2s.*").
-Status SaveZoomEndpoints(Store* store, const ZoomEndpoints& endpoints);
+Status SaveZoomEndpoints(SettingsStore* store, const ZoomEndpoints& endpoints);
 
 }  // namespace telemed
 

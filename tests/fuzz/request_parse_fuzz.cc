@@ -15,6 +15,7 @@
 #include <string>
 
 #include "api/request_parse.h"
+#include "base/text.h"
 #include "base/time_format.h"
 #include "http/head_scan.h"
 

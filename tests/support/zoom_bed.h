@@ -11,7 +11,7 @@
 
 #include "base/fake_clock.h"
 #include "base/random.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "support/zoom_harness.h"

@@ -1,4 +1,6 @@
-#include "store/records.h"
+// The words records.h's enums are written as (API, CLI, store) and the
+// equality that makes a repeated PUT a no-op.
+#include "model/records.h"
 
 namespace telemed {
 

@@ -1,8 +1,9 @@
 // The records the bridge keeps: doctors, appointments (with the sync fields
-// the Zoom engine will fill), and API keys. Plain values; the store owns
-// their persistence and api/ their JSON form.
-#ifndef TELEMED_STORE_RECORDS_H_
-#define TELEMED_STORE_RECORDS_H_
+// the Zoom engine fills), and API keys. Plain values shared by every front
+// end (API, CLI) and the store: model/validation.h says which values are
+// acceptable, store/ owns their persistence and api/ their JSON form.
+#ifndef TELEMED_MODEL_RECORDS_H_
+#define TELEMED_MODEL_RECORDS_H_
 
 #include <cstdint>
 #include <string>
@@ -21,7 +22,7 @@ const char* AuthModeName(AuthMode mode);
 bool ParseAuthMode(const std::string& text, AuthMode* out);
 
 struct Doctor {
-  std::string id;         // matches the API's id rule
+  std::string id;         // IsValidId (model/validation.h)
   std::string name;       // display name, non-empty
   std::string zoom_user;  // Zoom user id or e-mail; may be empty for kOauth
   AuthMode auth = AuthMode::kS2s;
@@ -104,4 +105,4 @@ struct ApiKeyInfo {
 
 }  // namespace telemed
 
-#endif  // TELEMED_STORE_RECORDS_H_
+#endif  // TELEMED_MODEL_RECORDS_H_
