@@ -1,7 +1,7 @@
 #include "service/sync_stack.h"
 
 #include "base/log.h"
-#include "cli/command.h"
+#include "service/store_session.h"
 #include "service/zoom_session.h"
 
 namespace telemed {
