@@ -13,6 +13,10 @@
 #   api-includes     api/ headers are included only by daemon/api/ and
 #                    daemon/service/ (and tests)
 #   reason-compare   no code outside tests compares Status::reason() strings
+#   architecture     docs/architecture.md matches the code: its module table
+#                    lists every folder under daemon/ (and no other), every
+#                    #include of another module is allowed by the table's
+#                    "may include" column, and every file it names exists
 # Prints each breach as file:line and exits 1 if there is one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +32,7 @@ breach() {
 # Non-test sources under daemon/ (optionally one folder of it).
 sources() {
   find "daemon/${1:-}" -type f \( -name '*.cc' -o -name '*.h' \) \
-    ! -name '*_test.cc' ! -name '*_fuzz.cc' | sort
+    ! -name '*_test.cc' ! -name '*_fuzz.cc' ! -name 'testutil.h' | sort
 }
 
 # Prints each line of `hits` (grep -n output) as a breach with `why`.
@@ -74,9 +78,61 @@ check_reason_compare() {
     true)" "compare Status::code() or a typed result, not reason() text"
 }
 
+readonly ARCHITECTURE=docs/architecture.md
+
+# The module table's rows, "| `name/` | what it owns | `a/`, `b/` |", as
+# "name a b ..." lines ("—" for none).
+module_table() {
+  awk -F'|' '/^\| *`[a-z_]+\/` *\|/ {
+    name = $2; gsub(/[ `\/]/, "", name)
+    allowed = $4; gsub(/[`\/,]/, " ", allowed); gsub(/—/, " ", allowed)
+    print name, allowed
+  }' "$ARCHITECTURE"
+}
+
+# Every folder is a row and every row a folder.
+check_modules_listed() {
+  local table=$1 dir name
+  for dir in daemon/*/; do
+    name=$(basename "$dir")
+    grep -q "^$name\b" <<<"$table" || breach "daemon/$name/ is not in the module table of $ARCHITECTURE"
+  done
+  while read -r name _; do
+    [ -d "daemon/$name" ] || breach "$ARCHITECTURE lists $name/, but daemon/$name/ does not exist"
+  done <<<"$table"
+}
+
+# Each module includes only itself and what its row allows.
+check_module_includes() {
+  local table=$1 module allowed
+  while read -r module allowed; do
+    check_includes_of "$module" "$module" $allowed build_config.h
+  done <<<"$table"
+}
+
+# Every file path the document names (`x/y.cc`, `docs/z.md`) exists.
+check_named_paths() {
+  local path
+  while read -r path; do
+    [ -e "$path" ] || [ -e "daemon/$path" ] || breach "$ARCHITECTURE names $path, which does not exist"
+  done < <(grep -o '`[a-z_./-]*\.\(h\|cc\|md\|sh\)`' "$ARCHITECTURE" | tr -d '`' | sort -u)
+}
+
+check_architecture() {
+  if [ ! -f "$ARCHITECTURE" ]; then
+    breach "$ARCHITECTURE is missing"
+    return
+  fi
+  local table
+  table=$(module_table)
+  check_modules_listed "$table"
+  check_module_includes "$table"
+  check_named_paths
+}
+
 rules=("$@")
 if [ ${#rules[@]} -eq 0 ]; then
-  rules=(store-roles config-includes model-includes api-includes reason-compare)
+  rules=(store-roles config-includes model-includes api-includes reason-compare architecture)
 fi
 for rule in "${rules[@]}"; do
   case "$rule" in
@@ -85,6 +141,7 @@ for rule in "${rules[@]}"; do
     model-includes) check_includes_of model base model ;;
     api-includes) check_api_includes ;;
     reason-compare) check_reason_compare ;;
+    architecture) check_architecture ;;
     *)
       echo "structure_check.sh: unknown rule '$rule'" >&2
       exit 2
