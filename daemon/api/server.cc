@@ -97,6 +97,10 @@ class ApiServerImpl final : public ApiServer {
  private:
   http::LoopServer::Settings LoopOptions();
   void Configure();
+  void SetSocketOptions();
+  // One catch-all handler per method, plus the 100-continue and error
+  // handlers.
+  void RegisterHandlers();
   // `key_checked`: DispatchWithBody has authenticated the request already.
   void Dispatch(const httplib::Request& req, httplib::Response* res,
                 bool key_checked = false);
@@ -146,6 +150,11 @@ void ApiServerImpl::Configure() {
                               [this](const httplib::Request& req) {
                                 return IsKeyValid(BearerToken(req));
                               });
+  SetSocketOptions();
+  RegisterHandlers();
+}
+
+void ApiServerImpl::SetSocketOptions() {
   // httplib writes headers and body separately: without TCP_NODELAY every
   // response waits ~40 ms for a delayed ACK. (BufferedStream sends most
   // answers in one piece, but not a 100 Continue or one over 64 KiB.)
@@ -157,6 +166,9 @@ void ApiServerImpl::Configure() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+}
+
+void ApiServerImpl::RegisterHandlers() {
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     Dispatch(req, &res);
   };
