@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "sync/outcome.h"
 #include "sync/task_updates.h"
 #include "zoom/zoom_api.h"
@@ -38,12 +39,9 @@ Status FetchStartUrl(Store* store, ZoomApi* zoom, Logger* logger,
   if (!s.ok() && ClassifyZoomFailure(ZoomCall::kCheck, s, error, 0).kind ==
                      Outcome::Kind::kGone) {
     const std::string gone_id = appointment.meeting.id;
-    s = store->UpdateSyncTask(
-        id,
-        [&gone_id](SyncTask* task) {
-          ForgetGoneMeeting(gone_id, task);
-          return Status::OK();
-        },
+    s = ChangeSyncTask(
+        store, id,
+        [&gone_id](SyncTask* task, bool) { ForgetGoneMeeting(gone_id, task); },
         nullptr);
     if (!s.ok()) return s;
     logger->Warning(
