@@ -1,3 +1,5 @@
+// ChangeSyncTask's loop: compute on the task as read, commit while it is
+// unchanged, else compute again on the fresh one.
 #include "store/sync_task_change.h"
 
 #include "store/rows.h"

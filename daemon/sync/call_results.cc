@@ -1,3 +1,6 @@
+// The intent and result records of the engine's calls (call_results.h):
+// what each kind of step changes on the task, kept apart from the calls so
+// that every rule is tested on plain tasks.
 #include "sync/call_results.h"
 
 #include "sync/task_updates.h"

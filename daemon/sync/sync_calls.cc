@@ -23,8 +23,6 @@ namespace telemed {
 
 namespace {
 
-constexpr char kTaskKey[] = "a:";
-constexpr char kDeletionKey[] = "d:";
 // What patients read after the marker in a meeting's agenda.
 constexpr char kAgendaText[] = "Telemedicine appointment";
 // A meeting in progress is deleted after this long (it cannot end sooner).

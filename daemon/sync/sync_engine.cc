@@ -1,3 +1,6 @@
+// SyncEngine's stepping (sync_engine.h): what is due is settled without a
+// call, held by a daily limit, or started on the executor; the calls
+// themselves are in sync_calls.cc.
 #include "sync/sync_engine.h"
 
 #include <algorithm>
@@ -15,8 +18,6 @@ namespace telemed {
 
 namespace {
 
-constexpr char kTaskKey[] = "a:";
-constexpr char kDeletionKey[] = "d:";
 // Zoom's cap on create+update per host and UTC day.
 constexpr int kDailyHostLimit = 100;
 // Due tasks read per Step beyond free capacity: tasks held by a limit are

@@ -142,6 +142,10 @@ class SyncEngine {
   void LogTimezoneRefused(const std::string& id, const std::string& zone);
   void LogStoreFailure(const char* what, const Status& status);
 
+  // Keys of in_flight_: an appointment's id or a deletion's meeting id
+  // after one of these prefixes.
+  static constexpr char kTaskKey[] = "a:";
+  static constexpr char kDeletionKey[] = "d:";
   // Identical failures within this long are logged once, then summed up.
   static constexpr int64_t kFailureLogWindowMicros = 60 * 1000000;
 
