@@ -451,6 +451,23 @@ TEST(SyncState, ClinicChangeAfterReadIsNotOverwritten) {
   STRCMP_EQUAL("d1@clinic.example", doctor.zoom_user.c_str());
 }
 
+TEST(SyncState, ATaskThatKeepsChangingIsGivenUpOnAsBusy) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  int rounds = 0;
+  // Every computation races a clinic change that lands before its commit.
+  auto change = [&](SyncTask* task, bool) {
+    ++rounds;
+    AppointmentRequest newer = Request("a1");
+    newer.topic = "Round " + std::to_string(rounds);
+    Put(newer, WriteOutcome::kReplaced);
+    SetMeeting(task, "81234567890");
+  };
+  Status s = ChangeSyncTask(store.get(), "a1", change, nullptr);
+  CHECK_TRUE(s.code() == Status::Code::kConflict);
+  LONGS_EQUAL(16, rounds);
+  CHECK_FALSE(Task("a1").appointment.has_meeting);
+}
+
 TEST(SyncState, DoctorChangeRequeuesOnlyAppointmentsNotEnded) {
   const int64_t now = clock.NowSeconds();
   AppointmentRequest ended = Request("ended");

@@ -74,18 +74,11 @@ std::vector<std::string> MarkedMeetings(const MarkerMaker& markers,
 
 // What the store failure of recording a `kind` step's result was about.
 const char* RecordingWhat(StepKind kind) {
-  switch (kind) {
-    case StepKind::kCreate:
-      return "recording a created meeting";
-    case StepKind::kLookup:
-      return "recording a look-up";
-    case StepKind::kSweep:
-      return "recording a sweep";
-    case StepKind::kPatch:
-      return "recording an update";
-    default:
-      return "recording a drift check";
-  }
+  if (kind == StepKind::kCreate) return "recording a created meeting";
+  if (kind == StepKind::kLookup) return "recording a look-up";
+  if (kind == StepKind::kSweep) return "recording a sweep";
+  if (kind == StepKind::kPatch) return "recording an update";
+  return "recording a drift check";
 }
 
 // `queued`: the meetings the result queued for deletion.
