@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "support/temp_dir.h"
 #include "zoom/zoom_check.h"
 
@@ -115,6 +116,17 @@ TEST_GROUP(ApiServer) {
   httplib::Result PutAppointment(const std::string& id,
                                  const std::string& body) {
     return client->Put(("/api/v1/appointments/" + id).c_str(), body, kJson);
+  }
+
+  // Gives a1 a meeting as the sync engine does, with the start Zoom
+  // confirmed (0: none yet).
+  void GiveMeeting(int64_t synced_start) {
+    auto give = [synced_start](SyncTask* task, bool) {
+      task->appointment.has_meeting = true;
+      task->appointment.meeting = Meeting{"81234567890", "https://j", "p"};
+      task->zoom.synced_start_time = synced_start;
+    };
+    CHECK_TRUE(ChangeSyncTask(store.get(), "a1", give, nullptr).ok());
   }
 };
 
@@ -458,19 +470,7 @@ TEST(ApiServer, FeedCursorsCarryTheDatabaseAndRefuseOthers) {
 
 TEST(ApiServer, MeetingShowsTheStartZoomConfirmed) {
   PutAppointment("a1", kAppointmentBody);
-  CHECK_TRUE(store
-                 ->UpdateSyncTask(
-                     "a1",
-                     [](SyncTask* task) {
-                       task->appointment.has_meeting = true;
-                       task->appointment.meeting =
-                           Meeting{"81234567890", "https://j", "p"};
-                       task->zoom.synced_start_time =
-                           1780300800;  // 2026-06-01T08:00:00Z
-                       return Status::OK();
-                     },
-                     nullptr)
-                 .ok());
+  GiveMeeting(1780300800);  // 2026-06-01T08:00:00Z
   // A reschedule Zoom has not taken yet: the meeting keeps its start.
   std::string moved = kAppointmentBody;
   moved.replace(moved.find("10:00:00+02:00"), 14, "11:00:00+02:00");
@@ -492,14 +492,10 @@ TEST(ApiServer, DeleteDoctorRemovesItOnceNothingIsLeftToDo) {
   LONGS_EQUAL(200, client->Get("/api/v1/doctors/dr-1")->status);
   // Cancelled, and the bridge finished with Zoom.
   LONGS_EQUAL(200, client->Delete("/api/v1/appointments/a1")->status);
-  CHECK_TRUE(store
-                 ->UpdateSyncTask(
-                     "a1",
-                     [](SyncTask* task) {
-                       task->zoom.needs_work = false;
-                       return Status::OK();
-                     },
-                     nullptr)
+  CHECK_TRUE(ChangeSyncTask(
+                 store.get(), "a1",
+                 [](SyncTask* task, bool) { task->zoom.needs_work = false; },
+                 nullptr)
                  .ok());
   res = client->Delete("/api/v1/doctors/dr-1");
   LONGS_EQUAL(200, res->status);
@@ -524,17 +520,7 @@ TEST(ApiServer, StartUrlNeedsAMeetingAndZoom) {
   auto res = client->Get("/api/v1/appointments/a1/start_url");
   LONGS_EQUAL(409, res->status);
   STRCMP_EQUAL("no_meeting", ErrorCode(res->body).c_str());
-  CHECK_TRUE(store
-                 ->UpdateSyncTask(
-                     "a1",
-                     [](SyncTask* task) {
-                       task->appointment.has_meeting = true;
-                       task->appointment.meeting =
-                           Meeting{"81234567890", "https://j", "p"};
-                       return Status::OK();
-                     },
-                     nullptr)
-                 .ok());
+  GiveMeeting(0);
   // The meeting shows the start Zoom confirmed (none yet here).
   STRCMP_EQUAL(
       R"({"id":"81234567890","join_url":"https://j","passcode":"p","start_time":null})",

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "support/zoom_bed.h"
 
 namespace telemed {
@@ -67,16 +68,14 @@ TEST_GROUP(ApiStartUrl) {
     ZoomError error;
     CHECK_TRUE(harness->api().CreateMeeting("u1", spec, &meeting, &error).ok());
     meeting_id = meeting.id;
-    CHECK_TRUE(store
-                   ->UpdateSyncTask(
-                       "a1",
-                       [&meeting](SyncTask* task) {
-                         task->appointment.has_meeting = true;
-                         task->appointment.meeting = Meeting{
-                             meeting.id, meeting.join_url, meeting.password};
-                         return Status::OK();
-                       },
-                       nullptr)
+    CHECK_TRUE(ChangeSyncTask(
+                   store.get(), "a1",
+                   [&meeting](SyncTask* task, bool) {
+                     task->appointment.has_meeting = true;
+                     task->appointment.meeting = Meeting{
+                         meeting.id, meeting.join_url, meeting.password};
+                   },
+                   nullptr)
                    .ok());
   }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/log.h"
+#include "store/sync_task_change.h"
 #include "support/zoom_bed.h"
 
 namespace telemed {
@@ -106,11 +107,10 @@ TEST(ZoomWatch, FailedAppointmentsAreRetriedWhenTheVerdictHeals) {
   WriteOutcome outcome;
   Appointment stored;
   CHECK_TRUE(store->PutAppointment(request, &outcome, &stored).ok());
-  auto fail = [](SyncTask* task) {
+  auto fail = [](SyncTask* task, bool) {
     task->appointment.sync_status = SyncStatus::kFailed;
-    return Status::OK();
   };
-  CHECK_TRUE(store->UpdateSyncTask("a1", fail, nullptr).ok());
+  CHECK_TRUE(ChangeSyncTask(store, "a1", fail, nullptr).ok());
   harness->zoom().SetGrantedScopes({"meeting:write:admin"});
   watch->Tick();
   CHECK_FALSE(logger.Contains("retrying"));

@@ -1,6 +1,6 @@
 // StoreImpl's deletion queue: Zoom meetings to delete, worked apart from
 // their appointments so that a cancel or host change never waits for Zoom.
-// Entries are added by UpdateSyncTask (sync_state.cc), in the transaction
+// Entries are added by CommitSyncTask (sync_state.cc), in the transaction
 // that takes the meeting off its appointment.
 #include "store/rows.h"
 #include "store/store_impl.h"

@@ -6,6 +6,7 @@
 
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "store/testutil.h"
 
 namespace telemed {
@@ -97,13 +98,12 @@ TEST(Migrations, Version2SyncStateSurvivesWithNoSweepPending) {
   LONGS_EQUAL(0, a1.zoom.sweep_round);
   STRCMP_EQUAL("", a1.zoom.sweep_host.c_str());
   CHECK_EQUAL(7u, store->LatestChangeSeq());
-  CHECK_OK(store->UpdateSyncTask(
-      "a1",
-      [](SyncTask* task) {
+  CHECK_OK(ChangeSyncTask(
+      store.get(), "a1",
+      [](SyncTask* task, bool) {
         task->zoom.sweep_at = 1767250005;
         task->zoom.sweep_round = 1;
         task->zoom.sweep_host = "old@clinic.example";
-        return Status::OK();
       },
       &a1));
   LONGS_EQUAL(1, a1.zoom.sweep_round);

@@ -89,10 +89,10 @@ class StoreImpl final : public Store {
                           std::vector<SyncTask>* out) override;
   Status NextSyncDeadline(int64_t* when, bool* has_any) override;
   Status GetSyncTask(const std::string& id, SyncTask* out) override;
-  Status UpdateSyncTask(const std::string& id, const SyncUpdate& update,
-                        SyncTask* after) override;
-  Status UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
-                         std::vector<Status>* results) override;
+  Status CommitSyncTask(const SyncTaskWrite& write, SyncWriteResult* result,
+                        SyncTask* current) override;
+  Status CommitSyncTasks(const std::vector<SyncTaskWrite>& writes,
+                         std::vector<SyncWriteResult>* results) override;
   Status RequeueAppointment(const std::string& id) override;
   Status RequeueFailed(int* count) override;
   Status CountSyncQueue(int* pending, int* failed, int* deletions) override;

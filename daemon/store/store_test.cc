@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/sqlite.h"
+#include "store/sync_task_change.h"
 #include "store/testutil.h"
 
 namespace telemed {
@@ -553,16 +554,15 @@ TEST(StoreRemoveDoctor, RefusedWhileZoomWorkOrADeletionIsPending) {
                  std::string::npos,
              message.c_str());
   // The engine detaches the meeting into the deletion queue.
-  CHECK_OK(store->UpdateSyncTask(
-      "a1",
-      [](SyncTask* task) {
+  CHECK_OK(ChangeSyncTask(
+      store.get(), "a1",
+      [](SyncTask* task, bool) {
         task->zoom.needs_work = false;
         PendingDeletion deletion;
         deletion.meeting_id = "81234567890";
         deletion.host = "d1@clinic.example";
         deletion.appointment_id = "a1";
         task->queue_deletions.push_back(deletion);
-        return Status::OK();
       },
       nullptr));
   message = CheckInUse();

@@ -12,7 +12,6 @@
 #define TELEMED_STORE_SYNC_QUEUE_H_
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,14 +20,22 @@
 
 namespace telemed {
 
-// Runs inside a write transaction on the current state of one appointment
-// (see SyncQueue::UpdateSyncTask). It must not do I/O or block.
-using SyncUpdate = std::function<Status(SyncTask* task)>;
+// One optimistic write of an appointment's sync state (see
+// SyncQueue::CommitSyncTask): plain data, computed by the caller outside any
+// transaction (store/sync_task_change.h has the read-compute-commit loop).
+struct SyncTaskWrite {
+  // The task as the caller read it (ListDueSyncTasks, GetSyncTask, or the
+  // *current of an earlier commit); its appointment id names the row.
+  SyncTask read;
+  // `read` with the new sync state (and queue_deletions, count_write_*).
+  SyncTask next;
+};
 
-// One entry of SyncQueue::UpdateSyncTasks.
-struct SyncTaskUpdate {
-  std::string id;
-  SyncUpdate update;
+// What SyncQueue::CommitSyncTask did with one write.
+enum class SyncWriteResult {
+  kStored,   // next is stored (or equalled what was stored)
+  kChanged,  // the task changed since `read`: nothing stored
+  kGone,     // the appointment no longer exists: nothing stored
 };
 
 class SyncQueue {
@@ -43,21 +50,23 @@ class SyncQueue {
   virtual Status NextSyncDeadline(int64_t* when, bool* has_any) = 0;
   // NotFound("appointment_not_found") when unknown.
   virtual Status GetSyncTask(const std::string& id, SyncTask* out) = 0;
-  // Runs `update` on the appointment's current task inside one write
-  // transaction and stores what it changed of sync_status, meeting, error
-  // and zoom (never the clinic's fields), plus task->queue_deletions.
+  // Stores write.next's sync_status, meeting, error and zoom (never the
+  // clinic's fields), plus next.queue_deletions and next's write count,
+  // in one transaction, but only while the stored task still equals
+  // write.read (the clinic's fields, the doctor, the sync state): a clinic
+  // change, a doctor change or a requeue made since the read is never
+  // overwritten; the caller computes again from the fresh task (*current).
   // revision, updated_at and the feed move only when sync_status, meeting
-  // or error.code changed. An error from `update` rolls everything back and
-  // is returned. *after (may be null) receives the stored task.
-  virtual Status UpdateSyncTask(const std::string& id, const SyncUpdate& update,
-                                SyncTask* after) = 0;
-  // UpdateSyncTask for many appointments in one transaction (one commit,
-  // one disk sync, where the engine settles many tasks alike). Each update
-  // is undone alone when it fails: (*results)[i] receives its status. The
-  // returned status is the transaction's; when it is not OK nothing of the
-  // batch was stored.
-  virtual Status UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
-                                 std::vector<Status>* results) = 0;
+  // or error.code changed. *current (may be null) receives the task as
+  // stored after the call (kStored, kChanged).
+  virtual Status CommitSyncTask(const SyncTaskWrite& write,
+                                SyncWriteResult* result, SyncTask* current) = 0;
+  // CommitSyncTask for many appointments in one transaction (one commit,
+  // one disk sync, where the engine settles many tasks alike):
+  // (*results)[i] tells what became of writes[i]. The returned status is
+  // the transaction's; when it is not OK nothing of the batch was stored.
+  virtual Status CommitSyncTasks(const std::vector<SyncTaskWrite>& writes,
+                                 std::vector<SyncWriteResult>* results) = 0;
   // Makes the appointment due now (needs_work, attempts 0) and its meeting
   // due a read-back from Zoom (checked_at 0): POST .../retry.
   virtual Status RequeueAppointment(const std::string& id) = 0;

@@ -72,14 +72,15 @@ struct SyncTask {
   Appointment appointment;
   Doctor doctor;
   ZoomState zoom;
-  // Filled by a SyncUpdate: meetings to add to the deletion queue in the
-  // same transaction (a meeting id already queued is kept as it is).
-  // Always empty when read from the store.
+  // Filled by the writer of a new sync state (SyncTaskWrite::next):
+  // meetings to add to the deletion queue in the same transaction (a
+  // meeting id already queued is kept as it is). Always empty when read
+  // from the store.
   std::vector<PendingDeletion> queue_deletions;
-  // Filled by a SyncUpdate: a create or update about to be sent to this
-  // Zoom user, counted against its daily quota (Store::AddZoomWrite) for
-  // day count_write_day in the same transaction, so that recording the
-  // intent and counting it take one commit. Empty when read from the store.
+  // Filled likewise: a create or update about to be sent to this Zoom
+  // user, counted against its daily quota (Store::AddZoomWrite) for day
+  // count_write_day in the same transaction, so that recording the intent
+  // and counting it take one commit. Empty when read from the store.
   std::string count_write_host;
   int64_t count_write_day = 0;  // unix seconds / 86400
 };

@@ -1,10 +1,11 @@
 // StoreImpl's side of the sync engine (docs/sync.md): due tasks, storing a
 // step's result (and queueing deletions with it), requeues and counts.
 //
-// The engine reads a task, calls Zoom without holding anything, then stores
-// the result through UpdateSyncTask, which re-reads the appointment under
-// the write lock. So a clinic change made during the call is never
-// overwritten, and the engine sees it at its next step.
+// The engine reads a task, calls Zoom without holding anything, computes
+// the result, then stores it through CommitSyncTask, which re-reads the
+// appointment under the write lock and stores the result only if nothing
+// changed since the read. So a clinic change made during the call is never
+// overwritten: the engine computes its result again on the fresh task.
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -62,6 +63,27 @@ bool NothingChanged(const SyncTask& before, const SyncTask& after) {
          SameErrorDetail(before.appointment.error, after.appointment.error) &&
          SameZoomState(before.zoom, after.zoom) &&
          after.queue_deletions.empty() && after.count_write_host.empty();
+}
+
+bool SameDoctor(const Doctor& a, const Doctor& b) {
+  return std::tie(a.id, a.name, a.zoom_user, a.auth, a.created_at,
+                  a.updated_at) == std::tie(b.id, b.name, b.zoom_user, b.auth,
+                                            b.created_at, b.updated_at);
+}
+
+// Whether the stored task is still the one the caller read: everything
+// the engine computes a step's result from (the clinic's fields, the
+// doctor, the visible sync state and the hidden one). A version by value:
+// no column to keep up to date in every writer of the row.
+bool SameTask(const SyncTask& read, const SyncTask& stored) {
+  const Appointment& a = read.appointment;
+  const Appointment& b = stored.appointment;
+  return a.request == b.request &&
+         std::tie(a.revision, a.updated_at, a.change_seq) ==
+             std::tie(b.revision, b.updated_at, b.change_seq) &&
+         !VisibleChange(read, stored) && SameErrorDetail(a.error, b.error) &&
+         SameZoomState(read.zoom, stored.zoom) &&
+         SameDoctor(read.doctor, stored.doctor);
 }
 
 // Binds ?2..?5: sync_status and the meeting (NULLs when there is none).
@@ -175,56 +197,43 @@ Status QueueDeletions(SqliteDb* db, const std::vector<PendingDeletion>& list) {
   return s;
 }
 
-// The body of UpdateSyncTask's transaction. *seq is set (non-zero) when
-// the change was visible and took a feed position.
-Status ApplySyncUpdate(SqliteDb* db, const std::string& id,
-                       const SyncUpdate& update, int64_t now, SyncTask* after,
-                       uint64_t* seq, bool* commit) {
-  SyncTask task;
-  bool found = false;
-  Status s = LoadSyncTask(db, id, &task, &found);
-  if (s.ok() && !found) return AppointmentNotFound(id);
-  const SyncTask before = task;
-  if (s.ok()) s = update(&task);
-  if (!s.ok()) return s;
-  if (NothingChanged(before, task)) {
-    *commit = false;
-    *after = before;
-    return s;
-  }
-  s = StoreSyncColumns(db, id, task);
-  if (s.ok() && VisibleChange(before, task)) {
+// Writes `next` over the stored task `stored` (equal to what the caller
+// read). *seq is set (non-zero) when the change was visible and took a
+// feed position.
+Status StoreSyncWrite(SqliteDb* db, const SyncTask& stored,
+                      const SyncTask& next, int64_t now, uint64_t* seq) {
+  const std::string& id = stored.appointment.request.id;
+  Status s = StoreSyncColumns(db, id, next);
+  if (s.ok() && VisibleChange(stored, next)) {
     s = BumpRevision(db, id, now, seq);
   }
-  if (s.ok()) s = QueueDeletions(db, task.queue_deletions);
-  if (s.ok() && !task.count_write_host.empty()) {
+  if (s.ok()) s = QueueDeletions(db, next.queue_deletions);
+  if (s.ok() && !next.count_write_host.empty()) {
     int count = 0;
-    s = CountZoomWrite(db, task.count_write_host, task.count_write_day, &count);
+    s = CountZoomWrite(db, next.count_write_host, next.count_write_day, &count);
   }
-  if (s.ok()) s = LoadSyncTask(db, id, after, &found);
   return s;
 }
 
-// Runs one update of a batch under its own savepoint, so that its failure
-// undoes only its own changes: *item receives the update's status. The
-// returned status is the transaction's (a savepoint that could not be
-// released or undone): the whole batch must then fail.
-Status ApplyBatchItem(SqliteDb* db, const SyncTaskUpdate& entry, int64_t now,
-                      Status* item, uint64_t* seq, bool* changed) {
-  Status s = db->Exec("SAVEPOINT sync_item", "open a savepoint");
+// One write of CommitSyncTask(s), inside the transaction: only data is
+// compared and stored here, so the write lock is held for SQL alone.
+// *stored receives the task as stored afterwards; *changed whether
+// anything was written.
+Status ApplySyncWrite(SqliteDb* db, const SyncTaskWrite& write, int64_t now,
+                      SyncWriteResult* result, SyncTask* stored, uint64_t* seq,
+                      bool* changed) {
+  const std::string& id = write.read.appointment.request.id;
+  bool found = false;
+  Status s = LoadSyncTask(db, id, stored, &found);
   if (!s.ok()) return s;
-  SyncTask after;
-  uint64_t item_seq = 0;
-  bool commit = true;
-  *item = ApplySyncUpdate(db, entry.id, entry.update, now, &after, &item_seq,
-                          &commit);
-  if (item->ok()) {
-    *seq = std::max(*seq, item_seq);
-    *changed = *changed || commit;
-    return db->Exec("RELEASE sync_item", "release a savepoint");
-  }
-  s = db->Exec("ROLLBACK TO sync_item", "undo a failed update");
-  return s.ok() ? db->Exec("RELEASE sync_item", "release a savepoint") : s;
+  *result = !found                           ? SyncWriteResult::kGone
+            : !SameTask(write.read, *stored) ? SyncWriteResult::kChanged
+                                             : SyncWriteResult::kStored;
+  if (*result != SyncWriteResult::kStored) return s;
+  if (NothingChanged(*stored, write.next)) return s;
+  *changed = true;
+  s = StoreSyncWrite(db, *stored, write.next, now, seq);
+  return s.ok() ? LoadSyncTask(db, id, stored, &found) : s;
 }
 
 // Runs a requeue `sql` whose one parameter, if any, is *id.
@@ -310,34 +319,35 @@ Status StoreImpl::GetSyncTask(const std::string& id, SyncTask* out) {
   });
 }
 
-Status StoreImpl::UpdateSyncTask(const std::string& id,
-                                 const SyncUpdate& update, SyncTask* after) {
-  int64_t now = options_.clock->NowSeconds();
+Status StoreImpl::CommitSyncTask(const SyncTaskWrite& write,
+                                 SyncWriteResult* result, SyncTask* current) {
+  const int64_t now = options_.clock->NowSeconds();
   SyncTask stored;
   uint64_t seq = 0;
   Status s = Write([&](SqliteDb* db, bool* commit) {
-    return ApplySyncUpdate(db, id, update, now, &stored, &seq, commit);
+    *commit = false;
+    return ApplySyncWrite(db, write, now, result, &stored, &seq, commit);
   });
   if (s.ok() && seq != 0) NoteChangeSeq(seq);
-  if (s.ok() && after != nullptr) *after = std::move(stored);
+  if (s.ok() && current != nullptr) *current = std::move(stored);
   return s;
 }
 
-Status StoreImpl::UpdateSyncTasks(const std::vector<SyncTaskUpdate>& updates,
-                                  std::vector<Status>* results) {
-  results->assign(updates.size(), Status::OK());
-  if (updates.empty()) return Status::OK();
-  int64_t now = options_.clock->NowSeconds();
+Status StoreImpl::CommitSyncTasks(const std::vector<SyncTaskWrite>& writes,
+                                  std::vector<SyncWriteResult>* results) {
+  results->assign(writes.size(), SyncWriteResult::kGone);
+  if (writes.empty()) return Status::OK();
+  const int64_t now = options_.clock->NowSeconds();
   uint64_t seq = 0;
   Status s = Write([&](SqliteDb* db, bool* commit) {
-    bool changed = false;
-    for (size_t i = 0; i < updates.size(); ++i) {
-      Status ts =
-          ApplyBatchItem(db, updates[i], now, &(*results)[i], &seq, &changed);
-      if (!ts.ok()) return ts;
+    *commit = false;
+    SyncTask stored;
+    Status ws;
+    for (size_t i = 0; ws.ok() && i < writes.size(); ++i) {
+      ws = ApplySyncWrite(db, writes[i], now, &(*results)[i], &stored, &seq,
+                          commit);
     }
-    *commit = changed;
-    return Status::OK();
+    return ws;
   });
   if (s.ok() && seq != 0) NoteChangeSeq(seq);
   return s;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "store/testutil.h"
 
 namespace telemed {
@@ -57,18 +58,20 @@ TEST_GROUP_BASE(SyncState,
 AddDoctor("d1");
 }  // namespace telemed
 
-// Runs `change` through UpdateSyncTask and returns the stored task.
+// Runs `change` through ChangeSyncTask and returns the stored task.
 template <typename Change>
 SyncTask Update(const std::string& id, Change change) {
   SyncTask after;
-  CHECK_OK(store->UpdateSyncTask(
-      id,
-      [&](SyncTask* task) {
-        change(task);
-        return Status::OK();
-      },
-      &after));
+  CHECK_OK(ChangeSyncTask(
+      store.get(), id, [&](SyncTask* task, bool) { change(task); }, &after));
   return after;
+}
+// Commits `next` as the new state of `read`; returns what became of it.
+SyncWriteResult Commit(const SyncTask& read, const SyncTask& next,
+                       SyncTask* current = nullptr) {
+  SyncWriteResult result = SyncWriteResult::kStored;
+  CHECK_OK(store->CommitSyncTask({read, next}, &result, current));
+  return result;
 }
 SyncTask Task(const std::string& id) {
   SyncTask task;
@@ -317,60 +320,76 @@ TEST(SyncState, SweepScheduleAloneIsStoredWithoutAVisibleChange) {
   STRCMP_EQUAL("old@clinic.example", z.sweep_host.c_str());
 }
 
-TEST(SyncState, CallbackErrorRollsEverythingBack) {
-  Appointment put = Put(Request("a1"), WriteOutcome::kCreated);
-  SyncTask after;
-  after.zoom.attempts = 77;
-  Status s = store->UpdateSyncTask(
-      "a1",
-      [](SyncTask* task) {
-        SetMeeting(task, "81234567890");
-        task->zoom.needs_work = false;
-        task->queue_deletions.push_back(Deletion("111", 0));
-        return Status::Internal("engine_bug", "refused");
-      },
-      &after);
-  STRCMP_EQUAL("engine_bug", s.reason().c_str());
-  LONGS_EQUAL(77, after.zoom.attempts);
-  Appointment got;
-  CHECK_OK(store->GetAppointment("a1", &got));
-  CHECK_FALSE(got.has_meeting);
-  LONGS_EQUAL(put.revision, got.revision);
+TEST(SyncState, ATaskChangedSinceItsReadStoresNothing) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  SyncTask read = Task("a1");
+  AppointmentRequest newer = Request("a1");
+  newer.topic = "Changed by the clinic";
+  Appointment put = Put(newer, WriteOutcome::kReplaced);
+  SyncTask next = read;
+  SetMeeting(&next, "81234567890");
+  next.zoom.needs_work = false;
+  next.queue_deletions.push_back(Deletion("111", 0));
+  next.count_write_host = "d1@clinic.example";
+  next.count_write_day = clock.NowSeconds() / 86400;
+  SyncTask current;
+  CHECK(Commit(read, next, &current) == SyncWriteResult::kChanged);
+  CHECK(current.appointment.request == newer);
+  CHECK_FALSE(current.appointment.has_meeting);
+  LONGS_EQUAL(put.revision, current.appointment.revision);
   CHECK_EQUAL(put.change_seq, store->LatestChangeSeq());
   CheckRequeued("a1");
   CHECK_TRUE(DueDeletions(clock.NowSeconds()).empty());
+  int writes = -1;
+  CHECK_OK(
+      store->GetZoomWrites("d1@clinic.example", next.count_write_day, &writes));
+  LONGS_EQUAL(0, writes);
 }
 
-TEST(SyncState, BatchCommitsOnceAndUndoesOnlyTheFailedUpdate) {
+TEST(SyncState, ADoctorChangedSinceTheReadIsAChange) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  SyncTask read = Task("a1");
+  clock.AdvanceSeconds(5);
+  Doctor doctor = read.doctor;
+  doctor.zoom_user = "new@clinic.example";
+  WriteOutcome outcome;
+  CHECK_OK(store->PutDoctor(doctor, &outcome));
+  SyncTask next = read;
+  SetMeeting(&next, "81234567890");
+  CHECK(Commit(read, next) == SyncWriteResult::kChanged);
+  CHECK_FALSE(Task("a1").appointment.has_meeting);
+}
+
+TEST(SyncState, BatchCommitsOnceAndSkipsWhatChangedOrWent) {
   Appointment a1 = Put(Request("a1"), WriteOutcome::kCreated);
-  Appointment a2 = Put(Request("a2"), WriteOutcome::kCreated);
+  Put(Request("a2"), WriteOutcome::kCreated);
   Put(Request("a3"), WriteOutcome::kCreated);
+  std::vector<SyncTaskWrite> batch;
+  for (const char* id : {"a1", "a2", "a3"}) {
+    SyncTask read = Task(id);
+    batch.push_back({read, read});
+  }
+  SetError(&batch[0].next, "zoom_not_configured", "no Zoom app");
+  SetMeeting(&batch[1].next, "81234567890");
+  batch[1].next.queue_deletions.push_back(Deletion("111", 0));
+  SyncTask unknown;
+  unknown.appointment.request.id = "unknown";
+  batch.push_back({unknown, unknown});
+  SetMeeting(&batch[2].next, "81234567893");
+  AppointmentRequest newer = Request("a2");
+  newer.topic = "Changed by the clinic";
+  Appointment a2 = Put(newer, WriteOutcome::kReplaced);
   int commits = 0;
   store->SetWriteListener([&commits] { ++commits; });
-  std::vector<SyncTaskUpdate> batch;
-  batch.push_back({"a1", [](SyncTask* task) {
-                     SetError(task, "zoom_not_configured", "no Zoom app");
-                     return Status::OK();
-                   }});
-  batch.push_back({"a2", [](SyncTask* task) {
-                     SetMeeting(task, "81234567890");
-                     task->queue_deletions.push_back(Deletion("111", 0));
-                     return Status::Internal("engine_bug", "refused");
-                   }});
-  batch.push_back({"unknown", [](SyncTask*) { return Status::OK(); }});
-  batch.push_back({"a3", [](SyncTask* task) {
-                     SetMeeting(task, "81234567893");
-                     return Status::OK();
-                   }});
-  std::vector<Status> results;
-  CHECK_OK(store->UpdateSyncTasks(batch, &results));
+  std::vector<SyncWriteResult> results;
+  CHECK_OK(store->CommitSyncTasks(batch, &results));
   store->SetWriteListener(nullptr);
   LONGS_EQUAL(1, commits);
   LONGS_EQUAL(4, results.size());
-  CHECK_OK(results[0]);
-  STRCMP_EQUAL("engine_bug", results[1].reason().c_str());
-  STRCMP_EQUAL("appointment_not_found", results[2].reason().c_str());
-  CHECK_OK(results[3]);
+  CHECK(results[0] == SyncWriteResult::kStored);
+  CHECK(results[1] == SyncWriteResult::kChanged);
+  CHECK(results[2] == SyncWriteResult::kStored);
+  CHECK(results[3] == SyncWriteResult::kGone);
   SyncTask failed = Task("a1");
   STRCMP_EQUAL("zoom_not_configured", failed.appointment.error.code.c_str());
   LONGS_EQUAL(a1.revision + 1, failed.appointment.revision);
@@ -387,10 +406,11 @@ TEST(SyncState, BatchThatChangesNothingCommitsNothing) {
   Put(Request("a1"), WriteOutcome::kCreated);
   int commits = 0;
   store->SetWriteListener([&commits] { ++commits; });
-  std::vector<Status> results;
-  CHECK_OK(store->UpdateSyncTasks(
-      {{"a1", [](SyncTask*) { return Status::OK(); }}}, &results));
-  CHECK_OK(store->UpdateSyncTasks({}, &results));
+  std::vector<SyncWriteResult> results;
+  SyncTask read = Task("a1");
+  CHECK_OK(store->CommitSyncTasks({{read, read}}, &results));
+  CHECK(results.at(0) == SyncWriteResult::kStored);
+  CHECK_OK(store->CommitSyncTasks({}, &results));
   store->SetWriteListener(nullptr);
   LONGS_EQUAL(0, commits);
   CHECK_TRUE(results.empty());
@@ -402,16 +422,25 @@ TEST(SyncState, ClinicChangeAfterReadIsNotOverwritten) {
   AppointmentRequest newer = Request("a1");
   newer.topic = "Changed by the clinic";
   Put(newer, WriteOutcome::kReplaced);
-  std::string seen_topic;
-  SyncTask after = Update("a1", [&](SyncTask* task) {
-    seen_topic = task->appointment.request.topic;
+  std::vector<std::string> seen_topics;
+  std::vector<bool> seen_changed;
+  SyncTask after;
+  auto change = [&](SyncTask* task, bool changed) {
+    seen_topics.push_back(task->appointment.request.topic);
+    seen_changed.push_back(changed);
     // A stale engine writes back what it read; only its sync fields count.
     task->appointment.request = read.appointment.request;
     task->appointment.request.cancelled = true;
     task->doctor.zoom_user = "someone@else.example";
     SetMeeting(task, "81234567890");
-  });
-  STRCMP_EQUAL("Changed by the clinic", seen_topic.c_str());
+  };
+  CHECK_OK(ChangeSyncTask(store.get(), read, change, &after));
+  // Computed on the task as read, then again on the fresh one.
+  LONGS_EQUAL(2, seen_topics.size());
+  STRCMP_EQUAL(read.appointment.request.topic.c_str(), seen_topics[0].c_str());
+  STRCMP_EQUAL("Changed by the clinic", seen_topics[1].c_str());
+  CHECK_FALSE(seen_changed[0]);
+  CHECK_TRUE(seen_changed[1]);
   CHECK(after.appointment.request == newer);
   CHECK_TRUE(after.appointment.has_meeting);
   Appointment got;
@@ -420,6 +449,23 @@ TEST(SyncState, ClinicChangeAfterReadIsNotOverwritten) {
   Doctor doctor;
   CHECK_OK(store->GetDoctor("d1", &doctor));
   STRCMP_EQUAL("d1@clinic.example", doctor.zoom_user.c_str());
+}
+
+TEST(SyncState, ATaskThatKeepsChangingIsGivenUpOnAsBusy) {
+  Put(Request("a1"), WriteOutcome::kCreated);
+  int rounds = 0;
+  // Every computation races a clinic change that lands before its commit.
+  auto change = [&](SyncTask* task, bool) {
+    ++rounds;
+    AppointmentRequest newer = Request("a1");
+    newer.topic = "Round " + std::to_string(rounds);
+    Put(newer, WriteOutcome::kReplaced);
+    SetMeeting(task, "81234567890");
+  };
+  Status s = ChangeSyncTask(store.get(), "a1", change, nullptr);
+  CHECK_TRUE(s.code() == Status::Code::kConflict);
+  LONGS_EQUAL(16, rounds);
+  CHECK_FALSE(Task("a1").appointment.has_meeting);
 }
 
 TEST(SyncState, DoctorChangeRequeuesOnlyAppointmentsNotEnded) {
@@ -518,15 +564,12 @@ TEST(SyncState, UnknownAppointmentIsNotFound) {
   SyncTask task;
   CHECK_TRUE(store->GetSyncTask("nope", &task).IsNotFound());
   bool called = false;
-  Status s = store->UpdateSyncTask(
-      "nope",
-      [&](SyncTask*) {
-        called = true;
-        return Status::OK();
-      },
-      nullptr);
+  Status s = ChangeSyncTask(
+      store.get(), "nope", [&](SyncTask*, bool) { called = true; }, nullptr);
   CHECK_TRUE(s.IsNotFound());
   CHECK_FALSE(called);
+  task.appointment.request.id = "nope";
+  CHECK(Commit(task, task) == SyncWriteResult::kGone);
 }
 
 TEST(SyncState, PurgeKeepsAppointmentsThatNeedWork) {
@@ -556,16 +599,15 @@ Put(Request("a1"), WriteOutcome::kCreated);
 }  // namespace telemed
 SyncTask SetSyncedStart(int64_t start, bool with_meeting) {
   SyncTask after;
-  CHECK_OK(store->UpdateSyncTask(
-      "a1",
-      [&](SyncTask* task) {
+  CHECK_OK(ChangeSyncTask(
+      store.get(), "a1",
+      [&](SyncTask* task, bool) {
         if (with_meeting) {
           task->appointment.has_meeting = true;
           task->appointment.meeting.id = "81234567890";
           task->appointment.meeting.join_url = "https://zoom.us/j/1";
         }
         task->zoom.synced_start_time = start;
-        return Status::OK();
       },
       &after));
   return after;

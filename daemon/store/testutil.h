@@ -14,6 +14,7 @@
 #include "base/random.h"
 #include "base/status.h"
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "support/temp_dir.h"
 
 // Fails the current test with the Status's text unless it is OK.
@@ -95,13 +96,9 @@ class StoreFixture : public Utest {
 
   // Clears needs_work as the sync engine does once Zoom matches.
   void FinishZoomWork(const std::string& id) {
-    CHECK_OK(store->UpdateSyncTask(
-        id,
-        [](SyncTask* task) {
-          task->zoom.needs_work = false;
-          return Status::OK();
-        },
-        nullptr));
+    CHECK_OK(ChangeSyncTask(
+        store.get(), id,
+        [](SyncTask* task, bool) { task->zoom.needs_work = false; }, nullptr));
   }
 
   FakeClock clock;

@@ -3,51 +3,31 @@
 #include <CppUTest/TestHarness.h>
 
 #include "sync/task_updates.h"
+#include "sync/testutil.h"
 
 namespace telemed {
 
-namespace {
-constexpr int64_t kNow = 1780000000;
-constexpr int64_t kStart = kNow + 3 * 86400;
-}  // namespace
+TEST_GROUP_BASE(Planner, test::SyncTaskFixture){
+    // The task as it is right after a successful create.
+    void GiveMeeting(){task.appointment.has_meeting = true;
+task.appointment.meeting.id = "81234567890";
+task.zoom.meeting_host = "one@clinic.example";
+task.zoom.synced_start_time = kStart;
+task.zoom.synced_duration = 30;
+task.zoom.synced_topic = "Follow-up";
+task.zoom.synced_timezone = "Europe/Berlin";
+task.zoom.checked_at = kNow;
+}  // namespace telemed
 
-TEST_GROUP(Planner) {
-  SyncSettings settings;
-  SyncTask task;
+StepKind Kind() { return PlanStep(task, settings, kNow).kind; }
 
-  void setup() override {
-    task.doctor.id = "dr-1";
-    task.doctor.zoom_user = "one@clinic.example";
-    task.doctor.auth = AuthMode::kS2s;
-    AppointmentRequest& request = task.appointment.request;
-    request.id = "a1";
-    request.doctor_id = "dr-1";
-    request.start_time = kStart;
-    request.duration_minutes = 30;
-    request.timezone = "Europe/Berlin";
-    request.topic = "Follow-up";
-  }
-
-  // The task as it is right after a successful create.
-  void GiveMeeting() {
-    task.appointment.has_meeting = true;
-    task.appointment.meeting.id = "81234567890";
-    task.zoom.meeting_host = "one@clinic.example";
-    task.zoom.synced_start_time = kStart;
-    task.zoom.synced_duration = 30;
-    task.zoom.synced_topic = "Follow-up";
-    task.zoom.synced_timezone = "Europe/Berlin";
-    task.zoom.checked_at = kNow;
-  }
-
-  StepKind Kind() { return PlanStep(task, settings, kNow).kind; }
-
-  // As after a look-up on old@ that found nothing: sweeps from `at` on.
-  void ScheduleSweep(int64_t at) {
-    ScheduleSweeps("old@clinic.example", at - 5, &task);
-    LONGS_EQUAL(at, task.zoom.sweep_at);
-  }
-};
+// As after a look-up on old@ that found nothing: sweeps from `at` on.
+void ScheduleSweep(int64_t at) {
+  ScheduleSweeps("old@clinic.example", at - 5, &task);
+  LONGS_EQUAL(at, task.zoom.sweep_at);
+}
+}
+;
 
 TEST(Planner, NewAppointmentIsCreatedOnTheDoctorsHost) {
   Plan plan = PlanStep(task, settings, kNow);

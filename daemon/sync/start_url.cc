@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "store/store.h"
+#include "store/sync_task_change.h"
 #include "sync/outcome.h"
 #include "sync/task_updates.h"
 #include "zoom/zoom_api.h"
@@ -25,12 +26,9 @@ Status NoMeeting(const std::string& message, StartUrlFailure* failure) {
 // once, as after any call that finds the meeting gone (docs/sync.md).
 Status ForgetGone(Store* store, Logger* logger, const std::string& id,
                   const std::string& gone_id, StartUrlFailure* failure) {
-  Status s = store->UpdateSyncTask(
-      id,
-      [&gone_id](SyncTask* task) {
-        ForgetGoneMeeting(gone_id, task);
-        return Status::OK();
-      },
+  Status s = ChangeSyncTask(
+      store, id,
+      [&gone_id](SyncTask* task, bool) { ForgetGoneMeeting(gone_id, task); },
       nullptr);
   if (!s.ok()) return Fail(StartUrlFailure::kNone, s, failure);
   logger->Warning(

@@ -1,3 +1,6 @@
+// SyncEngine's stepping (sync_engine.h): what is due is settled without a
+// call, held by a daily limit, or started on the executor; the calls
+// themselves are in sync_calls.cc.
 #include "sync/sync_engine.h"
 
 #include <algorithm>
@@ -5,6 +8,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "store/sync_queue.h"
+#include "store/sync_task_change.h"
 #include "sync/executor.h"
 #include "sync/task_updates.h"
 #include "zoom/rate_limiter.h"
@@ -14,10 +18,6 @@ namespace telemed {
 
 namespace {
 
-constexpr char kTaskKey[] = "a:";
-constexpr char kDeletionKey[] = "d:";
-// Zoom's cap on create+update per host and UTC day.
-constexpr int kDailyHostLimit = 100;
 // Due tasks read per Step beyond free capacity: tasks held by a limit are
 // skipped, and the ones behind them may still go.
 constexpr int kLookAhead = 32;
@@ -43,6 +43,12 @@ ZoomCall CallOf(StepKind kind) {
     default:
       return ZoomCall::kCheck;
   }
+}
+
+// Steps settled in the store alone.
+bool NeedsCall(StepKind kind) {
+  return kind != StepKind::kConverged && kind != StepKind::kWaitForDoctor &&
+         kind != StepKind::kDetach;
 }
 
 bool CountsAgainstDailyLimit(StepKind kind) {
@@ -131,94 +137,81 @@ Status SyncEngine::StartDeletions(int64_t now, int* capacity, int* progress) {
   return Status::OK();
 }
 
+// What StartTasks gathers over one read of due tasks.
+struct SyncEngine::StartBatch {
+  int64_t now = 0;
+  int* capacity = nullptr;
+  int* progress = nullptr;
+  // Settled without a call: stored together after the loop (one commit
+  // for a whole backlog rather than one each).
+  std::vector<SyncTaskWrite> local;
+  // Without a usable app every call would fail alike, so such tasks are
+  // settled at once without spending the budget. Only a call can change
+  // the answer: it is asked again after each one started.
+  Status usable;
+  bool recheck = true;
+  int unusable = 0;
+};
+
 Status SyncEngine::StartTasks(int64_t now, int* capacity, int* progress) {
   if (*capacity <= 0) return Status::OK();
   std::vector<SyncTask> due;
   Status s = options_.store->ListDueSyncTasks(
       now, *capacity + kLookAhead, StripPrefix(Claimed(kTaskKey)), &due);
   if (!s.ok()) return s;
-  // Without a usable app every call would fail alike, so such tasks are
-  // settled here without spending the budget. Only a call can change the
-  // answer: it is asked again after each one started.
-  Status usable;
-  bool recheck = true;
-  int unusable = 0;
-  // Settled without a call: stored together after the loop (one commit
-  // for a whole backlog rather than one each).
-  std::vector<SyncTaskUpdate> local;
-  for (SyncTask& task : due) {
-    const std::string& id = task.appointment.request.id;
-    Plan plan = PlanStep(task, options_.settings, now);
-    if (plan.kind == StepKind::kConverged ||
-        plan.kind == StepKind::kWaitForDoctor ||
-        plan.kind == StepKind::kDetach) {
-      local.push_back({id, SettleLocally(plan.kind, now)});
-      ++*progress;
-      continue;
-    }
-    if (recheck) usable = options_.zoom->CheckUsable();
-    recheck = false;
-    if (!usable.ok()) {
-      local.push_back(
-          {id, PlanFailure(CallOf(plan.kind), usable, ZoomError(), plan.host)
-                   .update});
-      ++unusable;
-      ++*progress;
-      continue;
-    }
-    if (*capacity <= 0) continue;
-    if (Admit(task, plan, now) != Admission::kGo) continue;
-    if (!Claim(kTaskKey + id)) continue;
-    --*capacity;
-    ++*progress;
-    recheck = true;
-    options_.executor->Submit([this, task, plan] {
-      switch (plan.kind) {
-        case StepKind::kCreate:
-          return RunCreate(task, plan);
-        case StepKind::kLookup:
-          return RunLookup(task, plan);
-        case StepKind::kSweep:
-          return RunSweep(task, plan);
-        case StepKind::kPatch:
-          return RunPatch(task, plan);
-        default:
-          return RunCheck(task);
-      }
-    });
-  }
-  if (unusable > 0) {
+  StartBatch batch;
+  batch.now = now;
+  batch.capacity = capacity;
+  batch.progress = progress;
+  for (const SyncTask& task : due) StartTask(task, &batch);
+  if (batch.unusable > 0) {
     options_.logger->Warning("sync: %d appointment(s) cannot sync: %s",
-                             unusable, usable.ToString().c_str());
+                             batch.unusable, batch.usable.ToString().c_str());
   }
-  return StoreLocally(local);
+  return StoreLocally(batch.local);
 }
 
-// Steps that need no Zoom call, on the fresh task: a clinic change since
-// the read may have changed the plan.
-SyncUpdate SyncEngine::SettleLocally(StepKind planned, int64_t now) const {
-  return [this, planned, now](SyncTask* fresh) {
-    const SyncSettings& settings = options_.settings;
-    if (planned == StepKind::kDetach &&
-        PlanStep(*fresh, settings, now).kind == StepKind::kDetach) {
-      DetachMeeting(fresh);
-    }
-    Settle(settings, now, fresh);
-    return Status::OK();
-  };
+void SyncEngine::StartTask(const SyncTask& task, StartBatch* batch) {
+  const Plan plan = PlanStep(task, options_.settings, batch->now);
+  const bool needs_call = NeedsCall(plan.kind);
+  if (needs_call && ZoomUsable(batch)) return StartCall(task, plan, batch);
+  SyncTaskWrite write{task, task};
+  if (needs_call) {
+    ApplyPlannedFailure(
+        PlanFailure(CallOf(plan.kind), batch->usable, ZoomError(), plan.host),
+        &write.next);
+    ++batch->unusable;
+  } else {
+    SettleWithoutCall(plan.kind, options_.settings, batch->now, &write.next);
+  }
+  batch->local.push_back(std::move(write));
+  ++*batch->progress;
 }
 
-Status SyncEngine::StoreLocally(const std::vector<SyncTaskUpdate>& updates) {
-  std::vector<Status> results;
-  Status s = options_.store->UpdateSyncTasks(updates, &results);
-  if (!s.ok()) return s;
-  for (const Status& result : results) {
-    // An appointment purged since the read needs nothing more.
-    if (!result.ok() && result.reason() != "appointment_not_found") {
-      LogStoreFailure("settling an appointment", result);
-    }
+void SyncEngine::StartCall(const SyncTask& task, const Plan& plan,
+                           StartBatch* batch) {
+  if (*batch->capacity <= 0 ||
+      Admit(task, plan, batch->now) != Admission::kGo ||
+      !Claim(kTaskKey + task.appointment.request.id)) {
+    return;
   }
-  return Status::OK();
+  --*batch->capacity;
+  ++*batch->progress;
+  batch->recheck = true;
+  options_.executor->Submit([this, task, plan] { RunTask(task, plan); });
+}
+
+bool SyncEngine::ZoomUsable(StartBatch* batch) {
+  if (batch->recheck) batch->usable = options_.zoom->CheckUsable();
+  batch->recheck = false;
+  return batch->usable.ok();
+}
+
+// A task that changed since the read (or went) is left to the next round:
+// the change made it due again.
+Status SyncEngine::StoreLocally(const std::vector<SyncTaskWrite>& writes) {
+  std::vector<SyncWriteResult> results;
+  return options_.store->CommitSyncTasks(writes, &results);
 }
 
 // Whether a call may start: kHeld when the host is over its daily quota
@@ -231,27 +224,23 @@ SyncEngine::Admission SyncEngine::Admit(const SyncTask& task, const Plan& plan,
   if (CountsAgainstDailyLimit(plan.kind)) {
     int64_t paused_until = options_.limiter->HostPausedUntil(host);
     if (paused_until != 0) {
-      Hold(task.appointment.request.id, (paused_until + 999999) / 1000000);
+      Hold(task, (paused_until + 999999) / 1000000);
       return Admission::kHeld;
     }
-    if (HostWritesToday(host, now) >= kDailyHostLimit) {
-      Hold(task.appointment.request.id, NextUtcMidnight(now));
+    if (HostWritesToday(host, now) >= kZoomDailyWriteLimit) {
+      Hold(task, NextUtcMidnight(now));
       return Admission::kHeld;
     }
   }
   return Admission::kGo;
 }
 
-Status SyncEngine::Hold(const std::string& id, int64_t until) {
-  Status s = options_.store->UpdateSyncTask(
-      id,
-      [until](SyncTask* fresh) {
-        HoldForDailyLimit(until, fresh);
-        return Status::OK();
-      },
+void SyncEngine::Hold(const SyncTask& task, int64_t until) {
+  Status s = ChangeSyncTask(
+      options_.store, task,
+      [until](SyncTask* fresh, bool) { HoldForDailyLimit(until, fresh); },
       nullptr);
   if (!s.ok()) LogStoreFailure("holding for the daily limit", s);
-  return s;
 }
 
 int SyncEngine::HostWritesToday(const std::string& host, int64_t now) {

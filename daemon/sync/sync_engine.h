@@ -4,9 +4,10 @@
 // need no call (converged, detach, waiting for a doctor) at once, and starts
 // Zoom calls on the executor up to max_in_flight, within the rate limits and
 // daily quotas. Each call records its result in the store in one
-// transaction against the fresh appointment. Step() never waits for Zoom;
-// the caller runs it again when *next_wake_micros comes, when the store is
-// written, or when a call completes (see SyncRunner).
+// transaction, computed outside it on the task as read and computed again
+// if the appointment changed meanwhile (ChangeSyncTask). Step() never waits for
+// Zoom; the caller runs it again when *next_wake_micros comes, when the store
+// is written, or when a call completes (see SyncRunner).
 #ifndef TELEMED_SYNC_SYNC_ENGINE_H_
 #define TELEMED_SYNC_SYNC_ENGINE_H_
 
@@ -20,6 +21,7 @@
 #include "base/status.h"
 #include "store/sync_queue.h"
 #include "store/sync_records.h"
+#include "sync/call_results.h"
 #include "sync/failure_log.h"
 #include "sync/outcome.h"
 #include "sync/planner.h"
@@ -68,46 +70,68 @@ class SyncEngine {
 
  private:
   enum class Admission { kGo, kHeld };
+  struct StartBatch;  // what StartTasks gathers over one read (sync_engine.cc)
 
   // Each adds to *progress what it settled or started.
   Status StartDeletions(int64_t now, int* capacity, int* progress);
   Status StartTasks(int64_t now, int* capacity, int* progress);
-  // The update for a step that needs no Zoom call (`planned` on the task
-  // as read).
-  SyncUpdate SettleLocally(StepKind planned, int64_t now) const;
-  // Stores the updates of one Step that need no call in one transaction.
-  Status StoreLocally(const std::vector<SyncTaskUpdate>& updates);
+  // One due task of StartTasks: settled without a call, failed at once
+  // (no usable app), held by a daily limit, or started on the executor.
+  void StartTask(const SyncTask& task, StartBatch* batch);
+  // Starts the task's call when capacity and the daily limits allow.
+  void StartCall(const SyncTask& task, const Plan& plan, StartBatch* batch);
+  // Whether Zoom can be called; asked again only after a call started.
+  bool ZoomUsable(StartBatch* batch);
+  // Stores the settlements of one Step in one transaction.
+  Status StoreLocally(const std::vector<SyncTaskWrite>& writes);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);
-  Status Hold(const std::string& id, int64_t until);
+  void Hold(const SyncTask& task, int64_t until);
   bool Claim(const std::string& key) EXCLUDES(mu_);
   void Release(const std::string& key) EXCLUDES(mu_);
   std::vector<std::string> Claimed(const char* prefix) EXCLUDES(mu_);
 
-  // The calls, each run on the executor (sync_calls.cc).
-  void RunCreate(SyncTask task, Plan plan);
-  void RunLookup(SyncTask task, Plan plan);
-  void RunSweep(SyncTask task, Plan plan);
-  void RunPatch(SyncTask task, Plan plan);
-  void RunCheck(SyncTask task);
+  // The frame of every Zoom call for one appointment, run on the executor
+  // (sync_calls.cc): record the intent, call, record the result or the
+  // failure, finish.
+  void RunTask(SyncTask task, Plan plan);
+  // Stores the intent of a create or PATCH before it is sent (*task
+  // becomes the stored task); false when the call must not go.
+  bool RecordIntent(SyncTask* task, const Plan& plan, int64_t now);
+  // The step's Zoom call(s).
+  CallResult Call(const SyncTask& task, const Plan& plan, int64_t now);
+  CallResult CallCreate(const SyncTask& task, const Plan& plan, int64_t now);
+  CallResult CallLookup(const SyncTask& task, const Plan& plan);
+  // Lists the host's meetings and keeps those marked by the task's create
+  // generations first_generation..create_generation (a look-up reads the
+  // latest one's; a sweep every one's).
+  CallResult ListMarked(const SyncTask& task, const Plan& plan,
+                        int64_t first_generation);
+  CallResult CallPatch(const SyncTask& task, const Plan& plan, int64_t now);
+  CallResult CallCheck(const SyncTask& task);
+  // Stores and logs a successful call's result.
+  void RecordResult(const SyncTask& task, const Plan& plan,
+                    const CallResult& result, int64_t now);
   void RunDelete(PendingDeletion deletion);
-  // Lists `host`'s scheduled meetings for appointment `id`; on a failure
-  // records it (RecordFailure) and returns false.
-  bool ListHost(const std::string& id, const std::string& host,
-                std::vector<ZoomMeeting>* listed);
-  Status CallCreate(const SyncTask& task, const Plan& plan, int64_t generation,
-                    ZoomMeeting* meeting, std::string* warning,
-                    ZoomError* error);
-  // A failed call's outcome and the update that stores it. Classifying
-  // pauses the limiter for a 429 (ResumeAt).
+  // Deletes the meeting, or reschedules its deletion.
+  void DeleteMeeting(PendingDeletion* deletion);
+  void RetryDeletion(PendingDeletion* deletion, const Outcome& outcome,
+                     const ZoomError& error);
+  // A failed call's outcome, classified once (classifying pauses the
+  // limiter for a 429, see ResumeAt), and what it changes on a task.
   struct PlannedFailure {
+    ZoomCall call;
     Outcome outcome;
-    SyncUpdate update;
+    ZoomError error;
+    bool refused = false;
+    int64_t resume_at = 0;
+    int64_t now = 0;
   };
   PlannedFailure PlanFailure(ZoomCall call, const Status& status,
                              const ZoomError& error, const std::string& host);
-  // Stores and logs a failed call's outcome for appointment `id`.
-  void RecordFailure(const std::string& id, ZoomCall call, const Status& status,
-                     const ZoomError& error, const std::string& host);
+  // Applies `failure` to *task (may run again on a fresh task).
+  void ApplyPlannedFailure(const PlannedFailure& failure, SyncTask* task);
+  // Stores and logs a failed call's outcome.
+  void RecordFailure(const SyncTask& task, const CallResult& result);
   // Pauses the limiter for a 429 and returns when to try again.
   int64_t ResumeAt(ZoomCall call, const Outcome& outcome,
                    const ZoomError& error, const std::string& host,
@@ -116,11 +140,12 @@ class SyncEngine {
   void CountWrite(const std::string& host, int64_t now);
   void Finish(const std::string& key);
   void LogTimezoneRefused(const std::string& id, const std::string& zone);
-  // Also counts a write to `host` (the PATCH about to go) for today.
-  Status SetPatchInDoubt(const std::string& id, bool in_doubt,
-                         const std::string& host, int64_t now);
   void LogStoreFailure(const char* what, const Status& status);
 
+  // Keys of in_flight_: an appointment's id or a deletion's meeting id
+  // after one of these prefixes.
+  static constexpr char kTaskKey[] = "a:";
+  static constexpr char kDeletionKey[] = "d:";
   // Identical failures within this long are logged once, then summed up.
   static constexpr int64_t kFailureLogWindowMicros = 60 * 1000000;
 

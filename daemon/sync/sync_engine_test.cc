@@ -17,6 +17,7 @@
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/start_url.h"
+#include "sync/testutil.h"
 #include "zoom/rate_limiter.h"
 
 namespace telemed {
@@ -43,6 +44,20 @@ class TestExecutor final : public Executor {
   std::vector<std::function<void()>> deferred;
 };
 
+// Runs `action` once, at the first line that contains `text`.
+class HookLogger final : public Logger {
+ public:
+  void Write(Severity, const std::string& line) override {
+    if (!action || line.find(text) == std::string::npos) return;
+    std::function<void()> once = std::move(action);
+    action = nullptr;
+    once();
+  }
+  Severity MinSeverity() const override { return Severity::kDebug; }
+  std::string text;
+  std::function<void()> action;
+};
+
 // 2026-01-01T00:00:00Z, the FakeClock's start; appointments are a few days on.
 constexpr int64_t kNow = 1767225600;
 constexpr int64_t kStart = kNow + 3 * 86400 + 9 * 3600;
@@ -58,11 +73,12 @@ TEST_GROUP(SyncEngine) {
   CapturingLogger logger;
   std::unique_ptr<MarkerMaker> markers;
   TestExecutor executor;
+  HookLogger hook_logger;
+  SyncEngine::Options options;
   std::unique_ptr<SyncEngine> engine;
 
   void setup() override {
     markers = std::make_unique<MarkerMaker>(harness->key());
-    SyncEngine::Options options;
     options.store = store.get();
     options.zoom = &harness->api();
     options.limiter = &harness->limiter();
@@ -75,20 +91,23 @@ TEST_GROUP(SyncEngine) {
     PutDoctor("dr-1", "doctor@clinic.example", AuthMode::kS2s);
   }
 
+  // Rebuilds the engine with a logger that runs `action` once, at the
+  // first line containing `text`: a hook in the middle of a call.
+  void UseLoggerThatRuns(const std::string& text,
+                         std::function<void()> action) {
+    hook_logger.text = text;
+    hook_logger.action = std::move(action);
+    options.logger = &hook_logger;
+    engine = std::make_unique<SyncEngine>(options);
+  }
+
   void PutDoctor(const std::string& id, const std::string& zoom_user,
                  AuthMode auth) {
     bed.PutDoctor(id, zoom_user, auth);
   }
 
   AppointmentRequest Request(const std::string& id) {
-    AppointmentRequest request;
-    request.id = id;
-    request.doctor_id = "dr-1";
-    request.start_time = kStart;
-    request.duration_minutes = 30;
-    request.timezone = "Europe/Berlin";
-    request.topic = "Follow-up";
-    return request;
+    return test::NewRequest(id, kStart);
   }
 
   void Put(const AppointmentRequest& request) {
@@ -186,6 +205,50 @@ TEST(SyncEngine, ACreateAndAnUpdateEachCommitTwice) {
       store->GetZoomWrites("doctor@clinic.example", kNow / 86400, &writes)
           .ok());
   LONGS_EQUAL(3, writes);
+}
+
+// A clinic change that lands while a create is out (here: between the
+// POST Zoom refused for its timezone and the one that makes the meeting)
+// is kept, and so is the meeting: the result is computed again on the
+// changed appointment, and the change goes to Zoom next.
+TEST(SyncEngine, AChangeDuringACreateIsKeptWithTheMeeting) {
+  AppointmentRequest request = Request("a1");
+  request.timezone = "Antarctica/Troll";
+  Put(request);
+  AppointmentRequest changed = request;
+  changed.topic = "Changed during the call";
+  UseLoggerThatRuns("refused timezone", [&] { Put(changed); });
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  // Refused as if for the passcode, then for the timezone, then made.
+  LONGS_EQUAL(3, harness->zoom().CountRequests("POST", "/v2/users/"));
+  LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+  Appointment appointment = Get("a1");
+  CHECK(appointment.request == changed);
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  STRCMP_EQUAL("Changed during the call",
+               harness->zoom().Meetings()[0].topic.c_str());
+}
+
+// Likewise a cancel: the meeting Zoom made meanwhile is not lost but
+// deleted.
+TEST(SyncEngine, ACancelDuringACreateDeletesTheMeetingZoomMade) {
+  AppointmentRequest request = Request("a1");
+  request.timezone = "Antarctica/Troll";
+  Put(request);
+  UseLoggerThatRuns("refused timezone", [&] {
+    Appointment stored;
+    CHECK_TRUE(store->CancelAppointment("a1", &stored).ok());
+  });
+  Run();
+  LONGS_EQUAL(0, MeetingCount());
+  // Refused as if for the passcode, then for the timezone, then made.
+  LONGS_EQUAL(3, harness->zoom().CountRequests("POST", "/v2/users/"));
+  LONGS_EQUAL(1, harness->zoom().CountRequests("DELETE", "/v2/meetings/"));
+  Appointment appointment = Get("a1");
+  CHECK_TRUE(appointment.request.cancelled);
+  CHECK_FALSE(appointment.has_meeting);
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
 }
 
 TEST(SyncEngine, RepeatedChangesBeforeAStepAreMerged) {

@@ -1,7 +1,8 @@
 // How one appointment's sync state changes after a step: pure functions on
-// a SyncTask, run inside Store::UpdateSyncTask's transaction on the fresh
-// task, so a clinic change made while a Zoom call was in flight is never
-// lost and is compared against what Zoom now has.
+// a SyncTask, applied outside the store to the task as read and again to a
+// fresh one if it changed meanwhile (ChangeSyncTask), so a clinic change
+// made while a Zoom call was in flight is never lost and is compared
+// against what Zoom now has.
 #ifndef TELEMED_SYNC_TASK_UPDATES_H_
 #define TELEMED_SYNC_TASK_UPDATES_H_
 
