@@ -38,16 +38,8 @@ Outcome ClassifyRateLimit(const ZoomError& error, int host_writes_today) {
               "Zoom's per-second rate limit was reached");
 }
 
-// A bare Status (ZoomError's failure kNone) comes from a caller that only
-// asked TokenSource::CheckUsable(); in its contract Validation is "no app".
-bool NotConfigured(const Status& status, ZoomFailure failure) {
-  return failure == ZoomFailure::kNotConfigured ||
-         (failure == ZoomFailure::kNone &&
-          status.code() == Status::Code::kValidation);
-}
-
 Outcome ClassifyTokenFailure(const Status& status, ZoomFailure failure) {
-  if (NotConfigured(status, failure)) {
+  if (failure == ZoomFailure::kNotConfigured) {
     return Make(Outcome::Kind::kPermanent, "zoom_not_configured",
                 status.message());
   }

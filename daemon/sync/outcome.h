@@ -29,8 +29,7 @@ struct Outcome {
 };
 
 // `status` is what the ZoomApi call returned (not OK); `error` its details,
-// whose `failure` decides the row of the table (a bare ZoomError() for a
-// Status from TokenSource::CheckUsable()).
+// whose `failure` decides the row of the table.
 // `host_writes_today` is the host's create+update count, used to read a 429
 // that says neither kind: near Zoom's 100, it is the daily one.
 Outcome ClassifyZoomFailure(ZoomCall call, const Status& status,

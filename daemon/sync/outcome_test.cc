@@ -68,15 +68,18 @@ TEST(Outcome, UnspecifiedTooManyRequestsIsDailyOnlyNearTheCap) {
 }
 
 TEST(Outcome, TokenFailuresAreConfigurationProblems) {
+  error.failure = ZoomFailure::kNotConfigured;
   CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
                             Status::Validation("zoom_not_configured", "no app"),
                             error, 0)
             .code == "zoom_not_configured");
+  error.failure = ZoomFailure::kCredentialsRefused;
   CHECK(ClassifyZoomFailure(
             ZoomCall::kCreate,
             Status::Unauthenticated("zoom_credentials_invalid", "bad"), error,
             0)
             .kind == Outcome::Kind::kPermanent);
+  error.failure = ZoomFailure::kTokenUnavailable;
   CHECK(ClassifyZoomFailure(ZoomCall::kCreate,
                             Status::Unavailable("zoom_unreachable", "down"),
                             error, 0)

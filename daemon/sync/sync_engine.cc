@@ -149,6 +149,7 @@ struct SyncEngine::StartBatch {
   // settled at once without spending the budget. Only a call can change
   // the answer: it is asked again after each one started.
   Status usable;
+  ZoomError usable_error;  // its kind, for the outcome table
   bool recheck = true;
   int unusable = 0;
 };
@@ -177,9 +178,9 @@ void SyncEngine::StartTask(const SyncTask& task, StartBatch* batch) {
   if (needs_call && ZoomUsable(batch)) return StartCall(task, plan, batch);
   SyncTaskWrite write{task, task};
   if (needs_call) {
-    ApplyPlannedFailure(
-        PlanFailure(CallOf(plan.kind), batch->usable, ZoomError(), plan.host),
-        &write.next);
+    ApplyPlannedFailure(PlanFailure(CallOf(plan.kind), batch->usable,
+                                    batch->usable_error, plan.host),
+                        &write.next);
     ++batch->unusable;
   } else {
     SettleWithoutCall(plan.kind, options_.settings, batch->now, &write.next);
@@ -202,7 +203,10 @@ void SyncEngine::StartCall(const SyncTask& task, const Plan& plan,
 }
 
 bool SyncEngine::ZoomUsable(StartBatch* batch) {
-  if (batch->recheck) batch->usable = options_.zoom->CheckUsable();
+  if (batch->recheck) {
+    batch->usable_error = ZoomError();
+    batch->usable = options_.zoom->CheckUsable(&batch->usable_error);
+  }
   batch->recheck = false;
   return batch->usable.ok();
 }

@@ -205,9 +205,7 @@ class ZoomApi {
                       ZoomError* error);
   Status GetUser(const std::string& id_or_email, ZoomUser* out,
                  ZoomError* error);
-  // See TokenSource::CheckUsable. Without *error, a caller that classifies
-  // the answer (ClassifyZoomFailure) reads the kind from the Status's code.
-  Status CheckUsable() { return options_.tokens->CheckUsable(); }
+  // See TokenSource::CheckUsable; the kind goes to error->failure.
   Status CheckUsable(ZoomError* error) {
     return options_.tokens->CheckUsable(&error->failure);
   }
