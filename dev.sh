@@ -52,7 +52,9 @@ build_release() {
 
 # The test configurations: build directory, compilers, CMake options.
 #   asan  clang, ASan + UBSan, the fuzz target and the format check (default)
-#   gcc   gcc 12 without sanitizers, optimised as the package ships
+#   gcc   gcc 12 without sanitizers, optimised as the package ships; also
+#         builds the benchmarks (bench/), so that a change cannot leave them
+#         broken unnoticed (they are run by hand, not here)
 #   tsan  clang with ThreadSanitizer (worker pools, executor, group commit)
 config_dir() { if [ "$1" = asan ]; then echo build-test; else echo "build-$1"; fi; }
 
