@@ -17,8 +17,9 @@ BUILD_PACKAGES=(build-essential cmake pkg-config
   libmbedtls-dev libcjson-dev libsqlite3-dev libsystemd-dev
   tzdata ca-certificates)
 # libclang-rt-14-dev holds the ASan, UBSan, TSan and libFuzzer runtimes;
-# clang-format-14 is the version the format check is pinned to.
-TEST_PACKAGES=(clang libclang-rt-14-dev cpputest clang-format-14)
+# clang-format-14 is the version the format check is pinned to; systemd
+# brings systemd-analyze, which checks the unit (cmake/unit_check.sh).
+TEST_PACKAGES=(clang libclang-rt-14-dev cpputest clang-format-14 systemd)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 # Minutes and seconds since the script started.
