@@ -304,10 +304,14 @@ bool ApiServerImpl::Authenticate(const httplib::Request& req,
 
 void ApiServerImpl::Dispatch(const httplib::Request& req,
                              httplib::Response* res, bool key_checked) {
-  activity_.fetch_add(1, std::memory_order_relaxed);
   // The raw target: req.path is already percent-decoded ("a%2Fretry" would
   // route as "a/retry").
   RouteMatch match = MatchRoute(req.target);
+  // Health checks (the daemon's watchdog, a monitor) are no clinic work:
+  // counted, they would keep the idle housekeeping from ever seeing quiet.
+  if (match.resource != Resource::kHealth) {
+    activity_.fetch_add(1, std::memory_order_relaxed);
+  }
   if (match.resource == Resource::kNone) {
     return WriteError(
         Status::NotFound("not_found", "no such path: " + req.path), res);

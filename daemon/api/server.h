@@ -58,8 +58,9 @@ class ApiServer {
 
   // The bound port (the real one when Options::port was 0).
   virtual int port() const = 0;
-  // A count that moves with every request received and every worker thread
-  // started or retired (what the daemon's idle housekeeping watches).
+  // A count that moves with every request received but GET
+  // /api/v1/health, and every worker thread started or retired (what the
+  // daemon's idle housekeeping watches).
   virtual uint64_t activity() const = 0;
   // Serves until Stop(); returns after requests in flight have finished
   // (bounded: slow bodies and writes are cut, long-polls answer at once).

@@ -3,6 +3,7 @@
 #ifndef TELEMED_SERVICE_SYNC_STACK_H_
 #define TELEMED_SERVICE_SYNC_STACK_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "base/status.h"
@@ -39,6 +40,8 @@ class SyncStack {
                ZoomSession* zoom, Logger* logger);
   // Stops the runner, lets calls in flight finish, and unhooks the store.
   void Stop();
+  // SyncRunner::turns(); 0 before Start. Thread-safe after Start.
+  uint64_t runner_turns() const { return runner_ ? runner_->turns() : 0; }
 
  private:
   Store* store_ = nullptr;

@@ -36,6 +36,7 @@ void SyncRunner::Stop() {
 
 void SyncRunner::Loop() {
   for (;;) {
+    turns_.fetch_add(1, std::memory_order_relaxed);
     int64_t wake = 0;
     Status s = engine_->Step(&wake);
     if (!s.ok()) {

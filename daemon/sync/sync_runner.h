@@ -8,7 +8,9 @@
 #ifndef TELEMED_SYNC_SYNC_RUNNER_H_
 #define TELEMED_SYNC_SYNC_RUNNER_H_
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "base/mutex.h"
@@ -37,6 +39,11 @@ class SyncRunner {
   // Returns once the thread has left its loop (Zoom calls still running on
   // the engine's executor finish there).
   void Stop() EXCLUDES(mu_);
+  // How many times the loop has turned (a step, then a sleep): it moves at
+  // least every kForeignWritePoll while the runner is healthy, so a count
+  // that stands still means a step that does not return (the daemon's
+  // watchdog, service/watchdog.h). Thread-safe.
+  uint64_t turns() const { return turns_.load(std::memory_order_relaxed); }
 
  private:
   void Loop() EXCLUDES(mu_);
@@ -51,6 +58,7 @@ class SyncRunner {
   CondVar cv_{&mu_};
   bool woken_ GUARDED_BY(mu_) = false;
   bool stopping_ GUARDED_BY(mu_) = false;
+  std::atomic<uint64_t> turns_{0};
   std::thread thread_;
 };
 
