@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,8 +20,10 @@
 #include "base/posix_error.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
+#include "service/api_probe.h"
 #include "service/housekeeping.h"
 #include "service/listen_error.h"
+#include "service/notifier.h"
 #include "service/shutdown.h"
 #include "service/shutdown_signals.h"
 #include "service/store_session.h"
@@ -38,6 +39,10 @@ namespace {
 // operator at a terminal should have to wait (8 s leaves room for the exit
 // itself on a slow box, or in a sanitizer build).
 constexpr std::chrono::seconds kShutdownDeadline(8);
+// How long the watchdog's request to the API may take, for the connect and
+// again for the answer: far beyond a healthy answer (under a millisecond),
+// well within the unit's WatchdogSec=30s.
+constexpr std::chrono::seconds kApiProbeTimeout(5);
 
 // Quotes `text` for a POSIX shell when it holds anything but safe characters.
 std::string ShellQuote(const std::string& text) {
@@ -74,23 +79,24 @@ const char* SignalName(int signo) {
 }
 
 // Starts the clean stop; true for the first request only.
-bool RequestStop(Shutdown* shutdown, const Status& why) {
+bool RequestStop(Shutdown* shutdown, Notifier* notifier, const Status& why) {
   if (!shutdown->Request(why)) return false;
-  sd_notify(0, "STOPPING=1");
+  notifier->Notify("STOPPING=1\nSTATUS=stopping: finishing requests in flight");
   return true;
 }
 
 // The first SIGTERM or SIGINT stops cleanly; a second one means the
 // operator will not wait, and exiting at once loses nothing acknowledged
 // (every acknowledged write was committed with synchronous=FULL).
-ShutdownSignals::Handlers SignalHandlers(Shutdown* shutdown, Logger* logger) {
+ShutdownSignals::Handlers SignalHandlers(Shutdown* shutdown, Notifier* notifier,
+                                         Logger* logger) {
   ShutdownSignals::Handlers handlers;
-  handlers.on_stop = [shutdown, logger](int signo) {
+  handlers.on_stop = [shutdown, notifier, logger](int signo) {
     logger->Info(
         "stopping on %s: finishing requests in flight (at most %lld "
         "s; a second signal exits at once)",
         SignalName(signo), static_cast<long long>(kShutdownDeadline.count()));
-    RequestStop(shutdown, Status::OK());
+    RequestStop(shutdown, notifier, Status::OK());
   };
   handlers.on_again = [logger](int signo) {
     logger->Warning(
@@ -156,6 +162,7 @@ class DaemonImpl final : public Daemon {
   Status OpenZoom();
   Status OpenListeners();
   void AnnounceListening();
+  ListenAddress BoundAddress() const;
   Housekeeping::Options HousekeepingOptions();
   void Serve();
   Status StopInOrder();
@@ -163,6 +170,8 @@ class DaemonImpl final : public Daemon {
   const Config config_;
   const Options options_;
   Logger* const logger_;
+  // READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 all go through it.
+  SystemdNotifier notifier_;
   // Members in the order they are built: each uses only those above it.
   Shutdown shutdown_;
   std::unique_ptr<ShutdownSignals> signals_;
@@ -192,7 +201,7 @@ Status DaemonImpl::Start() {
   if (s.ok()) s = LockDataDir();
   if (!s.ok()) return s;
   // Signals that came meanwhile were kept pending; they are served now.
-  signals_->StartWaiting(SignalHandlers(&shutdown_, logger_));
+  signals_->StartWaiting(SignalHandlers(&shutdown_, &notifier_, logger_));
   s = OpenDatabase();
   if (s.ok()) s = OpenZoom();
   if (s.ok()) s = OpenListeners();
@@ -257,11 +266,14 @@ Status DaemonImpl::OpenListeners() {
 
 // The lock file and the log say where the daemon listens (for `status`).
 void DaemonImpl::AnnounceListening() {
-  ListenAddress bound{config_.listen.host, api_->port()};
-  Status s =
-      lock_->Describe(FormatListenAddress(bound), session_.clock.NowSeconds());
+  Status s = lock_->Describe(FormatListenAddress(BoundAddress()),
+                             session_.clock.NowSeconds());
   if (!s.ok()) logger_->Warning("%s", s.message().c_str());
   LogStartup(config_, options_.program, api_->port(), logger_);
+}
+
+ListenAddress DaemonImpl::BoundAddress() const {
+  return ListenAddress{config_.listen.host, api_->port()};
 }
 
 Housekeeping::Options DaemonImpl::HousekeepingOptions() {
@@ -271,19 +283,31 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
   options.retention_days = config_.retention_days;
   options.activity = [this] { return api_->activity(); };
   options.request_stop = [this](const Status& why) {
-    return RequestStop(&shutdown_, why);
+    return RequestStop(&shutdown_, &notifier_, why);
   };
   options.zoom_watch.store = session_.store.get();
   options.zoom_watch.tokens = zoom_.client->s2s();
   options.zoom_watch.api = zoom_.client->api();
   options.zoom_watch.clock = &session_.clock;
   options.zoom_watch.logger = logger_;
+  options.status_line.store = session_.store.get();
+  options.status_line.notifier = &notifier_;
+  options.status_line.listening = FormatListenAddress(BoundAddress());
+  options.status_line.zoom_key_refused = !zoom_.key_refused.ok();
+  options.watchdog.notifier = &notifier_;
+  options.watchdog.clock = &session_.clock;
+  options.watchdog.logger = logger_;
+  options.watchdog.api_answers = [bound = BoundAddress()] {
+    return ProbeApi(bound, kApiProbeTimeout);
+  };
+  options.watchdog.runner_turns = [this] { return sync_.runner_turns(); };
+  options.watchdog.stopping = [this] { return shutdown_.requested(); };
   return options;
 }
 
 Status DaemonImpl::Run() {
   shutdown_.Attach([this] { api_->Stop(); });
-  sd_notify(0, "READY=1");
+  notifier_.Notify("READY=1");
   Housekeeping housekeeping(HousekeepingOptions());
   Serve();
   shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check)");

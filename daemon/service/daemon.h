@@ -6,8 +6,10 @@
 //   the sync engine (service/sync_stack.h), and, while it runs, the
 //   periodic housekeeping (service/housekeeping.h).
 // systemd hears READY=1 once the store is open and every listener bound,
-// STOPPING=1 as soon as a signal (or a database deleted under us) asks to
-// stop, and WATCHDOG=1 when the unit has a watchdog.
+// a STATUS= line whenever it changes (service/status_line.h), STOPPING=1 as
+// soon as a signal (or a database deleted under us) asks to stop, and, when
+// the unit has a watchdog, WATCHDOG=1 only while the API answers and the
+// sync runner turns (service/watchdog.h).
 //
 // A second front end (the admin page over HTTPS) is one more listener: it
 // is bound beside the API's in the daemon's OpenListeners step and served

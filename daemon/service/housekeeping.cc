@@ -1,11 +1,11 @@
 #include "service/housekeeping.h"
 
 #include <malloc.h>
-#include <systemd/sd-daemon.h>
 
 #include <chrono>
 
 #include "base/log.h"
+#include "service/notifier.h"
 #include "store/store.h"
 
 namespace telemed {
@@ -21,16 +21,15 @@ constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 // reads); the check itself runs far less often, see service/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
 
-// Pings systemd's watchdog at half its interval, when the unit has one.
-std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
-  uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return nullptr;
-  logger->Info("systemd watchdog: pinging every %llu ms",
-               static_cast<unsigned long long>(usec / 2000));
-  auto period = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::microseconds(usec / 2));
-  return std::make_unique<PeriodicTask>(period,
-                                        [] { sd_notify(0, "WATCHDOG=1"); });
+// The status line follows the queue within this time.
+constexpr std::chrono::seconds kStatusInterval(2);
+// Watchdog ticks per WatchdogSec=: one withheld or late ping alone never
+// gets the bridge killed.
+constexpr int kWatchdogTicksPerInterval = 4;
+
+std::unique_ptr<Watchdog> MakeWatchdog(const Watchdog::Options& options) {
+  if (options.notifier->WatchdogInterval().count() <= 0) return nullptr;
+  return std::make_unique<Watchdog>(options);
 }
 
 }  // namespace
@@ -43,11 +42,14 @@ Housekeeping::Housekeeping(const Options& options)
       idle_memory_([this] { return ActivityCount(); },
                    [this] { ReleaseMemory(); }),
       zoom_watch_(options.zoom_watch),
+      status_line_(options.status_line),
+      watchdog_(MakeWatchdog(options.watchdog)),
       purge_(kPurgeInterval, [this] { PurgeEnded(); }),
       checkpoint_(kCheckpointInterval, [this] { CheckDatabase(); }),
       release_memory_(kIdleMemoryPeriod, [this] { idle_memory_.Tick(); }),
       zoom_check_(kZoomWatchInterval, [this] { zoom_watch_.Tick(); }),
-      watchdog_(StartWatchdog(options.logger)) {}
+      status_(kStatusInterval, [this] { status_line_.Tick(); }),
+      watchdog_ticks_(StartWatchdogTicks()) {}
 
 Housekeeping::~Housekeeping() { Stop(); }
 
@@ -56,6 +58,18 @@ void Housekeeping::Stop() {
   checkpoint_.Stop();
   release_memory_.Stop();
   zoom_check_.Stop();
+  status_.Stop();
+}
+
+std::unique_ptr<PeriodicTask> Housekeeping::StartWatchdogTicks() {
+  if (watchdog_ == nullptr) return nullptr;
+  auto period = std::chrono::duration_cast<std::chrono::milliseconds>(
+      options_.watchdog.notifier->WatchdogInterval() /
+      kWatchdogTicksPerInterval);
+  options_.logger->Info(
+      "systemd watchdog: checking the API and the sync runner every %lld ms",
+      static_cast<long long>(period.count()));
+  return std::make_unique<PeriodicTask>(period, [this] { watchdog_->Tick(); });
 }
 
 void Housekeeping::PurgeEnded() {

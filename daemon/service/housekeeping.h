@@ -1,9 +1,9 @@
 // Housekeeping: the daemon's periodic work beside the API and the sync
 // engine, each on its own PeriodicTask thread: the retention purge, WAL
 // checkpoints (which also notice a database deleted under us), giving
-// memory back after a burst, the Zoom check (ZoomWatch) and systemd's
-// watchdog. Started once the daemon is ready, stopped before the sync
-// engine when it stops.
+// memory back after a burst, the Zoom check (ZoomWatch), the status line
+// systemd shows (StatusLine) and systemd's watchdog (Watchdog). Started once
+// the daemon is ready, stopped before the sync engine when it stops.
 #ifndef TELEMED_SERVICE_HOUSEKEEPING_H_
 #define TELEMED_SERVICE_HOUSEKEEPING_H_
 
@@ -14,11 +14,14 @@
 #include "base/status.h"
 #include "service/idle_memory.h"
 #include "service/periodic_task.h"
+#include "service/status_line.h"
+#include "service/watchdog.h"
 #include "service/zoom_watch.h"
 
 namespace telemed {
 
 class Logger;
+class Notifier;
 class Store;
 
 class Housekeeping final {
@@ -37,6 +40,11 @@ class Housekeeping final {
     std::function<bool(const Status& why)> request_stop;
     // What the Zoom check uses; its store, clock and logger included.
     ZoomWatch::Options zoom_watch;
+    // The status line's; its store and notifier included.
+    StatusLine::Options status_line;
+    // The watchdog's; used only when the notifier reports a watchdog
+    // interval (WatchdogSec=).
+    Watchdog::Options watchdog;
   };
 
   // Starts every task; each runs once at once, then at its interval.
@@ -47,7 +55,8 @@ class Housekeeping final {
   Housekeeping& operator=(const Housekeeping&) = delete;
 
   // Stops every task but the watchdog (runs in progress finish), which
-  // keeps pinging while the rest of the daemon stops. Idempotent.
+  // keeps pinging while the rest of the daemon stops (its `stopping` says
+  // so by then). Idempotent.
   void Stop();
 
  private:
@@ -55,16 +64,21 @@ class Housekeeping final {
   void CheckDatabase();
   uint64_t ActivityCount();
   void ReleaseMemory();
+  // Null without a watchdog.
+  std::unique_ptr<PeriodicTask> StartWatchdogTicks();
 
   const Options options_;
   IdleMemory idle_memory_;
   ZoomWatch zoom_watch_;
+  StatusLine status_line_;
+  std::unique_ptr<Watchdog> watchdog_;  // null without a systemd watchdog
   // Threads last: each may run at once and uses what is above.
   PeriodicTask purge_;
   PeriodicTask checkpoint_;
   PeriodicTask release_memory_;
   PeriodicTask zoom_check_;
-  std::unique_ptr<PeriodicTask> watchdog_;  // null without a systemd watchdog
+  PeriodicTask status_;
+  std::unique_ptr<PeriodicTask> watchdog_ticks_;  // null with watchdog_
 };
 
 }  // namespace telemed

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "base/log.h"
+#include "support/fake_notifier.h"
 #include "support/zoom_bed.h"
 #include "support/zoom_bridge.h"
 
@@ -17,6 +18,9 @@ TEST_GROUP(Housekeeping) {
   CapturingLogger logger;
   std::unique_ptr<test::ZoomBed> bed;
   std::atomic<int> stop_requests{0};
+  // WatchdogSec=400ms: ticks every 100 ms.
+  test::FakeNotifier notifier{std::chrono::milliseconds(400)};
+  std::atomic<bool> api_answers{true};
 
   void setup() override {
     bed = std::make_unique<test::ZoomBed>();
@@ -37,6 +41,15 @@ TEST_GROUP(Housekeeping) {
     options.zoom_watch.api = &bed->harness->api();
     options.zoom_watch.clock = &bed->clock;
     options.zoom_watch.logger = &logger;
+    options.status_line.store = bed->store.get();
+    options.status_line.notifier = &notifier;
+    options.status_line.listening = "127.0.0.1:8080";
+    options.watchdog.notifier = &notifier;
+    options.watchdog.clock = &bed->clock;
+    options.watchdog.logger = &logger;
+    options.watchdog.api_answers = [this] { return api_answers.load(); };
+    options.watchdog.runner_turns = [] { return uint64_t{0}; };
+    options.watchdog.stopping = [] { return false; };
     return options;
   }
 
@@ -68,6 +81,41 @@ TEST(Housekeeping, ADeletedDatabaseAsksTheDaemonToStopOnce) {
     if (line.find("; stopping") != std::string::npos) ++stopping_lines;
   }
   LONGS_EQUAL(1, stopping_lines);
+}
+
+TEST(Housekeeping, ShowsTheStatusLineAndPingsTheWatchdogWhileAlive) {
+  Housekeeping housekeeping(MakeOptions());
+  CHECK_TRUE(
+      test::WaitUntil([this] { return notifier.Count("WATCHDOG=1") >= 2; },
+                      std::chrono::seconds(30)));
+  CHECK_TRUE(test::WaitUntil(
+      [this] {
+        return notifier.Count(
+                   "STATUS=serving 127.0.0.1:8080; 0 pending, 0 failed; Zoom "
+                   "OK") == 1;
+      },
+      std::chrono::seconds(30)));
+  // An API that stops answering gets no more pings.
+  api_answers = false;
+  CHECK_TRUE(WaitForLog("the API did not answer its health check"));
+  // Ticks run one after the other: none after the one that logged pings.
+  int pings = notifier.Count("WATCHDOG=1");
+  usleep(300 * 1000);
+  LONGS_EQUAL(pings, notifier.Count("WATCHDOG=1"));
+  housekeeping.Stop();
+}
+
+TEST(Housekeeping, WithoutAWatchdogNothingPings) {
+  test::FakeNotifier no_watchdog;
+  Housekeeping::Options options = MakeOptions();
+  options.status_line.notifier = &no_watchdog;
+  options.watchdog.notifier = &no_watchdog;
+  Housekeeping housekeeping(options);
+  CHECK_TRUE(
+      test::WaitUntil([&no_watchdog] { return !no_watchdog.Sent().empty(); },
+                      std::chrono::seconds(30)));
+  housekeeping.Stop();
+  LONGS_EQUAL(0, no_watchdog.Count("WATCHDOG=1"));
 }
 
 }  // namespace telemed

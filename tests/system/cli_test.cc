@@ -395,7 +395,7 @@ class NotifySocket final {
 
 TEST_GROUP(CliServeNotify) { test::TempDir temp; };
 
-TEST(CliServeNotify, TellsSystemdReadyWatchdogAndStopping) {
+TEST(CliServeNotify, TellsSystemdReadyStatusWatchdogAndStopping) {
   NotifySocket notify(temp.File("notify"));
   test::DaemonProcess::Options options;
   options.env = {"NOTIFY_SOCKET=" + temp.File("notify"),
@@ -404,11 +404,15 @@ TEST(CliServeNotify, TellsSystemdReadyWatchdogAndStopping) {
   Status s = test::DaemonProcess::Start(options, &daemon);
   CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
   CHECK_TRUE(notify.WaitFor("READY=1"));
+  CHECK_TRUE(notify.WaitFor("STATUS=serving 127.0.0.1:"));
+  // Each ping follows a real request to the API (service/watchdog.h).
   CHECK_TRUE(notify.WaitFor("WATCHDOG=1"));
   CHECK_TRUE(notify.WaitFor("WATCHDOG=1"));
   LONGS_EQUAL(0, daemon->Terminate());
   CHECK_TRUE(notify.WaitFor("STOPPING=1"));
-  STRCMP_CONTAINS("watchdog: pinging every 100 ms", daemon->Stderr().c_str());
+  STRCMP_CONTAINS(
+      "systemd watchdog: checking the API and the sync runner every 50 ms",
+      daemon->Stderr().c_str());
 }
 
 }  // namespace telemed
