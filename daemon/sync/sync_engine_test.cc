@@ -14,9 +14,11 @@
 #include "base/random.h"
 #include "store/store.h"
 #include "support/zoom_bed.h"
+#include "support/zoom_bridge.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/start_url.h"
+#include "sync/sync_runner.h"
 #include "sync/testutil.h"
 #include "zoom/rate_limiter.h"
 
@@ -677,6 +679,22 @@ TEST(SyncEngine, RefusedPatchLeavesNoDoubt) {
   SyncTask task;
   CHECK_TRUE(store->GetSyncTask("a1", &task).ok());
   CHECK_FALSE(task.zoom.patch_in_doubt);
+}
+
+// The daemon's watchdog reads the count: it must move with each turn of
+// the runner's loop, a wake included.
+TEST(SyncEngine, TheRunnerCountsTheTurnsOfItsLoop) {
+  SyncRunner runner(engine.get(), &clock, &logger);
+  LONGS_EQUAL(0, static_cast<long>(runner.turns()));
+  runner.Start();
+  CHECK_TRUE(test::WaitUntil([&runner] { return runner.turns() >= 1; },
+                             std::chrono::seconds(30)));
+  uint64_t before = runner.turns();
+  runner.Wake();
+  CHECK_TRUE(
+      test::WaitUntil([&runner, before] { return runner.turns() > before; },
+                      std::chrono::seconds(30)));
+  runner.Stop();
 }
 
 }  // namespace telemed
