@@ -60,6 +60,22 @@ TEST(ApiProbe, AWildcardAddressIsProbedOnLoopback) {
   CHECK_TRUE(ProbeApi(ListenAddress{"0.0.0.0", server->port()}, kTimeout));
 }
 
+TEST(ApiProbe, AnIpv6WildcardIsProbedOnItsLoopback) {
+  ApiServer::Options options;
+  options.host = "::";
+  options.port = 0;
+  options.store = store.get();
+  options.logger = &logger;
+  options.clock = &clock;
+  std::unique_ptr<ApiServer> v6;
+  CHECK_OK(ApiServer::Open(options, &v6));
+  std::thread v6_runner([&v6] { v6->Run(); });
+  bool answered = ProbeApi(ListenAddress{"::", v6->port()}, kTimeout);
+  v6->Stop();
+  v6_runner.join();
+  CHECK_TRUE(answered);
+}
+
 TEST(ApiProbe, AStoppedApiDoesNotAnswer) {
   int port = server->port();
   StopServer();
