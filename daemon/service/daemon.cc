@@ -294,6 +294,7 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
   options.status_line.notifier = &notifier_;
   options.status_line.listening = FormatListenAddress(BoundAddress());
   options.status_line.zoom_key_refused = !zoom_.key_refused.ok();
+  options.status_line.stopping = [this] { return shutdown_.requested(); };
   options.watchdog.notifier = &notifier_;
   options.watchdog.clock = &session_.clock;
   options.watchdog.logger = logger_;

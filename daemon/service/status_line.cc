@@ -42,6 +42,7 @@ std::string DescribeZoom(bool key_refused, const ZoomCheckResult* check) {
 }
 
 bool StatusLine::Tick() {
+  if (options_.stopping && options_.stopping()) return false;
   std::string line = Compose();
   if (line == sent_) return false;
   options_.notifier->Notify("STATUS=" + line);

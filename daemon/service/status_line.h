@@ -8,6 +8,7 @@
 #ifndef TELEMED_SERVICE_STATUS_LINE_H_
 #define TELEMED_SERVICE_STATUS_LINE_H_
 
+#include <functional>
 #include <string>
 
 #include "base/status.h"
@@ -33,14 +34,18 @@ class StatusLine final {
     std::string listening;
     // See DescribeZoom.
     bool zoom_key_refused = false;
+    // True once the daemon has been asked to stop: the line it sent then
+    // ("stopping: ...") stays. Null: never.
+    std::function<bool()> stopping;
   };
 
   explicit StatusLine(const Options& options) : options_(options) {}
   StatusLine(const StatusLine&) = delete;
   StatusLine& operator=(const StatusLine&) = delete;
 
-  // Sends the line when it differs from the last one sent; returns whether
-  // it sent. Call from one thread at a time.
+  // Sends the line when it differs from the last one sent and the daemon
+  // is not stopping; returns whether it sent. Call from one thread at a
+  // time.
   bool Tick();
   // The line as it stands now. A store error becomes part of the line (the
   // checkpoint task logs it).

@@ -79,6 +79,19 @@ TEST(StatusLine, IsSentOnlyWhenItChanges) {
       notifier.Sent().back().c_str());
 }
 
+TEST(StatusLine, StaysQuietOnceTheDaemonIsStopping) {
+  bool stopping = false;
+  StatusLine::Options options = MakeOptions();
+  options.stopping = [&stopping] { return stopping; };
+  StatusLine line(options);
+  CHECK_TRUE(line.Tick());
+  AddDoctor("d1");
+  Put("a1");
+  stopping = true;
+  CHECK_FALSE(line.Tick());
+  LONGS_EQUAL(1, static_cast<int>(notifier.Sent().size()));
+}
+
 TEST(StatusLine, ADatabaseErrorIsPartOfTheLine) {
   StatusLine::Options options = MakeOptions();
   options.listening = "[::1]:9000";
