@@ -164,6 +164,8 @@ class DaemonImpl final : public Daemon {
   void AnnounceListening();
   ListenAddress BoundAddress() const;
   Housekeeping::Options HousekeepingOptions();
+  StatusLine::Options StatusLineOptions();
+  Watchdog::Options WatchdogOptions();
   void Serve();
   Status StopInOrder();
 
@@ -290,19 +292,33 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
   options.zoom_watch.api = zoom_.client->api();
   options.zoom_watch.clock = &session_.clock;
   options.zoom_watch.logger = logger_;
-  options.status_line.store = session_.store.get();
-  options.status_line.notifier = &notifier_;
-  options.status_line.listening = FormatListenAddress(BoundAddress());
-  options.status_line.zoom_key_refused = !zoom_.key_refused.ok();
-  options.status_line.stopping = [this] { return shutdown_.requested(); };
-  options.watchdog.notifier = &notifier_;
-  options.watchdog.clock = &session_.clock;
-  options.watchdog.logger = logger_;
-  options.watchdog.api_answers = [bound = BoundAddress()] {
+  options.status_line = StatusLineOptions();
+  options.watchdog = WatchdogOptions();
+  return options;
+}
+
+StatusLine::Options DaemonImpl::StatusLineOptions() {
+  StatusLine::Options options;
+  options.store = session_.store.get();
+  options.notifier = &notifier_;
+  options.listening = FormatListenAddress(BoundAddress());
+  options.zoom_key_refused = !zoom_.key_refused.ok();
+  options.stopping = [this] { return shutdown_.requested(); };
+  return options;
+}
+
+// Alive means: the API answers over its own listener, and the sync runner
+// turns (service/watchdog.h).
+Watchdog::Options DaemonImpl::WatchdogOptions() {
+  Watchdog::Options options;
+  options.notifier = &notifier_;
+  options.clock = &session_.clock;
+  options.logger = logger_;
+  options.api_answers = [bound = BoundAddress()] {
     return ProbeApi(bound, kApiProbeTimeout);
   };
-  options.watchdog.runner_turns = [this] { return sync_.runner_turns(); };
-  options.watchdog.stopping = [this] { return shutdown_.requested(); };
+  options.runner_turns = [this] { return sync_.runner_turns(); };
+  options.stopping = [this] { return shutdown_.requested(); };
   return options;
 }
 
