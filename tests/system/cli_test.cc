@@ -15,6 +15,7 @@
 #include "base/fake_clock.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "support/api_client.h"
 #include "support/daemon_process.h"
 #include "support/temp_dir.h"
 
@@ -413,6 +414,33 @@ TEST(CliServeNotify, TellsSystemdReadyStatusWatchdogAndStopping) {
   STRCMP_CONTAINS(
       "systemd watchdog: checking the API and the sync runner every 50 ms",
       daemon->Stderr().c_str());
+}
+
+// systemctl status shows the queue as it moves: a PUT appointment appears
+// in the STATUS= line within its 2 s refresh (without a Zoom app it ends up
+// failed).
+TEST(CliServeNotify, TheStatusLineFollowsTheQueue) {
+  std::string data_dir = temp.File("data");
+  std::string api_key;
+  Status s = test::SetUpClinic(data_dir, "d1", &api_key);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  NotifySocket notify(temp.File("notify"));
+  test::DaemonProcess::Options options;
+  options.data_dir = data_dir;
+  options.env = {"NOTIFY_SOCKET=" + temp.File("notify")};
+  std::unique_ptr<test::DaemonProcess> daemon;
+  s = test::DaemonProcess::Start(options, &daemon);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(notify.WaitFor("0 pending, 0 failed; Zoom"));
+  test::ApiClient api(daemon->port(), api_key);
+  test::AppointmentFields fields;
+  fields.doctor_id = "d1";
+  auto result = api.PutAppointment("a1", fields);
+  CHECK_TRUE(result);
+  LONGS_EQUAL(201, result->status);
+  CHECK_TRUE(notify.WaitFor("0 pending, 1 failed; Zoom not set up"));
+  LONGS_EQUAL(0, daemon->Terminate());
+  CHECK_TRUE(notify.WaitFor("STATUS=stopping: finishing requests in flight"));
 }
 
 }  // namespace telemed
