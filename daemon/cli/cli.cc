@@ -23,10 +23,20 @@ namespace {
   "                        https://api.zoom.us/v2)\n"                       \
   "  --ca-file FILE        CAs trusted for Zoom, PEM (env TELEMED_CA_FILE;\n" \
   "                        default the system bundle)\n"                    \
+  TELEMED_KEY_FILE_HELP
+#if TELEMED_HAS_DEFAULT_KEY_FILE
+#define TELEMED_KEY_FILE_HELP                                                \
+  "  --key-file FILE       the 32-byte key that encrypts stored secrets\n"  \
+  "                        (env TELEMED_KEY_FILE; default\n"                \
+  "                        $CREDENTIALS_DIRECTORY/telemed-bridge.key, else\n" \
+  "                        " TELEMED_DEFAULT_KEY_FILE ", made by key create)\n"
+#else
+#define TELEMED_KEY_FILE_HELP                                                \
   "  --key-file FILE       the 32-byte key that encrypts stored secrets\n"  \
   "                        (env TELEMED_KEY_FILE; default\n"                \
   "                        $CREDENTIALS_DIRECTORY/telemed-bridge.key, else\n" \
   "                        DATA_DIR/secret.key, created on first use)\n"
+#endif
 
 #define TELEMED_ZOOM_FLAGS \
   "data-dir", "key-file", "zoom-oauth-url", "zoom-api-url", "ca-file"
@@ -145,6 +155,20 @@ const std::vector<CommandInfo>& Commands() {
        "all is well, 1 otherwise.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
+      {"key", "create", "[--key-file FILE] [--data-dir DIR]",
+       "Creates the secret key that encrypts the stored Zoom secrets: 32\n"
+       "random bytes, mode 0600 (its directory 0700 when missing). Never\n"
+       "replaces a file: an existing one is an error. Back the key up apart\n"
+       "from the data dir: without it the stored Zoom secrets are lost.\n\n"
+#if TELEMED_HAS_DEFAULT_KEY_FILE
+       "  --key-file FILE       where to write it (env TELEMED_KEY_FILE;\n"
+       "                        default " TELEMED_DEFAULT_KEY_FILE ")\n"
+#else
+       "  --key-file FILE       where to write it (env TELEMED_KEY_FILE;\n"
+       "                        default DATA_DIR/secret.key)\n"
+#endif
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"key-file", "data-dir"}}, RunKeyCreate},
       {"", "version", "", "Prints the version (also: --version).\n", {},
        RunVersion},
   };
@@ -154,6 +178,7 @@ const std::vector<CommandInfo>& Commands() {
 #undef TELEMED_DATA_DIR_HELP
 #undef TELEMED_ZOOM_HELP
 #undef TELEMED_ZOOM_FLAGS
+#undef TELEMED_KEY_FILE_HELP
 // clang-format on
 
 std::string Words(const CommandInfo& command) {

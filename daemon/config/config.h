@@ -55,6 +55,15 @@ struct Config {
   // telemed-bridge.key when systemd provides one, else
   // <data_dir>/secret.key (created on first use).
   std::string key_file;
+  // The key file used when key_file and the credentials directory are
+  // empty; never created on the fly (a missing one is an error naming it).
+  // Default: TELEMED_DEFAULT_KEY_FILE ("" in a development build, then
+  // <data_dir>/secret.key; /etc/telemed-bridge/secret.key in the package).
+  std::string default_key_file = TELEMED_DEFAULT_KEY_FILE;
+  // The user a CLI started as root becomes before it touches the data dir,
+  // so that what it creates belongs to the service. "" = the data dir's
+  // owner. Default: TELEMED_SERVICE_USER ("telemed-bridge" in the package).
+  std::string service_user = TELEMED_SERVICE_USER;
   // systemd's credentials directory ($CREDENTIALS_DIRECTORY); "" = none.
   std::string credentials_directory;
   // Topic of meetings whose appointment has none (patients see it).

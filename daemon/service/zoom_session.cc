@@ -1,5 +1,8 @@
 #include "service/zoom_session.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "service/store_session.h"
 #include "zoom/zoom_endpoints.h"
 
@@ -14,9 +17,19 @@ Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
                      config.credentials_directory.empty()
                          ? nullptr
                          : config.credentials_directory.c_str(),
-                     config.data_dir);
+                     config.default_key_file, config.data_dir);
   out->key_path = location.path;
   Status s = SecretKey::Load(location, out->random.get(), &out->key);
+  if (!s.ok() && access(location.path.c_str(), F_OK) != 0 && errno == ENOENT) {
+    // Only <data_dir>/secret.key is made on the fly; any other key file is
+    // made once, on purpose, so that no secret is sealed under a stray key.
+    return Status::NotFound(
+        "secret_key_missing",
+        "the key file " + location.path +
+            " does not exist: create it with 'telemed-bridge key create "
+            "--key-file " +
+            location.path + "', or give the right one with --key-file");
+  }
   if (!s.ok()) return s;
   // A process holding another key must not write secrets under it.
   // Conflict: the database's secrets are sealed under another key.
