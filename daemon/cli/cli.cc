@@ -1,9 +1,11 @@
 #include "cli/cli.h"
 
+#include <map>
 #include <utility>
 
 #include "build_config.h"
 #include "cli/command.h"
+#include "config/settings_file.h"
 
 namespace telemed {
 namespace cli {
@@ -270,6 +272,16 @@ Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
   return Status::OK();
 }
 
+// The settings file, when there is one (config/settings_file.h).
+Status ReadSettings(const EnvGetter& getenv,
+                    std::map<std::string, std::string>* settings) {
+  std::string path;
+  bool must_exist = false;
+  FindSettingsFile(getenv, &path, &must_exist);
+  if (path.empty()) return Status::OK();
+  return ReadSettingsFile(path, must_exist, settings);
+}
+
 int UsageError(std::ostream& err, const std::string& message,
                const std::string& usage) {
   err << kProgramName << ": " << message << "\n" << usage;
@@ -287,7 +299,15 @@ int RunCommand(const CommandInfo& command, Context* context,
     return kExitOk;
   }
   s = CheckRequiredFlags(command, context->args);
-  if (s.ok()) s = LoadConfig(context->args, getenv, &context->config);
+  if (!s.ok())
+    return UsageError(*context->err, s.message(), UsageLine(command));
+  // `version` must answer even beside a broken settings file (the package's
+  // scripts ask it).
+  std::map<std::string, std::string> settings;
+  if (command.run != RunVersion) s = ReadSettings(getenv, &settings);
+  if (!s.ok()) return Fail(*context, s.message());
+  EnvGetter with_settings = WithSettings(getenv, settings);
+  s = LoadConfig(context->args, with_settings, &context->config);
   if (!s.ok())
     return UsageError(*context->err, s.message(), UsageLine(command));
   return command.run(*context);

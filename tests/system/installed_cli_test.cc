@@ -79,4 +79,58 @@ TEST(CliKey, AMissingKeyFileIsNamedAndNotCreated) {
   CHECK_TRUE(access((data_dir + "/secret.key").c_str(), F_OK) != 0);
 }
 
+TEST_GROUP(CliSettingsFile) {
+  test::TempDir temp;
+  std::string settings;
+  std::string data_dir;
+
+  void setup() override {
+    settings = temp.File("telemed-bridge");
+    data_dir = temp.File("data");
+  }
+  void Write(const std::string& text) {
+    std::ofstream(settings, std::ios::binary) << text;
+  }
+  test::CliResult Run(const std::vector<std::string>& args,
+                      std::vector<std::string> env = {}) {
+    env.push_back("TELEMED_DEFAULTS_FILE=" + settings);
+    return test::RunCli(args, env);
+  }
+};
+
+// As `sudo telemed-bridge apikey create emr` on an installed bridge: the
+// data dir comes from the settings file the service reads too.
+TEST(CliSettingsFile, CommandsFindTheDataDirWithoutFlags) {
+  Write("# the package's file\nTELEMED_DATA_DIR=" + data_dir + "\n");
+  CheckExit(Run({"apikey", "create", "emr"}), 0);
+  CHECK_TRUE(access((data_dir + "/telemed-bridge.db").c_str(), F_OK) == 0);
+  test::CliResult listed = Run({"apikey", "list"});
+  CheckExit(listed, 0);
+  STRCMP_CONTAINS("emr", listed.out.c_str());
+}
+
+TEST(CliSettingsFile, TheEnvironmentAndFlagsWinOverTheFile) {
+  std::string other = temp.File("other");
+  Write("TELEMED_DATA_DIR=" + temp.File("unused") + "\n");
+  CheckExit(Run({"apikey", "create", "a"}, {"TELEMED_DATA_DIR=" + data_dir}),
+            0);
+  CheckExit(Run({"apikey", "create", "b", "--data-dir", other}), 0);
+  CHECK_TRUE(access(temp.File("unused").c_str(), F_OK) != 0);
+  CHECK_TRUE(access((other + "/telemed-bridge.db").c_str(), F_OK) == 0);
+}
+
+TEST(CliSettingsFile, ABadFileExitsOneNamingItsLine) {
+  Write("TELEMED_DATA_DIR=" + data_dir + "\nTELEMED_LISTN=127.0.0.1:1\n");
+  test::CliResult result = Run({"apikey", "list"});
+  CheckExit(result, 1);
+  STRCMP_CONTAINS((settings + ", line 2: unknown setting").c_str(),
+                  result.err.c_str());
+  CheckExit(Run({"version"}), 0);
+  // A file named by TELEMED_DEFAULTS_FILE must exist.
+  unlink(settings.c_str());
+  result = Run({"apikey", "list"});
+  CheckExit(result, 1);
+  STRCMP_CONTAINS(settings.c_str(), result.err.c_str());
+}
+
 }  // namespace telemed
