@@ -104,10 +104,10 @@ Status SetZoomPlan(const std::string& text, Config* config);
 // 1..200 characters of clean UTF-8; field "default-topic".
 Status SetDefaultTopic(const std::string& text, Config* config);
 
-// Reads TELEMED_DATA_DIR, TELEMED_LISTEN, TELEMED_ZOOM_OAUTH_URL,
-// TELEMED_ZOOM_API_URL, TELEMED_CA_FILE, TELEMED_KEY_FILE and
-// CREDENTIALS_DIRECTORY through `getenv` (unset or empty variables are
-// ignored). Errors name the variable in their message.
+// Reads TELEMED_DATA_DIR, TELEMED_SERVICE_USER, TELEMED_LISTEN,
+// TELEMED_ZOOM_OAUTH_URL, TELEMED_ZOOM_API_URL, TELEMED_CA_FILE,
+// TELEMED_KEY_FILE and CREDENTIALS_DIRECTORY through `getenv` (unset or empty
+// variables are ignored). Errors name the variable in their message.
 using EnvGetter = std::function<const char*(const char* name)>;
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config);
 

@@ -133,4 +133,81 @@ TEST(CliSettingsFile, ABadFileExitsOneNamingItsLine) {
   STRCMP_CONTAINS(settings.c_str(), result.err.c_str());
 }
 
+// `sudo telemed-bridge ...` on an installed bridge, with `nobody` standing in
+// for the service user: root-only files are read first, then every file in
+// the data dir is made as the service user.
+TEST_GROUP(CliAsRoot) {
+  test::TempDir temp;
+  std::string key_file;
+  std::string secret_file;
+  std::string data_dir;
+  std::vector<std::string> env;
+
+  void setup() override {
+    // Root's own corner, as /etc/telemed-bridge and /root are.
+    key_file = temp.File("root/secret.key");
+    secret_file = temp.File("root/client-secret.txt");
+    data_dir = temp.File("data");
+    env = {"TELEMED_SERVICE_USER=nobody", "TELEMED_KEY_FILE=" + key_file,
+           "TELEMED_DATA_DIR=" + data_dir};
+    chmod(temp.path().c_str(), 0711);
+  }
+  bool Root() {
+    if (geteuid() == 0) return true;
+    UT_PRINT("not root: the switch to the service user cannot be exercised");
+    return false;
+  }
+  uid_t OwnerOf(const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 ? st.st_uid : 0;
+  }
+};
+
+TEST(CliAsRoot, ZoomCommandsReadTheRootOnlyKeyBeforeBecomingTheServiceUser) {
+  if (!Root()) return;
+  CheckExit(test::RunCli({"key", "create"}, env), 0);
+  std::ofstream(secret_file) << "s3cr3t-0123456789abcdef0123456789\n";
+  chmod(secret_file.c_str(), 0600);
+  LONGS_EQUAL(0700, [&] {
+    struct stat st;
+    stat(temp.File("root").c_str(), &st);
+    return st.st_mode & 07777;
+  }());
+  CheckExit(
+      test::RunCli({"zoom", "s2s", "--account-id", "acc", "--client-id", "cid",
+                    "--client-secret-file", secret_file, "--no-check"},
+                   env),
+      0);
+  test::CliResult shown = test::RunCli({"zoom", "show"}, env);
+  CheckExit(shown, 0);
+  STRCMP_CONTAINS("client secret: set", shown.out.c_str());
+  LONGS_EQUAL(65534, OwnerOf(data_dir));
+  LONGS_EQUAL(65534, OwnerOf(data_dir + "/telemed-bridge.db"));
+  LONGS_EQUAL(0, OwnerOf(key_file));
+  CHECK_TRUE(access((data_dir + "/secret.key").c_str(), F_OK) != 0);
+}
+
+TEST(CliAsRoot, ApiKeyCreateLeavesTheDatabaseToTheServiceUser) {
+  if (!Root()) return;
+  CheckExit(test::RunCli({"apikey", "create", "emr"}, env), 0);
+  LONGS_EQUAL(65534, OwnerOf(data_dir));
+  LONGS_EQUAL(65534, OwnerOf(data_dir + "/telemed-bridge.db"));
+  // As the service itself would, the service user can use what was made.
+  test::CliResult listed = test::RunCli(
+      {"apikey", "list"},
+      {"TELEMED_DATA_DIR=" + data_dir, "TELEMED_SERVICE_USER=nobody"});
+  CheckExit(listed, 0);
+  STRCMP_CONTAINS("emr", listed.out.c_str());
+}
+
+TEST(CliAsRoot, ARootOwnedDataDirIsRefusedWithTheFix) {
+  if (!Root()) return;
+  mkdir(data_dir.c_str(), 0700);
+  test::CliResult result = test::RunCli({"apikey", "create", "emr"}, env);
+  CheckExit(result, 1);
+  STRCMP_CONTAINS("does not belong to nobody", result.err.c_str());
+  STRCMP_CONTAINS("chown -R", result.err.c_str());
+  CHECK_TRUE(access((data_dir + "/telemed-bridge.db").c_str(), F_OK) != 0);
+}
+
 }  // namespace telemed
