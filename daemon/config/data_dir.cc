@@ -79,23 +79,30 @@ Status LookUpUser(const std::string& name, uid_t* uid, gid_t* gid) {
   return Status::OK();
 }
 
-// Root never works in the data dir as root, or the service could not open
-// what it created. A directory made just now goes to the service user; an
-// existing one keeps its owner, and a wrong owner is refused afterwards
-// with the chown that fixes it (silently taking over a directory is worse).
+// A root process's service user, looked up before anything is created so
+// that a missing one leaves nothing behind. Nothing to look up otherwise.
+Status FindServiceUser(const std::string& service_user, uid_t* uid,
+                       gid_t* gid) {
+  if (geteuid() != 0 || service_user.empty()) return Status::OK();
+  return LookUpUser(service_user, uid, gid);
+}
+
+// Root must not create files in the data dir that the service could not
+// open. A directory made just now goes to the service user; an existing one
+// keeps its owner, and a wrong owner is refused afterwards with the chown
+// that fixes it (silently taking over a directory is worse). Without a
+// service user, root becomes the owner of a directory not its own.
 Status DropRoot(const std::string& data_dir, const std::string& service_user,
-                bool created, struct stat* st) {
-  uid_t uid = st->st_uid;
-  gid_t gid = st->st_gid;
-  if (!service_user.empty()) {
-    Status s = LookUpUser(service_user, &uid, &gid);
-    if (!s.ok()) return s;
-    if (created && chown(data_dir.c_str(), uid, gid) != 0) {
+                uid_t uid, gid_t gid, bool created, struct stat* st) {
+  if (service_user.empty()) {
+    if (st->st_uid == 0) return Status::OK();
+    uid = st->st_uid;
+    gid = st->st_gid;
+  } else if (created) {
+    if (chown(data_dir.c_str(), uid, gid) != 0) {
       return PosixError("chown " + data_dir, errno);
     }
-    if (created) st->st_uid = uid;
-  } else if (uid == 0) {
-    return Status::OK();
+    st->st_uid = uid;
   }
   std::string whom = service_user.empty() ? "the owner of " + data_dir
                                           : "the service user " + service_user;
@@ -136,8 +143,12 @@ Status CheckDataDirAccess(const std::string& data_dir, const struct stat& st) {
 
 Status PrepareDataDir(const std::string& data_dir,
                       const std::string& service_user) {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  Status s = FindServiceUser(service_user, &uid, &gid);
+  if (!s.ok()) return s;
   bool created = false;
-  Status s = CreateDataDir(data_dir, &created);
+  s = CreateDataDir(data_dir, &created);
   if (!s.ok()) return s;
   struct stat st;
   if (stat(data_dir.c_str(), &st) != 0) {
@@ -149,7 +160,7 @@ Status PrepareDataDir(const std::string& data_dir,
                                    "data-dir");
   }
   if (geteuid() == 0) {
-    s = DropRoot(data_dir, service_user, created, &st);
+    s = DropRoot(data_dir, service_user, uid, gid, created, &st);
     if (!s.ok()) return s;
   }
   return CheckDataDirAccess(data_dir, st);
