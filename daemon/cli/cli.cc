@@ -1,9 +1,11 @@
 #include "cli/cli.h"
 
+#include <map>
 #include <utility>
 
 #include "build_config.h"
 #include "cli/command.h"
+#include "config/settings_file.h"
 
 namespace telemed {
 namespace cli {
@@ -23,10 +25,20 @@ namespace {
   "                        https://api.zoom.us/v2)\n"                       \
   "  --ca-file FILE        CAs trusted for Zoom, PEM (env TELEMED_CA_FILE;\n" \
   "                        default the system bundle)\n"                    \
+  TELEMED_KEY_FILE_HELP
+#if TELEMED_HAS_DEFAULT_KEY_FILE
+#define TELEMED_KEY_FILE_HELP                                                \
+  "  --key-file FILE       the 32-byte key that encrypts stored secrets\n"  \
+  "                        (env TELEMED_KEY_FILE; default\n"                \
+  "                        $CREDENTIALS_DIRECTORY/telemed-bridge.key, else\n" \
+  "                        " TELEMED_DEFAULT_KEY_FILE ", made by key create)\n"
+#else
+#define TELEMED_KEY_FILE_HELP                                                \
   "  --key-file FILE       the 32-byte key that encrypts stored secrets\n"  \
   "                        (env TELEMED_KEY_FILE; default\n"                \
   "                        $CREDENTIALS_DIRECTORY/telemed-bridge.key, else\n" \
   "                        DATA_DIR/secret.key, created on first use)\n"
+#endif
 
 #define TELEMED_ZOOM_FLAGS \
   "data-dir", "key-file", "zoom-oauth-url", "zoom-api-url", "ca-file"
@@ -145,6 +157,20 @@ const std::vector<CommandInfo>& Commands() {
        "all is well, 1 otherwise.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
+      {"key", "create", "[--key-file FILE] [--data-dir DIR]",
+       "Creates the secret key that encrypts the stored Zoom secrets: 32\n"
+       "random bytes, mode 0600 (its directory 0700 when missing). Never\n"
+       "replaces a file: an existing one is an error. Back the key up apart\n"
+       "from the data dir: without it the stored Zoom secrets are lost.\n\n"
+#if TELEMED_HAS_DEFAULT_KEY_FILE
+       "  --key-file FILE       where to write it (env TELEMED_KEY_FILE;\n"
+       "                        default " TELEMED_DEFAULT_KEY_FILE ")\n"
+#else
+       "  --key-file FILE       where to write it (env TELEMED_KEY_FILE;\n"
+       "                        default DATA_DIR/secret.key)\n"
+#endif
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"key-file", "data-dir"}}, RunKeyCreate},
       {"", "version", "", "Prints the version (also: --version).\n", {},
        RunVersion},
   };
@@ -154,6 +180,7 @@ const std::vector<CommandInfo>& Commands() {
 #undef TELEMED_DATA_DIR_HELP
 #undef TELEMED_ZOOM_HELP
 #undef TELEMED_ZOOM_FLAGS
+#undef TELEMED_KEY_FILE_HELP
 // clang-format on
 
 std::string Words(const CommandInfo& command) {
@@ -245,6 +272,16 @@ Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
   return Status::OK();
 }
 
+// The settings file, when there is one (config/settings_file.h).
+Status ReadSettings(const EnvGetter& getenv,
+                    std::map<std::string, std::string>* settings) {
+  std::string path;
+  bool must_exist = false;
+  FindSettingsFile(getenv, &path, &must_exist);
+  if (path.empty()) return Status::OK();
+  return ReadSettingsFile(path, must_exist, settings);
+}
+
 int UsageError(std::ostream& err, const std::string& message,
                const std::string& usage) {
   err << kProgramName << ": " << message << "\n" << usage;
@@ -262,7 +299,15 @@ int RunCommand(const CommandInfo& command, Context* context,
     return kExitOk;
   }
   s = CheckRequiredFlags(command, context->args);
-  if (s.ok()) s = LoadConfig(context->args, getenv, &context->config);
+  if (!s.ok())
+    return UsageError(*context->err, s.message(), UsageLine(command));
+  // `version` must answer even beside a broken settings file (the package's
+  // scripts ask it).
+  std::map<std::string, std::string> settings;
+  if (command.run != RunVersion) s = ReadSettings(getenv, &settings);
+  if (!s.ok()) return Fail(*context, s.message());
+  EnvGetter with_settings = WithSettings(getenv, settings);
+  s = LoadConfig(context->args, with_settings, &context->config);
   if (!s.ok())
     return UsageError(*context->err, s.message(), UsageLine(command));
   return command.run(*context);

@@ -44,7 +44,8 @@ TEST(CliDispatch, HelpOnEveryCommandGoesToStdout) {
       {"doctor", "put"},  {"doctor", "list"},
       {"zoom", "s2s"},    {"zoom", "show"},
       {"zoom", "forget"}, {"zoom", "test"},
-      {"status"},         {"version"}};
+      {"key", "create"},  {"status"},
+      {"version"}};
   for (std::vector<std::string> args : commands) {
     std::string words = args.size() == 2 ? args[0] + " " + args[1] : args[0];
     args.push_back("--help");

@@ -59,6 +59,7 @@ int RunZoomS2s(const Context& context);
 int RunZoomShow(const Context& context);
 int RunZoomForget(const Context& context);
 int RunZoomTest(const Context& context);
+int RunKeyCreate(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed

@@ -131,9 +131,12 @@ Status CheckZoomId(const std::string& flag, const std::string& value) {
                                      "without spaces");
 }
 
+// The key first: run as root, OpenStore gives up root (see data_dir.h), and
+// the installed key file is root's alone.
 Status OpenSessions(const Context& context, StoreSession* store,
                     ZoomSession* zoom) {
-  Status s = OpenStore(context.config, store);
+  Status s = PreloadSecretKey(context.config, zoom);
+  if (s.ok()) s = OpenStore(context.config, store);
   if (s.ok()) s = OpenZoomSession(context.config, store, zoom);
   return s;
 }
@@ -189,7 +192,10 @@ Status StoreApp(const Context& context, const S2sCredentials& credentials,
   if (!s.ok()) return s;
   StoreSession store;
   ZoomSession zoom;
-  s = OpenStoreForSetup(context, &store);
+  // Root-only inputs (the key, the secret and CA files) before OpenStore
+  // gives up root.
+  s = PreloadSecretKey(context.config, &zoom);
+  if (s.ok()) s = OpenStoreForSetup(context, &store);
   if (s.ok()) s = OpenZoomSession(context.config, &store, &zoom);
   bool configured = false;
   if (s.ok()) {

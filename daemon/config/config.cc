@@ -201,12 +201,17 @@ Status ApplyEnvironment(const EnvGetter& getenv, Config* config) {
     c->data_dir = text;
     return Status::OK();
   };
+  auto set_service_user = [](const std::string& text, Config* c) {
+    c->service_user = text;
+    return Status::OK();
+  };
   auto set_credentials = [](const std::string& text, Config* c) {
     c->credentials_directory = text;
     return Status::OK();
   };
   const std::pair<const char*, Setter> variables[] = {
       {"TELEMED_DATA_DIR", set_data_dir},
+      {"TELEMED_SERVICE_USER", set_service_user},
       {"TELEMED_LISTEN", SetListen},
       {"TELEMED_ZOOM_OAUTH_URL", SetZoomOauthUrl},
       {"TELEMED_ZOOM_API_URL", SetZoomApiUrl},

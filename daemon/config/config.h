@@ -55,6 +55,15 @@ struct Config {
   // telemed-bridge.key when systemd provides one, else
   // <data_dir>/secret.key (created on first use).
   std::string key_file;
+  // The key file used when key_file and the credentials directory are
+  // empty; never created on the fly (a missing one is an error naming it).
+  // Default: TELEMED_DEFAULT_KEY_FILE ("" in a development build, then
+  // <data_dir>/secret.key; /etc/telemed-bridge/secret.key in the package).
+  std::string default_key_file = TELEMED_DEFAULT_KEY_FILE;
+  // The user a CLI started as root becomes before it touches the data dir,
+  // so that what it creates belongs to the service. "" = the data dir's
+  // owner. Default: TELEMED_SERVICE_USER ("telemed-bridge" in the package).
+  std::string service_user = TELEMED_SERVICE_USER;
   // systemd's credentials directory ($CREDENTIALS_DIRECTORY); "" = none.
   std::string credentials_directory;
   // Topic of meetings whose appointment has none (patients see it).
@@ -95,10 +104,10 @@ Status SetZoomPlan(const std::string& text, Config* config);
 // 1..200 characters of clean UTF-8; field "default-topic".
 Status SetDefaultTopic(const std::string& text, Config* config);
 
-// Reads TELEMED_DATA_DIR, TELEMED_LISTEN, TELEMED_ZOOM_OAUTH_URL,
-// TELEMED_ZOOM_API_URL, TELEMED_CA_FILE, TELEMED_KEY_FILE and
-// CREDENTIALS_DIRECTORY through `getenv` (unset or empty variables are
-// ignored). Errors name the variable in their message.
+// Reads TELEMED_DATA_DIR, TELEMED_SERVICE_USER, TELEMED_LISTEN,
+// TELEMED_ZOOM_OAUTH_URL, TELEMED_ZOOM_API_URL, TELEMED_CA_FILE,
+// TELEMED_KEY_FILE and CREDENTIALS_DIRECTORY through `getenv` (unset or empty
+// variables are ignored). Errors name the variable in their message.
 using EnvGetter = std::function<const char*(const char* name)>;
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config);
 

@@ -49,14 +49,64 @@ Status MakeParents(const std::string& path) {
 // Creates the directory itself 0700: chmod because the umask may have taken
 // bits from mkdir's mode, and only when we made it, so an operator's choice
 // for an existing directory stands.
-Status CreateDataDir(const std::string& path) {
+Status CreateDataDir(const std::string& path, bool* created) {
+  *created = false;
   Status s = MakeParents(path);
   if (!s.ok()) return s;
   if (mkdir(path.c_str(), 0700) != 0) {
     return errno == EEXIST ? Status::OK() : PathError("creating", path, errno);
   }
+  *created = true;
   if (chmod(path.c_str(), 0700) != 0) return PosixError("chmod " + path, errno);
   return Status::OK();
+}
+
+Status LookUpUser(const std::string& name, uid_t* uid, gid_t* gid) {
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  char buffer[4096];
+  if (getpwnam_r(name.c_str(), &entry, buffer, sizeof(buffer), &found) != 0 ||
+      found == nullptr) {
+    return Status::NotFound(
+        "service_user_missing",
+        "the service user '" + name +
+            "' does not exist, so a command run as root cannot hand the data "
+            "dir to it: reinstall the package (it creates the user) or set "
+            "TELEMED_SERVICE_USER");
+  }
+  *uid = found->pw_uid;
+  *gid = found->pw_gid;
+  return Status::OK();
+}
+
+// A root process's service user, looked up before anything is created so
+// that a missing one leaves nothing behind. Nothing to look up otherwise.
+Status FindServiceUser(const std::string& service_user, uid_t* uid,
+                       gid_t* gid) {
+  if (geteuid() != 0 || service_user.empty()) return Status::OK();
+  return LookUpUser(service_user, uid, gid);
+}
+
+// Root must not create files in the data dir that the service could not
+// open. A directory made just now goes to the service user; an existing one
+// keeps its owner, and a wrong owner is refused afterwards with the chown
+// that fixes it (silently taking over a directory is worse). Without a
+// service user, root becomes the owner of a directory not its own.
+Status DropRoot(const std::string& data_dir, const std::string& service_user,
+                uid_t uid, gid_t gid, bool created, struct stat* st) {
+  if (service_user.empty()) {
+    if (st->st_uid == 0) return Status::OK();
+    uid = st->st_uid;
+    gid = st->st_gid;
+  } else if (created) {
+    if (chown(data_dir.c_str(), uid, gid) != 0) {
+      return PosixError("chown " + data_dir, errno);
+    }
+    st->st_uid = uid;
+  }
+  std::string whom = service_user.empty() ? "the owner of " + data_dir
+                                          : "the service user " + service_user;
+  return SwitchToUser(uid, gid).WithContext("switching to " + whom);
 }
 
 std::string OctalMode(mode_t mode) {
@@ -91,8 +141,14 @@ Status CheckDataDirAccess(const std::string& data_dir, const struct stat& st) {
 
 }  // namespace
 
-Status PrepareDataDir(const std::string& data_dir) {
-  Status s = CreateDataDir(data_dir);
+Status PrepareDataDir(const std::string& data_dir,
+                      const std::string& service_user) {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  Status s = FindServiceUser(service_user, &uid, &gid);
+  if (!s.ok()) return s;
+  bool created = false;
+  s = CreateDataDir(data_dir, &created);
   if (!s.ok()) return s;
   struct stat st;
   if (stat(data_dir.c_str(), &st) != 0) {
@@ -103,9 +159,8 @@ Status PrepareDataDir(const std::string& data_dir) {
                                    data_dir + " exists and is not a directory",
                                    "data-dir");
   }
-  if (geteuid() == 0 && st.st_uid != 0) {
-    s = SwitchToUser(st.st_uid, st.st_gid)
-            .WithContext("switching to the owner of " + data_dir);
+  if (geteuid() == 0) {
+    s = DropRoot(data_dir, service_user, uid, gid, created, &st);
     if (!s.ok()) return s;
   }
   return CheckDataDirAccess(data_dir, st);

@@ -18,17 +18,24 @@ namespace telemed {
 
 // Creates `data_dir` with mode 0700 when missing (missing parents 0755,
 // less the umask); an existing directory keeps its mode. Then, when the
-// process runs as root and the directory is owned by another user, switches
-// to that user and the directory's group (SwitchToUser). Last it checks
-// that the directory belongs to the user we now run as and that neither
-// group nor others may write it (they could swap the database).
+// process runs as root, it stops being root:
+//  - with a `service_user` (the package's "telemed-bridge"), it becomes that
+//    user and its group, after giving it the data dir when it was just made
+//    here (so the service can open every file the command creates);
+//  - without one, it becomes the directory's owner and group when that is
+//    not root.
+// Last it checks that the directory belongs to the user we now run as and
+// that neither group nor others may write it (they could swap the database).
 // Errors: IoError/PermissionDenied naming the path; InvalidArgument
 // ("invalid_data_dir", field "data-dir") when the path is not a directory;
-// PermissionDenied ("data_dir_owner" / "data_dir_mode") naming the path, its
-// mode, its owner and the user we run as.
+// NotFound ("service_user_missing") naming a service user that does not
+// exist; PermissionDenied ("data_dir_owner" / "data_dir_mode") naming the
+// path, its mode, its owner and the user we run as.
 // REQUIRES: no other thread running (the identity change is process-wide, and
-// must happen before any file is opened).
-Status PrepareDataDir(const std::string& data_dir);
+// must happen before any file is opened). Root-only files (the key) must be
+// read before.
+Status PrepareDataDir(const std::string& data_dir,
+                      const std::string& service_user = "");
 
 // Drops every supplementary group, then sets gid and uid, and checks that
 // root cannot be regained. PermissionDenied when any step fails.

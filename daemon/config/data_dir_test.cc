@@ -27,10 +27,11 @@ mode_t ModeOf(const std::string& path) {
 // to the test binary) and creates a file there; the child's exit code is 0
 // when it ended up as `nobody`, 1 when preparing failed, 2 when the identity
 // is wrong, 3 when the file could not be made.
-int PrepareInChild(const std::string& dir) {
+int PrepareInChild(const std::string& dir,
+                   const std::string& service_user = "") {
   pid_t pid = fork();
   if (pid == 0) {
-    if (!PrepareDataDir(dir).ok()) _exit(1);
+    if (!PrepareDataDir(dir, service_user).ok()) _exit(1);
     if (geteuid() != kNobody || getegid() != kNogroup) _exit(2);
     int fd = open((dir + "/file").c_str(), O_CREAT | O_WRONLY, 0600);
     _exit(fd >= 0 ? 0 : 3);
@@ -185,6 +186,59 @@ TEST(DataDir, RootStaysRootOnItsOwnDirectory) {
   std::string dir = temp.File("data");
   // The child would exit 2: still root after preparing.
   LONGS_EQUAL(2, PrepareInChild(dir));
+}
+
+// The package's CLI run with sudo: a data dir it makes goes to the service
+// user, which it becomes before any file is made there.
+TEST(DataDir, RootHandsANewDataDirToTheServiceUser) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: the identity switch cannot be exercised");
+    return;
+  }
+  chmod(temp.path().c_str(), 0711);
+  std::string dir = temp.File("data");
+  LONGS_EQUAL(0, PrepareInChild(dir, "nobody"));
+  struct stat st;
+  LONGS_EQUAL(0, stat(dir.c_str(), &st));
+  LONGS_EQUAL(kNobody, st.st_uid);
+  LONGS_EQUAL(0700, st.st_mode & 07777);
+  LONGS_EQUAL(0, stat((dir + "/file").c_str(), &st));
+  LONGS_EQUAL(kNobody, st.st_uid);
+}
+
+// An existing directory of another user is not taken over: refused, and
+// root's own directory is not used as root either.
+TEST(DataDir, RootRefusesAnExistingDirectoryNotTheServiceUsers) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: the identity switch cannot be exercised");
+    return;
+  }
+  chmod(temp.path().c_str(), 0711);
+  std::string dir = temp.File("data");
+  LONGS_EQUAL(0, mkdir(dir.c_str(), 0700));
+  LONGS_EQUAL(1, PrepareInChild(dir, "nobody"));
+  struct stat st;
+  LONGS_EQUAL(0, stat(dir.c_str(), &st));
+  LONGS_EQUAL(0, st.st_uid);
+}
+
+TEST(DataDir, AMissingServiceUserIsNamed) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: the service user is not looked up");
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    Status s = PrepareDataDir(temp.File("data"), "no-such-user-tb");
+    bool named = s.reason() == "service_user_missing" &&
+                 s.message().find("'no-such-user-tb'") != std::string::npos;
+    // Looked up first: nothing was created for a user who is not there.
+    bool untouched = access(temp.File("data").c_str(), F_OK) != 0;
+    _exit(named && untouched && geteuid() == 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  LONGS_EQUAL(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 }  // namespace telemed

@@ -65,9 +65,11 @@ Status WriteAll(int fd, const uint8_t* data, size_t size) {
 }
 
 // Writes a fresh key to a temp file, fsyncs it, and links it into place.
-// link(2) fails with EEXIST when another process won the race; then both
-// use the winner's key, read back by the caller.
-Status CreateKeyFile(const std::string& path, RandomSource* random) {
+// link(2) fails with EEXIST when the file is there already (another process
+// won the race): *existed says so, and the file is left as it was.
+Status CreateKeyFile(const std::string& path, RandomSource* random,
+                     bool* existed) {
+  *existed = false;
   uint8_t key[SecretKey::kSize];
   Status s = random->Fill(key, sizeof(key));
   if (!s.ok()) return s;
@@ -81,11 +83,22 @@ Status CreateKeyFile(const std::string& path, RandomSource* random) {
   mbedtls_platform_zeroize(key, sizeof(key));
   if (s.ok() && fsync(fd) != 0) s = FileError("cannot sync", temp);
   close(fd);
-  if (s.ok() && link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
-    s = FileError("cannot install the key file", path);
+  if (s.ok() && link(temp.c_str(), path.c_str()) != 0) {
+    *existed = errno == EEXIST;
+    if (!*existed) s = FileError("cannot install the key file", path);
   }
   unlink(temp.c_str());
   return s;
+}
+
+// The key's own directory (/etc/telemed-bridge) holds nothing but root's
+// key, so it is made 0700 when missing; deeper missing parents are an error.
+Status MakeKeyDirectory(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return Status::OK();
+  std::string dir = path.substr(0, slash);
+  if (mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST) return Status::OK();
+  return FileError("cannot create the key's directory", dir);
 }
 
 }  // namespace
@@ -93,6 +106,7 @@ Status CreateKeyFile(const std::string& path, RandomSource* random) {
 KeyLocation ResolveKeyPath(const std::string& flag_path,
                            const char* env_key_file,
                            const char* credentials_dir,
+                           const std::string& default_key_file,
                            const std::string& data_dir) {
   if (!flag_path.empty()) return {flag_path, false};
   if (env_key_file != nullptr && *env_key_file != '\0') {
@@ -101,19 +115,35 @@ KeyLocation ResolveKeyPath(const std::string& flag_path,
   if (credentials_dir != nullptr && *credentials_dir != '\0') {
     return {std::string(credentials_dir) + "/telemed-bridge.key", false};
   }
+  if (!default_key_file.empty()) return {default_key_file, false};
   return {data_dir + "/secret.key", true};
 }
 
 Status SecretKey::Load(const KeyLocation& location, RandomSource* random,
                        std::unique_ptr<SecretKey>* out) {
   if (location.create_if_missing && access(location.path.c_str(), F_OK) != 0) {
-    Status s = CreateKeyFile(location.path, random);
+    bool existed = false;
+    Status s = CreateKeyFile(location.path, random, &existed);
     if (!s.ok()) return s;
   }
   uint8_t key[kSize];
   Status s = ReadKeyFile(location.path, key);
   if (s.ok()) out->reset(new SecretKey(key));
   mbedtls_platform_zeroize(key, sizeof(key));
+  return s;
+}
+
+Status SecretKey::Create(const std::string& path, RandomSource* random) {
+  bool existed = false;
+  Status s = MakeKeyDirectory(path);
+  if (s.ok()) s = CreateKeyFile(path, random, &existed);
+  if (s.ok() && existed) {
+    return Status::AlreadyExists(
+        "secret_key_exists",
+        "the key file " + path +
+            " exists already and is kept: the Zoom secrets sealed under it "
+            "would be lost with it");
+  }
   return s;
 }
 

@@ -3,8 +3,10 @@
 //
 // The key is 32 raw bytes in a file, shared by the daemon and the CLI. Where
 // the file lives is decided by ResolveKeyPath: an explicit --key-file or
-// TELEMED_KEY_FILE, else systemd's credential directory, else
-// <data-dir>/secret.key, which alone is created (0600) on first use. The
+// TELEMED_KEY_FILE, else systemd's credential directory, else the build's
+// default key file (the package's /etc/telemed-bridge/secret.key, made by
+// `key create`, never created on the fly), else <data-dir>/secret.key, which
+// alone is created (0600) on first use. The
 // database records the key's fingerprint (see Store), so a process holding
 // another key refuses to touch secrets instead of writing under a second key.
 // Key bytes are wiped when the SecretKey goes away.
@@ -31,10 +33,13 @@ struct KeyLocation {
 
 // flag_path: --key-file ("" if not given); env_key_file: TELEMED_KEY_FILE
 // (nullptr if unset); credentials_dir: $CREDENTIALS_DIRECTORY (nullptr if
-// unset). The first one present wins, in that order.
+// unset); default_key_file: the build's default ("" in a development build).
+// The first one present wins, in that order; only the fallback
+// <data_dir>/secret.key may be created.
 KeyLocation ResolveKeyPath(const std::string& flag_path,
                            const char* env_key_file,
                            const char* credentials_dir,
+                           const std::string& default_key_file,
                            const std::string& data_dir);
 
 class SecretKey final {
@@ -47,6 +52,12 @@ class SecretKey final {
   // unreadable, or not exactly 32 bytes.
   static Status Load(const KeyLocation& location, RandomSource* random,
                      std::unique_ptr<SecretKey>* out);
+  // Writes a new random key to `path` (0600; temp file, fsync, link(2)),
+  // creating its directory (0700) when only that is missing. Never replaces
+  // a file: AlreadyExists("secret_key_exists") naming the path when one is
+  // there, since the secrets sealed under it would be lost. Other errors
+  // name the file.
+  static Status Create(const std::string& path, RandomSource* random);
   // For tests: a key from given bytes.
   static std::unique_ptr<SecretKey> FromBytes(const uint8_t (&bytes)[kSize]);
 

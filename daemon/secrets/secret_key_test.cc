@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -23,16 +24,58 @@ TEST_GROUP(SecretKey) {
 };
 
 TEST(SecretKey, ExplicitPathsWinInOrder) {
-  KeyLocation location = ResolveKeyPath("/k/flag", "/k/env", "/creds", "/d");
+  KeyLocation location =
+      ResolveKeyPath("/k/flag", "/k/env", "/creds", "/etc/k", "/d");
   STRCMP_EQUAL("/k/flag", location.path.c_str());
   CHECK_FALSE(location.create_if_missing);
-  STRCMP_EQUAL("/k/env",
-               ResolveKeyPath("", "/k/env", "/creds", "/d").path.c_str());
-  STRCMP_EQUAL("/creds/telemed-bridge.key",
-               ResolveKeyPath("", nullptr, "/creds", "/d").path.c_str());
-  location = ResolveKeyPath("", "", nullptr, "/d");
+  STRCMP_EQUAL(
+      "/k/env",
+      ResolveKeyPath("", "/k/env", "/creds", "/etc/k", "/d").path.c_str());
+  STRCMP_EQUAL(
+      "/creds/telemed-bridge.key",
+      ResolveKeyPath("", nullptr, "/creds", "/etc/k", "/d").path.c_str());
+  location = ResolveKeyPath("", "", nullptr, "", "/d");
   STRCMP_EQUAL("/d/secret.key", location.path.c_str());
   CHECK_TRUE(location.create_if_missing);
+}
+
+// A packaged build names a key file outside the data dir: it is used when
+// nothing more explicit is given, and it is never created on the fly.
+TEST(SecretKey, TheBuildsDefaultKeyFileIsNeverCreated) {
+  KeyLocation location = ResolveKeyPath("", nullptr, nullptr, "/etc/k", "/d");
+  STRCMP_EQUAL("/etc/k", location.path.c_str());
+  CHECK_FALSE(location.create_if_missing);
+}
+
+TEST(SecretKey, CreateWritesA0600KeyThatLoads) {
+  std::string path = dir.File("etc/secret.key");
+  CHECK_TRUE(SecretKey::Create(path, random.get()).ok());
+  struct stat info;
+  CHECK_EQUAL(0, stat(path.c_str(), &info));
+  LONGS_EQUAL(0600, info.st_mode & 0777);
+  LONGS_EQUAL(32, info.st_size);
+  CHECK_EQUAL(0, stat(dir.File("etc").c_str(), &info));
+  LONGS_EQUAL(0700, info.st_mode & 0777);
+  std::unique_ptr<SecretKey> key;
+  CHECK_TRUE(SecretKey::Load({path, false}, random.get(), &key).ok());
+}
+
+TEST(SecretKey, CreateNeverReplacesAFile) {
+  std::string path = dir.File("secret.key");
+  WriteFile(path, "not a key, but someone's file");
+  Status s = SecretKey::Create(path, random.get());
+  CHECK_TRUE(s.code() == Status::Code::kAlreadyExists);
+  CHECK(s.message().find(path) != std::string::npos);
+  std::ifstream in(path);
+  std::string content((std::istreambuf_iterator<char>(in)), {});
+  STRCMP_EQUAL("not a key, but someone's file", content.c_str());
+}
+
+TEST(SecretKey, CreateNamesAMissingGrandparent) {
+  std::string path = dir.File("no/such/secret.key");
+  Status s = SecretKey::Create(path, random.get());
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find(dir.File("no/such")) != std::string::npos);
 }
 
 TEST(SecretKey, DefaultKeyIsCreatedOnceWithMode0600) {

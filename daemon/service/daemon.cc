@@ -214,7 +214,7 @@ Status DaemonImpl::Start() {
 
 // Takes the data dir (one daemon per data dir) before anything else there.
 Status DaemonImpl::LockDataDir() {
-  Status s = PrepareDataDir(config_.data_dir);
+  Status s = PrepareDataDir(config_.data_dir, config_.service_user);
   if (s.ok()) s = DaemonLock::Acquire(config_.data_dir, &lock_);
   return s;
 }

@@ -45,7 +45,7 @@ Status OpenStore(const Config& config, StoreSession* session,
   if (missing && !how.create_if_missing) {
     return NoDatabase(session->database_path);
   }
-  Status s = PrepareDataDir(config.data_dir);
+  Status s = PrepareDataDir(config.data_dir, config.service_user);
   if (!s.ok()) return s;
   Store::Options options;
   options.path = path;

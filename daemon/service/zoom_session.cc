@@ -1,5 +1,8 @@
 #include "service/zoom_session.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "service/store_session.h"
 #include "zoom/zoom_endpoints.h"
 
@@ -7,16 +10,37 @@ namespace telemed {
 
 namespace {
 
-Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
-               ZoomSession* out) {
-  KeyLocation location =
-      ResolveKeyPath(config.key_file, nullptr,
-                     config.credentials_directory.empty()
-                         ? nullptr
-                         : config.credentials_directory.c_str(),
-                     config.data_dir);
+KeyLocation LocateKey(const Config& config) {
+  return ResolveKeyPath(config.key_file, nullptr,
+                        config.credentials_directory.empty()
+                            ? nullptr
+                            : config.credentials_directory.c_str(),
+                        config.default_key_file, config.data_dir);
+}
+
+// Reads (or creates) the key at `location` into out->key.
+Status ReadKey(const KeyLocation& location, ZoomSession* out) {
   out->key_path = location.path;
   Status s = SecretKey::Load(location, out->random.get(), &out->key);
+  if (!s.ok() && !location.create_if_missing &&
+      access(location.path.c_str(), F_OK) != 0 && errno == ENOENT) {
+    // Only <data_dir>/secret.key is made on the fly; any other key file is
+    // made once, on purpose, so that no secret is sealed under a stray key.
+    return Status::NotFound(
+        "secret_key_missing",
+        "the key file " + location.path +
+            " does not exist: create it with 'telemed-bridge key create "
+            "--key-file " +
+            location.path + "', or give the right one with --key-file");
+  }
+  return s;
+}
+
+Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
+               ZoomSession* out) {
+  KeyLocation location = LocateKey(config);
+  Status s;
+  if (out->key == nullptr) s = ReadKey(location, out);
   if (!s.ok()) return s;
   // A process holding another key must not write secrets under it.
   // Conflict: the database's secrets are sealed under another key.
@@ -62,9 +86,17 @@ Status ResolveEndpoints(const Config& config, Store* store,
 
 }  // namespace
 
+Status PreloadSecretKey(const Config& config, ZoomSession* out) {
+  KeyLocation location = LocateKey(config);
+  if (location.create_if_missing) return Status::OK();
+  Status s = RealRandom::Open(&out->random);
+  if (s.ok()) s = ReadKey(location, out);
+  return s;
+}
+
 Status OpenZoomSession(const Config& config, StoreSession* store_session,
                        ZoomSession* out, KeyMismatch on_mismatch) {
-  Status s = RealRandom::Open(&out->random);
+  Status s = out->random ? Status::OK() : RealRandom::Open(&out->random);
   if (s.ok()) s = LoadKey(config, store_session->store.get(), on_mismatch, out);
   if (!s.ok()) return s;
   out->box = std::make_unique<SecretBox>(out->key.get(), out->random.get());

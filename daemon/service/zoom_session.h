@@ -47,7 +47,16 @@ struct ZoomSession {
 // ZoomSession::key_refused).
 enum class KeyMismatch { kRefuse, kServeWithoutZoom };
 
-// Loads (or creates, for the default location) the secret key, checks it
+// Reads the secret key now when it is a file the bridge never creates
+// (--key-file, TELEMED_KEY_FILE, a credential, the build's default key
+// file), so that a command run as root reads the root-only key before
+// OpenStore makes it the service user; OpenZoomSession then uses it. A key
+// made on the fly (<data_dir>/secret.key) is left to OpenZoomSession, which
+// creates it as the data dir's user. Errors as OpenZoomSession's.
+Status PreloadSecretKey(const Config& config, ZoomSession* out);
+
+// Loads (unless PreloadSecretKey did) or creates, for the default location,
+// the secret key, checks it
 // against the database's (see KeyMismatch), resolves the Zoom endpoints
 // (see ZoomSession::oauth_url), and builds the rest.
 // *store_session must be open and outlive *out. Nothing here talks to Zoom
