@@ -21,6 +21,7 @@
 #include "base/posix_error.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
+#include "service/daily_backup.h"
 #include "service/housekeeping.h"
 #include "service/listen_error.h"
 #include "service/shutdown.h"
@@ -278,6 +279,9 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
   options.zoom_watch.api = zoom_.client->api();
   options.zoom_watch.clock = &session_.clock;
   options.zoom_watch.logger = logger_;
+  options.daily_backup.clock = &session_.clock;
+  options.daily_backup.dir = BackupsDir(config_.data_dir);
+  options.daily_backup.keep = config_.backup_keep;
   return options;
 }
 

@@ -20,6 +20,9 @@ constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 // How often ZoomWatch looks for changed credentials or doctors (two small
 // reads); the check itself runs far less often, see service/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
+// How often the daily backup looks whether one is due (a directory listing);
+// a backup is written when the newest is a day old, see daily_backup.h.
+constexpr std::chrono::minutes kBackupCheckInterval(10);
 
 // Pings systemd's watchdog at half its interval, when the unit has one.
 std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
@@ -33,6 +36,13 @@ std::unique_ptr<PeriodicTask> StartWatchdog(Logger* logger) {
                                         [] { sd_notify(0, "WATCHDOG=1"); });
 }
 
+DailyBackup::Options WithStore(DailyBackup::Options options, Store* store,
+                               Logger* logger) {
+  options.store = store;
+  options.logger = logger;
+  return options;
+}
+
 }  // namespace
 
 // Checkpoints run off the commit path, so that no commit pays for one. The
@@ -43,11 +53,18 @@ Housekeeping::Housekeeping(const Options& options)
       idle_memory_([this] { return ActivityCount(); },
                    [this] { ReleaseMemory(); }),
       zoom_watch_(options.zoom_watch),
+      daily_backup_(
+          WithStore(options.daily_backup, options.store, options.logger)),
       purge_(kPurgeInterval, [this] { PurgeEnded(); }),
       checkpoint_(kCheckpointInterval, [this] { CheckDatabase(); }),
       release_memory_(kIdleMemoryPeriod, [this] { idle_memory_.Tick(); }),
       zoom_check_(kZoomWatchInterval, [this] { zoom_watch_.Tick(); }),
-      watchdog_(StartWatchdog(options.logger)) {}
+      watchdog_(StartWatchdog(options.logger)) {
+  if (options.daily_backup.keep > 0) {
+    backup_ = std::make_unique<PeriodicTask>(kBackupCheckInterval,
+                                             [this] { daily_backup_.Tick(); });
+  }
+}
 
 Housekeeping::~Housekeeping() { Stop(); }
 
@@ -56,6 +73,7 @@ void Housekeeping::Stop() {
   checkpoint_.Stop();
   release_memory_.Stop();
   zoom_check_.Stop();
+  if (backup_ != nullptr) backup_->Stop();
 }
 
 void Housekeeping::PurgeEnded() {

@@ -1,9 +1,9 @@
 // Housekeeping: the daemon's periodic work beside the API and the sync
 // engine, each on its own PeriodicTask thread: the retention purge, WAL
 // checkpoints (which also notice a database deleted under us), giving
-// memory back after a burst, the Zoom check (ZoomWatch) and systemd's
-// watchdog. Started once the daemon is ready, stopped before the sync
-// engine when it stops.
+// memory back after a burst, the Zoom check (ZoomWatch), the daily backup
+// (DailyBackup) and systemd's watchdog. Started once the daemon is ready,
+// stopped before the sync engine when it stops.
 #ifndef TELEMED_SERVICE_HOUSEKEEPING_H_
 #define TELEMED_SERVICE_HOUSEKEEPING_H_
 
@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "base/status.h"
+#include "service/daily_backup.h"
 #include "service/idle_memory.h"
 #include "service/periodic_task.h"
 #include "service/zoom_watch.h"
@@ -37,6 +38,9 @@ class Housekeeping final {
     std::function<bool(const Status& why)> request_stop;
     // What the Zoom check uses; its store, clock and logger included.
     ZoomWatch::Options zoom_watch;
+    // The daily backup's folder, clock and count (its store and logger are
+    // the ones above). keep 0 writes no backups.
+    DailyBackup::Options daily_backup;
   };
 
   // Starts every task; each runs once at once, then at its interval.
@@ -59,11 +63,13 @@ class Housekeeping final {
   const Options options_;
   IdleMemory idle_memory_;
   ZoomWatch zoom_watch_;
+  DailyBackup daily_backup_;
   // Threads last: each may run at once and uses what is above.
   PeriodicTask purge_;
   PeriodicTask checkpoint_;
   PeriodicTask release_memory_;
   PeriodicTask zoom_check_;
+  std::unique_ptr<PeriodicTask> backup_;    // null when backups are off
   std::unique_ptr<PeriodicTask> watchdog_;  // null without a systemd watchdog
 };
 

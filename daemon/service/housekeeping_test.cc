@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "base/log.h"
 #include "support/zoom_bed.h"
@@ -37,6 +38,8 @@ TEST_GROUP(Housekeeping) {
     options.zoom_watch.api = &bed->harness->api();
     options.zoom_watch.clock = &bed->clock;
     options.zoom_watch.logger = &logger;
+    options.daily_backup.clock = &bed->clock;
+    options.daily_backup.dir = bed->dir.File("backups");
     return options;
   }
 
@@ -53,6 +56,25 @@ TEST(Housekeeping, EveryTaskRunsAtStartAndAHealthyDatabaseKeepsServing) {
   housekeeping.Stop();
   housekeeping.Stop();
   LONGS_EQUAL(0, stop_requests.load());
+}
+
+TEST(Housekeeping, WritesTheFirstDailyBackupAtStart) {
+  Housekeeping housekeeping(MakeOptions());
+  CHECK_TRUE(WaitForLog("daily backup written to " + bed->dir.File("backups")));
+  housekeeping.Stop();
+  std::vector<BackupFile> files;
+  CHECK_TRUE(ListBackups(bed->dir.File("backups"), &files).ok());
+  LONGS_EQUAL(1, files.size());
+}
+
+TEST(Housekeeping, BackupsOffWritesNone) {
+  Housekeeping::Options options = MakeOptions();
+  options.daily_backup.keep = 0;
+  {
+    Housekeeping housekeeping(options);
+    CHECK_TRUE(WaitForLog("purged 0 appointment(s)"));
+  }
+  CHECK_EQUAL(-1, access(bed->dir.File("backups").c_str(), F_OK));
 }
 
 TEST(Housekeeping, ADeletedDatabaseAsksTheDaemonToStopOnce) {

@@ -140,17 +140,11 @@ Status Summarize(SqliteDb* db, BackupSummary* out) {
   return s;
 }
 
-Status CopyFile(const std::string& from, const std::string& to) {
-  int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) {
-    if (errno == ENOENT) {
-      return Status::NotFound("no_backup", "no backup file " + from);
-    }
-    return PathError("backup_io", "open " + from, errno);
-  }
+// Copies what `in` reads (from its current offset) into the file `to`.
+Status CopyFile(int in, const std::string& from, const std::string& to) {
   int out = open(to.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  Status s =
-      out < 0 ? PathError("backup_io", "open " + to, errno) : Status::OK();
+  if (out < 0) return PathError("backup_io", "open " + to, errno);
+  Status s;
   char buffer[1 << 16];
   while (s.ok()) {
     ssize_t n = read(in, buffer, sizeof buffer);
@@ -161,10 +155,10 @@ Status CopyFile(const std::string& from, const std::string& to) {
       s = PathError("backup_io", "write " + to, errno);
     }
   }
-  if (s.ok() && fsync(out) != 0)
+  if (s.ok() && fsync(out) != 0) {
     s = PathError("backup_io", "fsync " + to, errno);
-  if (out >= 0) close(out);
-  close(in);
+  }
+  close(out);
   return s;
 }
 
@@ -239,13 +233,22 @@ Status CheckBackupFile(const std::string& path, BackupSummary* out) {
   return CheckDatabaseFile(path, path, out);
 }
 
-Status RestoreDatabase(const std::string& backup_path,
+Status OpenBackupFile(const std::string& path, int* fd) {
+  *fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (*fd >= 0) return Status::OK();
+  if (errno == ENOENT) {
+    return Status::NotFound("no_backup", "no backup file " + path);
+  }
+  return PathError("backup_io", "open " + path, errno);
+}
+
+Status RestoreDatabase(int backup_fd, const std::string& backup_path,
                        const std::string& db_path, int64_t now,
                        RestoreResult* out) {
   std::string temp;
   Status s = MakeTemp(db_path, ".restore", &temp);
   if (!s.ok()) return s;
-  s = CopyFile(backup_path, temp);
+  s = CopyFile(backup_fd, backup_path, temp);
   // The copy is checked, not the original: SQLite may write beside it.
   if (s.ok()) s = CheckDatabaseFile(temp, backup_path, &out->backup);
   if (s.ok()) s = SyncPath(temp, /*directory=*/false);

@@ -61,16 +61,23 @@ struct RestoreResult {
   std::string kept_path;
 };
 
-// Replaces the database at `db_path` by a copy of the backup at
-// `backup_path`. The copy is made and checked (CheckBackupFile) under a
-// temporary name beside `db_path` first: a bad backup replaces nothing.
-// The replaced database is kept beside it as
+// Opens the backup at `path` for reading (RestoreDatabase). A caller
+// running as root opens it before it drops to the data dir's owner, who
+// may not read it. NotFound("no_backup") / IoError / PermissionDenied
+// naming `path`.
+Status OpenBackupFile(const std::string& path, int* fd);
+
+// Replaces the database at `db_path` by a copy of the backup that
+// `backup_fd` reads (from its start; opened by OpenBackupFile and still the
+// caller's to close), named `backup_path` in messages. The copy is made and
+// checked (CheckBackupFile) under a temporary name beside `db_path` first: a
+// bad backup replaces nothing. The replaced database is kept beside it as
 // "<db_path>.replaced-YYYYMMDDTHHMMSSZ" (`now`, unix seconds), with its WAL,
 // before the copy is renamed into place (atomic) and the directory synced.
 // The new file is 0600. Errors name the file concerned.
 // REQUIRES: no process has the database open (the caller holds the data
 // dir's daemon lock, and no CLI command runs meanwhile).
-Status RestoreDatabase(const std::string& backup_path,
+Status RestoreDatabase(int backup_fd, const std::string& backup_path,
                        const std::string& db_path, int64_t now,
                        RestoreResult* out);
 

@@ -79,6 +79,15 @@ TEST_GROUP_BASE(Backup, StoreFixture) {
     Put(Request("a1"), WriteOutcome::kCreated);
   }
 
+  Status Restore(const std::string& from, const std::string& to,
+                 RestoreResult* result) {
+    int fd = -1;
+    Status s = OpenBackupFile(from, &fd);
+    if (s.ok()) s = RestoreDatabase(fd, from, to, 1764749700, result);
+    if (fd >= 0) close(fd);
+    return s;
+  }
+
   // Opens the database at `file` as the daemon would.
   bool HasAppointment(const std::string& file, const std::string& id) {
     Store::Options options;
@@ -156,6 +165,9 @@ TEST(Backup, CheckRefusesWhatIsNotABridgeDatabase) {
                CheckBackupFile(plain, &summary).reason().c_str());
   STRCMP_EQUAL("no_backup",
                CheckBackupFile(dir.File("none.db"), &summary).reason().c_str());
+  RestoreResult result;
+  STRCMP_EQUAL("no_backup",
+               Restore(dir.File("none.db"), path, &result).reason().c_str());
 }
 
 TEST(Backup, CheckRefusesACorruptFile) {
@@ -193,7 +205,7 @@ TEST(Backup, RestoreReplacesTheDatabaseAndKeepsTheOldOne) {
   Put(Request("a2"), WriteOutcome::kCreated);
   store.reset();
   RestoreResult result;
-  CHECK_OK(RestoreDatabase(backup, path, 1764749700, &result));
+  CHECK_OK(Restore(backup, path, &result));
   STRCMP_EQUAL((path + ".replaced-20251203T081500Z").c_str(),
                result.kept_path.c_str());
   LONGS_EQUAL(1, result.backup.appointments);
@@ -217,7 +229,7 @@ TEST(Backup, RestoreKeepsCommitsStillInTheWal) {
   WriteText(db_copy + "-wal", ReadText(path + "-wal"));
   store.reset();
   RestoreResult result;
-  CHECK_OK(RestoreDatabase(backup, db_copy, 1764749700, &result));
+  CHECK_OK(Restore(backup, db_copy, &result));
   CHECK(!Exists(db_copy + "-wal"));
   CHECK(HasAppointment(result.kept_path, "a2"));
 }
@@ -231,7 +243,7 @@ TEST(Backup, BadBackupReplacesNothing) {
   ino_t before = InodeOf(path);
   std::vector<std::string> names = FileNames(dir.path());
   RestoreResult result;
-  Status s = RestoreDatabase(backup, path, 1764749700, &result);
+  Status s = Restore(backup, path, &result);
   CHECK(s.code() == Status::Code::kCorruption);
   // The message names the user's file, not the temporary copy.
   CHECK(s.message().find(backup) != std::string::npos);
