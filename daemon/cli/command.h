@@ -59,6 +59,8 @@ int RunZoomS2s(const Context& context);
 int RunZoomShow(const Context& context);
 int RunZoomForget(const Context& context);
 int RunZoomTest(const Context& context);
+int RunBackup(const Context& context);
+int RunRestore(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed
