@@ -57,6 +57,15 @@ TEST_GROUP(StatusCommand) {
   test::TempDir temp;
   std::ostringstream out;
   std::ostringstream err;
+  Config config;
+  StoreSession session;
+
+  void CreateStore() {
+    config.data_dir = temp.File("data");
+    StoreOpening how;
+    how.create_if_missing = true;
+    CHECK_TRUE(OpenStore(config, &session, how).ok());
+  }
 
   int Run() {
     out.str("");
@@ -69,12 +78,7 @@ TEST_GROUP(StatusCommand) {
 };
 
 TEST(StatusCommand, NamesTheDaemonHoldingTheLockAndTheQueue) {
-  Config config;
-  config.data_dir = temp.File("data");
-  StoreSession session;
-  StoreOpening how;
-  how.create_if_missing = true;
-  CHECK_TRUE(OpenStore(config, &session, how).ok());
+  CreateStore();
   LONGS_EQUAL(1, Run());
   STRCMP_CONTAINS("daemon:     not running", out.str().c_str());
   STRCMP_CONTAINS("no daemon serves", err.str().c_str());
@@ -93,12 +97,7 @@ TEST(StatusCommand, NamesTheDaemonHoldingTheLockAndTheQueue) {
 }
 
 TEST(StatusCommand, NamesTheLastDailyBackup) {
-  Config config;
-  config.data_dir = temp.File("data");
-  StoreSession session;
-  StoreOpening how;
-  how.create_if_missing = true;
-  CHECK_TRUE(OpenStore(config, &session, how).ok());
+  CreateStore();
   Run();
   STRCMP_CONTAINS("backups:    none yet in ", out.str().c_str());
   std::string dir = BackupsDir(config.data_dir);
