@@ -19,6 +19,9 @@ namespace telemed {
 
 namespace {
 
+// The schema version whose migration added store.database_id.
+constexpr int kDatabaseIdSchema = 5;
+
 Status PathError(const char* reason, const std::string& what, int err) {
   if (err == EACCES || err == EPERM) {
     return Status::PermissionDenied(reason, what + ": " + strerror(err));
@@ -162,6 +165,23 @@ Status CopyFile(int in, const std::string& from, const std::string& to) {
   return s;
 }
 
+// Gives the restored copy a new identity for the change feed's cursors, so
+// every client reads the feed again: a cursor only checked for being ahead
+// of the copy would let a client that was away skip the changes the copy
+// hands out again under numbers it already saw. A copy from before the
+// setting existed gets one from its migration.
+Status RenewDatabaseId(const std::string& path) {
+  SqliteDb db;
+  Status s = SqliteDb::Open(path, 10000, &db, /*create_if_missing=*/false);
+  if (s.ok()) {
+    s = db.Exec(
+        "UPDATE settings SET value = lower(hex(randomblob(16)))"
+        " WHERE name = 'store.database_id'",
+        "renew the database id");
+  }
+  return s;
+}
+
 // Moves the database at `db_path` (if any) with its WAL to `kept`. A
 // hard link first, so `db_path` always names a whole database.
 Status KeepOldDatabase(const std::string& db_path, const std::string& kept,
@@ -251,6 +271,9 @@ Status RestoreDatabase(int backup_fd, const std::string& backup_path,
   s = CopyFile(backup_fd, backup_path, temp);
   // The copy is checked, not the original: SQLite may write beside it.
   if (s.ok()) s = CheckDatabaseFile(temp, backup_path, &out->backup);
+  if (s.ok() && out->backup.schema_version >= kDatabaseIdSchema) {
+    s = RenewDatabaseId(temp);
+  }
   if (s.ok()) s = SyncPath(temp, /*directory=*/false);
   std::string kept = db_path + ".replaced-" + CompactTime(now);
   bool had_one = false;

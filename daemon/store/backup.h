@@ -74,7 +74,10 @@ Status OpenBackupFile(const std::string& path, int* fd);
 // bad backup replaces nothing. The replaced database is kept beside it as
 // "<db_path>.replaced-YYYYMMDDTHHMMSSZ" (`now`, unix seconds), with its WAL,
 // before the copy is renamed into place (atomic) and the directory synced.
-// The new file is 0600. Errors name the file concerned.
+// The copy gets a new database id (settings store.database_id), so every
+// client's change-feed cursor is refused (409 cursor_invalid) and read
+// again from the start. The new file is 0600. Errors name the file
+// concerned.
 // REQUIRES: no process has the database open (the caller holds the data
 // dir's daemon lock, and no CLI command runs meanwhile).
 Status RestoreDatabase(int backup_fd, const std::string& backup_path,

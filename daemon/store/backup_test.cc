@@ -203,9 +203,18 @@ TEST(Backup, CheckRefusesANewerSchemaNamingBothVersions) {
 TEST(Backup, RestoreReplacesTheDatabaseAndKeepsTheOldOne) {
   CHECK_OK(store->WriteBackup(backup));
   Put(Request("a2"), WriteOutcome::kCreated);
+  std::string old_id;
+  CHECK_OK(store->GetDatabaseId(&old_id));
   store.reset();
   RestoreResult result;
   CHECK_OK(Restore(backup, path, &result));
+  // A new identity: every client's cursor is refused and read again.
+  store = OpenStore();
+  std::string new_id;
+  CHECK_OK(store->GetDatabaseId(&new_id));
+  CHECK(new_id != old_id);
+  LONGS_EQUAL(32, new_id.size());
+  store.reset();
   STRCMP_EQUAL((path + ".replaced-20251203T081500Z").c_str(),
                result.kept_path.c_str());
   LONGS_EQUAL(1, result.backup.appointments);
