@@ -65,6 +65,14 @@ int RunBackup(const Context& context) {
   if (s.ok()) s = session.store->WriteBackup(file);
   BackupSummary summary;
   if (s.ok()) s = CheckBackupFile(file, &summary);
+  if (s.code() == Status::Code::kPermissionDenied) {
+    // OpenStore made us the data dir's owner (see config/data_dir.h).
+    return Fail(context, s.message() + "; the backup is written as " +
+                             DescribeUser(geteuid()) +
+                             ", the data dir's owner: choose a directory it "
+                             "may write, e.g. " +
+                             AbsolutePath(BackupsDir(context.config.data_dir)));
+  }
   if (!s.ok()) return Fail(context, s.message());
   *context.out << "Backed up " << session.database_path << " to "
                << AbsolutePath(file) << " (" << Counts(summary)

@@ -5,6 +5,7 @@
 #include "store/backup.h"
 
 #include <CppUTest/TestHarness.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,6 +46,24 @@ test::AppointmentFields Fields() {
   fields.doctor_id = "dr-1";
   fields.topic = "Check-up";
   return fields;
+}
+
+// Gives `dir` and the files in it to `uid`.
+void ChownTree(const std::string& dir, uid_t uid) {
+  LONGS_EQUAL(0, chown(dir.c_str(), uid, uid));
+  DIR* handle = opendir(dir.c_str());
+  CHECK_TRUE(handle != nullptr);
+  while (dirent* entry = readdir(handle)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    LONGS_EQUAL(0, chown((dir + "/" + name).c_str(), uid, uid));
+  }
+  closedir(handle);
+}
+
+uid_t OwnerOf(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? st.st_uid : static_cast<uid_t>(-1);
 }
 
 }  // namespace
@@ -233,6 +252,30 @@ TEST(BackupRestore, TheDaemonWritesADailyBackupListedByBackupAndStatus) {
   CheckCli(status, 0);
   STRCMP_CONTAINS("backups:    last ", status.out.c_str());
   Stop();
+}
+
+TEST(BackupRestore, RootWorksAsTheDataDirsOwnerButReadsARootOnlyBackup) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: nothing to switch");
+    return;
+  }
+  const uid_t kNobody = 65534;
+  chmod(temp.path().c_str(), 0711);
+  ChownTree(data_dir, kNobody);
+  std::string root_only = temp.File("root-only");
+  LONGS_EQUAL(0, mkdir(root_only.c_str(), 0700));
+  test::CliResult refused = Cli({"backup", root_only + "/copy.db"});
+  CheckCli(refused, 1);
+  STRCMP_CONTAINS("choose a directory it may write", refused.err.c_str());
+
+  std::string copy = data_dir + "/copy.db";
+  CheckCli(Cli({"backup", copy}), 0);
+  LONGS_EQUAL(kNobody, OwnerOf(copy));
+  std::string moved = root_only + "/copy.db";
+  LONGS_EQUAL(0, rename(copy.c_str(), moved.c_str()));
+  LONGS_EQUAL(0, chown(moved.c_str(), 0, 0));
+  CheckCli(Cli({"restore", moved}), 0);
+  LONGS_EQUAL(kNobody, OwnerOf(data_dir + "/telemed-bridge.db"));
 }
 
 TEST(BackupRestore, BackupKeepOffWritesNone) {
