@@ -290,7 +290,7 @@ Status DaemonImpl::Run() {
   sd_notify(0, "READY=1");
   Housekeeping housekeeping(HousekeepingOptions());
   Serve();
-  shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check)");
+  shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check, backup)");
   housekeeping.Stop();
   return StopInOrder();
 }

@@ -36,6 +36,17 @@ bool ParseName(const std::string& name, int64_t* when) {
   return t[8] == 'T' && t[15] == 'Z' && ParseRfc3339(rfc3339, when).ok();
 }
 
+// A temporary file of a backup this folder's writer did not finish (the
+// daemon was killed during one): "telemed-bridge-<stamp>.db.tmp-XXXXXX".
+bool IsLeftover(const std::string& name) {
+  const size_t stamp_end = sizeof kPrefix - 1 + 16;
+  const std::string tail = std::string(kSuffix) + ".tmp-";
+  int64_t when = 0;
+  return name.size() > stamp_end + tail.size() &&
+         name.compare(stamp_end, tail.size(), tail) == 0 &&
+         ParseName(name.substr(0, stamp_end + sizeof kSuffix - 1), &when);
+}
+
 std::string NameFor(int64_t when) {
   std::string stamp;
   for (char c : FormatRfc3339Utc(when)) {
@@ -81,7 +92,19 @@ Status ListBackups(const std::string& dir, std::vector<BackupFile>* out) {
   return Status::OK();
 }
 
+// Only the daemon writes these names, one backup at a time, and one daemon
+// serves a data dir: any such file present before a backup is abandoned.
+void RemoveLeftovers(const std::string& dir) {
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return;
+  while (dirent* entry = readdir(handle)) {
+    if (IsLeftover(entry->d_name)) unlink((dir + "/" + entry->d_name).c_str());
+  }
+  closedir(handle);
+}
+
 Status DailyBackup::Tick() {
+  RemoveLeftovers(options_.dir);
   std::vector<BackupFile> files;
   Status s = ListBackups(options_.dir, &files);
   if (s.ok()) s = WriteIfDue(&files);

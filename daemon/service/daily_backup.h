@@ -51,7 +51,8 @@ class DailyBackup final {
 
   explicit DailyBackup(const Options& options) : options_(options) {}
 
-  // Writes a backup when one is due, then deletes the oldest beyond `keep`.
+  // Removes what a backup cut short by a kill left in the folder, writes a
+  // backup when one is due, then deletes the oldest beyond `keep`.
   // Failures are logged as errors (and returned): the next Tick tries again.
   Status Tick();
 

@@ -99,6 +99,20 @@ TEST(DailyBackup, LeavesOtherFilesAlone) {
   CHECK(access(mine.c_str(), F_OK) == 0);
 }
 
+TEST(DailyBackup, RemovesWhatAKilledBackupLeftBehind) {
+  CHECK(mkdir(backups.c_str(), 0700) == 0);
+  std::string leftover =
+      backups + "/telemed-bridge-20251231T000000Z.db.tmp-a1B2c3";
+  std::string mine = backups + "/before-upgrade.db.tmp-a1B2c3";
+  for (const std::string& file : {leftover, mine}) {
+    close(open(file.c_str(), O_WRONLY | O_CREAT, 0600));
+  }
+  CHECK_OK(DailyBackup(MakeOptions(7)).Tick());
+  CHECK(access(leftover.c_str(), F_OK) != 0);
+  CHECK(access(mine.c_str(), F_OK) == 0);
+  LONGS_EQUAL(1, List().size());
+}
+
 TEST(DailyBackup, AFailureIsLoggedAndRetried) {
   // A file where the folder should be.
   close(open(backups.c_str(), O_WRONLY | O_CREAT, 0600));

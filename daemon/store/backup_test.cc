@@ -229,6 +229,15 @@ TEST(Backup, RestoreReplacesTheDatabaseAndKeepsTheOldOne) {
   }
 }
 
+TEST(Backup, RestoreIntoAnEmptyDataDirKeepsNothing) {
+  CHECK_OK(store->WriteBackup(backup));
+  std::string fresh = dir.File("fresh.db");
+  RestoreResult result;
+  CHECK_OK(Restore(backup, fresh, &result));
+  STRCMP_EQUAL("", result.kept_path.c_str());
+  CHECK(HasAppointment(fresh, "a1"));
+}
+
 TEST(Backup, RestoreKeepsCommitsStillInTheWal) {
   CHECK_OK(store->WriteBackup(backup));
   Put(Request("a2"), WriteOutcome::kCreated);
