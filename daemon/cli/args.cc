@@ -56,7 +56,9 @@ Status ParseFlag(const std::vector<std::string>& args, const ArgSpec& spec,
 Status CheckPositionals(const ArgSpec& spec, const ParsedArgs& parsed) {
   size_t want = spec.positionals.size();
   size_t got = parsed.positionals.size();
-  if (got < want) return Usage("missing " + spec.positionals[got]);
+  if (got + spec.optional_positionals < want) {
+    return Usage("missing " + spec.positionals[got]);
+  }
   if (got > want)
     return Usage("unexpected argument '" + parsed.positionals[want] + "'");
   return Status::OK();

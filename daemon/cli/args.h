@@ -23,6 +23,8 @@ struct ArgSpec {
   std::vector<std::string> value_flags;
   // Options that take none ("yes"); given, Flag() returns "".
   std::vector<std::string> switches = {};
+  // How many of the last `positionals` may be left out.
+  size_t optional_positionals = 0;
 };
 
 struct ParsedArgs {

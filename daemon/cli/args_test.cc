@@ -72,6 +72,15 @@ TEST(CliArgs, CountsPositionals) {
   CheckUsageError({"a", "b"}, "unexpected argument 'b'");
 }
 
+TEST(CliArgs, AnOptionalPositionalMayBeLeftOut) {
+  spec.optional_positionals = 1;
+  CHECK_TRUE(Parse({"--data-dir", "/x"}).ok());
+  LONGS_EQUAL(0, parsed.positionals.size());
+  CHECK_TRUE(Parse({"pos"}).ok());
+  LONGS_EQUAL(1, parsed.positionals.size());
+  CheckUsageError({"a", "b"}, "unexpected argument 'b'");
+}
+
 TEST(CliArgs, ALoneDashIsAPositional) {
   CHECK_TRUE(Parse({"-"}).ok());
   STRCMP_EQUAL("-", parsed.positionals[0].c_str());

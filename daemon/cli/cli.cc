@@ -76,10 +76,13 @@ const std::vector<CommandInfo>& Commands() {
        "                        budgets the bridge stays under (default pro)\n"
        "  --default-topic TEXT  meeting topic for appointments without one\n"
        "                        (default \"Video visit\")\n"
+       "  --backup-keep N|off   daily backups kept in DATA_DIR/backups,\n"
+       "                        1..365, or off for none (env\n"
+       "                        TELEMED_BACKUP_KEEP; default 7)\n"
        TELEMED_ZOOM_HELP,
        {{}, {"data-dir", "listen", "retention-days", "zoom-plan",
-             "default-topic", "zoom-oauth-url", "zoom-api-url", "ca-file",
-             "key-file"}},
+             "default-topic", "backup-keep", "zoom-oauth-url", "zoom-api-url",
+             "ca-file", "key-file"}},
        RunServe},
       {"", "status", "[--data-dir DIR]",
        "Tells whether a daemon serves the data dir (its PID, address and\n"
@@ -171,6 +174,22 @@ const std::vector<CommandInfo>& Commands() {
 #endif
        TELEMED_DATA_DIR_HELP,
        {{}, {"key-file", "data-dir"}}, RunKeyCreate},
+      {"", "backup", "FILE [--data-dir DIR] | --list [--data-dir DIR]",
+       "Writes a consistent copy of the database to FILE (never over an\n"
+       "existing file), also while the daemon runs and serves. The secret\n"
+       "key is not in it: back up the key file apart. With --list, lists\n"
+       "the daemon's daily backups in DATA_DIR/backups instead.\n\n"
+       "  --list                list the daily backups\n"
+       TELEMED_DATA_DIR_HELP,
+       {{"FILE"}, {"data-dir"}, {"list"}, 1}, RunBackup},
+      {"", "restore", "FILE [--data-dir DIR]",
+       "Replaces the database by the backup FILE, with the daemon stopped\n"
+       "(refused while one serves the data dir). FILE is checked first\n"
+       "(integrity, schema version, a telemed-bridge database): a bad one\n"
+       "replaces nothing. The replaced database is kept beside it as\n"
+       "telemed-bridge.db.replaced-TIME.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{"FILE"}, {"data-dir"}}, RunRestore},
       {"", "version", "", "Prints the version (also: --version).\n", {},
        RunVersion},
   };
@@ -247,7 +266,8 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
       {"ca-file", SetCaFile},
       {"key-file", SetKeyFile},
       {"zoom-plan", SetZoomPlan},
-      {"default-topic", SetDefaultTopic}};
+      {"default-topic", SetDefaultTopic},
+      {"backup-keep", SetBackupKeep}};
   Status s = ApplyEnvironment(getenv, config);
   for (const auto& [name, set] : setters) {
     const std::string* value = args.Flag(name);
@@ -263,6 +283,12 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
 Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
   static const char* const kZoomS2s[] = {"account-id", "client-id",
                                          "client-secret-file"};
+  if (command.run == RunBackup) {
+    bool list = args.Flag("list") != nullptr;
+    if (list == args.positionals.empty()) return Status::OK();
+    return Status::InvalidArgument(
+        "usage", list ? "--list takes no FILE" : "missing FILE");
+  }
   if (command.run != RunZoomS2s) return Status::OK();
   for (const char* flag : kZoomS2s) {
     if (args.Flag(flag) == nullptr) {

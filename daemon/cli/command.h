@@ -60,6 +60,8 @@ int RunZoomShow(const Context& context);
 int RunZoomForget(const Context& context);
 int RunZoomTest(const Context& context);
 int RunKeyCreate(const Context& context);
+int RunBackup(const Context& context);
+int RunRestore(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed

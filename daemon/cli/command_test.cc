@@ -1,6 +1,7 @@
 #include "cli/command.h"
 
 #include <CppUTest/TestHarness.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include "cli/cli.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
+#include "service/daily_backup.h"
 #include "support/temp_dir.h"
 
 namespace telemed {
@@ -55,6 +57,15 @@ TEST_GROUP(StatusCommand) {
   test::TempDir temp;
   std::ostringstream out;
   std::ostringstream err;
+  Config config;
+  StoreSession session;
+
+  void CreateStore() {
+    config.data_dir = temp.File("data");
+    StoreOpening how;
+    how.create_if_missing = true;
+    CHECK_TRUE(OpenStore(config, &session, how).ok());
+  }
 
   int Run() {
     out.str("");
@@ -67,12 +78,7 @@ TEST_GROUP(StatusCommand) {
 };
 
 TEST(StatusCommand, NamesTheDaemonHoldingTheLockAndTheQueue) {
-  Config config;
-  config.data_dir = temp.File("data");
-  StoreSession session;
-  StoreOpening how;
-  how.create_if_missing = true;
-  CHECK_TRUE(OpenStore(config, &session, how).ok());
+  CreateStore();
   LONGS_EQUAL(1, Run());
   STRCMP_CONTAINS("daemon:     not running", out.str().c_str());
   STRCMP_CONTAINS("no daemon serves", err.str().c_str());
@@ -88,6 +94,22 @@ TEST(StatusCommand, NamesTheDaemonHoldingTheLockAndTheQueue) {
   STRCMP_CONTAINS("sync queue: 0 pending, 0 failed, 0 meeting deletion(s)",
                   out.str().c_str());
   STRCMP_CONTAINS("zoom:       not checked yet", out.str().c_str());
+}
+
+TEST(StatusCommand, NamesTheLastDailyBackup) {
+  CreateStore();
+  Run();
+  STRCMP_CONTAINS("backups:    none yet in ", out.str().c_str());
+  std::string dir = BackupsDir(config.data_dir);
+  CHECK_EQUAL(0, mkdir(dir.c_str(), 0700));
+  for (const char* name : {"/telemed-bridge-20261201T020000Z.db",
+                           "/telemed-bridge-20261202T020000Z.db"}) {
+    CHECK_TRUE(session.store->WriteBackup(dir + name).ok());
+  }
+  Run();
+  STRCMP_CONTAINS("backups:    last 2026-12-02T02:00:00Z, ", out.str().c_str());
+  STRCMP_CONTAINS("telemed-bridge-20261202T020000Z.db (2 kept;",
+                  out.str().c_str());
 }
 
 TEST(StatusCommand, AMissingDatabaseExitsOneNamingIt) {

@@ -1,16 +1,19 @@
 // status: what a first-time admin asks first. Is a daemon serving this data
 // dir (from its lock, see config/daemon_lock.h), is the sync queue moving,
-// and what did the last Zoom check say. Exits 1 when no daemon runs, so
-// scripts and monitoring can use it as a probe.
+// what did the last Zoom check say, and when was the last daily backup.
+// Exits 1 when no daemon runs, so scripts and monitoring can use it as a
+// probe.
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "base/time_format.h"
 #include "cli/command.h"
 #include "cli/table.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
+#include "service/daily_backup.h"
 #include "zoom/zoom_check.h"
 
 namespace telemed {
@@ -76,6 +79,18 @@ std::string ZoomLine(const Context& context, SettingsStore* settings) {
          " zoom test' for details";
 }
 
+// The newest daily backup, which tells whether they are being written.
+std::string BackupLine(const Config& config) {
+  std::string dir = AbsolutePath(BackupsDir(config.data_dir));
+  std::vector<BackupFile> files;
+  Status s = ListBackups(dir, &files);
+  if (!s.ok()) return "unknown (" + s.message() + ")";
+  if (files.empty()) return "none yet in " + dir;
+  return "last " + FormatRfc3339Utc(files.back().written_at) + ", " +
+         files.back().path + " (" + std::to_string(files.size()) + " kept; '" +
+         std::string(kProgramName) + " backup --list')";
+}
+
 }  // namespace
 
 int RunStatus(const Context& context) {
@@ -93,7 +108,8 @@ int RunStatus(const Context& context) {
       << "daemon:     " << DaemonLine(holder, session.clock.NowSeconds())
       << "\n"
       << "sync queue: " << queue << "\n"
-      << "zoom:       " << ZoomLine(context, session.store.get()) << "\n";
+      << "zoom:       " << ZoomLine(context, session.store.get()) << "\n"
+      << "backups:    " << BackupLine(config) << "\n";
   if (!holder.running) {
     return Fail(context, "no daemon serves " + AbsolutePath(config.data_dir) +
                              "; start it with 'systemctl start "

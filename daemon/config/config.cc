@@ -118,6 +118,20 @@ Status SetRetentionDays(const std::string& text, Config* config) {
   return Status::OK();
 }
 
+Status SetBackupKeep(const std::string& text, Config* config) {
+  if (text == "off") {
+    config->backup_keep = 0;
+    return Status::OK();
+  }
+  if (!ParseBoundedInt(text, 1, 365, &config->backup_keep)) {
+    return Status::InvalidArgument(
+        "invalid_backup_keep",
+        "'" + text + "' is neither a whole number in 1..365 nor 'off'",
+        "backup-keep");
+  }
+  return Status::OK();
+}
+
 namespace {
 
 Status CheckHttpsUrl(const std::string& text, const char* field,
@@ -217,6 +231,7 @@ Status ApplyEnvironment(const EnvGetter& getenv, Config* config) {
       {"TELEMED_ZOOM_API_URL", SetZoomApiUrl},
       {"TELEMED_CA_FILE", SetCaFile},
       {"TELEMED_KEY_FILE", SetKeyFile},
+      {"TELEMED_BACKUP_KEEP", SetBackupKeep},
       {"CREDENTIALS_DIRECTORY", set_credentials}};
   for (const auto& [name, set] : variables) {
     const char* value = getenv(name);

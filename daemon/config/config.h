@@ -34,6 +34,9 @@ struct Config {
   // Appointments that ended more than this many days ago are purged.
   // Unit: days, 1..3650. Default: 90.
   int retention_days = 90;
+  // How many daily automatic backups DATA_DIR/backups/ keeps; 0 ("off")
+  // writes none. Unit: backups, 1..365 or 0. Default: 7.
+  int backup_keep = 7;
 
   // Zoom's OAuth base (token endpoint), https:// only, no trailing '/'.
   // Default "https://zoom.us" (Zoom for Government: https://zoomgov.com).
@@ -99,6 +102,8 @@ Status SetZoomApiUrl(const std::string& text, Config* config);
 // Non-empty paths; field "ca-file" / "key-file".
 Status SetCaFile(const std::string& text, Config* config);
 Status SetKeyFile(const std::string& text, Config* config);
+// A whole number in 1..365, or "off" (0); field "backup-keep".
+Status SetBackupKeep(const std::string& text, Config* config);
 // free | pro | business; field "zoom-plan".
 Status SetZoomPlan(const std::string& text, Config* config);
 // 1..200 characters of clean UTF-8; field "default-topic".
@@ -106,8 +111,9 @@ Status SetDefaultTopic(const std::string& text, Config* config);
 
 // Reads TELEMED_DATA_DIR, TELEMED_SERVICE_USER, TELEMED_LISTEN,
 // TELEMED_ZOOM_OAUTH_URL, TELEMED_ZOOM_API_URL, TELEMED_CA_FILE,
-// TELEMED_KEY_FILE and CREDENTIALS_DIRECTORY through `getenv` (unset or empty
-// variables are ignored). Errors name the variable in their message.
+// TELEMED_KEY_FILE, TELEMED_BACKUP_KEEP and CREDENTIALS_DIRECTORY through
+// `getenv` (unset or empty variables are ignored). Errors name the variable
+// in their message.
 using EnvGetter = std::function<const char*(const char* name)>;
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config);
 

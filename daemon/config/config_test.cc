@@ -81,6 +81,27 @@ TEST(Config, RetentionDaysMustBeWholeDaysInRange) {
   LONGS_EQUAL(3650, config.retention_days);
 }
 
+TEST(Config, BackupKeepIsACountOrOff) {
+  LONGS_EQUAL(7, config.backup_keep);
+  CHECK_TRUE(SetBackupKeep("30", &config).ok());
+  LONGS_EQUAL(30, config.backup_keep);
+  CHECK_TRUE(SetBackupKeep("off", &config).ok());
+  LONGS_EQUAL(0, config.backup_keep);
+  const char* bad[] = {"0", "366", "-1", "", "Off", "7 days"};
+  for (const char* text : bad) {
+    Status s = SetBackupKeep(text, &config);
+    CHECK_FALSE_TEXT(s.ok(), text);
+    STRCMP_EQUAL("backup-keep", s.field().c_str());
+  }
+  LONGS_EQUAL(0, config.backup_keep);
+}
+
+TEST(Config, EnvironmentSetsBackupKeep) {
+  env["TELEMED_BACKUP_KEEP"] = "off";
+  CHECK_TRUE(ApplyEnvironment(Env(), &config).ok());
+  LONGS_EQUAL(0, config.backup_keep);
+}
+
 TEST(Config, EmptyDataDirIsRefused) {
   Status s = SetDataDir("", &config);
   CHECK_FALSE(s.ok());

@@ -21,6 +21,7 @@
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
 #include "service/api_probe.h"
+#include "service/daily_backup.h"
 #include "service/housekeeping.h"
 #include "service/listen_error.h"
 #include "service/notifier.h"
@@ -292,6 +293,9 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
   options.zoom_watch.api = zoom_.client->api();
   options.zoom_watch.clock = &session_.clock;
   options.zoom_watch.logger = logger_;
+  options.daily_backup.clock = &session_.clock;
+  options.daily_backup.dir = BackupsDir(config_.data_dir);
+  options.daily_backup.keep = config_.backup_keep;
   options.status_line = StatusLineOptions();
   options.watchdog = WatchdogOptions();
   return options;
@@ -327,7 +331,7 @@ Status DaemonImpl::Run() {
   notifier_.Notify("READY=1");
   Housekeeping housekeeping(HousekeepingOptions());
   Serve();
-  shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check)");
+  shutdown_.Enter("housekeeping (purge, checkpoint, Zoom check, backup)");
   housekeeping.Stop();
   return StopInOrder();
 }

@@ -20,6 +20,9 @@ constexpr std::chrono::seconds kIdleMemoryPeriod(6);
 // How often ZoomWatch looks for changed credentials or doctors (two small
 // reads); the check itself runs far less often, see service/zoom_watch.h.
 constexpr std::chrono::minutes kZoomWatchInterval(1);
+// How often the daily backup looks whether one is due (a directory listing);
+// a backup is written when the newest is a day old, see daily_backup.h.
+constexpr std::chrono::minutes kBackupCheckInterval(10);
 
 // The status line follows the queue within this time.
 constexpr std::chrono::seconds kStatusInterval(2);
@@ -30,6 +33,13 @@ constexpr int kWatchdogTicksPerInterval = 4;
 std::unique_ptr<Watchdog> MakeWatchdog(const Watchdog::Options& options) {
   if (options.notifier->WatchdogInterval().count() <= 0) return nullptr;
   return std::make_unique<Watchdog>(options);
+}
+
+DailyBackup::Options WithStore(DailyBackup::Options options, Store* store,
+                               Logger* logger) {
+  options.store = store;
+  options.logger = logger;
+  return options;
 }
 
 }  // namespace
@@ -44,12 +54,19 @@ Housekeeping::Housekeeping(const Options& options)
       zoom_watch_(options.zoom_watch),
       status_line_(options.status_line),
       watchdog_(MakeWatchdog(options.watchdog)),
+      daily_backup_(
+          WithStore(options.daily_backup, options.store, options.logger)),
       purge_(kPurgeInterval, [this] { PurgeEnded(); }),
       checkpoint_(kCheckpointInterval, [this] { CheckDatabase(); }),
       release_memory_(kIdleMemoryPeriod, [this] { idle_memory_.Tick(); }),
       zoom_check_(kZoomWatchInterval, [this] { zoom_watch_.Tick(); }),
       status_(kStatusInterval, [this] { status_line_.Tick(); }),
-      watchdog_ticks_(StartWatchdogTicks()) {}
+      watchdog_ticks_(StartWatchdogTicks()) {
+  if (options.daily_backup.keep > 0) {
+    backup_ = std::make_unique<PeriodicTask>(kBackupCheckInterval,
+                                             [this] { daily_backup_.Tick(); });
+  }
+}
 
 Housekeeping::~Housekeeping() { Stop(); }
 
@@ -59,6 +76,7 @@ void Housekeeping::Stop() {
   release_memory_.Stop();
   zoom_check_.Stop();
   status_.Stop();
+  if (backup_ != nullptr) backup_->Stop();
 }
 
 std::unique_ptr<PeriodicTask> Housekeeping::StartWatchdogTicks() {

@@ -1,9 +1,10 @@
 // Housekeeping: the daemon's periodic work beside the API and the sync
 // engine, each on its own PeriodicTask thread: the retention purge, WAL
 // checkpoints (which also notice a database deleted under us), giving
-// memory back after a burst, the Zoom check (ZoomWatch), the status line
-// systemd shows (StatusLine) and systemd's watchdog (Watchdog). Started once
-// the daemon is ready, stopped before the sync engine when it stops.
+// memory back after a burst, the Zoom check (ZoomWatch), the daily backup
+// (DailyBackup), the status line systemd shows (StatusLine) and systemd's
+// watchdog (Watchdog). Started once the daemon is ready, stopped before the
+// sync engine when it stops.
 #ifndef TELEMED_SERVICE_HOUSEKEEPING_H_
 #define TELEMED_SERVICE_HOUSEKEEPING_H_
 
@@ -12,6 +13,7 @@
 #include <memory>
 
 #include "base/status.h"
+#include "service/daily_backup.h"
 #include "service/idle_memory.h"
 #include "service/periodic_task.h"
 #include "service/status_line.h"
@@ -45,6 +47,9 @@ class Housekeeping final {
     // The watchdog's; used only when the notifier reports a watchdog
     // interval (WatchdogSec=).
     Watchdog::Options watchdog;
+    // The daily backup's folder, clock and count (its store and logger are
+    // the ones above). keep 0 writes no backups.
+    DailyBackup::Options daily_backup;
   };
 
   // Starts every task; each runs once at once, then at its interval.
@@ -72,6 +77,7 @@ class Housekeeping final {
   ZoomWatch zoom_watch_;
   StatusLine status_line_;
   std::unique_ptr<Watchdog> watchdog_;  // null without a systemd watchdog
+  DailyBackup daily_backup_;
   // Threads last: each may run at once and uses what is above.
   PeriodicTask purge_;
   PeriodicTask checkpoint_;
@@ -79,6 +85,7 @@ class Housekeeping final {
   PeriodicTask zoom_check_;
   PeriodicTask status_;
   std::unique_ptr<PeriodicTask> watchdog_ticks_;  // null with watchdog_
+  std::unique_ptr<PeriodicTask> backup_;          // null when backups are off
 };
 
 }  // namespace telemed

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "base/log.h"
 #include "support/fake_notifier.h"
@@ -50,6 +51,8 @@ TEST_GROUP(Housekeeping) {
     options.watchdog.api_answers = [this] { return api_answers.load(); };
     options.watchdog.runner_turns = [] { return uint64_t{0}; };
     options.watchdog.stopping = [] { return false; };
+    options.daily_backup.clock = &bed->clock;
+    options.daily_backup.dir = bed->dir.File("backups");
     return options;
   }
 
@@ -66,6 +69,25 @@ TEST(Housekeeping, EveryTaskRunsAtStartAndAHealthyDatabaseKeepsServing) {
   housekeeping.Stop();
   housekeeping.Stop();
   LONGS_EQUAL(0, stop_requests.load());
+}
+
+TEST(Housekeeping, WritesTheFirstDailyBackupAtStart) {
+  Housekeeping housekeeping(MakeOptions());
+  CHECK_TRUE(WaitForLog("daily backup written to " + bed->dir.File("backups")));
+  housekeeping.Stop();
+  std::vector<BackupFile> files;
+  CHECK_TRUE(ListBackups(bed->dir.File("backups"), &files).ok());
+  LONGS_EQUAL(1, files.size());
+}
+
+TEST(Housekeeping, BackupsOffWritesNone) {
+  Housekeeping::Options options = MakeOptions();
+  options.daily_backup.keep = 0;
+  {
+    Housekeeping housekeeping(options);
+    CHECK_TRUE(WaitForLog("purged 0 appointment(s)"));
+  }
+  CHECK_EQUAL(-1, access(bed->dir.File("backups").c_str(), F_OK));
 }
 
 TEST(Housekeeping, ADeletedDatabaseAsksTheDaemonToStopOnce) {

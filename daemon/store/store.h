@@ -5,6 +5,7 @@
 //   store/api_key_store.h   the local API's keys
 //   store/settings_store.h  settings, the key fingerprint, leases, the id
 //   store/maintenance.h     retention, checkpoints, file check, memory
+//   store/backup.h          online backups (and, apart, restoring one)
 // Admin accounts and sessions (the admin page) and per-doctor Zoom OAuth
 // tokens will be roles of their own beside these (e.g. store/admin_store.h,
 // store/oauth_token_store.h), backed by the same implementation, rather
@@ -28,6 +29,7 @@
 
 #include "base/status.h"
 #include "store/api_key_store.h"
+#include "store/backup.h"
 #include "store/clinic_records.h"
 #include "store/maintenance.h"
 #include "store/settings_store.h"
@@ -41,7 +43,8 @@ class Store : public ClinicRecords,
               public SyncQueue,
               public ApiKeyStore,
               public SettingsStore,
-              public Maintenance {
+              public Maintenance,
+              public Backups {
  public:
   struct Options {
     // Path of the database file.

@@ -2,9 +2,9 @@
 // (its methods are `override`s of the roles'). Internal to store/ (store.cc
 // holds the connections, doctors, appointments and the change feed;
 // api_keys.cc the API keys; sync_state.cc the sync engine's tasks;
-// deletions.cc the deletion queue; settings.cc settings, the key
-// fingerprint, leases and daily Zoom counts; rows.h the row readers they
-// share).
+// deletions.cc the deletion queue; backup.cc online backups; settings.cc
+// settings, the key fingerprint, leases and daily Zoom counts; rows.h the
+// row readers they share).
 //
 // Connections: one write connection in a GroupCommitter, so this process's
 // writers queue in memory instead of spinning on SQLite's busy handler and
@@ -82,6 +82,9 @@ class StoreImpl final : public Store {
       EXCLUDES(checkpoint_mu_);
   void ReleaseMemory() override EXCLUDES(readers_mu_, checkpoint_mu_);
   Status CheckFile() override EXCLUDES(file_mu_);
+
+  // backup.cc
+  Status WriteBackup(const std::string& path) override;
 
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
