@@ -4,6 +4,7 @@
 
 #include "build_config.h"
 #include "cli/command.h"
+#include "store/store.h"
 
 namespace telemed {
 namespace cli {
@@ -40,8 +41,15 @@ struct CommandInfo {
   int (*run)(const Context&);
 };
 
+// --schema prints the database schema version this build writes, alone on
+// its line: the package's preinst compares it to the installed database's
+// before it lets an older version replace a newer one.
 int RunVersion(const Context& context) {
-  *context.out << kProgramName << " " << TELEMED_VERSION << "\n";
+  if (context.args.Flag("schema") != nullptr) {
+    *context.out << Store::CurrentSchemaVersion() << "\n";
+  } else {
+    *context.out << kProgramName << " " << TELEMED_VERSION << "\n";
+  }
   return kExitOk;
 }
 
@@ -145,8 +153,11 @@ const std::vector<CommandInfo>& Commands() {
        "all is well, 1 otherwise.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
-      {"", "version", "", "Prints the version (also: --version).\n", {},
-       RunVersion},
+      {"", "version", "[--schema]",
+       "Prints the version (also: --version).\n\n"
+       "  --schema              print only the database schema version this\n"
+       "                        build writes and reads (a number)\n",
+       {{}, {}, {"schema"}}, RunVersion},
   };
   return *commands;
 }
