@@ -67,11 +67,14 @@ const std::vector<CommandInfo>& Commands() {
        "                        TELEMED_LISTEN; default "
        TELEMED_DEFAULT_LISTEN ")\n"
        "  --retention-days N    purge appointments that ended more than N\n"
-       "                        days ago, 1..3650 (default 90)\n"
+       "                        days ago, 1..3650 (env TELEMED_RETENTION_DAYS;\n"
+       "                        default 90)\n"
        "  --zoom-plan PLAN      free, pro or business: Zoom's per-second\n"
-       "                        budgets the bridge stays under (default pro)\n"
+       "                        budgets the bridge stays under (env\n"
+       "                        TELEMED_ZOOM_PLAN; default pro)\n"
        "  --default-topic TEXT  meeting topic for appointments without one\n"
-       "                        (default \"Video visit\")\n"
+       "                        (env TELEMED_DEFAULT_TOPIC; default\n"
+       "                        \"Video visit\")\n"
        TELEMED_ZOOM_HELP,
        {{}, {"data-dir", "listen", "retention-days", "zoom-plan",
              "default-topic", "zoom-oauth-url", "zoom-api-url", "ca-file",

@@ -96,9 +96,11 @@ Status SetZoomPlan(const std::string& text, Config* config);
 Status SetDefaultTopic(const std::string& text, Config* config);
 
 // Reads TELEMED_DATA_DIR, TELEMED_LISTEN, TELEMED_ZOOM_OAUTH_URL,
-// TELEMED_ZOOM_API_URL, TELEMED_CA_FILE, TELEMED_KEY_FILE and
+// TELEMED_ZOOM_API_URL, TELEMED_CA_FILE, TELEMED_KEY_FILE,
+// TELEMED_RETENTION_DAYS, TELEMED_ZOOM_PLAN, TELEMED_DEFAULT_TOPIC and
 // CREDENTIALS_DIRECTORY through `getenv` (unset or empty variables are
-// ignored). Errors name the variable in their message.
+// ignored), so that a service's environment file can set every setting of
+// serve. Errors name the variable in their message.
 using EnvGetter = std::function<const char*(const char* name)>;
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config);
 
