@@ -6,6 +6,8 @@
 #   ./dev.sh test --all            the same, then the suite built with gcc and
 #                                  under ThreadSanitizer (what CI runs)
 #   ./dev.sh format                apply .clang-format to every C++ source
+#   ./dev.sh deb                   build the Debian package (amd64) into
+#                                  build-deb/ and check it with lintian
 # All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
@@ -152,6 +154,53 @@ cmd_test() {
   say "all tests passed (${configs[*]}) in $(elapsed)"
 }
 
+# What building and checking the .deb needs on top of BUILD_PACKAGES.
+DEB_PACKAGES=(debhelper fakeroot lintian)
+
+# The package is built from a copy of the tree (tracked and new files, not
+# build directories) with packaging/deb/debian as its debian/, so that
+# dpkg-buildpackage's files stay out of the working tree.
+cmd_deb() {
+  local arch
+  arch=$(dpkg --print-architecture)
+  case "${1:-$arch}" in
+    "$arch") ;;
+    *) echo "usage: ./dev.sh deb [$arch] (cross builds: not yet)" >&2; exit 2 ;;
+  esac
+  install_packages "${BUILD_PACKAGES[@]}" "${DEB_PACKAGES[@]}"
+  if [ ! -f systemd/telemed-bridge.service ]; then
+    say "systemd/telemed-bridge.service is missing: the package installs that unit"
+    exit 1
+  fi
+  local version changelog_version
+  version=$(sed -n 's/^project(telemed_bridge VERSION \([^ ]*\) .*/\1/p' CMakeLists.txt)
+  changelog_version=$(dpkg-parsechangelog -l packaging/deb/debian/changelog -S Version)
+  if [ "$version" != "$changelog_version" ]; then
+    say "CMakeLists.txt says version $version, packaging/deb/debian/changelog $changelog_version: add a changelog entry"
+    exit 1
+  fi
+  local out=build-deb src=build-deb/telemed-bridge-$version
+  rm -rf "$src"
+  mkdir -p "$src"
+  git ls-files -z --cached --others --exclude-standard |
+    tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C "$src"
+  cp -r packaging/deb/debian "$src/debian"
+  say "building telemed-bridge_${version}_$arch.deb"
+  (cd "$src" && dpkg-buildpackage -b -us -uc -j"$(job_count)") >"$out/build.log" 2>&1 || {
+    tail -n 40 "$out/build.log" >&2
+    say "the package build FAILED (whole log: $out/build.log)"
+    exit 1
+  }
+  local deb=$out/telemed-bridge_${version}_$arch.deb
+  say "checking $deb with lintian"
+  # Errors and warnings fail; informational tags are printed, not fatal.
+  if ! lintian --fail-on error,warning --info "$deb" >&2; then
+    say "lintian found errors or warnings in $deb"
+    exit 1
+  fi
+  say "built $deb ($(du -k "$deb" | cut -f1) KiB) in $(elapsed)"
+}
+
 cmd_format() {
   install_packages clang-format-14
   cmake/clang_format.sh
@@ -161,5 +210,6 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   format) cmd_format ;;
-  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format" >&2; exit 2 ;;
+  deb) shift; cmd_deb "$@" ;;
+  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb" >&2; exit 2 ;;
 esac
