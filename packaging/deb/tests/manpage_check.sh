@@ -1,6 +1,6 @@
 #!/bin/sh
-# Checks that the manual page covers every command and option of the
-# binary, and nothing else: for each command the overview lists
+# Checks that the manual page is the binary's: its .TH line names the
+# binary's version, and it covers every command and option, nothing else: for each command the overview lists
 # ("telemed-bridge --help"), the options its --help lists must be the
 # options of its .SS section in the page, and the page must have no
 # section for a command the binary lacks. Prints every difference; exit 0
@@ -47,6 +47,11 @@ page_options() {
 }
 
 status=0
+version=$("$binary" --version | sed -n 's/^telemed-bridge //p')
+if ! grep -q "^\.TH .*\"telemed\\\\-bridge $version\"" "$page"; then
+	echo "$page: its .TH line does not name version $version"
+	status=1
+fi
 if ! diff -u "$work/binary-commands" "$work/page-commands" >"$work/diff"; then
 	echo "$page: its commands (+) differ from the binary's (-):"
 	tail -n +3 "$work/diff" | sed -n 's/^[-+]/  &/p'
