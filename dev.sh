@@ -6,6 +6,9 @@
 #   ./dev.sh test --all            the same, then the suite built with gcc and
 #                                  under ThreadSanitizer (what CI runs)
 #   ./dev.sh format                apply .clang-format to every C++ source
+#   ./dev.sh deb [ARCH]            build the Debian package for amd64 (default),
+#                                  arm64 or armhf (cross) into build-deb/ARCH/
+#                                  and check it with lintian
 # All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
@@ -153,6 +156,81 @@ cmd_test() {
   say "all tests passed (${configs[*]}) in $(elapsed)"
 }
 
+# What building and checking the .deb needs on top of BUILD_PACKAGES.
+DEB_PACKAGES=(debhelper fakeroot lintian)
+
+# Debian's cross toolchain and the -dev packages (with their pkg-config
+# wrapper) of the architecture ARCH, added to dpkg's architectures first.
+install_cross_packages() {
+  local arch=$1 package
+  if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    if [ "$(id -u)" -ne 0 ]; then
+      say "dpkg does not know the architecture $arch; run as root"
+      exit 1
+    fi
+    say "adding the architecture $arch to dpkg"
+    dpkg --add-architecture "$arch"
+    apt-get update -qq
+  fi
+  local packages=("crossbuild-essential-$arch" "pkg-config:$arch")
+  for package in libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev \
+    libmbedtls-dev libcjson-dev libsqlite3-dev libsystemd-dev; do
+    packages+=("$package:$arch")
+  done
+  install_packages "${packages[@]}"
+}
+
+# The package is built from a copy of the tree (tracked and new files, not
+# build directories) with packaging/deb/debian as its debian/, so that
+# dpkg-buildpackage's files stay out of the working tree.
+#   ./dev.sh deb [amd64|arm64|armhf]   default: this machine's architecture
+cmd_deb() {
+  local native arch
+  native=$(dpkg --print-architecture)
+  arch=${1:-$native}
+  case "$arch" in
+    amd64 | arm64 | armhf) ;;
+    *) echo "usage: ./dev.sh deb [amd64|arm64|armhf]" >&2; exit 2 ;;
+  esac
+  install_packages "${BUILD_PACKAGES[@]}" "${DEB_PACKAGES[@]}"
+  local cross=()
+  if [ "$arch" != "$native" ]; then
+    install_cross_packages "$arch"
+    cross=(-a"$arch")
+  fi
+  if [ ! -f systemd/telemed-bridge.service ]; then
+    say "systemd/telemed-bridge.service is missing: the package installs that unit"
+    exit 1
+  fi
+  local version changelog_version
+  version=$(sed -n 's/^project(telemed_bridge VERSION \([^ ]*\) .*/\1/p' CMakeLists.txt)
+  changelog_version=$(dpkg-parsechangelog -l packaging/deb/debian/changelog -S Version)
+  if [ "$version" != "$changelog_version" ]; then
+    say "CMakeLists.txt says version $version, packaging/deb/debian/changelog $changelog_version: add a changelog entry"
+    exit 1
+  fi
+  local out=build-deb/$arch src=build-deb/$arch/telemed-bridge-$version
+  rm -rf "$src"
+  mkdir -p "$src"
+  git ls-files -z --cached --others --exclude-standard |
+    tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C "$src"
+  cp -r packaging/deb/debian "$src/debian"
+  say "building telemed-bridge_${version}_$arch.deb"
+  (cd "$src" && dpkg-buildpackage -b -us -uc -j"$(job_count)" "${cross[@]}") >"$out/build.log" 2>&1 || {
+    tail -n 40 "$out/build.log" >&2
+    say "the package build FAILED (whole log: $out/build.log)"
+    exit 1
+  }
+  local deb=$out/telemed-bridge_${version}_$arch.deb
+  say "checking $deb with lintian"
+  # Errors and warnings fail; informational tags are printed, not fatal.
+  if ! lintian --fail-on error,warning --info "$deb" >&2; then
+    say "lintian found errors or warnings in $deb"
+    exit 1
+  fi
+  say "built $deb ($(du -k "$deb" | cut -f1) KiB) in $(elapsed)"
+}
+
 cmd_format() {
   install_packages clang-format-14
   cmake/clang_format.sh
@@ -162,5 +240,6 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   format) cmd_format ;;
-  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format" >&2; exit 2 ;;
+  deb) shift; cmd_deb "$@" ;;
+  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH]" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@
 #include "build_config.h"
 #include "cli/command.h"
 #include "config/settings_file.h"
+#include "store/store.h"
 
 namespace telemed {
 namespace cli {
@@ -52,8 +53,15 @@ struct CommandInfo {
   int (*run)(const Context&);
 };
 
+// --schema prints the database schema version this build writes, alone on
+// its line: the package's preinst compares it to the installed database's
+// before it lets an older version replace a newer one.
 int RunVersion(const Context& context) {
-  *context.out << kProgramName << " " << TELEMED_VERSION << "\n";
+  if (context.args.Flag("schema") != nullptr) {
+    *context.out << Store::CurrentSchemaVersion() << "\n";
+  } else {
+    *context.out << kProgramName << " " << TELEMED_VERSION << "\n";
+  }
   return kExitOk;
 }
 
@@ -71,11 +79,14 @@ const std::vector<CommandInfo>& Commands() {
        "                        TELEMED_LISTEN; default "
        TELEMED_DEFAULT_LISTEN ")\n"
        "  --retention-days N    purge appointments that ended more than N\n"
-       "                        days ago, 1..3650 (default 90)\n"
+       "                        days ago, 1..3650 (env TELEMED_RETENTION_DAYS;\n"
+       "                        default 90)\n"
        "  --zoom-plan PLAN      free, pro or business: Zoom's per-second\n"
-       "                        budgets the bridge stays under (default pro)\n"
+       "                        budgets the bridge stays under (env\n"
+       "                        TELEMED_ZOOM_PLAN; default pro)\n"
        "  --default-topic TEXT  meeting topic for appointments without one\n"
-       "                        (default \"Video visit\")\n"
+       "                        (env TELEMED_DEFAULT_TOPIC; default\n"
+       "                        \"Video visit\")\n"
        "  --backup-keep N|off   daily backups kept in DATA_DIR/backups,\n"
        "                        1..365, or off for none (env\n"
        "                        TELEMED_BACKUP_KEEP; default 7)\n"
@@ -190,8 +201,11 @@ const std::vector<CommandInfo>& Commands() {
        "telemed-bridge.db.replaced-TIME.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{"FILE"}, {"data-dir"}}, RunRestore},
-      {"", "version", "", "Prints the version (also: --version).\n", {},
-       RunVersion},
+      {"", "version", "[--schema]",
+       "Prints the version (also: --version).\n\n"
+       "  --schema              print only the database schema version this\n"
+       "                        build writes and reads (a number)\n",
+       {{}, {}, {"schema"}}, RunVersion},
   };
   return *commands;
 }

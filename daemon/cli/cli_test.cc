@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "build_config.h"
+#include "store/store.h"
 
 namespace telemed {
 namespace cli {
@@ -76,6 +77,12 @@ TEST(CliDispatch, VersionBothWays) {
   STRCMP_EQUAL("telemed-bridge " TELEMED_VERSION "\n", out.str().c_str());
   LONGS_EQUAL(0, Run({"--version"}));
   STRCMP_EQUAL("telemed-bridge " TELEMED_VERSION "\n", out.str().c_str());
+}
+
+TEST(CliDispatch, VersionSchemaPrintsOnlyTheNumber) {
+  LONGS_EQUAL(0, Run({"version", "--schema"}));
+  STRCMP_EQUAL((std::to_string(Store::CurrentSchemaVersion()) + "\n").c_str(),
+               out.str().c_str());
 }
 
 TEST(CliDispatch, BadCommandsExitTwoWithUsage) {

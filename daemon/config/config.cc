@@ -232,6 +232,9 @@ Status ApplyEnvironment(const EnvGetter& getenv, Config* config) {
       {"TELEMED_CA_FILE", SetCaFile},
       {"TELEMED_KEY_FILE", SetKeyFile},
       {"TELEMED_BACKUP_KEEP", SetBackupKeep},
+      {"TELEMED_RETENTION_DAYS", SetRetentionDays},
+      {"TELEMED_ZOOM_PLAN", SetZoomPlan},
+      {"TELEMED_DEFAULT_TOPIC", SetDefaultTopic},
       {"CREDENTIALS_DIRECTORY", set_credentials}};
   for (const auto& [name, set] : variables) {
     const char* value = getenv(name);

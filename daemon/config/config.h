@@ -111,9 +111,11 @@ Status SetDefaultTopic(const std::string& text, Config* config);
 
 // Reads TELEMED_DATA_DIR, TELEMED_SERVICE_USER, TELEMED_LISTEN,
 // TELEMED_ZOOM_OAUTH_URL, TELEMED_ZOOM_API_URL, TELEMED_CA_FILE,
-// TELEMED_KEY_FILE, TELEMED_BACKUP_KEEP and CREDENTIALS_DIRECTORY through
-// `getenv` (unset or empty variables are ignored). Errors name the variable
-// in their message.
+// TELEMED_KEY_FILE, TELEMED_RETENTION_DAYS, TELEMED_ZOOM_PLAN,
+// TELEMED_DEFAULT_TOPIC, TELEMED_BACKUP_KEEP and CREDENTIALS_DIRECTORY
+// through `getenv` (unset or empty variables are ignored), so that a
+// service's environment file can set every setting of serve. Errors name
+// the variable in their message.
 using EnvGetter = std::function<const char*(const char* name)>;
 Status ApplyEnvironment(const EnvGetter& getenv, Config* config);
 

@@ -186,4 +186,24 @@ TEST(ConfigZoom, EnvironmentSetsZoomEndpointsAndKeys) {
   CHECK(s.message().find("TELEMED_ZOOM_API_URL") != std::string::npos);
 }
 
+TEST(ConfigZoom, EnvironmentSetsRetentionPlanAndTopic) {
+  Config config;
+  auto getenv = [](const char* name) -> const char* {
+    std::string n = name;
+    if (n == "TELEMED_RETENTION_DAYS") return "30";
+    if (n == "TELEMED_ZOOM_PLAN") return "business";
+    if (n == "TELEMED_DEFAULT_TOPIC") return "Videosprechstunde";
+    return nullptr;
+  };
+  CHECK_TRUE(ApplyEnvironment(getenv, &config).ok());
+  LONGS_EQUAL(30, config.retention_days);
+  STRCMP_EQUAL("business", config.zoom_plan.c_str());
+  STRCMP_EQUAL("Videosprechstunde", config.default_topic.c_str());
+  auto bad = [](const char* name) -> const char* {
+    return std::string(name) == "TELEMED_ZOOM_PLAN" ? "enterprise" : nullptr;
+  };
+  Status s = ApplyEnvironment(bad, &config);
+  CHECK(s.message().find("TELEMED_ZOOM_PLAN") != std::string::npos);
+}
+
 }  // namespace telemed
