@@ -144,7 +144,9 @@ boot() {
     </dev/null >"$RUN/nspawn.log" 2>&1 &
   NSPAWN_PID=$!
   local deadline=$((SECONDS + RUN_LIMIT))
+  PRINTED=0
   while kill -0 "$NSPAWN_PID" 2>/dev/null; do
+    print_new_steps
     if [ "$SECONDS" -ge "$deadline" ]; then
       say "the run took more than $RUN_LIMIT s; stopping the container"
       stop_container
@@ -154,6 +156,18 @@ boot() {
   done
   wait "$NSPAWN_PID" 2>/dev/null
   NSPAWN_PID=""
+  print_new_steps
+}
+
+# Prints the step lines the container wrote since the last call, as they
+# come (each is written whole, with one echo).
+print_new_steps() {
+  local steps=$RUN/out/steps count
+  [ -f "$steps" ] || return 0
+  count=$(wc -l <"$steps")
+  [ "$count" -gt "$PRINTED" ] || return 0
+  sed -n "$((PRINTED + 1)),${count}p" "$steps" | sed 's/^/  /'
+  PRINTED=$count
 }
 
 write_unit() {
@@ -237,7 +251,6 @@ boot "$RUN/test.service" --bind-ro="$RUN/debs:/root/debs" --bind-ro="$RUN/systes
   --bind="$RUN/archives:/var/cache/apt/archives"
 took=$((SECONDS - start))
 
-[ -f "$RUN/out/steps" ] && sed 's/^/  /' "$RUN/out/steps"
 if [ ! -f "$RUN/out/status" ]; then
   KEEP_RUN=1
   die "the run did not finish (${took} s; nspawn: $(grep -v '^$' "$RUN/nspawn.log" | tail -n 1)); see $RUN"
