@@ -174,13 +174,20 @@ step_boot() {
 }
 
 step_install() {
-  local deb=$1 version=$2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" ||
-    fail "apt-get install $deb failed (see the log)" || return
+  local deb=$1 version=$2 output=$OUT/apt-install.txt
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" 2>&1 | tee "$output"
+  [ "${PIPESTATUS[0]}" = 0 ] || fail "apt-get install $deb failed (see the log)" || return
   local installed
   installed=$(dpkg-query -W -f='${Version}' "$PACKAGE")
   [ "$installed" = "$version" ] ||
     fail "dpkg says $PACKAGE $installed is installed, expected $version" || return
+}
+
+# A first install tells the admin where to go next: the API's address and
+# how to make an API key.
+step_next_steps() {
+  grep -q '127\.0\.0\.1:8080' "$OUT/apt-install.txt" && grep -q 'apikey create' "$OUT/apt-install.txt" ||
+    fail "the install printed neither the API's address nor how to create an API key" || return
 }
 
 step_active() {
@@ -398,6 +405,7 @@ if [ -n "$OLDER_VERSION" ]; then
 else
   run_step install step_install "$NEW_DEB" "$NEW_VERSION" || finish install
 fi
+run_step next-steps step_next_steps
 run_step active step_active || finish active
 run_step layout step_layout
 run_step apikey step_apikey || finish apikey
