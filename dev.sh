@@ -9,6 +9,8 @@
 #   ./dev.sh deb [ARCH]            build the Debian package for amd64 (default),
 #                                  arm64 or armhf (cross) into build-deb/ARCH/
 #                                  and check it with lintian
+#   ./dev.sh system-test           build the .deb and test it under a real
+#                                  systemd in a container (packaging/deb/tests/)
 # All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
@@ -231,6 +233,84 @@ cmd_deb() {
   say "built $deb ($(du -k "$deb" | cut -f1) KiB) in $(elapsed)"
 }
 
+# The package's system test (packaging/deb/tests/system-test.sh): boots a
+# throwaway Debian with systemd as PID 1 in a container and checks the .deb
+# there. Exits 77 when it skipped (no `./dev.sh deb` yet, or the container
+# cannot boot here). TB_DEB and TB_OLDER_DEB give the .debs instead of
+# building them.
+cmd_system_test() {
+  install_packages "${BUILD_PACKAGES[@]}" cpputest mmdebstrap systemd-container
+  local deb=${TB_DEB:-}
+  if [ -z "$deb" ]; then
+    if ! declare -F cmd_deb >/dev/null; then
+      say "skipped: there is no ./dev.sh deb to build the package with yet (or give TB_DEB=PATH.deb)"
+      exit 77
+    fi
+    local mark=build-systest/.deb-mark
+    mkdir -p build-systest && touch "$mark"
+    "$0" deb
+    deb=$(newest_deb_since "$mark")
+    [ -n "$deb" ] || { say "./dev.sh deb made no telemed-bridge_*.deb"; exit 1; }
+  fi
+  local older=${TB_OLDER_DEB:-}
+  [ -n "$older" ] || older=$(older_deb "$deb")
+  say "building the fake Zoom for the test"
+  cmake -S . -B build-systest -DCMAKE_BUILD_TYPE=Release -DTELEMED_BUILD_TESTS=ON >/dev/null
+  cmake --build build-systest -j "$(job_count)" --target fake_zoom_server >/dev/null
+  local rc=0
+  TB_FAKE_ZOOM=$PWD/build-systest/tests/fake_zoom_server \
+    packaging/deb/tests/system-test.sh "$deb" "$older" || rc=$?
+  say "system test finished with status $rc after $(elapsed)"
+  exit "$rc"
+}
+
+# The newest telemed-bridge_*.deb for this machine's architecture written
+# after the file $1, in the project's top folders.
+newest_deb_since() {
+  find . -maxdepth 3 -name "telemed-bridge_*_$(dpkg --print-architecture).deb" \
+    -newer "$1" -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-
+}
+
+# The .deb to upgrade from: the newest release tag (vX.Y.Z) older than the
+# package $1, built from a worktree of that tag; while there is no such tag,
+# $1 itself repacked with a lower version ("~older" sorts before the
+# version), which still exercises the upgrade path (scripts, restart,
+# records kept). Prints its path.
+older_deb() {
+  local deb=$1 version tag="" candidate
+  version=$(dpkg-deb -f "$deb" Version)
+  for candidate in $(git tag -l 'v[0-9]*' --sort=-v:refname); do
+    if dpkg --compare-versions "${candidate#v}" lt "${version%%-*}"; then
+      tag=$candidate
+      break
+    fi
+  done
+  local out=build-systest/older
+  rm -rf "$out" && mkdir -p "$out"
+  if [ -n "$tag" ]; then
+    say "building the package of $tag (the upgrade's starting point)"
+    local tree=$PWD/$out/tree
+    git worktree add --detach "$tree" "$tag" >/dev/null
+    touch "$out/mark"
+    (cd "$tree" && ./dev.sh deb) >&2
+    local built
+    built=$(cd "$tree" && newest_deb_since "../mark")
+    [ -n "$built" ] && cp "$tree/$built" "$out/"
+    git worktree remove --force "$tree"
+    [ -n "$built" ] || { say "the package of $tag did not build"; exit 1; }
+    echo "$out/$(basename "$built")"
+    return
+  fi
+  say "no release tag older than $version: upgrading from this package repacked as $version~older"
+  dpkg-deb -R "$deb" "$out/tree"
+  sed -i "s/^Version: .*/Version: $version~older/" "$out/tree/DEBIAN/control"
+  local name
+  name=$(dpkg-deb -f "$deb" Package)_${version}~older_$(dpkg-deb -f "$deb" Architecture).deb
+  dpkg-deb -b "$out/tree" "$out/$name" >/dev/null
+  rm -rf "$out/tree"
+  echo "$out/$name"
+}
+
 cmd_format() {
   install_packages clang-format-14
   cmake/clang_format.sh
@@ -241,5 +321,6 @@ case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   format) cmd_format ;;
   deb) shift; cmd_deb "$@" ;;
-  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH]" >&2; exit 2 ;;
+  system-test) cmd_system_test ;;
+  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH] | ./dev.sh system-test" >&2; exit 2 ;;
 esac

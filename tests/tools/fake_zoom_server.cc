@@ -1,0 +1,91 @@
+// fake_zoom_server: the tests' FakeZoom (support/fake_zoom.h) as a program
+// of its own, an HTTPS server on 127.0.0.1 with a throwaway CA. The package's
+// system test (packaging/deb/tests/system-test.sh) runs it inside the
+// container beside the installed daemon, which cannot link the fake in.
+//
+// Usage: fake_zoom_server OUT_DIR
+// Writes OUT_DIR/ca.pem (the CA to trust), then OUT_DIR/url (the base URL,
+// "https://127.0.0.1:PORT"; written last, so its presence means ready) and
+// serves until SIGTERM or SIGINT. The S2S app is FakeZoom's default one
+// (account "fake-account-id", client "fake-client-id", secret
+// "fake-client-secret") with one Zoom user "u1" (u1@clinic.example).
+// GET /_fake/meetings answers {"count":N,"ids":["..."]}: what the fake
+// holds, for the test's exactly-once check.
+#include <httplib.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "base/clock.h"
+#include "support/fake_zoom.h"
+#include "support/tls_test_server.h"
+
+namespace telemed {
+namespace test {
+namespace {
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The meetings the fake holds, as the test's JSON.
+std::string MeetingsJson(const FakeZoom& zoom) {
+  std::string ids;
+  int count = 0;
+  for (const FakeMeeting& meeting : zoom.Meetings()) {
+    if (count++ > 0) ids += ",";
+    ids += "\"" + std::to_string(meeting.id) + "\"";
+  }
+  return "{\"count\":" + std::to_string(count) + ",\"ids\":[" + ids + "]}";
+}
+
+int Serve(const std::string& out_dir) {
+  // Blocked before any thread starts, so that every thread inherits the
+  // mask and sigwait below is the only place the signals arrive.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  RealClock clock;
+  FakeZoom::Options options;
+  options.clock = &clock;
+  FakeZoom zoom(options);
+  zoom.AddUser("u1", "u1@clinic.example");
+  TlsTestServer server;
+  zoom.Mount(&server.server());
+  server.server().Get("/_fake/meetings",
+                      [&zoom](const httplib::Request&, httplib::Response& res) {
+                        res.set_content(MeetingsJson(zoom), "application/json");
+                      });
+  server.Start();
+
+  TlsTestServer::WriteFile(out_dir + "/ca.pem",
+                           ReadWholeFile(server.ca_file()));
+  TlsTestServer::WriteFile(out_dir + "/url", server.Url(""));
+  std::printf("fake Zoom serving on %s\n", server.Url("").c_str());
+  std::fflush(stdout);
+
+  int signo = 0;
+  sigwait(&stop_signals, &signo);
+  return 0;
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace telemed
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: fake_zoom_server OUT_DIR\n");
+    return 2;
+  }
+  return telemed::test::Serve(argv[1]);
+}
