@@ -11,6 +11,10 @@
 #                                  and check it with lintian
 #   ./dev.sh system-test           build the .deb and test it under a real
 #                                  systemd in a container (packaging/deb/tests/)
+#   ./dev.sh cross ARCH [REGEX]    cross-build for arm64 or armhf with Debian's
+#                                  cross compilers and run the unit tests (or
+#                                  the unit groups matching REGEX) under
+#                                  qemu-user
 # All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
@@ -311,6 +315,67 @@ older_deb() {
   echo "$out/$name"
 }
 
+# Debian's multiarch cross toolchains (toolchains/*.cmake). The target's
+# libraries are the same -dev packages as BUILD_PACKAGES, for ARCH; no
+# sanitizers (qemu-user runs them poorly), gcc as the package ships.
+CROSS_LIBRARIES=(libcpp-httplib-dev libmbedtls-dev libcjson-dev libsqlite3-dev
+  libsystemd-dev libcpputest-dev)
+
+cross_triplet() {
+  case "$1" in
+    arm64) echo aarch64-linux-gnu ;;
+    armhf) echo arm-linux-gnueabihf ;;
+    *) return 1 ;;
+  esac
+}
+
+# dpkg --add-architecture, so that apt finds ARCH's packages.
+add_foreign_architecture() {
+  if [ "$1" = "$(dpkg --print-architecture)" ] ||
+    dpkg --print-foreign-architectures | grep -qx "$1"; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    say "architecture $1 is not enabled; run as root or: dpkg --add-architecture $1"
+    exit 1
+  fi
+  say "enabling architecture $1 (dpkg --add-architecture)"
+  # install_packages then finds ARCH's packages missing and runs apt-get
+  # update before it installs them.
+  dpkg --add-architecture "$1"
+}
+
+cmd_cross() {
+  local arch=${1:-} regex=${2:-} triplet
+  if ! triplet=$(cross_triplet "$arch") || [ $# -gt 2 ]; then
+    echo "usage: ./dev.sh cross arm64|armhf [UNIT_GROUP_REGEX]" >&2
+    exit 2
+  fi
+  add_foreign_architecture "$arch"
+  local libraries=("${CROSS_LIBRARIES[@]/%/:$arch}")
+  install_packages cmake pkg-config "crossbuild-essential-$arch" qemu-user-static "${libraries[@]}"
+  local dir=build-cross-$arch
+  say "[$arch] configuring and building $dir"
+  cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="toolchains/$triplet.cmake" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELEMED_BUILD_TESTS=ON >/dev/null
+  cmake --build "$dir" -j "$(job_count)" --target telemed-bridge telemed_tests
+  local size
+  size=$("$triplet-strip" -o "$dir/telemed-bridge.stripped" "$dir/telemed-bridge" &&
+    stat -c %s "$dir/telemed-bridge.stripped")
+  say "[$arch] built ($(elapsed)); stripped telemed-bridge: $size bytes"
+  # The unit tests only: the system tests start the daemon binary, which
+  # qemu-user would have to be registered (binfmt_misc) to run.
+  say "[$arch] running the unit tests under qemu-user"
+  local rc=0
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$(job_count)" \
+    -R "^unit\.${regex:-}") || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    say "[$arch] unit tests FAILED after $(elapsed)"
+    exit 1
+  fi
+  say "[$arch] unit tests passed in $(elapsed)"
+}
+
 cmd_format() {
   install_packages clang-format-14
   cmake/clang_format.sh
@@ -322,5 +387,6 @@ case "${1:-}" in
   format) cmd_format ;;
   deb) shift; cmd_deb "$@" ;;
   system-test) cmd_system_test ;;
-  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH] | ./dev.sh system-test" >&2; exit 2 ;;
+  cross) shift; cmd_cross "$@" ;;
+  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH] | ./dev.sh system-test | ./dev.sh cross ARCH [REGEX]" >&2; exit 2 ;;
 esac

@@ -10,6 +10,9 @@
 #   TELEMED_TEST_TIMEOUT  seconds per group
 #   TELEMED_TEST_WORKDIR  working directory of the tests
 #   TELEMED_CMAKE_COMMAND cmake, for the test that reports a failed discovery
+#   TELEMED_TEST_EMULATOR the command that runs the target's binaries in a
+#                         cross build (qemu-user, set by toolchains/); empty
+#                         in a native build
 
 # A discovery that fails must fail the run, not drop the binary's tests.
 function(telemed_discovery_failed reason)
@@ -22,7 +25,7 @@ if(NOT EXISTS "${TELEMED_TEST_BINARY}")
   return()
 endif()
 
-execute_process(COMMAND "${TELEMED_TEST_BINARY}" -lg
+execute_process(COMMAND ${TELEMED_TEST_EMULATOR} "${TELEMED_TEST_BINARY}" -lg
   OUTPUT_VARIABLE groups ERROR_VARIABLE errors RESULT_VARIABLE result TIMEOUT 120)
 string(STRIP "${groups}" groups)
 if(NOT result EQUAL 0 OR groups STREQUAL "")
@@ -36,7 +39,7 @@ list(REMOVE_DUPLICATES groups)
 list(SORT groups)
 foreach(group IN LISTS groups)
   set(name ${TELEMED_TEST_PREFIX}.${group})
-  add_test(${name} "${TELEMED_TEST_BINARY}" -sg ${group})
+  add_test(${name} ${TELEMED_TEST_EMULATOR} "${TELEMED_TEST_BINARY}" -sg ${group})
   set_tests_properties(${name} PROPERTIES
     TIMEOUT ${TELEMED_TEST_TIMEOUT} WORKING_DIRECTORY "${TELEMED_TEST_WORKDIR}")
 endforeach()

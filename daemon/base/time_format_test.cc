@@ -164,6 +164,16 @@ TEST(TimeFormat, FormatsEpochAndKnownInstants) {
   STRCMP_EQUAL("9999-12-31T23:59:59Z", FormatRfc3339Utc(253402300799).c_str());
 }
 
+// Past the end of a 32-bit time_t (2038-01-19T03:14:07Z), which armhf
+// still has: LONGLONGS_EQUAL, because LONGS_EQUAL would compare two
+// truncated 32-bit longs there.
+TEST(TimeFormat, ParsesAndFormatsInstantsAfter2038) {
+  LONGLONGS_EQUAL(2147483648LL, MustParse("2038-01-19T03:14:08Z"));
+  LONGLONGS_EQUAL(2240643600LL, MustParse("2041-01-01T10:00:00+01:00"));
+  STRCMP_EQUAL("2038-01-19T03:14:08Z", FormatRfc3339Utc(2147483648LL).c_str());
+  STRCMP_EQUAL("2106-02-07T06:28:16Z", FormatRfc3339Utc(4294967296LL).c_str());
+}
+
 TEST(TimeFormat, FormatsInstantsBeforeEpochOnTheRightDay) {
   STRCMP_EQUAL("1969-12-31T23:59:59Z", FormatRfc3339Utc(-1).c_str());
 }

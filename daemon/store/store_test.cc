@@ -73,6 +73,22 @@ TEST(Store, KeepsRecordsAcrossReopen) {
   STRCMP_EQUAL("Dr d1", doctor.name.c_str());
 }
 
+// Every time is an int64_t down to SQLite, so dates after 2038 survive where
+// time_t is 32 bits (armhf; ./dev.sh cross armhf runs this group).
+TEST(Store, KeepsTimesAfter2038AcrossReopen) {
+  clock.SetMicros(2240611200LL * 1000000);  // 2041-01-01T00:00:00Z
+  AddDoctor("d1");
+  AppointmentRequest request = Request("a1");
+  request.start_time = 2240643600;  // 2041-01-01T09:00:00Z
+  Put(request, WriteOutcome::kCreated);
+  store.reset();
+  store = OpenStore();
+  Appointment got;
+  CHECK_OK(store->GetAppointment("a1", &got));
+  LONGLONGS_EQUAL(2240643600LL, got.request.start_time);
+  LONGLONGS_EQUAL(2240611200LL, got.updated_at);
+}
+
 TEST(Store, IdenticalPutChangesNothing) {
   AddDoctor("d1");
   Appointment first = Put(Request("a1"), WriteOutcome::kCreated);

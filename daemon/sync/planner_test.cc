@@ -2,6 +2,8 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include <cstdint>
+
 #include "sync/task_updates.h"
 #include "sync/testutil.h"
 
@@ -114,6 +116,26 @@ TEST(Planner, SyncedMeetingIsCheckedDailyAndBeforeItStarts) {
   // Checked within the last hour: no more checks once it starts.
   task.zoom.checked_at = kStart - 1800;
   LONGS_EQUAL(0, PlanStep(task, settings, kStart - 1000).next_check_at);
+}
+
+// The same schedule past the end of a 32-bit time_t, which armhf still has
+// (./dev.sh cross armhf runs this group).
+TEST(Planner, SchedulesChecksOfMeetingsAfter2038) {
+  GiveMeeting();
+  const int64_t shift = 15LL * 365 * 86400;  // to 2041
+  task.appointment.request.start_time += shift;
+  task.zoom.synced_start_time += shift;
+  task.zoom.checked_at += shift;
+  const int64_t now = kNow + shift;
+  CHECK_TRUE(now > INT32_MAX);
+  Plan plan = PlanStep(task, settings, now);
+  CHECK(plan.kind == StepKind::kConverged);
+  LONGLONGS_EQUAL(now + 86400, plan.next_check_at);
+  CHECK(PlanStep(task, settings, now + 86400).kind == StepKind::kCheck);
+  task.zoom.checked_at = kStart + shift - 86400 + 600;
+  LONGLONGS_EQUAL(
+      kStart + shift - 3600,
+      PlanStep(task, settings, kStart + shift - 7200).next_check_at);
 }
 
 TEST(Planner, DueSweepGoesBeforeTheDriftCheckOnTheDoubtfulCreatesHost) {

@@ -5,11 +5,11 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>
-#include <time.h>
 
 #include <cctype>
 #include <memory>
 
+#include "base/time_format.h"
 #include "tls/mbedtls_owners.h"
 #include "tls/random_callback.h"
 
@@ -21,6 +21,8 @@ namespace {
 // Room for one P-256 certificate or key in PEM, with many SANs.
 constexpr size_t kPemBufferSize = 8192;
 constexpr size_t kSerialBytes = 16;
+// 9999-12-31T23:59:59Z: X.509 times have four year digits.
+constexpr int64_t kLastX509Second = 253402300799;
 
 struct GeneralName {
   int tag;            // context-specific [2] dNSName or [7] iPAddress
@@ -42,14 +44,15 @@ bool IsPlainName(const std::string& name) {
   return true;
 }
 
-// "YYYYMMDDhhmmss" in UTC, the form x509write_crt_set_validity takes.
+// "YYYYMMDDhhmmss" in UTC, the form x509write_crt_set_validity takes. Made
+// from the bridge's own calendar code, not gmtime_r: time_t is 32 bits on
+// armhf, where a validity after 2038-01-19 would wrap to 1901.
 std::string X509Time(int64_t unix_seconds) {
-  time_t seconds = static_cast<time_t>(unix_seconds);
-  struct tm utc;
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  strftime(text, sizeof(text), "%Y%m%d%H%M%S", &utc);
-  return text;
+  std::string digits;
+  for (char c : FormatRfc3339Utc(unix_seconds)) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  return digits;
 }
 
 Status CheckSpec(const CertificateSpec& spec) {
@@ -58,6 +61,9 @@ Status CheckSpec(const CertificateSpec& spec) {
   }
   if (spec.not_before <= 0 || spec.not_after <= spec.not_before) {
     return SpecError("validity must be a non-empty span after 1970");
+  }
+  if (spec.not_after > kLastX509Second) {
+    return SpecError("validity must end by 9999-12-31T23:59:59Z");
   }
   return Status::OK();
 }

@@ -38,7 +38,7 @@ struct CertificateSpec {
 
 // A self-signed CA certificate (basicConstraints CA:TRUE, pathlen 0) and
 // its new key. InvalidArgument("certificate_spec_invalid") for an empty
-// name or validity; Internal for mbedTLS failures.
+// name or validity, or one ending after 9999; Internal for mbedTLS failures.
 Status GenerateCa(const CertificateSpec& spec, RandomSource* random,
                   CertificateAndKey* out);
 

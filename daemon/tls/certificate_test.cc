@@ -112,6 +112,33 @@ TEST(Certificate, RefusesSpecsItCannotEncode) {
                GenerateLeaf(spec_, ca_, random_.get(), &leaf).reason().c_str());
 }
 
+// time_t is 32 bits on armhf: a validity computed through it would end in
+// 1901 there (./dev.sh cross armhf runs this group).
+TEST(Certificate, ValidityAfter2038EndsOnTheRightDay) {
+  spec_.dns_names = {"localhost"};
+  spec_.not_after = 4102444799;  // 2099-12-31T23:59:59Z
+  CertificateAndKey leaf;
+  Status s = GenerateLeaf(spec_, ca_, random_.get(), &leaf);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  MbedtlsX509Crt crt;
+  Parse(leaf.cert_pem, &crt);
+  const mbedtls_x509_time& end = crt.get()->valid_to;
+  LONGS_EQUAL(2099, end.year);
+  LONGS_EQUAL(12, end.mon);
+  LONGS_EQUAL(31, end.day);
+  LONGS_EQUAL(23, end.hour);
+  LONGS_EQUAL(59, end.min);
+  LONGS_EQUAL(59, end.sec);
+}
+
+TEST(Certificate, RefusesValidityPastYear9999) {
+  spec_.dns_names = {"localhost"};
+  spec_.not_after = 253402300800;  // 10000-01-01T00:00:00Z
+  CertificateAndKey leaf;
+  STRCMP_EQUAL("certificate_spec_invalid",
+               GenerateLeaf(spec_, ca_, random_.get(), &leaf).reason().c_str());
+}
+
 TEST(Certificate, RefusesIssuerWhoseKeyDoesNotMatch) {
   CertificateAndKey other_ca, leaf;
   CHECK_TRUE(GenerateCa(spec_, random_.get(), &other_ca).ok());
