@@ -4,7 +4,10 @@
 #   ./dev.sh test                  install deps, check the format, build with
 #                                  clang + ASan + UBSan, run every test
 #   ./dev.sh test --all            the same, then the suite built with gcc and
-#                                  under ThreadSanitizer (what CI runs)
+#                                  under ThreadSanitizer, the arm64 cross
+#                                  build's store, sync and API unit groups
+#                                  under qemu-user, and the .deb under a real
+#                                  systemd in a container (what CI runs)
 #   ./dev.sh format                apply .clang-format to every C++ source
 #   ./dev.sh deb [ARCH]            build the Debian package for amd64 (default),
 #                                  arm64 or armhf (cross) into build-deb/ARCH/
@@ -153,13 +156,36 @@ cmd_test() {
       break
     fi
   done
+  local appliance=""
+  if [ -z "$failed" ] && [ "${1:-}" = --all ]; then
+    appliance=$(test_appliance) || failed=appliance
+  fi
   local line
   for line in "${SUMMARIES[@]}"; do say "$line"; done
   if [ -n "$failed" ]; then
     say "[$failed] tests FAILED after $(elapsed); configurations after it did not run"
     exit 1
   fi
-  say "all tests passed (${configs[*]}) in $(elapsed)"
+  say "all tests passed (${configs[*]}${appliance:+; $appliance}) in $(elapsed)"
+}
+
+# With --all, after the three configurations: the arm64 cross build's store,
+# sync and API unit groups under qemu-user, and the .deb under a real
+# systemd in a container. Each runs in a subshell (they exit). Prints what
+# ran for the closing line; fails when either failed. The system test may
+# skip (77) only where a container cannot boot; the closing line says so.
+test_appliance() {
+  local rc=0 verdict
+  say "[arm64] cross build and its store, sync and API unit groups under qemu-user"
+  (cmd_cross arm64 '(Api|Store|Sync)') >&2 || return 1
+  say "[package] the .deb under a real systemd (packaging/deb/tests/system-test.sh)"
+  (cmd_system_test) >&2 || rc=$?
+  case "$rc" in
+    0) verdict="package under systemd: passed" ;;
+    77) verdict="package under systemd: SKIPPED (the container cannot boot here; see above)" ;;
+    *) say "[package] the system test FAILED (status $rc)"; return 1 ;;
+  esac
+  echo "arm64 unit groups under qemu: passed; $verdict"
 }
 
 # What building and checking the .deb needs on top of BUILD_PACKAGES.
