@@ -183,6 +183,8 @@ class DaemonImpl final : public Daemon {
   // Opened as the `zoom` commands open it (service/zoom_session.h), so that
   // both reach Zoom with the same key, endpoints and CAs.
   ZoomSession zoom_;
+  // Reading the key before root is dropped (LockDataDir): its verdict.
+  Status key_preloaded_;
   // The front ends' listeners. The admin page's HTTPS listener joins here.
   std::unique_ptr<ApiServer> api_;
   SyncStack sync_;
@@ -214,7 +216,12 @@ Status DaemonImpl::Start() {
 }
 
 // Takes the data dir (one daemon per data dir) before anything else there.
+// The key is read first: PrepareDataDir drops root for the service user,
+// and the installed key (/etc/telemed-bridge) is root's alone. Its error is
+// told after the lock's (OpenZoom), so a second daemon still hears whose the
+// data dir is.
 Status DaemonImpl::LockDataDir() {
+  key_preloaded_ = PreloadSecretKey(config_, &zoom_);
   Status s = PrepareDataDir(config_.data_dir, config_.service_user);
   if (s.ok()) s = DaemonLock::Acquire(config_.data_dir, &lock_);
   return s;
@@ -234,8 +241,11 @@ Status DaemonImpl::OpenDatabase() {
 
 Status DaemonImpl::OpenZoom() {
   // A wrong or lost key file must not take the clinic's API down with it.
-  Status s = OpenZoomSession(config_, &session_, &zoom_,
-                             KeyMismatch::kServeWithoutZoom);
+  Status s = key_preloaded_;
+  if (s.ok()) {
+    s = OpenZoomSession(config_, &session_, &zoom_,
+                        KeyMismatch::kServeWithoutZoom);
+  }
   if (!s.ok()) return ExplainKeyAccess(s, zoom_.key_path);
   if (!zoom_.key_refused.ok()) {
     logger_->Error(

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -198,6 +199,21 @@ TEST(CliAsRoot, ApiKeyCreateLeavesTheDatabaseToTheServiceUser) {
       {"TELEMED_DATA_DIR=" + data_dir, "TELEMED_SERVICE_USER=nobody"});
   CheckExit(listed, 0);
   STRCMP_CONTAINS("emr", listed.out.c_str());
+}
+
+// `sudo telemed-bridge serve` as on an installed box: the key is root's alone.
+TEST(CliAsRoot, ServeReadsTheRootOnlyKeyBeforeBecomingTheServiceUser) {
+  if (!Root()) return;
+  CheckExit(test::RunCli({"key", "create"}, env), 0);
+  test::DaemonProcess::Options options;
+  options.data_dir = data_dir;
+  options.env = env;
+  std::unique_ptr<test::DaemonProcess> daemon;
+  // Before the fix: "cannot open the key file ...: Permission denied".
+  Status s = test::DaemonProcess::Start(options, &daemon);
+  CHECK_TEXT(s.ok(), s.ToString().c_str());
+  LONGS_EQUAL(65534, OwnerOf(data_dir + "/telemed-bridge.db"));
+  LONGS_EQUAL(0, daemon->Terminate());
 }
 
 TEST(CliAsRoot, ARootOwnedDataDirIsRefusedWithTheFix) {
