@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "service/store_session.h"
 #include "zoom/zoom_endpoints.h"
 
@@ -74,6 +77,7 @@ Status ResolveEndpoints(const Config& config, Store* store,
       pick(config.zoom_api_url_given, config.zoom_api_url, stored.api_url);
   if (config.ca_file_given || stored.ca_pem.empty()) {
     transport->ca_file = config.ca_file;
+    transport->ca_pem = out->given_ca_pem;
     out->ca_source = config.ca_file.empty() ? "the system's CA certificates"
                                             : config.ca_file;
   } else {
@@ -84,9 +88,21 @@ Status ResolveEndpoints(const Config& config, Store* store,
   return Status::OK();
 }
 
+// A CA file given as root may be root's alone: its text is kept for the
+// transport. Any failure is left to the transport's own reading, which
+// names the file as it always did.
+void PreloadCaFile(const Config& config, ZoomSession* out) {
+  if (geteuid() != 0 || !config.ca_file_given || config.ca_file.empty()) return;
+  std::ifstream file(config.ca_file, std::ios::binary);
+  std::string pem((std::istreambuf_iterator<char>(file)), {});
+  if (file.bad()) return;
+  out->given_ca_pem = std::move(pem);
+}
+
 }  // namespace
 
 Status PreloadSecretKey(const Config& config, ZoomSession* out) {
+  PreloadCaFile(config, out);
   KeyLocation location = LocateKey(config);
   if (location.create_if_missing) return Status::OK();
   Status s = RealRandom::Open(&out->random);

@@ -34,6 +34,9 @@ struct ZoomSession {
   // under and the caller chose to go on (KeyMismatch::kServeWithoutZoom):
   // the token source then refuses with it, so nothing reaches Zoom.
   Status key_refused;
+  // The PEM text of a --ca-file read by PreloadSecretKey while still root
+  // (empty: the transport reads the file itself).
+  std::string given_ca_pem;
   std::unique_ptr<RandomSource> random;
   std::unique_ptr<SecretKey> key;
   std::unique_ptr<SecretBox> box;
@@ -49,8 +52,9 @@ enum class KeyMismatch { kRefuse, kServeWithoutZoom };
 
 // Reads the secret key now when it is a file the bridge never creates
 // (--key-file, TELEMED_KEY_FILE, a credential, the build's default key
-// file), so that a command run as root reads the root-only key before
-// OpenStore makes it the service user; OpenZoomSession then uses it. A key
+// file), and as root the text of a given --ca-file, so that a command run
+// as root reads these root-only files before OpenStore makes it the service
+// user; OpenZoomSession then uses it. A key
 // made on the fly (<data_dir>/secret.key) is left to OpenZoomSession, which
 // creates it as the data dir's user. Errors as OpenZoomSession's.
 Status PreloadSecretKey(const Config& config, ZoomSession* out);

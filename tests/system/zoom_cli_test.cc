@@ -366,6 +366,44 @@ TEST(ZoomCli, ForgetIsTheWayBackAfterLosingTheKeyFile) {
   CheckExit(Zoom({"show"}), 1);
 }
 
+// As root on an installed box (`nobody` standing in for the service user):
+// a --ca-file only root may read is read before the command gives up root.
+TEST(ZoomCli, ARootOnlyCaFileIsReadBeforeBecomingTheServiceUser) {
+  if (geteuid() != 0) {
+    UT_PRINT("not root: the switch to the service user cannot be exercised");
+    return;
+  }
+  chmod(temp.path().c_str(), 0711);
+  const std::string root_dir = temp.File("root");
+  mkdir(root_dir.c_str(), 0700);
+  const std::string ca_file = root_dir + "/ca.pem";
+  test::TlsTestServer::WriteFile(ca_file, ReadFileBytes(server->ca_file()));
+  chmod(ca_file.c_str(), 0600);
+  std::vector<std::string> env = {"TELEMED_SERVICE_USER=nobody",
+                                  "TELEMED_KEY_FILE=" + root_dir + "/key"};
+  CheckExit(test::RunCli({"key", "create"}, env), 0);
+  std::vector<std::string> flags = {
+      "--data-dir",     data_dir,           "--zoom-oauth-url", server->Url(""),
+      "--zoom-api-url", server->Url("/v2"), "--ca-file",        ca_file};
+  std::vector<std::string> s2s = {"zoom",
+                                  "s2s",
+                                  "--account-id",
+                                  "fake-account-id",
+                                  "--client-id",
+                                  "fake-client-id",
+                                  "--client-secret-file",
+                                  secret_file};
+  s2s.insert(s2s.end(), flags.begin(), flags.end());
+  CheckExit(test::RunCli(s2s, env), 0);
+  std::vector<std::string> check = {"zoom", "test"};
+  check.insert(check.end(), flags.begin(), flags.end());
+  // Read as the service user, the file failed both `zoom s2s`'s token check
+  // and this ("cannot load trusted CAs from ...").
+  test::CliResult checked = test::RunCli(check, env);
+  CheckExit(checked, 0);
+  STRCMP_CONTAINS("ok   credentials\n", checked.out.c_str());
+}
+
 TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
   CheckExit(S2s(secret_file), 0);
   CheckExit(Zoom({"test"}), 0);
