@@ -192,18 +192,11 @@ test_appliance() {
 DEB_PACKAGES=(debhelper fakeroot lintian)
 
 # Debian's cross toolchain and the -dev packages (with their pkg-config
-# wrapper) of the architecture ARCH, added to dpkg's architectures first.
+# wrapper) of the architecture ARCH, added to dpkg's architectures first
+# (add_foreign_architecture, below with the cross build).
 install_cross_packages() {
   local arch=$1 package
-  if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
-    if [ "$(id -u)" -ne 0 ]; then
-      say "dpkg does not know the architecture $arch; run as root"
-      exit 1
-    fi
-    say "adding the architecture $arch to dpkg"
-    dpkg --add-architecture "$arch"
-    apt-get update -qq
-  fi
+  add_foreign_architecture "$arch"
   local packages=("crossbuild-essential-$arch" "pkg-config:$arch")
   for package in libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev \
     libmbedtls-dev libcjson-dev libsqlite3-dev libsystemd-dev; do
