@@ -38,8 +38,6 @@ RESULTS=bench/RESULTS.md
 DAEMON_PID=""
 BARE_PID=""
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-
 cleanup() {
   for pid in $DAEMON_PID $BARE_PID; do
     kill "$pid" 2>/dev/null || true
@@ -59,16 +57,6 @@ build() {
     -DTELEMED_BUILD_BENCH=ON >/dev/null
   cmake --build "$1/build-bench" -j "$(nproc)" \
     --target telemed-bridge api_bench sync_bench >/dev/null
-}
-
-wait_for_health() {
-  local i
-  for i in $(seq 1 1000); do
-    curl -sf "http://127.0.0.1:$1/api/v1/health" >/dev/null && return 0
-    sleep 0.01
-  done
-  say "the daemon did not answer on port $1"
-  return 1
 }
 
 # api_side TREE: GET ratio and idle RSS of TREE's daemon; prints
@@ -93,7 +81,7 @@ api_side() {
     --connections 16 --rounds 2 --warmup-ms 1000 --measure-ms 4000 |
     sed -n 's/^| \*\*GET throughput, daemon \/ bare\*\* | \([0-9.]*\) .*/\1/p')
   sleep 15
-  kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$DAEMON_PID/status")
+  kib=$(vmrss_kib "$DAEMON_PID")
   kill "$DAEMON_PID" "$BARE_PID"
   wait "$DAEMON_PID" "$BARE_PID" 2>/dev/null || true
   DAEMON_PID="" BARE_PID=""

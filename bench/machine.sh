@@ -1,8 +1,24 @@
-# Sourced by bench/run.sh and bench/run_sync.sh: machine() prints the
-# Machine and Compiler lines of a RESULTS.md section.
+# Sourced by the bench scripts (run.sh, run_sync.sh, compare.sh): machine()
+# prints the Machine and Compiler lines of a RESULTS.md section; say,
+# wait_for_health and vmrss_kib are the helpers they share.
 machine() {
   local cpu
   cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
   echo "- Machine: $(nproc) cores, $cpu; kernel $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "- Compiler: $(g++ --version | head -n 1); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (with uncommitted changes)')"
 }
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# Waits up to 10 s for a daemon's GET /api/v1/health on 127.0.0.1:$1.
+wait_for_health() {
+  local i
+  for i in $(seq 1 1000); do
+    if curl -sf "http://127.0.0.1:$1/api/v1/health" >/dev/null; then return 0; fi
+    sleep 0.01
+  done
+  say "the daemon did not answer on port $1"
+  return 1
+}
+
+vmrss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }

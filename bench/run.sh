@@ -22,8 +22,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/telemed-bench.XXXXXX")
 DAEMON_PID=""
 BARE_PID=""
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-
 cleanup() {
   for pid in $DAEMON_PID $BARE_PID; do
     kill "$pid" 2>/dev/null || true
@@ -53,17 +51,6 @@ wait_for_line() {
   done
   say "nothing appeared in $1"; return 1
 }
-
-wait_for_health() {
-  local i
-  for i in $(seq 1 1000); do
-    if curl -sf "http://127.0.0.1:$1/api/v1/health" >/dev/null; then return 0; fi
-    sleep 0.01
-  done
-  say "the daemon did not answer on port $1"; return 1
-}
-
-vmrss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # A table row: measure, result, target, verdict.
 row() { printf '| %s | %s | %s | %s |\n' "$@"; }

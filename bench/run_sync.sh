@@ -18,7 +18,6 @@ BENCH=$BUILD/bench/sync_bench
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/telemed-syncbench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-say() { printf 'bench: %s\n' "$*" >&2; }
 
 build() {
   say "building Release (gcc, -O2) in $BUILD"
