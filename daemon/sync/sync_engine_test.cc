@@ -141,6 +141,15 @@ TEST_GROUP(SyncEngine) {
 
   size_t MeetingCount() { return harness->zoom().Meetings().size(); }
 
+  // The doctor's create+update count for today, as the daily limit sees it.
+  int WritesToday() {
+    int writes = 0;
+    CHECK_TRUE(
+        store->GetZoomWrites("doctor@clinic.example", kNow / 86400, &writes)
+            .ok());
+    return writes;
+  }
+
   // The first create is cut before Zoom acts: its outcome is in doubt and
   // the look-up that follows finds nothing.
   void DropFirstCreate() {
@@ -202,11 +211,7 @@ TEST(SyncEngine, ACreateAndAnUpdateEachCommitTwice) {
   LONGS_EQUAL(2, commits);
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
   LONGS_EQUAL(1, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
-  int writes = 0;
-  CHECK_TRUE(
-      store->GetZoomWrites("doctor@clinic.example", kNow / 86400, &writes)
-          .ok());
-  LONGS_EQUAL(3, writes);
+  LONGS_EQUAL(3, WritesToday());
 }
 
 // A clinic change that lands while a create is out (here: between the
@@ -480,11 +485,7 @@ TEST(SyncEngine, PolicyRefusedPasscodeIsRetriedWithZoomsOwn) {
   LONGS_EQUAL(1, MeetingCount());
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
   // Both sends count against the host's daily quota.
-  int writes = 0;
-  CHECK_TRUE(
-      store->GetZoomWrites("doctor@clinic.example", kNow / 86400, &writes)
-          .ok());
-  LONGS_EQUAL(2, writes);
+  LONGS_EQUAL(2, WritesToday());
 }
 
 TEST(SyncEngine, RefusedTimezoneIsDroppedOnceAndRemembered) {
