@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -61,6 +62,12 @@ Status DirError(const std::string& what, int err) {
                        : Status::IoError("backup_dir", message);
 }
 
+// Owns an open directory stream; closes it on every path out.
+struct DirCloser {
+  void operator()(DIR* dir) const { closedir(dir); }
+};
+using DirHandle = std::unique_ptr<DIR, DirCloser>;
+
 }  // namespace
 
 std::string BackupsDir(const std::string& data_dir) {
@@ -69,11 +76,11 @@ std::string BackupsDir(const std::string& data_dir) {
 
 Status ListBackups(const std::string& dir, std::vector<BackupFile>* out) {
   out->clear();
-  DIR* handle = opendir(dir.c_str());
+  DirHandle handle(opendir(dir.c_str()));
   if (handle == nullptr) {
     return errno == ENOENT ? Status::OK() : DirError("open " + dir, errno);
   }
-  while (dirent* entry = readdir(handle)) {
+  while (dirent* entry = readdir(handle.get())) {
     BackupFile file;
     struct stat st;
     file.path = dir + "/" + entry->d_name;
@@ -84,7 +91,6 @@ Status ListBackups(const std::string& dir, std::vector<BackupFile>* out) {
     file.size = st.st_size;
     out->push_back(file);
   }
-  closedir(handle);
   std::sort(out->begin(), out->end(),
             [](const BackupFile& a, const BackupFile& b) {
               return a.written_at < b.written_at;
@@ -95,12 +101,11 @@ Status ListBackups(const std::string& dir, std::vector<BackupFile>* out) {
 // Only the daemon writes these names, one backup at a time, and one daemon
 // serves a data dir: any such file present before a backup is abandoned.
 void RemoveLeftovers(const std::string& dir) {
-  DIR* handle = opendir(dir.c_str());
+  DirHandle handle(opendir(dir.c_str()));
   if (handle == nullptr) return;
-  while (dirent* entry = readdir(handle)) {
+  while (dirent* entry = readdir(handle.get())) {
     if (IsLeftover(entry->d_name)) unlink((dir + "/" + entry->d_name).c_str());
   }
-  closedir(handle);
 }
 
 Status DailyBackup::Tick() {
