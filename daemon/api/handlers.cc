@@ -11,6 +11,7 @@
 #include "base/cjson.h"
 #include "base/log.h"
 #include "build_config.h"
+#include "http/json_reply.h"
 #include "store/store.h"
 #include "sync/start_url.h"
 #include "zoom/zoom_api.h"
@@ -18,8 +19,6 @@
 namespace telemed {
 
 namespace {
-
-constexpr char kJsonType[] = "application/json; charset=utf-8";
 
 const std::string* QueryValue(const httplib::Request& req, const char* name) {
   auto it = req.params.find(name);
@@ -54,46 +53,6 @@ int StatusForWrite(WriteOutcome outcome) {
 }
 
 }  // namespace
-
-int HttpStatusFor(const Status& status) {
-  switch (status.code()) {
-    case Status::Code::kOk:
-      return 200;
-    case Status::Code::kInvalidArgument:
-      return 400;
-    case Status::Code::kUnauthenticated:
-      return 401;
-    case Status::Code::kNotFound:
-      return 404;
-    case Status::Code::kAlreadyExists:
-    case Status::Code::kConflict:
-      return 409;
-    case Status::Code::kValidation:
-      return 422;
-    case Status::Code::kUnavailable:
-      return 503;
-    case Status::Code::kPermissionDenied:
-    case Status::Code::kIoError:
-    case Status::Code::kCorruption:
-    case Status::Code::kInternal:
-      return 500;
-  }
-  return 500;
-}
-
-void WriteJson(int http_status, const std::string& body,
-               httplib::Response* res) {
-  res->status = http_status;
-  res->set_header("Cache-Control", "no-store");
-  res->set_content(body, kJsonType);
-}
-
-void WriteError(const Status& status, httplib::Response* res) {
-  WriteJson(HttpStatusFor(status), RenderError(status), res);
-  if (status.code() == Status::Code::kUnauthenticated) {
-    res->set_header("WWW-Authenticate", "Bearer");
-  }
-}
 
 void ApiHandlers::Fail(const Status& status, const char* what,
                        httplib::Response* res) {

@@ -12,6 +12,7 @@
 #include "api/server.h"
 #include "base/mutex.h"
 #include "base/status.h"
+#include "http/json_reply.h"
 
 namespace httplib {
 struct Request;
@@ -24,15 +25,6 @@ class Clock;
 class Logger;
 class Store;
 class ZoomApi;
-
-// Writes `status` as the API's error body with its HTTP status.
-void WriteError(const Status& status, httplib::Response* res);
-// Writes a JSON body with `http_status`.
-void WriteJson(int http_status, const std::string& body,
-               httplib::Response* res);
-// The HTTP status the API gives a refused Status (400, 401, 404, 409, 422,
-// 500, 503).
-int HttpStatusFor(const Status& status);
 
 class ApiHandlers {
  public:

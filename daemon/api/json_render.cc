@@ -133,19 +133,4 @@ std::string RenderFeedPage(const std::vector<Appointment>& items,
   return PrintAndFree(std::move(root));
 }
 
-std::string RenderError(const Status& status) {
-  CjsonPtr root(cJSON_CreateObject());
-  cJSON* error = cJSON_AddObjectToObject(root.get(), "error");
-  cJSON_AddStringToObject(error, "code", status.reason().c_str());
-  cJSON_AddStringToObject(error, "message", status.message().c_str());
-  if (!status.field().empty()) {
-    cJSON_AddStringToObject(error, "field", status.field().c_str());
-  }
-  return PrintAndFree(std::move(root));
-}
-
-std::string RenderError(const std::string& code, const std::string& message) {
-  return RenderError(Status::InvalidArgument(code, message));
-}
-
 }  // namespace telemed

@@ -1,5 +1,5 @@
 // JSON bodies the local API returns: records (as docs/api.md shows them) and
-// the one error shape {"error":{"code","message","field"}}.
+// the shapes of their lists (the error shape is http/json_reply.h).
 #ifndef TELEMED_API_JSON_RENDER_H_
 #define TELEMED_API_JSON_RENDER_H_
 
@@ -26,12 +26,6 @@ std::string RenderDoctorList(const std::vector<Doctor>& doctors);
 // opaque to clients.
 std::string RenderFeedPage(const std::vector<Appointment>& items,
                            const std::string& next_cursor);
-// {"error":{"code":reason,"message":...,"field":...}}; "field" only when
-// the status names one. REQUIRES: !status.ok().
-std::string RenderError(const Status& status);
-// The same shape from plain parts (for refusals that have no Status).
-std::string RenderError(const std::string& code, const std::string& message);
-
 }  // namespace telemed
 
 #endif  // TELEMED_API_JSON_RENDER_H_

@@ -3,8 +3,8 @@
 // Modelled on leveldb's Status: a closed set of codes, static factories, a
 // cheap OK (no allocation), and ToString(). Our additions are `reason`, a
 // stable snake_case word that the local API shows as error.code, and
-// `field`, the request field to blame when there is one. Only api/ maps a
-// Code to an HTTP status.
+// `field`, the request field to blame when there is one. Only
+// http/json_reply.h maps a Code to an HTTP status.
 #ifndef TELEMED_BASE_STATUS_H_
 #define TELEMED_BASE_STATUS_H_
 
