@@ -68,7 +68,8 @@ int RunVersion(const Context& context) {
 const std::vector<CommandInfo>& Commands() {
   static const auto* commands = new std::vector<CommandInfo>{
       {"", "serve",
-       "[--data-dir DIR] [--listen HOST:PORT] [--retention-days N] "
+       "[--data-dir DIR] [--listen HOST:PORT] [--https-listen HOST:PORT|off] "
+       "[--retention-days N] "
        "[--zoom-plan PLAN] [zoom options]",
        "Runs the daemon in the foreground until SIGTERM or SIGINT (a\n"
        "second one exits at once; SIGHUP is ignored). One daemon per data\n"
@@ -78,6 +79,11 @@ const std::vector<CommandInfo>& Commands() {
        "                        localhost or [IPv6], port 1..65535 (env\n"
        "                        TELEMED_LISTEN; default "
        TELEMED_DEFAULT_LISTEN ")\n"
+       "  --https-listen HOST:PORT|off\n"
+       "                        address of the HTTPS admin page, which also\n"
+       "                        serves the API to other machines; off for\n"
+       "                        none (env TELEMED_HTTPS_LISTEN; default "
+       TELEMED_DEFAULT_HTTPS_LISTEN ")\n"
        "  --retention-days N    purge appointments that ended more than N\n"
        "                        days ago, 1..3650 (env TELEMED_RETENTION_DAYS;\n"
        "                        default 90)\n"
@@ -91,7 +97,7 @@ const std::vector<CommandInfo>& Commands() {
        "                        1..365, or off for none (env\n"
        "                        TELEMED_BACKUP_KEEP; default 7)\n"
        TELEMED_ZOOM_HELP,
-       {{}, {"data-dir", "listen", "retention-days", "zoom-plan",
+       {{}, {"data-dir", "listen", "https-listen", "retention-days", "zoom-plan",
              "default-topic", "backup-keep", "zoom-oauth-url", "zoom-api-url",
              "ca-file", "key-file"}},
        RunServe},
@@ -274,6 +280,7 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
   const std::pair<const char*, Setter> setters[] = {
       {"data-dir", SetDataDir},
       {"listen", SetListen},
+      {"https-listen", SetHttpsListen},
       {"retention-days", SetRetentionDays},
       {"zoom-oauth-url", SetZoomOauthUrl},
       {"zoom-api-url", SetZoomApiUrl},

@@ -57,6 +57,16 @@ ListenAddress Config::DefaultListenAddress() {
   return address;
 }
 
+Config::OptionalListen Config::DefaultHttpsListen() {
+  OptionalListen listen;
+  const std::string text = TELEMED_DEFAULT_HTTPS_LISTEN;
+  if (text == "off") return listen;
+  Status s = ParseListenAddress(text, &listen.address);
+  assert(s.ok());
+  listen.enabled = s.ok();
+  return listen;
+}
+
 Status ParseListenAddress(const std::string& text, ListenAddress* out) {
   std::string host, port_text;
   bool ipv6 = false;
@@ -106,6 +116,24 @@ Status SetDataDir(const std::string& text, Config* config) {
 
 Status SetListen(const std::string& text, Config* config) {
   return ParseListenAddress(text, &config->listen);
+}
+
+Status SetHttpsListen(const std::string& text, Config* config) {
+  if (text == "off") {
+    config->https_enabled = false;
+    config->https_listen_given = true;
+    return Status::OK();
+  }
+  ListenAddress address;
+  Status s = ParseListenAddress(text, &address);
+  if (!s.ok()) {
+    return Status::InvalidArgument(
+        s.reason(), s.message() + "; or 'off' for no listener", "https-listen");
+  }
+  config->https_enabled = true;
+  config->https_listen = address;
+  config->https_listen_given = true;
+  return Status::OK();
 }
 
 Status SetRetentionDays(const std::string& text, Config* config) {
@@ -227,6 +255,7 @@ Status ApplyEnvironment(const EnvGetter& getenv, Config* config) {
       {"TELEMED_DATA_DIR", set_data_dir},
       {"TELEMED_SERVICE_USER", set_service_user},
       {"TELEMED_LISTEN", SetListen},
+      {"TELEMED_HTTPS_LISTEN", SetHttpsListen},
       {"TELEMED_ZOOM_OAUTH_URL", SetZoomOauthUrl},
       {"TELEMED_ZOOM_API_URL", SetZoomApiUrl},
       {"TELEMED_CA_FILE", SetCaFile},

@@ -31,6 +31,16 @@ struct Config {
   // Address of the local API (plain HTTP).
   // Default: TELEMED_DEFAULT_LISTEN ("127.0.0.1:8080").
   ListenAddress listen = DefaultListenAddress();
+  // Address of the HTTPS listener (the admin page, and /api/v1 for clinic
+  // software on other machines); "off" turns it off.
+  // Default: TELEMED_DEFAULT_HTTPS_LISTEN (off in a development build,
+  // 0.0.0.0:8443 in the package).
+  bool https_enabled = DefaultHttpsListen().enabled;
+  ListenAddress https_listen = DefaultHttpsListen().address;
+  // Whether --https-listen or TELEMED_HTTPS_LISTEN gave it: a given address
+  // that cannot be bound stops the daemon; the built-in default only warns
+  // (another program may hold 8443 on a box the clinic also uses otherwise).
+  bool https_listen_given = false;
   // Appointments that ended more than this many days ago are purged.
   // Unit: days, 1..3650. Default: 90.
   int retention_days = 90;
@@ -76,6 +86,13 @@ struct Config {
   // The build's default listen address. REQUIRES: TELEMED_DEFAULT_LISTEN
   // parses (checked by config_test).
   static ListenAddress DefaultListenAddress();
+  struct OptionalListen {
+    bool enabled = false;
+    ListenAddress address;
+  };
+  // The build's default HTTPS address. REQUIRES: TELEMED_DEFAULT_HTTPS_LISTEN
+  // is "off" or parses (checked by config_test).
+  static OptionalListen DefaultHttpsListen();
 };
 
 // "HOST:PORT" with HOST an IPv4 literal, "localhost" or "[IPv6]".
@@ -94,6 +111,8 @@ bool IsLoopbackHost(const std::string& host);
 // "retention-days" (not a whole number in 1..3650).
 Status SetDataDir(const std::string& text, Config* config);
 Status SetListen(const std::string& text, Config* config);
+// HOST:PORT as for --listen, or "off"; field "https-listen". Marks it given.
+Status SetHttpsListen(const std::string& text, Config* config);
 Status SetRetentionDays(const std::string& text, Config* config);
 // https://HOST[:PORT][/PATH] without whitespace; a trailing '/' is dropped.
 // InvalidArgument("invalid_url", field "zoom-oauth-url" / "zoom-api-url").
@@ -110,6 +129,7 @@ Status SetZoomPlan(const std::string& text, Config* config);
 Status SetDefaultTopic(const std::string& text, Config* config);
 
 // Reads TELEMED_DATA_DIR, TELEMED_SERVICE_USER, TELEMED_LISTEN,
+// TELEMED_HTTPS_LISTEN,
 // TELEMED_ZOOM_OAUTH_URL, TELEMED_ZOOM_API_URL, TELEMED_CA_FILE,
 // TELEMED_KEY_FILE, TELEMED_RETENTION_DAYS, TELEMED_ZOOM_PLAN,
 // TELEMED_DEFAULT_TOPIC, TELEMED_BACKUP_KEEP and CREDENTIALS_DIRECTORY

@@ -23,6 +23,40 @@ TEST(Config, DefaultsComeFromTheBuild) {
   STRCMP_EQUAL(TELEMED_DEFAULT_LISTEN,
                FormatListenAddress(config.listen).c_str());
   LONGS_EQUAL(90, config.retention_days);
+  const std::string https = TELEMED_DEFAULT_HTTPS_LISTEN;
+  CHECK_EQUAL(https != "off", config.https_enabled);
+  if (config.https_enabled) {
+    STRCMP_EQUAL(https.c_str(),
+                 FormatListenAddress(config.https_listen).c_str());
+  }
+  CHECK_FALSE(config.https_listen_given);
+}
+
+TEST(Config, HttpsListenTakesAnAddressOrOff) {
+  CHECK_TRUE(SetHttpsListen("0.0.0.0:8443", &config).ok());
+  CHECK_TRUE(config.https_enabled);
+  CHECK_TRUE(config.https_listen_given);
+  LONGS_EQUAL(8443, config.https_listen.port);
+  CHECK_TRUE(SetHttpsListen("off", &config).ok());
+  CHECK_FALSE(config.https_enabled);
+  CHECK_TRUE(config.https_listen_given);
+}
+
+TEST(Config, HttpsListenRefusalNamesItsFlagAndKeepsTheConfig) {
+  CHECK_TRUE(SetHttpsListen("127.0.0.1:9443", &config).ok());
+  Status s = SetHttpsListen("8443", &config);
+  CHECK_FALSE(s.ok());
+  STRCMP_EQUAL("https-listen", s.field().c_str());
+  CHECK_TRUE(s.message().find("'off'") != std::string::npos);
+  LONGS_EQUAL(9443, config.https_listen.port);
+}
+
+TEST(Config, HttpsListenComesFromTheEnvironment) {
+  env["TELEMED_HTTPS_LISTEN"] = "[::1]:8443";
+  CHECK_TRUE(ApplyEnvironment(Env(), &config).ok());
+  CHECK_TRUE(config.https_enabled);
+  CHECK_TRUE(config.https_listen_given);
+  STRCMP_EQUAL("::1", config.https_listen.host.c_str());
 }
 
 TEST(Config, ParsesIpv4LocalhostAndBracketedIpv6) {
