@@ -1,0 +1,108 @@
+// Appointments, newest first: filter by status, search by appointment or
+// doctor id, page by the server's cursor, Retry on failed ones. Only one
+// page is in the browser at a time, so 10,000 appointments cost nothing.
+
+import { call, get } from '../api.js';
+import { announce, el, fromTemplate, row } from '../dom.js';
+
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 300;
+const STATUS = { pending: 'Pending', failed: 'Failed', synced: 'Synced' };
+
+export function showAppointments(root) {
+  root.append(fromTemplate('tpl-appointments'));
+  // cursors[i] is the cursor of page i (page 0 has none).
+  const view = { root, cursors: [''], page: 0, next: null, timer: 0, serial: 0 };
+  const filter = root.querySelector('#appt-filter');
+  filter.addEventListener('submit', (event) => { event.preventDefault(); restart(view); });
+  root.querySelector('#appt-status').addEventListener('change', () => restart(view));
+  root.querySelector('#appt-search').addEventListener('input', () => {
+    clearTimeout(view.timer);
+    view.timer = setTimeout(() => restart(view), SEARCH_DELAY_MS);
+  });
+  root.querySelector('#appt-prev').addEventListener('click', () => turn(view, -1));
+  root.querySelector('#appt-next').addEventListener('click', () => turn(view, 1));
+  load(view);
+  return () => clearTimeout(view.timer);
+}
+
+function restart(view) {
+  clearTimeout(view.timer);
+  view.cursors = [''];
+  view.page = 0;
+  load(view);
+}
+
+function turn(view, step) {
+  if (step > 0) {
+    if (!view.next) return;
+    view.cursors[view.page + 1] = view.next;
+  }
+  view.page = Math.max(0, view.page + step);
+  load(view);
+}
+
+function query(view) {
+  const params = new URLSearchParams({
+    status: view.root.querySelector('#appt-status').value,
+    limit: String(PAGE_SIZE),
+  });
+  const q = view.root.querySelector('#appt-search').value.trim();
+  if (q) params.set('q', q);
+  if (view.cursors[view.page]) params.set('cursor', view.cursors[view.page]);
+  return params.toString();
+}
+
+async function load(view) {
+  // A slow answer to an older query must not overwrite a newer one.
+  const serial = ++view.serial;
+  let answer;
+  try {
+    answer = await get('/appointments?' + query(view));
+  } catch (error) {
+    announce(error.message);
+    return;
+  }
+  if (serial !== view.serial) return;
+  const { root } = view;
+  view.next = answer.next_cursor;
+  root.querySelector('#appt-table tbody').replaceChildren(
+    ...answer.appointments.map((appointment) => appointmentRow(view, appointment)));
+  root.querySelector('#appt-empty').hidden = answer.appointments.length > 0;
+  root.querySelector('#appt-prev').disabled = view.page === 0;
+  root.querySelector('#appt-next').disabled = !view.next;
+  root.querySelector('#appt-page').textContent = `Page ${view.page + 1}`;
+}
+
+function problemCell(error) {
+  if (!error) return '';
+  return el('span', {}, el('span', { class: 'state-bad', text: error.message }),
+    error.action ? el('br') : null, error.action || '');
+}
+
+function meetingCell(appointment) {
+  if (!appointment.meeting_id) return '—';
+  return el('span', {}, appointment.meeting_id, ' ',
+    appointment.join_url ? el('a', { href: appointment.join_url, target: '_blank', rel: 'noreferrer', text: 'Join link' }) : null);
+}
+
+function appointmentRow(view, appointment) {
+  const retry = appointment.status === 'failed'
+    ? el('button', { type: 'button', text: 'Retry', onclick: (event) => retryOne(view, appointment, event.target) })
+    : '';
+  return row(appointment.id, appointment.doctor_id, appointment.start_local,
+    STATUS[appointment.status] || appointment.status, meetingCell(appointment),
+    problemCell(appointment.error), retry);
+}
+
+async function retryOne(view, appointment, button) {
+  button.disabled = true;
+  try {
+    const updated = await call('POST', `/appointments/${encodeURIComponent(appointment.id)}/retry`);
+    button.closest('tr').replaceWith(appointmentRow(view, updated));
+    announce(`Retrying ${appointment.id}.`);
+  } catch (error) {
+    button.disabled = false;
+    announce(error.message);
+  }
+}
