@@ -3,6 +3,7 @@
 #include <CppUTest/TestHarness.h>
 #include <httplib.h>
 
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -228,6 +229,51 @@ TEST(StaticAssets, EmbeddedPageHasEveryFileWithItsHashAndGzip) {
     CHECK_TRUE(asset.gzip.size() > 18);
     STRCMP_EQUAL("1f8b0800000000000203", Hex(asset.gzip.substr(0, 10)).c_str());
   }
+}
+
+// What a path named by `from` ("/js/app.js") resolves `target` to: "/x"
+// as it is, "./x" and "../x" relative to from's folder.
+std::string Resolve(const std::string& from, const std::string& target) {
+  if (target[0] == '/') return target;
+  std::string folder = from.substr(0, from.rfind('/'));
+  std::string rest = target;
+  while (true) {
+    if (rest.rfind("./", 0) == 0) {
+      rest = rest.substr(2);
+    } else if (rest.rfind("../", 0) == 0) {
+      rest = rest.substr(3);
+      folder = folder.substr(0, folder.rfind('/'));
+    } else {
+      return folder + "/" + rest;
+    }
+  }
+}
+
+// Every file the page names (index.html's src and href, the modules'
+// imports) is compiled in, so the page never asks for a 404; and the
+// page has no inline script or style, which its CSP would block.
+TEST(StaticAssets, EmbeddedPageNamesOnlyEmbeddedFiles) {
+  const StaticAssets& assets = StaticAssets::Embedded();
+  const std::regex kHtmlLink("(?:src|href)=\"(/[^\"]*)\"");
+  const std::regex kImport("(?:from|import) '([./][^']*)'");
+  int links = 0;
+  for (const StaticAsset& asset : assets.assets()) {
+    std::string text(asset.raw);
+    bool html = asset.path == "/index.html";
+    if (html) {
+      CHECK_FALSE(
+          std::regex_search(text, std::regex("<style|<script>| style=")));
+    }
+    const std::regex& pattern = html ? kHtmlLink : kImport;
+    for (std::sregex_iterator it(text.begin(), text.end(), pattern), end;
+         it != end; ++it) {
+      std::string target = Resolve(asset.path, (*it)[1].str());
+      CHECK_TEXT(assets.Find(target) != nullptr,
+                 (asset.path + " names " + target).c_str());
+      ++links;
+    }
+  }
+  CHECK_TRUE(links > 10);
 }
 
 // The page must stay small: a router's admin page, not a web app.
