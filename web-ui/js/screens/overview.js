@@ -29,11 +29,12 @@ function render(root, data) {
     ['Next attempt', queue.next_attempt_at ? when(queue.next_attempt_at) : 'none due'],
   ]);
   const cert = data.certificate;
-  fillList(root.querySelector('#ov-box'), [
-    ['Version', data.version],
-    ['Uptime', duration(data.uptime_s)],
-    ['Certificate fingerprint (SHA-256)', el('code', { text: cert.fingerprint_sha256 })],
-    ['Certificate expires', `${when(cert.not_after)} (${cert.imported ? 'imported' : 'self-signed'})`],
+  fillList(root.querySelector('#ov-box'), [['Version', data.version], ['Uptime', duration(data.uptime_s)]]);
+  // The fingerprint is what a browser shows for the certificate: compare
+  // the two before trusting the page on a new PC.
+  fillList(root.querySelector('#ov-cert'), [
+    ['SHA-256 fingerprint', el('code', { text: cert.fingerprint_sha256 })],
+    ['Expires', `${when(cert.not_after)} (${cert.imported ? 'imported' : 'self-signed'})`],
   ]);
   if (cert.expires_in_days <= 30) {
     const warning = root.querySelector('#cert-warning');
