@@ -107,6 +107,11 @@ whenSessionEnds((code) => {
 });
 
 window.addEventListener('hashchange', () => { if (signedIn) showScreen(); });
+// The current screen's link shows it again, fresh (changes made through the
+// CLI or the API appear); the address does not change, so no hashchange.
+nav.addEventListener('click', (event) => {
+  if (event.target.closest('a')?.getAttribute('href') === location.hash) showScreen();
+});
 
 signOut.addEventListener('click', async () => {
   try { await call('POST', '/logout'); } catch { /* signed out either way */ }

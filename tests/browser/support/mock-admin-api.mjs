@@ -108,7 +108,7 @@ function checkLock(state, address) {
   state.failures.set(address, recent);
   if (recent.length >= LOCK_FAILURES) {
     const retry = Math.ceil((recent[0] + LOCK_WINDOW_S * 1000 - now) / 1000);
-    throw new Refusal(429, 'too_many_attempts', 'Too many failed attempts.', 'password',
+    throw new Refusal(429, 'too_many_attempts', 'Too many failed attempts.', '',
       { retry_after_s: retry, header: { 'Retry-After': String(retry) } });
   }
 }
