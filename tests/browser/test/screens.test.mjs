@@ -128,11 +128,15 @@ describe('screens', () => {
 
   test('Appointments: newest first, paged, filtered, searched, Retry on a failed one', async () => {
     seedAppointments(server.state, 120);
+    server.state.appointments[118].join_url = 'javascript:alert(1)';
     await link(page, 'Appointments').click();
     const rows = page.locator('#appt-table tbody tr');
     await rows.first().waitFor();
     assert.equal(await rows.count(), 50);
     assert.match(await rows.first().textContent(), /appt-00119/);
+    assert.equal(await link(rows.first(), 'Join link').getAttribute('href'), 'https://zoom.example/j/81000000119');
+    // A join URL that is not https is shown as no link at all.
+    assert.equal(await link(rows.nth(1), 'Join link').count(), 0);
     await button(page, 'Next page').click();
     await page.getByText('Page 2').waitFor();
     assert.match(await rows.first().textContent(), /appt-00069/);

@@ -80,10 +80,12 @@ function problemCell(error) {
     error.action ? el('br') : null, error.action || '');
 }
 
+// Only an https link becomes clickable: a join URL is data from Zoom.
 function meetingCell(appointment) {
   if (!appointment.meeting_id) return '—';
-  return el('span', {}, appointment.meeting_id, ' ',
-    appointment.join_url ? el('a', { href: appointment.join_url, target: '_blank', rel: 'noreferrer', text: 'Join link' }) : null);
+  const url = appointment.join_url || '';
+  return el('span', {}, appointment.meeting_id, ' ', url.startsWith('https://')
+    ? el('a', { href: url, target: '_blank', rel: 'noreferrer', text: 'Join link' }) : null);
 }
 
 function appointmentRow(view, appointment) {
