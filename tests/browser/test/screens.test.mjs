@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 
-import { button, field, launchBrowser, link, openPage, PHONE } from '../support/browser.mjs';
+import { button, DESKTOP, field, launchBrowser, link, openPage, PHONE } from '../support/browser.mjs';
 import { PASSWORD, prepare, signIn } from '../support/flows.mjs';
 import { REFUSED_SECRET, seedAppointments } from '../support/mock-admin-api.mjs';
 import { startServer } from '../support/server.mjs';
@@ -53,6 +53,11 @@ describe('screens', () => {
       for (const name of fields) assert.equal(await field(page, name).count(), 1, `${screen}: ${name}`);
       for (const name of buttons) assert.equal(await button(page, name).count(), 1, `${screen}: ${name}`);
       assert.equal(await button(page, 'Sign out').count(), 1);
+      // Every field is named by a <label for> of its own.
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll('main input, main select')]
+        .filter((input) => !input.id || !document.querySelector(`label[for="${input.id}"]`))
+        .map((input) => input.outerHTML));
+      assert.deepEqual(unlabelled, [], screen);
     }
   });
 
@@ -246,13 +251,31 @@ describe('screens', () => {
     assert.equal(server.state.doctors.size, 1);
   });
 
-  test('on a phone: every screen fits the width', async () => {
-    await page.setViewportSize(PHONE);
-    for (const screen of Object.keys(CONTROLS)) {
-      await link(page, screen).click();
-      await heading(screen).waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `${screen} is ${overflow} px too wide`);
+  test('at 1280x720 and on a phone: every screen fits the width', async () => {
+    seedAppointments(server.state, 60);
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      for (const screen of Object.keys(CONTROLS)) {
+        await link(page, screen).click();
+        await heading(screen).waitFor();
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${screen} at ${viewport.width} px is ${overflow} px too wide`);
+      }
     }
+  });
+
+  test('Appointments: 10,000 of them are paged by the server, 50 at a time', async () => {
+    seedAppointments(server.state, 10000);
+    await link(page, 'Appointments').click();
+    const rows = page.locator('#appt-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 50);
+    for (let i = 0; i < 3; i++) await button(page, 'Next page').click();
+    await page.getByText('Page 4').waitFor();
+    assert.match(await rows.first().textContent(), /appt-09849/);
+    await field(page, 'Search').fill('appt-0000');
+    await page.waitForFunction(() => document.querySelectorAll('#appt-table tbody tr').length === 10);
+    await page.getByText('Page 1').waitFor();
   });
 });

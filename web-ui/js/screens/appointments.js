@@ -54,17 +54,21 @@ function query(view) {
 }
 
 async function load(view) {
-  // A slow answer to an older query must not overwrite a newer one.
+  // A slow answer to an older query must not overwrite a newer one, and
+  // the pager waits for the page it turned to: its cursor comes with it.
   const serial = ++view.serial;
+  const { root } = view;
+  root.querySelector('#appt-prev').disabled = true;
+  root.querySelector('#appt-next').disabled = true;
   let answer;
   try {
     answer = await get('/appointments?' + query(view));
   } catch (error) {
     announce(error.message);
+    root.querySelector('#appt-prev').disabled = view.page === 0;
     return;
   }
   if (serial !== view.serial) return;
-  const { root } = view;
   view.next = answer.next_cursor;
   root.querySelector('#appt-table tbody').replaceChildren(
     ...answer.appointments.map((appointment) => appointmentRow(view, appointment)));
