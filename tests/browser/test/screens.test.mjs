@@ -159,6 +159,7 @@ describe('screens', () => {
     assert.match(await row.textContent(), /Fix the Zoom user on the Doctors screen/);
     await button(row, 'Retry').click();
     await row.getByText('Pending', { exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'appt-00003');
     assert.equal(server.state.appointments[3].status, 'pending');
   });
 
@@ -178,6 +179,8 @@ describe('screens', () => {
     assert.equal(await button(dialog, 'Cancel').evaluate((b) => b === document.activeElement), true);
     await button(dialog, 'Revoke key').click();
     await page.getByText('No API keys.').waitFor();
+    // The Revoke button is gone; the keyboard's place is the form again.
+    await page.waitForFunction(() => document.activeElement.id === 'key-name');
     assert.equal(server.state.keys.length, 0);
   });
 

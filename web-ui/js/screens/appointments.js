@@ -105,7 +105,11 @@ async function retryOne(view, appointment, button) {
   button.disabled = true;
   try {
     const updated = await call('POST', `/appointments/${encodeURIComponent(appointment.id)}/retry`);
-    button.closest('tr').replaceWith(appointmentRow(view, updated));
+    const fresh = appointmentRow(view, updated);
+    button.closest('tr').replaceWith(fresh);
+    // The button is gone: keep a keyboard user's place on its row.
+    fresh.cells[0].tabIndex = -1;
+    fresh.cells[0].focus();
     announce(`Retrying ${appointment.id}.`);
   } catch (error) {
     button.disabled = false;

@@ -91,6 +91,7 @@ async function remove(screen, doctor) {
     await call('DELETE', '/doctors/' + encodeURIComponent(doctor.id));
     announce(`Removed ${doctor.name}.`);
     await load(screen);
+    screen.root.querySelector('#doctor-add').focus();
   } catch (error) {
     screen.form.hidden = true;
     announce(error.message);

@@ -45,6 +45,7 @@ async function revoke(root, key) {
     announce(error.message);
   }
   await load(root);
+  root.querySelector('#key-name').focus();
 }
 
 async function copySecret(root) {
