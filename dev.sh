@@ -18,6 +18,10 @@
 #                                  cross compilers and run the unit tests (or
 #                                  the unit groups matching REGEX) under
 #                                  qemu-user
+#   ./dev.sh browser-test [--screenshots]
+#                                  the admin page in Debian's headless
+#                                  chromium (tests/browser/, node --test);
+#                                  --screenshots writes docs/img/*.png instead
 # All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
@@ -395,6 +399,40 @@ cmd_cross() {
   say "[$arch] unit tests passed in $(elapsed)"
 }
 
+# Debian's chromium (no browser download), fonts that render text readably
+# in screenshots, and playwright-core exactly as tests/browser's lockfile
+# pins it. Node comes from Debian only where the machine has none (Debian's
+# npm conflicts with a node installed otherwise).
+BROWSER_PACKAGES=(chromium fonts-dejavu-core)
+
+cmd_browser_test() {
+  local mode=test
+  case "${1:-}" in
+    "") ;;
+    --screenshots) mode=screenshots ;;
+    *) echo "usage: ./dev.sh browser-test [--screenshots]" >&2; exit 2 ;;
+  esac
+  install_packages "${BROWSER_PACKAGES[@]}"
+  if ! command -v node >/dev/null; then
+    install_packages nodejs npm
+  fi
+  cd tests/browser
+  say "[browser] npm ci (playwright-core, no install scripts)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  if [ "$mode" = screenshots ]; then
+    node support/screenshots.mjs ../../docs/img
+    say "[browser] screenshots written to docs/img/ in $(elapsed)"
+    return
+  fi
+  local rc=0
+  node --test test/ || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    say "[browser] tests FAILED after $(elapsed)"
+    exit 1
+  fi
+  say "[browser] tests passed in $(elapsed)"
+}
+
 cmd_format() {
   install_packages clang-format-14
   cmake/clang_format.sh
@@ -407,5 +445,6 @@ case "${1:-}" in
   deb) shift; cmd_deb "$@" ;;
   system-test) cmd_system_test ;;
   cross) shift; cmd_cross "$@" ;;
-  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH] | ./dev.sh system-test | ./dev.sh cross ARCH [REGEX]" >&2; exit 2 ;;
+  browser-test) shift; cmd_browser_test "$@" ;;
+  *) echo "usage: ./dev.sh run [serve flags...] | ./dev.sh test [--all] | ./dev.sh format | ./dev.sh deb [ARCH] | ./dev.sh system-test | ./dev.sh cross ARCH [REGEX] | ./dev.sh browser-test [--screenshots]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,36 @@
+// Debian's chromium driven by playwright-core: no browser download. The
+// resolver rule stops Chromium's background lookups of Google hosts and
+// keeps 127.0.0.1 and localhost resolvable.
+
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.TB_CHROMIUM || '/usr/bin/chromium';
+export const DESKTOP = { width: 1280, height: 720 };
+export const PHONE = { width: 390, height: 844 };
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1'],
+  });
+}
+
+// A fresh context (no cookies) on the page; the certificate is self-signed.
+export async function openPage(browser, url, viewport = DESKTOP) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  // Refused calls (4xx) are logged by Chromium too: those are expected.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  await page.goto(url + '/');
+  return { context, page, problems };
+}
+
+// Exact-name lookups, as the issue asks: "Password" is never "Confirm password".
+export const field = (scope, name) => scope.getByLabel(name, { exact: true });
+export const button = (scope, name) => scope.getByRole('button', { name, exact: true });
+export const link = (scope, name) => scope.getByRole('link', { name, exact: true });

@@ -1,0 +1,109 @@
+// Doctors: the table with each doctor's Zoom state, and the form that adds
+// or edits one. After Save the bridge checks the Zoom user within 10 s: the
+// table is read again a few times until no row is "unchecked".
+
+import { call, get } from '../api.js';
+import { announce, el, fromTemplate, row } from '../dom.js';
+import { bindForm, clearErrors, showError } from '../forms.js';
+import { confirmAction } from '../dialog.js';
+
+const STATES = {
+  ok: ['OK', 'state-ok'],
+  zoom_user_not_found: ['Zoom user not found', 'state-bad'],
+  not_connected: ['not connected', 'state-bad'],
+  unchecked: ['checking…', ''],
+};
+const AUTH = { s2s: 'Clinic Zoom account (S2S)', oauth: "Doctor's own Zoom account (OAuth)" };
+const RECHECK_MS = 2000;
+const RECHECKS = 6;
+
+export function showDoctors(root) {
+  root.append(fromTemplate('tpl-doctors'));
+  const form = root.querySelector('#doctor-form');
+  const screen = { root, form, timer: 0, rechecks: 0 };
+  root.querySelector('#doctor-add').addEventListener('click', () => openForm(screen, null));
+  root.querySelector('#doctor-close').addEventListener('click', () => closeForm(screen));
+  form.addEventListener('keydown', (event) => { if (event.key === 'Escape') closeForm(screen); });
+  bindForm(form, async (values) => {
+    const { id, ...doctor } = values;
+    await call('PUT', '/doctors/' + encodeURIComponent(id), doctor);
+    announce(`Saved ${doctor.name}. Checking the Zoom user…`);
+    closeForm(screen);
+    screen.rechecks = RECHECKS;
+    await load(screen);
+  });
+  load(screen);
+  loadZoomUsers(root);
+  return () => clearTimeout(screen.timer);
+}
+
+async function load(screen) {
+  clearTimeout(screen.timer);
+  let doctors;
+  try {
+    doctors = (await get('/doctors')).doctors;
+  } catch (error) {
+    showError(screen.form, error);
+    return;
+  }
+  const body = screen.root.querySelector('#doctor-table tbody');
+  body.replaceChildren(...doctors.map((doctor) => doctorRow(screen, doctor)));
+  screen.root.querySelector('#doctor-empty').hidden = doctors.length > 0;
+  if (doctors.some((doctor) => doctor.state === 'unchecked') && screen.rechecks-- > 0) {
+    screen.timer = setTimeout(() => load(screen), RECHECK_MS);
+  }
+}
+
+function doctorRow(screen, doctor) {
+  const [label, css] = STATES[doctor.state] || [doctor.state, ''];
+  const actions = el('span', {},
+    el('button', { type: 'button', text: 'Edit', onclick: () => openForm(screen, doctor) }),
+    el('button', { type: 'button', text: 'Remove', class: 'danger', onclick: () => remove(screen, doctor) }));
+  return row(doctor.id, doctor.name, doctor.zoom_user, AUTH[doctor.auth] || doctor.auth,
+    el('span', { class: css, text: label }), actions);
+}
+
+function openForm(screen, doctor) {
+  const { form } = screen;
+  clearErrors(form);
+  form.hidden = false;
+  form.querySelector('#doctor-form-title').textContent = doctor ? `Edit ${doctor.name}` : 'Add doctor';
+  const id = form.querySelector('#doctor-id');
+  id.value = doctor ? doctor.id : '';
+  id.readOnly = Boolean(doctor);
+  form.querySelector('#doctor-name').value = doctor ? doctor.name : '';
+  form.querySelector('#doctor-zoom-user').value = doctor ? doctor.zoom_user : '';
+  form.querySelector('#doctor-auth').value = doctor ? doctor.auth : 's2s';
+  (doctor ? form.querySelector('#doctor-name') : id).focus();
+}
+
+function closeForm(screen) {
+  screen.form.hidden = true;
+  screen.root.querySelector('#doctor-add').focus();
+}
+
+async function remove(screen, doctor) {
+  const yes = await confirmAction(`Remove ${doctor.name}?`,
+    'The bridge forgets this doctor. Appointments that still need the doctor keep it from being removed.',
+    'Remove doctor');
+  if (!yes) return;
+  try {
+    await call('DELETE', '/doctors/' + encodeURIComponent(doctor.id));
+    announce(`Removed ${doctor.name}.`);
+    await load(screen);
+    screen.root.querySelector('#doctor-add').focus();
+  } catch (error) {
+    screen.form.hidden = true;
+    announce(error.message);
+  }
+}
+
+// The Zoom user picker: the account's users, when the app may list them.
+async function loadZoomUsers(root) {
+  try {
+    const answer = await get('/zoom/users');
+    if (!answer.available) return;
+    root.querySelector('#zoom-users').replaceChildren(...answer.users.map((user) =>
+      el('option', { value: user.email, label: user.name ? `${user.name} (${user.email})` : user.email })));
+  } catch { /* the picker is a convenience: typing the user works without it */ }
+}

@@ -1,0 +1,65 @@
+// Zoom: the clinic's S2S app. The client secret is write-only: the field
+// is always empty, whatever is stored.
+
+import { call, get } from '../api.js';
+import { announce, el, fromTemplate, when } from '../dom.js';
+import { bindForm, clearErrors, showError } from '../forms.js';
+import { confirmAction } from '../dialog.js';
+
+export function showZoom(root, app) {
+  root.append(fromTemplate('tpl-zoom'));
+  const form = root.querySelector('#zoom-form');
+  get('/zoom').then((data) => render(root, data), (error) => showError(form, error));
+
+  bindForm(form, async (values) => {
+    const data = await call('PUT', '/zoom/s2s', values);
+    form.querySelector('#zoom-secret').value = '';
+    render(root, data);
+    announce('Zoom accepted the app; it is saved.');
+  });
+  root.querySelector('#zoom-test').addEventListener('click', () => runTest(root, form));
+  root.querySelector('#zoom-forget').addEventListener('click', async () => {
+    const yes = await confirmAction('Forget the Zoom app?',
+      'The bridge stops creating and changing meetings until an app is saved again.', 'Forget Zoom app');
+    if (!yes) return;
+    try {
+      await call('DELETE', '/zoom/s2s');
+      announce('The Zoom app is forgotten.');
+      app.refresh();
+    } catch (error) { showError(form, error); }
+  });
+}
+
+function render(root, data) {
+  const s2s = data.s2s;
+  root.querySelector('#zoom-state').textContent = s2s.configured
+    ? 'An app is stored.' : 'No app is stored yet.';
+  root.querySelector('#zoom-account').value = s2s.account_id || '';
+  root.querySelector('#zoom-client').value = s2s.client_id || '';
+  root.querySelector('#zoom-forget').hidden = !s2s.configured;
+  root.querySelector('#zoom-test').hidden = !s2s.configured;
+  if (data.last_test) showVerdicts(root, data.last_test);
+}
+
+async function runTest(root, form) {
+  clearErrors(form);
+  const button = root.querySelector('#zoom-test');
+  button.disabled = true;
+  try {
+    showVerdicts(root, await call('POST', '/zoom/test'));
+  } catch (error) {
+    showError(form, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showVerdicts(root, test) {
+  root.querySelector('#zoom-result').hidden = false;
+  root.querySelector('#zoom-result-summary').textContent =
+    `${test.ok ? 'Everything works.' : 'Something needs attention.'} Checked ${when(test.checked_at)}.`;
+  const list = root.querySelector('#zoom-verdicts');
+  list.replaceChildren(...test.items.map((item) => el('li', {},
+    el('strong', { class: item.ok ? 'state-ok' : 'state-bad', text: `${item.ok ? 'OK' : 'Problem'}: ${item.subject}` }),
+    item.detail ? ` — ${item.detail}` : '')));
+}
