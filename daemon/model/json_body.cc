@@ -179,4 +179,15 @@ Status ParseAppointmentBody(const std::string& id, const std::string& body,
   return s;
 }
 
+Status ParseJsonObject(const std::string& body, CjsonPtr* out) {
+  Status s = ParseObject(body, out);
+  if (s.ok()) s = CheckWholeBodyUtf8(body);
+  return s;
+}
+
+Status ReadJsonString(const cJSON* object, const char* name,
+                      std::optional<std::string>* out) {
+  return ReadString(object, name, out);
+}
+
 }  // namespace telemed

@@ -22,8 +22,10 @@
 #ifndef TELEMED_MODEL_JSON_BODY_H_
 #define TELEMED_MODEL_JSON_BODY_H_
 
+#include <optional>
 #include <string>
 
+#include "base/cjson.h"
 #include "base/status.h"
 #include "model/records.h"
 #include "model/validation.h"
@@ -48,6 +50,15 @@ Status ParseDoctorBody(const std::string& id, const std::string& body,
 Status ParseAppointmentBody(
     const std::string& id, const std::string& body, AppointmentRequest* out,
     const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
+
+// For a front end's other bodies, under the same rules: `body` as one
+// JSON object (no NUL escape, no key twice, valid UTF-8 throughout).
+Status ParseJsonObject(const std::string& body, CjsonPtr* out);
+// The string member `name` of `object` (null counts as absent: *out stays
+// nullopt), its text checked by CheckTextField; "invalid_type" when not a
+// string.
+Status ReadJsonString(const cJSON* object, const char* name,
+                      std::optional<std::string>* out);
 
 }  // namespace telemed
 

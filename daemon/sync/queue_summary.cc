@@ -1,0 +1,40 @@
+#include "sync/queue_summary.h"
+
+#include <algorithm>
+
+#include "store/clinic_records.h"
+#include "store/sync_queue.h"
+#include "zoom/rate_limiter.h"
+
+namespace telemed {
+
+Status SummarizeQueue(SyncQueue* queue, int64_t now, QueueSummary* out) {
+  *out = QueueSummary();
+  int64_t next = 0;
+  Status s = queue->CountSyncQueue(&out->pending, &out->failed,
+                                   &out->deletions_pending);
+  if (s.ok()) s = queue->NextSyncDeadline(&next, &out->has_next);
+  if (s.ok() && out->has_next) out->next_attempt_at = std::max(next, now);
+  return s;
+}
+
+// The engine counts writes per host: the S2S doctor's zoom_user.
+Status CountWritesToday(ClinicRecords* records, SyncQueue* queue, int64_t now,
+                        std::vector<DoctorWrites>* out) {
+  out->clear();
+  std::vector<Doctor> doctors;
+  Status s = records->ListDoctors(&doctors);
+  for (Doctor& doctor : doctors) {
+    if (!s.ok()) break;
+    if (doctor.auth != AuthMode::kS2s) continue;
+    DoctorWrites entry;
+    s = queue->GetZoomWrites(doctor.zoom_user, now / 86400,
+                             &entry.writes_today);
+    entry.doctor = std::move(doctor);
+    entry.limit = kZoomDailyWriteLimit;
+    out->push_back(std::move(entry));
+  }
+  return s;
+}
+
+}  // namespace telemed
