@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "support/zoom_bed.h"
+#include "web/screen_test_support.h"
 #include "zoom/s2s_app.h"
 
 namespace telemed {
@@ -19,13 +20,8 @@ TEST_GROUP(DoctorChecker) {
 
   void setup() override {
     bed = std::make_unique<test::ZoomBed>(int64_t{1780000000} * 1000000);
-    DoctorChecker::Options options;
-    options.records = bed->store.get();
-    options.settings = bed->store.get();
-    options.api = &bed->harness->api();
-    options.clock = &bed->clock;
-    options.logger = &logger;
-    checker = std::make_unique<DoctorChecker>(options);
+    checker =
+        std::make_unique<DoctorChecker>(CheckerOptions(bed.get(), &logger));
   }
 
   test::FakeZoom& zoom() { return bed->harness->zoom(); }

@@ -23,13 +23,8 @@ TEST_GROUP(AdminDoctorRoutes) {
 
   void setup() override {
     bed = std::make_unique<test::ZoomBed>(int64_t{1780000000} * 1000000);
-    DoctorChecker::Options options;
-    options.records = bed->store.get();
-    options.settings = bed->store.get();
-    options.api = &bed->harness->api();
-    options.clock = &bed->clock;
-    options.logger = &logger;
-    checker = std::make_unique<DoctorChecker>(options);
+    checker =
+        std::make_unique<DoctorChecker>(CheckerOptions(bed.get(), &logger));
     DoctorRoutesDeps deps;
     deps.records = bed->store.get();
     deps.checker = checker.get();

@@ -1,5 +1,6 @@
 // Test helpers for the admin page's screen handlers: an AdminAudit that
-// keeps what it is told, and a look into an answer's JSON.
+// keeps what it is told, a look into an answer's JSON, a DoctorChecker's
+// options on a ZoomBed.
 #ifndef TELEMED_WEB_SCREEN_TEST_SUPPORT_H_
 #define TELEMED_WEB_SCREEN_TEST_SUPPORT_H_
 
@@ -10,7 +11,9 @@
 
 #include "base/cjson.h"
 #include "base/mutex.h"
+#include "support/zoom_bed.h"
 #include "web/admin_audit.h"
+#include "web/doctor_checker.h"
 
 namespace telemed {
 namespace web {
@@ -56,6 +59,18 @@ inline std::string ErrorField(const httplib::Response& res) {
   const cJSON* error = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
   const cJSON* field = cJSON_GetObjectItemCaseSensitive(error, "field");
   return cJSON_IsString(field) ? field->valuestring : "";
+}
+
+// A checker on the bed's store and fake Zoom.
+inline DoctorChecker::Options CheckerOptions(test::ZoomBed* bed,
+                                             Logger* logger) {
+  DoctorChecker::Options options;
+  options.records = bed->store.get();
+  options.settings = bed->store.get();
+  options.api = &bed->harness->api();
+  options.clock = &bed->clock;
+  options.logger = logger;
+  return options;
 }
 
 }  // namespace web
