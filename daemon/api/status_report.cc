@@ -4,7 +4,6 @@
 
 #include "base/cjson.h"
 #include "base/clock.h"
-#include "base/time_format.h"
 #include "build_config.h"
 #include "store/store.h"
 #include "sync/queue_summary.h"
@@ -22,23 +21,6 @@ Status AddZoom(SettingsStore* settings, cJSON* root) {
   cJSON* zoom =
       found ? cJSON_Parse(ZoomCheckToJson(check).c_str()) : cJSON_CreateNull();
   cJSON_AddItemToObject(root, "zoom", zoom);
-  return Status::OK();
-}
-
-Status AddQueue(SyncQueue* sync_queue, int64_t now, cJSON* root) {
-  QueueSummary summary;
-  Status s = SummarizeQueue(sync_queue, now, &summary);
-  if (!s.ok()) return s;
-  cJSON* queue = cJSON_AddObjectToObject(root, "queue");
-  cJSON_AddNumberToObject(queue, "pending", summary.pending);
-  cJSON_AddNumberToObject(queue, "failed", summary.failed);
-  cJSON_AddNumberToObject(queue, "deletions_pending",
-                          summary.deletions_pending);
-  cJSON_AddItemToObject(
-      queue, "next_attempt_at",
-      summary.has_next ? cJSON_CreateString(
-                             FormatRfc3339Utc(summary.next_attempt_at).c_str())
-                       : cJSON_CreateNull());
   return Status::OK();
 }
 
@@ -85,7 +67,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   cJSON_AddStringToObject(root.get(), "version", TELEMED_VERSION);
   const int64_t now = clock->NowSeconds();
   Status s = AddZoom(store, root.get());
-  if (s.ok()) s = AddQueue(store, now, root.get());
+  if (s.ok()) s = AddQueueJson(store, now, root.get());
   if (s.ok()) s = AddQuota(store, store, now, root.get());
   if (s.ok()) s = AddDoctorsThatCannotSync(store, root.get());
   if (!s.ok()) return s;

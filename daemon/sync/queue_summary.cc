@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/cjson.h"
+#include "base/time_format.h"
 #include "store/clinic_records.h"
 #include "store/sync_queue.h"
 #include "zoom/rate_limiter.h"
@@ -16,6 +18,23 @@ Status SummarizeQueue(SyncQueue* queue, int64_t now, QueueSummary* out) {
   if (s.ok()) s = queue->NextSyncDeadline(&next, &out->has_next);
   if (s.ok() && out->has_next) out->next_attempt_at = std::max(next, now);
   return s;
+}
+
+Status AddQueueJson(SyncQueue* sync_queue, int64_t now, cJSON* object) {
+  QueueSummary summary;
+  Status s = SummarizeQueue(sync_queue, now, &summary);
+  if (!s.ok()) return s;
+  cJSON* queue = cJSON_AddObjectToObject(object, "queue");
+  cJSON_AddNumberToObject(queue, "pending", summary.pending);
+  cJSON_AddNumberToObject(queue, "failed", summary.failed);
+  cJSON_AddNumberToObject(queue, "deletions_pending",
+                          summary.deletions_pending);
+  cJSON_AddItemToObject(
+      queue, "next_attempt_at",
+      summary.has_next ? cJSON_CreateString(
+                             FormatRfc3339Utc(summary.next_attempt_at).c_str())
+                       : cJSON_CreateNull());
+  return Status::OK();
 }
 
 // The engine counts writes per host: the S2S doctor's zoom_user.

@@ -10,6 +10,8 @@
 #include "base/status.h"
 #include "model/records.h"
 
+struct cJSON;
+
 namespace telemed {
 
 class ClinicRecords;
@@ -26,6 +28,11 @@ struct QueueSummary {
 
 // The queue's counts and its next deadline, at `now` (unix seconds).
 Status SummarizeQueue(SyncQueue* queue, int64_t now, QueueSummary* out);
+
+// Adds the summary at `now` to `object` as "queue": {"pending","failed",
+// "deletions_pending","next_attempt_at"}, the time as RFC 3339 UTC or null
+// when nothing waits (GET /api/v1/status and the admin page's Overview).
+Status AddQueueJson(SyncQueue* queue, int64_t now, cJSON* object);
 
 // One S2S doctor's creates and updates on Zoom today (the UTC day), which
 // Zoom limits per host (kZoomDailyWriteLimit, zoom/rate_limiter.h).

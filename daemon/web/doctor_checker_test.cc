@@ -20,8 +20,8 @@ TEST_GROUP(DoctorChecker) {
 
   void setup() override {
     bed = std::make_unique<test::ZoomBed>(int64_t{1780000000} * 1000000);
-    checker =
-        std::make_unique<DoctorChecker>(CheckerOptions(bed.get(), &logger));
+    checker = std::make_unique<DoctorChecker>(CheckerOptions(
+        bed->store.get(), &bed->harness->api(), &bed->clock, &logger));
   }
 
   test::FakeZoom& zoom() { return bed->harness->zoom(); }

@@ -1,6 +1,6 @@
 // Test helpers for the admin page's screen handlers: an AdminAudit that
 // keeps what it is told, a look into an answer's JSON, a DoctorChecker's
-// options on a ZoomBed.
+// options.
 #ifndef TELEMED_WEB_SCREEN_TEST_SUPPORT_H_
 #define TELEMED_WEB_SCREEN_TEST_SUPPORT_H_
 
@@ -11,7 +11,7 @@
 
 #include "base/cjson.h"
 #include "base/mutex.h"
-#include "support/zoom_bed.h"
+#include "store/store.h"
 #include "web/admin_audit.h"
 #include "web/doctor_checker.h"
 
@@ -61,14 +61,15 @@ inline std::string ErrorField(const httplib::Response& res) {
   return cJSON_IsString(field) ? field->valuestring : "";
 }
 
-// A checker on the bed's store and fake Zoom.
-inline DoctorChecker::Options CheckerOptions(test::ZoomBed* bed,
+// A checker on one store (a test's ZoomBed's) and its fake Zoom.
+inline DoctorChecker::Options CheckerOptions(Store* store, ZoomApi* api,
+                                             const Clock* clock,
                                              Logger* logger) {
   DoctorChecker::Options options;
-  options.records = bed->store.get();
-  options.settings = bed->store.get();
-  options.api = &bed->harness->api();
-  options.clock = &bed->clock;
+  options.records = store;
+  options.settings = store;
+  options.api = api;
+  options.clock = clock;
   options.logger = logger;
   return options;
 }
