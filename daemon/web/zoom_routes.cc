@@ -118,10 +118,22 @@ void GetZoom(const ZoomRoutesDeps& deps, httplib::Response* res) {
   WriteJson(200, body, res);
 }
 
+// A daemon that runs with a secret key other than the one the database's
+// secrets are sealed under (ZoomSession::key_refused) must not seal a new
+// app under it: the other processes could not open it.
+Status CheckKeyUsable(const ZoomRoutesDeps& deps) {
+  ZoomFailure failure = ZoomFailure::kNone;
+  Status usable = deps.tokens->CheckUsable(&failure);
+  if (failure != ZoomFailure::kKeyMismatch) return Status::OK();
+  return Status::Conflict("secret_key_mismatch",
+                          usable.message() + "; nothing was stored");
+}
+
 void PutS2s(const ZoomRoutesDeps& deps, const AdminRequest& request,
             httplib::Response* res) {
   ScopedCredentials credentials;
   Status s = ReadCredentials(*request.http, &credentials.value);
+  if (s.ok()) s = CheckKeyUsable(deps);
   if (s.ok()) s = CheckWithZoom(deps, credentials.value);
   // A refusal, Zoom's included (unreachable: 503), is the answer as it is.
   if (!s.ok()) return WriteError(s, res);

@@ -47,6 +47,11 @@ TEST_GROUP(AdminZoomRoutes) {
     cache.clock = &bed->clock;
     cache.logger = &logger;
     users = std::make_unique<ZoomUserCache>(cache);
+    AddZoomRoutes(Deps(), &router);
+  }
+
+  ZoomRoutesDeps Deps() {
+    test::ZoomHarness& harness = *bed->harness;
     ZoomRoutesDeps deps;
     deps.store = bed->store.get();
     deps.box = &harness.box();
@@ -58,7 +63,7 @@ TEST_GROUP(AdminZoomRoutes) {
     deps.clock = &bed->clock;
     deps.audit = &audit;
     deps.logger = &logger;
-    AddZoomRoutes(deps, &router);
+    return deps;
   }
 
   test::FakeZoom& zoom() { return bed->harness->zoom(); }
@@ -152,6 +157,25 @@ TEST(AdminZoomRoutes, StoresNothingWhenZoomCannotBeReached) {
   CheckNoSecret(res);
   STRCMP_EQUAL("fake-client-id", StoredClientId().c_str());
   LONGS_EQUAL(0, audit.entries().size());
+}
+
+TEST(AdminZoomRoutes, ADaemonWithAnotherSecretKeyStoresNothing) {
+  S2sTokenSource::Options options =
+      bed->harness->TokenOptions(bed->store.get());
+  options.refused = Status::Conflict("secret_key_mismatch",
+                                     "the secret key is not the database's");
+  S2sTokenSource refused(options);
+  FakeAdminRouter other;
+  ZoomRoutesDeps deps = Deps();
+  deps.tokens = &refused;
+  AddZoomRoutes(deps, &other);
+  httplib::Response res =
+      other.Call("PUT", "/admin/api/zoom/s2s",
+                 Body("fake-account-id", "new-client-id", kSecret));
+  LONGS_EQUAL(409, res.status);
+  STRCMP_EQUAL("secret_key_mismatch", ErrorCode(res).c_str());
+  STRCMP_EQUAL("fake-client-id", StoredClientId().c_str());
+  LONGS_EQUAL(0, zoom().CountRequests("POST", "/oauth/token"));
 }
 
 TEST(AdminZoomRoutes, RefusesMalformedInputBeforeAskingZoom) {
