@@ -267,6 +267,14 @@ TEST(AdminZoomRoutes, UsersAreNotAvailableWithoutTheScope) {
   LONGS_EQUAL(0, zoom().CountRequests("GET", "/v2/users"));
 }
 
+TEST(AdminZoomRoutes, UsersAreNotAvailableWhileZoomDoesNotAnswer) {
+  zoom().InjectFault(
+      test::MakeFault("GET", "/v2/users", test::FaultKind::kServerError, 5));
+  httplib::Response res = router.Call("GET", "/admin/api/zoom/users");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_EQUAL(R"({"available":false,"users":[]})", res.body.c_str());
+}
+
 TEST(AdminZoomRoutes, UsersAreNotAvailableWithoutAnAppAndComeWithIt) {
   LONGS_EQUAL(200, router.Call("GET", "/admin/api/zoom/users").status);
   CHECK_TRUE(ForgetS2sApp(bed->store.get()).ok());
