@@ -1,11 +1,12 @@
 // The clinic's Zoom Server-to-Server app as an admin sets it up: the checks
 // of what was typed or pasted, asking Zoom whether it accepts the app, and
-// storing or forgetting it with everything that goes along. Shared by the
-// `zoom s2s` and `zoom forget` commands and the admin page's Zoom screen, so
-// both accept, refuse and store alike.
+// storing, testing or forgetting it with everything that goes along. Shared
+// by the `zoom s2s`, `zoom test` and `zoom forget` commands and the admin
+// page's Zoom screen, so both accept, refuse and store alike.
 #ifndef TELEMED_ZOOM_S2S_APP_H_
 #define TELEMED_ZOOM_S2S_APP_H_
 
+#include <cstddef>
 #include <string>
 
 #include "base/status.h"
