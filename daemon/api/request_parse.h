@@ -1,26 +1,12 @@
-// Parsing of what clinic software sends to the local API: JSON bodies of
-// PUT /doctors/{id} and PUT /appointments/{id}, and the change feed's query
-// values. The JSON is read here (types, duplicate keys, NUL escapes); the
-// values are checked by model/validation.h, shared with the other front
-// ends. Pure functions of their input, so the fuzz target (tests/fuzz/)
+// Parsing of the query values of the local API's change feed (GET
+// /appointments). The JSON bodies of PUT /doctors/{id} and PUT
+// /appointments/{id} are read by model/json_body.h, shared with the admin
+// page. Pure functions of their input, so the fuzz target (tests/fuzz/)
 // drives them directly.
 //
 // Every refusal is a Status whose reason is the API's error code and whose
-// field names the culprit:
-//   InvalidArgument (400): "invalid_json" (not JSON, not an object, or a key
-//     given twice in one object at any depth: field = that key),
-//     "invalid_type" (a field of the wrong JSON type), "invalid_string" (NUL,
-//     invalid UTF-8, or in a known field a control character: C0 including
-//     tab and newline, DEL, C1 U+0080..U+009F), "invalid_id",
-//     "invalid_query".
-//   Conflict (409): "cursor_invalid" (ResolveFeedCursor).
-//   Validation (422): "missing_field", "invalid_value", "invalid_start_time",
-//     "invalid_timezone", "invalid_duration", "topic_too_long".
-// Field names are matched case-sensitively; unknown and read-only fields are
-// ignored, so a client may PUT back what it read. JSON null means the same
-// as a missing field. Types are checked (400) before values (422). A "\u0000"
-// escape or invalid UTF-8 outside the known fields is refused with an empty
-// field, as cJSON cannot say where it was.
+// field names the culprit: InvalidArgument (400) "invalid_query",
+// Conflict (409) "cursor_invalid" (ResolveFeedCursor).
 #ifndef TELEMED_API_REQUEST_PARSE_H_
 #define TELEMED_API_REQUEST_PARSE_H_
 
@@ -29,29 +15,9 @@
 #include <vector>
 
 #include "base/status.h"
-#include "model/records.h"
-#include "model/validation.h"
+#include "model/json_body.h"  // the bodies the API reads with the feed
 
 namespace telemed {
-
-// Body of PUT /doctors/{id}: {"name", "zoom_user", "auth"}; auth defaults to
-// "s2s". name: 1..200 code points. zoom_user: required for s2s, optional for
-// oauth (missing, null and "" all mean none); an e-mail or a Zoom user id
-// (1..128 chars, no spaces or control characters). On success *out holds id
-// and the parsed fields; on failure *out is unchanged.
-Status ParseDoctorBody(const std::string& id, const std::string& body,
-                       Doctor* out);
-
-// Body of PUT /appointments/{id} (see docs/api.md): doctor_id, start_time and
-// duration_minutes required; timezone defaults to "UTC" and must name a zone
-// of the system's tz database (strict characters, no ".."); topic <= 200 code
-// points, missing/null/"" all mean none; cancelled defaults to false.
-// duration_minutes is a whole JSON number (30 or 30.0) in 1..1440. On
-// failure *out is unchanged.
-// `zoneinfo_dir` is where zone files live (tests may point elsewhere).
-Status ParseAppointmentBody(
-    const std::string& id, const std::string& body, AppointmentRequest* out,
-    const std::string& zoneinfo_dir = "/usr/share/zoneinfo");
 
 // A feed cursor (the `since` of GET /appointments) as the client sent it.
 // The API hands out "<tag>-<seq>": tag is the first 8 hex digits of the

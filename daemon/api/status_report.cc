@@ -1,14 +1,12 @@
 #include "api/status_report.h"
 
-#include <algorithm>
 #include <vector>
 
 #include "base/cjson.h"
 #include "base/clock.h"
-#include "base/time_format.h"
 #include "build_config.h"
 #include "store/store.h"
-#include "zoom/rate_limiter.h"
+#include "sync/queue_summary.h"
 #include "zoom/zoom_check.h"
 
 namespace telemed {
@@ -26,52 +24,22 @@ Status AddZoom(SettingsStore* settings, cJSON* root) {
   return Status::OK();
 }
 
-// Work that is already due (a fresh PUT is due at 0) reads as due now.
-Status AddQueue(SyncQueue* sync_queue, int64_t now, cJSON* root) {
-  int pending = 0, failed = 0, deletions = 0;
-  int64_t next = 0;
-  bool has_next = false;
-  Status s = sync_queue->CountSyncQueue(&pending, &failed, &deletions);
-  if (s.ok()) s = sync_queue->NextSyncDeadline(&next, &has_next);
-  if (!s.ok()) return s;
-  cJSON* queue = cJSON_AddObjectToObject(root, "queue");
-  cJSON_AddNumberToObject(queue, "pending", pending);
-  cJSON_AddNumberToObject(queue, "failed", failed);
-  cJSON_AddNumberToObject(queue, "deletions_pending", deletions);
-  cJSON_AddItemToObject(
-      queue, "next_attempt_at",
-      has_next
-          ? cJSON_CreateString(FormatRfc3339Utc(std::max(next, now)).c_str())
-          : cJSON_CreateNull());
-  return Status::OK();
-}
-
-Status AddQuotaEntry(SyncQueue* sync_queue, const Doctor& doctor,
-                     int64_t utc_day, cJSON* quota) {
-  int count = 0;
-  Status s = sync_queue->GetZoomWrites(doctor.zoom_user, utc_day, &count);
-  if (!s.ok()) return s;
-  cJSON* entry = cJSON_CreateObject();
-  cJSON_AddStringToObject(entry, "doctor_id", doctor.id.c_str());
-  cJSON_AddStringToObject(entry, "zoom_user", doctor.zoom_user.c_str());
-  cJSON_AddNumberToObject(entry, "creates_and_updates_today", count);
-  cJSON_AddNumberToObject(entry, "limit", kZoomDailyWriteLimit);
-  cJSON_AddItemToArray(quota, entry);
-  return Status::OK();
-}
-
-// The engine counts writes per host (the S2S doctor's zoom_user).
 Status AddQuota(ClinicRecords* records, SyncQueue* sync_queue, int64_t now,
                 cJSON* root) {
-  std::vector<Doctor> doctors;
-  Status s = records->ListDoctors(&doctors);
+  std::vector<DoctorWrites> writes;
+  Status s = CountWritesToday(records, sync_queue, now, &writes);
+  if (!s.ok()) return s;
   cJSON* quota = cJSON_AddArrayToObject(root, "quota");
-  for (const Doctor& doctor : doctors) {
-    if (!s.ok()) break;
-    if (doctor.auth != AuthMode::kS2s) continue;
-    s = AddQuotaEntry(sync_queue, doctor, now / 86400, quota);
+  for (const DoctorWrites& entry : writes) {
+    cJSON* item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "doctor_id", entry.doctor.id.c_str());
+    cJSON_AddStringToObject(item, "zoom_user", entry.doctor.zoom_user.c_str());
+    cJSON_AddNumberToObject(item, "creates_and_updates_today",
+                            entry.writes_today);
+    cJSON_AddNumberToObject(item, "limit", entry.limit);
+    cJSON_AddItemToArray(quota, item);
   }
-  return s;
+  return Status::OK();
 }
 
 // Read live from the doctors, so a doctor registered since the last Zoom
@@ -99,7 +67,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   cJSON_AddStringToObject(root.get(), "version", TELEMED_VERSION);
   const int64_t now = clock->NowSeconds();
   Status s = AddZoom(store, root.get());
-  if (s.ok()) s = AddQueue(store, now, root.get());
+  if (s.ok()) s = AddQueueJson(store, now, root.get());
   if (s.ok()) s = AddQuota(store, store, now, root.get());
   if (s.ok()) s = AddDoctorsThatCannotSync(store, root.get());
   if (!s.ok()) return s;

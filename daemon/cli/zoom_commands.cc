@@ -6,7 +6,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,7 +15,7 @@
 #include "cli/command.h"
 #include "cli/table.h"
 #include "service/zoom_session.h"
-#include "service/zoom_watch.h"
+#include "zoom/s2s_app.h"
 #include "zoom/zoom_check.h"
 #include "zoom/zoom_endpoints.h"
 
@@ -25,9 +24,6 @@ namespace cli {
 
 namespace {
 
-// Zoom's secrets are 32 characters; anything this long is the wrong file.
-constexpr size_t kMaxSecretBytes = 4096;
-constexpr size_t kMaxIdBytes = 256;
 // A CA bundle stored with the app: the system's whole bundle is ~220 KiB.
 constexpr size_t kMaxCaBytes = 1 << 20;
 
@@ -52,10 +48,10 @@ class EchoOff final {
   bool active_;
 };
 
-// Reads at most kMaxSecretBytes + 1 bytes, so an oversized file is caught,
+// Reads at most kMaxS2sSecretBytes + 1 bytes, so an oversized file is caught,
 // straight into *out so no other buffer holds the secret.
 void ReadLimited(std::istream& in, std::string* out) {
-  out->resize(kMaxSecretBytes + 1);
+  out->resize(kMaxS2sSecretBytes + 1);
   in.read(&(*out)[0], static_cast<std::streamsize>(out->size()));
   out->resize(static_cast<size_t>(in.gcount()));
 }
@@ -83,11 +79,6 @@ Status ReadSecretSource(const std::string& path, std::ostream& err,
   return Status::OK();
 }
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-
 // The secret as a file or a pipe holds it: whitespace around it (the line
 // break editors and `echo` add, a space pasted along) is not part of it;
 // whitespace inside it, or anything else wrong, is refused rather than
@@ -96,22 +87,7 @@ Status ReadClientSecret(const std::string& path, std::ostream& err,
                         std::string* secret) {
   Status s = ReadSecretSource(path, err, secret);
   if (!s.ok()) return s;
-  const char* problem = nullptr;
-  if (secret->size() > kMaxSecretBytes) problem = "is too long";
-  while (!secret->empty() && IsSpace(secret->back())) secret->pop_back();
-  size_t lead = 0;
-  while (lead < secret->size() && IsSpace((*secret)[lead])) ++lead;
-  secret->erase(0, lead);
-  if (problem == nullptr && secret->empty()) problem = "is empty";
-  if (problem == nullptr &&
-      std::any_of(secret->begin(), secret->end(), IsSpace)) {
-    problem =
-        "holds a space, tab or line break inside it (Zoom's secrets have "
-        "none: copy it again from the app's App Credentials page)";
-  }
-  if (problem == nullptr && secret->find('\0') != std::string::npos) {
-    problem = "holds a NUL byte";
-  }
+  const char* problem = NormalizeS2sSecret(secret);
   if (problem == nullptr) return Status::OK();
   WipeString(secret);
   return Status::InvalidArgument(
@@ -122,9 +98,7 @@ Status ReadClientSecret(const std::string& path, std::ostream& err,
 // Zoom's ids are short printable tokens; a space or control character means
 // a copy-paste went wrong.
 Status CheckZoomId(const std::string& flag, const std::string& value) {
-  bool printable = !value.empty() && value.size() <= kMaxIdBytes;
-  for (unsigned char c : value) printable = printable && c > ' ' && c < 0x7f;
-  if (printable) return Status::OK();
+  if (IsValidS2sId(value)) return Status::OK();
   return Status::InvalidArgument("usage",
                                  "--" + flag +
                                      " must be 1 to 256 printable characters "
@@ -172,10 +146,9 @@ struct StoredApp {
 // CA the app is stored with.
 Status CheckWithZoom(ZoomSession* zoom, const S2sCredentials& credentials,
                      StoreSession* store) {
-  S2sToken token;
-  Status s = RequestS2sToken(zoom->client->transport(), zoom->oauth_url,
-                             &store->clock, credentials, &token);
-  WipeString(&token.access_token);
+  ZoomFailure failure = ZoomFailure::kNone;
+  Status s = CheckS2sApp(zoom->client->transport(), zoom->oauth_url,
+                         &store->clock, credentials, &failure);
   if (s.ok()) return s;
   return s.WithContext(
       "nothing was stored, because asking Zoom for a token failed (--no-check "
@@ -211,10 +184,10 @@ Status StoreApp(const Context& context, const S2sCredentials& credentials,
   if (context.args.Flag("no-check") == nullptr) {
     s = CheckWithZoom(&zoom, credentials, &store);
   }
-  if (s.ok()) s = SaveS2sCredentials(store.store.get(), *zoom.box, credentials);
-  if (s.ok()) s = SaveZoomEndpoints(store.store.get(), given);
-  if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
-  if (s.ok()) s = store.store->RequeueFailed(&report->requeued);
+  if (s.ok()) {
+    s = StoreS2sApp(store.store.get(), *zoom.box, credentials, given,
+                    &report->requeued);
+  }
   return s;
 }
 
@@ -346,13 +319,10 @@ int RunZoomForget(const Context& context) {
   // The database first: a wrong --data-dir is said before any question.
   Status s = OpenStore(context.config, &store);
   if (s.ok()) s = ConfirmForget(context);
-  if (s.ok()) s = ForgetS2sCredentials(store.store.get());
-  // The last verdict was about the app just removed.
-  if (s.ok()) s = store.store->DeleteSettings("zoom.check");
-  // Nothing sealed is left: a new key file may be used from now on (the
-  // way back after losing the old one).
-  if (s.ok()) s = store.store->UnbindKeyFingerprint();
-  if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
+  // The last verdict goes with the app; nothing sealed is left, so a new
+  // key file may be used from now on (the way back after losing the old
+  // one).
+  if (s.ok()) s = ForgetS2sApp(store.store.get());
   if (!s.ok()) return Fail(context, s.message());
   *context.out << "Removed the Zoom app's credentials and its cached token. "
                   "No meetings are created or changed until an app is "
@@ -366,14 +336,11 @@ int RunZoomTest(const Context& context) {
   ZoomSession zoom;
   ZoomCheckResult result;
   Status s = OpenSessions(context, &store, &zoom);
-  if (s.ok()) {
-    s = RunZoomCheck(store.store.get(), zoom.client->s2s(), zoom.client->api(),
-                     &store.clock, CheckToken::kFresh, &result);
-  }
-  if (s.ok()) s = SaveZoomCheck(store.store.get(), result);
-  // What was fixed in Zoom itself may cure appointments that failed on it.
   int requeued = 0;
-  if (s.ok() && result.ok) s = store.store->RequeueFailed(&requeued);
+  if (s.ok()) {
+    s = TestS2sApp(store.store.get(), zoom.client->s2s(), zoom.client->api(),
+                   &store.clock, &result, &requeued);
+  }
   if (!s.ok()) return Fail(context, s.message());
   for (const ZoomCheckItem& item : result.items) {
     *context.out << CheckLine(item);

@@ -1,5 +1,5 @@
 // Which doctors and appointments the bridge accepts, whoever hands them in:
-// the local API (api/request_parse.h reads the JSON and calls these), the
+// the local API (model/json_body.h reads the JSON and calls these), the
 // CLI (`doctor put`) and, later, the admin page. Pure functions of their
 // input (plus the tz database for zone names), so every front end stores
 // exactly what the others would.

@@ -13,8 +13,6 @@ namespace telemed {
 
 namespace {
 
-constexpr char kConfigVersion[] = "zoom.config_version";
-
 std::string FailedItems(const ZoomCheckResult& result) {
   std::string text;
   for (const ZoomCheckItem& item : result.items) {
@@ -26,17 +24,6 @@ std::string FailedItems(const ZoomCheckResult& result) {
 }
 
 }  // namespace
-
-Status BumpZoomConfigVersion(Store* store) {
-  std::string value;
-  bool found = false;
-  Status s = store->GetSetting(kConfigVersion, &value, &found);
-  if (!s.ok()) return s;
-  // Two CLI runs racing may write the same number; either still differs
-  // from what the daemon saw last, which is all the watch compares.
-  long long version = found ? strtoll(value.c_str(), nullptr, 10) : 0;
-  return store->PutSetting(kConfigVersion, std::to_string(version + 1));
-}
 
 std::string SummarizeZoomCheck(const ZoomCheckResult& result) {
   if (!result.ok) return "FAIL: " + FailedItems(result);
@@ -59,8 +46,7 @@ void ZoomWatch::Tick() {
 }
 
 Status ZoomWatch::ReadInputs(std::string* out) {
-  bool found = false;
-  Status s = options_.store->GetSetting(kConfigVersion, out, &found);
+  Status s = ReadZoomConfigVersion(options_.store, out);
   std::vector<Doctor> doctors;
   if (s.ok()) s = options_.store->ListDoctors(&doctors);
   if (!s.ok()) return s;

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "zoom/s2s_app.h"  // BumpZoomConfigVersion, which the watch reads
 #include "zoom/zoom_check.h"
 
 namespace telemed {
@@ -31,9 +32,6 @@ class Logger;
 class S2sTokenSource;
 class Store;
 class ZoomApi;
-
-// Marks the Zoom app as changed for a running daemon's ZoomWatch.
-Status BumpZoomConfigVersion(Store* store);
 
 // One line for people: "ok (credentials, scopes, 2 doctor(s))" or
 // "FAIL: scopes: missing ...; doctor dr-x: ...". Never holds a secret (the

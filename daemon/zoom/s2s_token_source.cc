@@ -188,6 +188,16 @@ Status LoadS2sCredentials(SettingsStore* store, const SecretBox& box,
   return box.Open(kClientSecret, app.sealed_secret, &out->client_secret);
 }
 
+Status LoadS2sAppIds(SettingsStore* store, S2sCredentials* out,
+                     bool* configured) {
+  SealedApp app;
+  Status s = LoadSealedApp(store, &app, configured);
+  if (!s.ok() || !*configured) return s;
+  out->account_id = app.account_id;
+  out->client_id = app.client_id;
+  return s;
+}
+
 Status ForgetS2sCredentials(SettingsStore* store) {
   return store->DeleteSettings("zoom.s2s.");
 }

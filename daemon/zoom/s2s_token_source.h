@@ -39,6 +39,10 @@ Status SaveS2sCredentials(SettingsStore* store, const SecretBox& box,
 // *configured false (and OK) when no app is stored.
 Status LoadS2sCredentials(SettingsStore* store, const SecretBox& box,
                           S2sCredentials* out, bool* configured);
+// The stored app's ids without opening the sealed secret (client_secret
+// left empty): what a screen shows. *configured false when none is stored.
+Status LoadS2sAppIds(SettingsStore* store, S2sCredentials* out,
+                     bool* configured);
 // Removes the app and its cached token.
 Status ForgetS2sCredentials(SettingsStore* store);
 

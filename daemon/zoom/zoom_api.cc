@@ -155,6 +155,16 @@ bool MeetingFromJson(const cJSON* object, ZoomMeeting* out) {
 
 // cpp-httplib's own percent-encoder (declared in httplib.h's split-build
 // section): a user id or e-mail becomes one safe path segment.
+// False when the user has no id (not a user).
+bool UserFromJson(const cJSON* object, ZoomUser* out) {
+  out->id = JsonString(object, "id");
+  out->email = JsonString(object, "email");
+  out->display_name = JsonString(object, "display_name");
+  out->type = JsonInt(object, "type");
+  out->status = JsonString(object, "status");
+  return !out->id.empty();
+}
+
 std::string UserPath(const std::string& user) {
   return "/users/" + httplib::detail::encode_query_param(user);
 }
@@ -338,39 +348,61 @@ Status ZoomApi::DeleteMeeting(const std::string& id, ZoomError* error) {
               &body, error);
 }
 
-Status ZoomApi::ListMeetings(const std::string& host,
-                             std::vector<ZoomMeeting>* out, ZoomError* error) {
-  out->clear();
+Status ZoomApi::ListAll(const std::string& path, const char* scope,
+                        const char* items, const char* what,
+                        const std::function<bool(const cJSON*)>& read,
+                        ZoomError* error) {
   std::string page_token;
   for (int page = 0; page < kMaxListPages; ++page) {
-    std::string path =
-        UserPath(host) + "/meetings?type=scheduled&page_size=300";
+    std::string target = path + "&page_size=300";
     if (!page_token.empty()) {
-      path +=
+      target +=
           "&next_page_token=" + httplib::detail::encode_query_param(page_token);
     }
     std::string body;
-    Status s = Call({ZoomCategory::kMedium, "meeting:read:list_meetings:admin",
-                     "GET", path, "", ""},
+    Status s = Call({ZoomCategory::kMedium, scope, "GET", target, "", ""},
                     &body, error);
     if (!s.ok()) return s;
     CjsonPtr root(cJSON_Parse(body.c_str()));
-    const cJSON* meetings =
-        cJSON_GetObjectItemCaseSensitive(root.get(), "meetings");
-    if (!root || !cJSON_IsArray(meetings)) {
-      return Garbled("a meeting list", error);
-    }
+    const cJSON* list = cJSON_GetObjectItemCaseSensitive(root.get(), items);
+    if (!root || !cJSON_IsArray(list)) return Garbled(what, error);
     const cJSON* item = nullptr;
-    cJSON_ArrayForEach(item, meetings) {
-      ZoomMeeting meeting;
-      if (!MeetingFromJson(item, &meeting))
-        return Garbled("a meeting list", error);
-      out->push_back(std::move(meeting));
+    cJSON_ArrayForEach(item, list) {
+      if (!read(item)) return Garbled(what, error);
     }
     page_token = JsonString(root.get(), "next_page_token");
     if (page_token.empty()) return Status::OK();
   }
-  return Garbled("a meeting list (too many pages)", error);
+  return Garbled((std::string(what) + " (too many pages)").c_str(), error);
+}
+
+Status ZoomApi::ListMeetings(const std::string& host,
+                             std::vector<ZoomMeeting>* out, ZoomError* error) {
+  out->clear();
+  return ListAll(
+      UserPath(host) + "/meetings?type=scheduled",
+      "meeting:read:list_meetings:admin", "meetings", "a meeting list",
+      [out](const cJSON* item) {
+        ZoomMeeting meeting;
+        if (!MeetingFromJson(item, &meeting)) return false;
+        out->push_back(std::move(meeting));
+        return true;
+      },
+      error);
+}
+
+Status ZoomApi::ListUsers(std::vector<ZoomUser>* out, ZoomError* error) {
+  out->clear();
+  return ListAll(
+      "/users?status=active", "user:read:list_users:admin", "users",
+      "a user list",
+      [out](const cJSON* item) {
+        ZoomUser user;
+        if (!UserFromJson(item, &user)) return false;
+        out->push_back(std::move(user));
+        return true;
+      },
+      error);
 }
 
 Status ZoomApi::GetUser(const std::string& id_or_email, ZoomUser* out,
@@ -381,12 +413,9 @@ Status ZoomApi::GetUser(const std::string& id_or_email, ZoomUser* out,
                   &body, error);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_Parse(body.c_str()));
-  if (!root) return Garbled("a user read", error);
-  out->id = JsonString(root.get(), "id");
-  out->email = JsonString(root.get(), "email");
-  out->type = JsonInt(root.get(), "type");
-  out->status = JsonString(root.get(), "status");
-  if (out->id.empty()) return Garbled("a user read", error);
+  if (!root || !UserFromJson(root.get(), out)) {
+    return Garbled("a user read", error);
+  }
   return Status::OK();
 }
 

@@ -10,6 +10,7 @@
 #define TELEMED_ZOOM_ZOOM_API_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -167,6 +168,7 @@ struct MeetingPatch {
 struct ZoomUser {
   std::string id;
   std::string email;
+  std::string display_name;
   int type = 0;  // 1 basic, 2 licensed, ...
   std::string status;
 };
@@ -205,6 +207,9 @@ class ZoomApi {
                       ZoomError* error);
   Status GetUser(const std::string& id_or_email, ZoomUser* out,
                  ZoomError* error);
+  // The account's active users, all pages (the admin page's user picker;
+  // needs user:read:list_users:admin).
+  Status ListUsers(std::vector<ZoomUser>* out, ZoomError* error);
   // See TokenSource::CheckUsable; the kind goes to error->failure.
   Status CheckUsable(ZoomError* error) {
     return options_.tokens->CheckUsable(&error->failure);
@@ -227,6 +232,13 @@ class ZoomApi {
                        ZoomError* error);
   Status CallOnce(const Request& request, const std::string& token,
                   std::string* response_body, ZoomError* error);
+  // GETs `path` (which has a query) page after page and hands each item
+  // of the array `items` to `read`, which returns false for a garbled one;
+  // `what` names the listing in errors.
+  Status ListAll(const std::string& path, const char* scope, const char* items,
+                 const char* what,
+                 const std::function<bool(const cJSON*)>& read,
+                 ZoomError* error);
 
   const Options options_;
 };

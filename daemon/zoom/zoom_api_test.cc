@@ -303,6 +303,29 @@ TEST(ZoomApi, ListFollowsEveryPage) {
   CHECK(transport.sent[1].url.find("next_page_token=p2") != std::string::npos);
 }
 
+TEST(ZoomApi, ListUsersFollowsEveryPageOfActiveUsers) {
+  transport.Answer(
+      200,
+      R"({"next_page_token":"p2","users":[{"id":"u1","email":"a@x.example","display_name":"A"}]})");
+  transport.Answer(200, R"({"next_page_token":"","users":[{"id":"u2"}]})");
+  std::vector<ZoomUser> users;
+  CHECK_TRUE(api.ListUsers(&users, &error).ok());
+  LONGS_EQUAL(2, users.size());
+  STRCMP_EQUAL("a@x.example", users[0].email.c_str());
+  STRCMP_EQUAL("A", users[0].display_name.c_str());
+  STRCMP_EQUAL("u2", users[1].id.c_str());
+  CHECK(transport.sent[0].url.find("/users?status=active") !=
+        std::string::npos);
+  CHECK(transport.sent[1].url.find("next_page_token=p2") != std::string::npos);
+}
+
+TEST(ZoomApi, ListUsersRefusesAUserWithoutId) {
+  transport.Answer(200, R"({"next_page_token":"","users":[{"email":"x"}]})");
+  std::vector<ZoomUser> users;
+  Status s = api.ListUsers(&users, &error);
+  STRCMP_EQUAL("zoom_no_answer", s.reason().c_str());
+}
+
 TEST(ZoomApi, IdsMustBeWholeAndExact) {
   std::string id;
   cJSON* fraction = cJSON_CreateNumber(1.5);

@@ -265,6 +265,10 @@ Status LoadZoomCheck(SettingsStore* settings, ZoomCheckResult* out,
   return Status::OK();
 }
 
+Status ForgetZoomCheck(SettingsStore* settings) {
+  return settings->DeleteSettings(kCheckSetting);
+}
+
 std::string ZoomCheckToJson(const ZoomCheckResult& result) {
   CjsonPtr root = ResultToJson(
       result, cJSON_CreateString(FormatRfc3339Utc(result.checked_at).c_str()));

@@ -72,6 +72,9 @@ Status LoadZoomCheck(SettingsStore* settings, ZoomCheckResult* out,
 
 // {"checked_at","ok","configured","granted_scopes","missing_scopes",
 //  "items":[{"subject","ok","detail"}]} (checked_at as RFC 3339 UTC).
+// Drops the stored result (its app was forgotten).
+Status ForgetZoomCheck(SettingsStore* settings);
+
 std::string ZoomCheckToJson(const ZoomCheckResult& result);
 
 }  // namespace telemed

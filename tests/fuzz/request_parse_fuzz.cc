@@ -1,5 +1,6 @@
-// libFuzzer target for the local API's parsing layer (api/request_parse.h and
-// base/time_format.h), the code that reads everything clinic software sends.
+// libFuzzer target for the local API's parsing layer (api/request_parse.h,
+// model/json_body.h and base/time_format.h), the code that reads everything
+// clinic software sends.
 //
 // The first input byte picks the parser (byte % 5) and, for the feed query,
 // which of its three values are present ((byte / 5) & 7); the rest is the
@@ -34,7 +35,8 @@ namespace {
 
 constexpr int64_t kMaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 
-// The reasons request_parse.h lists, by the code each must come with.
+// The reasons request_parse.h and json_body.h list, by the code each must come
+// with.
 void CheckRefusal(const Status& s) {
   static const std::set<std::string> kBadRequest = {
       "invalid_json", "invalid_type", "invalid_string", "invalid_id",

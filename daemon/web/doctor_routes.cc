@@ -1,0 +1,95 @@
+#include "web/doctor_routes.h"
+
+#include <vector>
+
+#include "base/cjson.h"
+#include "http/json_reply.h"
+#include "model/json_body.h"
+#include "store/clinic_records.h"
+#include "web/admin_audit.h"
+#include "web/doctor_checker.h"
+#include "web/route_support.h"
+
+namespace telemed {
+namespace web {
+
+namespace {
+
+cJSON* DoctorJson(const Doctor& doctor, const DoctorChecker& checker) {
+  const DoctorChecker::Verdict verdict = checker.StateOf(doctor);
+  cJSON* object = cJSON_CreateObject();
+  cJSON_AddStringToObject(object, "id", doctor.id.c_str());
+  cJSON_AddStringToObject(object, "name", doctor.name.c_str());
+  cJSON_AddStringToObject(object, "zoom_user", doctor.zoom_user.c_str());
+  cJSON_AddStringToObject(object, "auth", AuthModeName(doctor.auth));
+  cJSON_AddStringToObject(object, "state", DoctorStateName(verdict.state));
+  cJSON_AddItemToObject(object, "checked_at", TimeOrNull(verdict.checked_at));
+  return object;
+}
+
+void ListDoctors(const DoctorRoutesDeps& deps, httplib::Response* res) {
+  std::vector<Doctor> doctors;
+  Status s = deps.records->ListDoctors(&doctors);
+  if (!s.ok()) return WriteFailure(s, "listing doctors", deps.logger, res);
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* list = cJSON_AddArrayToObject(root.get(), "doctors");
+  for (const Doctor& doctor : doctors) {
+    cJSON_AddItemToArray(list, DoctorJson(doctor, *deps.checker));
+  }
+  WriteJson(200, PrintJson(root.get()), res);
+}
+
+void PutDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
+               httplib::Response* res) {
+  const std::string& id = request.params[0];
+  Doctor doctor;
+  WriteOutcome outcome = WriteOutcome::kUnchanged;
+  Status s = ParseDoctorBody(id, request.http->body, &doctor);
+  if (s.ok()) s = deps.records->PutDoctor(doctor, &outcome);
+  if (s.ok()) s = deps.records->GetDoctor(id, &doctor);
+  if (!s.ok()) return WriteFailure(s, "storing a doctor", deps.logger, res);
+  if (outcome != WriteOutcome::kUnchanged) {
+    deps.audit->Record(outcome == WriteOutcome::kCreated
+                           ? audit_action::kDoctorAdded
+                           : audit_action::kDoctorChanged,
+                       request.address, "doctor " + id);
+  }
+  CjsonPtr body(DoctorJson(doctor, *deps.checker));
+  WriteJson(outcome == WriteOutcome::kCreated ? 201 : 200,
+            PrintJson(body.get()), res);
+}
+
+void RemoveDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
+                  httplib::Response* res) {
+  const std::string& id = request.params[0];
+  Doctor removed;
+  Status s = deps.records->RemoveDoctor(id, &removed, nullptr);
+  // The page's contract names it as for every screen: not_found.
+  if (s.code() == Status::Code::kNotFound) {
+    s = Status::NotFound("not_found", "no doctor has the id " + id);
+  }
+  if (!s.ok()) return WriteFailure(s, "removing a doctor", deps.logger, res);
+  deps.audit->Record(audit_action::kDoctorRemoved, request.address,
+                     "doctor " + id);
+  res->status = 204;
+}
+
+}  // namespace
+
+void AddDoctorRoutes(const DoctorRoutesDeps& deps, AdminRouter* router) {
+  router->Handle("GET", "/admin/api/doctors", Access::kSession,
+                 [deps](const AdminRequest&, httplib::Response* res) {
+                   ListDoctors(deps, res);
+                 });
+  router->Handle("PUT", "/admin/api/doctors/{id}", Access::kSession,
+                 [deps](const AdminRequest& request, httplib::Response* res) {
+                   PutDoctor(deps, request, res);
+                 });
+  router->Handle("DELETE", "/admin/api/doctors/{id}", Access::kSession,
+                 [deps](const AdminRequest& request, httplib::Response* res) {
+                   RemoveDoctor(deps, request, res);
+                 });
+}
+
+}  // namespace web
+}  // namespace telemed

@@ -1,0 +1,107 @@
+#include "zoom/s2s_app.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "secrets/secret_box.h"
+#include "store/store.h"
+
+namespace telemed {
+
+namespace {
+
+constexpr size_t kMaxIdBytes = 256;
+constexpr char kConfigVersion[] = "zoom.config_version";
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+}  // namespace
+
+bool IsValidS2sId(const std::string& value) {
+  bool printable = !value.empty() && value.size() <= kMaxIdBytes;
+  for (unsigned char c : value) printable = printable && c > ' ' && c < 0x7f;
+  return printable;
+}
+
+const char* NormalizeS2sSecret(std::string* secret) {
+  const char* problem = nullptr;
+  if (secret->size() > kMaxS2sSecretBytes) problem = "is too long";
+  while (!secret->empty() && IsSpace(secret->back())) secret->pop_back();
+  size_t lead = 0;
+  while (lead < secret->size() && IsSpace((*secret)[lead])) ++lead;
+  secret->erase(0, lead);
+  if (problem == nullptr && secret->empty()) problem = "is empty";
+  if (problem == nullptr &&
+      std::any_of(secret->begin(), secret->end(), IsSpace)) {
+    problem =
+        "holds a space, tab or line break inside it (Zoom's secrets have "
+        "none: copy it again from the app's App Credentials page)";
+  }
+  if (problem == nullptr && secret->find('\0') != std::string::npos) {
+    problem = "holds a NUL byte";
+  }
+  return problem;
+}
+
+Status CheckS2sApp(ZoomTransport* transport, const std::string& oauth_url,
+                   const Clock* clock, const S2sCredentials& credentials,
+                   ZoomFailure* failure) {
+  S2sToken token;
+  Status s = RequestS2sToken(transport, oauth_url, clock, credentials, &token,
+                             failure);
+  WipeString(&token.access_token);
+  WipeString(&token.sealed);
+  return s;
+}
+
+Status StoreS2sApp(Store* store, const SecretBox& box,
+                   const S2sCredentials& credentials,
+                   const ZoomEndpoints& given, int* requeued) {
+  int count = 0;
+  Status s = SaveS2sCredentials(store, box, credentials);
+  if (s.ok()) s = SaveZoomEndpoints(store, given);
+  if (s.ok()) s = BumpZoomConfigVersion(store);
+  if (s.ok()) s = store->RequeueFailed(&count);
+  if (requeued != nullptr) *requeued = count;
+  return s;
+}
+
+Status ForgetS2sApp(Store* store) {
+  Status s = ForgetS2sCredentials(store);
+  if (s.ok()) s = ForgetZoomCheck(store);
+  if (s.ok()) s = store->UnbindKeyFingerprint();
+  if (s.ok()) s = BumpZoomConfigVersion(store);
+  return s;
+}
+
+Status TestS2sApp(Store* store, S2sTokenSource* tokens, ZoomApi* api,
+                  const Clock* clock, ZoomCheckResult* out, int* requeued) {
+  int count = 0;
+  Status s = RunZoomCheck(store, tokens, api, clock, CheckToken::kFresh, out);
+  if (s.ok()) s = SaveZoomCheck(store, *out);
+  if (s.ok() && out->ok) s = store->RequeueFailed(&count);
+  if (requeued != nullptr) *requeued = count;
+  return s;
+}
+
+Status BumpZoomConfigVersion(SettingsStore* settings) {
+  std::string value;
+  bool found = false;
+  Status s = settings->GetSetting(kConfigVersion, &value, &found);
+  if (!s.ok()) return s;
+  // Two writers racing may write the same number; either still differs
+  // from what the daemon saw last, which is all the watch compares.
+  long long version = found ? strtoll(value.c_str(), nullptr, 10) : 0;
+  return settings->PutSetting(kConfigVersion, std::to_string(version + 1));
+}
+
+Status ReadZoomConfigVersion(SettingsStore* settings, std::string* out) {
+  bool found = false;
+  out->clear();
+  return settings->GetSetting(kConfigVersion, out, &found);
+}
+
+}  // namespace telemed
