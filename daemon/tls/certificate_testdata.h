@@ -1,10 +1,11 @@
 // Fixed RSA certificates and keys for tests of certificates the bridge did
 // not make (imported ones): made once with
 //   openssl req -x509 -newkey rsa:BITS -nodes -days 27000 -subj /CN=NAME \
-//     -addext subjectAltName=... (and, for the 2048-bit one, serverAuth
-//     extendedKeyUsage and digitalSignature,keyEncipherment keyUsage)
-// valid from 2026-12-03T10:24:39Z to 2100-11-05T10:24:39Z. Test keys only:
-// they protect nothing.
+//     -addext subjectAltName=... -addext basicConstraints=CA:FALSE
+//     -addext extendedKeyUsage=serverAuth (and, for the 2048-bit one,
+//     -addext keyUsage=digitalSignature,keyEncipherment)
+// valid from 2026-12-03T10:24:39Z to 2100-11-05T10:24:39Z (the 1024-bit one
+// five minutes later). Test keys only: they protect nothing.
 #ifndef TELEMED_TLS_CERTIFICATE_TESTDATA_H_
 #define TELEMED_TLS_CERTIFICATE_TESTDATA_H_
 
@@ -109,35 +110,35 @@ HA8C3mdZXQCnH9kLpuhUohWCGeP3iqy8d3GDTu+aeoJ/
 
 // CN weak.example; SAN DNS weak.example; a 1024-bit key.
 inline constexpr char kRsa1024Cert[] = R"(-----BEGIN CERTIFICATE-----
-MIICJTCCAY6gAwIBAgIUQNauZQkbpDxjwgkkNZefnDCXieUwDQYJKoZIhvcNAQEL
-BQAwFzEVMBMGA1UEAwwMd2Vhay5leGFtcGxlMCAXDTI2MTIwMzEwMjQzOVoYDzIx
-MDAxMTA1MTAyNDM5WjAXMRUwEwYDVQQDDAx3ZWFrLmV4YW1wbGUwgZ8wDQYJKoZI
-hvcNAQEBBQADgY0AMIGJAoGBAOVvWY9x6ZF/wea2Z0THFsJRiyXC3E2Z2V7Dt+l4
-KBMH2NC4Xq/vP5YxitEpj1CiClxgGznR+WDN89Loc44976+WgYGdllE0Kdbx/tyf
-7F6hkj/Jo2vgcAYbyXOj9SzuSE8BgeC18x9xB80kgnl7s/tddYf5NxmfA/Kl9JK0
-9aYRAgMBAAGjbDBqMB0GA1UdDgQWBBT3kWwup7V2UeTVa/kleScELfSAfDAfBgNV
-HSMEGDAWgBT3kWwup7V2UeTVa/kleScELfSAfDAPBgNVHRMBAf8EBTADAQH/MBcG
-A1UdEQQQMA6CDHdlYWsuZXhhbXBsZTANBgkqhkiG9w0BAQsFAAOBgQBP8uQ6NaWc
-Ck1T2Oqgo6QWznogGWlVbtZbRBCgWXpEaFQlwooV11HWXCbhaU0+TWdzcNWXwdgW
-hOGQ/lr4mocvU0/RmqDndgbY8Y3va5pE3D1rzl1p5yCdrRfL4zzzQZBpftjkUPBj
-Eak3Au2ofI0t+iYpOitN+WckcBlThyF0ww==
+MIICNzCCAaCgAwIBAgIUfcqrBW+x3afjvPzPEhdNnYzO/LkwDQYJKoZIhvcNAQEL
+BQAwFzEVMBMGA1UEAwwMd2Vhay5leGFtcGxlMCAXDTI2MTIwMzEwMjkzMVoYDzIx
+MDAxMTA1MTAyOTMxWjAXMRUwEwYDVQQDDAx3ZWFrLmV4YW1wbGUwgZ8wDQYJKoZI
+hvcNAQEBBQADgY0AMIGJAoGBALUaY+HsICbEYchVz88XZ9kg0MsWmneYV2DmCSwt
+ru+6/AWT7wuT26B+WyjZQVOru0pnWMinTQnmZhEjONBwvhhfbnkwv7rGNrrBau/M
+mhxWemKgp+zodyZsU7oNdDca083uGk+mjlMkshI4iscToQEwKDVtRJK73eEmqS1P
+dCNFAgMBAAGjfjB8MB0GA1UdDgQWBBT+YyzG2buXK4Xuweb+1RBKdGY1vDAfBgNV
+HSMEGDAWgBT+YyzG2buXK4Xuweb+1RBKdGY1vDAXBgNVHREEEDAOggx3ZWFrLmV4
+YW1wbGUwDAYDVR0TAQH/BAIwADATBgNVHSUEDDAKBggrBgEFBQcDATANBgkqhkiG
+9w0BAQsFAAOBgQASrqZY+pQMXPSodKgXQG32zxJc+kKG0n1m3aMVgmdX54UVoqXM
+dJ9HzWc2jiPo9qXkqDKaHxlkLnWl7aPr+CsdQuYNA4AmV6jZGGfcixSgnoXgP9x+
+sDWUOPEoAcKxLWQGUThaO/tl9s1Po+XyYFBRAh8gnfYFr9fyzJIwuiSwjw==
 -----END CERTIFICATE-----
 )";
 inline constexpr char kRsa1024Key[] = R"(-----BEGIN PRIVATE KEY-----
-MIICdQIBADANBgkqhkiG9w0BAQEFAASCAl8wggJbAgEAAoGBAOVvWY9x6ZF/wea2
-Z0THFsJRiyXC3E2Z2V7Dt+l4KBMH2NC4Xq/vP5YxitEpj1CiClxgGznR+WDN89Lo
-c44976+WgYGdllE0Kdbx/tyf7F6hkj/Jo2vgcAYbyXOj9SzuSE8BgeC18x9xB80k
-gnl7s/tddYf5NxmfA/Kl9JK09aYRAgMBAAECgYAXSod//WNlpt+LSUcQf1l7HoYO
-rkppAk5DxYCdDdqbm/dRsPXDzHjbCWp7M0neOKTunb8FzqAPSLkQ1xIsBXOYYWHN
-s0UUbYe57hvSgI/GLcQMiN5LUa+DrbMZOGJ+pKlczi3hRqanc2OQ8Qc0/aza89AI
-j66S+gNYFJMWGxDfVQJBAPztorVznun/VpKZZNFzw0qVzkbgxf5djfWiwNx7R6R7
-cH2YdjtS1CEU/EmYVvz9IU3JCBh4gJH/iSGZIMUiwYcCQQDoOKwwVJOjFbSEk5Sm
-ooUxk2xH5Ozqd4oSa4pH5CKAjjUmHMSJorblyNxz8Hunsz/GEHQJkL6BthqjcRUe
-sSGnAkBopjooMYqS7t73ERixwOAQwCL1GJNTR4oxFAIQN8HQwHIuxSJGMWMrvO8V
-1D5JtsJM2NzMoy8vOTeX+y+f4V2JAkB5wOT+vgleM04fSKVirMk60fmuxCc3U4+P
-0tSAlutEDctt/R1KsIZGegajvw2GQqQIO64rKbnIlmrnEK4rFmH3AkAdXJ1MtDSd
-B/Z0ljto8iLmh2QPemwCYncnhaJnjlv8Tpg4JboQFRK70JBi5/ocE8FMMvyCjvdp
-0/n/TjKOgdBf
+MIICdAIBADANBgkqhkiG9w0BAQEFAASCAl4wggJaAgEAAoGBALUaY+HsICbEYchV
+z88XZ9kg0MsWmneYV2DmCSwtru+6/AWT7wuT26B+WyjZQVOru0pnWMinTQnmZhEj
+ONBwvhhfbnkwv7rGNrrBau/MmhxWemKgp+zodyZsU7oNdDca083uGk+mjlMkshI4
+iscToQEwKDVtRJK73eEmqS1PdCNFAgMBAAECgYAhXW1NcB00RzXknLqeYqeFPyB4
+af+nTO+8MGU8OGZkUESiGnEN5v2tgdn1mqEIczkcKhIXVYtB6aqgOab77+l1cLI9
+dvBaGDuMfuRrDadKkEQA80zBrYABEeqdIuGsYICVYzEjSRMdlPNkFNd0Mw2Cd3BW
+VRdxhoy6XAYdx+Kn+QJBANzgdqfGiMrUZUL8rnR9pZCu8raO4bF3a72zhX00svZv
+FMrihBT3wPUjfgFePZ2GKzjGdC+FQZ93DD4ljtBxmZsCQQDR5s2Lxqs0uTTq12D6
+F3SejtB8XAXzfyUJNb78ETm3pW+RwdBbIaVk1vFVFFgMb/QC8QEdkQoq0Ga5Q8LW
+WvSfAkBMrv1i+FGLobvaSuHCfdDab3LCoM6Ij35vaQFCW+Z6Gkyst4HFydJLCVx4
+2yAnLWqaFoRF70y+MVWlyeJQSfBbAj9EDZCWwNLBRUri2PGYJAKrZaIyr6M+Tvqz
+Abnp/6u23uxNVYk4ArCdARM9glsJrUJvsbOq4ltphifH6TBCTzsCQBWnLDAttuzB
+UIyMRowi5oOcwBM98jHdoh4b66Czru3GfjD9301dZusCh2d5J4OF4sBBxpKzBIqC
+74eSmrqBTMI=
 -----END PRIVATE KEY-----
 )";
 

@@ -1,0 +1,236 @@
+#include "web/web_certificate.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/time_format.h"
+#include "secrets/secret_box.h"
+#include "store/settings_store.h"
+#include "tls/certificate.h"
+
+namespace telemed {
+namespace web {
+
+namespace {
+
+constexpr char kSetting[] = "web.certificate";
+constexpr char kKeyPurpose[] = "web.certificate_key";
+constexpr char kGenerated[] = "generated";
+constexpr char kImported[] = "imported";
+constexpr int64_t kDaySeconds = 86400;
+// The common name when the host name cannot be one.
+constexpr char kFallbackName[] = "telemed-bridge";
+
+// A host name usable as a DNS name: labels of letters, digits and '-'.
+bool IsDnsName(const std::string& name) {
+  if (name.empty() || name.size() > 253 || name.front() == '.' ||
+      name.back() == '.' || name.find("..") != std::string::npos) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.';
+  });
+}
+
+void AddOnce(const std::string& value, std::vector<std::string>* list) {
+  if (std::find(list->begin(), list->end(), value) == list->end()) {
+    list->push_back(value);
+  }
+}
+
+// The names a browser on the LAN may use for the box: its host name, the
+// name mDNS (Avahi) answers for, "localhost", and its addresses.
+tls::CertificateSpec SpecFor(const HostNames& names, int64_t now) {
+  tls::CertificateSpec spec;
+  const std::string& host = names.host_name;
+  spec.common_name = IsDnsName(host) ? host : kFallbackName;
+  if (IsDnsName(host)) {
+    AddOnce(host, &spec.dns_names);
+    // mDNS answers for the first label: "box.clinic.lan" is "box.local".
+    AddOnce(host.substr(0, host.find('.')) + ".local", &spec.dns_names);
+  }
+  AddOnce("localhost", &spec.dns_names);
+  for (const std::string& address : names.addresses) {
+    AddOnce(address, &spec.ip_addresses);
+  }
+  spec.not_before = now - kClockSlackSeconds;
+  spec.not_after = spec.not_before + kGeneratedValidityDays * kDaySeconds;
+  return spec;
+}
+
+int64_t FloorDays(int64_t seconds) {
+  return seconds >= 0 ? seconds / kDaySeconds
+                      : -((-seconds + kDaySeconds - 1) / kDaySeconds);
+}
+
+// Fills out->info and the expiry fields from out->chain_pem.
+Status Describe(const Clock& clock, WebCertificate* out) {
+  Status s = tls::InspectCertificate(out->chain_pem, &out->info);
+  if (!s.ok()) return s;
+  int64_t left = out->info.not_after - clock.NowSeconds();
+  out->expires_in_days = FloorDays(left);
+  out->warn_expiry = left < kWarnExpiryDays * kDaySeconds;
+  return Status::OK();
+}
+
+Status Corrupt(const std::string& why) {
+  return Status::Corruption("web_certificate_corrupt",
+                            "the stored certificate of the admin page " + why +
+                                ": make a new one with 'telemed-bridge web "
+                                "cert --renew'");
+}
+
+// The row: "generated" or "imported", '\n', the chain's PEM, a NUL (which
+// PEM never holds), then the sealed key.
+Status Save(const WebCertificateDeps& deps, const WebCertificate& cert) {
+  std::string sealed;
+  Status s = deps.box->Seal(kKeyPurpose, cert.key_pem, &sealed);
+  if (!s.ok()) return s;
+  std::string row = std::string(cert.imported ? kImported : kGenerated) + "\n" +
+                    cert.chain_pem + '\0' + sealed;
+  return deps.store->PutSetting(kSetting, row);
+}
+
+Status Parse(const WebCertificateDeps& deps, const std::string& row,
+             WebCertificate* out) {
+  size_t newline = row.find('\n');
+  size_t nul = row.find('\0');
+  if (newline == std::string::npos || nul == std::string::npos ||
+      nul < newline) {
+    return Corrupt("is not in the form this version writes");
+  }
+  std::string source = row.substr(0, newline);
+  if (source != kGenerated && source != kImported) {
+    return Corrupt("has an unknown source '" + source + "'");
+  }
+  out->imported = source == kImported;
+  out->chain_pem = row.substr(newline + 1, nul - newline - 1);
+  Status s = deps.box->Open(kKeyPurpose, row.substr(nul + 1), &out->key_pem);
+  if (!s.ok()) return s;
+  s = Describe(*deps.clock, out);
+  if (s.ok()) s = tls::CheckKeyMatchesCertificate(out->chain_pem, out->key_pem);
+  if (!s.ok()) return Corrupt("cannot be used (" + s.message() + ")");
+  return Status::OK();
+}
+
+Status Generate(const WebCertificateDeps& deps, const HostNames& names,
+                WebCertificate* out) {
+  tls::CertificateAndKey made;
+  Status s = tls::GenerateSelfSigned(SpecFor(names, deps.clock->NowSeconds()),
+                                     deps.random, &made);
+  if (!s.ok()) return s;
+  WebCertificate cert;
+  cert.chain_pem = made.cert_pem;
+  cert.key_pem = made.key_pem;
+  WipeString(&made.key_pem);
+  s = Describe(*deps.clock, &cert);
+  if (s.ok()) s = Save(deps, cert);
+  if (s.ok()) *out = cert;
+  WipeString(&cert.key_pem);
+  return s;
+}
+
+std::string Day(int64_t unix_seconds) {
+  return FormatRfc3339Utc(unix_seconds).substr(0, 10);
+}
+
+Status Refuse(const std::string& reason, const std::string& message,
+              const std::string& field) {
+  return Status::InvalidArgument(reason, message, field);
+}
+
+// What makes a certificate unfit for the page, beyond its key matching.
+Status CheckImportable(const tls::CertificateInfo& info, int64_t now) {
+  if (now > info.not_after) {
+    return Refuse("certificate_expired",
+                  "the certificate expired on " + Day(info.not_after),
+                  "certificate");
+  }
+  if (now < info.not_before) {
+    return Refuse("certificate_not_yet_valid",
+                  "the certificate is valid only from " + Day(info.not_before) +
+                      " (is this box's clock right?)",
+                  "certificate");
+  }
+  // Firefox refuses a CA certificate as a server's (what `openssl req
+  // -x509` makes unless told basicConstraints=CA:FALSE).
+  if (info.is_ca) {
+    return Refuse("certificate_not_for_servers",
+                  "the certificate is a CA certificate (basicConstraints "
+                  "CA:TRUE), not a server's",
+                  "certificate");
+  }
+  if (!info.server_usage) {
+    return Refuse("certificate_not_for_servers",
+                  "the certificate is not for TLS servers (its key usage "
+                  "lacks serverAuth or digitalSignature)",
+                  "certificate");
+  }
+  if (info.key_type != "EC" && info.key_type != "RSA") {
+    return Refuse("key_type_unsupported",
+                  "the certificate's key is " + info.key_type +
+                      "; only EC and RSA keys are supported",
+                  "key");
+  }
+  if (info.key_type == "RSA" && info.key_bits < kMinRsaBits) {
+    return Refuse("key_too_weak",
+                  "the RSA key has " + std::to_string(info.key_bits) +
+                      " bits; at least " + std::to_string(kMinRsaBits) +
+                      " are needed",
+                  "key");
+  }
+  return Status::OK();
+}
+
+// The tls/ checks' errors, blamed on the input they are about.
+Status Blame(const Status& s) {
+  std::string field =
+      s.reason() == "certificate_unreadable" ? "certificate" : "key";
+  return Refuse(s.reason(), s.message(), field);
+}
+
+}  // namespace
+
+Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
+                    WebCertificate* out, bool* created) {
+  *created = false;
+  std::string row;
+  bool found = false;
+  Status s = deps.store->GetSetting(kSetting, &row, &found);
+  if (s.ok() && found) s = Parse(deps, row, out);
+  if (!s.ok()) return s;
+  // A generated certificate nobody pinned elsewhere is simply replaced
+  // once expired; an imported one is the clinic's to replace.
+  bool expired = found && deps.clock->NowSeconds() > out->info.not_after;
+  if (found && !(expired && !out->imported)) return Status::OK();
+  WipeString(&out->key_pem);
+  *created = true;
+  return Generate(deps, names, out);
+}
+
+Status Renew(const WebCertificateDeps& deps, const HostNames& names,
+             WebCertificate* out) {
+  return Generate(deps, names, out);
+}
+
+Status Import(const WebCertificateDeps& deps, const std::string& cert_pem,
+              const std::string& key_pem, WebCertificate* out) {
+  WebCertificate cert;
+  cert.imported = true;
+  Status s = tls::NormalizeCertificateChain(cert_pem, &cert.chain_pem);
+  if (s.ok()) s = tls::CheckKeyMatchesCertificate(cert.chain_pem, key_pem);
+  if (!s.ok()) return Blame(s);
+  s = Describe(*deps.clock, &cert);
+  if (s.ok()) s = CheckImportable(cert.info, deps.clock->NowSeconds());
+  if (!s.ok()) return s;
+  cert.key_pem = key_pem;
+  s = Save(deps, cert);
+  if (s.ok()) *out = cert;
+  WipeString(&cert.key_pem);
+  return s;
+}
+
+}  // namespace web
+}  // namespace telemed
