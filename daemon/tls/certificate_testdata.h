@@ -11,9 +11,24 @@
 
 #include <cstdint>
 
+#include "tls/certificate.h"
+
 namespace telemed {
 namespace tls {
 namespace testdata {
+
+// A clinic's own self-signed server certificate for "clinic.example",
+// valid over [from, until] (GenerateSelfSigned's errors).
+inline Status MakeClinicCertificate(int64_t from, int64_t until,
+                                    RandomSource* random,
+                                    CertificateAndKey* out) {
+  CertificateSpec spec;
+  spec.common_name = "clinic.example";
+  spec.dns_names = {"clinic.example"};
+  spec.not_before = from;
+  spec.not_after = until;
+  return GenerateSelfSigned(spec, random, out);
+}
 
 // 2026-12-03T10:24:39Z and 2100-11-05T10:24:39Z.
 constexpr int64_t kRsaNotBefore = 1796293479;

@@ -184,10 +184,8 @@ Status CheckImportable(const tls::CertificateInfo& info, int64_t now) {
   return Status::OK();
 }
 
-// The tls/ checks' errors, blamed on the input they are about.
-Status Blame(const Status& s) {
-  std::string field =
-      s.reason() == "certificate_unreadable" ? "certificate" : "key";
+// A tls/ check's error, blamed on `field`.
+Status Blame(const Status& s, const std::string& field) {
   return Refuse(s.reason(), s.message(), field);
 }
 
@@ -220,8 +218,10 @@ Status Import(const WebCertificateDeps& deps, const std::string& cert_pem,
   WebCertificate cert;
   cert.imported = true;
   Status s = tls::NormalizeCertificateChain(cert_pem, &cert.chain_pem);
-  if (s.ok()) s = tls::CheckKeyMatchesCertificate(cert.chain_pem, key_pem);
-  if (!s.ok()) return Blame(s);
+  if (!s.ok()) return Blame(s, "certificate");
+  // The chain parsed just now: what can fail here is the key.
+  s = tls::CheckKeyMatchesCertificate(cert.chain_pem, key_pem);
+  if (!s.ok()) return Blame(s, "key");
   s = Describe(*deps.clock, &cert);
   if (s.ok()) s = CheckImportable(cert.info, deps.clock->NowSeconds());
   if (!s.ok()) return s;

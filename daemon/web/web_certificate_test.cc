@@ -69,13 +69,10 @@ TEST_GROUP(WebCertificate) {
   }
   // A self-signed certificate valid over [from, until].
   tls::CertificateAndKey SelfSigned(int64_t from, int64_t until) {
-    tls::CertificateSpec spec;
-    spec.common_name = "clinic.example";
-    spec.dns_names = {"clinic.example"};
-    spec.not_before = from;
-    spec.not_after = until;
     tls::CertificateAndKey made;
-    CHECK_TRUE(tls::GenerateSelfSigned(spec, random.get(), &made).ok());
+    CHECK_TRUE(
+        tls::testdata::MakeClinicCertificate(from, until, random.get(), &made)
+            .ok());
     return made;
   }
   Status TryImport(const std::string& cert_pem, const std::string& key_pem) {
