@@ -88,6 +88,8 @@ Status OpenSessions(const Context& context, StoreSession* store,
   return s;
 }
 
+// Does what `mode` asks; *changed says whether the stored certificate
+// changed (made, renewed or imported).
 Status Apply(Mode mode, const web::WebCertificateDeps& deps,
              const std::string& cert_pem, const std::string& key_pem,
              web::WebCertificate* cert, bool* changed) {

@@ -22,6 +22,7 @@ constexpr char kImported[] = "imported";
 constexpr int64_t kDaySeconds = 86400;
 // The common name when the host name cannot be one.
 constexpr char kFallbackName[] = "telemed-bridge";
+constexpr size_t kMaxCommonName = 64;
 
 // A host name usable as a DNS name: labels of letters, digits and '-'.
 bool IsDnsName(const std::string& name) {
@@ -45,7 +46,9 @@ void AddOnce(const std::string& value, std::vector<std::string>* list) {
 tls::CertificateSpec SpecFor(const HostNames& names, int64_t now) {
   tls::CertificateSpec spec;
   const std::string& host = names.host_name;
-  spec.common_name = IsDnsName(host) ? host : kFallbackName;
+  // X.509 bounds a common name to 64 characters; the SANs carry any name.
+  spec.common_name =
+      IsDnsName(host) && host.size() <= kMaxCommonName ? host : kFallbackName;
   if (IsDnsName(host)) {
     AddOnce(host, &spec.dns_names);
     // mDNS answers for the first label: "box.clinic.lan" is "box.local".

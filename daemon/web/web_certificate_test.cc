@@ -129,6 +129,13 @@ TEST(WebCertificate, AFullyQualifiedHostIsFoundByItsFirstLabelDotLocal) {
   STRCMP_EQUAL("box.local", cert.info.dns_names[1].c_str());
 }
 
+TEST(WebCertificate, AHostNameTooLongForACommonNameIsStillASan) {
+  names.host_name = std::string(70, 'a');
+  WebCertificate cert = Load(true);
+  STRCMP_EQUAL("telemed-bridge", cert.info.common_name.c_str());
+  STRCMP_EQUAL(names.host_name.c_str(), cert.info.dns_names[0].c_str());
+}
+
 TEST(WebCertificate, AHostNameThatIsNoDnsNameIsLeftOut) {
   names.host_name = "bad name,CN=x";
   WebCertificate cert = Load(true);
