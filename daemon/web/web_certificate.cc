@@ -79,10 +79,11 @@ Status Describe(const Clock& clock, WebCertificate* out) {
 }
 
 Status Corrupt(const std::string& why) {
-  return Status::Corruption("web_certificate_corrupt",
-                            "the stored certificate of the admin page " + why +
-                                ": make a new one with 'telemed-bridge web "
-                                "cert --renew'");
+  return Status::Corruption(
+      "web_certificate_corrupt",
+      "the imported certificate of the admin page " + why +
+          ": import it again with 'telemed-bridge web cert --import CERT KEY' "
+          "or make a self-signed one with 'telemed-bridge web cert --renew'");
 }
 
 // The row: "generated" or "imported", '\n', the chain's PEM, a NUL (which
@@ -111,7 +112,11 @@ Status Parse(const WebCertificateDeps& deps, const std::string& row,
   out->imported = source == kImported;
   out->chain_pem = row.substr(newline + 1, nul - newline - 1);
   Status s = deps.box->Open(kKeyPurpose, row.substr(nul + 1), &out->key_pem);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    return Corrupt(
+        "cannot be read: its key is sealed under a secret key this database "
+        "no longer uses (after 'zoom forget'), or the row is damaged");
+  }
   s = Describe(*deps.clock, out);
   if (s.ok()) s = tls::CheckKeyMatchesCertificate(out->chain_pem, out->key_pem);
   if (!s.ok()) return Corrupt("cannot be used (" + s.message() + ")");
@@ -200,12 +205,16 @@ Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
   std::string row;
   bool found = false;
   Status s = deps.store->GetSetting(kSetting, &row, &found);
-  if (s.ok() && found) s = Parse(deps, row, out);
   if (!s.ok()) return s;
-  // A generated certificate nobody pinned elsewhere is simply replaced
-  // once expired; an imported one is the clinic's to replace.
-  bool expired = found && deps.clock->NowSeconds() > out->info.not_after;
-  if (found && !(expired && !out->imported)) return Status::OK();
+  if (found) {
+    *out = WebCertificate();
+    s = Parse(deps, row, out);
+    // An imported certificate is the clinic's to replace. One made here is
+    // replaced once it expired, or when it cannot be used: its key sealed
+    // under a secret key given up with `zoom forget`, or a damaged row.
+    if (out->imported) return s;
+    if (s.ok() && deps.clock->NowSeconds() <= out->info.not_after) return s;
+  }
   WipeString(&out->key_pem);
   *created = true;
   return Generate(deps, names, out);

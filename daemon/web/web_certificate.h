@@ -76,13 +76,17 @@ struct WebCertificateDeps {
   RandomSource* random = nullptr;
 };
 
-// The stored certificate; when there is none, or a generated one that has
-// expired, a new self-signed one for `names` is made and stored first
-// (*created says so). An expired imported certificate is returned as it is
-// (warn_expiry set): the clinic replaces it. Errors: the store's; a key
-// sealed under another secret key fails to open (Corruption
-// "secret_undecryptable"); a row this code cannot read is
-// Corruption("web_certificate_corrupt").
+// The stored certificate. A new self-signed one for `names` is made and
+// stored first (*created says so) when there is none, or when the one made
+// here has expired or cannot be used (its key sealed under a secret key the
+// database gave up with `zoom forget`, or a damaged row). An imported
+// certificate is the clinic's to replace: it is returned even expired
+// (warn_expiry set), and one that cannot be used is
+// Corruption("web_certificate_corrupt") saying to import it again or renew.
+// Other errors: the store's.
+// REQUIRES: deps.box seals with the secret key the database is bound to
+// (OpenZoomSession succeeded and its key_refused is OK): under another key
+// this would replace the certificate with one nobody else can open.
 Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
                     WebCertificate* out, bool* created);
 

@@ -155,16 +155,35 @@ TEST(WebCertificate, TheKeyIsSealedInTheDatabaseFile) {
   CHECK_TRUE(bytes.find(body) == std::string::npos);
 }
 
-TEST(WebCertificate, AnotherSecretKeyCannotOpenIt) {
-  Load(true);
-  std::unique_ptr<SecretKey> other_key = KeyOf(8);
-  SecretBox other_box(other_key.get(), random.get());
-  deps.box = &other_box;
+// After `zoom forget` the database is bound to a new secret key: the key
+// sealed under the old one cannot be opened any more.
+TEST(WebCertificate, OneMadeHereUnderAForgottenSecretKeyIsReplaced) {
+  WebCertificate old = Load(true);
+  std::unique_ptr<SecretKey> new_key = KeyOf(8);
+  SecretBox new_box(new_key.get(), random.get());
+  deps.box = &new_box;
+  WebCertificate fresh = Load(/*expect_created=*/true);
+  CHECK_TRUE(old.info.sha256_fingerprint != fresh.info.sha256_fingerprint);
+  STRCMP_EQUAL(fresh.info.sha256_fingerprint.c_str(),
+               Load(false).info.sha256_fingerprint.c_str());
+}
+
+TEST(WebCertificate, AnImportedOneUnderAForgottenSecretKeyIsAnError) {
+  int64_t now = clock.NowSeconds();
+  tls::CertificateAndKey own = SelfSigned(now - kDay, now + kDay);
+  CHECK_TRUE(TryImport(own.cert_pem, own.key_pem).ok());
+  std::unique_ptr<SecretKey> new_key = KeyOf(8);
+  SecretBox new_box(new_key.get(), random.get());
+  deps.box = &new_box;
   WebCertificate cert;
   bool created = false;
-  STRCMP_EQUAL("secret_undecryptable",
-               LoadOrCreate(deps, names, &cert, &created).reason().c_str());
+  Status s = LoadOrCreate(deps, names, &cert, &created);
+  STRCMP_EQUAL("web_certificate_corrupt", s.reason().c_str());
+  STRCMP_CONTAINS("web cert --import", s.message().c_str());
   CHECK_FALSE(created);
+  // Renew is the way out (as Import is).
+  CHECK_TRUE(Renew(deps, names, &cert).ok());
+  CHECK_FALSE(Load(false).imported);
 }
 
 TEST(WebCertificate, WarnsThirtyDaysBeforeItExpires) {
@@ -286,8 +305,16 @@ TEST(WebCertificate, RefusesAWeakRsaKeyACaAndWhatIsNoCertificate) {
   STRCMP_EQUAL("key_encrypted", s.reason().c_str());
 }
 
-TEST(WebCertificate, AnUnreadableRowIsCorruptionNotACrash) {
-  CHECK_TRUE(store->PutSetting("web.certificate", "generated\nno pem").ok());
+TEST(WebCertificate, ADamagedRowOfOneMadeHereIsReplacedNotACrash) {
+  for (const char* row : {"generated\nno pem", "", "imported", "other\n"}) {
+    CHECK_TRUE(store->PutSetting("web.certificate", row).ok());
+    Load(/*expect_created=*/true);
+  }
+}
+
+TEST(WebCertificate, ADamagedImportedRowIsAnError) {
+  std::string row = std::string("imported\nno pem") + '\0' + "sealed";
+  CHECK_TRUE(store->PutSetting("web.certificate", row).ok());
   WebCertificate cert;
   bool created = false;
   STRCMP_EQUAL("web_certificate_corrupt",

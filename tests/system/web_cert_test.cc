@@ -4,6 +4,7 @@
 #include <CppUTest/TestHarness.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -167,6 +168,18 @@ TEST(WebCertCli, RefusesAnExpiredCertificateNamingTheDay) {
   CheckExit(result, 1);
   STRCMP_EQUAL("telemed-bridge: the certificate expired on 2025-01-01\n",
                result.err.c_str());
+}
+
+// The way back after a lost key file: `zoom forget`, then a new key.
+TEST(WebCertCli, ANewSecretKeyAfterZoomForgetGetsANewCertificate) {
+  std::string before = Field(Run({}).out, "fingerprint");
+  CheckExit(test::RunCli({"zoom", "forget", "--yes", "--data-dir", data_dir}),
+            0);
+  CHECK_EQUAL(0, unlink((data_dir + "/secret.key").c_str()));
+  test::CliResult after = Run({});
+  CheckExit(after, 0);
+  STRCMP_CONTAINS("Made a self-signed certificate", after.out.c_str());
+  CHECK_TRUE(Field(after.out, "fingerprint") != before);
 }
 
 TEST(WebCertCli, WrongCommandLinesExitTwo) {
