@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "base/clock.h"
+#include "base/encoding.h"
 #include "base/random.h"
 #include "base/time_format.h"
 #include "secrets/secret_box.h"
@@ -19,6 +20,13 @@ constexpr char kSetting[] = "web.certificate";
 constexpr char kKeyPurpose[] = "web.certificate_key";
 constexpr char kGenerated[] = "generated";
 constexpr char kImported[] = "imported";
+// The lease among processes on making a certificate: held for at most
+// kCreateLeaseSeconds; a waiter tries every kCreateWaitMicros, in all a
+// little longer than a lease lasts.
+constexpr char kCreateLease[] = "web.certificate.create";
+constexpr int64_t kCreateLeaseSeconds = 30;
+constexpr int64_t kCreateWaitMicros = 100000;
+constexpr int kCreateLeaseAttempts = 400;
 constexpr int64_t kDaySeconds = 86400;
 // The common name when the host name cannot be one.
 constexpr char kFallbackName[] = "telemed-bridge";
@@ -197,27 +205,74 @@ Status Blame(const Status& s, const std::string& field) {
   return Refuse(s.reason(), s.message(), field);
 }
 
+// Reads the stored certificate into *out; *usable false when there is none
+// or it must be made anew. An imported certificate is the clinic's to
+// replace: returned even expired, and an error when it cannot be used. One
+// made here is made anew once it expired or cannot be used (its key sealed
+// under a secret key given up with `zoom forget`, a damaged row).
+Status LoadUsable(const WebCertificateDeps& deps, WebCertificate* out,
+                  bool* usable) {
+  *usable = false;
+  std::string row;
+  bool found = false;
+  Status s = deps.store->GetSetting(kSetting, &row, &found);
+  if (!s.ok() || !found) return s;
+  WipeString(&out->key_pem);
+  *out = WebCertificate();
+  s = Parse(deps, row, out);
+  if (out->imported) {
+    *usable = s.ok();
+    return s;
+  }
+  *usable = s.ok() && deps.clock->NowSeconds() <= out->info.not_after;
+  if (!*usable) WipeString(&out->key_pem);
+  return Status::OK();
+}
+
+// Takes the lease on making the certificate, waiting for another process
+// that holds it (a P-256 key takes milliseconds; the lease lapses by
+// itself if its holder dies).
+Status TakeCreateLease(const WebCertificateDeps& deps, std::string* owner) {
+  uint8_t bytes[16];
+  Status s = deps.random->Fill(bytes, sizeof(bytes));
+  if (!s.ok()) return s;
+  *owner = HexEncode(bytes, sizeof(bytes));
+  for (int attempt = 0; attempt < kCreateLeaseAttempts; ++attempt) {
+    int64_t now = deps.clock->NowSeconds();
+    bool taken = false;
+    s = deps.store->TryTakeLease(kCreateLease, *owner, now,
+                                 now + kCreateLeaseSeconds, &taken);
+    if (!s.ok() || taken) return s;
+    deps.clock->SleepUntilMicros(deps.clock->NowMicros() + kCreateWaitMicros);
+  }
+  return Status::Unavailable(
+      "web_certificate_busy",
+      "another process has been making the admin page's certificate for too "
+      "long; try again");
+}
+
 }  // namespace
 
 Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
                     WebCertificate* out, bool* created) {
   *created = false;
-  std::string row;
-  bool found = false;
-  Status s = deps.store->GetSetting(kSetting, &row, &found);
+  bool usable = false;
+  Status s = LoadUsable(deps, out, &usable);
+  if (!s.ok() || usable) return s;
+  // The daemon's first start and `web cert` run beside it must not both
+  // make one: the first writer would serve or show a certificate the
+  // database no longer holds. The lease's holder makes it; the others wait
+  // and read it.
+  std::string owner;
+  s = TakeCreateLease(deps, &owner);
   if (!s.ok()) return s;
-  if (found) {
-    *out = WebCertificate();
-    s = Parse(deps, row, out);
-    // An imported certificate is the clinic's to replace. One made here is
-    // replaced once it expired, or when it cannot be used: its key sealed
-    // under a secret key given up with `zoom forget`, or a damaged row.
-    if (out->imported) return s;
-    if (s.ok() && deps.clock->NowSeconds() <= out->info.not_after) return s;
+  s = LoadUsable(deps, out, &usable);
+  if (s.ok() && !usable) {
+    *created = true;
+    s = Generate(deps, names, out);
   }
-  WipeString(&out->key_pem);
-  *created = true;
-  return Generate(deps, names, out);
+  deps.store->ReleaseLease(kCreateLease, owner);
+  return s;
 }
 
 Status Renew(const WebCertificateDeps& deps, const HostNames& names,

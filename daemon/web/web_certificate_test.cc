@@ -3,6 +3,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -34,6 +35,25 @@ std::unique_ptr<SecretKey> KeyOf(uint8_t fill) {
   for (uint8_t& b : bytes) b = fill;
   return SecretKey::FromBytes(bytes);
 }
+
+// A FakeClock that runs `on_sleep` at the first sleep: what another process
+// does while this one waits.
+class HookClock final : public Clock {
+ public:
+  int64_t NowMicros() const override { return fake.NowMicros(); }
+  void SleepUntilMicros(int64_t when) const override {
+    ++sleeps;
+    if (on_sleep) {
+      auto hook = std::move(on_sleep);
+      on_sleep = nullptr;
+      hook();
+    }
+    fake.SleepUntilMicros(when);
+  }
+  FakeClock fake;
+  mutable int sleeps = 0;
+  mutable std::function<void()> on_sleep;
+};
 
 }  // namespace
 
@@ -319,6 +339,50 @@ TEST(WebCertificate, ADamagedImportedRowIsAnError) {
   bool created = false;
   STRCMP_EQUAL("web_certificate_corrupt",
                LoadOrCreate(deps, names, &cert, &created).reason().c_str());
+}
+
+// The daemon's first start and `web cert` at once: the second waits for
+// the first's certificate instead of making and storing another.
+TEST(WebCertificate, WaitsForAnotherProcessMakingItAndReadsIts) {
+  HookClock hook_clock;
+  deps.clock = &hook_clock;
+  int64_t now = hook_clock.NowSeconds();
+  bool taken = false;
+  CHECK_TRUE(store
+                 ->TryTakeLease("web.certificate.create", "other", now,
+                                now + 30, &taken)
+                 .ok());
+  CHECK_TRUE(taken);
+  WebCertificate theirs;
+  hook_clock.on_sleep = [&] {
+    CHECK_TRUE(Renew(deps, names, &theirs).ok());
+    CHECK_TRUE(store->ReleaseLease("web.certificate.create", "other").ok());
+  };
+  WebCertificate mine;
+  bool created = true;
+  Status s = LoadOrCreate(deps, names, &mine, &created);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_FALSE(created);
+  STRCMP_EQUAL(theirs.info.sha256_fingerprint.c_str(),
+               mine.info.sha256_fingerprint.c_str());
+}
+
+// A holder that died: its lease lapses and the certificate gets made.
+TEST(WebCertificate, MakesItOnceALeaseLeftByADeadProcessLapses) {
+  HookClock hook_clock;
+  deps.clock = &hook_clock;
+  int64_t now = hook_clock.NowSeconds();
+  bool taken = false;
+  CHECK_TRUE(store
+                 ->TryTakeLease("web.certificate.create", "dead", now, now + 30,
+                                &taken)
+                 .ok());
+  WebCertificate cert;
+  bool created = false;
+  Status s = LoadOrCreate(deps, names, &cert, &created);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  CHECK_TRUE(created);
+  CHECK_TRUE(hook_clock.sleeps >= 300);
 }
 
 // The real host: at least the loopback address, never a link-local one.
