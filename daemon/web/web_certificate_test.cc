@@ -95,6 +95,16 @@ TEST_GROUP(WebCertificate) {
             .ok());
     return made;
   }
+  // Another process takes the lease on making the certificate for 30 s.
+  void HoldCreateLease(const std::string& owner, const Clock& at) {
+    int64_t now = at.NowSeconds();
+    bool taken = false;
+    CHECK_TRUE(store
+                   ->TryTakeLease("web.certificate.create", owner, now,
+                                  now + 30, &taken)
+                   .ok());
+    CHECK_TRUE(taken);
+  }
   Status TryImport(const std::string& cert_pem, const std::string& key_pem) {
     WebCertificate cert;
     return Import(deps, cert_pem, key_pem, &cert);
@@ -346,13 +356,7 @@ TEST(WebCertificate, ADamagedImportedRowIsAnError) {
 TEST(WebCertificate, WaitsForAnotherProcessMakingItAndReadsIts) {
   HookClock hook_clock;
   deps.clock = &hook_clock;
-  int64_t now = hook_clock.NowSeconds();
-  bool taken = false;
-  CHECK_TRUE(store
-                 ->TryTakeLease("web.certificate.create", "other", now,
-                                now + 30, &taken)
-                 .ok());
-  CHECK_TRUE(taken);
+  HoldCreateLease("other", hook_clock);
   WebCertificate theirs;
   hook_clock.on_sleep = [&] {
     CHECK_TRUE(Renew(deps, names, &theirs).ok());
@@ -371,12 +375,7 @@ TEST(WebCertificate, WaitsForAnotherProcessMakingItAndReadsIts) {
 TEST(WebCertificate, MakesItOnceALeaseLeftByADeadProcessLapses) {
   HookClock hook_clock;
   deps.clock = &hook_clock;
-  int64_t now = hook_clock.NowSeconds();
-  bool taken = false;
-  CHECK_TRUE(store
-                 ->TryTakeLease("web.certificate.create", "dead", now, now + 30,
-                                &taken)
-                 .ok());
+  HoldCreateLease("dead", hook_clock);
   WebCertificate cert;
   bool created = false;
   Status s = LoadOrCreate(deps, names, &cert, &created);
