@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 
 #include "base/time_format.h"
 #include "cli/command.h"
@@ -30,11 +31,15 @@ enum class Mode { kShow, kPem, kRenew, kImport };
 // One of --pem, --renew and --import; --import with CERT and KEY, the others
 // with no file.
 Status ChooseMode(const ParsedArgs& args, Mode* mode) {
+  static const std::pair<const char*, Mode> kSwitches[] = {
+      {"pem", Mode::kPem}, {"renew", Mode::kRenew}, {"import", Mode::kImport}};
   int chosen = 0;
   *mode = Mode::kShow;
-  if (args.Flag("pem") != nullptr) *mode = Mode::kPem, ++chosen;
-  if (args.Flag("renew") != nullptr) *mode = Mode::kRenew, ++chosen;
-  if (args.Flag("import") != nullptr) *mode = Mode::kImport, ++chosen;
+  for (const auto& [flag, flag_mode] : kSwitches) {
+    if (args.Flag(flag) == nullptr) continue;
+    *mode = flag_mode;
+    ++chosen;
+  }
   if (chosen > 1) {
     return Status::InvalidArgument(
         "usage", "give only one of --pem, --renew and --import");

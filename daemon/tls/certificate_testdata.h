@@ -1,6 +1,6 @@
 // Fixed RSA certificates and keys for tests of certificates the bridge did
 // not make (imported ones): made once with
-//   openssl req -x509 -newkey rsa:BITS -nodes -days 27000 -subj /CN=NAME \
+//   openssl req -x509 -newkey rsa:BITS -nodes -days 27000 -subj /CN=NAME
 //     -addext subjectAltName=... -addext basicConstraints=CA:FALSE
 //     -addext extendedKeyUsage=serverAuth (and, for the 2048-bit one,
 //     -addext keyUsage=digitalSignature,keyEncipherment)
