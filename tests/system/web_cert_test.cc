@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -143,6 +144,23 @@ TEST(WebCertCli, ImportsTheClinicsCertificateAndRenewMakesANewOne) {
   STRCMP_EQUAL("generated here (self-signed)",
                Field(renewed.out, "source").c_str());
   CHECK_TRUE(Field(renewed.out, "fingerprint") != FingerprintOf(cert));
+}
+
+TEST(WebCertCli, WarnsWhenTheCertificateExpiresWithinThirtyDays) {
+  int64_t until = Now() + 10 * kDay - 3600;  // 9 days and 23 hours
+  WritePair(Now() - kDay, until);
+  CheckExit(Run({"--import", temp.File("cert.pem"), temp.File("key.pem")}), 0);
+  test::CliResult shown = Run({});
+  CheckExit(shown, 0);
+  STRCMP_CONTAINS("(in 9 days)", shown.out.c_str());
+  char day[16];
+  time_t t = static_cast<time_t>(until);
+  strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&t));
+  STRCMP_CONTAINS((std::string("WARNING: the certificate expires on ") + day +
+                   ": import a new one or run '")
+                      .c_str(),
+                  shown.out.c_str());
+  STRCMP_CONTAINS("web cert --renew'\n", shown.out.c_str());
 }
 
 TEST(WebCertCli, RefusesAKeyThatDoesNotMatchInOneLine) {
