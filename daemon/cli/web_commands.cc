@@ -95,16 +95,26 @@ Status OpenSessions(const Context& context, StoreSession* store,
 
 // Does what `mode` asks; *changed says whether the stored certificate
 // changed (made, renewed or imported).
-Status Apply(Mode mode, const web::WebCertificateDeps& deps,
+Status Apply(Mode mode, const web::WebCertificateDeps& deps, std::ostream* err,
              const std::string& cert_pem, const std::string& key_pem,
              web::WebCertificate* cert, bool* changed) {
   web::HostNames names;
-  Status s = mode == Mode::kImport ? Status::OK() : web::ReadHostNames(&names);
-  if (!s.ok()) return s;
+  Status read_names =
+      mode == Mode::kImport ? Status::OK() : web::ReadHostNames(&names);
   *changed = mode == Mode::kRenew || mode == Mode::kImport;
-  if (mode == Mode::kRenew) return web::Renew(deps, names, cert);
-  if (mode == Mode::kImport) return web::Import(deps, cert_pem, key_pem, cert);
-  return web::LoadOrCreate(deps, names, cert, changed);
+  Status s;
+  if (mode == Mode::kRenew) {
+    s = web::Renew(deps, names, cert);
+  } else if (mode == Mode::kImport) {
+    s = web::Import(deps, cert_pem, key_pem, cert);
+  } else {
+    s = web::LoadOrCreate(deps, names, cert, changed);
+  }
+  if (s.ok() && *changed && !read_names.ok()) {
+    *err << kProgramName << ": warning: " << read_names.message()
+         << "; the new certificate names no IP address\n";
+  }
+  return s;
 }
 
 std::string Day(int64_t unix_seconds) {
@@ -186,7 +196,7 @@ int RunWebCert(const Context& context) {
   if (s.ok()) {
     web::WebCertificateDeps deps{store.store.get(), zoom.box.get(),
                                  &store.clock, zoom.random.get()};
-    s = Apply(mode, deps, cert_pem, key_pem, &cert, &changed);
+    s = Apply(mode, deps, context.err, cert_pem, key_pem, &cert, &changed);
   }
   WipeString(&key_pem);
   WipeString(&cert.key_pem);

@@ -53,7 +53,10 @@ struct HostNames {
 // The box's host name and the addresses of its interfaces (getifaddrs):
 // IPv4 and IPv6, loopback included; link-local IPv6 (fe80::/10) is left
 // out, since a browser can reach it only with a scope id ("%eth0"), which
-// a certificate cannot name. IoError when neither can be read.
+// a certificate cannot name. getifaddrs needs a netlink socket: a service
+// whose unit restricts address families must allow AF_NETLINK. When the
+// addresses cannot be read, *out still holds the host name and the IoError
+// says why: the caller may warn and go on with names alone.
 Status ReadHostNames(HostNames* out);
 
 // The certificate in use, as the TLS listener and the page need it.

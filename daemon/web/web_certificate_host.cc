@@ -37,13 +37,15 @@ std::string AddressText(const sockaddr* addr) {
 
 Status ReadHostNames(HostNames* out) {
   char host[HOST_NAME_MAX + 1] = "";
-  bool has_host = gethostname(host, sizeof(host)) == 0;
+  if (gethostname(host, sizeof(host)) != 0) host[0] = '\0';
   host[HOST_NAME_MAX] = '\0';
-  out->host_name = has_host ? host : "";
+  out->host_name = host;
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) {
-    if (has_host) return Status::OK();
-    return PosixError("reading the host name and addresses", errno);
+    return PosixError(
+        "reading the box's IP addresses for the admin page's certificate "
+        "(getifaddrs)",
+        errno);
   }
   for (ifaddrs* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
     if (ifa->ifa_addr == nullptr) continue;
