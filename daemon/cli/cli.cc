@@ -207,6 +207,22 @@ const std::vector<CommandInfo>& Commands() {
        "telemed-bridge.db.replaced-TIME.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{"FILE"}, {"data-dir"}}, RunRestore},
+      {"web", "cert",
+       "[--pem | --renew | --import CERT KEY] [--data-dir DIR] "
+       "[--key-file FILE]",
+       "Prints the admin page's HTTPS certificate: its SHA-256 fingerprint\n"
+       "(compare it with the browser's on the first visit), expiry, source\n"
+       "and names. Makes a self-signed one first when there is none. A\n"
+       "running daemon uses a changed certificate once restarted.\n\n"
+       "  --pem                 print the certificate (and chain) as PEM\n"
+       "  --renew               replace it with a new self-signed one\n"
+       "  --import              install CERT (PEM, then any intermediate\n"
+       "                        certificates) with its unencrypted KEY\n"
+       "                        (PEM, EC or RSA of 2048 bits or more)\n"
+       TELEMED_DATA_DIR_HELP TELEMED_KEY_FILE_HELP,
+       {{"CERT", "KEY"}, {"data-dir", "key-file"}, {"pem", "renew", "import"},
+        2},
+       RunWebCert},
       {"", "version", "[--schema]",
        "Prints the version (also: --version).\n\n"
        "  --schema              print only the database schema version this\n"

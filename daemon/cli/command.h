@@ -62,6 +62,7 @@ int RunZoomTest(const Context& context);
 int RunKeyCreate(const Context& context);
 int RunBackup(const Context& context);
 int RunRestore(const Context& context);
+int RunWebCert(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed

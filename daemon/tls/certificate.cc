@@ -24,6 +24,10 @@ constexpr size_t kSerialBytes = 16;
 // 9999-12-31T23:59:59Z: X.509 times have four year digits.
 constexpr int64_t kLastX509Second = 253402300799;
 
+// What a certificate is for: signing others (a CA) or serving TLS, signed
+// by a CA (a leaf) or by its own key (self-signed).
+enum class Kind { kCa, kLeaf, kSelfSigned };
+
 struct GeneralName {
   int tag;            // context-specific [2] dNSName or [7] iPAddress
   std::string value;  // the name's text, or the address's bytes
@@ -89,6 +93,28 @@ Status ToGeneralNames(const CertificateSpec& spec,
   return Status::OK();
 }
 
+// Puts a SEQUENCE header before the `length` bytes just written backwards
+// to `*p`. Returns the whole length or an mbedTLS error.
+int WrapInSequence(unsigned char** p, unsigned char* start, size_t length) {
+  int ret = 0;
+  MBEDTLS_ASN1_CHK_ADD(length, mbedtls_asn1_write_len(p, start, length));
+  MBEDTLS_ASN1_CHK_ADD(
+      length, mbedtls_asn1_write_tag(
+                  p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
+  return static_cast<int>(length);
+}
+
+// Adds the `length` DER bytes at `der` (or the mbedTLS error `length` < 0
+// that encoding them gave) as the non-critical extension `oid`.
+Status AddExtension(const char* oid, size_t oid_size, const unsigned char* der,
+                    int length, const char* what, MbedtlsX509WriteCrt* crt) {
+  if (length < 0) return MbedtlsStatus(length, what);
+  int ret = mbedtls_x509write_crt_set_extension(crt->get(), oid, oid_size,
+                                                /*critical=*/0, der,
+                                                static_cast<size_t>(length));
+  return MbedtlsStatus(ret, what);
+}
+
 // DER of "SEQUENCE OF GeneralName", written backwards from `*p` as the
 // asn1write functions do. Returns its length or an mbedTLS error.
 int WriteSubjectAltNames(unsigned char** p, unsigned char* start,
@@ -100,11 +126,28 @@ int WriteSubjectAltNames(unsigned char** p, unsigned char* start,
                                      p, start, name->tag, name->value.data(),
                                      name->value.size()));
   }
-  MBEDTLS_ASN1_CHK_ADD(length, mbedtls_asn1_write_len(p, start, length));
-  MBEDTLS_ASN1_CHK_ADD(
-      length, mbedtls_asn1_write_tag(
-                  p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
-  return static_cast<int>(length);
+  return WrapInSequence(p, start, length);
+}
+
+// DER of "SEQUENCE OF KeyPurposeId" holding serverAuth alone, written
+// backwards from `*p`. Returns its length or an mbedTLS error.
+int WriteServerAuthUsage(unsigned char** p, unsigned char* start) {
+  int ret = 0;
+  size_t length = 0;
+  MBEDTLS_ASN1_CHK_ADD(length, mbedtls_asn1_write_oid(
+                                   p, start, MBEDTLS_OID_SERVER_AUTH,
+                                   MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH)));
+  return WrapInSequence(p, start, length);
+}
+
+// mbedTLS 2.28 has no setter for extendedKeyUsage either.
+Status AddServerAuthUsage(MbedtlsX509WriteCrt* crt) {
+  unsigned char buffer[32];
+  unsigned char* p = buffer + sizeof(buffer);
+  int length = WriteServerAuthUsage(&p, buffer);
+  return AddExtension(MBEDTLS_OID_EXTENDED_KEY_USAGE,
+                      MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), p,
+                      length, "adding extendedKeyUsage", crt);
 }
 
 Status AddSubjectAltNames(const CertificateSpec& spec,
@@ -118,12 +161,9 @@ Status AddSubjectAltNames(const CertificateSpec& spec,
   unsigned char* end = buffer.data() + buffer.size();
   unsigned char* p = end;
   int length = WriteSubjectAltNames(&p, buffer.data(), names);
-  if (length < 0) return MbedtlsStatus(length, "encoding subjectAltName");
-  int ret = mbedtls_x509write_crt_set_extension(
-      crt->get(), MBEDTLS_OID_SUBJECT_ALT_NAME,
-      MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), /*critical=*/0, p,
-      static_cast<size_t>(length));
-  return MbedtlsStatus(ret, "adding subjectAltName");
+  return AddExtension(MBEDTLS_OID_SUBJECT_ALT_NAME,
+                      MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), p, length,
+                      "adding subjectAltName", crt);
 }
 
 Status GenerateKey(RandomSource* random, MbedtlsPk* key) {
@@ -150,9 +190,10 @@ Status SetSerial(RandomSource* random, MbedtlsX509WriteCrt* crt) {
 }
 
 // Names, validity and the extensions every certificate of ours carries.
-Status DescribeCertificate(const CertificateSpec& spec, bool is_ca,
+Status DescribeCertificate(const CertificateSpec& spec, Kind kind,
                            const std::string& issuer_name,
                            MbedtlsX509WriteCrt* crt) {
+  bool is_ca = kind == Kind::kCa;
   mbedtls_x509write_cert* c = crt->get();
   mbedtls_x509write_crt_set_version(c, MBEDTLS_X509_CRT_VERSION_3);
   mbedtls_x509write_crt_set_md_alg(c, MBEDTLS_MD_SHA256);
@@ -188,8 +229,9 @@ Status WritePem(MbedtlsX509WriteCrt* crt, MbedtlsPk* key, RandomSource* random,
   return Status::OK();
 }
 
-// Signs a certificate for `subject_key` with `issuer_key`.
-Status MakeCertificate(const CertificateSpec& spec, bool is_ca,
+// Makes a new key and a certificate for it, signed with `issuer_key` for a
+// leaf and with the new key itself otherwise (issuer_key is then unused).
+Status MakeCertificate(const CertificateSpec& spec, Kind kind,
                        const std::string& issuer_name, MbedtlsPk* issuer_key,
                        RandomSource* random, CertificateAndKey* out) {
   MbedtlsPk subject_key;
@@ -197,12 +239,13 @@ Status MakeCertificate(const CertificateSpec& spec, bool is_ca,
   Status s = GenerateKey(random, &subject_key);
   if (!s.ok()) return s;
   mbedtls_x509write_crt_set_subject_key(crt.get(), subject_key.get());
-  // A CA signs itself: its own new key is the issuer key.
-  mbedtls_pk_context* signer = is_ca ? subject_key.get() : issuer_key->get();
+  mbedtls_pk_context* signer =
+      kind == Kind::kLeaf ? issuer_key->get() : subject_key.get();
   mbedtls_x509write_crt_set_issuer_key(crt.get(), signer);
   s = SetSerial(random, &crt);
-  if (s.ok()) s = DescribeCertificate(spec, is_ca, issuer_name, &crt);
-  if (s.ok() && !is_ca) s = AddSubjectAltNames(spec, &crt);
+  if (s.ok()) s = DescribeCertificate(spec, kind, issuer_name, &crt);
+  if (s.ok() && kind != Kind::kCa) s = AddSubjectAltNames(spec, &crt);
+  if (s.ok() && kind != Kind::kCa) s = AddServerAuthUsage(&crt);
   if (s.ok()) s = WritePem(&crt, &subject_key, random, out);
   return s;
 }
@@ -237,7 +280,15 @@ Status GenerateCa(const CertificateSpec& spec, RandomSource* random,
                   CertificateAndKey* out) {
   Status s = CheckSpec(spec);
   if (!s.ok()) return s;
-  return MakeCertificate(spec, /*is_ca=*/true, "CN=" + spec.common_name,
+  return MakeCertificate(spec, Kind::kCa, "CN=" + spec.common_name, nullptr,
+                         random, out);
+}
+
+Status GenerateSelfSigned(const CertificateSpec& spec, RandomSource* random,
+                          CertificateAndKey* out) {
+  Status s = CheckSpec(spec);
+  if (!s.ok()) return s;
+  return MakeCertificate(spec, Kind::kSelfSigned, "CN=" + spec.common_name,
                          nullptr, random, out);
 }
 
@@ -250,8 +301,8 @@ Status GenerateLeaf(const CertificateSpec& spec,
   std::string issuer_name;
   s = LoadIssuer(issuer, &issuer_key, &issuer_name);
   if (!s.ok()) return s;
-  return MakeCertificate(spec, /*is_ca=*/false, issuer_name, &issuer_key,
-                         random, out);
+  return MakeCertificate(spec, Kind::kLeaf, issuer_name, &issuer_key, random,
+                         out);
 }
 
 }  // namespace tls

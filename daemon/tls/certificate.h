@@ -1,7 +1,11 @@
-// Certificate generation: a private CA and leaf certificates it signs, as
-// PEM. Tests use a throwaway CA per run (the fake Zoom, TlsServer tests);
-// the LAN admin page will use the same to serve HTTPS on the clinic's
-// network without a public CA.
+// Certificate generation: a private CA and leaf certificates it signs, and
+// self-signed server certificates, as PEM. Tests use a throwaway CA per run
+// (the fake Zoom, TlsServer tests); the LAN admin page serves HTTPS with a
+// self-signed certificate (web/web_certificate.h), checked by its
+// fingerprint on the first visit since no public CA vouches for it.
+//
+// Server certificates (leaf and self-signed) carry extendedKeyUsage
+// serverAuth and keyUsage digitalSignature, which browsers require.
 //
 // Keys are ECDSA P-256 and signatures SHA-256. mbedTLS 2.28 has no setter
 // for subjectAltName, without which clients cannot verify a host name, so
@@ -48,6 +52,11 @@ Status GenerateCa(const CertificateSpec& spec, RandomSource* random,
 Status GenerateLeaf(const CertificateSpec& spec,
                     const CertificateAndKey& issuer, RandomSource* random,
                     CertificateAndKey* out);
+
+// A self-signed server certificate (basicConstraints CA:FALSE, so it cannot
+// sign others) for `spec`'s names, and its new key. Errors as GenerateLeaf.
+Status GenerateSelfSigned(const CertificateSpec& spec, RandomSource* random,
+                          CertificateAndKey* out);
 
 }  // namespace tls
 }  // namespace telemed

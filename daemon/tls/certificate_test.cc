@@ -3,6 +3,7 @@
 #include <CppUTest/TestHarness.h>
 #include <arpa/inet.h>
 #include <mbedtls/asn1.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>
 
 #include <cstring>
@@ -11,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "tls/certificate_inspect.h"
 #include "tls/mbedtls_owners.h"
 
 namespace telemed {
@@ -146,6 +148,53 @@ TEST(Certificate, RefusesIssuerWhoseKeyDoesNotMatch) {
   spec_.dns_names = {"localhost"};
   STRCMP_EQUAL("certificate_spec_invalid",
                GenerateLeaf(spec_, ca_, random_.get(), &leaf).reason().c_str());
+}
+
+TEST(Certificate, SelfSignedServerCertificateVerifiesAgainstItself) {
+  spec_.common_name = "clinic-box";
+  spec_.dns_names = {"clinic-box", "clinic-box.local", "localhost"};
+  spec_.ip_addresses = {"127.0.0.1", "192.0.2.7", "::1"};
+  CertificateAndKey own;
+  Status s = GenerateSelfSigned(spec_, random_.get(), &own);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  MbedtlsX509Crt crt;
+  Parse(own.cert_pem, &crt);
+  uint32_t flags = 0;
+  mbedtls_x509_crt_verify(crt.get(), crt.get(), nullptr, "clinic-box.local",
+                          &flags, nullptr, nullptr);
+  LONGS_EQUAL(0, flags);
+  CHECK_TRUE(HasIpSan(*crt.get(), "192.0.2.7"));
+  CHECK_TRUE(CheckKeyMatchesCertificate(own.cert_pem, own.key_pem).ok());
+}
+
+// A browser refuses a server certificate that is a CA or lacks serverAuth.
+TEST(Certificate, SelfSignedIsAServerCertificateNotACa) {
+  spec_.dns_names = {"localhost"};
+  CertificateAndKey own;
+  CHECK_TRUE(GenerateSelfSigned(spec_, random_.get(), &own).ok());
+  MbedtlsX509Crt crt;
+  Parse(own.cert_pem, &crt);
+  LONGS_EQUAL(0, crt.get()->ca_istrue);
+  LONGS_EQUAL(0, mbedtls_x509_crt_check_extended_key_usage(
+                     crt.get(), MBEDTLS_OID_SERVER_AUTH,
+                     MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH)));
+  CHECK_TRUE(mbedtls_x509_crt_check_extended_key_usage(
+                 crt.get(), MBEDTLS_OID_CLIENT_AUTH,
+                 MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)) != 0);
+  LONGS_EQUAL(0, mbedtls_x509_crt_check_key_usage(
+                     crt.get(), MBEDTLS_X509_KU_DIGITAL_SIGNATURE));
+  CHECK_TRUE(mbedtls_x509_crt_check_key_usage(
+                 crt.get(), MBEDTLS_X509_KU_KEY_CERT_SIGN) != 0);
+}
+
+TEST(Certificate, SelfSignedRefusesSpecsItCannotEncode) {
+  CertificateAndKey own;
+  STRCMP_EQUAL("certificate_spec_invalid",
+               GenerateSelfSigned(spec_, random_.get(), &own).reason().c_str());
+  spec_.dns_names = {"localhost"};
+  spec_.common_name = "";
+  STRCMP_EQUAL("certificate_spec_invalid",
+               GenerateSelfSigned(spec_, random_.get(), &own).reason().c_str());
 }
 
 }  // namespace tls
