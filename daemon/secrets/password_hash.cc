@@ -149,9 +149,14 @@ Status VerifyPassword(const std::string& password, const std::string& stored,
   std::string got;
   if (s.ok()) s = Pbkdf2Sha256(password, salt, iterations, want.size(), &got);
   if (!s.ok()) return s;
-  *matches = mbedtls_ct_memcmp(got.data(), want.data(), want.size()) == 0;
+  *matches = ConstantTimeEquals(got, want);
   mbedtls_platform_zeroize(&got[0], got.size());
   return Status::OK();
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() &&
+         mbedtls_ct_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace telemed

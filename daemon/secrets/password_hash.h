@@ -38,6 +38,10 @@ Status HashPassword(const std::string& password, int iterations,
 Status VerifyPassword(const std::string& password, const std::string& stored,
                       bool* matches);
 
+// Whether `a` and `b` are equal, in time that depends on their lengths
+// only (for tokens a client presents).
+bool ConstantTimeEquals(const std::string& a, const std::string& b);
+
 }  // namespace telemed
 
 #endif  // TELEMED_SECRETS_PASSWORD_HASH_H_

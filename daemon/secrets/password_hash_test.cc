@@ -94,6 +94,13 @@ TEST(PasswordHash, MalformedStoredTextIsCorruption) {
   }
 }
 
+TEST(PasswordHash, ConstantTimeEqualsComparesWholeStrings) {
+  CHECK_TRUE(ConstantTimeEquals("token", "token"));
+  CHECK_FALSE(ConstantTimeEquals("token", "tokeN"));
+  CHECK_FALSE(ConstantTimeEquals("token", "token2"));
+  CHECK_TRUE(ConstantTimeEquals("", ""));
+}
+
 TEST(PasswordHash, ProductionCountIsSixHundredThousand) {
   LONGS_EQUAL(600000, kPasswordHashIterations);
 }
