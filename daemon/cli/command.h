@@ -62,6 +62,9 @@ int RunZoomTest(const Context& context);
 int RunKeyCreate(const Context& context);
 int RunBackup(const Context& context);
 int RunRestore(const Context& context);
+int RunAdminSetupCode(const Context& context);
+int RunAdminResetPassword(const Context& context);
+int RunAdminAudit(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed

@@ -14,6 +14,7 @@ extern "C" {
 #include <vector>
 
 #include "base/random.h"
+#include "base/text.h"
 
 namespace telemed {
 
@@ -151,6 +152,25 @@ Status VerifyPassword(const std::string& password, const std::string& stored,
   if (!s.ok()) return s;
   *matches = ConstantTimeEquals(got, want);
   mbedtls_platform_zeroize(&got[0], got.size());
+  return Status::OK();
+}
+
+Status CheckNewPassword(const std::string& password, const std::string& field) {
+  size_t chars = 0;
+  if (password.size() > kMaxPasswordBytes) {
+    return Status::Validation("field_too_long", "the password is too long",
+                              field);
+  }
+  if (!IsCleanUtf8(password, &chars) || HasControlCharacter(password)) {
+    return Status::InvalidArgument(
+        "invalid_field", "the password holds control characters or bad UTF-8",
+        field);
+  }
+  if (chars < kMinPasswordChars) {
+    return Status::Validation("password_too_short",
+                              "the password needs at least 12 characters",
+                              field);
+  }
   return Status::OK();
 }
 

@@ -22,6 +22,16 @@ class RandomSource;
 // What production hashes with (OWASP's 2023 figure for PBKDF2-SHA256).
 constexpr int kPasswordHashIterations = 600000;
 
+// The admin's password: at least this many characters (code points)...
+constexpr size_t kMinPasswordChars = 12;
+// ...and at most this many bytes (bounds the work of hashing it).
+constexpr size_t kMaxPasswordBytes = 4096;
+
+// OK for an acceptable new password; else Validation("password_too_short"
+// or "field_too_long", naming `field`) or InvalidArgument("invalid_field")
+// for text that is not UTF-8 or holds control characters.
+Status CheckNewPassword(const std::string& password, const std::string& field);
+
 // Raw PBKDF2-HMAC-SHA256: `length` bytes derived from `password` and
 // `salt` into *out. InvalidArgument when iterations < 1 or length is 0.
 Status Pbkdf2Sha256(const std::string& password, const std::string& salt,

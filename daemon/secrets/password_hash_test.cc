@@ -101,6 +101,25 @@ TEST(PasswordHash, ConstantTimeEqualsComparesWholeStrings) {
   CHECK_TRUE(ConstantTimeEquals("", ""));
 }
 
+TEST(PasswordHash, NewPasswordsNeedTwelveCharactersOfCleanText) {
+  CHECK_TRUE(CheckNewPassword("twelve chars", "p").ok());
+  // Twelve characters, more bytes.
+  CHECK_TRUE(
+      CheckNewPassword("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"
+                       "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4",
+                       "p")
+          .ok());
+  Status s = CheckNewPassword("eleven char", "new_password");
+  STRCMP_EQUAL("password_too_short", s.reason().c_str());
+  STRCMP_EQUAL("new_password", s.field().c_str());
+  STRCMP_EQUAL("field_too_long",
+               CheckNewPassword(std::string(4097, 'x'), "p").reason().c_str());
+  STRCMP_EQUAL("invalid_field",
+               CheckNewPassword("twelve chars\n", "p").reason().c_str());
+  STRCMP_EQUAL("invalid_field",
+               CheckNewPassword("twelve chars\xff", "p").reason().c_str());
+}
+
 TEST(PasswordHash, ProductionCountIsSixHundredThousand) {
   LONGS_EQUAL(600000, kPasswordHashIterations);
 }

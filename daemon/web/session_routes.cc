@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "base/time_format.h"
 #include "http/json_reply.h"
+#include "secrets/password_hash.h"
 #include "secrets/setup_code.h"
 
 namespace telemed {
@@ -15,9 +16,6 @@ namespace web {
 
 namespace {
 
-constexpr size_t kMinPasswordChars = 12;
-// Far above any real password; bounds the hashing of a pasted novel.
-constexpr size_t kMaxPasswordBytes = 4096;
 constexpr size_t kMaxSetupCodeBytes = 64;
 constexpr int kDefaultAuditLimit = 50;
 constexpr int kMaxAuditLimit = 200;
@@ -58,20 +56,15 @@ Status GetText(const cJSON* object, const char* name, size_t max_bytes,
 }
 
 // A new password and its confirmation (fields `field`, "confirm_password").
-Status CheckNewPassword(const std::string& password,
-                        const std::string& confirmation, const char* field) {
-  size_t chars = 0;
-  IsCleanUtf8(password, &chars);
-  if (chars < kMinPasswordChars) {
-    return Status::Validation("password_too_short",
-                              "the password needs at least 12 characters",
-                              field);
-  }
-  if (password != confirmation) {
+Status CheckNewPasswordPair(const std::string& password,
+                            const std::string& confirmation,
+                            const char* field) {
+  Status s = CheckNewPassword(password, field);
+  if (s.ok() && password != confirmation) {
     return Status::Validation("password_mismatch", "the two passwords differ",
                               "confirm_password");
   }
-  return Status::OK();
+  return s;
 }
 
 // Reads the body's string members `names` (each with its byte limit), in
@@ -174,7 +167,7 @@ void PostSetup(AdminAccess* access, const AdminRequest& request,
   if (s.ok() && exists) {
     s = Status::Conflict("already_set_up", "an admin exists already");
   }
-  if (s.ok()) s = CheckNewPassword(v[1], v[2], "password");
+  if (s.ok()) s = CheckNewPasswordPair(v[1], v[2], "password");
   const std::string digest = s.ok() ? SetupCodeDigest(v[0]) : "";
   bool code_refused = s.ok() && digest.empty();
   if (code_refused) {
@@ -232,7 +225,7 @@ void PostPassword(AdminAccess* access, const AdminRequest& request,
                          {"new_password", kMaxPasswordBytes},
                          {"confirm_password", kMaxPasswordBytes}},
                         &v);
-  if (s.ok()) s = CheckNewPassword(v[1], v[2], "new_password");
+  if (s.ok()) s = CheckNewPasswordPair(v[1], v[2], "new_password");
   if (!s.ok()) return WriteError(s, res);
   int wait = 0;
   s = access->Verify(v[0], request.address, &wait);
