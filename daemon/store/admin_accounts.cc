@@ -249,7 +249,9 @@ Status StoreImpl::ListAuditEntries(int64_t before_id, int limit,
   });
 }
 
-Status StoreImpl::PurgeAuditEntries(int64_t before, int* purged) {
+Status StoreImpl::PurgeAuditEntries(int keep_days, int* purged) {
+  const int64_t before =
+      options_.clock->NowSeconds() - static_cast<int64_t>(keep_days) * 86400;
   return Write([&](SqliteDb* db, bool* commit) {
     SqliteStmt stmt;
     Status s = db->Prepare("DELETE FROM admin_audit WHERE at < ?", &stmt);

@@ -18,6 +18,9 @@
 
 namespace telemed {
 
+// How long the audit log keeps an entry.
+constexpr int kAuditKeepDays = 90;
+
 struct AdminSession {
   std::string id_sha256;  // SHA-256 (hex) of the cookie's value
   std::string csrf_token;
@@ -74,8 +77,9 @@ class AdminAccounts {
   // `before_id` (0: from the newest).
   virtual Status ListAuditEntries(int64_t before_id, int limit,
                                   std::vector<AuditEntry>* out) = 0;
-  // Deletes entries older than `before`; *purged (may be null) gets how many.
-  virtual Status PurgeAuditEntries(int64_t before, int* purged) = 0;
+  // Deletes entries older than `keep_days` (kAuditKeepDays in the daemon's
+  // housekeeping); *purged (may be null) gets how many.
+  virtual Status PurgeAuditEntries(int keep_days, int* purged) = 0;
 
  protected:
   // A role is borrowed, never deleted through (the Store owns).

@@ -106,7 +106,7 @@ TEST(StoreAdminAccounts, PurgeDropsOldOrIdleSessions) {
   CHECK_TRUE(HasSession("live"));
 }
 
-TEST(StoreAdminAccounts, AuditListsNewestFirstInPagesAndPurges) {
+TEST(StoreAdminAccounts, AuditListsNewestFirstInPages) {
   for (int i = 0; i < 5; ++i) {
     CHECK_OK(store->AddAuditEntry(
         AuditEntry{0, 0, "sign_in", "192.0.2.1", "n" + std::to_string(i)}));
@@ -124,12 +124,24 @@ TEST(StoreAdminAccounts, AuditListsNewestFirstInPagesAndPurges) {
   STRCMP_EQUAL("192.0.2.1", page[2].address.c_str());
   STRCMP_EQUAL("invalid_limit",
                store->ListAuditEntries(0, 0, &page).reason().c_str());
+}
 
+TEST(StoreAdminAccounts, PurgeDropsEntriesOlderThanTheDaysKept) {
+  for (int day = 0; day < 3; ++day) {
+    CHECK_OK(store->AddAuditEntry(AuditEntry{0, 0, "sign_in", "192.0.2.1",
+                                             "day " + std::to_string(day)}));
+    clock.AdvanceSeconds(86400);
+  }
+  // Now: day 3. Kept for 2 days: day 1 (exactly 2 days old) and day 2.
   int purged = 0;
-  CHECK_OK(store->PurgeAuditEntries(clock.NowSeconds() - 25, &purged));
-  LONGS_EQUAL(3, purged);
+  CHECK_OK(store->PurgeAuditEntries(2, &purged));
+  LONGS_EQUAL(1, purged);
+  std::vector<AuditEntry> page;
   CHECK_OK(store->ListAuditEntries(0, 10, &page));
   LONGS_EQUAL(2, page.size());
+  STRCMP_EQUAL("day 1", page[1].detail.c_str());
+  CHECK_OK(store->PurgeAuditEntries(kAuditKeepDays, &purged));
+  LONGS_EQUAL(0, purged);
 }
 
 TEST(StoreAdminAccounts, AdminSurvivesReopening) {

@@ -102,7 +102,7 @@ class StoreImpl final : public Store {
   Status AddAuditEntry(const AuditEntry& entry) override;
   Status ListAuditEntries(int64_t before_id, int limit,
                           std::vector<AuditEntry>* out) override;
-  Status PurgeAuditEntries(int64_t before, int* purged) override;
+  Status PurgeAuditEntries(int keep_days, int* purged) override;
 
   // backup.cc
   Status WriteBackup(const std::string& path) override;
