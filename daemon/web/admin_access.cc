@@ -41,6 +41,12 @@ Status AdminAccess::Verify(const std::string& password,
   return Status::Unauthenticated("password_wrong", "the password is wrong");
 }
 
+void AdminAccess::NoteSignIn(const char* action, const std::string& address) {
+  limiter_.NoteSuccess(address);
+  options_.logger->Info("admin page: %s from %s", action, address.c_str());
+  Record(action, address, "");
+}
+
 void AdminAccess::NoteWrongSetupCode(const std::string& address) {
   limiter_.NoteFailure(address);
   options_.logger->Warning("admin page: wrong setup code from %s",

@@ -58,6 +58,9 @@ class AdminAccess final : public PasswordCheck, public AdminAudit {
   Status HashNewPassword(const std::string& password, std::string* hash);
   // Whether the admin was made.
   Status AdminExists(bool* exists);
+  // Records a sign-in (`action`: kSetUp or kSignIn) in the audit log and
+  // the daemon's log.
+  void NoteSignIn(const char* action, const std::string& address);
   // Counts a wrong setup code as a failed sign-in from `address`.
   void NoteWrongSetupCode(const std::string& address);
 

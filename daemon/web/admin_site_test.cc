@@ -187,6 +187,27 @@ TEST(AdminSite, SetupRefusesBadInputNamingTheField) {
   CHECK_TRUE(logger.Contains("wrong setup code from 192.0.2.10"));
 }
 
+TEST(AdminSite, WrongSetupCodesLockTheAddressOut) {
+  for (int i = 0; i < 5; ++i) {
+    CheckRefused(SetUp("ABCD-EFGH-JKMN-PQRT"), 400, "setup_code_invalid",
+                 "setup_code");
+  }
+  httplib::Response res = SetUp();
+  CheckRefused(res, 429, "too_many_attempts");
+  CHECK(!res.get_header_value("Retry-After").empty());
+  std::vector<AuditEntry> entries;
+  CHECK_OK(store->ListAuditEntries(0, 10, &entries));
+  LONGS_EQUAL(5, entries.size());
+  STRCMP_EQUAL("sign_in_failed", entries[0].action.c_str());
+  clock.AdvanceSeconds(900);
+  LONGS_EQUAL(201, SetUp().status);
+  CHECK_TRUE(logger.Contains("admin_created from 192.0.2.10"));
+}
+
+TEST(AdminSite, HeadIsAnsweredAsGet) {
+  LONGS_EQUAL(200, Send("HEAD", "/admin/api/session").status);
+}
+
 TEST(AdminSite, SetupAndSignInNeedTheirOwnOrigin) {
   CHECK_OK(
       store->PutSetupCode(SetupCodeDigest(kCode), clock.NowSeconds() + 60));

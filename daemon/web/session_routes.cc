@@ -185,7 +185,7 @@ void PostSetup(AdminAccess* access, const AdminRequest& request,
   }
   if (code_refused) access->NoteWrongSetupCode(request.address);
   if (!s.ok()) return WriteError(s, res);
-  access->Record(audit_action::kSetUp, request.address, "");
+  access->NoteSignIn(audit_action::kSetUp, request.address);
   WriteSignedIn(access, request, 201, res);
 }
 
@@ -197,7 +197,7 @@ void PostLogin(AdminAccess* access, const AdminRequest& request,
   int wait = 0;
   s = access->Verify(v[0], request.address, &wait);
   if (!s.ok()) return WritePasswordFailure(s, wait, "password", res);
-  access->Record(audit_action::kSignIn, request.address, "");
+  access->NoteSignIn(audit_action::kSignIn, request.address);
   WriteSignedIn(access, request, 200, res);
 }
 
