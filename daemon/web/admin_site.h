@@ -55,6 +55,9 @@ class AdminSite final : public AdminRouter {
               Access access, AdminHandler handler) override;
 
   // Answers one request. The peer's address is req.remote_addr.
+  // REQUIRES: req.body read whole (call it from a route handler: httplib's
+  // pre-routing handler runs before the body is read). The listener should
+  // bound bodies itself (64 KiB); a larger one is refused here too (413).
   void Serve(const httplib::Request& req, httplib::Response* res) const;
 
   // For the screens' routes: the audit log and the password re-check.

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "base/cjson.h"
 #include "base/log.h"
@@ -461,6 +462,44 @@ TEST(AdminSite, AssetsKeepTheirOwnCaching) {
   STRCMP_EQUAL("no-cache", res.get_header_value("Cache-Control").c_str());
   STRCMP_EQUAL("nosniff",
                res.get_header_value("X-Content-Type-Options").c_str());
+}
+
+// Behind cpp-httplib's own server (as the HTTPS listener will run it): the
+// peer's address, the cookie and the headers travel as in a browser.
+TEST(AdminSite, ServesBehindAnHttplibServer) {
+  httplib::Server server;
+  // Routes, not the pre-routing handler: that one runs before the body is
+  // read.
+  auto serve = [this](const httplib::Request& req, httplib::Response& res) {
+    site->Serve(req, &res);
+  };
+  server.Get(".*", serve);
+  server.Post(".*", serve);
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::yield();
+  CHECK_OK(
+      store->PutSetupCode(SetupCodeDigest(kCode), clock.NowSeconds() + 60));
+  httplib::Client client("127.0.0.1", port);
+  const std::string origin = "https://127.0.0.1:" + std::to_string(port);
+  auto setup = client.Post("/admin/api/setup", {{"Origin", origin}},
+                           "{\"setup_code\":\"" + std::string(kCode) +
+                               "\",\"password\":\"" + kPassword +
+                               "\",\"confirm_password\":\"" + kPassword + "\"}",
+                           "application/json");
+  const std::string cookie_header =
+      "__Host-tb_session=" + (setup ? CookieFrom(*setup) : "");
+  auto probe = client.Get("/admin/api/session", {{"Cookie", cookie_header}});
+  server.stop();
+  thread.join();
+  CHECK_TRUE(setup && probe);
+  LONGS_EQUAL_TEXT(201, setup->status, setup->body.c_str());
+  STRCMP_EQUAL("signed_in", JsonText(*probe, "state").c_str());
+  STRCMP_EQUAL("no-store", probe->get_header_value("Cache-Control").c_str());
+  std::vector<AuditEntry> entries;
+  CHECK_OK(store->ListAuditEntries(0, 10, &entries));
+  STRCMP_EQUAL("admin_created", entries[0].action.c_str());
+  STRCMP_EQUAL("127.0.0.1", entries[0].address.c_str());
 }
 
 }  // namespace web
