@@ -177,6 +177,9 @@ TEST(AdminSite, SetupRefusesBadInputNamingTheField) {
   CheckRefused(Send("POST", "/admin/api/setup", "{\"setup_code\":"), 400,
                "invalid_json");
   CheckRefused(Send("POST", "/admin/api/setup", "[1]"), 400, "invalid_json");
+  CheckRefused(Send("POST", "/admin/api/login",
+                    "{\"password\":\"correct horse\\u0000battery\"}"),
+               400, "invalid_json");
   CheckRefused(Send("POST", "/admin/api/setup", "{\"setup_code\":5}"), 400,
                "invalid_field", "setup_code");
   CheckRefused(SetUp(std::string(65, 'A')), 422, "field_too_long",

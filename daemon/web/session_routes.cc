@@ -22,6 +22,12 @@ constexpr int kMaxAuditLimit = 200;
 
 // The body's JSON object, refusing what is not one.
 Status ParseBody(const std::string& body, CjsonPtr* out) {
+  // cJSON ends a string at an escaped NUL without a word: a password with
+  // one would be cut short silently.
+  if (body.find("\\u0000") != std::string::npos) {
+    return Status::InvalidArgument("invalid_json",
+                                   "strings must not contain NUL (\\u0000)");
+  }
   const char* end = nullptr;
   CjsonPtr root(cJSON_ParseWithOpts(body.c_str(), &end, 1));
   // cJSON stops at a raw NUL; what follows it was never read.
