@@ -40,7 +40,9 @@ class Sessions {
   // A new session for a sign-in from `address` (also drops sessions that
   // can no longer be used).
   Status Start(const std::string& address, Started* out);
-  // The live session whose cookie id is `cookie_id`, noting this use.
+  // The live session whose cookie id is `cookie_id`, noting this use (in
+  // the store at most once a minute, so the idle limit counts from a use
+  // up to a minute before the last).
   // Unauthenticated("session_required") for an empty id;
   // Unauthenticated("session_expired") for one that ended (idle, too old,
   // signed out, or unknown), which is then deleted.
