@@ -45,7 +45,7 @@ namespace {
   "data-dir", "key-file", "zoom-oauth-url", "zoom-api-url", "ca-file"
 
 struct CommandInfo {
-  const char* group;     // "apikey", "doctor", "zoom", or "" for top level
+  const char* group;     // "apikey", "doctor", "zoom", "admin", "key", or ""
   const char* name;
   const char* synopsis;  // what follows the command words in the usage line
   const char* help;      // the rest of --help
@@ -177,6 +177,27 @@ const std::vector<CommandInfo>& Commands() {
        "all is well, 1 otherwise.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
+      {"admin", "setup-code", "[--data-dir DIR]",
+       "Prints a one-time code for the admin page's Set up, which makes the\n"
+       "first admin: 4 groups of 4 letters and digits, valid 24 hours or\n"
+       "until used; a new code replaces the last. Never logged. Refused\n"
+       "once an admin exists (see admin reset-password). Root only in the\n"
+       "installed package.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"data-dir"}}, RunAdminSetupCode},
+      {"admin", "reset-password", "[--data-dir DIR]",
+       "Sets the admin page's password (making the admin if there is none)\n"
+       "and ends every admin page session. Asks twice at a terminal, without\n"
+       "echo; elsewhere reads one line from stdin. At least 12 characters.\n"
+       "Root only in the installed package.\n\n"
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"data-dir"}}, RunAdminResetPassword},
+      {"admin", "audit", "[--limit N] [--data-dir DIR]",
+       "Prints the audit log of admin actions, newest first: time (UTC),\n"
+       "action, address (or console), detail. Kept 90 days.\n\n"
+       "  --limit N             how many entries, 1..1000 (default 50)\n"
+       TELEMED_DATA_DIR_HELP,
+       {{}, {"limit", "data-dir"}}, RunAdminAudit},
       {"key", "create", "[--key-file FILE] [--data-dir DIR]",
        "Creates the secret key that encrypts the stored Zoom secrets: 32\n"
        "random bytes, mode 0600 (its directory 0700 when missing). Never\n"

@@ -63,6 +63,9 @@ int RunKeyCreate(const Context& context);
 int RunBackup(const Context& context);
 int RunRestore(const Context& context);
 int RunWebCert(const Context& context);
+int RunAdminSetupCode(const Context& context);
+int RunAdminResetPassword(const Context& context);
+int RunAdminAudit(const Context& context);
 
 }  // namespace cli
 }  // namespace telemed

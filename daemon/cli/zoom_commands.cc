@@ -3,7 +3,6 @@
 // The client secret never travels as a flag (flags show in `ps` and shell
 // history): it is read from a file or stdin, sealed at once under the
 // bridge's key, wiped from memory, and never printed again.
-#include <termios.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -14,6 +13,7 @@
 #include "base/time_format.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "cli/terminal.h"
 #include "service/zoom_session.h"
 #include "zoom/s2s_app.h"
 #include "zoom/zoom_check.h"
@@ -26,27 +26,6 @@ namespace {
 
 // A CA bundle stored with the app: the system's whole bundle is ~220 KiB.
 constexpr size_t kMaxCaBytes = 1 << 20;
-
-// Turns off echo while a person types the secret at a terminal, and back
-// on when it goes out of scope.
-class EchoOff final {
- public:
-  EchoOff() : active_(tcgetattr(STDIN_FILENO, &saved_) == 0) {
-    if (!active_) return;
-    termios quiet = saved_;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  ~EchoOff() {
-    if (active_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
-  }
-  EchoOff(const EchoOff&) = delete;
-  EchoOff& operator=(const EchoOff&) = delete;
-
- private:
-  termios saved_{};
-  bool active_;
-};
 
 // Reads at most kMaxS2sSecretBytes + 1 bytes, so an oversized file is caught,
 // straight into *out so no other buffer holds the secret.

@@ -126,6 +126,35 @@ ALTER TABLE appointments ADD COLUMN patch_in_doubt INTEGER NOT NULL DEFAULT 0
 INSERT INTO settings (name, value)
   VALUES ('store.database_id', lower(hex(randomblob(16))));
 )sql"},
+    // The admin page's access (store/admin_accounts.h): one admin, one
+    // setup code, sessions by the SHA-256 of their id, the audit log.
+    {6, R"sql(
+CREATE TABLE admin_account (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  password_hash TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE admin_setup_code (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  code_sha256 TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE admin_sessions (
+  id_sha256 TEXT PRIMARY KEY NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  address TEXT NOT NULL
+);
+CREATE TABLE admin_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  address TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX admin_audit_by_at ON admin_audit (at);
+)sql"},
 };
 
 Status CheckNotTooNew(int version, const std::string& path) {

@@ -6,10 +6,10 @@
 //   store/settings_store.h  settings, the key fingerprint, leases, the id
 //   store/maintenance.h     retention, checkpoints, file check, memory
 //   store/backup.h          online backups (and, apart, restoring one)
-// Admin accounts and sessions (the admin page) and per-doctor Zoom OAuth
-// tokens will be roles of their own beside these (e.g. store/admin_store.h,
-// store/oauth_token_store.h), backed by the same implementation, rather
-// than operations added to an existing role.
+//   store/admin_accounts.h  the admin page's account, sessions, audit log
+// Per-doctor Zoom OAuth tokens will be a role of its own beside these
+// (e.g. store/oauth_token_store.h), backed by the same implementation,
+// rather than operations added to an existing role.
 //
 // Durability: WAL with synchronous=FULL; a method that returns OK has
 // committed, so the caller may acknowledge. Every write is one transaction
@@ -28,6 +28,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "store/admin_accounts.h"
 #include "store/api_key_store.h"
 #include "store/backup.h"
 #include "store/clinic_records.h"
@@ -44,7 +45,8 @@ class Store : public ClinicRecords,
               public ApiKeyStore,
               public SettingsStore,
               public Maintenance,
-              public Backups {
+              public Backups,
+              public AdminAccounts {
  public:
   struct Options {
     // Path of the database file.

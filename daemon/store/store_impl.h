@@ -1,7 +1,8 @@
 // StoreImpl: the SQLite Store, backing every role interface Store joins
 // (its methods are `override`s of the roles'). Internal to store/ (store.cc
 // holds the connections, doctors, appointments and the change feed;
-// api_keys.cc the API keys; sync_state.cc the sync engine's tasks;
+// api_keys.cc the API keys; admin_accounts.cc the admin page's account,
+// sessions and audit log; sync_state.cc the sync engine's tasks;
 // deletions.cc the deletion queue; backup.cc online backups; settings.cc
 // settings, the key fingerprint, leases and daily Zoom counts; rows.h the
 // row readers they share).
@@ -82,6 +83,26 @@ class StoreImpl final : public Store {
       EXCLUDES(checkpoint_mu_);
   void ReleaseMemory() override EXCLUDES(readers_mu_, checkpoint_mu_);
   Status CheckFile() override EXCLUDES(file_mu_);
+
+  // admin_accounts.cc
+  Status GetAdminPasswordHash(std::string* hash, bool* found) override;
+  Status CreateAdmin(const std::string& setup_code_sha256,
+                     const std::string& password_hash) override;
+  Status PutSetupCode(const std::string& code_sha256,
+                      int64_t expires_at) override;
+  Status SetAdminPassword(const std::string& password_hash) override;
+  Status AddSession(const AdminSession& session) override;
+  Status GetSession(const std::string& id_sha256, AdminSession* out,
+                    bool* found) override;
+  Status TouchSession(const std::string& id_sha256,
+                      int64_t last_seen_at) override;
+  Status EndSession(const std::string& id_sha256) override;
+  Status EndOtherSessions(const std::string& except_sha256) override;
+  Status PurgeSessions(int64_t created_before, int64_t seen_before) override;
+  Status AddAuditEntry(const AuditEntry& entry) override;
+  Status ListAuditEntries(int64_t before_id, int limit,
+                          std::vector<AuditEntry>* out) override;
+  Status PurgeAuditEntries(int keep_days, int* purged) override;
 
   // backup.cc
   Status WriteBackup(const std::string& path) override;
