@@ -126,6 +126,13 @@ ALTER TABLE appointments ADD COLUMN patch_in_doubt INTEGER NOT NULL DEFAULT 0
 INSERT INTO settings (name, value)
   VALUES ('store.database_id', lower(hex(randomblob(16))));
 )sql"},
+    // The admin page's appointment list: newest first by start time, all or
+    // of one status, paged by (start_time, id) (store/appointment_list.cc).
+    {6, R"sql(
+CREATE INDEX appointments_by_start ON appointments (start_time, id);
+CREATE INDEX appointments_by_status_start
+  ON appointments (sync_status, start_time, id);
+)sql"},
 };
 
 Status CheckNotTooNew(int version, const std::string& path) {

@@ -1,7 +1,8 @@
 // StoreImpl: the SQLite Store, backing every role interface Store joins
 // (its methods are `override`s of the roles'). Internal to store/ (store.cc
 // holds the connections, doctors, appointments and the change feed;
-// api_keys.cc the API keys; sync_state.cc the sync engine's tasks;
+// appointment_list.cc the admin page's appointment list; api_keys.cc the
+// API keys; sync_state.cc the sync engine's tasks;
 // deletions.cc the deletion queue; backup.cc online backups; settings.cc
 // settings, the key fingerprint, leases and daily Zoom counts; rows.h the
 // row readers they share).
@@ -61,6 +62,9 @@ class StoreImpl final : public Store {
                         WriteOutcome* outcome, Appointment* stored) override;
   Status CancelAppointment(const std::string& id, Appointment* stored) override;
   Status GetAppointment(const std::string& id, Appointment* out) override;
+  // appointment_list.cc
+  Status ListAppointments(const AppointmentQuery& query,
+                          std::vector<Appointment>* out, bool* more) override;
   Status ListChanges(uint64_t after, int limit, std::vector<Appointment>* out,
                      uint64_t* next_cursor) override;
   uint64_t LatestChangeSeq() override;
