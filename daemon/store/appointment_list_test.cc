@@ -17,18 +17,6 @@ TEST_GROUP_BASE(AppointmentList, StoreFixture){
 request.start_time += hours * 3600;
 Put(request, WriteOutcome::kCreated);
 }  // namespace test
-void Fail(const std::string& id) {
-  CHECK_OK(ChangeSyncTask(
-      store.get(), id,
-      [](SyncTask* task, bool) {
-        task->appointment.sync_status = SyncStatus::kFailed;
-        task->appointment.has_error = true;
-        task->appointment.error.code = "zoom_user_not_found";
-        task->appointment.error.message = "no such user";
-        task->zoom.needs_work = false;
-      },
-      nullptr));
-}
 std::string Ids(const AppointmentQuery& query, bool* more = nullptr) {
   std::vector<Appointment> page;
   bool has_more = false;
@@ -108,7 +96,7 @@ TEST(AppointmentList, FiltersByStatus) {
   PutAt("a1", "dr-lee", 0);
   PutAt("a2", "dr-lee", 1);
   PutAt("a3", "dr-ng", 2);
-  Fail("a2");
+  MarkFailed("a2");
   AppointmentQuery query;
   query.has_status = true;
   query.status = SyncStatus::kFailed;
