@@ -14,6 +14,7 @@ namespace telemed {
 namespace web {
 
 using telemed::test::StoreFixture;
+using test::JsonText;
 
 TEST_GROUP_BASE(AppointmentRoutes, StoreFixture) {
   FakeAdminRouter router;
@@ -54,19 +55,13 @@ TEST_GROUP_BASE(AppointmentRoutes, StoreFixture) {
     CHECK(root != nullptr);
     return root;
   }
-  static std::string Text(const cJSON* object, const char* name) {
-    const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, name);
-    if (cJSON_IsNull(item)) return "null";
-    CHECK(cJSON_IsString(item));
-    return item->valuestring;
-  }
   // The ids of a list answer, space-separated.
   static std::string Ids(const cJSON* root) {
     std::string ids;
     const cJSON* row = nullptr;
     cJSON_ArrayForEach(row,
                        cJSON_GetObjectItemCaseSensitive(root, "appointments")) {
-      ids += (ids.empty() ? "" : " ") + Text(row, "id");
+      ids += (ids.empty() ? "" : " ") + JsonText(row, "id");
     }
     return ids;
   }
@@ -78,8 +73,8 @@ TEST_GROUP_BASE(AppointmentRoutes, StoreFixture) {
     CjsonPtr root(cJSON_Parse(res.body.c_str()));
     CHECK(root != nullptr);
     const cJSON* error = cJSON_GetObjectItemCaseSensitive(root.get(), "error");
-    STRCMP_EQUAL(code, Text(error, "code").c_str());
-    if (field != nullptr) STRCMP_EQUAL(field, Text(error, "field").c_str());
+    STRCMP_EQUAL(code, JsonText(error, "code").c_str());
+    if (field != nullptr) STRCMP_EQUAL(field, JsonText(error, "field").c_str());
   }
 };
 
@@ -91,27 +86,28 @@ TEST(AppointmentRoutes, RowsNewestFirstWithLocalStartMeetingAndAdvice) {
   Sync("a3");
   CjsonPtr root = Get("/admin/api/appointments");
   STRCMP_EQUAL("a2 a3 a1", Ids(root.get()).c_str());
-  STRCMP_EQUAL("null", Text(root.get(), "next_cursor").c_str());
+  STRCMP_EQUAL("null", JsonText(root.get(), "next_cursor").c_str());
   const cJSON* rows =
       cJSON_GetObjectItemCaseSensitive(root.get(), "appointments");
   const cJSON* summer = cJSON_GetArrayItem(rows, 0);
   STRCMP_EQUAL("2026-06-30 11:00 Europe/Berlin",
-               Text(summer, "start_local").c_str());
-  STRCMP_EQUAL("2026-06-30T09:00:00Z", Text(summer, "start_time").c_str());
-  STRCMP_EQUAL("pending", Text(summer, "status").c_str());
-  STRCMP_EQUAL("null", Text(summer, "meeting_id").c_str());
-  STRCMP_EQUAL("null", Text(summer, "error").c_str());
+               JsonText(summer, "start_local").c_str());
+  STRCMP_EQUAL("2026-06-30T09:00:00Z", JsonText(summer, "start_time").c_str());
+  STRCMP_EQUAL("pending", JsonText(summer, "status").c_str());
+  STRCMP_EQUAL("null", JsonText(summer, "meeting_id").c_str());
+  STRCMP_EQUAL("null", JsonText(summer, "error").c_str());
   const cJSON* synced = cJSON_GetArrayItem(rows, 1);
-  STRCMP_EQUAL("synced", Text(synced, "status").c_str());
-  STRCMP_EQUAL("81234567890", Text(synced, "meeting_id").c_str());
-  STRCMP_EQUAL("https://zoom.example/j/8123", Text(synced, "join_url").c_str());
+  STRCMP_EQUAL("synced", JsonText(synced, "status").c_str());
+  STRCMP_EQUAL("81234567890", JsonText(synced, "meeting_id").c_str());
+  STRCMP_EQUAL("https://zoom.example/j/8123",
+               JsonText(synced, "join_url").c_str());
   const cJSON* failed = cJSON_GetArrayItem(rows, 2);
   STRCMP_EQUAL("2026-01-01 10:00 Europe/Berlin",
-               Text(failed, "start_local").c_str());
+               JsonText(failed, "start_local").c_str());
   const cJSON* error = cJSON_GetObjectItemCaseSensitive(failed, "error");
-  STRCMP_EQUAL("zoom_user_not_found", Text(error, "code").c_str());
-  STRCMP_EQUAL("Zoom has no user dr-lee", Text(error, "message").c_str());
-  STRCMP_CONTAINS("Doctors screen", Text(error, "action").c_str());
+  STRCMP_EQUAL("zoom_user_not_found", JsonText(error, "code").c_str());
+  STRCMP_EQUAL("Zoom has no user dr-lee", JsonText(error, "message").c_str());
+  STRCMP_CONTAINS("Doctors screen", JsonText(error, "action").c_str());
 }
 
 TEST(AppointmentRoutes, CursorPagesThroughEveryRowOnce) {
@@ -121,7 +117,7 @@ TEST(AppointmentRoutes, CursorPagesThroughEveryRowOnce) {
   for (int page = 0; page < 3; ++page) {
     CjsonPtr root = Get(target);
     all += Ids(root.get()) + "|";
-    const std::string cursor = Text(root.get(), "next_cursor");
+    const std::string cursor = JsonText(root.get(), "next_cursor");
     if (page < 2) {
       CHECK(cursor != "null");
       target = "/admin/api/appointments?limit=2&cursor=" + cursor;
@@ -187,7 +183,7 @@ TEST(AppointmentRoutes, RetryRequeuesAFailedAppointmentAndAuditsIt) {
       router.Call("POST", "/admin/api/appointments/a1/retry", "", "192.0.2.7");
   LONGS_EQUAL(202, res.status);
   CjsonPtr row(cJSON_Parse(res.body.c_str()));
-  STRCMP_EQUAL("a1", Text(row.get(), "id").c_str());
+  STRCMP_EQUAL("a1", JsonText(row.get(), "id").c_str());
   SyncTask task;
   CHECK_OK(store->GetSyncTask("a1", &task));
   CHECK_TRUE(task.zoom.needs_work);

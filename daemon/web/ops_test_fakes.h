@@ -1,13 +1,17 @@
 // Test doubles of the admin handlers' seams, for the tests of the
 // Appointments, API keys and System endpoints: an AdminAudit that keeps what
 // it is given and a PasswordCheck with one password and a switchable
-// lock-out. Header-only; used only by *_test.cc.
+// lock-out; and readers of their JSON answers. Header-only; used only by
+// *_test.cc.
 #ifndef TELEMED_WEB_OPS_TEST_FAKES_H_
 #define TELEMED_WEB_OPS_TEST_FAKES_H_
+
+#include <httplib.h>
 
 #include <string>
 #include <vector>
 
+#include "base/cjson.h"
 #include "web/admin_audit.h"
 #include "web/password_check.h"
 
@@ -44,6 +48,26 @@ class FakePasswordCheck final : public PasswordCheck {
   int locked_for_s = 0;
   std::vector<std::string> addresses;
 };
+
+// The answer's JSON body (null when it is not JSON).
+inline CjsonPtr ParseBody(const httplib::Response& res) {
+  return CjsonPtr(cJSON_Parse(res.body.c_str()));
+}
+
+// The string member `name` of `object`; "null" for JSON null, "<absent>"
+// when missing or not a string.
+inline std::string JsonText(const cJSON* object, const char* name) {
+  const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, name);
+  if (cJSON_IsNull(item)) return "null";
+  return cJSON_IsString(item) ? item->valuestring : "<absent>";
+}
+
+// error.code of an error answer ("<absent>" when it has none).
+inline std::string ErrorCode(const httplib::Response& res) {
+  CjsonPtr root = ParseBody(res);
+  return JsonText(cJSON_GetObjectItemCaseSensitive(root.get(), "error"),
+                  "code");
+}
 
 }  // namespace test
 }  // namespace web
