@@ -17,6 +17,7 @@
 #include "base/posix_error.h"
 #include "base/time_format.h"
 #include "http/json_reply.h"
+#include "secrets/secret_key.h"
 #include "store/backup.h"
 #include "web/admin_audit.h"
 #include "web/json_body.h"
@@ -29,8 +30,6 @@ namespace {
 
 constexpr char kOctetStream[] = "application/octet-stream";
 constexpr char kSecretKeyName[] = "telemed-bridge-secret.key";
-// A key file is 32 bytes; anything much larger is not one.
-constexpr size_t kMaxKeyFileSize = 4096;
 constexpr size_t kChunkSize = 64 * 1024;
 
 // An open file descriptor, closed with its last owner.
@@ -124,13 +123,14 @@ void DownloadBackup(const SystemRoutesDeps& deps, const AdminRequest& request,
 }
 
 Status ReadKeyFile(const std::string& path, std::string* out) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return PosixError("open secret key file " + path, errno);
   OpenFile file(fd);
-  std::string bytes(kMaxKeyFileSize + 1, '\0');
+  // One byte more than a key, so a longer file shows as not a key.
+  std::string bytes(SecretKey::kSize + 1, '\0');
   const ssize_t got = read(fd, &bytes[0], bytes.size());
   if (got < 0) return PosixError("read secret key file " + path, errno);
-  if (got == 0 || static_cast<size_t>(got) > kMaxKeyFileSize) {
+  if (static_cast<size_t>(got) != SecretKey::kSize) {
     return Status::Corruption("secret_key_invalid",
                               "secret key file " + path + " is not a key");
   }

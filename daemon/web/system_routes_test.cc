@@ -201,5 +201,14 @@ TEST(SystemRoutes, AMissingKeyFileIsAnErrorNotAnEmptyKey) {
   LONGS_EQUAL(0, audit.entries.size());
 }
 
+TEST(SystemRoutes, AFileThatIsNotAKeyIsNotSent) {
+  std::ofstream(deps.secret_key_path, std::ios::binary | std::ios::trunc)
+      << key_bytes << "more";
+  httplib::Response res = AskForKey(R"({"password":"correct horse battery"})");
+  LONGS_EQUAL(500, res.status);
+  STRCMP_EQUAL("secret_key_invalid", test::ErrorCode(res).c_str());
+  LONGS_EQUAL(0, audit.entries.size());
+}
+
 }  // namespace web
 }  // namespace telemed
