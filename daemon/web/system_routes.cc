@@ -1,5 +1,6 @@
 #include "web/system_routes.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -31,6 +32,8 @@ namespace {
 constexpr char kOctetStream[] = "application/octet-stream";
 constexpr char kSecretKeyName[] = "telemed-bridge-secret.key";
 constexpr size_t kChunkSize = 64 * 1024;
+// How a download's backup file is named in the data dir (then unlinked).
+constexpr char kDownloadPrefix[] = ".admin-download-";
 
 // An open file descriptor, closed with its last owner.
 class OpenFile final {
@@ -178,6 +181,20 @@ void DownloadSecretKey(const SystemRoutesDeps& deps,
 }
 
 }  // namespace
+
+Status RemoveDownloadLeftovers(const std::string& data_dir, int* removed) {
+  if (removed != nullptr) *removed = 0;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(data_dir.c_str()), closedir);
+  if (dir == nullptr) return PosixError("read folder " + data_dir, errno);
+  while (const dirent* entry = readdir(dir.get())) {
+    const std::string name = entry->d_name;
+    if (name.rfind(kDownloadPrefix, 0) != 0) continue;
+    if (unlink((data_dir + "/" + name).c_str()) == 0 && removed != nullptr) {
+      ++*removed;
+    }
+  }
+  return Status::OK();
+}
 
 void AddSystemRoutes(const SystemRoutesDeps& deps, AdminRouter* router) {
   router->Handle("GET", "/admin/api/system/log", Access::kSession,

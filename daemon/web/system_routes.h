@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "base/status.h"
 #include "web/admin_router.h"
 
 namespace telemed {
@@ -37,6 +38,13 @@ struct SystemRoutesDeps {
 // Registers GET /admin/api/system/log, GET /admin/api/system/backup and
 // POST /admin/api/system/secret-key (all Access::kSession).
 void AddSystemRoutes(const SystemRoutesDeps& deps, AdminRouter* router);
+
+// Deletes what a backup download cut short by a kill left in `data_dir`
+// (its files are named ".admin-download-*"); other files are left alone.
+// For the daemon's start, before the admin page is served. *removed (may
+// be null) gets how many went. IoError / PermissionDenied naming the
+// folder when it cannot be read.
+Status RemoveDownloadLeftovers(const std::string& data_dir, int* removed);
 
 }  // namespace web
 }  // namespace telemed

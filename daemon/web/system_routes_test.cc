@@ -201,6 +201,19 @@ TEST(SystemRoutes, AMissingKeyFileIsAnErrorNotAnEmptyKey) {
   LONGS_EQUAL(0, audit.entries.size());
 }
 
+TEST(SystemRoutes, LeftoversOfADownloadCutShortAreRemovedAtStart) {
+  std::ofstream(dir.File(".admin-download-1-2-0.db")) << "x";
+  std::ofstream(dir.File(".admin-download-1-2-0.db.tmp-AbC123")) << "x";
+  const std::vector<std::string> kept = FilesIn(dir.path());
+  std::ofstream(dir.File("admin-download-not-ours.db")) << "x";
+  int removed = 0;
+  CHECK_OK(RemoveDownloadLeftovers(dir.path(), &removed));
+  LONGS_EQUAL(2, removed);
+  std::vector<std::string> left = FilesIn(dir.path());
+  LONGS_EQUAL(kept.size() - 1, left.size());
+  CHECK_FALSE(RemoveDownloadLeftovers(dir.File("none"), nullptr).ok());
+}
+
 TEST(SystemRoutes, AFileThatIsNotAKeyIsNotSent) {
   std::ofstream(deps.secret_key_path, std::ios::binary | std::ios::trunc)
       << key_bytes << "more";
