@@ -121,7 +121,7 @@ std::string FormatLocalMinute(int64_t unix_seconds, int32_t offset) {
   const time_t shifted = static_cast<time_t>(unix_seconds + offset);
   struct tm parts;
   if (gmtime_r(&shifted, &parts) == nullptr) return "";
-  char text[32];
+  char text[64];  // room for any int, as gcc checks
   snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d", parts.tm_year + 1900,
            parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min);
   return text;
