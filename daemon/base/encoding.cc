@@ -36,6 +36,33 @@ std::string Base64UrlEncode(const uint8_t* data, size_t length) {
   return out;
 }
 
+bool Base64UrlDecode(const std::string& text, std::string* out) {
+  // mbedTLS reads the standard alphabet: undo the substitution and put the
+  // padding back; a '+', '/' or '=' in `text` itself is not base64url.
+  if (text.size() % 4 == 1) return false;
+  std::string standard = text;
+  for (char& c : standard) {
+    if (c == '+' || c == '/' || c == '=') return false;
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  standard.append((4 - standard.size() % 4) % 4, '=');
+  const auto* in = reinterpret_cast<const unsigned char*>(standard.data());
+  size_t needed = 0;
+  if (mbedtls_base64_decode(nullptr, 0, &needed, in, standard.size()) ==
+      MBEDTLS_ERR_BASE64_INVALID_CHARACTER) {
+    return false;
+  }
+  std::vector<unsigned char> buffer(needed + 1);
+  size_t written = 0;
+  if (mbedtls_base64_decode(buffer.data(), buffer.size(), &written, in,
+                            standard.size()) != 0) {
+    return false;
+  }
+  out->assign(reinterpret_cast<const char*>(buffer.data()), written);
+  return true;
+}
+
 std::string Sha256Hex(const std::string& data) {
   uint8_t digest[32];
   mbedtls_sha256_ret(reinterpret_cast<const unsigned char*>(data.data()),

@@ -15,6 +15,9 @@ std::string HexEncode(const uint8_t* data, size_t length);
 // RFC 4648 section 5 alphabet, no '=' padding (mbedTLS's base64 with the
 // two-character substitution).
 std::string Base64UrlEncode(const uint8_t* data, size_t length);
+// The bytes of base64url `text` as Base64UrlEncode writes it (no padding,
+// no '+' '/' '=' or white space); false for any other text.
+bool Base64UrlDecode(const std::string& text, std::string* out);
 
 // Lower-case hex of SHA-256(data).
 std::string Sha256Hex(const std::string& data);

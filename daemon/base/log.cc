@@ -11,7 +11,6 @@
 
 namespace telemed {
 
-namespace {
 const char* SeverityName(Severity severity) {
   switch (severity) {
     case Severity::kDebug:
@@ -25,6 +24,8 @@ const char* SeverityName(Severity severity) {
   }
   return "?";
 }
+
+namespace {
 
 // syslog(3)'s levels, which sd-daemon(3) prefixes carry.
 int SyslogPriority(Severity severity) {

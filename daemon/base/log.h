@@ -19,6 +19,8 @@
 namespace telemed {
 
 enum class Severity { kDebug = 0, kInfo, kWarning, kError };
+// "debug" / "info" / "warning" / "error": the word every sink shows.
+const char* SeverityName(Severity severity);
 
 class Logger {
  public:

@@ -21,6 +21,25 @@
 
 namespace telemed {
 
+// Which appointments ClinicRecords::ListAppointments lists: newest first by
+// start time (ties by id, descending), one page at a time.
+struct AppointmentQuery {
+  // Only appointments in `status` when has_status; all otherwise.
+  bool has_status = false;
+  SyncStatus status = SyncStatus::kPending;
+  // When not empty, only appointments whose id or doctor_id contains it
+  // (bytes, case-sensitive; no wildcards).
+  std::string search;
+  // Keyset paging: when has_after, only appointments that come after
+  // (after_start, after_id) in the list's order, i.e. the last row of the
+  // previous page. A row changed meanwhile is neither repeated nor skipped
+  // unless its start time moved across the page boundary.
+  bool has_after = false;
+  int64_t after_start = 0;
+  std::string after_id;
+  int limit = 50;  // >= 1
+};
+
 class ClinicRecords {
  public:
   // --- Doctors -----------------------------------------------------------
@@ -55,6 +74,15 @@ class ClinicRecords {
                                    Appointment* stored) = 0;
   // NotFound("appointment_not_found") when unknown.
   virtual Status GetAppointment(const std::string& id, Appointment* out) = 0;
+  // Up to query.limit appointments of `query`, in its order; *more is true
+  // when more follow (ask again with has_after set from the last one).
+  // Served by an index on (start_time, id) and one on (sync_status,
+  // start_time, id): a page costs about the same with 10,000 appointments
+  // as with 10, unless `search` matches few of them.
+  // InvalidArgument("invalid_limit") for limit < 1.
+  virtual Status ListAppointments(const AppointmentQuery& query,
+                                  std::vector<Appointment>* out,
+                                  bool* more) = 0;
 
   // --- The change feed ---------------------------------------------------
   // Up to `limit` appointments whose change_seq > after, ordered by

@@ -155,6 +155,13 @@ CREATE TABLE admin_audit (
 );
 CREATE INDEX admin_audit_by_at ON admin_audit (at);
 )sql"},
+    // The admin page's appointment list: newest first by start time, all or
+    // of one status, paged by (start_time, id) (store/appointment_list.cc).
+    {7, R"sql(
+CREATE INDEX appointments_by_start ON appointments (start_time, id);
+CREATE INDEX appointments_by_status_start
+  ON appointments (sync_status, start_time, id);
+)sql"},
 };
 
 Status CheckNotTooNew(int version, const std::string& path) {

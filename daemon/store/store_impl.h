@@ -2,7 +2,8 @@
 // (its methods are `override`s of the roles'). Internal to store/ (store.cc
 // holds the connections, doctors, appointments and the change feed;
 // api_keys.cc the API keys; admin_accounts.cc the admin page's account,
-// sessions and audit log; sync_state.cc the sync engine's tasks;
+// sessions and audit log; appointment_list.cc the admin page's appointment
+// list; sync_state.cc the sync engine's tasks;
 // deletions.cc the deletion queue; backup.cc online backups; settings.cc
 // settings, the key fingerprint, leases and daily Zoom counts; rows.h the
 // row readers they share).
@@ -62,6 +63,9 @@ class StoreImpl final : public Store {
                         WriteOutcome* outcome, Appointment* stored) override;
   Status CancelAppointment(const std::string& id, Appointment* stored) override;
   Status GetAppointment(const std::string& id, Appointment* out) override;
+  // appointment_list.cc
+  Status ListAppointments(const AppointmentQuery& query,
+                          std::vector<Appointment>* out, bool* more) override;
   Status ListChanges(uint64_t after, int limit, std::vector<Appointment>* out,
                      uint64_t* next_cursor) override;
   uint64_t LatestChangeSeq() override;

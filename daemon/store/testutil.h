@@ -101,6 +101,23 @@ class StoreFixture : public Utest {
         [](SyncTask* task, bool) { task->zoom.needs_work = false; }, nullptr));
   }
 
+  // Marks the appointment failed with `code`, as the sync engine does when
+  // a person must act.
+  void MarkFailed(const std::string& id,
+                  const std::string& code = "zoom_user_not_found",
+                  const std::string& message = "Zoom has no such user") {
+    CHECK_OK(ChangeSyncTask(
+        store.get(), id,
+        [&](SyncTask* task, bool) {
+          task->appointment.sync_status = SyncStatus::kFailed;
+          task->appointment.has_error = true;
+          task->appointment.error.code = code;
+          task->appointment.error.message = message;
+          task->zoom.needs_work = false;
+        },
+        nullptr));
+  }
+
   FakeClock clock;
   TempDir dir;
   std::string path;
