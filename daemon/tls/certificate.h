@@ -1,5 +1,5 @@
 // Certificate generation: a private CA and leaf certificates it signs, as
-// PEM. Tests use a throwaway CA per run (the fake Zoom, TlsServer tests);
+// PEM. Tests use a throwaway CA per run (the fake Zoom, the TLS loop's tests);
 // the LAN admin page will use the same to serve HTTPS on the clinic's
 // network without a public CA.
 //
