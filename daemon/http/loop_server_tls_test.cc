@@ -3,7 +3,9 @@
 // LAN meets (handshake deadline, idle connections, plain HTTP, long heads,
 // too many connections), Stop() mid-handshake, and a certificate swap.
 #include <CppUTest/TestHarness.h>
+#include <mbedtls/rsa.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ciphersuites.h>
 #include <mbedtls/x509_crt.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -18,6 +20,9 @@
 
 #include "http/loop_server.h"
 #include "support/tls_test_server.h"
+#include "tls/mbedtls_owners.h"
+#include "tls/random_callback.h"
+#include "tls/server_tls_config.h"
 #include "tls/tls_client.h"
 #include "tls/tls_client_config.h"
 #include "tls/tls_session.h"
@@ -104,6 +109,8 @@ class TlsPeer {
     }
     return got;
   }
+  // The cipher suite agreed, as mbedTLS names it.
+  std::string Suite() { return mbedtls_ssl_get_ciphersuite(session_->ssl()); }
   // The subject of the server's certificate, "CN=...".
   std::string PeerSubject() {
     const mbedtls_x509_crt* cert = mbedtls_ssl_get_peer_cert(session_->ssl());
@@ -127,6 +134,60 @@ class TlsPeer {
   std::unique_ptr<tls::TlsSession> session_;
   std::unique_ptr<tls::TlsStream> stream_;
 };
+
+// Client settings that trust any certificate and offer `suites` (null:
+// mbedTLS's defaults) within TLS 1.`minor - 1`..1.2.
+class AnyServerSettings {
+ public:
+  AnyServerSettings(RandomSource* random, const int* suites, int min_minor) {
+    mbedtls_ssl_config* conf = config_.get();
+    CHECK_EQUAL(0, mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT,
+                                               MBEDTLS_SSL_TRANSPORT_STREAM,
+                                               MBEDTLS_SSL_PRESET_DEFAULT));
+    mbedtls_ssl_conf_rng(conf, tls::FillFromRandomSource, random);
+    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, min_minor);
+    if (suites != nullptr) mbedtls_ssl_conf_ciphersuites(conf, suites);
+  }
+  // TLS 1.1 at most.
+  void CapAtTls11() {
+    mbedtls_ssl_conf_max_version(config_.get(), MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_2);
+  }
+  const mbedtls_ssl_config* get() const { return config_.get(); }
+
+ private:
+  tls::MbedtlsSslConfig config_;
+};
+
+// A self-signed RSA certificate and its key, as PEM.
+tls::CertificateAndKey MakeRsaCertificate(RandomSource* random) {
+  tls::MbedtlsPk key;
+  CHECK_EQUAL(0, mbedtls_pk_setup(key.get(),
+                                  mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)));
+  CHECK_EQUAL(
+      0, mbedtls_rsa_gen_key(mbedtls_pk_rsa(*key.get()),
+                             tls::FillFromRandomSource, random, 2048, 65537));
+  tls::MbedtlsX509WriteCrt cert;
+  tls::MbedtlsMpi serial;
+  CHECK_EQUAL(0, mbedtls_mpi_lset(serial.get(), 1));
+  mbedtls_x509write_crt_set_subject_key(cert.get(), key.get());
+  mbedtls_x509write_crt_set_issuer_key(cert.get(), key.get());
+  mbedtls_x509write_crt_set_md_alg(cert.get(), MBEDTLS_MD_SHA256);
+  CHECK_EQUAL(0, mbedtls_x509write_crt_set_subject_name(cert.get(), "CN=rsa"));
+  CHECK_EQUAL(0, mbedtls_x509write_crt_set_issuer_name(cert.get(), "CN=rsa"));
+  CHECK_EQUAL(0, mbedtls_x509write_crt_set_serial(cert.get(), serial.get()));
+  CHECK_EQUAL(0, mbedtls_x509write_crt_set_validity(
+                     cert.get(), "20200101000000", "20991231235959"));
+  unsigned char pem[8192];
+  tls::CertificateAndKey out;
+  CHECK_EQUAL(0, mbedtls_x509write_crt_pem(cert.get(), pem, sizeof(pem),
+                                           tls::FillFromRandomSource, random));
+  out.cert_pem = reinterpret_cast<char*>(pem);
+  CHECK_EQUAL(0, mbedtls_pk_write_key_pem(key.get(), pem, sizeof(pem)));
+  out.key_pem = reinterpret_cast<char*>(pem);
+  return out;
+}
 
 std::string Get(const std::string& path) {
   return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
@@ -352,6 +413,55 @@ TEST(LoopServerTls, NewConnectionsUseSwappedCertificate) {
   STRCMP_CONTAINS("hello from", before->ReadUntil("hello from", 1).c_str());
   after->Write(Get("/hello"));
   STRCMP_CONTAINS("hello from", after->ReadUntil("hello from", 1).c_str());
+}
+
+TEST_GROUP(LoopServerTlsSuites) {
+  void setup() override {
+    CHECK_TRUE(RealRandom::Open(&random_).ok());
+    server_ = std::make_unique<TlsTestServer>();
+    server_->Start();
+  }
+  void teardown() override { server_.reset(); }
+  // Handshakes with `settings`; the suite agreed, or "" when refused.
+  std::string Agree(const AnyServerSettings& settings) {
+    TlsPeer peer(*server_, settings.get());
+    return peer.Handshake() ? peer.Suite() : "";
+  }
+  std::unique_ptr<RandomSource> random_;
+  std::unique_ptr<TlsTestServer> server_;
+};
+
+TEST(LoopServerTlsSuites, AgreesOnlyEcdheWithAeadOverTls12) {
+  std::string suite = Agree(
+      AnyServerSettings(random_.get(), nullptr, MBEDTLS_SSL_MINOR_VERSION_1));
+  STRCMP_CONTAINS("TLS-ECDHE-ECDSA-WITH-", suite.c_str());
+  const int chacha[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+                        0};
+  STRCMP_EQUAL("TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256",
+               Agree(AnyServerSettings(random_.get(), chacha,
+                                       MBEDTLS_SSL_MINOR_VERSION_3))
+                   .c_str());
+  const int cbc[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+                     MBEDTLS_TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256, 0};
+  STRCMP_EQUAL("", Agree(AnyServerSettings(random_.get(), cbc,
+                                           MBEDTLS_SSL_MINOR_VERSION_3))
+                       .c_str());
+  AnyServerSettings old(random_.get(), nullptr, MBEDTLS_SSL_MINOR_VERSION_1);
+  old.CapAtTls11();
+  STRCMP_EQUAL("", Agree(old).c_str());
+}
+
+TEST(LoopServerTlsSuites, ServesRsaCertificate) {
+  tls::CertificateAndKey rsa = MakeRsaCertificate(random_.get());
+  std::shared_ptr<const tls::ServerTlsConfig> config;
+  Status s = tls::ServerTlsConfig::Open(rsa.cert_pem, rsa.key_pem,
+                                        random_.get(), &config);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  server_->SetTlsConfig(config);
+  STRCMP_CONTAINS("TLS-ECDHE-RSA-WITH-",
+                  Agree(AnyServerSettings(random_.get(), nullptr,
+                                          MBEDTLS_SSL_MINOR_VERSION_3))
+                      .c_str());
 }
 
 }  // namespace http

@@ -108,7 +108,12 @@ void TlsTestServer::Stop() {
 }
 
 void TlsTestServer::RenewCertificate(const std::string& common_name) {
-  server_->SetTlsConfig(MakeTls(SpecFor(common_name)));
+  SetTlsConfig(MakeTls(SpecFor(common_name)));
+}
+
+void TlsTestServer::SetTlsConfig(
+    std::shared_ptr<const tls::ServerTlsConfig> tls) {
+  server_->SetTlsConfig(std::move(tls));
 }
 
 http::HeadLimits TlsTestServer::Limits() {

@@ -57,6 +57,8 @@ class TlsTestServer final {
   // New connections get a new certificate for `common_name` from the same
   // CA; open ones keep theirs.
   void RenewCertificate(const std::string& common_name);
+  // New connections use `tls` (another certificate or key type).
+  void SetTlsConfig(std::shared_ptr<const tls::ServerTlsConfig> tls);
 
   int port() const { return port_; }
   // "https://127.0.0.1:<port>" + path.
