@@ -122,6 +122,14 @@ struct Connection {
   bool refused = false;
 };
 
+// The settings but their TLS setup, which lives in ConnectionLoop::tls_
+// alone: a swapped-out certificate and key are freed once the last
+// connection using them closes.
+LoopServer::Settings WithoutTls(LoopServer::Settings settings) {
+  settings.tls.reset();
+  return settings;
+}
+
 }  // namespace
 
 class ConnectionLoop {
@@ -132,7 +140,7 @@ class ConnectionLoop {
   // The descriptors are made here, before any other thread exists: Stop()
   // may come from another thread before or while Start() runs.
   ConnectionLoop(const LoopServer::Settings& options, ServeRequest serve)
-      : options_(options),
+      : options_(WithoutTls(options)),
         serve_(std::move(serve)),
         epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
         wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
