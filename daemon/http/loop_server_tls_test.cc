@@ -18,8 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
 #include "http/loop_server.h"
 #include "support/tls_test_server.h"
+#include "tls/certificate.h"
 #include "tls/mbedtls_owners.h"
 #include "tls/random_callback.h"
 #include "tls/server_tls_config.h"
@@ -70,7 +72,8 @@ const char kHalfClientHello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
 class TlsPeer {
  public:
   TlsPeer(const TlsTestServer& server, const mbedtls_ssl_config* config)
-      : fd_(ConnectTcp(server.port())) {
+      : TlsPeer(server.port(), config) {}
+  TlsPeer(int port, const mbedtls_ssl_config* config) : fd_(ConnectTcp(port)) {
     CHECK_TRUE(tls::TlsSession::Open(config, fd_, &session_).ok());
     mbedtls_ssl_set_hostname(session_->ssl(), "localhost");
     stream_ =
@@ -462,6 +465,50 @@ TEST(LoopServerTlsSuites, ServesRsaCertificate) {
                   Agree(AnyServerSettings(random_.get(), nullptr,
                                           MBEDTLS_SSL_MINOR_VERSION_3))
                       .c_str());
+}
+
+TEST(LoopServerTlsSuites, FreesSwappedOutSetupWithItsLastConnection) {
+  tls::CertificateAndKey ca = TlsTestServer::MakeCa("CA");
+  tls::CertificateSpec spec;
+  spec.common_name = "first";
+  spec.dns_names = {"localhost"};
+  spec.not_before = RealClock().NowSeconds() - 3600;
+  spec.not_after = spec.not_before + 2 * 86400;
+  tls::CertificateAndKey leaf;
+  CHECK_TRUE(tls::GenerateLeaf(spec, ca, random_.get(), &leaf).ok());
+  std::shared_ptr<const tls::ServerTlsConfig> first;
+  CHECK_TRUE(tls::ServerTlsConfig::Open(leaf.cert_pem, leaf.key_pem,
+                                        random_.get(), &first)
+                 .ok());
+  std::weak_ptr<const tls::ServerTlsConfig> watch = first;
+  LoopServer::Settings settings;
+  settings.tls = std::move(first);
+  settings.error_body = [](int, const std::string&, const std::string&) {
+    return std::string("{}");
+  };
+  LoopServer server(settings);
+  settings.tls.reset();
+  int port = server.bind_to_any_port("127.0.0.1");
+  CHECK_TRUE(port > 0);
+  std::thread serving([&server] { server.Serve(); });
+  AnyServerSettings client(random_.get(), nullptr, MBEDTLS_SSL_MINOR_VERSION_3);
+  bool handshaken;
+  bool kept_while_used;
+  {
+    TlsPeer peer(port, client.get());
+    handshaken = peer.Handshake();
+    server.SetTlsConfig(nullptr);
+    kept_while_used = !watch.expired();
+  }
+  auto give_up = std::chrono::steady_clock::now() + kPatience;
+  while (!watch.expired() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  server.Stop();
+  serving.join();
+  CHECK_TRUE(handshaken);
+  CHECK_TRUE(kept_while_used);  // its connection still used it
+  CHECK_TRUE(watch.expired());
 }
 
 }  // namespace http
