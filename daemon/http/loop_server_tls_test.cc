@@ -388,6 +388,22 @@ TEST(LoopServerTls, RefusesOverLongHeadWith431AndCloseNotify) {
   LONGS_EQUAL(0, end);  // close_notify, not a bare FIN
 }
 
+TEST(LoopServerTls, RefusesOversizedBodyWhileClientKeepsSending) {
+  auto peer = Peer();
+  CHECK_TRUE(peer->Handshake());
+  // Beyond the server's 16 MiB limit: refused before any body byte is read.
+  peer->Write(
+      "POST /size HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000000"
+      "\r\n\r\n");
+  // The client sends on before it reads: the half-closed server drains this
+  // rather than resetting the connection over its answer.
+  peer->Write(std::string(256 * 1024, 'b'));
+  ssize_t end = -9;
+  std::string answer = peer->ReadUntil("never there", 1, &end);
+  STRCMP_CONTAINS("HTTP/1.1 413", answer.c_str());
+  LONGS_EQUAL(0, end);  // close_notify
+}
+
 TEST(LoopServerTls, AnswersBeyondMaxConnectionsWith503OverTls) {
   TlsTestServer::Options options = Options();
   options.max_connections = 1;
