@@ -2,10 +2,8 @@
 
 #include <poll.h>
 #include <sys/select.h>
-#include <sys/socket.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "tls/socket_bio.h"
@@ -36,9 +34,13 @@ milliseconds Until(SteadyTime deadline) {
 
 }  // namespace
 
-BufferedStream::BufferedStream(int fd, const std::atomic<bool>* stopping,
+BufferedStream::BufferedStream(ByteChannel* channel,
+                               const std::atomic<bool>* stopping,
                                milliseconds write_timeout)
-    : fd_(fd), stopping_(stopping), write_timeout_(write_timeout) {}
+    : channel_(channel),
+      fd_(channel->fd()),
+      stopping_(stopping),
+      write_timeout_(write_timeout) {}
 
 BufferedStream::Fill BufferedStream::FillNow(size_t max_unread) {
   if (pos_ == buffer_.size()) {
@@ -53,16 +55,16 @@ BufferedStream::Fill BufferedStream::FillNow(size_t max_unread) {
   char chunk[kReadChunk];
   while (unread_size() < max_unread) {
     size_t want = std::min(sizeof(chunk), max_unread - unread_size());
-    ssize_t n = recv(fd_, chunk, want, MSG_DONTWAIT);
+    ssize_t n = channel_->Receive(chunk, want);
     if (n > 0) {
       buffer_.append(chunk, static_cast<size_t>(n));
       got = true;
-      // A short read emptied the socket: spare the recv() that would say so.
-      if (static_cast<size_t>(n) < want) break;
+      // A short read emptied the socket (or, over TLS, one record): spare
+      // the call that would say so, unless the channel still hides bytes.
+      if (static_cast<size_t>(n) < want && !channel_->HasHiddenInput()) break;
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n == ByteChannel::kWantRead || n == ByteChannel::kWantWrite) break;
     return got ? Fill::kData : Fill::kClosed;  // EOF or a broken connection
   }
   return got ? Fill::kData : Fill::kWouldBlock;
@@ -70,7 +72,9 @@ BufferedStream::Fill BufferedStream::FillNow(size_t max_unread) {
 
 BufferedStream::Fill BufferedStream::FillWithin(milliseconds timeout,
                                                 size_t max_unread) {
-  if (tls::PollFd(fd_, POLLIN, timeout) <= 0) return Fill::kWouldBlock;
+  if (!channel_->HasHiddenInput() && tls::PollFd(fd_, POLLIN, timeout) <= 0) {
+    return Fill::kWouldBlock;
+  }
   return FillNow(max_unread);
 }
 
@@ -102,6 +106,7 @@ BufferedStream::ScopedCurrent::~ScopedCurrent() { current_stream = nullptr; }
 bool BufferedStream::AwaitBody() {
   for (;;) {
     if (stopping_->load()) return false;
+    if (channel_->HasHiddenInput()) return true;
     milliseconds left = Until(body_deadline_);
     if (left.count() == 0) {
       failure_ = Failure::kBodyTimeout;
@@ -113,7 +118,7 @@ bool BufferedStream::AwaitBody() {
 }
 
 bool BufferedStream::is_readable() const {
-  if (unread_size() > 0) return true;
+  if (unread_size() > 0 || channel_->HasHiddenInput()) return true;
   return tls::PollFd(fd_, POLLIN, std::min(Until(body_deadline_), kWaitSlice)) >
          0;
 }
@@ -154,14 +159,13 @@ bool BufferedStream::Flush() {
   bool stop_seen = false;
   size_t sent = 0;
   while (sent < out_.size()) {
-    ssize_t n = send(fd_, out_.data() + sent, out_.size() - sent,
-                     MSG_DONTWAIT | MSG_NOSIGNAL);
+    // After kWant*, the same bytes again: TLS may hold a record half sent.
+    ssize_t n = channel_->Send(out_.data() + sent, out_.size() - sent);
     if (n > 0) {
       sent += static_cast<size_t>(n);
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) break;
+    if (n != ByteChannel::kWantRead && n != ByteChannel::kWantWrite) break;
     if (!stop_seen && stopping_->load()) {
       stop_seen = true;
       deadline = std::min(deadline,
@@ -169,7 +173,8 @@ bool BufferedStream::Flush() {
     }
     milliseconds left = Until(deadline);
     if (left.count() == 0) break;
-    tls::PollFd(fd_, POLLOUT, std::min(left, kWaitSlice));
+    tls::PollFd(fd_, n == ByteChannel::kWantRead ? POLLIN : POLLOUT,
+                std::min(left, kWaitSlice));
   }
   const bool all = sent == out_.size();
   out_.clear();

@@ -1,5 +1,6 @@
-// BufferedStream: the httplib::Stream of one plain-TCP connection, kept for
-// the connection's whole life.
+// BufferedStream: the httplib::Stream of one connection, kept for the
+// connection's whole life, over its ByteChannel (plain TCP or TLS,
+// http/byte_channel.h).
 //
 // httplib's own SocketStream is made anew for every request and drops the
 // bytes it read ahead, so the second of two pipelined requests was lost.
@@ -28,6 +29,8 @@
 #include <cstdint>
 #include <string>
 
+#include "http/byte_channel.h"
+
 namespace telemed {
 namespace http {
 
@@ -38,15 +41,19 @@ class BufferedStream final : public httplib::Stream {
   enum class Failure { kNone, kBodyTooLarge, kBodyTimeout };
   enum class Fill { kData, kWouldBlock, kClosed };
 
-  // Borrows `fd` (the caller closes it) and *stopping (must outlive this).
-  BufferedStream(int fd, const std::atomic<bool>* stopping,
+  // Borrows *channel and *stopping (both must outlive this).
+  BufferedStream(ByteChannel* channel, const std::atomic<bool>* stopping,
                  std::chrono::milliseconds write_timeout);
 
-  // Reads what the socket holds now, without waiting, until it would block
-  // or the buffer holds `max_unread` bytes. kClosed on EOF or an error.
+  // Reads what the channel holds now, without waiting, until it would
+  // block or the buffer holds `max_unread` bytes. kClosed on EOF or an
+  // error.
   Fill FillNow(size_t max_unread);
   // Waits up to `timeout` for bytes, then FillNow(max_unread).
   Fill FillWithin(std::chrono::milliseconds timeout, size_t max_unread);
+  // Whether the channel holds bytes not in the buffer yet that poll() on
+  // the socket cannot see (TLS): FillNow before waiting on the socket.
+  bool HasHiddenInput() const { return channel_->HasHiddenInput(); }
   const char* unread_data() const { return buffer_.data() + pos_; }
   size_t unread_size() const { return buffer_.size() - pos_; }
   // Replaces the first `head_bytes` unread bytes with `head`.
@@ -87,10 +94,11 @@ class BufferedStream final : public httplib::Stream {
   socket_t socket() const override;
 
  private:
-  // Waits until the socket is readable (true) or the body deadline or a
+  // Waits until the channel is readable (true) or the body deadline or a
   // stop comes (false).
   bool AwaitBody();
 
+  ByteChannel* const channel_;
   const int fd_;
   const std::atomic<bool>* const stopping_;
   const std::chrono::milliseconds write_timeout_;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace telemed {
@@ -26,11 +27,14 @@ SteadyTime In(milliseconds delay) {
 TEST_GROUP(BufferedStream) {
   int fds[2] = {-1, -1};
   std::atomic<bool> stopping{false};
+  std::unique_ptr<PlainChannel> channel;
 
   void setup() override {
     CHECK_EQUAL(0, socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
+    channel = std::make_unique<PlainChannel>(fds[0]);
   }
   void teardown() override {
+    channel.reset();
     close(fds[0]);
     close(fds[1]);
   }
@@ -47,7 +51,7 @@ TEST_GROUP(BufferedStream) {
 };
 
 TEST(BufferedStream, KeepsWhatItReadAheadForTheNextRequest) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   Peer("HEAD1NEXT");
   CHECK(stream.FillNow(100) == BufferedStream::Fill::kData);
   LONGS_EQUAL(9, stream.unread_size());
@@ -59,7 +63,7 @@ TEST(BufferedStream, KeepsWhatItReadAheadForTheNextRequest) {
 }
 
 TEST(BufferedStream, ReplacesAHead) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   Peer("OLDbody");
   stream.FillNow(100);
   stream.ReplaceHead(3, "NEWHEAD");
@@ -68,7 +72,7 @@ TEST(BufferedStream, ReplacesAHead) {
 }
 
 TEST(BufferedStream, ABodyOverItsLimitFails) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   Peer("H" + std::string(10, 'b'));
   stream.FillNow(100);
   stream.BeginRequest(1, 4, In(milliseconds(1000)));
@@ -81,7 +85,7 @@ TEST(BufferedStream, ABodyOverItsLimitFails) {
 }
 
 TEST(BufferedStream, ABodyThatDoesNotArriveInTimeFails) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   Peer("H");
   stream.FillNow(100);
   stream.BeginRequest(1, 100, In(milliseconds(50)));
@@ -92,7 +96,7 @@ TEST(BufferedStream, ABodyThatDoesNotArriveInTimeFails) {
 }
 
 TEST(BufferedStream, AStopEndsAWaitForTheBody) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   stream.BeginRequest(0, 100, In(milliseconds(60000)));
   stopping = true;
   char byte;
@@ -101,7 +105,7 @@ TEST(BufferedStream, AStopEndsAWaitForTheBody) {
 }
 
 TEST(BufferedStream, WritesGoOutOnFlushOrBeforeAWaitingRead) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   LONGS_EQUAL(5, stream.write("head;", 5));
   LONGS_EQUAL(4, stream.write("body", 4));
   char got[16];
@@ -118,7 +122,7 @@ TEST(BufferedStream, WritesGoOutOnFlushOrBeforeAWaitingRead) {
 }
 
 TEST(BufferedStream, EndOfStreamReadsAsZero) {
-  BufferedStream stream(fds[0], &stopping, milliseconds(1000));
+  BufferedStream stream(channel.get(), &stopping, milliseconds(1000));
   stream.BeginRequest(0, 100, In(milliseconds(1000)));
   shutdown(fds[1], SHUT_WR);
   char byte;

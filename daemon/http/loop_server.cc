@@ -16,7 +16,10 @@
 
 #include "base/mutex.h"
 #include "http/buffered_stream.h"
+#include "http/byte_channel.h"
+#include "http/tls_channel.h"
 #include "http/worker_pool.h"
+#include "tls/server_tls_config.h"
 #include "tls/socket_bio.h"
 
 namespace telemed {
@@ -87,19 +90,23 @@ class InlineQueue final : public httplib::TaskQueue {
 };
 
 enum class Phase {
-  kIdle,      // waiting for a request's first byte (idle_timeout)
-  kHead,      // a head has begun (head_timeout)
-  kWorking,   // owned by a worker; the epoll thread does not touch it
-  kStalled,   // a request waits, but the client does not read its answers
-              // (write_timeout)
-  kDraining,  // half-closed, discarding input until EOF (drain_timeout)
+  kHandshake,  // TLS: the handshake runs (handshake_timeout)
+  kIdle,       // waiting for a request's first byte (idle_timeout)
+  kHead,       // a head has begun (head_timeout)
+  kWorking,    // owned by a worker; the epoll thread does not touch it
+  kStalled,    // a request waits, but the client does not read its answers
+               // (write_timeout)
+  kDraining,   // half-closed, discarding input until EOF (drain_timeout)
 };
 
 struct Connection {
-  Connection(int fd_in, const std::atomic<bool>* stopping,
-             milliseconds write_timeout)
-      : fd(fd_in), stream(fd_in, stopping, write_timeout) {}
+  Connection(std::unique_ptr<ByteChannel> channel_in,
+             const std::atomic<bool>* stopping, milliseconds write_timeout)
+      : fd(channel_in->fd()),
+        channel(std::move(channel_in)),
+        stream(channel.get(), stopping, write_timeout) {}
   const int fd;
+  const std::unique_ptr<ByteChannel> channel;
   BufferedStream stream;
   // Guarded by ConnectionLoop::mu_ while not kWorking.
   Phase phase = Phase::kIdle;
@@ -109,7 +116,19 @@ struct Connection {
   // The Authorization of the last request served.
   std::string authorization;
   size_t served = 0;
+  // kHandshake: whether the handshake waits to write rather than to read.
+  bool handshake_writes = false;
+  // Beyond max_connections: answered 503 once its handshake is done.
+  bool refused = false;
 };
+
+// The settings but their TLS setup, which lives in ConnectionLoop::tls_
+// alone: a swapped-out certificate and key are freed once the last
+// connection using them closes.
+LoopServer::Settings WithoutTls(LoopServer::Settings settings) {
+  settings.tls.reset();
+  return settings;
+}
 
 }  // namespace
 
@@ -121,10 +140,11 @@ class ConnectionLoop {
   // The descriptors are made here, before any other thread exists: Stop()
   // may come from another thread before or while Start() runs.
   ConnectionLoop(const LoopServer::Settings& options, ServeRequest serve)
-      : options_(options),
+      : options_(WithoutTls(options)),
         serve_(std::move(serve)),
         epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
-        wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+        wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+        tls_(options.tls) {}
   ~ConnectionLoop() {
     if (epoll_fd_ >= 0) close(epoll_fd_);
     if (wake_fd_ >= 0) close(wake_fd_);
@@ -136,10 +156,19 @@ class ConnectionLoop {
   void Stop();
   // After Stop: waits for the epoll thread and the workers.
   void Join();
+  void SetTlsConfig(std::shared_ptr<const tls::ServerTlsConfig> tls)
+      EXCLUDES(tls_mu_);
 
  private:
+  // The channel for a new connection on `fd`; false when none could be made.
+  bool MakeChannel(int fd, std::unique_ptr<ByteChannel>* channel)
+      EXCLUDES(tls_mu_);
   void Run() EXCLUDES(mu_);
   void OnEvent(Connection* c);
+  // TLS: the handshake's next step; then serve, refuse or close.
+  void Handshake(Connection* c);
+  void ReadHead(Connection* c);
+  void Drain(Connection* c);
   // A head may be complete: dispatch, refuse, or wait for more.
   void Examine(Connection* c);
   void Dispatch(Connection* c) EXCLUDES(mu_);
@@ -149,6 +178,7 @@ class ConnectionLoop {
   bool NextRequest(Connection* c);
   void Refuse(Connection* c, int status, const std::string& code,
               const std::string& message);
+  void RefuseBusy(Connection* c);
   void HalfClose(Connection* c);
   // Gives the connection to the epoll thread in `phase` until `deadline`.
   // kStalled waits until the socket is writable, the others until readable.
@@ -169,6 +199,8 @@ class ConnectionLoop {
   Mutex mu_;
   std::unordered_set<Connection*> connections_ GUARDED_BY(mu_);
   bool watching_ GUARDED_BY(mu_) = true;
+  Mutex tls_mu_;
+  std::shared_ptr<const tls::ServerTlsConfig> tls_ GUARDED_BY(tls_mu_);
 };
 
 bool ConnectionLoop::Start() {
@@ -204,17 +236,48 @@ void ConnectionLoop::Add(int fd) {
     close(fd);
     return;
   }
-  auto* c = new Connection(fd, &stopping_, options_.write_timeout);
+  std::unique_ptr<ByteChannel> channel;
+  if (!MakeChannel(fd, &channel)) {
+    --open_;
+    close(fd);
+    return;
+  }
+  const bool tls = channel->HasOpening();
+  auto* c =
+      new Connection(std::move(channel), &stopping_, options_.write_timeout);
   c->phase = Phase::kWorking;  // not the epoll thread's until Watch
+  c->refused = open > options_.max_connections;
   {
     MutexLock lock(&mu_);
     connections_.insert(c);
   }
-  if (open > options_.max_connections) {
-    return Refuse(c, 503, "busy",
-                  "the bridge has too many connections; try again");
-  }
+  if (tls) return Watch(c, Phase::kHandshake, In(options_.handshake_timeout));
+  if (c->refused) return RefuseBusy(c);
   Watch(c, Phase::kIdle, In(options_.idle_timeout));
+}
+
+bool ConnectionLoop::MakeChannel(int fd,
+                                 std::unique_ptr<ByteChannel>* channel) {
+  std::shared_ptr<const tls::ServerTlsConfig> tls;
+  {
+    MutexLock lock(&tls_mu_);
+    tls = tls_;
+  }
+  if (tls == nullptr) {
+    *channel = std::make_unique<PlainChannel>(fd);
+    return true;
+  }
+  return TlsChannel::Make(std::move(tls), fd, channel).ok();
+}
+
+void ConnectionLoop::SetTlsConfig(
+    std::shared_ptr<const tls::ServerTlsConfig> tls) {
+  MutexLock lock(&tls_mu_);
+  tls_ = std::move(tls);
+}
+
+void ConnectionLoop::RefuseBusy(Connection* c) {
+  Refuse(c, 503, "busy", "the bridge has too many connections; try again");
 }
 
 void ConnectionLoop::Watch(Connection* c, Phase phase, SteadyTime deadline) {
@@ -223,9 +286,10 @@ void ConnectionLoop::Watch(Connection* c, Phase phase, SteadyTime deadline) {
     if (watching_) {
       c->phase = phase;
       c->deadline = deadline;
+      const bool writes = phase == Phase::kStalled ||
+                          (phase == Phase::kHandshake && c->handshake_writes);
       epoll_event event{};
-      event.events = (phase == Phase::kStalled ? EPOLLOUT : EPOLLIN) |
-                     EPOLLRDHUP | EPOLLONESHOT;
+      event.events = (writes ? EPOLLOUT : EPOLLIN) | EPOLLRDHUP | EPOLLONESHOT;
       event.data.ptr = c;
       // The first Watch adds the socket; later ones re-arm it.
       if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd, &event) != 0) {
@@ -242,13 +306,14 @@ void ConnectionLoop::Close(Connection* c) {
     MutexLock lock(&mu_);
     connections_.erase(c);
   }
+  c->channel->SayGoodbye();
   close(c->fd);
   delete c;
   --open_;
 }
 
 void ConnectionLoop::HalfClose(Connection* c) {
-  shutdown(c->fd, SHUT_WR);
+  c->channel->ShutdownWrite();
   Watch(c, Phase::kDraining, In(options_.drain_timeout));
 }
 
@@ -262,8 +327,7 @@ void ConnectionLoop::Refuse(Connection* c, int status, const std::string& code,
       (status == 503 ? "Retry-After: 1\r\n" : "") +
       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   // A fresh or idle socket's send buffer takes this small answer at once.
-  (void)!send(c->fd, response.data(), response.size(),
-              MSG_DONTWAIT | MSG_NOSIGNAL);
+  (void)c->channel->Send(response.data(), response.size());
   HalfClose(c);
 }
 
@@ -304,23 +368,51 @@ void ConnectionLoop::OnEvent(Connection* c) {
     MutexLock lock(&mu_);
     phase = c->phase;
   }
-  if (phase == Phase::kDraining) {
-    // A bounded share per event: a client that keeps sending must not hold
-    // this thread; Sweep closes it at its deadline.
-    char discard[4096];
-    for (int i = 0; i < 16; ++i) {
-      ssize_t n = recv(c->fd, discard, sizeof(discard), MSG_DONTWAIT);
-      if (n > 0) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      return Close(c);  // EOF: the client has read our answer and left
-    }
-    return Watch(c, Phase::kDraining, c->deadline);
+  switch (phase) {
+    case Phase::kHandshake:
+      return Handshake(c);
+    case Phase::kDraining:
+      return Drain(c);
+    case Phase::kStalled:
+      return Examine(c);  // it reads again
+    default:
+      return ReadHead(c);
   }
-  if (phase == Phase::kStalled) return Examine(c);  // it reads again
+}
+
+void ConnectionLoop::Handshake(Connection* c) {
+  ssize_t ret = c->channel->Open();
+  if (ret == ByteChannel::kWantRead || ret == ByteChannel::kWantWrite) {
+    c->handshake_writes = ret == ByteChannel::kWantWrite;
+    return Watch(c, Phase::kHandshake, c->deadline);
+  }
+  if (ret != 0) return Close(c);
+  if (c->refused) return RefuseBusy(c);
+  c->phase = Phase::kIdle;
+  c->deadline = In(options_.idle_timeout);
+  // The first request may have come with the handshake's last flight.
+  ReadHead(c);
+}
+
+void ConnectionLoop::Drain(Connection* c) {
+  // A bounded share per event: a client that keeps sending must not hold
+  // this thread; Sweep closes it at its deadline. Over TLS the records are
+  // discarded undecrypted.
+  char discard[4096];
+  for (int i = 0; i < 16; ++i) {
+    ssize_t n = recv(c->fd, discard, sizeof(discard), MSG_DONTWAIT);
+    if (n > 0) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    return Close(c);  // EOF: the client has read our answer and left
+  }
+  Watch(c, Phase::kDraining, c->deadline);
+}
+
+void ConnectionLoop::ReadHead(Connection* c) {
   BufferedStream::Fill fill =
       c->stream.FillNow(options_.head.max_head_bytes + 1);
   if (fill == BufferedStream::Fill::kClosed) return Close(c);
-  if (phase == Phase::kIdle && c->stream.unread_size() > 0) {
+  if (c->phase == Phase::kIdle && c->stream.unread_size() > 0) {
     c->phase = Phase::kHead;
     c->deadline = In(options_.head_timeout);
   }
@@ -382,6 +474,10 @@ void ConnectionLoop::Serve(Connection* c) {
 }
 
 bool ConnectionLoop::NextRequest(Connection* c) {
+  // TLS: the rest of a record may hold (part of) the next head.
+  if (c->stream.HasHiddenInput()) {
+    c->stream.FillNow(options_.head.max_head_bytes + 1);
+  }
   if (c->stream.unread_size() > 0 &&
       tls::PollFd(c->fd, POLLOUT, milliseconds(0)) == 0) {
     // Pipelined requests from a client that does not read the answers: the
@@ -491,6 +587,10 @@ void LoopServer::Serve() {
   listen_after_bind();
   loop_->Stop();
   loop_->Join();
+}
+
+void LoopServer::SetTlsConfig(std::shared_ptr<const tls::ServerTlsConfig> tls) {
+  loop_->SetTlsConfig(std::move(tls));
 }
 
 void LoopServer::Stop() {

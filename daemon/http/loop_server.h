@@ -27,6 +27,15 @@
 // Idle keep-alive connections remember the Authorization they last used
 // and are closed within a second of it no longer being valid.
 //
+// TLS (Settings::tls): the handshake runs in the epoll thread too, a step
+// each time the socket is ready (http/tls_channel.h), and a connection that
+// has not finished it within handshake_timeout is closed; no worker is
+// involved until a request head is complete. After the handshake the
+// connection is served exactly as a plain one, over decrypted bytes
+// (http/byte_channel.h); a half-close sends close_notify first. A
+// connection beyond max_connections completes its handshake and gets its
+// 503 over TLS.
+//
 // Use: construct, register handlers as on httplib::Server, bind_to_port or
 // bind_to_any_port, then Serve() on one thread and Stop() from any.
 #ifndef TELEMED_HTTP_LOOP_SERVER_H_
@@ -44,6 +53,10 @@
 #include "http/head_scan.h"
 
 namespace telemed {
+namespace tls {
+class ServerTlsConfig;
+}  // namespace tls
+
 namespace http {
 
 class ConnectionLoop;
@@ -80,6 +93,11 @@ class LoopServer final : public httplib::Server {
     std::function<bool(const std::string& authorization)> still_authorized;
     // Optional: counts workers started and retired.
     std::atomic<uint64_t>* activity = nullptr;
+    // Null: plain HTTP. Else every connection speaks TLS with this setup
+    // (tls/server_tls_config.h); SetTlsConfig replaces it.
+    std::shared_ptr<const tls::ServerTlsConfig> tls;
+    // TLS: from accept to the end of the handshake.
+    milliseconds handshake_timeout{5000};
   };
 
   explicit LoopServer(const Settings& settings);
@@ -96,6 +114,10 @@ class LoopServer final : public httplib::Server {
   void Serve();
   // Thread-safe; returns at once.
   void Stop();
+  // Thread-safe: connections accepted from now on use `tls` (a renewed or
+  // imported certificate); open ones keep the setup they began with. Null
+  // makes new connections plain.
+  void SetTlsConfig(std::shared_ptr<const tls::ServerTlsConfig> tls);
 
  private:
   bool process_and_close_socket(socket_t sock) override;

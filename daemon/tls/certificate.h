@@ -1,7 +1,7 @@
 // Certificate generation: a private CA and leaf certificates it signs, and
 // self-signed server certificates, as PEM. Tests use a throwaway CA per run
-// (the fake Zoom, TlsServer tests); the LAN admin page serves HTTPS with a
-// self-signed certificate (web/web_certificate.h), checked by its
+// (the fake Zoom, the TLS loop's tests); the LAN admin page serves HTTPS with
+// a self-signed certificate (web/web_certificate.h), checked by its
 // fingerprint on the first visit since no public CA vouches for it.
 //
 // Server certificates (leaf and self-signed) carry extendedKeyUsage

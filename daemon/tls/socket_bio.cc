@@ -91,6 +91,7 @@ int SocketBio::Send(void* bio, const unsigned char* data, size_t length) {
     if (sent >= 0) return static_cast<int>(sent);
     if (errno == EINTR) continue;
     if (!WouldBlock(errno)) return NetError(errno, MBEDTLS_ERR_NET_SEND_FAILED);
+    if (self->non_blocking_) return MBEDTLS_ERR_SSL_WANT_WRITE;
     if (!self->WaitFor(POLLOUT)) return MBEDTLS_ERR_SSL_TIMEOUT;
   }
 }
@@ -103,6 +104,7 @@ int SocketBio::Receive(void* bio, unsigned char* data, size_t length) {
     if (got >= 0) return static_cast<int>(got);
     if (errno == EINTR) continue;
     if (!WouldBlock(errno)) return NetError(errno, MBEDTLS_ERR_NET_RECV_FAILED);
+    if (self->non_blocking_) return MBEDTLS_ERR_SSL_WANT_READ;
     if (!self->WaitFor(POLLIN)) return MBEDTLS_ERR_SSL_TIMEOUT;
   }
 }

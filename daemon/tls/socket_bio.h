@@ -5,7 +5,9 @@
 // then comes back as WANT_READ and a retry loop never ends
 // (docs/library-notes.md). Instead every send and receive is non-blocking
 // (MSG_DONTWAIT) and waits with poll() until a deadline the caller sets per
-// operation. MSG_NOSIGNAL keeps a peer's reset from raising SIGPIPE, which
+// operation; or, set non-blocking, it waits not at all and answers
+// WANT_READ/WANT_WRITE for the caller to wait (a server's event loop).
+// MSG_NOSIGNAL keeps a peer's reset from raising SIGPIPE, which
 // httplib's client does not ignore.
 #ifndef TELEMED_TLS_SOCKET_BIO_H_
 #define TELEMED_TLS_SOCKET_BIO_H_
@@ -50,6 +52,9 @@ class SocketBio final {
   // Sends and receives after this give up at `deadline` with
   // MBEDTLS_ERR_SSL_TIMEOUT.
   void set_deadline(SteadyTime deadline) { deadline_ = deadline; }
+  // Non-blocking: a send or receive that would wait returns
+  // MBEDTLS_ERR_SSL_WANT_WRITE / WANT_READ instead (the deadline is unused).
+  void set_non_blocking(bool non_blocking) { non_blocking_ = non_blocking; }
   // Whether the last failed send or receive ran out of time.
   bool timed_out() const { return timed_out_; }
   int fd() const { return fd_; }
@@ -63,6 +68,7 @@ class SocketBio final {
 
   const int fd_;
   SteadyTime deadline_;
+  bool non_blocking_ = false;
   bool timed_out_ = false;
 };
 

@@ -1,5 +1,6 @@
 // TlsSession: one mbedTLS session over one connected TCP socket, shared by
-// TlsServer and TlsClient (see tls_stream.h for why this layer exists).
+// TlsClient and the connection loop's TLS channel (http/tls_channel.h; see
+// tls_stream.h for why this layer exists).
 //
 // The session owns its mbedtls_ssl_context and the SocketBio beneath it;
 // the socket and the mbedtls_ssl_config are borrowed. Not thread-safe: one

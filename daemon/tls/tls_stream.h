@@ -6,11 +6,13 @@
 // and certificates). Rather than copy or patch cpp-httplib, the bridge
 // keeps it for HTTP parsing and writing and lets mbedTLS own every TLS
 // byte: httplib talks to an abstract httplib::Stream, and this class is a
-// Stream over an mbedTLS session. TlsServer (tls_server.h) and TlsClient
-// (tls_client.h) plug it into httplib's server and client through the
-// virtual hooks docs/library-notes.md describes; SocketBio (socket_bio.h)
-// moves the raw bytes; certificate.h makes certificates for tests and the
-// LAN page.
+// Stream over an mbedTLS session. TlsClient (tls_client.h) plugs it into
+// httplib's client through the virtual hooks docs/library-notes.md
+// describes. The server side waits in an event loop rather than in the
+// stream, so it reads through a non-blocking TLS channel instead
+// (http/tls_channel.h, with its settings from server_tls_config.h);
+// SocketBio (socket_bio.h) moves the raw bytes for both; certificate.h
+// makes certificates for tests and the LAN page.
 // No OpenSSL TLS function is ever called (libssl is only loaded because
 // Debian's libcpp-httplib links it).
 //

@@ -1,7 +1,7 @@
 #include "web/json_body.h"
 
-#include "model/json_body.h"
 #include "base/text.h"
+#include "model/json_body.h"
 
 namespace telemed {
 namespace web {

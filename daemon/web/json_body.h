@@ -11,7 +11,8 @@ namespace telemed {
 namespace web {
 
 // The string member `name` of `body`, which must be one JSON object
-// (model/json_body.h's ParseJsonObject and its errors). Missing or null: Validation
+// (model/json_body.h's ParseJsonObject and its errors). Missing or null:
+// Validation
 // ("missing_field"); not a string: InvalidArgument("invalid_type"); invalid
 // UTF-8 or a control character: InvalidArgument("invalid_string"); each
 // with field `name`. Other members are ignored.

@@ -1,10 +1,11 @@
 // TlsTestServer: an HTTPS server on 127.0.0.1 for tests, with a throwaway
-// CA made for it alone (the fake Zoom and the TLS tests build on it).
+// CA made for it alone (the fake Zoom and the TLS tests build on it): the
+// daemon's connection loop (http::LoopServer) serving TLS.
 //
-// Construct it, register handlers on server(), then Start(): it listens on
-// a free port in a background thread. Clients trust ca_file(). The
-// destructor stops the server and joins the thread. Setup
-// failures abort the test binary with a message, like TempDir.
+// Construct it, register handlers on server(), then Start(): it serves on
+// a free port in a background thread. Clients trust ca_file(). Stop() or
+// the destructor stops the server and joins the thread. Setup failures
+// abort the test binary with a message, like TempDir.
 #ifndef TELEMED_TESTS_SUPPORT_TLS_TEST_SERVER_H_
 #define TELEMED_TESTS_SUPPORT_TLS_TEST_SERVER_H_
 
@@ -16,13 +17,12 @@
 #include <thread>
 #include <vector>
 
+#include "http/loop_server.h"
 #include "support/temp_dir.h"
 #include "tls/certificate.h"
+#include "tls/server_tls_config.h"
 
 namespace telemed {
-namespace tls {
-class TlsServer;
-}  // namespace tls
 
 namespace test {
 
@@ -37,6 +37,9 @@ class TlsTestServer final {
     std::chrono::milliseconds handshake_timeout{5000};
     time_t keep_alive_timeout_sec = 5;
     int worker_threads = 32;
+    size_t max_connections = 2048;
+    // The loop's limits on a request's head and body.
+    http::HeadLimits head = Limits();
   };
 
   TlsTestServer();
@@ -49,6 +52,13 @@ class TlsTestServer final {
   httplib::Server& server();
   // Binds 127.0.0.1 on a free port and returns once it accepts.
   void Start();
+  // Stops serving and returns once every connection is closed.
+  void Stop();
+  // New connections get a new certificate for `common_name` from the same
+  // CA; open ones keep theirs.
+  void RenewCertificate(const std::string& common_name);
+  // New connections use `tls` (another certificate or key type).
+  void SetTlsConfig(std::shared_ptr<const tls::ServerTlsConfig> tls);
 
   int port() const { return port_; }
   // "https://127.0.0.1:<port>" + path.
@@ -61,12 +71,19 @@ class TlsTestServer final {
   static tls::CertificateAndKey MakeCa(const std::string& common_name);
   // Writes `contents` to `path`; aborts on failure.
   static void WriteFile(const std::string& path, const std::string& contents);
+  // The fake Zoom's bodies are larger than the API's 64 KiB.
+  static http::HeadLimits Limits();
 
  private:
+  // The server's TLS setup with a new certificate from ca_.
+  std::shared_ptr<const tls::ServerTlsConfig> MakeTls(
+      tls::CertificateSpec spec) const;
+
+  const Options options_;
   TempDir dir_;
   tls::CertificateAndKey ca_;
   std::string ca_file_;
-  std::unique_ptr<tls::TlsServer> server_;
+  std::unique_ptr<http::LoopServer> server_;
   std::thread thread_;
   int port_ = 0;
 };
