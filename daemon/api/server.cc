@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <thread>
 
 #include "api/handlers.h"
 #include "api/json_render.h"
@@ -15,6 +16,7 @@
 #include "http/buffered_stream.h"
 #include "http/loop_server.h"
 #include "store/store.h"
+#include "tls/server_tls_config.h"
 
 namespace telemed {
 
@@ -57,6 +59,15 @@ std::string BearerToken(const httplib::Request& req) {
   return BearerToken(req.get_header_value("Authorization"));
 }
 
+// Whether the raw target belongs to the API ("/api/v1" and below); on the
+// HTTPS listener everything else is the admin page's.
+bool IsApiTarget(const std::string& target) {
+  static const std::string kPrefix = "/api/v1";
+  if (target.compare(0, kPrefix.size(), kPrefix) != 0) return false;
+  return target.size() == kPrefix.size() || target[kPrefix.size()] == '/' ||
+         target[kPrefix.size()] == '?';
+}
+
 // A request body that could not be read: over the limit (413), too slow
 // (408) or malformed (400). The connection closes after the answer.
 void WriteBodyError(bool too_large, httplib::Response* res) {
@@ -79,6 +90,20 @@ void WriteBodyError(bool too_large, httplib::Response* res) {
   res->set_header("Connection", "close");
 }
 
+// Reads the whole body into req->body; false after answering 413/408/400
+// when it is too large, too slow or malformed.
+bool ReadBody(const httplib::ContentReader& read_body, httplib::Request* req,
+              httplib::Response* res) {
+  bool too_large = false;
+  bool read = read_body([&](const char* data, size_t size) {
+    too_large = req->body.size() + size > kMaxBodyBytes;
+    if (!too_large) req->body.append(data, size);
+    return !too_large;
+  });
+  if (!read) WriteBodyError(too_large, res);
+  return read;
+}
+
 class ApiServerImpl final : public ApiServer {
  public:
   explicit ApiServerImpl(const Options& options)
@@ -86,21 +111,35 @@ class ApiServerImpl final : public ApiServer {
         handlers_(options, &stopping_),
         server_(LoopOptions()) {}
 
+  ~ApiServerImpl() override {
+    if (https_thread_.joinable()) https_thread_.join();
+  }
+
   Status Bind();
   int port() const override { return port_; }
   uint64_t activity() const override {
     return activity_.load(std::memory_order_relaxed);
   }
-  void Run() override { server_.Serve(); }
+  Status ListenHttps(const HttpsOptions& options) override;
+  int https_port() const override { return https_port_; }
+  void SetHttpsTls(std::shared_ptr<const tls::ServerTlsConfig> tls) override;
+  void Run() override;
   void Stop() override;
 
  private:
   http::LoopServer::Settings LoopOptions();
   void Configure();
-  void SetSocketOptions();
+  static void SetSocketOptions(http::LoopServer* server);
   // One catch-all handler per method, plus the 100-continue and error
-  // handlers.
-  void RegisterHandlers();
+  // handlers. On the HTTPS listener, targets outside /api/v1 go to
+  // `serve_other` instead.
+  void RegisterHandlers(http::LoopServer* server,
+                        const HttpsOptions* https = nullptr);
+  // A request outside /api/v1 on the HTTPS listener: its body read (bounded
+  // like the API's), then handed on.
+  void ServeOther(const HttpsOptions& https, const httplib::Request& req,
+                  httplib::Response* res,
+                  const httplib::ContentReader* read_body);
   // `key_checked`: DispatchWithBody has authenticated the request already.
   void Dispatch(const httplib::Request& req, httplib::Response* res,
                 bool key_checked = false);
@@ -123,6 +162,11 @@ class ApiServerImpl final : public ApiServer {
   ApiHandlers handlers_;
   http::LoopServer server_;
   int port_ = 0;
+  // The HTTPS listener, when ListenHttps made one.
+  HttpsOptions https_options_;
+  std::unique_ptr<http::LoopServer> https_;
+  std::thread https_thread_;
+  int https_port_ = 0;
 };
 
 http::LoopServer::Settings ApiServerImpl::LoopOptions() {
@@ -150,54 +194,64 @@ void ApiServerImpl::Configure() {
                               [this](const httplib::Request& req) {
                                 return IsKeyValid(BearerToken(req));
                               });
-  SetSocketOptions();
-  RegisterHandlers();
+  SetSocketOptions(&server_);
+  RegisterHandlers(&server_);
 }
 
-void ApiServerImpl::SetSocketOptions() {
+void ApiServerImpl::SetSocketOptions(http::LoopServer* server) {
   // httplib writes headers and body separately: without TCP_NODELAY every
   // response waits ~40 ms for a delayed ACK. (BufferedStream sends most
   // answers in one piece, but not a 100 Continue or one over 64 KiB.)
-  server_.set_tcp_nodelay(true);
+  server->set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second daemon bind the
   // same port and silently take half the requests (with its own data dir);
   // SO_REUSEADDR alone still allows a quick restart over TIME_WAIT.
-  server_.set_socket_options([](socket_t sock) {
+  server->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
 }
 
-void ApiServerImpl::RegisterHandlers() {
-  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+void ApiServerImpl::RegisterHandlers(http::LoopServer* server,
+                                     const HttpsOptions* https) {
+  auto dispatch = [this, https](const httplib::Request& req,
+                                httplib::Response& res) {
+    if (https != nullptr && !IsApiTarget(req.target)) {
+      return ServeOther(*https, req, &res, nullptr);
+    }
     Dispatch(req, &res);
   };
-  auto with_body = [this](const httplib::Request& req, httplib::Response& res,
-                          const httplib::ContentReader& read_body) {
+  auto with_body = [this, https](const httplib::Request& req,
+                                 httplib::Response& res,
+                                 const httplib::ContentReader& read_body) {
+    if (https != nullptr && !IsApiTarget(req.target)) {
+      return ServeOther(*https, req, &res, &read_body);
+    }
     DispatchWithBody(req, &res, read_body);
   };
   // One catch-all per method, so 404 and 405 (with Allow) come from the
   // router rather than from httplib's per-pattern tables. httplib picks the
   // body-reading handlers for POST, PUT and PATCH, and for DELETE when it
   // says Content-Length.
-  server_.Get(".*", dispatch);
-  server_.Put(".*", with_body);
-  server_.Post(".*", with_body);
-  server_.Patch(".*", with_body);
-  server_.Delete(".*", with_body);
-  server_.Delete(".*", dispatch);
-  server_.Options(".*", dispatch);
+  server->Get(".*", dispatch);
+  server->Put(".*", with_body);
+  server->Post(".*", with_body);
+  server->Patch(".*", with_body);
+  server->Delete(".*", with_body);
+  server->Delete(".*", dispatch);
+  server->Options(".*", dispatch);
   // "Expect: 100-continue" without a valid key gets 401 and no 100.
-  server_.set_expect_100_continue_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        if (MatchRoute(req.target).resource == Resource::kHealth ||
+  server->set_expect_100_continue_handler(
+      [this, https](const httplib::Request& req, httplib::Response& res) {
+        if ((https != nullptr && !IsApiTarget(req.target)) ||
+            MatchRoute(req.target).resource == Resource::kHealth ||
             Authenticate(req, &res)) {
           return 100;
         }
         res.set_header("Connection", "close");
         return res.status;
       });
-  server_.set_error_handler(
+  server->set_error_handler(
       [this](const httplib::Request& req, httplib::Response& res) {
         RenderFrameworkError(req, &res);
       });
@@ -220,10 +274,64 @@ Status ApiServerImpl::Bind() {
                              " (address in use, not local, or not permitted)");
 }
 
+Status ApiServerImpl::ListenHttps(const HttpsOptions& options) {
+  if (options.tls == nullptr || !options.serve_other || https_ != nullptr) {
+    return Status::Internal("bad_options",
+                            "ListenHttps needs a TLS setup and a handler for "
+                            "the admin page, once");
+  }
+  https_options_ = options;
+  http::LoopServer::Settings loop = LoopOptions();
+  loop.tls = options.tls;
+  https_ = std::make_unique<http::LoopServer>(loop);
+  SetSocketOptions(https_.get());
+  RegisterHandlers(https_.get(), &https_options_);
+  if (options.port == 0) {
+    https_port_ = https_->bind_to_any_port(options.host);
+  } else if (https_->bind_to_port(options.host, options.port)) {
+    https_port_ = options.port;
+  }
+  if (https_port_ > 0) {
+    https_->WidenListenBacklog();
+    return Status::OK();
+  }
+  https_.reset();
+  https_port_ = 0;
+  return Status::IoError("https_listen_failed",
+                         "cannot listen on " + options.host + ":" +
+                             std::to_string(options.port) +
+                             " (address in use, not local, or not permitted)");
+}
+
+void ApiServerImpl::SetHttpsTls(
+    std::shared_ptr<const tls::ServerTlsConfig> tls) {
+  if (https_ != nullptr && tls != nullptr) https_->SetTlsConfig(std::move(tls));
+}
+
+// The HTTPS listener serves on a thread of its own; both return once Stop()
+// has closed their connections.
+void ApiServerImpl::Run() {
+  if (https_ != nullptr) {
+    https_thread_ = std::thread([this] { https_->Serve(); });
+  }
+  server_.Serve();
+  if (https_thread_.joinable()) https_thread_.join();
+}
+
 void ApiServerImpl::Stop() {
   stopping_ = true;
   options_.store->CancelWaits();
   server_.Stop();
+  if (https_ != nullptr) https_->Stop();
+}
+
+void ApiServerImpl::ServeOther(const HttpsOptions& https,
+                               const httplib::Request& req,
+                               httplib::Response* res,
+                               const httplib::ContentReader* read_body) {
+  if (read_body == nullptr) return https.serve_other(req, res);
+  httplib::Request with_body = req;
+  if (ReadBody(*read_body, &with_body, res)) https.serve_other(with_body, res);
 }
 
 // Errors httplib produces before a handler runs (400 on a malformed request,
@@ -261,14 +369,9 @@ void ApiServerImpl::DispatchWithBody(const httplib::Request& req,
     return;
   }
   httplib::Request with_body = req;
-  bool too_large = false;
-  bool read = read_body([&](const char* data, size_t size) {
-    too_large = with_body.body.size() + size > kMaxBodyBytes;
-    if (!too_large) with_body.body.append(data, size);
-    return !too_large;
-  });
-  if (!read) return WriteBodyError(too_large, res);
-  Dispatch(with_body, res, /*key_checked=*/true);
+  if (ReadBody(read_body, &with_body, res)) {
+    Dispatch(with_body, res, /*key_checked=*/true);
+  }
 }
 
 bool ApiServerImpl::Authenticate(const httplib::Request& req,

@@ -9,7 +9,10 @@
 #ifndef TELEMED_API_SERVER_H_
 #define TELEMED_API_SERVER_H_
 
+#include <httplib.h>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +24,9 @@ class Clock;
 class Logger;
 class Store;
 class ZoomApi;
+namespace tls {
+class ServerTlsConfig;
+}  // namespace tls
 
 class ApiServer {
  public:
@@ -56,13 +62,35 @@ class ApiServer {
   static Status Open(const Options& options, std::unique_ptr<ApiServer>* out);
   virtual ~ApiServer() = default;
 
+  // The HTTPS listener: /api/v1 exactly as on the plain one (same keys,
+  // limits and answers), for clinic software on other machines, and every
+  // other path handed to `serve_other` (the admin page) with its body read
+  // (at most 64 KiB). Connections are bounded as on the plain listener,
+  // plus a deadline for the TLS handshake.
+  struct HttpsOptions {
+    std::string host;
+    int port = 0;  // 0 picks a free port (tests); see https_port()
+    std::shared_ptr<const tls::ServerTlsConfig> tls;  // required
+    std::function<void(const httplib::Request&, httplib::Response*)>
+        serve_other;  // required
+  };
+  // Binds the HTTPS listener; call before Run(), at most once. IoError
+  // ("https_listen_failed") when the address cannot be bound; Internal
+  // when an option is missing.
+  virtual Status ListenHttps(const HttpsOptions& options) = 0;
+  // The HTTPS listener's bound port; 0 when there is none.
+  virtual int https_port() const = 0;
+  // Connections accepted from now on use `tls` (a renewed certificate).
+  virtual void SetHttpsTls(std::shared_ptr<const tls::ServerTlsConfig> tls) = 0;
+
   // The bound port (the real one when Options::port was 0).
   virtual int port() const = 0;
   // A count that moves with every request received but GET
   // /api/v1/health, and every worker thread started or retired (what the
   // daemon's idle housekeeping watches).
   virtual uint64_t activity() const = 0;
-  // Serves until Stop(); returns after requests in flight have finished
+  // Serves both listeners until Stop(); returns after requests in flight
+  // on both have finished
   // (bounded: slow bodies and writes are cut, long-polls answer at once).
   virtual void Run() = 0;
   // Thread-safe and async-signal-unsafe; returns at once. Stops accepting,

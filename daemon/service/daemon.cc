@@ -16,10 +16,13 @@
 #include <string>
 
 #include "api/server.h"
+#include "base/clock.h"
 #include "base/log.h"
+#include "base/log_ring.h"
 #include "base/posix_error.h"
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
+#include "service/admin_page.h"
 #include "service/api_probe.h"
 #include "service/daily_backup.h"
 #include "service/housekeeping.h"
@@ -30,6 +33,7 @@
 #include "service/store_session.h"
 #include "service/sync_stack.h"
 #include "service/zoom_session.h"
+#include "web/system_routes.h"
 
 namespace telemed {
 
@@ -162,6 +166,11 @@ class DaemonImpl final : public Daemon {
   Status OpenDatabase();
   Status OpenZoom();
   Status OpenListeners();
+  // The HTTPS listener and the admin page behind it, when configured.
+  Status OpenAdminPage();
+  // A failure of the HTTPS listener: fatal when its address was given,
+  // a warning (and no listener) for the built-in default.
+  Status HttpsFailed(const Status& why);
   void AnnounceListening();
   ListenAddress BoundAddress() const;
   Housekeeping::Options HousekeepingOptions();
@@ -172,6 +181,10 @@ class DaemonImpl final : public Daemon {
 
   const Config config_;
   const Options options_;
+  // Every line goes through the ring (the admin page's System screen shows
+  // the last ones) on to options.logger.
+  RealClock log_clock_;
+  LogRing log_ring_;
   Logger* const logger_;
   // READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 all go through it.
   SystemdNotifier notifier_;
@@ -185,7 +198,10 @@ class DaemonImpl final : public Daemon {
   ZoomSession zoom_;
   // Reading the key before root is dropped (LockDataDir): its verdict.
   Status key_preloaded_;
-  // The front ends' listeners. The admin page's HTTPS listener joins here.
+  // Behind the HTTPS listener; outlives the API server that calls it.
+  std::unique_ptr<AdminPage> admin_page_;
+  // The front ends' listeners: the local API, and the HTTPS listener that
+  // serves the admin page and the API to other machines.
   std::unique_ptr<ApiServer> api_;
   SyncStack sync_;
 };
@@ -193,7 +209,8 @@ class DaemonImpl final : public Daemon {
 DaemonImpl::DaemonImpl(const Config& config, const Options& options)
     : config_(config),
       options_(options),
-      logger_(options.logger),
+      log_ring_(options.logger, &log_clock_),
+      logger_(&log_ring_),
       shutdown_(kShutdownDeadline,
                 [logger = options.logger](const Status& why,
                                           const std::string& step) {
@@ -210,6 +227,7 @@ Status DaemonImpl::Start() {
   s = OpenDatabase();
   if (s.ok()) s = OpenZoom();
   if (s.ok()) s = OpenListeners();
+  if (s.ok()) s = OpenAdminPage();
   if (!s.ok()) return s;
   AnnounceListening();
   return sync_.Start(config_, &session_, &zoom_, logger_);
@@ -277,12 +295,63 @@ Status DaemonImpl::OpenListeners() {
   return s;
 }
 
+Status DaemonImpl::OpenAdminPage() {
+  if (!config_.https_enabled) return Status::OK();
+  // A download cut short by a kill left its temporary file behind.
+  int removed = 0;
+  Status s = web::RemoveDownloadLeftovers(config_.data_dir, &removed);
+  if (!s.ok()) logger_->Warning("%s", s.message().c_str());
+  AdminPage::Options page;
+  page.config = &config_;
+  page.session = &session_;
+  page.zoom = &zoom_;
+  page.log = &log_ring_;
+  page.logger = logger_;
+  page.started_at = session_.clock.NowSeconds();
+  s = AdminPage::Open(page, &admin_page_);
+  if (s.code() == Status::Code::kUnavailable) {
+    // The key's refusal is logged already; the API runs on without the page.
+    logger_->Error("%s", s.message().c_str());
+    return Status::OK();
+  }
+  if (!s.ok()) return HttpsFailed(s);
+  ApiServer::HttpsOptions https;
+  https.host = config_.https_listen.host;
+  https.port = config_.https_listen.port;
+  https.tls = admin_page_->tls();
+  https.serve_other = [page = admin_page_.get()](const httplib::Request& req,
+                                                 httplib::Response* res) {
+    page->Serve(req, res);
+  };
+  s = api_->ListenHttps(https);
+  if (s.code() == Status::Code::kIoError) {
+    s = Status::IoError(
+        s.reason(), ExplainListenFailure(config_.https_listen, s.message()));
+  }
+  return s.ok() ? s : HttpsFailed(s);
+}
+
+Status DaemonImpl::HttpsFailed(const Status& why) {
+  if (config_.https_listen_given) return why;
+  logger_->Warning(
+      "no admin page: %s (set TELEMED_HTTPS_LISTEN to another address, or "
+      "off)",
+      why.message().c_str());
+  if (admin_page_) admin_page_->Stop();
+  return Status::OK();
+}
+
 // The lock file and the log say where the daemon listens (for `status`).
 void DaemonImpl::AnnounceListening() {
   Status s = lock_->Describe(FormatListenAddress(BoundAddress()),
                              session_.clock.NowSeconds());
   if (!s.ok()) logger_->Warning("%s", s.message().c_str());
   LogStartup(config_, options_.program, api_->port(), logger_);
+  if (api_->https_port() > 0) {
+    ListenAddress https{config_.https_listen.host, api_->https_port()};
+    logger_->Info("admin page on https://%s/ (and the API under /api/v1)",
+                  FormatListenAddress(https).c_str());
+  }
 }
 
 ListenAddress DaemonImpl::BoundAddress() const {
@@ -363,6 +432,7 @@ Status DaemonImpl::StopInOrder() {
   // marker at the next start (docs/sync.md, "Exactly once"), never made
   // twice.
   shutdown_.Enter("Zoom calls in flight");
+  if (admin_page_) admin_page_->Stop();
   sync_.Stop();
   shutdown_.Enter("the database");
   Status flushed = session_.store->FlushApiKeyUse();

@@ -101,6 +101,11 @@ void Housekeeping::PurgeEnded() {
   options_.logger->Info(
       "purged %d appointment(s) that ended more than %d day(s) ago", purged,
       options_.retention_days);
+  s = options_.store->PurgeAuditEntries(kAuditKeepDays, &purged);
+  if (!s.ok()) {
+    options_.logger->Error("purging the admin audit log failed: %s",
+                           s.ToString().c_str());
+  }
 }
 
 uint64_t Housekeeping::ActivityCount() {

@@ -1,0 +1,188 @@
+#include "service/admin_page.h"
+
+#include <chrono>
+#include <utility>
+
+#include "base/log.h"
+#include "base/log_ring.h"
+#include "base/time_format.h"
+#include "config/config.h"
+#include "secrets/secret_box.h"
+#include "service/periodic_task.h"
+#include "service/store_session.h"
+#include "service/zoom_session.h"
+#include "tls/server_tls_config.h"
+#include "web/admin_site.h"
+#include "web/appointment_routes.h"
+#include "web/doctor_checker.h"
+#include "web/doctor_routes.h"
+#include "web/key_routes.h"
+#include "web/overview_routes.h"
+#include "web/static_assets.h"
+#include "web/system_routes.h"
+#include "web/web_certificate.h"
+#include "web/zoom_routes.h"
+#include "web/zoom_user_cache.h"
+
+namespace telemed {
+
+namespace {
+
+// A saved doctor's Zoom user is looked up within this (the page promises
+// 10 s); a round with nothing to check costs two small reads.
+constexpr std::chrono::seconds kDoctorCheckPeriod(3);
+
+class AdminPageImpl final : public AdminPage {
+ public:
+  explicit AdminPageImpl(const Options& options) : options_(options) {}
+  ~AdminPageImpl() override { Stop(); }
+
+  Status Open();
+  std::shared_ptr<const tls::ServerTlsConfig> tls() const override {
+    return tls_;
+  }
+  void Serve(const httplib::Request& req,
+             httplib::Response* res) const override {
+    site_->Serve(req, res);
+  }
+  void Stop() override {
+    if (checker_timer_) checker_timer_->Stop();
+  }
+
+ private:
+  Status LoadCertificate();
+  void BuildSite();
+  void AddScreens();
+
+  const Options options_;
+  web::WebCertificate certificate_;
+  std::shared_ptr<const tls::ServerTlsConfig> tls_;
+  std::unique_ptr<web::AdminSite> site_;
+  std::unique_ptr<web::ZoomUserCache> users_;
+  std::unique_ptr<web::DoctorChecker> checker_;
+  std::unique_ptr<PeriodicTask> checker_timer_;
+};
+
+Status AdminPageImpl::Open() {
+  Status s = LoadCertificate();
+  if (!s.ok()) return s;
+  BuildSite();
+  AddScreens();
+  checker_timer_ = std::make_unique<PeriodicTask>(kDoctorCheckPeriod, [this] {
+    Status checked = checker_->RunOnce();
+    if (!checked.ok()) {
+      options_.logger->Warning("checking doctors' Zoom users: %s",
+                               checked.ToString().c_str());
+    }
+  });
+  return Status::OK();
+}
+
+// The certificate's key is unsealed only to build the TLS setup, then wiped.
+Status AdminPageImpl::LoadCertificate() {
+  ZoomSession* zoom = options_.zoom;
+  if (!zoom->key_refused.ok() || zoom->box == nullptr) {
+    return Status::Unavailable(
+        "admin_page_unavailable",
+        "the admin page is off: its certificate's key is sealed under the "
+        "secret key, which was refused");
+  }
+  web::HostNames names;
+  Status s = web::ReadHostNames(&names);
+  if (!s.ok()) {
+    options_.logger->Warning(
+        "%s: a new certificate for the admin page would name no IP address",
+        s.message().c_str());
+  }
+  web::WebCertificateDeps deps{options_.session->store.get(), zoom->box.get(),
+                               &options_.session->clock, zoom->random.get()};
+  bool created = false;
+  s = web::LoadOrCreate(deps, names, &certificate_, &created);
+  if (s.ok()) {
+    s = tls::ServerTlsConfig::Open(certificate_.chain_pem, certificate_.key_pem,
+                                   zoom->random.get(), &tls_);
+  }
+  WipeString(&certificate_.key_pem);
+  if (!s.ok()) return s.WithContext("the admin page's certificate");
+  options_.logger->Info(
+      "admin page certificate%s: SHA-256 %s, %s, valid until %s",
+      created ? " (made now)" : "",
+      certificate_.info.sha256_fingerprint.c_str(),
+      certificate_.imported ? "imported" : "self-signed",
+      FormatRfc3339Utc(certificate_.info.not_after).c_str());
+  if (certificate_.warn_expiry) {
+    options_.logger->Warning(
+        "the admin page's certificate expires in %lld days: run "
+        "'telemed-bridge web cert --renew' (or import a new one)",
+        static_cast<long long>(certificate_.expires_in_days));
+  }
+  return Status::OK();
+}
+
+void AdminPageImpl::BuildSite() {
+  web::AdminSiteOptions site;
+  site.access.accounts = options_.session->store.get();
+  site.access.clock = &options_.session->clock;
+  site.access.random = options_.zoom->random.get();
+  site.access.logger = options_.logger;
+  site.serve_asset = [](const httplib::Request& req, httplib::Response* res) {
+    web::StaticAssets::Embedded().Serve(req, res);
+  };
+  const bool imported = certificate_.imported;
+  site.certificate_imported = [imported] { return imported; };
+  site_ = std::make_unique<web::AdminSite>(site);
+}
+
+void AdminPageImpl::AddScreens() {
+  Store* store = options_.session->store.get();
+  const Clock* clock = &options_.session->clock;
+  Logger* logger = options_.logger;
+  ZoomSession* zoom = options_.zoom;
+  ZoomClient* client = zoom->client.get();
+  web::AdminAudit* audit = site_->audit();
+
+  web::CertificateSummary summary{certificate_.info.sha256_fingerprint,
+                                  certificate_.info.not_after,
+                                  certificate_.imported};
+  web::AddOverviewRoutes({store, clock, options_.started_at,
+                          [summary](web::CertificateSummary* out) {
+                            *out = summary;
+                            return true;
+                          },
+                          logger},
+                         site_.get());
+
+  users_ = std::make_unique<web::ZoomUserCache>(web::ZoomUserCache::Options{
+      store, client->s2s(), client->api(), clock, logger});
+  web::AddZoomRoutes(
+      {store, zoom->box.get(), client->transport(), zoom->oauth_url,
+       client->s2s(), client->api(), users_.get(), clock, audit, logger},
+      site_.get());
+
+  web::DoctorChecker::Options checking;
+  checking.records = store;
+  checking.settings = store;
+  checking.api = client->api();
+  checking.clock = clock;
+  checking.logger = logger;
+  checker_ = std::make_unique<web::DoctorChecker>(checking);
+  web::AddDoctorRoutes({store, checker_.get(), audit, logger}, site_.get());
+
+  web::AddAppointmentRoutes({store, store, audit}, site_.get());
+  web::AddKeyRoutes({store, zoom->random.get(), audit}, site_.get());
+  web::AddSystemRoutes({options_.log, store, clock, options_.config->data_dir,
+                        zoom->key_path, site_->password_check(), audit},
+                       site_.get());
+}
+
+}  // namespace
+
+Status AdminPage::Open(const Options& options,
+                       std::unique_ptr<AdminPage>* out) {
+  auto page = std::make_unique<AdminPageImpl>(options);
+  Status s = page->Open();
+  if (s.ok()) *out = std::move(page);
+  return s;
+}
+
+}  // namespace telemed

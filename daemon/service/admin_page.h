@@ -1,0 +1,62 @@
+// AdminPage: what the daemon owns for the admin page while it serves: the
+// page's certificate and TLS setup, the site (sign-in, sessions, every
+// screen's routes, the page's files), the Zoom user picker's cache and the
+// timer that checks saved doctors' Zoom users.
+//
+// The HTTPS listener itself is the API server's second listener
+// (ApiServer::ListenHttps): it serves /api/v1 and hands every other path to
+// Serve().
+#ifndef TELEMED_SERVICE_ADMIN_PAGE_H_
+#define TELEMED_SERVICE_ADMIN_PAGE_H_
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+
+namespace telemed {
+
+class LogRing;
+class Logger;
+struct Config;
+struct StoreSession;
+struct ZoomSession;
+namespace tls {
+class ServerTlsConfig;
+}  // namespace tls
+
+class AdminPage {
+ public:
+  struct Options {
+    // Borrowed; each must outlive the page.
+    const Config* config = nullptr;
+    StoreSession* session = nullptr;
+    ZoomSession* zoom = nullptr;
+    const LogRing* log = nullptr;  // the lines System shows
+    Logger* logger = nullptr;
+    int64_t started_at = 0;  // unix seconds, for the Overview's uptime
+  };
+
+  // Loads the page's certificate (making a self-signed one on the first
+  // start, for the box's names and addresses), logs its fingerprint and
+  // expiry, and builds the site. Unavailable("admin_page_unavailable") when
+  // the secret key was refused: the certificate's key is sealed under it.
+  // Other errors: the certificate's or the TLS setup's.
+  static Status Open(const Options& options, std::unique_ptr<AdminPage>* out);
+  virtual ~AdminPage() = default;
+
+  // For the HTTPS listener.
+  virtual std::shared_ptr<const tls::ServerTlsConfig> tls() const = 0;
+  // Answers one request outside /api/v1 (body already read). Thread-safe.
+  virtual void Serve(const httplib::Request& req,
+                     httplib::Response* res) const = 0;
+  // Stops the doctor checker's timer; Serve still answers. Idempotent.
+  virtual void Stop() = 0;
+};
+
+}  // namespace telemed
+
+#endif  // TELEMED_SERVICE_ADMIN_PAGE_H_
