@@ -16,7 +16,6 @@
 #include "http/buffered_stream.h"
 #include "http/loop_server.h"
 #include "store/store.h"
-#include "tls/server_tls_config.h"
 
 namespace telemed {
 
