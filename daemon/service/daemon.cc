@@ -73,8 +73,8 @@ void LogStartup(const Config& config, const std::string& program, int port,
   if (!IsLoopbackHost(config.listen.host)) {
     logger->Warning(
         "%s can be reached from other machines over plain HTTP: API keys "
-        "cross the network in clear until the HTTPS listener exists; listen "
-        "on 127.0.0.1 unless the network is trusted",
+        "cross the network in clear; listen on 127.0.0.1 and let other "
+        "machines use the HTTPS listener (--https-listen)",
         config.listen.host.c_str());
   }
 }
