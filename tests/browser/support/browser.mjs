@@ -21,13 +21,21 @@ export async function openPage(browser, url, viewport = DESKTOP) {
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
   const problems = [];
+  // Every answer's body, for the check that no secret ever reaches the page.
+  const answers = [];
+  context.on('response', async (response) => {
+    const request = response.request();
+    const body = await response.body().catch(() => Buffer.alloc(0));
+    answers.push({ method: request.method(), url: response.url(), status: response.status(),
+      text: body.toString('latin1') });
+  });
   page.on('pageerror', (error) => problems.push(error.message));
   // Refused calls (4xx) are logged by Chromium too: those are expected.
   page.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
   });
   await page.goto(url + '/');
-  return { context, page, problems };
+  return { context, page, problems, answers };
 }
 
 // Exact-name lookups, as the issue asks: "Password" is never "Confirm password".
