@@ -216,6 +216,16 @@ describe('workflow', () => {
     assert.equal(key.suggestedFilename(), 'telemed-bridge-secret.key');
   });
 
+  test('Zoom: Forget Zoom app, confirmed in its dialog, removes the app', async () => {
+    await show('Zoom');
+    await button(page, 'Forget Zoom app').click();
+    await button(page.getByRole('dialog'), 'Forget Zoom app').click();
+    await page.getByText('No app is stored', { exact: false }).waitFor();
+    assert.equal(await field(page, 'Account ID').inputValue(), '');
+    const zoom = await page.evaluate(async () => (await fetch('/admin/api/zoom')).json());
+    assert.equal(zoom.s2s.configured, false);
+  });
+
   test('no page, asset or /admin/api answer carried a client secret, a Zoom token, an API key or the session id', async () => {
     const [cookie] = await opened.context.cookies();
     const forbidden = [ZOOM_APP.client_secret, ROTATED_SECRET, REFUSED_SECRET, apiKey, cookie.value];
