@@ -102,7 +102,9 @@ describe('screens', () => {
     const cert = await server.cli(['web', 'cert']);
     const fingerprint = /([0-9A-F]{2}:){31}[0-9A-F]{2}/.exec(cert.stdout)[0];
     assert.ok(text.includes(fingerprint), text);
-    assert.match(text, /Dr Lee/);
+    assert.match(text, /Pending\s+0\b/);
+    assert.match(text, /Failed\s+1\b/);
+    assert.match(text, /Dr Lee \(dr-lee\)\s+4\s+100/); // 4 creates of the day's 100
   });
 
   test('Doctors: a server refusal is said next to its field, what was typed stays', async () => {

@@ -232,6 +232,8 @@ describe('workflow', () => {
     const tokenPattern = /fz\.[0-9a-f]{16,}/; // the fake Zoom's access tokens
     const own = opened.answers.filter((answer) => answer.url.startsWith(server.url));
     assert.ok(own.length > 50, `only ${own.length} answers were collected`);
+    // The search sees the bodies: the key's creation answer does hold it.
+    assert.ok(own.some((answer) => answer.text.includes(apiKey)));
     for (const answer of own) {
       // The key's one showing: the answer to its creation.
       const creation = answer.method === 'POST' && answer.url.endsWith('/admin/api/keys') && answer.status === 201;
