@@ -42,3 +42,20 @@ export async function openPage(browser, url, viewport = DESKTOP) {
 export const field = (scope, name) => scope.getByLabel(name, { exact: true });
 export const button = (scope, name) => scope.getByRole('button', { name, exact: true });
 export const link = (scope, name) => scope.getByRole('link', { name, exact: true });
+
+// The fake Zoom's access tokens ("fz." and a SHA-256 in hex).
+const ZOOM_TOKEN = /fz\.[0-9a-f]{16,}/;
+
+// Fails when an answer from `origin` holds one of `secrets` or a Zoom token.
+// `allowed(answer, secret)` names the answers meant to hold one (an API
+// key's creation).
+export function assertNoSecrets(answers, origin, secrets, allowed = () => false) {
+  for (const answer of answers.filter((a) => a.url.startsWith(origin))) {
+    for (const secret of secrets.filter(Boolean)) {
+      if (answer.text.includes(secret) && !allowed(answer, secret)) {
+        throw new Error(`${answer.method} ${answer.url} (${answer.status}) holds a secret: ${secret}`);
+      }
+    }
+    if (ZOOM_TOKEN.test(answer.text)) throw new Error(`${answer.method} ${answer.url} holds a Zoom token`);
+  }
+}

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { button, DESKTOP, field, launchBrowser, link, openPage, PHONE } from '../support/browser.mjs';
-import { ZOOM_USER } from '../support/daemon.mjs';
+import { assertNoSecrets, button, DESKTOP, field, launchBrowser, link, openPage, PHONE } from '../support/browser.mjs';
+import { ZOOM_APP, ZOOM_USER } from '../support/daemon.mjs';
 import { PASSWORD, signIn } from '../support/flows.mjs';
 import { startServer } from '../support/server.mjs';
 
@@ -32,6 +32,7 @@ describe('screens', () => {
   let browser;
   let opened;
   let page;
+  let apiKey;
 
   // The scene: what a clinic has after a day of use.
   before(async () => {
@@ -40,6 +41,7 @@ describe('screens', () => {
     await server.makeAdmin(PASSWORD);
     await server.storeZoomApp();
     const key = await server.makeApiKey('reception-pc');
+    apiKey = key;
     const put = async (path, body) => {
       const answer = await fetch(`${server.apiUrl}/api/v1${path}`, { method: 'PUT', body: JSON.stringify(body),
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } });
@@ -74,9 +76,11 @@ describe('screens', () => {
     await signIn(page);
   });
   afterEach(async () => {
+    const [cookie] = await opened.context.cookies();
     await opened?.context.close();
     // A CSP violation or a script error shows up here.
     assert.deepEqual(opened.problems, []);
+    assertNoSecrets(opened.answers, server.url, [ZOOM_APP.client_secret, apiKey, cookie?.value]);
   });
 
   const heading = (name) => page.getByRole('heading', { name, exact: true, level: 1 });
