@@ -2,7 +2,9 @@
 # The project's commands (see README.md), run as root on Debian bookworm:
 #   ./dev.sh run [serve flags...]  install deps, build Release, start the daemon
 #   ./dev.sh test                  install deps, check the format, build with
-#                                  clang + ASan + UBSan, run every test
+#                                  clang + ASan + UBSan, run every test, then
+#                                  the admin page's tests in chromium against
+#                                  that build's daemon
 #   ./dev.sh test --all            the same, then the suite built with gcc and
 #                                  under ThreadSanitizer, the arm64 cross
 #                                  build's store, sync and API unit groups
@@ -20,8 +22,9 @@
 #                                  qemu-user
 #   ./dev.sh browser-test [--screenshots]
 #                                  the admin page in Debian's headless
-#                                  chromium (tests/browser/, node --test);
-#                                  --screenshots writes docs/img/*.png instead
+#                                  chromium (tests/browser/, node --test)
+#                                  against the ASan build's daemon, built if
+#                                  needed; --screenshots writes docs/img/*.png
 # All are idempotent: packages already present are not reinstalled and the
 # build directories are reused.
 set -euo pipefail
@@ -97,16 +100,20 @@ build_config() {
   say "[$config] built ($(elapsed) since the start)"
 }
 
+# halt_on_error keeps the first report readable and fails the test; leaks
+# fail the test too.
+export_sanitizer_options() {
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+}
+
 # Runs one configuration's tests; CTest's summary is its last line but the
 # list of failures. Returns CTest's status (non-zero if a test failed or none
 # was found).
 test_config() {
   local config=$1 dir
   dir=$(config_dir "$config")
-  # halt_on_error keeps the first report readable and fails the test; leaks
-  # fail the test too.
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
-  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export_sanitizer_options
   # report_thread_leaks=0: serve's hard shutdown deadline deliberately exits
   # while a hung Zoom call still holds its thread (the bounded stop a system
   # test checks); races and deadlocks are still reported and fail the test.
@@ -141,6 +148,7 @@ cmd_test() {
     *) echo "usage: ./dev.sh test [--all]" >&2; exit 2 ;;
   esac
   install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  install_browser
   local config
   # Every configuration is built before any test runs, and the tests stop at
   # the first configuration that fails: so a broken build prints no CTest
@@ -160,6 +168,15 @@ cmd_test() {
       break
     fi
   done
+  # The admin page in chromium, against the ASan build's daemon.
+  if [ -z "$failed" ]; then
+    if run_browser_tests; then
+      SUMMARIES+=("[browser] the admin page's tests passed")
+    else
+      SUMMARIES+=("[browser] the admin page's tests FAILED (the TAP output above says which)")
+      failed=browser
+    fi
+  fi
   local appliance=""
   if [ -z "$failed" ] && [ "${1:-}" = --all ]; then
     appliance=$(test_appliance) || failed=appliance
@@ -405,6 +422,38 @@ cmd_cross() {
 # npm conflicts with a node installed otherwise).
 BROWSER_PACKAGES=(chromium fonts-dejavu-core)
 
+install_browser() {
+  install_packages "${BROWSER_PACKAGES[@]}"
+  if ! command -v node >/dev/null; then
+    install_packages nodejs npm
+  fi
+  say "[browser] npm ci (playwright-core, no install scripts)"
+  (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+}
+
+# The browser tests (or, with `screenshots`, docs/img/) drive the ASan
+# build's daemon against the fake Zoom program; both are built here
+# (fake_zoom_server is not part of the default build). A sanitizer report
+# makes the daemon exit non-zero, which fails the test that stops it.
+run_browser_tests() {
+  local mode=${1:-test} dir
+  dir=$(config_dir asan)
+  [ -f "$dir/CMakeCache.txt" ] || configure_test asan >/dev/null
+  say "[browser] building telemed-bridge and fake_zoom_server in $dir"
+  cmake --build "$dir" -j "$(job_count)" --target telemed-bridge fake_zoom_server >/dev/null || return 1
+  export_sanitizer_options
+  export TB_BINARY=$PWD/$dir/telemed-bridge TB_FAKE_ZOOM=$PWD/$dir/tests/fake_zoom_server
+  local started=$SECONDS rc=0
+  if [ "$mode" = screenshots ]; then
+    (cd tests/browser && node support/screenshots.mjs ../../docs/img) || rc=$?
+  else
+    say "[browser] running the admin page's tests in chromium"
+    (cd tests/browser && node --test test/) || rc=$?
+  fi
+  say "[browser] $mode finished with status $rc in $((SECONDS - started)) s"
+  return "$rc"
+}
+
 cmd_browser_test() {
   local mode=test
   case "${1:-}" in
@@ -412,25 +461,13 @@ cmd_browser_test() {
     --screenshots) mode=screenshots ;;
     *) echo "usage: ./dev.sh browser-test [--screenshots]" >&2; exit 2 ;;
   esac
-  install_packages "${BROWSER_PACKAGES[@]}"
-  if ! command -v node >/dev/null; then
-    install_packages nodejs npm
-  fi
-  cd tests/browser
-  say "[browser] npm ci (playwright-core, no install scripts)"
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-  if [ "$mode" = screenshots ]; then
-    node support/screenshots.mjs ../../docs/img
-    say "[browser] screenshots written to docs/img/ in $(elapsed)"
-    return
-  fi
-  local rc=0
-  node --test test/ || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    say "[browser] tests FAILED after $(elapsed)"
+  install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  install_browser
+  if ! run_browser_tests "$mode"; then
+    say "[browser] $mode FAILED after $(elapsed)"
     exit 1
   fi
-  say "[browser] tests passed in $(elapsed)"
+  say "[browser] $mode done in $(elapsed)"
 }
 
 cmd_format() {

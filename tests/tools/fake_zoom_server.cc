@@ -10,7 +10,11 @@
 // (account "fake-account-id", client "fake-client-id", secret
 // "fake-client-secret") with one Zoom user "u1" (u1@clinic.example).
 // GET /_fake/meetings answers {"count":N,"ids":["..."]}: what the fake
-// holds, for the test's exactly-once check.
+// holds, for the test's exactly-once check. Two controls for the browser
+// tests (tests/browser/), form-encoded, answering 204:
+//   POST /_fake/users id=ID&email=EMAIL  adds a user to the account
+//   POST /_fake/rotate client_secret=S   the app's secret becomes S and
+//                                        every issued token stops working
 #include <httplib.h>
 #include <signal.h>
 
@@ -65,6 +69,18 @@ int Serve(const std::string& out_dir) {
                       [&zoom](const httplib::Request&, httplib::Response& res) {
                         res.set_content(MeetingsJson(zoom), "application/json");
                       });
+  server.server().Post("/_fake/users", [&zoom](const httplib::Request& req,
+                                               httplib::Response& res) {
+    zoom.AddUser(req.get_param_value("id"), req.get_param_value("email"));
+    res.status = 204;
+  });
+  server.server().Post("/_fake/rotate", [&zoom](const httplib::Request& req,
+                                                httplib::Response& res) {
+    zoom.ExpireAllTokens();
+    zoom.RotateCredentials(FakeZoom::Options().client_id,
+                           req.get_param_value("client_secret"));
+    res.status = 204;
+  });
   server.Start();
 
   TlsTestServer::WriteFile(out_dir + "/ca.pem",

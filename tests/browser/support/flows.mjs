@@ -1,12 +1,12 @@
 // Steps several tests share: the first admin, signing in, a stored Zoom app.
 
 import { button, field } from './browser.mjs';
-import { SETUP_CODE } from './mock-admin-api.mjs';
+import { ZOOM_APP } from './daemon.mjs';
 
 export const PASSWORD = 'correct horse battery';
 
-export async function setUp(page, password = PASSWORD) {
-  await field(page, 'Setup code').fill(SETUP_CODE);
+export async function setUp(page, setupCode, password = PASSWORD) {
+  await field(page, 'Setup code').fill(setupCode);
   await field(page, 'Password').fill(password);
   await field(page, 'Confirm password').fill(password);
   await button(page, 'Create admin').click();
@@ -20,10 +20,12 @@ export async function signIn(page, password = PASSWORD, screen = 'Overview') {
   await page.getByRole('heading', { name: screen, exact: true }).waitFor();
 }
 
-// The mock's state with an admin, a Zoom app and, optionally, more.
-export function prepare(state, { zoom = true } = {}) {
-  state.password = PASSWORD;
-  if (zoom) {
-    state.zoom = { configured: true, account_id: 'acc-1', client_id: 'client-1', client_secret: 's3cret-value' };
-  }
+// Fills the Zoom screen's form and presses Save (the screen must be open).
+// The screen fills the IDs in from the daemon: typing starts after that.
+export async function saveZoomApp(page, secret = ZOOM_APP.client_secret) {
+  await page.waitForLoadState('networkidle');
+  await field(page, 'Account ID').fill(ZOOM_APP.account_id);
+  await field(page, 'Client ID').fill(ZOOM_APP.client_id);
+  await field(page, 'Client secret').fill(secret);
+  await button(page, 'Save').click();
 }

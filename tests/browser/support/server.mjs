@@ -1,13 +1,29 @@
-// Where the browser tests find the admin page. Today the daemon does not
-// serve it yet, so startServer starts the mock of docs/admin-api.md; once it
-// does, startServer starts the daemon (tests/support's DaemonProcess does
-// the same from C++) and resolves to the same { url, state, close } shape.
-// TB_BASE_URL points the screenshots at a page that already runs.
+// Where the browser tests find the admin page: startServer() starts the
+// fake Zoom and the real daemon against it (support/daemon.mjs) and
+// resolves to { url, apiUrl, zoom, cli, setupCode, makeAdmin, close }.
+// The in-memory mock (support/mock-admin-api.mjs) is started only by the
+// tests that need states the daemon cannot reach in reasonable time.
 
-import { startMock } from './mock-admin-api.mjs';
-
-export const BASE_URL = process.env.TB_BASE_URL || '';
+import { startDaemon, startFakeZoom } from './daemon.mjs';
 
 export async function startServer() {
-  return startMock();
+  const zoom = await startFakeZoom();
+  let daemon;
+  try {
+    daemon = await startDaemon(zoom);
+  } catch (error) {
+    await zoom.close();
+    throw error;
+  }
+  return {
+    ...daemon,
+    zoom,
+    async close() {
+      try {
+        await daemon.close();
+      } finally {
+        await zoom.close();
+      }
+    },
+  };
 }
