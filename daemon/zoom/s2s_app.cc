@@ -63,6 +63,9 @@ Status StoreS2sApp(Store* store, const SecretBox& box,
   int count = 0;
   Status s = SaveS2sCredentials(store, box, credentials);
   if (s.ok()) s = SaveZoomEndpoints(store, given);
+  // The last check's verdict was about the app this one replaces: shown
+  // now, it would blame the new app for the old one's faults.
+  if (s.ok()) s = ForgetZoomCheck(store);
   if (s.ok()) s = BumpZoomConfigVersion(store);
   if (s.ok()) s = store->RequeueFailed(&count);
   if (requeued != nullptr) *requeued = count;

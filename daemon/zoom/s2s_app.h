@@ -46,9 +46,10 @@ Status CheckS2sApp(ZoomTransport* transport, const std::string& oauth_url,
                    ZoomFailure* failure);
 
 // Stores the app (secret sealed under `box`) with the endpoints `given`
-// (empty ones keep the stored values), tells a running daemon the app
-// changed, and makes the appointments that failed under the old app due
-// again (*requeued: how many; may be null).
+// (empty ones keep the stored values), forgets the last check's verdict (it
+// was about the app replaced), tells a running daemon the app changed (its
+// Zoom check runs again at once), and makes the appointments that failed under
+// the old app due again (*requeued: how many; may be null).
 Status StoreS2sApp(Store* store, const SecretBox& box,
                    const S2sCredentials& credentials,
                    const ZoomEndpoints& given, int* requeued);

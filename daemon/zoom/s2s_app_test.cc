@@ -54,4 +54,19 @@ TEST(S2sApp, StoringAndForgettingTellTheDaemon) {
   CHECK_FALSE(configured);
 }
 
+TEST(S2sApp, StoringAnAppForgetsTheVerdictAboutThePreviousOne) {
+  test::ZoomBed bed;
+  ZoomCheckResult old_verdict;
+  old_verdict.checked_at = 1;
+  CHECK_TRUE(SaveZoomCheck(bed.store.get(), old_verdict).ok());
+  CHECK_TRUE(StoreS2sApp(bed.store.get(), bed.harness->box(),
+                         S2sCredentials{"acc", "cli", "secret"},
+                         ZoomEndpoints(), nullptr)
+                 .ok());
+  ZoomCheckResult loaded;
+  bool found = true;
+  CHECK_TRUE(LoadZoomCheck(bed.store.get(), &loaded, &found).ok());
+  CHECK_FALSE(found);
+}
+
 }  // namespace telemed
