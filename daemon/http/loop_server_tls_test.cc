@@ -9,7 +9,6 @@
 #include <mbedtls/x509_crt.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +19,7 @@
 
 #include "base/clock.h"
 #include "http/loop_server.h"
+#include "support/tls_peer.h"
 #include "support/tls_test_server.h"
 #include "tls/certificate.h"
 #include "tls/mbedtls_owners.h"
@@ -27,141 +27,19 @@
 #include "tls/server_tls_config.h"
 #include "tls/tls_client.h"
 #include "tls/tls_client_config.h"
-#include "tls/tls_session.h"
-#include "tls/tls_stream.h"
 
 namespace telemed {
 namespace http {
 namespace {
 
 using std::chrono::milliseconds;
+using test::AnyServerSettings;
+using test::ClosedByServer;
+using test::kHalfClientHello;
+using test::TlsPeer;
 using test::TlsTestServer;
 
 constexpr std::chrono::seconds kPatience(10);
-
-// A TCP connection to 127.0.0.1:port whose reads give up after 10 s.
-int ConnectTcp(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address = {};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  LONGS_EQUAL(
-      0, connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)));
-  timeval timeout = {static_cast<time_t>(kPatience.count()), 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  return fd;
-}
-
-// Whether the server closed `fd` (EOF or reset), rather than our read
-// timing out; discards what it sent.
-bool ClosedByServer(int fd) {
-  char buffer[4096];
-  for (;;) {
-    ssize_t got = recv(fd, buffer, sizeof(buffer), 0);
-    if (got > 0) continue;
-    return got == 0 || errno == ECONNRESET;
-  }
-}
-
-// The start of a TLS record that announces a 512-byte ClientHello, and no
-// more of it.
-const char kHalfClientHello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
-
-// A raw TLS client: one connection, bytes in and out.
-class TlsPeer {
- public:
-  TlsPeer(const TlsTestServer& server, const mbedtls_ssl_config* config)
-      : TlsPeer(server.port(), config) {}
-  TlsPeer(int port, const mbedtls_ssl_config* config) : fd_(ConnectTcp(port)) {
-    CHECK_TRUE(tls::TlsSession::Open(config, fd_, &session_).ok());
-    mbedtls_ssl_set_hostname(session_->ssl(), "localhost");
-    stream_ =
-        std::make_unique<tls::TlsStream>(session_.get(), kPatience, kPatience);
-  }
-  ~TlsPeer() {
-    stream_.reset();
-    session_.reset();
-    close(fd_);
-  }
-
-  bool Handshake() {
-    return session_->Handshake(tls::DeadlineIn(kPatience)) == 0;
-  }
-  void Write(const std::string& bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      ssize_t n = stream_->write(bytes.data() + sent, bytes.size() - sent);
-      CHECK_TRUE(n > 0);
-      sent += static_cast<size_t>(n);
-    }
-  }
-  // Reads until `count` times `needle` arrived, or the stream ends (then
-  // *end is what the last read returned: 0 for close_notify).
-  std::string ReadUntil(const std::string& needle, int count,
-                        ssize_t* end = nullptr) {
-    std::string got;
-    char buffer[4096];
-    while (Count(got, needle) < count) {
-      ssize_t n = stream_->read(buffer, sizeof(buffer));
-      if (n <= 0) {
-        if (end != nullptr) *end = n;
-        break;
-      }
-      got.append(buffer, static_cast<size_t>(n));
-    }
-    return got;
-  }
-  // The cipher suite agreed, as mbedTLS names it.
-  std::string Suite() { return mbedtls_ssl_get_ciphersuite(session_->ssl()); }
-  // The subject of the server's certificate, "CN=...".
-  std::string PeerSubject() {
-    const mbedtls_x509_crt* cert = mbedtls_ssl_get_peer_cert(session_->ssl());
-    if (cert == nullptr) return "";
-    char text[256];
-    mbedtls_x509_dn_gets(text, sizeof(text), &cert->subject);
-    return text;
-  }
-
- private:
-  static int Count(const std::string& text, const std::string& needle) {
-    int n = 0;
-    for (size_t at = text.find(needle); at != std::string::npos;
-         at = text.find(needle, at + needle.size())) {
-      ++n;
-    }
-    return n;
-  }
-
-  const int fd_;
-  std::unique_ptr<tls::TlsSession> session_;
-  std::unique_ptr<tls::TlsStream> stream_;
-};
-
-// Client settings that trust any certificate and offer `suites` (null:
-// mbedTLS's defaults) within TLS 1.`minor - 1`..1.2.
-class AnyServerSettings {
- public:
-  AnyServerSettings(RandomSource* random, const int* suites, int min_minor) {
-    mbedtls_ssl_config* conf = config_.get();
-    CHECK_EQUAL(0, mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT,
-                                               MBEDTLS_SSL_TRANSPORT_STREAM,
-                                               MBEDTLS_SSL_PRESET_DEFAULT));
-    mbedtls_ssl_conf_rng(conf, tls::FillFromRandomSource, random);
-    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);
-    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, min_minor);
-    if (suites != nullptr) mbedtls_ssl_conf_ciphersuites(conf, suites);
-  }
-  // TLS 1.1 at most.
-  void CapAtTls11() {
-    mbedtls_ssl_conf_max_version(config_.get(), MBEDTLS_SSL_MAJOR_VERSION_3,
-                                 MBEDTLS_SSL_MINOR_VERSION_2);
-  }
-  const mbedtls_ssl_config* get() const { return config_.get(); }
-
- private:
-  tls::MbedtlsSslConfig config_;
-};
 
 // A self-signed RSA certificate and its key, as PEM.
 tls::CertificateAndKey MakeRsaCertificate(RandomSource* random) {
@@ -235,7 +113,7 @@ TEST_GROUP(LoopServerTls) {
     client_->set_read_timeout(kPatience.count(), 0);
   }
   std::unique_ptr<TlsPeer> Peer() {
-    return std::make_unique<TlsPeer>(*server_, ssl_config_);
+    return std::make_unique<TlsPeer>(server_->port(), ssl_config_);
   }
   // GET /hello through the httplib client; its body ("" on failure).
   std::string Hello() {
@@ -312,8 +190,8 @@ TEST(LoopServerTls, ReadsBodyLargerThanOneRecord) {
 }
 
 TEST(LoopServerTls, ClosesSilentAndHalfHelloPeersAtDeadlineServingOthers) {
-  int silent = ConnectTcp(server_->port());
-  int half = ConnectTcp(server_->port());
+  int silent = test::ConnectTcp(server_->port(), kPatience);
+  int half = test::ConnectTcp(server_->port(), kPatience);
   CHECK_TRUE(send(half, kHalfClientHello, sizeof(kHalfClientHello) - 1,
                   MSG_NOSIGNAL) > 0);
   // Two workers, two stuck peers: neither holds one.
@@ -326,7 +204,7 @@ TEST(LoopServerTls, ClosesSilentAndHalfHelloPeersAtDeadlineServingOthers) {
 }
 
 TEST(LoopServerTls, ClosesConnectionSpeakingPlainHttp) {
-  int fd = ConnectTcp(server_->port());
+  int fd = test::ConnectTcp(server_->port(), kPatience);
   std::string request = Get("/hello");
   send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string answer;
@@ -361,11 +239,11 @@ TEST(LoopServerTls, StopReturnsWithConnectionsMidHandshake) {
   Serve(options);
   std::vector<int> stuck;
   for (int i = 0; i < 5; ++i) {
-    stuck.push_back(ConnectTcp(server_->port()));
+    stuck.push_back(test::ConnectTcp(server_->port(), kPatience));
     send(stuck.back(), kHalfClientHello, sizeof(kHalfClientHello) - 1,
          MSG_NOSIGNAL);
   }
-  int silent = ConnectTcp(server_->port());
+  int silent = test::ConnectTcp(server_->port(), kPatience);
   // The loop has taken them all once it answers another connection.
   STRCMP_CONTAINS("hello from", Hello().c_str());
   server_->Stop();
@@ -443,7 +321,7 @@ TEST_GROUP(LoopServerTlsSuites) {
   void teardown() override { server_.reset(); }
   // Handshakes with `settings`; the suite agreed, or "" when refused.
   std::string Agree(const AnyServerSettings& settings) {
-    TlsPeer peer(*server_, settings.get());
+    TlsPeer peer(server_->port(), settings.get());
     return peer.Handshake() ? peer.Suite() : "";
   }
   std::unique_ptr<RandomSource> random_;

@@ -289,8 +289,9 @@ Status DaemonImpl::OpenListeners() {
   Status s = ApiServer::Open(options, &api_);
   // ApiServer::Open's only IoError is an address it could not bind.
   if (s.code() == Status::Code::kIoError) {
-    return Status::IoError(s.reason(),
-                           ExplainListenFailure(config_.listen, s.message()));
+    return Status::IoError(
+        s.reason(),
+        ExplainListenFailure(config_.listen, "--listen", s.message()));
   }
   return s;
 }
@@ -326,7 +327,8 @@ Status DaemonImpl::OpenAdminPage() {
   s = api_->ListenHttps(https);
   if (s.code() == Status::Code::kIoError) {
     s = Status::IoError(
-        s.reason(), ExplainListenFailure(config_.https_listen, s.message()));
+        s.reason(), ExplainListenFailure(config_.https_listen, "--https-listen",
+                                         s.message()));
   }
   return s.ok() ? s : HttpsFailed(s);
 }

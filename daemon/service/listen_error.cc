@@ -40,6 +40,7 @@ int BindError(const ListenAddress& address) {
 }  // namespace
 
 std::string ExplainListenFailure(const ListenAddress& address,
+                                 const std::string& flag,
                                  const std::string& fallback) {
   std::string where = FormatListenAddress(address);
   std::string port = std::to_string(address.port);
@@ -48,15 +49,15 @@ std::string ExplainListenFailure(const ListenAddress& address,
       return "cannot listen on " + where + ": port " + port +
              " is already in use by another process (maybe another "
              "telemed-bridge); 'ss -ltnp sport = :" +
-             port +
-             "' shows which. Stop it, or choose another port with --listen";
+             port + "' shows which. Stop it, or choose another port with " +
+             flag;
     case EACCES:
     case EPERM:
       return "cannot listen on " + where +
              ": ports below 1024 need root or "
              "CAP_NET_BIND_SERVICE, and the bridge runs as " +
-             DescribeUser(geteuid()) +
-             ". Choose a port of 1024 or more with --listen";
+             DescribeUser(geteuid()) + ". Choose a port of 1024 or more with " +
+             flag;
     case EADDRNOTAVAIL:
       return "cannot listen on " + where + ": " + address.host +
              " is not an address of this machine. Listen on 127.0.0.1, or "

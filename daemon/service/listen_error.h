@@ -13,8 +13,11 @@ namespace telemed {
 // One sentence naming the address and the cause: a port in use (by another
 // process, maybe another bridge), a port below 1024 without the privilege
 // (naming the user we run as), an address that is not this machine's.
-// Falls back to `fallback` when binding now succeeds or fails otherwise.
+// `flag` is the option that sets the address ("--listen"), named where the
+// admin must choose another. Falls back to `fallback` when binding now
+// succeeds or fails otherwise.
 std::string ExplainListenFailure(const ListenAddress& address,
+                                 const std::string& flag,
                                  const std::string& fallback);
 
 }  // namespace telemed

@@ -25,29 +25,36 @@ TEST(ListenError, APortInUseIsNamedWithItsPossibleHolder) {
   socklen_t length = sizeof(address);
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   int port = ntohs(address.sin_port);
-  std::string text = ExplainListenFailure({"127.0.0.1", port}, "fallback");
+  std::string text =
+      ExplainListenFailure({"127.0.0.1", port}, "--listen", "fallback");
+  std::string https =
+      ExplainListenFailure({"127.0.0.1", port}, "--https-listen", "fallback");
   close(fd);
   STRCMP_CONTAINS(
       ("port " + std::to_string(port) + " is already in use").c_str(),
       text.c_str());
   STRCMP_CONTAINS("another telemed-bridge", text.c_str());
-  STRCMP_CONTAINS("--listen", text.c_str());
+  STRCMP_CONTAINS("choose another port with --listen", text.c_str());
+  STRCMP_CONTAINS("choose another port with --https-listen", https.c_str());
 }
 
 TEST(ListenError, AnAddressOfAnotherMachineIsNamed) {
   // 192.0.2.0/24 is reserved for documentation: never this machine's.
-  std::string text = ExplainListenFailure({"192.0.2.1", 8080}, "fallback");
+  std::string text =
+      ExplainListenFailure({"192.0.2.1", 8080}, "--listen", "fallback");
   STRCMP_CONTAINS("192.0.2.1 is not an address of this machine", text.c_str());
 }
 
 TEST(ListenError, AFreeAddressKeepsTheServersOwnMessage) {
-  std::string text = ExplainListenFailure({"127.0.0.1", 0}, "fallback");
+  std::string text =
+      ExplainListenFailure({"127.0.0.1", 0}, "--listen", "fallback");
   STRCMP_EQUAL("fallback", text.c_str());
 }
 
 TEST(ListenError, ALowPortNamesTheUserWhenNotPrivileged) {
   if (geteuid() != 0) {
-    std::string text = ExplainListenFailure({"127.0.0.1", 1}, "fallback");
+    std::string text =
+        ExplainListenFailure({"127.0.0.1", 1}, "--listen", "fallback");
     STRCMP_CONTAINS("below 1024", text.c_str());
     return;
   }
@@ -55,7 +62,8 @@ TEST(ListenError, ALowPortNamesTheUserWhenNotPrivileged) {
   pid_t pid = fork();
   if (pid == 0) {
     if (!SwitchToUser(65534, 65534).ok()) _exit(1);
-    std::string text = ExplainListenFailure({"127.0.0.1", 1}, "fallback");
+    std::string text =
+        ExplainListenFailure({"127.0.0.1", 1}, "--listen", "fallback");
     if (text == "fallback") _exit(3);  // low ports are open to all here
     bool named = text.find("below 1024") != std::string::npos &&
                  text.find("(uid 65534)") != std::string::npos;

@@ -36,6 +36,10 @@ CliResult RunCliWithStdin(const std::vector<std::string>& args,
                           const std::string* stdin_text,
                           const std::vector<std::string>& env = {});
 
+// A port of 127.0.0.1 nobody listens on right now (the kernel's pick for
+// port 0); another process may take it before the caller binds it.
+int FreePort();
+
 // One `telemed-bridge serve` process on a free port of 127.0.0.1. The
 // destructor kills it (SIGKILL) if it still runs.
 class DaemonProcess final {

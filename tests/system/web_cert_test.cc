@@ -2,7 +2,6 @@
 // certificate made on first use, printed, imported, renewed, and refused
 // with one readable line.
 #include <CppUTest/TestHarness.h>
-#include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "base/random.h"
 #include "support/daemon_process.h"
 #include "support/temp_dir.h"
+#include "support/tls_peer.h"
 #include "tls/certificate.h"
 #include "tls/certificate_testdata.h"
 #include "tls/mbedtls_owners.h"
@@ -50,15 +50,7 @@ std::string FingerprintOf(const std::string& pem) {
       0, mbedtls_x509_crt_parse(
              crt.get(), reinterpret_cast<const unsigned char*>(pem.c_str()),
              pem.size() + 1));
-  unsigned char digest[32];
-  mbedtls_sha256_ret(crt.get()->raw.p, crt.get()->raw.len, digest, 0);
-  std::string text = "SHA-256 ";
-  for (size_t i = 0; i < sizeof(digest); ++i) {
-    char hex[4];
-    snprintf(hex, sizeof(hex), "%s%02X", i == 0 ? "" : ":", digest[i]);
-    text += hex;
-  }
-  return text;
+  return test::CertificateFingerprint(crt.get()->raw.p, crt.get()->raw.len);
 }
 
 void CheckExit(const test::CliResult& result, int code) {

@@ -6,8 +6,9 @@
 # The steps of the package's system test, run inside the booted container
 # by the unit tb-systest.service that system-test.sh puts there. It checks
 # the installed package as a clinic's admin would meet it: apt install, the
-# service supervised by systemd, the CLI beside it, a sync against the fake
-# Zoom, crashes and a wedged process, upgrade, remove and purge.
+# service supervised by systemd, the CLI beside it, the HTTPS admin page and
+# its certificate, a sync against the fake Zoom, crashes and a wedged
+# process, upgrade, remove and purge.
 #
 # Reads /root/systest/env (written by system-test.sh): PACKAGE, NEW_DEB and
 # NEW_VERSION, OLDER_DEB and OLDER_VERSION ("" when no older .deb was given), HAVE_FAKE_ZOOM (0/1) and
@@ -22,6 +23,8 @@ OUT=/root/out
 . /root/systest/env
 
 API=http://127.0.0.1:8080/api/v1
+# The admin page with the package's default address (0.0.0.0:8443).
+PAGE=https://127.0.0.1:8443
 SERVICE=telemed-bridge.service
 DATA_DIR=/var/lib/telemed-bridge
 KEY_FILE=/etc/telemed-bridge/secret.key
@@ -33,6 +36,8 @@ failed=0
 API_KEY=""
 MEETING_ID=""
 PASSCODE=""
+SETUP_CODE=""
+ADMIN_PASSWORD=systest-admin-password
 
 # Why a pending step may fail today.
 pending_reason() {
@@ -162,6 +167,25 @@ print("" if value is None else value)' "$@"
 
 fake_zoom_count() { curl -sf --cacert "$FAKE_ZOOM_CA" "$(cat "$FAKE_ZOOM_DIR/url")/_fake/meetings" | json_get count; }
 
+# curl against the admin page, which presents the bridge's self-signed
+# certificate (its fingerprint is checked by step_cert_fingerprint).
+page() { curl -sk -w '\n%{http_code}' "$@"; }
+page_answers() { [ "$(curl -sk -o /dev/null -w '%{http_code}' "$PAGE/")" = 200 ]; }
+
+# "SHA-256 AB:CD:..." of the certificate the listener presents, as `web
+# cert` prints it.
+presented_fingerprint() {
+  python3 -c '
+import hashlib, ssl
+pem = ssl.get_server_certificate(("127.0.0.1", 8443))
+digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest().upper()
+print("SHA-256 " + ":".join(digest[i:i + 2] for i in range(0, len(digest), 2)))'
+}
+shown_fingerprint() { telemed-bridge web cert | sed -n 's/^ *fingerprint: *//p'; }
+# Whether a socket listens on $1 (/proc/net/tcp's hex ADDRESS:PORT; the
+# base has no ss).
+listens_on() { grep -q "^ *[0-9]*: $1 00000000:0000 0A " /proc/net/tcp; }
+
 # --- The steps ---
 
 step_boot() {
@@ -183,11 +207,16 @@ step_install() {
     fail "dpkg says $PACKAGE $installed is installed, expected $version" || return
 }
 
-# A first install tells the admin where to go next: the API's address and
-# how to make an API key.
+# A first install tells the admin where to go next: the API's address, how
+# to make an API key, and how to open the admin page and sign in first.
 step_next_steps() {
   grep -q '127\.0\.0\.1:8080' "$OUT/apt-install.txt" && grep -q 'apikey create' "$OUT/apt-install.txt" ||
     fail "the install printed neither the API's address nor how to create an API key" || return
+  grep -q "https://$(hostname):8443/" "$OUT/apt-install.txt" ||
+    fail "the install did not say to open https://$(hostname):8443/" || return
+  grep -q 'sudo telemed-bridge web cert' "$OUT/apt-install.txt" &&
+    grep -q 'sudo telemed-bridge admin setup-code' "$OUT/apt-install.txt" ||
+    fail "the install did not say how to see the fingerprint and get the setup code" || return
 }
 
 step_active() {
@@ -263,6 +292,92 @@ step_api() {
   local answer
   answer=$(api GET /status)
   [ "$(status_of "$answer")" = 200 ] || fail "GET /status: $answer" || return
+}
+
+# The packaged default serves the page and the API on 0.0.0.0:8443, the
+# API with its key only.
+step_admin_page() {
+  wait_for 30 page_answers || fail "$PAGE/ does not answer 200 after 30 s" || return
+  local answer
+  answer=$(page "$PAGE/api/v1/doctors")
+  [ "$(status_of "$answer")" = 401 ] ||
+    fail "GET /api/v1/doctors over HTTPS without a key: $(status_of "$answer")" || return
+  answer=$(page -H "Authorization: Bearer $API_KEY" "$PAGE/api/v1/doctors")
+  [ "$(status_of "$answer")" = 200 ] ||
+    fail "GET /api/v1/doctors over HTTPS with the key: $answer" || return
+  listens_on 00000000:20FB || fail "nothing listens on 0.0.0.0:8443" || return
+}
+
+# Only root gets the setup code; with it, Set up through curl makes the
+# admin and signs in.
+step_admin_setup() {
+  local out
+  out=$(runuser -u nobody -- telemed-bridge admin setup-code 2>&1)
+  local rc=$?
+  [ "$rc" = 1 ] && [[ "$out" == *"must run as root"* ]] ||
+    fail "admin setup-code as nobody: exit $rc, '$out' (expected 1 and 'must run as root')" || return
+  out=$(telemed-bridge admin setup-code) || fail "admin setup-code as root failed: $out" || return
+  SETUP_CODE=$(tail -n 1 <<<"$out")
+  [[ "$SETUP_CODE" =~ ^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$ ]] ||
+    fail "admin setup-code printed no code: $out" || return
+  local jar=/run/systest-cookies answer
+  answer=$(page -c "$jar" -X POST -H "Origin: $PAGE" -H 'Content-Type: application/json' \
+    --data "{\"setup_code\":\"$SETUP_CODE\",\"password\":\"$ADMIN_PASSWORD\",\"confirm_password\":\"$ADMIN_PASSWORD\"}" \
+    "$PAGE/admin/api/setup")
+  [ "$(status_of "$answer")" = 201 ] || fail "POST /admin/api/setup: $answer" || return
+  answer=$(page -b "$jar" "$PAGE/admin/api/session")
+  [ "$(body_of "$answer" | json_get state)" = signed_in ] ||
+    fail "GET /admin/api/session with the cookie: $answer" || return
+  local strays
+  strays=$(find "$DATA_DIR" ! -user telemed-bridge)
+  [ -z "$strays" ] || fail "the CLI left files the service cannot own: $strays" || return
+}
+
+# What the admin compares before trusting the page: `web cert`, the
+# listener and the journal show one fingerprint.
+step_cert_fingerprint() {
+  local shown presented
+  shown=$(shown_fingerprint)
+  presented=$(presented_fingerprint)
+  echo "web cert: $shown; presented: $presented"
+  [ -n "$shown" ] && [ "$shown" = "$presented" ] ||
+    fail "web cert shows '$shown', the listener presents '$presented'" || return
+  journalctl -u "$SERVICE" --no-pager -o cat | grep -qF -- "$shown" ||
+    fail "the journal does not name the fingerprint $shown" || return
+}
+
+step_cert_restart() {
+  local before after
+  before=$(presented_fingerprint)
+  systemctl restart "$SERVICE" || fail "systemctl restart failed" || return
+  wait_for 30 serving && wait_for 30 page_answers || fail "not serving 30 s after the restart" || return
+  after=$(presented_fingerprint)
+  [ -n "$before" ] && [ "$before" = "$after" ] ||
+    fail "the certificate changed over a restart: '$before', then '$after'" || return
+}
+
+# Another program holds 8443 before the service starts: the packaged
+# default only warns, and the API serves.
+step_https_port_taken() {
+  systemctl stop "$SERVICE" || fail "systemctl stop failed" || return
+  systemd-run --unit=port-holder python3 -m http.server --bind 0.0.0.0 8443 ||
+    fail "could not start a program on 8443" || return
+  local rc=0
+  start_beside_port_holder || rc=$?
+  systemctl stop port-holder
+  [ "$rc" = 0 ] || return "$rc"
+  systemctl restart "$SERVICE" || fail "systemctl restart failed" || return
+  wait_for 30 page_answers || fail "the page does not answer once 8443 is free again" || return
+}
+
+start_beside_port_holder() {
+  wait_for 30 listens_on 00000000:20FB || fail "the holder did not listen on 0.0.0.0:8443" || return
+  local since
+  since=$(date '+%Y-%m-%d %H:%M:%S')
+  systemctl start "$SERVICE" || fail "the service did not start with 8443 taken" || return
+  wait_for 30 serving || fail "the API does not answer with 8443 taken" || return
+  wait_for 30 eval "journalctl -u '$SERVICE' --since '$since' --no-pager -o cat | grep -q 'no admin page'" ||
+    fail "no warning in the journal: $(journalctl -u "$SERVICE" --since "$since" --no-pager -o cat | tail -n 5)"
 }
 
 step_zoom_setup() {
@@ -356,14 +471,14 @@ step_watchdog() {
 }
 
 # No secret reached the journal: the app's client secret, the API key, the
-# meeting's passcode (the daemon logs through journald, every run so far).
+# meeting's passcode, the admin's setup code and password (the daemon logs through journald, every run so far).
 step_journal_clean() {
   local journal secret found=""
   journal=$(journalctl -b --no-pager -o cat)
   # Without the daemon's own lines the check below would prove nothing.
   journalctl -b -u "$SERVICE" --no-pager -o cat | grep -q 'listening on' ||
     fail "the journal holds none of the daemon's lines" || return
-  for secret in fake-client-secret "$API_KEY" "$PASSCODE"; do
+  for secret in fake-client-secret "$API_KEY" "$PASSCODE" "$SETUP_CODE" "$ADMIN_PASSWORD"; do
     [ -n "$secret" ] || continue
     grep -qF -- "$secret" <<<"$journal" && found+=" ${secret:0:6}..."
   done
@@ -410,6 +525,11 @@ run_step active step_active || finish active
 run_step layout step_layout
 run_step apikey step_apikey || finish apikey
 run_step api step_api
+run_step admin-page step_admin_page
+run_step admin-setup step_admin_setup
+run_step cert-fingerprint step_cert_fingerprint
+run_step cert-restart step_cert_restart
+run_step https-port-taken step_https_port_taken || finish https-port-taken
 run_step zoom-setup step_zoom_setup || finish zoom-setup
 run_step sync step_sync || finish sync
 if [ -n "$OLDER_VERSION" ]; then

@@ -2,8 +2,9 @@
 # The package's system test: boots a throwaway Debian bookworm with systemd
 # as PID 1 (systemd-nspawn --boot, no network inside), installs the .deb
 # there with apt and runs the steps of in-container.sh: the service active
-# and serving, its STATUS= line, the admin's CLI beside it, a sync against
-# the fake Zoom, kill -9 and the watchdog, upgrade, remove and purge.
+# and serving, its STATUS= line, the admin's CLI beside it, the admin page
+# on 8443, a sync against the fake Zoom, kill -9 and the watchdog, upgrade,
+# remove and purge.
 #
 # Usage (as root, on the host, from the project root):
 #   packaging/deb/tests/system-test.sh PATH.deb [OLDER.deb]
