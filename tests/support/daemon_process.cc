@@ -138,7 +138,8 @@ int EndChild(pid_t pid, int signo, milliseconds timeout) {
   return code;
 }
 
-// A port nobody listens on right now (the kernel's pick for port 0).
+}  // namespace
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
@@ -153,8 +154,6 @@ int FreePort() {
   close(fd);
   return port;
 }
-
-}  // namespace
 
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::vector<std::string>& env) {
