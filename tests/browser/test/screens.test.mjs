@@ -61,6 +61,23 @@ describe('screens', () => {
     }
   });
 
+  test('Overview: the certificate warning shows from 30 days before expiry, and once expired', async () => {
+    const warning = page.locator('#cert-warning');
+    await link(page, 'Overview').click();
+    await page.getByText('SHA-256 fingerprint', { exact: true }).waitFor();
+    assert.equal(await warning.isVisible(), false);
+    server.state.certificate = { ...server.state.certificate, not_after: '2027-01-01T00:00:00Z', expires_in_days: 30 };
+    await link(page, 'Zoom').click();
+    await link(page, 'Overview').click();
+    await warning.waitFor();
+    assert.match(await warning.textContent(), /certificate expires in 30 days .*Renew it on the box with: telemed-bridge web cert --renew/);
+    server.state.certificate = { ...server.state.certificate, imported: true, expires_in_days: -2 };
+    await link(page, 'Zoom').click();
+    await link(page, 'Overview').click();
+    await page.getByText(/certificate expired on/).waitFor();
+    assert.match(await warning.textContent(), /Import a new one on the box \(telemed-bridge web cert --import CERT KEY\)/);
+  });
+
   test('Zoom: a refused secret is said under Client secret, then Save, Test connection, Forget', async () => {
     server.state.zoom.configured = false;
     await link(page, 'Zoom').click();
