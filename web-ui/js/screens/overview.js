@@ -20,6 +20,8 @@ function zoomLines(zoom) {
 }
 
 function render(root, data) {
+  // The admin may have gone to another screen while this loaded.
+  if (!root.querySelector('#ov-zoom')) return;
   fillList(root.querySelector('#ov-zoom'), zoomLines(data.zoom));
   const queue = data.queue;
   fillList(root.querySelector('#ov-queue'), [
