@@ -249,6 +249,12 @@ TEST(AdminSite, AnOriginOnAnotherPortOrSchemeIsRefused) {
     CheckRefused(Login(kPassword, "192.0.2.10", origin), 403, "origin_invalid");
   }
   LONGS_EQUAL(200, Login(kPassword).status);
+  // A box reached by its IPv6 address: Host and Origin carry it alike.
+  const std::string v6 = "[fd00::7]:8443";
+  LONGS_EQUAL(200, Send("POST", "/admin/api/login",
+                        "{\"password\":\"" + std::string(kPassword) + "\"}",
+                        {{"Host", v6}, {"Origin", "https://" + v6}})
+                       .status);
 }
 
 // A cookie the browser held before signing in (planted, or left from an
