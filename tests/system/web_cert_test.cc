@@ -243,7 +243,14 @@ class PinnedClient {
     client_->set_read_timeout(10, 0);
   }
   // GET `path`; null when the connection (or its TLS) failed.
-  httplib::Result Get(const std::string& path) { return client_->Get(path); }
+  httplib::Result Get(const std::string& path,
+                      const httplib::Headers& headers = {}) {
+    return client_->Get(path.c_str(), headers);
+  }
+  httplib::Result Post(const std::string& path, const httplib::Headers& headers,
+                       const std::string& body) {
+    return client_->Post(path.c_str(), headers, body, "application/json");
+  }
   // GET /api/v1/health answered 200 over a connection that trusts the pin.
   bool Healthy() {
     httplib::Result result = Get("/api/v1/health");
@@ -310,6 +317,39 @@ TEST(WebCertLive, ARenewalReachesNewConnectionsWithoutARestart) {
                    FingerprintOf(new_pem))
                       .c_str(),
                   daemon->Stderr().c_str());
+}
+
+// The Overview's certificate is the one in use, also after a renewal.
+TEST(WebCertLive, TheOverviewShowsTheCertificateInUse) {
+  std::string old_pem = Run({"--pem"}).out;
+  PinnedClient browser(https_port, old_pem);
+  std::string code =
+      test::RunCli({"admin", "setup-code", "--data-dir", data_dir}).out;
+  code = code.substr(code.rfind('\n', code.size() - 2) + 1);
+  code.pop_back();  // its newline
+  const std::string host = "127.0.0.1:" + std::to_string(https_port);
+  httplib::Headers headers = {{"Host", host}, {"Origin", "https://" + host}};
+  httplib::Result made =
+      browser.Post("/admin/api/setup", headers,
+                   "{\"setup_code\":\"" + code +
+                       "\",\"password\":\"correct horse battery\","
+                       "\"confirm_password\":\"correct horse battery\"}");
+  CHECK_TRUE(made);
+  LONGS_EQUAL_TEXT(201, made->status, made->body.c_str());
+  std::string cookie = made->get_header_value("Set-Cookie");
+  headers.emplace("Cookie", cookie.substr(0, cookie.find(';')));
+  httplib::Result overview = browser.Get("/admin/api/overview", headers);
+  CHECK_TRUE(overview);
+  STRCMP_CONTAINS(FingerprintOf(old_pem).substr(8).c_str(),
+                  overview->body.c_str());
+
+  Run({"--renew"});
+  std::string new_pem = Run({"--pem"}).out;
+  WaitUntilServed(new_pem, &browser);
+  overview = browser.Get("/admin/api/overview", headers);
+  CHECK_TRUE(overview);
+  STRCMP_CONTAINS(FingerprintOf(new_pem).substr(8).c_str(),
+                  overview->body.c_str());
 }
 
 // Strict-Transport-Security is sent only with an imported certificate: it
