@@ -6,13 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "base/fake_clock.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "secrets/secret_box.h"
 #include "secrets/secret_key.h"
-#include "store/store.h"
-#include "support/temp_dir.h"
+#include "store/testutil.h"
 #include "tls/certificate.h"
 #include "tls/certificate_testdata.h"
 
@@ -32,14 +30,11 @@ size_t CountLines(const CapturingLogger& logger, const std::string& needle) {
 
 }  // namespace
 
-TEST_GROUP(CertificateWatch) {
-  test::TempDir dir;
-  FakeClock clock;
+TEST_GROUP_BASE(CertificateWatch, test::StoreFixture) {
   CapturingLogger logger;
   std::unique_ptr<RandomSource> random;
   std::unique_ptr<SecretKey> key;
   std::unique_ptr<SecretBox> box;
-  std::unique_ptr<Store> store;
   HostNames names;
   WebCertificateDeps deps;
   WebCertificate in_use;
@@ -49,21 +44,21 @@ TEST_GROUP(CertificateWatch) {
   std::unique_ptr<CertificateWatch> watch;
 
   void setup() override {
+    test::StoreFixture::setup();
     CHECK_TRUE(RealRandom::Open(&random).ok());
     uint8_t bytes[SecretKey::kSize] = {7};
     key = SecretKey::FromBytes(bytes);
     box = std::make_unique<SecretBox>(key.get(), random.get());
-    Store::Options options;
-    options.path = dir.File("bridge.db");
-    options.clock = &clock;
-    Status s = Store::Open(options, &store);
-    CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
     names.host_name = "clinic-box";
     names.addresses = {"127.0.0.1"};
     deps = {store.get(), box.get(), &clock, random.get()};
     bool created = false;
     CHECK_TRUE(LoadOrCreate(deps, names, &in_use, &created).ok());
     StartWatch();
+  }
+  void teardown() override {
+    watch.reset();
+    test::StoreFixture::teardown();
   }
   void StartWatch() {
     CertificateWatch::Options options;
