@@ -33,7 +33,11 @@ void CertificateWatch::Check() {
   } else if (last_failure_ == kReadFailed) {
     last_failure_.clear();
   }
-  if (s.ok() && !stored.empty() && stored != version_) {
+  // One made here is made anew once it expired, as the next start would:
+  // a box may run for years without a restart.
+  const bool own_expired =
+      !imported_ && options_.deps.clock->NowSeconds() > not_after_;
+  if (s.ok() && ((!stored.empty() && stored != version_) || own_expired)) {
     TakeUpStored(stored);
   }
   WarnOfExpiry();

@@ -5,10 +5,11 @@
 //
 // Each Check() reads the stored certificate's version (a digest of its
 // row; nothing is unsealed) and compares it with the one in use. Only when
-// it differs is the certificate loaded, unsealed and handed to `use`, which
-// builds the TLS setup and serves it. A certificate that cannot be used is
-// logged once and the previous one kept: a bad row never takes the page
-// down.
+// it differs (or the one in use was made here and has expired: then a new
+// one is made, as at a start) is the certificate loaded, unsealed and
+// handed to `use`, which builds the TLS setup and serves it. A certificate that
+// cannot be used is logged once and the previous one kept: a bad row never
+// takes the page down.
 #ifndef TELEMED_WEB_WEB_CERTIFICATE_WATCH_H_
 #define TELEMED_WEB_WEB_CERTIFICATE_WATCH_H_
 

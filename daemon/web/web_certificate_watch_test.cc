@@ -153,6 +153,25 @@ TEST(CertificateWatch, ADamagedImportedRowKeepsTheOldOne) {
   LONGS_EQUAL(1, CountLines(logger, "keeps its current certificate"));
 }
 
+TEST(CertificateWatch, OneMadeHereIsMadeAnewOnceItExpired) {
+  clock.AdvanceSeconds(825 * kDay);  // an hour past its end
+  watch->Check();
+  watch->Check();
+  LONGS_EQUAL(1, used.size());
+  CHECK_TRUE(used[0] != in_use.info.sha256_fingerprint + " generated");
+  STRCMP_CONTAINS(" generated", used[0].c_str());
+  LONGS_EQUAL(0, CountLines(logger, "expired"));
+}
+
+TEST(CertificateWatch, AnExpiredImportedOneIsKeptAndWarnedOf) {
+  ImportValidUntil(clock.NowSeconds() + 10 * kDay);
+  watch->Check();
+  clock.AdvanceSeconds(11 * kDay);
+  watch->Check();
+  LONGS_EQUAL(1, used.size());  // the import only
+  LONGS_EQUAL(1, CountLines(logger, "expired on"));
+}
+
 TEST(CertificateWatch, WarnsOfExpiryOnceADayWhileItIsNear) {
   ImportValidUntil(clock.NowSeconds() + 40 * kDay);
   watch->Check();
