@@ -103,12 +103,19 @@ Status Apply(Mode mode, const web::WebCertificateDeps& deps, std::ostream* err,
       mode == Mode::kImport ? Status::OK() : web::ReadHostNames(&names);
   *changed = mode == Mode::kRenew || mode == Mode::kImport;
   Status s;
+  bool replaced_imported = false;
   if (mode == Mode::kRenew) {
-    s = web::Renew(deps, names, cert);
+    s = web::Renew(deps, names, cert, &replaced_imported);
   } else if (mode == Mode::kImport) {
     s = web::Import(deps, cert_pem, key_pem, cert);
   } else {
     s = web::LoadOrCreate(deps, names, cert, changed);
+  }
+  if (s.ok() && replaced_imported) {
+    *err << kProgramName
+         << ": warning: this replaced the imported certificate; browsers that "
+            "were sent Strict-Transport-Security with it refuse a self-signed "
+            "one for up to a year: import a new certificate for them instead\n";
   }
   if (s.ok() && *changed && !read_names.ok()) {
     *err << kProgramName << ": warning: " << read_names.message()

@@ -279,7 +279,15 @@ Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
 }
 
 Status Renew(const WebCertificateDeps& deps, const HostNames& names,
-             WebCertificate* out) {
+             WebCertificate* out, bool* replaced_imported) {
+  if (replaced_imported != nullptr) {
+    std::string row;
+    bool found = false;
+    Status s = deps.store->GetSetting(kSetting, &row, &found);
+    if (!s.ok()) return s;
+    *replaced_imported =
+        found && row.rfind(std::string(kImported) + "\n", 0) == 0;
+  }
   return Generate(deps, names, out);
 }
 

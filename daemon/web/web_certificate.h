@@ -97,9 +97,11 @@ Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
                     WebCertificate* out, bool* created);
 
 // Replaces the stored certificate (generated or imported) with a new
-// self-signed one for `names`.
+// self-signed one for `names`. *replaced_imported (when not null) says
+// whether the one replaced was imported: browsers that saw
+// Strict-Transport-Security with it refuse a self-signed one for a year.
 Status Renew(const WebCertificateDeps& deps, const HostNames& names,
-             WebCertificate* out);
+             WebCertificate* out, bool* replaced_imported = nullptr);
 
 // Checks and stores the clinic's own certificate: `cert_pem` is the
 // certificate followed by any intermediate certificates (only certificates

@@ -146,6 +146,10 @@ TEST(WebCertCli, ImportsTheClinicsCertificateAndRenewMakesANewOne) {
   STRCMP_EQUAL("generated here (self-signed)",
                Field(renewed.out, "source").c_str());
   CHECK_TRUE(Field(renewed.out, "fingerprint") != FingerprintOf(cert));
+  // Browsers that saw HSTS with the imported one refuse a self-signed one.
+  STRCMP_CONTAINS("warning: this replaced the imported certificate",
+                  renewed.err.c_str());
+  CHECK_TRUE(Run({"--renew"}).err.find("warning") == std::string::npos);
 }
 
 TEST(WebCertCli, WarnsWhenTheCertificateExpiresWithinThirtyDays) {
