@@ -2,8 +2,8 @@
 // certificate (web/web_certificate.h). Shown, printed as PEM, replaced by a
 // new self-signed one, or by the clinic's own.
 //
-// A running daemon keeps serving the certificate it started with: after a
-// change this says to restart the service.
+// A running daemon notices a changed certificate by itself and serves it
+// within 30 s (service/admin_page.h): no restart.
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -103,12 +103,19 @@ Status Apply(Mode mode, const web::WebCertificateDeps& deps, std::ostream* err,
       mode == Mode::kImport ? Status::OK() : web::ReadHostNames(&names);
   *changed = mode == Mode::kRenew || mode == Mode::kImport;
   Status s;
+  bool replaced_imported = false;
   if (mode == Mode::kRenew) {
-    s = web::Renew(deps, names, cert);
+    s = web::Renew(deps, names, cert, &replaced_imported);
   } else if (mode == Mode::kImport) {
     s = web::Import(deps, cert_pem, key_pem, cert);
   } else {
     s = web::LoadOrCreate(deps, names, cert, changed);
+  }
+  if (s.ok() && replaced_imported) {
+    *err << kProgramName
+         << ": warning: this replaced the imported certificate; browsers that "
+            "were sent Strict-Transport-Security with it refuse a self-signed "
+            "one for up to a year: import a new certificate for them instead\n";
   }
   if (s.ok() && *changed && !read_names.ok()) {
     *err << kProgramName << ": warning: " << read_names.message()
@@ -154,15 +161,15 @@ void PrintCertificate(const Context& context, const web::WebCertificate& cert) {
 }
 
 // What to say about the daemon after the stored certificate changed.
-void PrintRestartHint(const Context& context, std::ostream& report) {
+void PrintServiceHint(const Context& context, std::ostream& report) {
   LockHolder holder;
   if (!DaemonLock::Inspect(context.config.data_dir, &holder).ok() ||
       !holder.running) {
     return;
   }
   report << "A daemon serves this data dir (PID " << holder.pid
-         << "): restart the service to use it (systemctl restart "
-            "telemed-bridge).\n";
+         << "): the running service uses it within 30 s; connections open "
+            "now keep the old one until they close.\n";
 }
 
 const char* ChangeLine(Mode mode) {
@@ -209,7 +216,7 @@ int RunWebCert(const Context& context) {
   } else {
     PrintCertificate(context, cert);
   }
-  if (changed) PrintRestartHint(context, report);
+  if (changed) PrintServiceHint(context, report);
   return kExitOk;
 }
 

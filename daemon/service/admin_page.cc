@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "base/log_ring.h"
+#include "base/mutex.h"
 #include "base/time_format.h"
 #include "config/config.h"
 #include "secrets/secret_box.h"
@@ -21,6 +22,7 @@
 #include "web/static_assets.h"
 #include "web/system_routes.h"
 #include "web/web_certificate.h"
+#include "web/web_certificate_watch.h"
 #include "web/zoom_routes.h"
 #include "web/zoom_user_cache.h"
 
@@ -39,28 +41,46 @@ class AdminPageImpl final : public AdminPage {
 
   Status Open();
   std::shared_ptr<const tls::ServerTlsConfig> tls() const override {
+    MutexLock lock(&mu_);
     return tls_;
   }
   void Serve(const httplib::Request& req,
              httplib::Response* res) const override {
     site_->Serve(req, res);
   }
+  void WatchCertificate(ServeTls serve) override;
   void Stop() override {
     if (checker_timer_) checker_timer_->Stop();
+    if (watch_timer_) watch_timer_->Stop();
   }
 
  private:
   Status LoadCertificate();
+  Status UseCertificate(const web::WebCertificate& cert, const char* how)
+      EXCLUDES(mu_);
+  web::CertificateSummary summary() const {
+    MutexLock lock(&mu_);
+    return summary_;
+  }
+  web::WebCertificateDeps deps() const;
   void BuildSite();
   void AddScreens();
 
   const Options options_;
-  web::WebCertificate certificate_;
-  std::shared_ptr<const tls::ServerTlsConfig> tls_;
+  web::HostNames names_;
+  web::WebCertificate loaded_;  // at Open, without its key: the watch's start
+  // Set before the watch's timer starts, then only read on its thread.
+  ServeTls serve_tls_;
+  mutable Mutex mu_;
+  // The certificate in use, swapped whole when the watch takes up another.
+  std::shared_ptr<const tls::ServerTlsConfig> tls_ GUARDED_BY(mu_);
+  web::CertificateSummary summary_ GUARDED_BY(mu_);
   std::unique_ptr<web::AdminSite> site_;
   std::unique_ptr<web::ZoomUserCache> users_;
   std::unique_ptr<web::DoctorChecker> checker_;
   std::unique_ptr<PeriodicTask> checker_timer_;
+  std::unique_ptr<web::CertificateWatch> watch_;
+  std::unique_ptr<PeriodicTask> watch_timer_;
 };
 
 Status AdminPageImpl::Open() {
@@ -78,6 +98,11 @@ Status AdminPageImpl::Open() {
   return Status::OK();
 }
 
+web::WebCertificateDeps AdminPageImpl::deps() const {
+  return {options_.session->store.get(), options_.zoom->box.get(),
+          &options_.session->clock, options_.zoom->random.get()};
+}
+
 // The certificate's key is unsealed only to build the TLS setup, then wiped.
 Status AdminPageImpl::LoadCertificate() {
   ZoomSession* zoom = options_.zoom;
@@ -87,36 +112,53 @@ Status AdminPageImpl::LoadCertificate() {
         "the admin page is off: its certificate's key is sealed under the "
         "secret key, which was refused");
   }
-  web::HostNames names;
-  Status s = web::ReadHostNames(&names);
+  Status s = web::ReadHostNames(&names_);
   if (!s.ok()) {
     options_.logger->Warning(
         "%s: a new certificate for the admin page would name no IP address",
         s.message().c_str());
   }
-  web::WebCertificateDeps deps{options_.session->store.get(), zoom->box.get(),
-                               &options_.session->clock, zoom->random.get()};
   bool created = false;
-  s = web::LoadOrCreate(deps, names, &certificate_, &created);
-  if (s.ok()) {
-    s = tls::ServerTlsConfig::Open(certificate_.chain_pem, certificate_.key_pem,
-                                   zoom->random.get(), &tls_);
+  s = web::LoadOrCreate(deps(), names_, &loaded_, &created);
+  if (s.ok()) s = UseCertificate(loaded_, created ? " (made now)" : "");
+  WipeString(&loaded_.key_pem);
+  return s.ok() ? s : s.WithContext("the admin page's certificate");
+}
+
+// Builds the TLS setup of `cert` and makes it the one in use.
+Status AdminPageImpl::UseCertificate(const web::WebCertificate& cert,
+                                     const char* how) {
+  std::shared_ptr<const tls::ServerTlsConfig> built;
+  Status s = tls::ServerTlsConfig::Open(cert.chain_pem, cert.key_pem,
+                                        options_.zoom->random.get(), &built);
+  if (!s.ok()) return s;
+  {
+    MutexLock lock(&mu_);
+    tls_ = built;
+    summary_ = {cert.info.sha256_fingerprint, cert.info.not_after,
+                cert.imported};
   }
-  WipeString(&certificate_.key_pem);
-  if (!s.ok()) return s.WithContext("the admin page's certificate");
+  if (serve_tls_) serve_tls_(built);
   options_.logger->Info(
-      "admin page certificate%s: SHA-256 %s, %s, valid until %s",
-      created ? " (made now)" : "",
-      certificate_.info.sha256_fingerprint.c_str(),
-      certificate_.imported ? "imported" : "self-signed",
-      FormatRfc3339Utc(certificate_.info.not_after).c_str());
-  if (certificate_.warn_expiry) {
-    options_.logger->Warning(
-        "the admin page's certificate expires in %lld days: run "
-        "'telemed-bridge web cert --renew' (or import a new one)",
-        static_cast<long long>(certificate_.expires_in_days));
-  }
+      "admin page certificate%s: SHA-256 %s, %s, valid until %s", how,
+      cert.info.sha256_fingerprint.c_str(),
+      cert.imported ? "imported" : "self-signed",
+      FormatRfc3339Utc(cert.info.not_after).c_str());
   return Status::OK();
+}
+
+void AdminPageImpl::WatchCertificate(ServeTls serve) {
+  serve_tls_ = std::move(serve);
+  web::CertificateWatch::Options watching;
+  watching.deps = deps();
+  watching.names = names_;
+  watching.logger = options_.logger;
+  watching.use = [this](const web::WebCertificate& cert) {
+    return UseCertificate(cert, " changed (renewed or imported)");
+  };
+  watch_ = std::make_unique<web::CertificateWatch>(watching, loaded_);
+  watch_timer_ = std::make_unique<PeriodicTask>(kCertificateCheckPeriod,
+                                                [this] { watch_->Check(); });
 }
 
 void AdminPageImpl::BuildSite() {
@@ -128,8 +170,8 @@ void AdminPageImpl::BuildSite() {
   site.serve_asset = [](const httplib::Request& req, httplib::Response* res) {
     web::StaticAssets::Embedded().Serve(req, res);
   };
-  const bool imported = certificate_.imported;
-  site.certificate_imported = [imported] { return imported; };
+  // Strict-Transport-Security follows the certificate in use.
+  site.certificate_imported = [this] { return summary().imported; };
   site_ = std::make_unique<web::AdminSite>(site);
 }
 
@@ -141,12 +183,9 @@ void AdminPageImpl::AddScreens() {
   ZoomClient* client = zoom->client.get();
   web::AdminAudit* audit = site_->audit();
 
-  web::CertificateSummary summary{certificate_.info.sha256_fingerprint,
-                                  certificate_.info.not_after,
-                                  certificate_.imported};
   web::AddOverviewRoutes({store, clock, options_.started_at,
-                          [summary](web::CertificateSummary* out) {
-                            *out = summary;
+                          [this](web::CertificateSummary* out) {
+                            *out = summary();
                             return true;
                           },
                           logger},

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "api/server.h"
 #include "base/clock.h"
@@ -157,6 +158,10 @@ Status PrepareProcess() {
 class DaemonImpl final : public Daemon {
  public:
   DaemonImpl(const Config& config, const Options& options);
+  // The page's certificate watch calls the API server, which goes first.
+  ~DaemonImpl() override {
+    if (admin_page_) admin_page_->Stop();
+  }
 
   Status Start();
   Status Run() override;
@@ -330,7 +335,13 @@ Status DaemonImpl::OpenAdminPage() {
         s.reason(), ExplainListenFailure(config_.https_listen, "--https-listen",
                                          s.message()));
   }
-  return s.ok() ? s : HttpsFailed(s);
+  if (!s.ok()) return HttpsFailed(s);
+  // `web cert --renew` / `--import` take effect without a restart.
+  admin_page_->WatchCertificate(
+      [api = api_.get()](std::shared_ptr<const tls::ServerTlsConfig> tls) {
+        api->SetHttpsTls(std::move(tls));
+      });
+  return s;
 }
 
 Status DaemonImpl::HttpsFailed(const Status& why) {

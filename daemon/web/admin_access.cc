@@ -15,10 +15,7 @@ Status TooManyAttempts(int retry_after_s) {
                                  std::to_string(retry_after_s) + " s");
 }
 
-Status AdminAccess::Verify(const std::string& password,
-                           const std::string& address, int* retry_after_s) {
-  *retry_after_s = limiter_.RetryAfter(address);
-  if (*retry_after_s > 0) return TooManyAttempts(*retry_after_s);
+Status AdminAccess::CheckPassword(const std::string& password, bool* matches) {
   std::string stored;
   bool found = false;
   Status s = options_.accounts->GetAdminPasswordHash(&stored, &found);
@@ -27,14 +24,21 @@ Status AdminAccess::Verify(const std::string& password,
     return Status::Conflict("setup_needed",
                             "no admin exists yet: set up the admin first");
   }
+  return hasher_.Run([&] { return VerifyPassword(password, stored, matches); });
+}
+
+Status AdminAccess::Verify(const std::string& password,
+                           const std::string& address, int* retry_after_s) {
+  *retry_after_s = limiter_.BeginTry(address);
+  if (*retry_after_s > 0) return TooManyAttempts(*retry_after_s);
   bool matches = false;
-  s = hasher_.Run([&] { return VerifyPassword(password, stored, &matches); });
-  if (!s.ok()) return s;
-  if (matches) {
-    limiter_.NoteSuccess(address);
-    return Status::OK();
+  Status s = CheckPassword(password, &matches);
+  if (!s.ok() || matches) {
+    limiter_.EndTry(address, s.ok() ? SignInLimiter::Outcome::kSucceeded
+                                    : SignInLimiter::Outcome::kUndecided);
+    return s;
   }
-  limiter_.NoteFailure(address);
+  limiter_.EndTry(address, SignInLimiter::Outcome::kFailed);
   options_.logger->Warning("admin page: wrong password from %s",
                            address.c_str());
   Record(audit_action::kSignInFailed, address, "wrong password");
@@ -48,7 +52,6 @@ void AdminAccess::NoteSignIn(const char* action, const std::string& address) {
 }
 
 void AdminAccess::NoteWrongSetupCode(const std::string& address) {
-  limiter_.NoteFailure(address);
   options_.logger->Warning("admin page: wrong setup code from %s",
                            address.c_str());
   Record(audit_action::kSignInFailed, address, "wrong setup code");

@@ -61,7 +61,8 @@ class AdminAccess final : public PasswordCheck, public AdminAudit {
   // Records a sign-in (`action`: kSetUp or kSignIn) in the audit log and
   // the daemon's log.
   void NoteSignIn(const char* action, const std::string& address);
-  // Counts a wrong setup code as a failed sign-in from `address`.
+  // Logs and records a wrong setup code from `address`; the caller counts
+  // it (limiter()->EndTry, kFailed).
   void NoteWrongSetupCode(const std::string& address);
 
   Sessions* sessions() { return &sessions_; }
@@ -69,6 +70,9 @@ class AdminAccess final : public PasswordCheck, public AdminAudit {
   AdminAccounts* accounts() { return options_.accounts; }
 
  private:
+  // The stored hash against `password`, on the hashing thread.
+  Status CheckPassword(const std::string& password, bool* matches);
+
   const Options options_;
   Sessions sessions_;
   SignInLimiter limiter_;

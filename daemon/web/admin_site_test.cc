@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/cjson.h"
 #include "base/log.h"
@@ -119,9 +120,12 @@ TEST_GROUP_BASE(AdminSite, test::StoreFixture) {
     csrf = JsonText(res, "csrf_token");
   }
   httplib::Response Login(const std::string& password,
-                          const std::string& address = "192.0.2.10") {
+                          const std::string& address = "192.0.2.10",
+                          const std::string& origin = "") {
+    std::map<std::string, std::string> extra;
+    if (!origin.empty()) extra["Origin"] = origin;
     return Send("POST", "/admin/api/login",
-                "{\"password\":\"" + password + "\"}", {}, address);
+                "{\"password\":\"" + password + "\"}", extra, address);
   }
   void SignOutLocally() {
     cookie.clear();
@@ -230,6 +234,83 @@ TEST(AdminSite, SetupAndSignInNeedTheirOwnOrigin) {
                     {{"Origin", "https://evil.example"}}),
                403, "origin_invalid");
   LONGS_EQUAL(201, Send("POST", "/admin/api/setup", body).status);
+}
+
+// The Origin must match Host exactly: another port of the same host is
+// another origin (another program on the box).
+TEST(AdminSite, AnOriginOnAnotherPortOrSchemeIsRefused) {
+  SetUp();
+  SignOutLocally();
+  const std::string host = kHost;
+  const std::string name = host.substr(0, host.rfind(':'));
+  for (const std::string& origin :
+       {"https://" + name, "https://" + name + ":1", "https://" + host + ".",
+        "https://" + host + "/", std::string("null")}) {
+    CheckRefused(Login(kPassword, "192.0.2.10", origin), 403, "origin_invalid");
+  }
+  LONGS_EQUAL(200, Login(kPassword).status);
+  // A box reached by its IPv6 address: Host and Origin carry it alike.
+  const std::string v6 = "[fd00::7]:8443";
+  LONGS_EQUAL(200, Send("POST", "/admin/api/login",
+                        "{\"password\":\"" + std::string(kPassword) + "\"}",
+                        {{"Host", v6}, {"Origin", "https://" + v6}})
+                       .status);
+}
+
+// A cookie the browser held before signing in (planted, or left from an
+// old session) is never the one signed in: every sign-in makes a new id.
+TEST(AdminSite, SignInMakesAFreshSessionIdWhateverCookieCameWithIt) {
+  SetUp();
+  cookie = "chosen-by-an-attacker";
+  csrf.clear();
+  SignedInBy(Login(kPassword));
+  CHECK_TRUE(cookie != "chosen-by-an-attacker");
+  cookie = "chosen-by-an-attacker";
+  CheckRefused(Send("GET", "/admin/api/audit"), 401, "session_expired");
+}
+
+// The CSRF token is bound to its session: another session's token (the
+// same admin's, in another browser) does not do.
+TEST(AdminSite, ACsrfTokenWorksOnlyWithItsOwnSession) {
+  SetUp();
+  const std::string first_csrf = csrf;
+  SignOutLocally();
+  SignedInBy(Login(kPassword));
+  const std::string own_csrf = csrf;
+  csrf = first_csrf;
+  CheckRefused(Send("POST", "/admin/api/logout"), 403, "csrf_invalid");
+  csrf = own_csrf;
+  LONGS_EQUAL(204, Send("POST", "/admin/api/logout").status);
+}
+
+// The setup code is spent by the first admin made: setups racing with the
+// right code make one admin, the others are refused.
+TEST(AdminSite, RacingSetupsWithTheRightCodeMakeOneAdmin) {
+  CHECK_OK(
+      store->PutSetupCode(SetupCodeDigest(kCode), clock.NowSeconds() + 60));
+  const std::string body = "{\"setup_code\":\"" + std::string(kCode) +
+                           "\",\"password\":\"" + kPassword +
+                           "\",\"confirm_password\":\"" + kPassword + "\"}";
+  constexpr int kRacers = 4;  // within the hashing queue: none is "busy"
+  int statuses[kRacers] = {};
+  std::vector<std::thread> racers;
+  for (int i = 0; i < kRacers; ++i) {
+    racers.emplace_back([&, i] {
+      statuses[i] = Send("POST", "/admin/api/setup", body, {},
+                         "192.0.2." + std::to_string(20 + i))
+                        .status;
+    });
+  }
+  for (std::thread& racer : racers) racer.join();
+  int made = 0;
+  for (int status : statuses) {
+    if (status == 201) {
+      ++made;
+    } else {
+      LONGS_EQUAL(409, status);
+    }
+  }
+  LONGS_EQUAL(1, made);
 }
 
 TEST(AdminSite, SignInBeforeSetupIsRefused) {

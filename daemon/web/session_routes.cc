@@ -160,7 +160,8 @@ void GetSession(AdminAccess* access, const AdminRequest& request,
 
 void PostSetup(AdminAccess* access, const AdminRequest& request,
                httplib::Response* res) {
-  const int wait = access->limiter()->RetryAfter(request.address);
+  // Held against the limits until decided, like a password (BeginTry).
+  const int wait = access->limiter()->BeginTry(request.address);
   if (wait > 0) return WriteTooManyAttempts(wait, res);
   std::vector<std::string> v;
   Status s = ReadFields(request,
@@ -189,6 +190,10 @@ void PostSetup(AdminAccess* access, const AdminRequest& request,
     s = access->accounts()->CreateAdmin(digest, hash);
     code_refused = s.code() == Status::Code::kInvalidArgument;
   }
+  access->limiter()->EndTry(request.address,
+                            code_refused ? SignInLimiter::Outcome::kFailed
+                            : s.ok()     ? SignInLimiter::Outcome::kSucceeded
+                                         : SignInLimiter::Outcome::kUndecided);
   if (code_refused) access->NoteWrongSetupCode(request.address);
   if (!s.ok()) return WriteError(s, res);
   access->NoteSignIn(audit_action::kSetUp, request.address);

@@ -60,5 +60,41 @@ TEST(SignInLimiter, GlobalLimitHoldsAcrossAddresses) {
   LONGS_EQUAL(0, small.RetryAfter("203.0.113.9"));
 }
 
+// Tries verified in parallel: each is held against the limits until it
+// ends, so five wrong passwords sent at once are the last five.
+TEST(SignInLimiter, TriesInFlightCountAgainstTheAddressesLimit) {
+  using Outcome = SignInLimiter::Outcome;
+  for (int i = 0; i < 5; ++i) LONGS_EQUAL(0, limiter.BeginTry("192.0.2.1"));
+  LONGS_EQUAL(1, limiter.BeginTry("192.0.2.1"));
+  LONGS_EQUAL(1, limiter.RetryAfter("192.0.2.1"));
+  LONGS_EQUAL(0, limiter.RetryAfter("192.0.2.2"));
+  for (int i = 0; i < 5; ++i) limiter.EndTry("192.0.2.1", Outcome::kFailed);
+  LONGS_EQUAL(900, limiter.BeginTry("192.0.2.1"));
+}
+
+TEST(SignInLimiter, AnUndecidedOrSuccessfulTryFreesItsPlace) {
+  using Outcome = SignInLimiter::Outcome;
+  Fail("192.0.2.1", 3);
+  LONGS_EQUAL(0, limiter.BeginTry("192.0.2.1"));
+  LONGS_EQUAL(0, limiter.BeginTry("192.0.2.1"));
+  LONGS_EQUAL(1, limiter.RetryAfter("192.0.2.1"));
+  limiter.EndTry("192.0.2.1", Outcome::kUndecided);  // e.g. the hasher busy
+  LONGS_EQUAL(0, limiter.RetryAfter("192.0.2.1"));
+  limiter.EndTry("192.0.2.1", Outcome::kSucceeded);
+  Fail("192.0.2.1", 5);  // the success cleared the three
+}
+
+TEST(SignInLimiter, TriesInFlightCountAgainstTheGlobalLimit) {
+  SignInLimiter::Options options;
+  options.global = 3;
+  SignInLimiter small(&clock, options);
+  LONGS_EQUAL(0, small.BeginTry("192.0.2.1"));
+  LONGS_EQUAL(0, small.BeginTry("192.0.2.2"));
+  LONGS_EQUAL(0, small.BeginTry("192.0.2.3"));
+  LONGS_EQUAL(1, small.BeginTry("192.0.2.4"));
+  small.EndTry("192.0.2.3", SignInLimiter::Outcome::kSucceeded);
+  LONGS_EQUAL(0, small.BeginTry("192.0.2.4"));
+}
+
 }  // namespace web
 }  // namespace telemed

@@ -95,14 +95,16 @@ Status Corrupt(const std::string& why) {
 }
 
 // The row: "generated" or "imported", '\n', the chain's PEM, a NUL (which
-// PEM never holds), then the sealed key.
-Status Save(const WebCertificateDeps& deps, const WebCertificate& cert) {
+// PEM never holds), then the sealed key. Sets cert->version once stored.
+Status Save(const WebCertificateDeps& deps, WebCertificate* cert) {
   std::string sealed;
-  Status s = deps.box->Seal(kKeyPurpose, cert.key_pem, &sealed);
+  Status s = deps.box->Seal(kKeyPurpose, cert->key_pem, &sealed);
   if (!s.ok()) return s;
-  std::string row = std::string(cert.imported ? kImported : kGenerated) + "\n" +
-                    cert.chain_pem + '\0' + sealed;
-  return deps.store->PutSetting(kSetting, row);
+  std::string row = std::string(cert->imported ? kImported : kGenerated) +
+                    "\n" + cert->chain_pem + '\0' + sealed;
+  s = deps.store->PutSetting(kSetting, row);
+  if (s.ok()) cert->version = Sha256Hex(row);
+  return s;
 }
 
 Status Parse(const WebCertificateDeps& deps, const std::string& row,
@@ -118,6 +120,7 @@ Status Parse(const WebCertificateDeps& deps, const std::string& row,
     return Corrupt("has an unknown source '" + source + "'");
   }
   out->imported = source == kImported;
+  out->version = Sha256Hex(row);
   out->chain_pem = row.substr(newline + 1, nul - newline - 1);
   Status s = deps.box->Open(kKeyPurpose, row.substr(nul + 1), &out->key_pem);
   if (!s.ok()) {
@@ -142,7 +145,7 @@ Status Generate(const WebCertificateDeps& deps, const HostNames& names,
   cert.key_pem = made.key_pem;
   WipeString(&made.key_pem);
   s = Describe(*deps.clock, &cert);
-  if (s.ok()) s = Save(deps, cert);
+  if (s.ok()) s = Save(deps, &cert);
   if (s.ok()) *out = cert;
   WipeString(&cert.key_pem);
   return s;
@@ -276,7 +279,15 @@ Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
 }
 
 Status Renew(const WebCertificateDeps& deps, const HostNames& names,
-             WebCertificate* out) {
+             WebCertificate* out, bool* replaced_imported) {
+  if (replaced_imported != nullptr) {
+    std::string row;
+    bool found = false;
+    Status s = deps.store->GetSetting(kSetting, &row, &found);
+    if (!s.ok()) return s;
+    *replaced_imported =
+        found && row.rfind(std::string(kImported) + "\n", 0) == 0;
+  }
   return Generate(deps, names, out);
 }
 
@@ -293,9 +304,18 @@ Status Import(const WebCertificateDeps& deps, const std::string& cert_pem,
   if (s.ok()) s = CheckImportable(cert.info, deps.clock->NowSeconds());
   if (!s.ok()) return s;
   cert.key_pem = key_pem;
-  s = Save(deps, cert);
+  s = Save(deps, &cert);
   if (s.ok()) *out = cert;
   WipeString(&cert.key_pem);
+  return s;
+}
+
+Status ReadVersion(SettingsStore* store, std::string* version) {
+  version->clear();
+  std::string row;
+  bool found = false;
+  Status s = store->GetSetting(kSetting, &row, &found);
+  if (s.ok() && found) *version = Sha256Hex(row);
   return s;
 }
 

@@ -69,6 +69,9 @@ struct WebCertificate {
   int64_t expires_in_days = 0;
   // It expires within kWarnExpiryDays, or has expired.
   bool warn_expiry = false;
+  // Names the stored row it came from (SHA-256 hex of the row): every
+  // renewal or import changes it. See ReadVersion.
+  std::string version;
 };
 
 // What the functions below work with, all borrowed for the call.
@@ -94,9 +97,11 @@ Status LoadOrCreate(const WebCertificateDeps& deps, const HostNames& names,
                     WebCertificate* out, bool* created);
 
 // Replaces the stored certificate (generated or imported) with a new
-// self-signed one for `names`.
+// self-signed one for `names`. *replaced_imported (when not null) says
+// whether the one replaced was imported: browsers that saw
+// Strict-Transport-Security with it refuse a self-signed one for a year.
 Status Renew(const WebCertificateDeps& deps, const HostNames& names,
-             WebCertificate* out);
+             WebCertificate* out, bool* replaced_imported = nullptr);
 
 // Checks and stores the clinic's own certificate: `cert_pem` is the
 // certificate followed by any intermediate certificates (only certificates
@@ -107,6 +112,12 @@ Status Renew(const WebCertificateDeps& deps, const HostNames& names,
 // plain words. Nothing is stored then.
 Status Import(const WebCertificateDeps& deps, const std::string& cert_pem,
               const std::string& key_pem, WebCertificate* out);
+
+// The version of the stored certificate (WebCertificate::version), read
+// without unsealing anything: a running daemon compares it with the one it
+// serves to notice a renewal or an import. Empty when none is stored.
+// Errors: the store's.
+Status ReadVersion(SettingsStore* store, std::string* version);
 
 }  // namespace web
 }  // namespace telemed

@@ -27,6 +27,10 @@ struct CliResult {
   std::string err;
 };
 
+// A port of 127.0.0.1 nobody listens on right now (the kernel's pick for
+// port 0); another process may take it before the caller binds it.
+int FreePort();
+
 // Runs `TELEMED_BINARY args...` to completion (killed after 60 s) with the
 // extra environment `env` ("NAME=value" each).
 CliResult RunCli(const std::vector<std::string>& args,

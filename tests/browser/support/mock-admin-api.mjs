@@ -49,6 +49,8 @@ export function newState() {
     audit: [],
     log: [{ at: new Date().toISOString(), severity: 'info', text: 'telemed-bridge started' }],
     checkDelayMs: 200,
+    certificate: { fingerprint_sha256: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
+      not_after: '2029-03-08T10:00:00Z', imported: false, expires_in_days: 824 },
   };
 }
 
@@ -231,8 +233,7 @@ const ROUTES = [
       failed: state.appointments.filter((a) => a.status === 'failed').length, deletions_pending: 0,
       next_attempt_at: null },
     doctors: [...state.doctors.values()].map((d) => ({ id: d.id, name: d.name, writes_today: 3, write_limit: 100 })),
-    certificate: { fingerprint_sha256: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
-      not_after: '2029-03-08T10:00:00Z', imported: false, expires_in_days: 824 },
+    certificate: state.certificate,
   }]],
   ['GET', /^\/zoom$/, true, ({ state }) => [200, zoomView(state)]],
   ['PUT', /^\/zoom\/s2s$/, true, ({ state, body, req }) => {

@@ -5,7 +5,9 @@
 //   Zoom) allows a host 100 creates a day;
 // - a join URL that is not https: the fake Zoom only makes https ones;
 // - the admin removed while the page is open: the daemon has no way to
-//   remove the admin.
+//   remove the admin;
+// - a certificate 30 days before and after its expiry: the daemon's own is
+//   valid 825 days and an imported one must be valid when imported.
 // Everything else is tested against the daemon (the other test files).
 
 import assert from 'node:assert/strict';
@@ -83,5 +85,22 @@ describe('mock', () => {
     await field(page, 'Password').fill(PASSWORD);
     await button(page, 'Sign in').click();
     await page.getByRole('heading', { name: 'Set up', exact: true }).waitFor();
+  });
+  test('Overview: the certificate warning shows from 30 days before expiry, and once expired', async () => {
+    await signIn(page);
+    const warning = page.locator('#cert-warning');
+    await link(page, 'Overview').click();
+    await page.getByText('SHA-256 fingerprint', { exact: true }).waitFor();
+    assert.equal(await warning.isVisible(), false);
+    server.state.certificate = { ...server.state.certificate, not_after: '2027-01-01T00:00:00Z', expires_in_days: 30 };
+    await link(page, 'Zoom').click();
+    await link(page, 'Overview').click();
+    await warning.waitFor();
+    assert.match(await warning.textContent(), /certificate expires in 30 days .*Renew it on the box with: telemed-bridge web cert --renew/);
+    server.state.certificate = { ...server.state.certificate, imported: true, expires_in_days: -2 };
+    await link(page, 'Zoom').click();
+    await link(page, 'Overview').click();
+    await page.getByText(/certificate expired on/).waitFor();
+    assert.match(await warning.textContent(), /Import a new one on the box \(telemed-bridge web cert --import CERT KEY\)/);
   });
 });

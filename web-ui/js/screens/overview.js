@@ -20,6 +20,8 @@ function zoomLines(zoom) {
 }
 
 function render(root, data) {
+  // The admin may have gone to another screen while this loaded.
+  if (!root.querySelector('#ov-zoom')) return;
   fillList(root.querySelector('#ov-zoom'), zoomLines(data.zoom));
   const queue = data.queue;
   fillList(root.querySelector('#ov-queue'), [
@@ -36,14 +38,21 @@ function render(root, data) {
     ['SHA-256 fingerprint', el('code', { text: cert.fingerprint_sha256 })],
     ['Expires', `${when(cert.not_after)} (${cert.imported ? 'imported' : 'self-signed'})`],
   ]);
-  if (cert.expires_in_days <= 30) {
-    const warning = root.querySelector('#cert-warning');
-    warning.textContent = `The page's certificate expires in ${cert.expires_in_days} days. ` +
-      'Renew it on the box with `telemed-bridge web cert --renew`.';
-    warning.hidden = false;
-  }
+  if (cert.expires_in_days <= 30) certificateWarning(root.querySelector('#cert-warning'), cert);
   const body = root.querySelector('#ov-doctors tbody');
   for (const doctor of data.doctors) {
     body.append(row(`${doctor.name} (${doctor.id})`, String(doctor.writes_today), String(doctor.write_limit)));
   }
+}
+
+// Shown from 30 days before expiry (the daemon logs it daily too), and
+// once it expired, with what to run on the box.
+function certificateWarning(warning, cert) {
+  const state = cert.expires_in_days < 0 ? `expired on ${when(cert.not_after)}`
+    : `expires in ${cert.expires_in_days} days (${when(cert.not_after)})`;
+  const fix = cert.imported
+    ? 'Import a new one on the box (telemed-bridge web cert --import CERT KEY) or make a self-signed one'
+    : 'Renew it on the box';
+  warning.textContent = `The page's certificate ${state}. ${fix} with: telemed-bridge web cert --renew`;
+  warning.hidden = false;
 }
