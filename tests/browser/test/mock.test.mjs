@@ -86,6 +86,7 @@ describe('mock', () => {
     await button(page, 'Sign in').click();
     await page.getByRole('heading', { name: 'Set up', exact: true }).waitFor();
   });
+
   test('Overview: the certificate warning shows from 30 days before expiry, and once expired', async () => {
     await signIn(page);
     const warning = page.locator('#cert-warning');
