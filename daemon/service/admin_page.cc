@@ -65,6 +65,7 @@ class AdminPageImpl final : public AdminPage {
   web::WebCertificateDeps deps() const;
   void BuildSite();
   void AddScreens();
+  void AddZoomScreens();
 
   const Options options_;
   web::HostNames names_;
@@ -180,7 +181,6 @@ void AdminPageImpl::AddScreens() {
   const Clock* clock = &options_.session->clock;
   Logger* logger = options_.logger;
   ZoomSession* zoom = options_.zoom;
-  ZoomClient* client = zoom->client.get();
   web::AdminAudit* audit = site_->audit();
 
   web::AddOverviewRoutes({store, clock, options_.started_at,
@@ -191,6 +191,23 @@ void AdminPageImpl::AddScreens() {
                           logger},
                          site_.get());
 
+  AddZoomScreens();
+  web::AddAppointmentRoutes({store, store, audit}, site_.get());
+  web::AddKeyRoutes({store, zoom->random.get(), audit}, site_.get());
+  web::AddSystemRoutes({options_.log, store, clock, options_.config->data_dir,
+                        zoom->key_path, site_->password_check(), audit},
+                       site_.get());
+}
+
+// Zoom and Doctors: the screens that ask Zoom (the user picker, the check
+// of a saved doctor's Zoom user).
+void AdminPageImpl::AddZoomScreens() {
+  Store* store = options_.session->store.get();
+  const Clock* clock = &options_.session->clock;
+  Logger* logger = options_.logger;
+  ZoomSession* zoom = options_.zoom;
+  ZoomClient* client = zoom->client.get();
+  web::AdminAudit* audit = site_->audit();
   users_ = std::make_unique<web::ZoomUserCache>(web::ZoomUserCache::Options{
       store, client->s2s(), client->api(), clock, logger});
   web::AddZoomRoutes(
@@ -206,12 +223,6 @@ void AdminPageImpl::AddScreens() {
   checking.logger = logger;
   checker_ = std::make_unique<web::DoctorChecker>(checking);
   web::AddDoctorRoutes({store, checker_.get(), audit, logger}, site_.get());
-
-  web::AddAppointmentRoutes({store, store, audit}, site_.get());
-  web::AddKeyRoutes({store, zoom->random.get(), audit}, site_.get());
-  web::AddSystemRoutes({options_.log, store, clock, options_.config->data_dir,
-                        zoom->key_path, site_->password_check(), audit},
-                       site_.get());
 }
 
 }  // namespace

@@ -173,6 +173,7 @@ class DaemonImpl final : public Daemon {
   Status OpenListeners();
   // The HTTPS listener and the admin page behind it, when configured.
   Status OpenAdminPage();
+  Status ListenHttps();
   // A failure of the HTTPS listener: fatal when its address was given,
   // a warning (and no listener) for the built-in default.
   Status HttpsFailed(const Status& why);
@@ -320,7 +321,11 @@ Status DaemonImpl::OpenAdminPage() {
     logger_->Error("%s", s.message().c_str());
     return Status::OK();
   }
-  if (!s.ok()) return HttpsFailed(s);
+  return s.ok() ? ListenHttps() : HttpsFailed(s);
+}
+
+// The admin page is open: its listener, and the certificate's watch.
+Status DaemonImpl::ListenHttps() {
   ApiServer::HttpsOptions https;
   https.host = config_.https_listen.host;
   https.port = config_.https_listen.port;
@@ -329,7 +334,7 @@ Status DaemonImpl::OpenAdminPage() {
                                                  httplib::Response* res) {
     page->Serve(req, res);
   };
-  s = api_->ListenHttps(https);
+  Status s = api_->ListenHttps(https);
   if (s.code() == Status::Code::kIoError) {
     s = Status::IoError(
         s.reason(), ExplainListenFailure(config_.https_listen, "--https-listen",
