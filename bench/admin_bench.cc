@@ -6,7 +6,7 @@
 //                         [--future 500] [--doctors 10]
 //   admin_bench setup     --https-port P --cert PEM --code CODE
 //                         --password PW [--settle-s 300]
-//   admin_bench page      --https-port P --cert PEM [--rounds 200]
+//   admin_bench page      --https-port P --cert PEM --pid PID [--rounds 200]
 //   admin_bench api       --https-port P --cert PEM --password PW
 //                         [--iterations 200]
 //   admin_bench handshake --https-port P --cert PEM --pid PID
@@ -79,7 +79,8 @@ int RunHttps(const std::string& command, Flags* flags) {
                       flags->GetInt("settle-s", 300));
   }
   if (command == "page") {
-    return MeasurePageLoad(target, flags->GetInt("rounds", 200));
+    return MeasurePageLoad(target, static_cast<pid_t>(flags->GetInt("pid", 0)),
+                           flags->GetInt("rounds", 200));
   }
   if (command == "api") {
     return MeasureAdminApi(target, flags->GetString("password", ""),

@@ -28,10 +28,12 @@ int SetUpAdmin(const AdminTarget& target, const std::string& setup_code,
                const std::string& password, int max_seconds);
 
 // All the page's assets (the list compiled into this program, which is the
-// daemon's), one after another on one connection, gzip accepted, `rounds`
-// times cold (a new TLS connection, no ETags) and warm (one kept-alive
-// connection, If-None-Match: 304 for all but the HTML).
-int MeasurePageLoad(const AdminTarget& target, int rounds);
+// daemon's), gzip accepted, `rounds` times each: cold one after another on
+// a new TLS connection, cold as a browser (the HTML, then the rest over 6
+// new connections at once), both without ETags, and warm (one kept-alive
+// connection, If-None-Match: 304 for all but the HTML); with the CPU time
+// the daemon `pid` spent on each browser-like cold load.
+int MeasurePageLoad(const AdminTarget& target, pid_t pid, int rounds);
 
 // The admin page's reads, each `iterations` times on one signed-in
 // keep-alive connection: p50 / p99 / max.

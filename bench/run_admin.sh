@@ -110,7 +110,7 @@ measure() {
   "$BENCH" setup "${https[@]}" --password "$PASSWORD" \
     --code "$("$BIN" admin setup-code --data-dir "$DATA" | tail -n 1)"
   say "page load, cold and warm"
-  "$BENCH" page "${https[@]}" --rounds 200
+  "$BENCH" page "${https[@]}" --pid "$DAEMON_PID" --rounds 200
   say "/admin/api reads"
   "$BENCH" api "${https[@]}" --password "$PASSWORD" --iterations 200
   say "TLS handshakes (as Chromium, Firefox and a P-256-only client offer curves)"

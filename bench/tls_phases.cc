@@ -1,12 +1,8 @@
 // The TLS listener's phases of admin_bench: handshakes per second and the
 // memory of idle connections (declared in admin_phases.h).
-#include <dirent.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,6 +10,7 @@
 
 #include "admin_phases.h"
 #include "latency_stats.h"
+#include "proc_stat.h"
 #include "support/process_stats.h"
 
 namespace telemed {
@@ -74,38 +71,6 @@ void PrintRate(const std::string& measure, const Rate& rate, int seconds) {
               measure.c_str(), static_cast<double>(rate.count) / seconds,
               rate.latency.PercentileMs(50), rate.latency.PercentileMs(99),
               rate.count, seconds);
-}
-
-// User plus system CPU time of process `pid` so far, in ms; -1 when
-// /proc cannot be read.
-double CpuMs(pid_t pid) {
-  FILE* file =
-      std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-  if (file == nullptr) return -1;
-  char text[1024] = {};
-  const size_t length = std::fread(text, 1, sizeof(text) - 1, file);
-  std::fclose(file);
-  text[length] = '\0';
-  // Fields 14 and 15 (utime, stime) follow the ")" that ends the name.
-  const char* after_name = std::strrchr(text, ')');
-  unsigned long long utime = 0, stime = 0;
-  if (after_name == nullptr ||
-      std::sscanf(after_name + 2,
-                  "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                  &utime, &stime) != 2) {
-    return -1;
-  }
-  return static_cast<double>(utime + stime) * 1000 / sysconf(_SC_CLK_TCK);
-}
-
-int OpenDescriptors(pid_t pid) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/fd";
-  DIR* dir = opendir(path.c_str());
-  if (dir == nullptr) return -1;
-  int count = 0;
-  while (readdir(dir) != nullptr) ++count;
-  closedir(dir);
-  return count - 2;  // "." and ".."
 }
 
 struct Held {
