@@ -6,7 +6,7 @@
 # handshake, VmRSS with 0 / 100 / 500 idle TLS connections, and a sign-in's
 # password hash on amd64 and (with --arm64) for the arm64 build under
 # qemu-user. Everything runs on 127.0.0.1 with free ports and a temp data
-# dir and stops by itself (about 4 minutes, plus the arm64 cross build the
+# dir and stops by itself (about 3 minutes, plus the arm64 cross build the
 # first time). Appends a dated section to bench/RESULTS.md and prints it.
 #
 #   bench/run_admin.sh           # from anywhere in the repository
@@ -104,7 +104,7 @@ hash_rows() {
 
 measure() {
   local https=(--https-port "$HTTPS_PORT" --cert "$WORK/cert.pem")
-  say "filling 10,000 appointments through /api/v1 (about a minute)"
+  say "filling 10,000 appointments through /api/v1"
   "$BENCH" fill --api-port "$PORT" --key "$KEY" --appointments 10000 --future 500
   say "setting up the admin, waiting for the sync queue to settle"
   "$BENCH" setup "${https[@]}" --password "$PASSWORD" \
