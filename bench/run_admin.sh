@@ -121,7 +121,7 @@ measure() {
       --curves "$curves" | sed -e "s/^| New TLS connections/| New TLS connections, curves as $curves offers/" \
       -e "s/^| Daemon CPU per new connection/| Daemon CPU per new connection ($curves)/"
   done
-  say "VmRSS with idle TLS connections (about 30 s)"
+  say "VmRSS with idle TLS connections (about 40 s)"
   "$BENCH" idle "${https[@]}" --pid "$DAEMON_PID" --counts 0,100,500
   kill "$DAEMON_PID"
   wait "$DAEMON_PID" || true

@@ -145,9 +145,9 @@ int MeasureIdleConnections(const AdminTarget& target, pid_t pid,
         return 1;
       }
     }
-    // Quiet for 8 s with none open: the daemon gives a burst's memory back
-    // after 6 s without requests.
-    const auto settle = std::chrono::milliseconds(count == 0 ? 8000 : 3000);
+    // Quiet for 15 s with none open, as after closing them below: the
+    // daemon gives a burst's memory back after 6 s without requests.
+    const auto settle = std::chrono::milliseconds(count == 0 ? 15000 : 3000);
     if (!HoldFor(&held, settle)) {
       std::fprintf(stderr, "admin_bench: a held connection broke\n");
       return 1;
