@@ -20,7 +20,6 @@
 // talks to 127.0.0.1 only and stops by itself.
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -47,14 +46,6 @@ PhaseOptions ReadPhaseOptions(Flags* flags) {
       std::chrono::milliseconds(flags->GetInt("measure-ms", 10000));
   options.seed = static_cast<uint64_t>(flags->GetInt("seed", 1));
   return options;
-}
-
-std::vector<int> ParseIntList(const std::string& text) {
-  std::vector<int> values;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) values.push_back(std::stoi(item));
-  return values;
 }
 
 int RunStartup(Flags* flags) {
@@ -96,8 +87,7 @@ bool RunPhase(const std::string& command, Flags* flags, int* exit_code) {
     latency.bare_port = flags->GetInt("bare-port", 0);
     *exit_code = MeasureLatency(options, latency) ? 0 : kExitUsage;
   } else if (command == "put-max") {
-    MeasureMaxPuts(
-        options, ParseIntList(flags->GetString("connections-list", "4,16,64")));
+    MeasureMaxPuts(options, flags->GetIntList("connections-list", "4,16,64"));
   } else if (command == "conn-load") {
     ConnLoadPlan plan;
     plan.idle = flags->GetInt("idle", plan.idle);

@@ -148,9 +148,7 @@ main() {
     echo "|---|---|"
     cat "$WORK/table.md"
   } >"$WORK/section.md"
-  cat "$WORK/section.md" >>"$RESULTS"
-  cat "$WORK/section.md"
-  say "appended to $RESULTS"
+  publish_section "$WORK/section.md" "$RESULTS"
 }
 
 main

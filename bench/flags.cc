@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 namespace telemed {
 namespace bench {
@@ -46,6 +47,24 @@ double Flags::GetDouble(const std::string& name, double fallback) {
 
 int Flags::GetInt(const std::string& name, int fallback) {
   return static_cast<int>(GetDouble(name, fallback));
+}
+
+std::vector<int> Flags::GetIntList(const std::string& name,
+                                   const std::string& fallback) {
+  std::vector<int> values;
+  std::stringstream in(GetString(name, fallback));
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const long value = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0') {
+      std::fprintf(stderr, "--%s: not a list of integers: %s\n", name.c_str(),
+                   item.c_str());
+      std::exit(2);
+    }
+    values.push_back(static_cast<int>(value));
+  }
+  return values;
 }
 
 std::string Flags::Unused() const {

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace telemed {
 namespace bench {
@@ -22,6 +23,10 @@ class Flags {
   // Exits with status 2 when the value is not a number.
   double GetDouble(const std::string& name, double fallback);
   int GetInt(const std::string& name, int fallback);
+  // A comma-separated list of integers ("4,16,64"); exits with status 2
+  // when an item is not one.
+  std::vector<int> GetIntList(const std::string& name,
+                              const std::string& fallback);
   // A flag that was given but never read; empty when all were read.
   std::string Unused() const;
 

@@ -2,8 +2,8 @@
 // (PBKDF2-HMAC-SHA256 at the production count, secrets/password_hash.h),
 // which is how long a sign-in holds the hashing thread. Prints a table.
 //   usage: password_hash_bench [RUNS] [ITERATIONS]   (defaults 5, 600000)
-// For the arm64 build: qemu-aarch64-static -L /usr/aarch64-linux-gnu
-// build-arm64/bench/password_hash_bench.
+// For the arm64 build (bench/run_admin.sh --arm64): qemu-aarch64-static -L /
+// build-cross-arm64-bench/bench/password_hash_bench.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -160,22 +160,13 @@ main() {
   # so that cleanup can stop them.
   measure >"$WORK/table.md"
   {
-    echo
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo
-    machine
-    echo "- Shared machine: other jobs (test builds) may run beside the benchmark on the same 2 cores."
-    echo "  Load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "- Command: \`bench/run.sh\`"
-    echo
+    section_head "" "$load_before" "bench/run.sh"
     echo "| Measure | Result | Target | Verdict |"
     echo "|---|---|---|---|"
     cat "$WORK/table.md"
   } >"$WORK/section.md"
   [ -f "$RESULTS" ] || printf '# Benchmark results\n\nSee README.md for what each number means. Newest last.\n' >"$RESULTS"
-  cat "$WORK/section.md" >>"$RESULTS"
-  cat "$WORK/section.md"
-  say "appended to $RESULTS"
+  publish_section "$WORK/section.md" "$RESULTS"
   # The Zoom sync appends its own section.
   if [ "${1:-}" != "--api-only" ]; then bench/run_sync.sh; fi
 }

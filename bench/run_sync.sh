@@ -26,7 +26,6 @@ build() {
   cmake --build "$BUILD" -j "$(nproc)" --target telemed-bridge sync_bench >/dev/null
 }
 
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # A table row: measure, result, target, verdict.
 row() { printf '| %s | %s | %s | %s |\n' "$@"; }
@@ -48,21 +47,12 @@ main() {
   say "measuring the Zoom sync (about 3 minutes)"
   measure >"$WORK/table.md"
   {
-    echo
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), Zoom sync"
-    echo
-    machine
-    echo "- Shared machine: other jobs (test builds) may run beside the benchmark on the same 2 cores."
-    echo "  Load average (1/5/15 min) before: $before; after: $(loadavg)."
-    echo "- Command: \`bench/run_sync.sh\`"
-    echo
+    section_head "Zoom sync" "$before" "bench/run_sync.sh"
     echo "| Measure | Result | Target | Verdict |"
     echo "|---|---|---|---|"
     cat "$WORK/table.md"
   } >"$WORK/section.md"
-  cat "$WORK/section.md" >>"$RESULTS"
-  cat "$WORK/section.md"
-  say "appended to $RESULTS"
+  publish_section "$WORK/section.md" "$RESULTS"
 }
 
 main "$@"
