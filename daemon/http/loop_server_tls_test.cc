@@ -361,6 +361,28 @@ TEST(LoopServerTlsSuites, ServesRsaCertificate) {
                       .c_str());
 }
 
+// With an RSA certificate the key exchange's curve is free to choose (an
+// ECDSA certificate ties it to the certificate's): only X25519, P-256 and
+// P-384 are agreed.
+TEST(LoopServerTlsSuites, KeyExchangeUsesOnlyTheCheapCurves) {
+  tls::CertificateAndKey rsa = MakeRsaCertificate(random_.get());
+  std::shared_ptr<const tls::ServerTlsConfig> config;
+  CHECK_TRUE(tls::ServerTlsConfig::Open(rsa.cert_pem, rsa.key_pem,
+                                        random_.get(), &config)
+                 .ok());
+  server_->SetTlsConfig(config);
+  const mbedtls_ecp_group_id x25519[] = {MBEDTLS_ECP_DP_CURVE25519,
+                                         MBEDTLS_ECP_DP_NONE};
+  const mbedtls_ecp_group_id p521[] = {MBEDTLS_ECP_DP_SECP521R1,
+                                       MBEDTLS_ECP_DP_NONE};
+  AnyServerSettings modern(random_.get());
+  modern.OfferCurves(x25519);
+  STRCMP_CONTAINS("TLS-ECDHE-RSA-WITH-", Agree(modern).c_str());
+  AnyServerSettings large(random_.get());
+  large.OfferCurves(p521);
+  STRCMP_EQUAL("", Agree(large).c_str());
+}
+
 TEST(LoopServerTlsSuites, FreesSwappedOutSetupWithItsLastConnection) {
   tls::CertificateAndKey ca = TlsTestServer::MakeCa("CA");
   tls::CertificateSpec spec;

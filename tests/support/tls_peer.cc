@@ -85,6 +85,10 @@ void AnyServerSettings::CapAtTls11() {
                                MBEDTLS_SSL_MINOR_VERSION_2);
 }
 
+void AnyServerSettings::OfferCurves(const mbedtls_ecp_group_id* curves) {
+  mbedtls_ssl_conf_curves(config_.get(), curves);
+}
+
 TlsPeer::TlsPeer(int port, const mbedtls_ssl_config* config,
                  std::chrono::seconds patience)
     : fd_(ConnectTcp(port, patience)), patience_(patience) {

@@ -47,6 +47,8 @@ class AnyServerSettings final {
                     int min_minor = 3);
   // TLS 1.1 at most.
   void CapAtTls11();
+  // Offers only `curves` (ending in MBEDTLS_ECP_DP_NONE; must outlive this).
+  void OfferCurves(const mbedtls_ecp_group_id* curves);
   const mbedtls_ssl_config* get() const { return config_.get(); }
 
  private:
