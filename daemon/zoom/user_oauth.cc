@@ -184,6 +184,31 @@ Status LoadOAuthApp(SettingsStore* store, const SecretBox& box, OAuthApp* out,
   return s;
 }
 
+Status CheckRedirectUrl(const std::string& url) {
+  static const char* const kSchemes[] = {"https://", "http://localhost",
+                                         "http://127.0.0.1"};
+  bool scheme_ok = false;
+  for (const char* scheme : kSchemes) {
+    const std::string prefix = scheme;
+    if (url.compare(0, prefix.size(), prefix) != 0) continue;
+    // http:// only on the loopback host itself, not "localhost.evil".
+    const char next = url.size() > prefix.size() ? url[prefix.size()] : '/';
+    scheme_ok = prefix == "https://" ? url.size() > prefix.size()
+                                     : next == '/' || next == ':';
+  }
+  bool chars_ok = url.size() <= 2048 && url.find('#') == std::string::npos;
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) chars_ok = false;
+  }
+  if (scheme_ok && chars_ok) return Status::OK();
+  return Status::InvalidArgument(
+      "invalid_redirect_url",
+      "the redirect URL must be https://HOST[:PORT]/PATH (http:// only on "
+      "localhost or 127.0.0.1, for development), at most 2048 characters, "
+      "without spaces or a #fragment",
+      "redirect_url");
+}
+
 Status NewPkce(RandomSource* random, Pkce* out) {
   uint8_t bytes[kVerifierBytes];
   Status s = random->Fill(bytes, sizeof(bytes));

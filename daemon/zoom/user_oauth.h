@@ -40,6 +40,12 @@ Status SaveOAuthApp(SettingsStore* store, const SecretBox& box,
 // *configured false (and OK) when no app is stored.
 Status LoadOAuthApp(SettingsStore* store, const SecretBox& box, OAuthApp* out,
                     bool* configured);
+// What the admin may give as the redirect URL: https://HOST[:PORT]/PATH,
+// or http:// on localhost or 127.0.0.1 (Zoom allows loopback only for
+// development); at most 2048 characters, no white space, control
+// character or fragment. InvalidArgument("invalid_redirect_url", field
+// "redirect_url") otherwise.
+Status CheckRedirectUrl(const std::string& url);
 // The stored app without opening the sealed secret (client_secret left
 // empty): what a screen shows.
 Status LoadOAuthAppIds(SettingsStore* store, OAuthApp* out, bool* configured);

@@ -149,4 +149,20 @@ TEST(UserOAuth, TheAppIsStoredWithItsSecretSealed) {
   CHECK_TRUE(ids.redirect_url.empty());
 }
 
+TEST(UserOAuth, RedirectUrlsMustBeHttpsOrLoopback) {
+  for (const char* good :
+       {"https://bridge.local:8443/oauth/callback", "https://b/x?y=1",
+        "http://localhost:8080/cb", "http://127.0.0.1/cb"}) {
+    CHECK_TRUE_TEXT(CheckRedirectUrl(good).ok(), good);
+  }
+  for (const char* bad :
+       {"", "http://bridge.local/cb", "http://localhost.evil.example/cb",
+        "https://", "https://b/c d", "https://b/cb#frag", "ftp://b/cb",
+        "https://b/\x01"}) {
+    Status s = CheckRedirectUrl(bad);
+    CHECK_FALSE_TEXT(s.ok(), bad);
+    STRCMP_EQUAL("redirect_url", s.field().c_str());
+  }
+}
+
 }  // namespace telemed
