@@ -21,6 +21,14 @@ Status Fail(ZoomFailure kind, Status status, ZoomFailure* failure) {
   return status;
 }
 
+Status NoApp(ZoomFailure* failure) {
+  return Fail(ZoomFailure::kNotConfigured,
+              Status::Validation("oauth_app_not_configured",
+                                 "no Zoom OAuth app is configured: run "
+                                 "'telemed-bridge zoom oauth-app'"),
+              failure);
+}
+
 std::string LeaseName(const std::string& doctor_id) {
   return "zoom.oauth.refresh." + doctor_id;
 }
@@ -36,6 +44,10 @@ class DoctorTokens final : public TokenSource {
   }
   void Invalidate(const std::string& token) override {
     source_->Invalidate(doctor_id_, token);
+  }
+  using TokenSource::CheckUsable;
+  Status CheckUsable(ZoomFailure* failure) override {
+    return source_->CheckUsable(doctor_id_, failure);
   }
 
  private:
@@ -99,19 +111,19 @@ void UserTokenSource::Invalidate(const std::string& doctor_id,
   slot->invalidated = Sha256Hex(token);
 }
 
-Status UserTokenSource::LoadGrant(const std::string& doctor_id, Grant* out,
-                                  ZoomFailure* failure) {
+Status UserTokenSource::LoadUsableRow(const std::string& doctor_id,
+                                      DoctorGrant* out, ZoomFailure* failure) {
   bool found = false;
-  Status s = options_.grants->GetGrant(doctor_id, &out->row, &found);
+  Status s = options_.grants->GetGrant(doctor_id, out, &found);
   if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
-  if (!found || out->row.state == GrantState::kDisconnecting) {
+  if (!found || out->state == GrantState::kDisconnecting) {
     return Fail(ZoomFailure::kNotConnected,
                 Status::Validation("doctor_not_connected",
                                    "doctor " + doctor_id +
                                        " has not connected a Zoom account"),
                 failure);
   }
-  if (out->row.state == GrantState::kReconnectNeeded) {
+  if (out->state == GrantState::kReconnectNeeded) {
     return Fail(ZoomFailure::kReconnectNeeded,
                 Status::Unauthenticated(
                     "doctor_reconnect_needed",
@@ -119,11 +131,33 @@ Status UserTokenSource::LoadGrant(const std::string& doctor_id, Grant* out,
                         "'s connection: the doctor must connect again"),
                 failure);
   }
+  return Fail(ZoomFailure::kNone, s, failure);
+}
+
+Status UserTokenSource::LoadGrant(const std::string& doctor_id, Grant* out,
+                                  ZoomFailure* failure) {
+  Status s = LoadUsableRow(doctor_id, &out->row, failure);
+  if (!s.ok()) return s;
   return Fail(
       ZoomFailure::kNone,
       options_.box->Open(GrantPurpose("access", doctor_id),
                          out->row.sealed_access_token, &out->access_token),
       failure);
+}
+
+Status UserTokenSource::CheckUsable(const std::string& doctor_id,
+                                    ZoomFailure* failure) {
+  if (!options_.refused.ok()) {
+    return Fail(ZoomFailure::kKeyMismatch, options_.refused, failure);
+  }
+  DoctorGrant row;
+  Status s = LoadUsableRow(doctor_id, &row, failure);
+  if (!s.ok()) return s;
+  OAuthApp app;
+  bool configured = false;
+  s = LoadOAuthAppIds(options_.settings, &app, &configured);
+  if (s.ok() && !configured) return NoApp(failure);
+  return Fail(ZoomFailure::kNone, s, failure);
 }
 
 // Takes the doctor's lease (or says another process refreshes), then
@@ -167,13 +201,7 @@ Status UserTokenSource::RefreshLeased(const Grant& grant, std::string* token,
   OAuthApp app;
   bool configured = false;
   Status s = LoadOAuthApp(options_.settings, *options_.box, &app, &configured);
-  if (s.ok() && !configured) {
-    return Fail(ZoomFailure::kNotConfigured,
-                Status::Validation("oauth_app_not_configured",
-                                   "no Zoom OAuth app is configured: run "
-                                   "'telemed-bridge zoom oauth-app'"),
-                failure);
-  }
+  if (s.ok() && !configured) return NoApp(failure);
   std::string refresh_token;
   if (s.ok()) {
     s = options_.box->Open(GrantPurpose("refresh", doctor_id),

@@ -31,6 +31,7 @@ namespace telemed {
 
 class Clock;
 class DoctorGrants;
+struct DoctorGrant;
 class RandomSource;
 class SecretBox;
 class SettingsStore;
@@ -80,6 +81,12 @@ class UserTokenSource final {
   // Thread-safe; callers for one doctor wait for one refresh.
   Status GetToken(const std::string& doctor_id, std::string* token,
                   ZoomFailure* failure) EXCLUDES(mu_);
+  // Cheap, never calls Zoom nor opens a sealed token: OK while the doctor
+  // has a connected grant and an OAuth app is stored; else GetToken's
+  // doctor_not_connected, doctor_reconnect_needed or
+  // oauth_app_not_configured (kind in *failure), so the sync engine can
+  // settle the doctor's work at once.
+  Status CheckUsable(const std::string& doctor_id, ZoomFailure* failure);
   // Zoom answered 401 code 124 for `token`: the next GetToken of the doctor
   // refreshes (once: only while the stored token is still `token`).
   void Invalidate(const std::string& doctor_id, const std::string& token)
@@ -104,6 +111,9 @@ class UserTokenSource final {
   DoctorSlot* SlotOf(const std::string& doctor_id) EXCLUDES(mu_);
   Status LoadGrant(const std::string& doctor_id, Grant* out,
                    ZoomFailure* failure);
+  // The doctor's grant row, refused as GetToken refuses an unusable one.
+  Status LoadUsableRow(const std::string& doctor_id, DoctorGrant* out,
+                       ZoomFailure* failure);
   // *another_refreshes: another process holds the doctor's lease (nothing
   // was sent).
   Status Refresh(const Grant& grant, std::string* token, ZoomFailure* failure,

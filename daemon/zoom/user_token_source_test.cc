@@ -145,6 +145,8 @@ TEST(UserTokenSource, ARefusedRefreshTokenMeansReconnectNeeded) {
   STRCMP_EQUAL("doctor_reconnect_needed", s.reason().c_str());
   CHECK(failure == ZoomFailure::kReconnectNeeded);
   CHECK(StoredState() == GrantState::kReconnectNeeded);
+  CHECK(source->CheckUsable("d1", &failure).reason() ==
+        "doctor_reconnect_needed");
   // Settled: later calls fail at once without asking Zoom.
   CHECK_FALSE(source->GetToken("d1", &token, &failure).ok());
   CHECK(failure == ZoomFailure::kReconnectNeeded);
@@ -207,8 +209,14 @@ TEST(UserTokenSource, ADoctorWithoutAGrantOrAnAppIsToldApart) {
   Status s = source->GetToken("d1", &token, &failure);
   STRCMP_EQUAL("doctor_not_connected", s.reason().c_str());
   CHECK(failure == ZoomFailure::kNotConnected);
+  std::unique_ptr<TokenSource> doctor = source->ForDoctor("d1");
+  STRCMP_EQUAL("doctor_not_connected",
+               doctor->CheckUsable(&failure).reason().c_str());
   Connect();
+  CHECK_TRUE(doctor->CheckUsable(&failure).ok());
   CHECK_TRUE(store->DeleteSettings("zoom.oauth.").ok());
+  STRCMP_EQUAL("oauth_app_not_configured",
+               doctor->CheckUsable(&failure).reason().c_str());
   clock.AdvanceSeconds(3599 - 200);
   s = source->GetToken("d1", &token, &failure);
   STRCMP_EQUAL("oauth_app_not_configured", s.reason().c_str());
@@ -218,6 +226,7 @@ TEST(UserTokenSource, ADoctorWithoutAGrantOrAnAppIsToldApart) {
       store->SetGrantState("d1", 0, GrantState::kDisconnecting, &applied).ok());
   s = source->GetToken("d1", &token, &failure);
   CHECK(failure == ZoomFailure::kNotConnected);
+  CHECK(doctor->CheckUsable(&failure).reason() == "doctor_not_connected");
 }
 
 TEST(UserTokenSource, TokensAreSealedPerDoctor) {
