@@ -55,8 +55,11 @@ class UserTokenSource final {
     // Refresh this long before the access token expires.
     int64_t renew_margin_seconds = 300;
     // How long another process's refresh holds the doctor's lease: past
-    // it the refresh is taken to have died (its process killed).
-    int64_t lease_seconds = 60;
+    // it the refresh is taken to have died (its process killed). Longer
+    // than one request over HttpsTransport can take with its default
+    // timeouts (connect 10 s, write 30 s, read 30 s), so a slow refresh is
+    // never joined by a second one with the same refresh token.
+    int64_t lease_seconds = 120;
     // Not OK: this process may not open the stored secrets (see
     // S2sTokenSource::Options::refused); every call returns it.
     Status refused;
