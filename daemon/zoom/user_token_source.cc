@@ -95,9 +95,12 @@ Status UserTokenSource::GetToken(const std::string& doctor_id,
   bool another_refreshes = false;
   s = Refresh(grant, token, failure, &another_refreshes);
   if (s.ok()) slot->invalidated.clear();
-  // Another process holds the refresh: its (or the old) token still
-  // serves while it has some life left and Zoom did not refuse it.
-  if (another_refreshes && !refused && left >= kBorrowMinimumSeconds) {
+  // Another process holds the refresh, or the token endpoint could not be
+  // used: the old token still serves while it has some life left and Zoom
+  // did not refuse it (the refresh is tried again on the next call).
+  const bool transient =
+      another_refreshes || *failure == ZoomFailure::kTokenUnavailable;
+  if (!s.ok() && transient && !refused && left >= kBorrowMinimumSeconds) {
     *token = grant.access_token;
     return Fail(ZoomFailure::kNone, Status::OK(), failure);
   }

@@ -194,13 +194,33 @@ TEST(UserTokenSource, AnAnswerLostBeforeTheCommitEndsInReconnectNeeded) {
       test::MakeFault("POST", "/oauth/token", test::FaultKind::kDropAfterWork));
   std::string token;
   ZoomFailure failure = ZoomFailure::kNone;
-  CHECK_FALSE(source->GetToken("d1", &token, &failure).ok());
-  CHECK(failure == ZoomFailure::kTokenUnavailable);
+  // The old token still has minutes left: it serves this call.
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
   CHECK(StoredState() == GrantState::kConnected);
   // The next call refreshes with the old token, which Zoom refuses.
   Status s = source->GetToken("d1", &token, &failure);
   STRCMP_EQUAL("doctor_reconnect_needed", s.reason().c_str());
   CHECK(StoredState() == GrantState::kReconnectNeeded);
+}
+
+TEST(UserTokenSource, AnUnreachableTokenEndpointFailsOnlyOnceTheTokenIsSpent) {
+  Connect();
+  harness->zoom().InjectFault(test::MakeFault(
+      "POST", "/oauth/token", test::FaultKind::kServerError, 2));
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  clock.AdvanceSeconds(3599 - 200);
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
+  clock.AdvanceSeconds(180);  // 19 s left: too little to hand out
+  CHECK_FALSE(source->GetToken("d1", &token, &failure).ok());
+  CHECK(failure == ZoomFailure::kTokenUnavailable);
+  CHECK(StoredState() == GrantState::kConnected);
+  // Zoom answers again: the grant refreshes as if nothing happened.
+  LONGS_EQUAL(0, harness->zoom().PendingFaults());
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  CHECK(token != connected.access_token);
 }
 
 TEST(UserTokenSource, ADoctorWithoutAGrantOrAnAppIsToldApart) {
