@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <initializer_list>
 #include <map>
 #include <utility>
 
@@ -160,9 +161,29 @@ const std::vector<CommandInfo>& Commands() {
        {{}, {"account-id", "client-id", "client-secret-file",
              TELEMED_ZOOM_FLAGS}, {"no-check"}},
        RunZoomS2s},
+      {"zoom", "oauth-app",
+       "--client-id ID --client-secret-file FILE [--redirect-url URL] "
+       "[zoom options]",
+       "Stores the clinic's user-managed Zoom OAuth app, the one doctors\n"
+       "with auth oauth connect their own Zoom accounts to; the secret is\n"
+       "encrypted with the key file. Storing again replaces it. See\n"
+       "docs/zoom-setup.md.\n"
+       "\n"
+       "  --client-id ID        the app's Client ID\n"
+       "  --client-secret-file FILE\n"
+       "                        a file holding the Client Secret, or - for\n"
+       "                        stdin (never on the command line)\n"
+       "  --redirect-url URL    the redirect URL entered in the app (default\n"
+       "                        the bridge's own: https://HOST:8443/oauth/\n"
+       "                        callback)\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{}, {"client-id", "client-secret-file", "redirect-url",
+             TELEMED_ZOOM_FLAGS}},
+       RunZoomOAuthApp},
       {"zoom", "show", "[zoom options]",
        "Prints the stored app's account and client ID, whether a secret is\n"
-       "set (never the secret), and the last check's time and verdict.\n\n"
+       "set (never the secret), the OAuth app's client ID and redirect URL,\n"
+       "and the last check's time and verdict.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomShow},
       {"zoom", "forget", "[--yes] [zoom options]",
@@ -338,20 +359,29 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
 
 // Flags a command cannot run without. Checked here, so a forgotten one is a
 // usage error like any other.
+Status RequireFlags(const ParsedArgs& args,
+                    std::initializer_list<const char*> flags) {
+  for (const char* flag : flags) {
+    if (args.Flag(flag) == nullptr) {
+      return Status::InvalidArgument("usage", std::string("missing --") + flag);
+    }
+  }
+  return Status::OK();
+}
+
 Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
-  static const char* const kZoomS2s[] = {"account-id", "client-id",
-                                         "client-secret-file"};
   if (command.run == RunBackup) {
     bool list = args.Flag("list") != nullptr;
     if (list == args.positionals.empty()) return Status::OK();
     return Status::InvalidArgument(
         "usage", list ? "--list takes no FILE" : "missing FILE");
   }
-  if (command.run != RunZoomS2s) return Status::OK();
-  for (const char* flag : kZoomS2s) {
-    if (args.Flag(flag) == nullptr) {
-      return Status::InvalidArgument("usage", std::string("missing --") + flag);
-    }
+  if (command.run == RunZoomS2s) {
+    return RequireFlags(args,
+                        {"account-id", "client-id", "client-secret-file"});
+  }
+  if (command.run == RunZoomOAuthApp) {
+    return RequireFlags(args, {"client-id", "client-secret-file"});
   }
   return Status::OK();
 }

@@ -57,6 +57,7 @@ int RunDoctorList(const Context& context);
 int RunDoctorRemove(const Context& context);
 int RunZoomS2s(const Context& context);
 int RunZoomShow(const Context& context);
+int RunZoomOAuthApp(const Context& context);
 int RunZoomForget(const Context& context);
 int RunZoomTest(const Context& context);
 int RunKeyCreate(const Context& context);

@@ -1,4 +1,6 @@
-// zoom s2s | show | forget | test: the clinic's Zoom Server-to-Server app.
+// zoom s2s | show | forget | test: the clinic's Zoom Server-to-Server app;
+// zoom oauth-app: the user-managed OAuth app doctors connect their own Zoom
+// accounts to.
 //
 // The client secret never travels as a flag (flags show in `ps` and shell
 // history): it is read from a file or stdin, sealed at once under the
@@ -16,6 +18,7 @@
 #include "cli/terminal.h"
 #include "service/zoom_session.h"
 #include "zoom/s2s_app.h"
+#include "zoom/user_oauth.h"
 #include "zoom/zoom_check.h"
 #include "zoom/zoom_endpoints.h"
 
@@ -243,6 +246,63 @@ int RunZoomS2s(const Context& context) {
   return kExitOk;
 }
 
+int RunZoomOAuthApp(const Context& context) {
+  OAuthApp app;
+  app.client_id = *context.args.Flag("client-id");
+  const std::string* redirect = context.args.Flag("redirect-url");
+  if (redirect != nullptr) app.redirect_url = *redirect;
+  Status s = CheckZoomId("client-id", app.client_id);
+  if (s.ok() && redirect != nullptr) {
+    s = CheckRedirectUrl(app.redirect_url).WithContext("--redirect-url");
+  }
+  if (!s.ok()) {
+    Fail(context, s.message());
+    return kExitUsage;
+  }
+  StoreSession store;
+  ZoomSession zoom;
+  // The key and the secret file before OpenStore gives up root.
+  s = PreloadSecretKey(context.config, &zoom);
+  if (s.ok()) {
+    s = ReadClientSecret(*context.args.Flag("client-secret-file"), *context.err,
+                         &app.client_secret);
+  }
+  if (s.ok()) s = OpenStoreForSetup(context, &store);
+  if (s.ok()) s = OpenZoomSession(context.config, &store, &zoom);
+  if (s.ok()) s = SaveOAuthApp(store.store.get(), *zoom.box, app);
+  if (s.ok()) s = BumpZoomConfigVersion(store.store.get());
+  WipeString(&app.client_secret);
+  if (!s.ok()) return Fail(context, s.message());
+  *context.out
+      << "Stored the Zoom OAuth app (client ID " << app.client_id
+      << "); the secret is encrypted.\n"
+      << "Redirect URL: "
+      << (app.redirect_url.empty()
+              ? "the bridge's own, https://<this box>:8443/oauth/callback"
+              : app.redirect_url)
+      << ": enter exactly this in the app's redirect URL and allow "
+         "list in Zoom (docs/zoom-setup.md).\n";
+  return kExitOk;
+}
+
+// The OAuth app's lines of `zoom show`: ids only, never the secret.
+void PrintOAuthApp(const Context& context, Store* store) {
+  OAuthApp app;
+  bool configured = false;
+  Status s = LoadOAuthAppIds(store, &app, &configured);
+  std::ostream& out = *context.out;
+  if (!s.ok() || !configured) {
+    out << "oauth app:     none; doctors with auth oauth need one ("
+        << context.program << " zoom oauth-app)\n";
+    return;
+  }
+  out << "oauth app:     client id " << app.client_id << ", secret set\n"
+      << "redirect url:  "
+      << (app.redirect_url.empty() ? "the bridge's own (default)"
+                                   : app.redirect_url)
+      << "\n";
+}
+
 int RunZoomShow(const Context& context) {
   StoreSession store;
   ZoomSession zoom;
@@ -270,6 +330,7 @@ int RunZoomShow(const Context& context) {
   out << "oauth url:     " << zoom.oauth_url << "\n"
       << "api url:       " << zoom.api_url << "\n"
       << "trusted CAs:   " << zoom.ca_source << "\n";
+  PrintOAuthApp(context, store.store.get());
   PrintLastCheck(context, store.store.get());
   return kExitOk;
 }

@@ -162,6 +162,28 @@ CREATE INDEX appointments_by_start ON appointments (start_time, id);
 CREATE INDEX appointments_by_status_start
   ON appointments (sync_status, start_time, id);
 )sql"},
+    // Per-doctor Zoom OAuth grants (store/doctor_grants.h): tokens sealed,
+    // a generation per write from one counter that never repeats.
+    {8, R"sql(
+CREATE TABLE doctor_grants (
+  doctor_id TEXT PRIMARY KEY NOT NULL,
+  state TEXT NOT NULL
+    CHECK (state IN ('connected', 'reconnect_needed', 'disconnecting')),
+  access_token BLOB NOT NULL,
+  refresh_token BLOB NOT NULL,
+  access_expires_at INTEGER NOT NULL,
+  zoom_user_id TEXT NOT NULL,
+  zoom_email TEXT NOT NULL,
+  connected_at INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE doctor_grant_generation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last INTEGER NOT NULL
+);
+INSERT INTO doctor_grant_generation (id, last) VALUES (1, 0);
+)sql"},
 };
 
 Status CheckNotTooNew(int version, const std::string& path) {

@@ -151,17 +151,25 @@ Status LoadDoctor(SqliteDb* db, const std::string& id, Doctor* out,
 // appointment can never hand its position to another one behind a client's
 // cursor.
 Status NextChangeSeq(SqliteDb* db, uint64_t* seq) {
+  int64_t value = 0;
+  Status s = StepCounter(
+      db,
+      "UPDATE change_feed SET last_seq = last_seq + 1 "
+      "WHERE id = 1 RETURNING last_seq",
+      Status::Corruption("no_change_feed", "change_feed row is missing"),
+      &value);
+  if (s.ok()) *seq = static_cast<uint64_t>(value);
+  return s;
+}
+
+Status StepCounter(SqliteDb* db, const char* sql, const Status& missing,
+                   int64_t* value) {
   SqliteStmt stmt;
-  Status s = db->Prepare(
-      "UPDATE change_feed SET last_seq = last_seq + 1 WHERE id = 1 "
-      "RETURNING last_seq",
-      &stmt);
+  Status s = db->Prepare(sql, &stmt);
   bool has_row = false;
   if (s.ok()) s = stmt.Step(&has_row);
-  if (s.ok() && !has_row) {
-    return Status::Corruption("no_change_feed", "change_feed row is missing");
-  }
-  if (s.ok()) *seq = static_cast<uint64_t>(stmt.ColumnInt64(0));
+  if (s.ok() && !has_row) return missing;
+  if (s.ok()) *value = stmt.ColumnInt64(0);
   return s.ok() ? stmt.Run() : s;
 }
 

@@ -55,6 +55,10 @@ Status LoadDoctor(SqliteDb* db, const std::string& id, Doctor* out,
 
 // Takes the next position in the change feed (inside a write transaction).
 Status NextChangeSeq(SqliteDb* db, uint64_t* seq);
+// Runs `sql`, an UPDATE of a one-row counter RETURNING its new value, into
+// *value; `missing` when the row is not there.
+Status StepCounter(SqliteDb* db, const char* sql, const Status& missing,
+                   int64_t* value);
 
 // OK for limit >= 1, else InvalidArgument("invalid_limit").
 Status CheckLimit(int limit);

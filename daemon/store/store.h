@@ -7,9 +7,7 @@
 //   store/maintenance.h     retention, checkpoints, file check, memory
 //   store/backup.h          online backups (and, apart, restoring one)
 //   store/admin_accounts.h  the admin page's account, sessions, audit log
-// Per-doctor Zoom OAuth tokens will be a role of its own beside these
-// (e.g. store/oauth_token_store.h), backed by the same implementation,
-// rather than operations added to an existing role.
+//   store/doctor_grants.h   per-doctor Zoom OAuth grants (sealed tokens)
 //
 // Durability: WAL with synchronous=FULL; a method that returns OK has
 // committed, so the caller may acknowledge. Every write is one transaction
@@ -32,6 +30,7 @@
 #include "store/api_key_store.h"
 #include "store/backup.h"
 #include "store/clinic_records.h"
+#include "store/doctor_grants.h"
 #include "store/maintenance.h"
 #include "store/settings_store.h"
 #include "store/sync_queue.h"
@@ -46,7 +45,8 @@ class Store : public ClinicRecords,
               public SettingsStore,
               public Maintenance,
               public Backups,
-              public AdminAccounts {
+              public AdminAccounts,
+              public DoctorGrants {
  public:
   struct Options {
     // Path of the database file.

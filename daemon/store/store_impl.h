@@ -4,9 +4,9 @@
 // api_keys.cc the API keys; admin_accounts.cc the admin page's account,
 // sessions and audit log; appointment_list.cc the admin page's appointment
 // list; sync_state.cc the sync engine's tasks;
-// deletions.cc the deletion queue; backup.cc online backups; settings.cc
-// settings, the key fingerprint, leases and daily Zoom counts; rows.h the
-// row readers they share).
+// deletions.cc the deletion queue; doctor_grants.cc the OAuth grants; backup.cc
+// online backups; settings.cc settings, the key fingerprint, leases and daily
+// Zoom counts; rows.h the row readers they share).
 //
 // Connections: one write connection in a GroupCommitter, so this process's
 // writers queue in memory instead of spinning on SQLite's busy handler and
@@ -111,6 +111,20 @@ class StoreImpl final : public Store {
   // backup.cc
   Status WriteBackup(const std::string& path) override;
 
+  // doctor_grants.cc
+  Status GetGrant(const std::string& doctor_id, DoctorGrant* out,
+                  bool* found) override;
+  Status ListGrants(std::vector<DoctorGrant>* out) override;
+  Status PutGrant(const DoctorGrant& grant, int64_t* generation) override;
+  Status UpdateGrantTokens(const std::string& doctor_id, int64_t expected,
+                           const std::string& sealed_access_token,
+                           const std::string& sealed_refresh_token,
+                           int64_t access_expires_at, bool* applied,
+                           int64_t* generation) override;
+  Status SetGrantState(const std::string& doctor_id, int64_t expected,
+                       GrantState state, bool* applied) override;
+  Status PurgeGrant(const std::string& doctor_id) override;
+
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
                           const std::vector<std::string>& exclude,
@@ -164,6 +178,9 @@ class StoreImpl final : public Store {
   // CheckFile()'s error, never an empty new file.
   Status OpenConnection(bool read_only, SqliteDb* out) EXCLUDES(file_mu_);
   Status RestrictFileModes() const;
+  // Copies the whole WAL into the file and truncates it (a purge's last
+  // step); Unavailable("wal_busy") when a reader kept it from finishing.
+  Status TruncateWal() EXCLUDES(checkpoint_mu_);
   // Records which file options_.path names now (see CheckFile).
   Status NoteFileIdentity() EXCLUDES(file_mu_);
   // Notes a use of api_keys.id `id`; true when the notes are due to be

@@ -41,6 +41,11 @@ enum class ZoomFailure {
   kCredentialsRefused,
   kKeyMismatch,
   kTokenUnavailable,
+  // A doctor's own OAuth grant (zoom/user_token_source.h): the doctor has
+  // none (never connected, disconnected); Zoom refused its refresh token,
+  // so the doctor must connect again.
+  kNotConnected,
+  kReconnectNeeded,
 };
 
 // What went wrong in one call, for the caller to classify. Filled whenever a

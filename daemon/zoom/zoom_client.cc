@@ -17,6 +17,20 @@ S2sTokenSource::Options TokenOptions(const ZoomClient::Options& options,
   return tokens;
 }
 
+UserTokenSource::Options UserTokenOptions(const ZoomClient::Options& options,
+                                          ZoomTransport* transport) {
+  UserTokenSource::Options tokens;
+  tokens.oauth_base_url = options.oauth_url;
+  tokens.transport = transport;
+  tokens.grants = options.grants;
+  tokens.settings = options.store;
+  tokens.box = options.box;
+  tokens.clock = options.clock;
+  tokens.random = options.random;
+  tokens.refused = options.refused;
+  return tokens;
+}
+
 }  // namespace
 
 Status ZoomClient::Open(const Options& options,
@@ -36,8 +50,25 @@ Status ZoomClient::Open(const Options& options,
   client->api_ = std::make_unique<ZoomApi>(
       ZoomApi::Options{options.api_url, client->transport_, client->s2s_.get(),
                        options.clock, client->limiter_.get()});
+  if (options.grants != nullptr) {
+    client->user_tokens_ = std::make_unique<UserTokenSource>(
+        UserTokenOptions(options, client->transport_));
+  }
+  client->api_url_ = options.api_url;
+  client->clock_ = options.clock;
   *out = std::move(client);
   return Status::OK();
+}
+
+ZoomApi* ZoomClient::ApiFor(const std::string& doctor_id) {
+  MutexLock lock(&doctors_mu_);
+  DoctorApi& doctor = doctors_[doctor_id];
+  if (doctor.api == nullptr) {
+    doctor.tokens = user_tokens_->ForDoctor(doctor_id);
+    doctor.api = std::make_unique<ZoomApi>(ZoomApi::Options{
+        api_url_, transport_, doctor.tokens.get(), clock_, limiter_.get()});
+  }
+  return doctor.api.get();
 }
 
 }  // namespace telemed

@@ -3,27 +3,31 @@
 // a test injects), the clinic S2S app's token source, the rate limiter that
 // paces every call of this process, and the typed ZoomApi over them.
 //
-// Per-doctor OAuth (a doctor connects its own Zoom account) is meant to
-// slot in here: a second TokenSource (its refresh token rotated and kept in
-// a store role of its own), and ApiFor(doctor) handing out a ZoomApi over
-// the doctor's own source, sharing this client's transport and limiter;
+// Per-doctor OAuth (a doctor connects its own Zoom account): given the
+// store's DoctorGrants, the client also owns a UserTokenSource
+// (zoom/user_token_source.h) and ApiFor(doctor) hands out a ZoomApi over
+// the doctor's own tokens, sharing this client's transport and limiter;
 // S2S doctors keep api(). Callers that act for a doctor (the sync engine,
-// start links) would then ask ApiFor instead of holding one ZoomApi.
+// start links) ask ApiFor for OAuth doctors instead of using api().
 #ifndef TELEMED_ZOOM_ZOOM_CLIENT_H_
 #define TELEMED_ZOOM_ZOOM_CLIENT_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "zoom/https_transport.h"
 #include "zoom/rate_limiter.h"
 #include "zoom/s2s_token_source.h"
+#include "zoom/user_token_source.h"
 #include "zoom/zoom_api.h"
 
 namespace telemed {
 
 class Clock;
+class DoctorGrants;
 class RandomSource;
 class SecretBox;
 class SettingsStore;
@@ -40,6 +44,8 @@ class ZoomClient final {
     HttpsTransport::Options https;
     // Borrowed; each must outlive the client.
     SettingsStore* store = nullptr;  // the app, its sealed token and the lease
+    // The doctors' own OAuth grants; null: no user_tokens() nor ApiFor.
+    DoctorGrants* grants = nullptr;
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;
@@ -56,6 +62,12 @@ class ZoomClient final {
   // Calls as the clinic's S2S app.
   ZoomApi* api() { return api_.get(); }
   S2sTokenSource* s2s() { return s2s_.get(); }
+  // Calls as doctor `doctor_id` with its own OAuth grant (create meetings
+  // on host "me"). The ZoomApi is the client's, one per doctor, valid as
+  // long as the client. REQUIRES: Options::grants was given. Thread-safe.
+  ZoomApi* ApiFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
+  // The doctors' token source (connecting, checks); null without grants.
+  UserTokenSource* user_tokens() { return user_tokens_.get(); }
   RateLimiter* limiter() { return limiter_.get(); }
   ZoomTransport* transport() { return transport_; }
 
@@ -67,6 +79,17 @@ class ZoomClient final {
   std::unique_ptr<S2sTokenSource> s2s_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<ZoomApi> api_;
+  std::unique_ptr<UserTokenSource> user_tokens_;
+  std::string api_url_;
+  const Clock* clock_ = nullptr;
+
+  // A doctor's tokens and the ZoomApi over them.
+  struct DoctorApi {
+    std::unique_ptr<TokenSource> tokens;
+    std::unique_ptr<ZoomApi> api;
+  };
+  Mutex doctors_mu_;
+  std::map<std::string, DoctorApi> doctors_ GUARDED_BY(doctors_mu_);
 };
 
 }  // namespace telemed

@@ -111,4 +111,32 @@ TEST(ZoomClient, WithoutATransportItOpensItsOwnHttps) {
   CHECK(client->transport() != &transport);
 }
 
+TEST(ZoomClient, ApiForCallsWithTheDoctorsOwnToken) {
+  ZoomClient::Options options = Options();
+  std::unique_ptr<ZoomClient> without;
+  CHECK_TRUE(ZoomClient::Open(options, &without).ok());
+  POINTERS_EQUAL(nullptr, without->user_tokens());
+  options.grants = store.get();
+  std::unique_ptr<ZoomClient> client;
+  CHECK_TRUE(ZoomClient::Open(options, &client).ok());
+  UserTokens tokens{"doctor-access", "doctor-refresh",
+                    clock.NowSeconds() + 3600};
+  ZoomUser user;
+  user.id = "zu1";
+  int64_t generation = 0;
+  CHECK_TRUE(client->user_tokens()
+                 ->StoreNewGrant("d1", tokens, user, &generation)
+                 .ok());
+  ZoomApi* api = client->ApiFor("d1");
+  POINTERS_EQUAL(api, client->ApiFor("d1"));
+  CHECK(api != client->api());
+  ZoomError error;
+  CHECK_TRUE(api->DeleteMeeting("81", &error).ok());
+  LONGS_EQUAL(1, transport.sent.size());  // no token request
+  STRCMP_EQUAL("Bearer doctor-access",
+               transport.sent[0].headers[0].second.c_str());
+  CHECK_FALSE(client->ApiFor("d2")->CheckUsable(&error).ok());
+  CHECK(error.failure == ZoomFailure::kNotConnected);
+}
+
 }  // namespace telemed

@@ -123,6 +123,8 @@ Category CategoryOf(Route route) {
     case Route::kDeleteMeeting:
       return Category::kLight;
     case Route::kToken:
+    case Route::kAuthorize:
+    case Route::kRevoke:
     case Route::kUnknown:
       break;
   }
@@ -145,7 +147,7 @@ void FakeZoom::Impl::Serve(Route route, const httplib::Request& request,
   Fault fault;
   bool faulted = TakeFault(request.method, request.path, &fault);
   if (faulted && fault.kind == FaultKind::kDelay) SleepMs(fault.delay_ms);
-  if (route != Route::kToken) SleepMs(options_.latency_ms);
+  if (CategoryOf(route) != Category::kNone) SleepMs(options_.latency_ms);
   bool work = !faulted || DoesWork(fault.kind);
   Reply reply = work ? Handle(route, request) : FaultReply(route, fault);
   if (faulted && fault.kind == FaultKind::kGarbageAfterWork) {
@@ -208,6 +210,8 @@ bool FakeZoom::Impl::TakeFault(const std::string& method,
 Reply FakeZoom::Impl::Handle(Route route, const httplib::Request& request) {
   MutexLock lock(&mu_);
   if (route == Route::kToken) return IssueToken(request);
+  if (route == Route::kAuthorize) return AuthorizeCode(request);
+  if (route == Route::kRevoke) return Revoke(request);
   Reply reply;
   if (route == Route::kUnknown) {
     reply = ErrorReply(404, 404, "No such API: " + request.path);
@@ -222,7 +226,9 @@ Reply FakeZoom::Impl::Handle(Route route, const httplib::Request& request) {
 }
 
 Reply FakeZoom::Impl::Dispatch(Route route, const httplib::Request& request) {
-  const std::string first = FirstMatch(request);
+  std::string first = FirstMatch(request);
+  // A user OAuth token acts as its user.
+  if (first == "me") first = TokenUser(request);
   switch (route) {
     case Route::kGetUser:
       return GetUser(first);
@@ -239,6 +245,8 @@ Reply FakeZoom::Impl::Dispatch(Route route, const httplib::Request& request) {
     case Route::kDeleteMeeting:
       return DeleteMeeting(first);
     case Route::kToken:
+    case Route::kAuthorize:
+    case Route::kRevoke:
     case Route::kUnknown:
       break;
   }
@@ -291,6 +299,8 @@ void FakeZoom::Mount(httplib::Server* server, const std::string& api_prefix) {
   };
   const std::string p = RegexEscape(api_prefix);
   server->Post("/oauth/token", serve(Route::kToken));
+  server->Get("/oauth/authorize", serve(Route::kAuthorize));
+  server->Post("/oauth/revoke", serve(Route::kRevoke));
   server->Get(p + "/users", serve(Route::kListUsers));
   server->Get(p + "/users/([^/]+)", serve(Route::kGetUser));
   server->Post(p + "/users/([^/]+)/meetings", serve(Route::kCreateMeeting));

@@ -39,6 +39,9 @@ namespace test {
 // The granular scopes an S2S app needs when the admin grants all that the
 // bridge uses (docs/zoom-notes.md, "Scopes").
 std::vector<std::string> AllS2sScopes();
+// The scopes of a user-managed app (user OAuth): the same without ":admin",
+// less the account-wide user list.
+std::vector<std::string> AllUserScopes();
 
 // A few IANA zones with a fixed UTC offset in minutes. The fake has no tz
 // database: a start_time without "Z" is read with this fixed offset (the
@@ -151,6 +154,12 @@ class FakeZoom final {
     bool refuse_delete_started = true;
     std::map<std::string, int> timezones = DefaultTimezones();
     int latency_ms = 0;  // real-time wait before every API answer
+    // The clinic's user-managed OAuth app (user OAuth), and the scopes its
+    // user tokens carry.
+    std::string oauth_client_id = "fake-oauth-client-id";
+    std::string oauth_client_secret = "fake-oauth-client-secret";
+    std::vector<std::string> user_scopes = AllUserScopes();
+    int64_t code_lifetime_seconds = 300;
     std::string api_url = "https://api.zoom.us";      // token answer's api_url
     std::string web_url = "https://us05web.zoom.us";  // join/start URLs
     // Required; borrowed, must outlive the FakeZoom.
@@ -191,6 +200,20 @@ class FakeZoom final {
   // issued stay valid until they expire.
   void RotateCredentials(const std::string& client_id,
                          const std::string& client_secret);
+  // User OAuth. The user (an AddUser id) who signs in and approves at
+  // /oauth/authorize from now on; "" (the start): the redirect carries
+  // error=access_denied instead of a code.
+  void SetAuthorizingUser(const std::string& user_id);
+  // The user removed the app: every refresh token of the user's grants
+  // gets 400 invalid_grant, and their access tokens 401 code 124.
+  void RefuseGrants(const std::string& user_id);
+  // Whether `refresh_token` is the newest of its grant (the one a refresh
+  // would accept).
+  bool IsCurrentRefreshToken(const std::string& refresh_token) const;
+  // An answered refresh followed by a stall (the bridge killed between
+  // Zoom's answer and its commit) is a kDelayAfterWork fault on
+  // "POST /oauth/token".
+
   // Queues a fault. A request takes the first queued fault that matches
   // its method and path and has uses left.
   void InjectFault(const Fault& fault);

@@ -31,6 +31,16 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// OAuth errors have their own shape: 400 {"reason","error"}, not
+// {code,message}.
+Reply OauthError(const char* error, const char* reason);
+// "id:secret" from "Basic base64(id:secret)"; "" when malformed.
+std::string DecodeBasic(const std::string& header);
+// The form body's value of `name`, "" when absent.
+std::string FormValue(const httplib::Params& form, const char* name);
+// The request's form body (nothing for another Content-Type).
+httplib::Params ReadForm(const httplib::Request& request);
+
 // Zoom's `{"code":int,"message":str}` error body with `status`.
 Reply ErrorReply(int status, int code, const std::string& message);
 // A 200/201 answer carrying `json` (consumed).
@@ -38,6 +48,8 @@ Reply JsonReply(int status, CjsonPtr json);
 
 enum class Route {
   kToken,
+  kAuthorize,  // user OAuth (fake_zoom_user_oauth.cc)
+  kRevoke,
   kGetUser,
   kListUsers,
   kCreateMeeting,
@@ -118,6 +130,21 @@ struct FakeUser {
 struct Token {
   int64_t expires_micros = 0;
   std::vector<std::string> scopes;
+  std::string user_id;  // a user OAuth token's user; "" for S2S
+};
+
+// An authorization code /oauth/authorize gave out, until used.
+struct AuthCode {
+  std::string user_id;
+  std::string redirect_uri;
+  std::string challenge;  // S256
+  int64_t expires_micros = 0;
+};
+
+// A refresh token of a user's grant: only the newest of a grant works.
+struct RefreshGrant {
+  std::string user_id;
+  bool current = true;
 };
 
 // Where a listing's next page starts: the key of the last item sent, for
@@ -165,6 +192,10 @@ class FakeZoom::Impl {
   std::vector<Fault> faults_ GUARDED_BY(mu_);
   std::vector<LoggedRequest> log_ GUARDED_BY(mu_);
   int64_t serial_ GUARDED_BY(mu_) = 0;  // makes tokens and URLs unique
+  // User OAuth (fake_zoom_user_oauth.cc).
+  std::string authorizing_user_ GUARDED_BY(mu_);
+  std::map<std::string, AuthCode> codes_ GUARDED_BY(mu_);
+  std::map<std::string, RefreshGrant> refresh_tokens_ GUARDED_BY(mu_);
 
   // fake_zoom.cc
   bool TakeFault(const std::string& method, const std::string& path,
@@ -186,6 +217,18 @@ class FakeZoom::Impl {
   // missing, unknown, expired or lacks the route's scope.
   bool Authorize(Route route, const httplib::Request& request, Reply* reply)
       REQUIRES(mu_);
+
+  // fake_zoom_user_oauth.cc
+  // GET /oauth/authorize: a redirect to redirect_uri with a code (or
+  // error=access_denied when no user is set to authorize).
+  Reply AuthorizeCode(const httplib::Request& request) REQUIRES(mu_);
+  // grant_type authorization_code (PKCE checked) and refresh_token
+  // (rotated: an older refresh token gets invalid_grant).
+  Reply IssueUserToken(const httplib::Request& request,
+                       const httplib::Params& form) REQUIRES(mu_);
+  Reply Revoke(const httplib::Request& request) REQUIRES(mu_);
+  // The user of the request's bearer token; "" for S2S or none.
+  std::string TokenUser(const httplib::Request& request) const REQUIRES(mu_);
 
   // fake_zoom_limits.cc
   // False with a 429 in *reply when `category` is over its per-second

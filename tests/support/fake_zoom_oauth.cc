@@ -3,6 +3,7 @@
 #include <mbedtls/base64.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/clock.h"
 #include "base/encoding.h"
@@ -12,34 +13,6 @@ namespace telemed {
 namespace test {
 
 namespace {
-
-// OAuth errors have their own shape: {"reason","error"}, not {code,message}.
-Reply OauthError(const char* error, const char* reason) {
-  CjsonPtr json(cJSON_CreateObject());
-  cJSON_AddStringToObject(json.get(), "reason", reason);
-  cJSON_AddStringToObject(json.get(), "error", error);
-  return JsonReply(400, std::move(json));
-}
-
-// "id:secret" from "Basic base64(id:secret)"; "" when malformed.
-std::string DecodeBasic(const std::string& header) {
-  const std::string kPrefix = "Basic ";
-  if (header.compare(0, kPrefix.size(), kPrefix) != 0) return "";
-  const std::string encoded = header.substr(kPrefix.size());
-  std::string decoded(encoded.size(), '\0');
-  size_t length = 0;
-  int ret = mbedtls_base64_decode(
-      reinterpret_cast<unsigned char*>(&decoded[0]), decoded.size(), &length,
-      reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size());
-  if (ret != 0) return "";
-  decoded.resize(length);
-  return decoded;
-}
-
-std::string FormValue(const httplib::Params& form, const char* name) {
-  auto it = form.find(name);
-  return it == form.end() ? "" : it->second;
-}
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {
   std::string joined;
@@ -77,11 +50,33 @@ bool Has(const std::vector<std::string>& scopes, const char* scope) {
 
 }  // namespace
 
-Reply FakeZoom::Impl::IssueToken(const httplib::Request& request) {
-  if (DecodeBasic(request.get_header_value("Authorization")) !=
-      client_id_ + ":" + client_secret_) {
-    return OauthError("invalid_client", "Invalid client_id or client_secret");
-  }
+Reply OauthError(const char* error, const char* reason) {
+  CjsonPtr json(cJSON_CreateObject());
+  cJSON_AddStringToObject(json.get(), "reason", reason);
+  cJSON_AddStringToObject(json.get(), "error", error);
+  return JsonReply(400, std::move(json));
+}
+
+std::string DecodeBasic(const std::string& header) {
+  const std::string kPrefix = "Basic ";
+  if (header.compare(0, kPrefix.size(), kPrefix) != 0) return "";
+  const std::string encoded = header.substr(kPrefix.size());
+  std::string decoded(encoded.size(), '\0');
+  size_t length = 0;
+  int ret = mbedtls_base64_decode(
+      reinterpret_cast<unsigned char*>(&decoded[0]), decoded.size(), &length,
+      reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size());
+  if (ret != 0) return "";
+  decoded.resize(length);
+  return decoded;
+}
+
+std::string FormValue(const httplib::Params& form, const char* name) {
+  auto it = form.find(name);
+  return it == form.end() ? "" : it->second;
+}
+
+httplib::Params ReadForm(const httplib::Request& request) {
   // Only a form body counts: a JSON body leaves grant_type unread, and the
   // query string is ignored: Zoom reads the token request's form body only.
   httplib::Params form;
@@ -89,7 +84,20 @@ Reply FakeZoom::Impl::IssueToken(const httplib::Request& request) {
   if (type.compare(0, 33, "application/x-www-form-urlencoded") == 0) {
     httplib::detail::parse_query_text(request.body, form);
   }
-  if (FormValue(form, "grant_type") != "account_credentials") {
+  return form;
+}
+
+Reply FakeZoom::Impl::IssueToken(const httplib::Request& request) {
+  const httplib::Params form = ReadForm(request);
+  const std::string grant = FormValue(form, "grant_type");
+  if (grant == "authorization_code" || grant == "refresh_token") {
+    return IssueUserToken(request, form);
+  }
+  if (DecodeBasic(request.get_header_value("Authorization")) !=
+      client_id_ + ":" + client_secret_) {
+    return OauthError("invalid_client", "Invalid client_id or client_secret");
+  }
+  if (grant != "account_credentials") {
     return OauthError("unsupported_grant_type", "unsupported grant type");
   }
   if (FormValue(form, "account_id") != options_.account_id) {
@@ -99,8 +107,8 @@ Reply FakeZoom::Impl::IssueToken(const httplib::Request& request) {
   const std::string token =
       "fz." + Sha256Hex(options_.account_id + std::to_string(NextSerial()) +
                         std::to_string(now));
-  tokens_[token] =
-      Token{now + options_.token_lifetime_seconds * 1000000, granted_scopes_};
+  tokens_[token] = Token{now + options_.token_lifetime_seconds * 1000000,
+                         granted_scopes_, ""};
   CjsonPtr json(cJSON_CreateObject());
   cJSON_AddStringToObject(json.get(), "access_token", token.c_str());
   cJSON_AddStringToObject(json.get(), "token_type", "bearer");
@@ -128,8 +136,13 @@ bool FakeZoom::Impl::Authorize(Route route, const httplib::Request& request,
     return false;
   }
   const auto needed = ScopesFor(route);
+  // A user-level token carries the granular scope without ":admin".
+  const std::string user_level =
+      std::string(needed.first).substr(0, strlen(needed.first) - 6);
   if (!Has(it->second.scopes, needed.first) &&
-      !Has(it->second.scopes, needed.second)) {
+      !Has(it->second.scopes, needed.second) &&
+      !(it->second.user_id.size() > 0 &&
+        Has(it->second.scopes, user_level.c_str()))) {
     // Zoom lists every name that would do: the user-level one, the S2S
     // one and the classic one.
     const std::string granular = needed.first;

@@ -1,0 +1,268 @@
+#include "zoom/user_token_source.h"
+
+#include <CppUTest/TestHarness.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "base/fake_clock.h"
+#include "base/random.h"
+#include "secrets/secret_box.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+#include "support/user_oauth_steps.h"
+#include "support/zoom_harness.h"
+
+namespace telemed {
+
+TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
+  std::unique_ptr<UserTokenSource> source;
+  UserTokens connected;  // as the doctor connected
+
+  void setup() override {
+    UserOAuthFixture::setup();
+    CHECK_TRUE(
+        SaveOAuthApp(store.get(), harness->box(), test::FakeOAuthApp()).ok());
+    source = SourceOn(store.get());
+  }
+
+  // The source of a process using `on` (another handle of the database).
+  std::unique_ptr<UserTokenSource> SourceOn(Store * on) {
+    UserTokenSource::Options options;
+    options.oauth_base_url = harness->oauth_url();
+    options.transport = &harness->transport();
+    options.grants = on;
+    options.settings = on;
+    options.box = &harness->box();
+    options.clock = &clock;
+    options.random = random.get();
+    return std::make_unique<UserTokenSource>(options);
+  }
+
+  // Doctor "d1" connects Zoom user u1, as the callback would store it.
+  void Connect() {
+    Pkce pkce;
+    CHECK_TRUE(NewPkce(random.get(), &pkce).ok());
+    const std::string code = test::AuthorizedCode(harness.get(), pkce, "u1");
+    ZoomFailure failure = ZoomFailure::kNone;
+    CHECK_TRUE(ExchangeCode(test::Endpoint(harness.get(), &clock),
+                            test::FakeOAuthApp(), code, pkce.verifier,
+                            test::kRedirect, &connected, &failure)
+                   .ok());
+    ZoomUser me;
+    me.id = "u1";
+    me.email = "doctor@clinic.example";
+    int64_t generation = 0;
+    CHECK_TRUE(source->StoreNewGrant("d1", connected, me, &generation).ok());
+  }
+
+  std::string StoredRefreshToken() {
+    DoctorGrant grant;
+    bool found = false;
+    CHECK_TRUE(store->GetGrant("d1", &grant, &found).ok());
+    CHECK_TRUE(found);
+    std::string refresh;
+    CHECK_TRUE(harness->box()
+                   .Open(GrantPurpose("refresh", "d1"),
+                         grant.sealed_refresh_token, &refresh)
+                   .ok());
+    return refresh;
+  }
+
+  GrantState StoredState() {
+    DoctorGrant grant;
+    bool found = false;
+    CHECK_TRUE(store->GetGrant("d1", &grant, &found).ok());
+    CHECK_TRUE(found);
+    return grant.state;
+  }
+
+  int TokenRequests() {
+    return harness->zoom().CountRequests("POST", "/oauth/token");
+  }
+};
+
+TEST(UserTokenSource, TheStoredTokenServesUntilFiveMinutesBeforeExpiry) {
+  Connect();
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  clock.AdvanceSeconds(3599 - 301);
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
+  LONGS_EQUAL(1, TokenRequests());  // the exchange
+  clock.AdvanceSeconds(2);          // inside the margin
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  CHECK(token != connected.access_token);
+  LONGS_EQUAL(2, TokenRequests());
+  // Rotation: the stored refresh token is the newest, the old one dead.
+  CHECK_TRUE(harness->zoom().IsCurrentRefreshToken(StoredRefreshToken()));
+  CHECK_FALSE(harness->zoom().IsCurrentRefreshToken(connected.refresh_token));
+  // The new pair serves another process at once.
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  std::string other;
+  CHECK_TRUE(
+      SourceOn(other_store.get())->GetToken("d1", &other, &failure).ok());
+  STRCMP_EQUAL(token.c_str(), other.c_str());
+  LONGS_EQUAL(2, TokenRequests());
+}
+
+TEST(UserTokenSource, ConcurrentCallersInTwoProcessesCauseOneRefresh) {
+  Connect();
+  std::unique_ptr<Store> other_store;
+  CHECK_TRUE(OpenStore(&other_store).ok());
+  std::unique_ptr<UserTokenSource> other = SourceOn(other_store.get());
+  clock.AdvanceSeconds(3599 - 200);
+  // The refresh is slow, so every caller arrives while it is out.
+  test::Fault slow =
+      test::MakeFault("POST", "/oauth/token", test::FaultKind::kDelay);
+  slow.delay_ms = 300;
+  harness->zoom().InjectFault(slow);
+  Status results[4];
+  std::string tokens[4];
+  std::thread threads[4];
+  for (int i = 0; i < 4; ++i) {
+    UserTokenSource* by = i % 2 == 0 ? source.get() : other.get();
+    threads[i] = std::thread([&, i, by] {
+      ZoomFailure failure = ZoomFailure::kNone;
+      results[i] = by->GetToken("d1", &tokens[i], &failure);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const Status& result : results) CHECK_TRUE(result.ok());
+  LONGS_EQUAL(2, TokenRequests());  // the exchange and one refresh
+  CHECK_TRUE(harness->zoom().IsCurrentRefreshToken(StoredRefreshToken()));
+}
+
+TEST(UserTokenSource, ARefusedRefreshTokenMeansReconnectNeeded) {
+  Connect();
+  harness->zoom().RefuseGrants("u1");
+  clock.AdvanceSeconds(3599 - 200);
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  Status s = source->GetToken("d1", &token, &failure);
+  STRCMP_EQUAL("doctor_reconnect_needed", s.reason().c_str());
+  CHECK(failure == ZoomFailure::kReconnectNeeded);
+  CHECK(StoredState() == GrantState::kReconnectNeeded);
+  CHECK(source->CheckUsable("d1", &failure).reason() ==
+        "doctor_reconnect_needed");
+  // Settled: later calls fail at once without asking Zoom.
+  CHECK_FALSE(source->GetToken("d1", &token, &failure).ok());
+  CHECK(failure == ZoomFailure::kReconnectNeeded);
+  LONGS_EQUAL(2, TokenRequests());
+  // Reconnecting makes the doctor usable again.
+  Connect();
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
+}
+
+TEST(UserTokenSource, A401Code124CausesOneRefreshAndOneRetry) {
+  Connect();
+  ZoomApi::Options options;
+  options.api_base_url = harness->api_url();
+  options.transport = &harness->transport();
+  options.clock = &clock;
+  std::unique_ptr<TokenSource> tokens = source->ForDoctor("d1");
+  options.tokens = tokens.get();
+  ZoomApi api(options);
+  harness->zoom().ExpireAllTokens();
+  ZoomUser me;
+  ZoomError error;
+  CHECK_TRUE(api.GetUser("me", &me, &error).ok());
+  STRCMP_EQUAL("u1", me.id.c_str());
+  LONGS_EQUAL(2, TokenRequests());
+  LONGS_EQUAL(2, harness->zoom().CountRequests("GET", "/v2/users/me"));
+  // The meeting lives on the doctor's own account.
+  MeetingSpec spec;
+  spec.topic = "Consultation";
+  spec.start_time = clock.NowSeconds() + 86400;
+  spec.duration_minutes = 30;
+  spec.default_password = true;
+  ZoomMeeting meeting;
+  CHECK_TRUE(api.CreateMeeting("me", spec, &meeting, &error).ok());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/me/"));
+  STRCMP_EQUAL("u1", harness->zoom().Meetings().back().host_id.c_str());
+  LONGS_EQUAL(2, TokenRequests());
+}
+
+TEST(UserTokenSource, AnAnswerLostBeforeTheCommitEndsInReconnectNeeded) {
+  Connect();
+  clock.AdvanceSeconds(3599 - 200);
+  // Zoom rotates the pair but the answer never arrives.
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/oauth/token", test::FaultKind::kDropAfterWork));
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  // The old token still has minutes left: it serves this call.
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
+  CHECK(StoredState() == GrantState::kConnected);
+  // The next call refreshes with the old token, which Zoom refuses.
+  Status s = source->GetToken("d1", &token, &failure);
+  STRCMP_EQUAL("doctor_reconnect_needed", s.reason().c_str());
+  CHECK(StoredState() == GrantState::kReconnectNeeded);
+}
+
+TEST(UserTokenSource, AnUnreachableTokenEndpointFailsOnlyOnceTheTokenIsSpent) {
+  Connect();
+  harness->zoom().InjectFault(test::MakeFault(
+      "POST", "/oauth/token", test::FaultKind::kServerError, 2));
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  clock.AdvanceSeconds(3599 - 200);
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
+  clock.AdvanceSeconds(180);  // 19 s left: too little to hand out
+  CHECK_FALSE(source->GetToken("d1", &token, &failure).ok());
+  CHECK(failure == ZoomFailure::kTokenUnavailable);
+  CHECK(StoredState() == GrantState::kConnected);
+  // Zoom answers again: the grant refreshes as if nothing happened.
+  LONGS_EQUAL(0, harness->zoom().PendingFaults());
+  CHECK_TRUE(source->GetToken("d1", &token, &failure).ok());
+  CHECK(token != connected.access_token);
+}
+
+TEST(UserTokenSource, ADoctorWithoutAGrantOrAnAppIsToldApart) {
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  Status s = source->GetToken("d1", &token, &failure);
+  STRCMP_EQUAL("doctor_not_connected", s.reason().c_str());
+  CHECK(failure == ZoomFailure::kNotConnected);
+  std::unique_ptr<TokenSource> doctor = source->ForDoctor("d1");
+  STRCMP_EQUAL("doctor_not_connected",
+               doctor->CheckUsable(&failure).reason().c_str());
+  Connect();
+  CHECK_TRUE(doctor->CheckUsable(&failure).ok());
+  CHECK_TRUE(store->DeleteSettings("zoom.oauth.").ok());
+  STRCMP_EQUAL("oauth_app_not_configured",
+               doctor->CheckUsable(&failure).reason().c_str());
+  clock.AdvanceSeconds(3599 - 200);
+  s = source->GetToken("d1", &token, &failure);
+  STRCMP_EQUAL("oauth_app_not_configured", s.reason().c_str());
+  CHECK(failure == ZoomFailure::kNotConfigured);
+  bool applied = false;
+  CHECK_TRUE(
+      store->SetGrantState("d1", 0, GrantState::kDisconnecting, &applied).ok());
+  s = source->GetToken("d1", &token, &failure);
+  CHECK(failure == ZoomFailure::kNotConnected);
+  CHECK(doctor->CheckUsable(&failure).reason() == "doctor_not_connected");
+}
+
+TEST(UserTokenSource, TokensAreSealedPerDoctor) {
+  Connect();
+  DoctorGrant grant;
+  bool found = false;
+  CHECK_TRUE(store->GetGrant("d1", &grant, &found).ok());
+  CHECK(grant.sealed_access_token.find(connected.access_token) ==
+        std::string::npos);
+  std::string opened;
+  CHECK_FALSE(harness->box()
+                  .Open(GrantPurpose("access", "d2"), grant.sealed_access_token,
+                        &opened)
+                  .ok());
+  STRCMP_EQUAL("u1", grant.zoom_user_id.c_str());
+  STRCMP_EQUAL("doctor@clinic.example", grant.zoom_email.c_str());
+}
+
+}  // namespace telemed
