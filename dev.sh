@@ -84,7 +84,7 @@ configure_test() {
   local cc=clang cxx=clang++ options=()
   case "$config" in
     asan) options=(-DTELEMED_SANITIZE=ON -DTELEMED_CHECK_FORMAT=ON) ;;
-    gcc) cc=gcc cxx=g++ ;;
+    gcc) cc=gcc cxx=g++ options=(-DTELEMED_BUILD_BENCH=ON) ;;
     tsan) options=(-DTELEMED_TSAN=ON) ;;
   esac
   CC=$cc CXX=$cxx cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
