@@ -325,7 +325,9 @@ TEST(LifecycleZoom, SigtermCutsAHungZoomCallAndTheMeetingStaysSingle) {
   CHECK_TRUE(took < 10.0);
   Status s = bridge.Start();
   CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
-  CHECK_TRUE(bridge.WaitForStatus({"a1"}, "synced", seconds(30)));
+  // The restarted daemon finds the cut-off create's meeting after about
+  // 20 s on an idle machine; a loaded one (CI) took over 30.
+  CHECK_TRUE(bridge.WaitForStatus({"a1"}, "synced", seconds(90)));
   STRCMP_EQUAL("", bridge.FindMeetingProblems({"a1"}).c_str());
 }
 
@@ -346,7 +348,9 @@ TEST(LifecycleZoom, ASecondSignalExitsAtOnce) {
   STRCMP_CONTAINS("second SIGINT", bridge.Stderr().c_str());
   Status s = bridge.Start();
   CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
-  CHECK_TRUE(bridge.WaitForStatus({"a1"}, "synced", seconds(30)));
+  // The restarted daemon finds the cut-off create's meeting after about
+  // 20 s on an idle machine; a loaded one (CI) took over 30.
+  CHECK_TRUE(bridge.WaitForStatus({"a1"}, "synced", seconds(90)));
   STRCMP_EQUAL("", bridge.FindMeetingProblems({"a1"}).c_str());
 }
 
