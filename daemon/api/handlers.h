@@ -22,6 +22,7 @@ struct Response;
 namespace telemed {
 
 class Clock;
+struct Doctor;
 class Logger;
 class Store;
 class ZoomApi;
@@ -73,6 +74,8 @@ class ApiHandlers {
   void Fail(const Status& status, const char* what, httplib::Response* res);
   // The store's database id, read once (it never changes).
   Status DatabaseId(std::string* out) EXCLUDES(database_id_mu_);
+  // The doctor's JSON, with its OAuth grant read for an OAuth doctor.
+  Status DoctorBody(const Doctor& doctor, std::string* body);
 
   Store* const store_;
   Logger* const logger_;
