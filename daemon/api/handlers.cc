@@ -243,7 +243,8 @@ void ApiHandlers::RetryAppointment(const std::string& id,
 void ApiHandlers::GetStartUrl(const std::string& id, httplib::Response* res) {
   std::string start_url;
   StartUrlFailure failure = StartUrlFailure::kNone;
-  Status s = FetchStartUrl(store_, zoom_, logger_, id, &start_url, &failure);
+  Status s =
+      FetchStartUrl(store_, zoom_, doctors_, logger_, id, &start_url, &failure);
   // Zoom out of reach is the one documented 5xx of the API.
   if (failure == StartUrlFailure::kZoomUnavailable) {
     return WriteJson(502, RenderError(s), res);

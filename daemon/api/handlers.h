@@ -26,6 +26,7 @@ struct Doctor;
 class Logger;
 class Store;
 class ZoomApi;
+class ZoomClient;
 
 class ApiHandlers {
  public:
@@ -36,6 +37,7 @@ class ApiHandlers {
       : store_(options.store),
         logger_(options.logger),
         zoom_(options.zoom),
+        doctors_(options.doctors),
         clock_(options.clock),
         zoneinfo_dir_(options.zoneinfo_dir),
         stopping_(stopping) {}
@@ -80,6 +82,7 @@ class ApiHandlers {
   Store* const store_;
   Logger* const logger_;
   ZoomApi* const zoom_;
+  ZoomClient* const doctors_;
   const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;

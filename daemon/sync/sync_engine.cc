@@ -224,15 +224,19 @@ void SyncEngine::StartDoctorCall(const SyncTask& task, const Plan& plan,
   ++*batch->progress;
 }
 
-ZoomApi* SyncEngine::ApiOf(const std::string& host, std::string* user) {
+ZoomApi* ApiForHost(ZoomApi* s2s, ZoomClient* doctors, const std::string& host,
+                    std::string* user) {
   std::string doctor_id;
   if (!OauthDoctorOf(host, &doctor_id)) {
     *user = host;
-    return options_.zoom;
+    return s2s;
   }
   *user = "me";
-  return options_.doctors == nullptr ? nullptr
-                                     : options_.doctors->ApiFor(doctor_id);
+  return doctors == nullptr ? nullptr : doctors->ApiFor(doctor_id);
+}
+
+ZoomApi* SyncEngine::ApiOf(const std::string& host, std::string* user) {
+  return ApiForHost(options_.zoom, options_.doctors, host, user);
 }
 
 bool SyncEngine::ZoomUsable(StartBatch* batch) {

@@ -38,6 +38,13 @@ class ZoomApi;
 class ZoomClient;
 struct ZoomError;
 
+// The API that acts for meeting host `host` (a ZoomState::meeting_host)
+// and the Zoom user to name in its paths: the S2S app `s2s` and `host`
+// itself, or an OAuth doctor's own API from `doctors` and "me". Null when
+// that is an OAuth doctor's and `doctors` is null.
+ZoomApi* ApiForHost(ZoomApi* s2s, ZoomClient* doctors, const std::string& host,
+                    std::string* user);
+
 class SyncEngine {
  public:
   struct Options {

@@ -147,6 +147,15 @@ TEST_GROUP(SyncEngine) {
                    .ok());
   }
 
+  // OAuth doctor dr-2, connected as Zoom user u2, with the engine able to
+  // act for it.
+  void ConnectOauthDoctor() {
+    UseDoctorsClient();
+    harness->zoom().AddUser("u2", "second@clinic.example");
+    PutDoctor("dr-2", "", AuthMode::kOauth);
+    Connect("dr-2", "u2");
+  }
+
   // Appointment `id` of doctor `doctor_id`, stored.
   void PutFor(const std::string& id, const std::string& doctor_id) {
     AppointmentRequest request = Request(id);
@@ -439,10 +448,7 @@ TEST(SyncEngine, OauthDoctorsWaitForAConnection) {
 }
 
 TEST(SyncEngine, AConnectedOauthDoctorsMeetingsGoThroughItsOwnToken) {
-  UseDoctorsClient();
-  harness->zoom().AddUser("u2", "second@clinic.example");
-  PutDoctor("dr-2", "", AuthMode::kOauth);
-  Connect("dr-2", "u2");
+  ConnectOauthDoctor();
   PutFor("a1", "dr-2");
   Run();
   Appointment appointment = Get("a1");
@@ -470,10 +476,7 @@ TEST(SyncEngine, AConnectedOauthDoctorsMeetingsGoThroughItsOwnToken) {
 }
 
 TEST(SyncEngine, ReconnectNeededWaitsWithoutCallsUntilANewGrant) {
-  UseDoctorsClient();
-  harness->zoom().AddUser("u2", "second@clinic.example");
-  PutDoctor("dr-2", "", AuthMode::kOauth);
-  Connect("dr-2", "u2");
+  ConnectOauthDoctor();
   harness->zoom().RefuseGrants("u2");
   PutFor("a1", "dr-2");
   Run();
@@ -508,6 +511,21 @@ TEST(SyncEngine, ADoctorMovedFromS2sToOauthKeepsOneMeeting) {
   STRCMP_EQUAL(appointment.meeting.id.c_str(),
                std::to_string(harness->zoom().Meetings()[0].id).c_str());
   LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/me/"));
+}
+
+TEST(SyncEngine, AnOauthDoctorsStartUrlComesThroughItsOwnGrant) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  std::string start_url;
+  CHECK_TRUE(FetchStartUrl(store.get(), &harness->api(), doctors.get(), &logger,
+                           "a1", &start_url)
+                 .ok());
+  CHECK_FALSE(start_url.empty());
+  harness->zoom().RefuseGrants("u2");
+  Status s = FetchStartUrl(store.get(), &harness->api(), doctors.get(), &logger,
+                           "a1", &start_url);
+  STRCMP_EQUAL("doctor_reconnect_needed", s.reason().c_str());
 }
 
 TEST(SyncEngine, HostChangeDeletesOnTheOldHostAndCreatesOnTheNew) {
@@ -556,8 +574,8 @@ TEST(SyncEngine, AMeetingGoneWhenItsStartUrlIsAskedIsRecreatedAtOnce) {
   std::string old_id = Get("a1").meeting.id;
   harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
   std::string start_url;
-  Status s =
-      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url);
+  Status s = FetchStartUrl(store.get(), &harness->api(), nullptr, &logger, "a1",
+                           &start_url);
   STRCMP_EQUAL("no_meeting", s.reason().c_str());
   CHECK_FALSE(Get("a1").has_meeting);
   CHECK(Get("a1").sync_status == SyncStatus::kPending);
@@ -565,9 +583,9 @@ TEST(SyncEngine, AMeetingGoneWhenItsStartUrlIsAskedIsRecreatedAtOnce) {
   LONGS_EQUAL(1, MeetingCount());
   CHECK(Get("a1").meeting.id != old_id);
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
-  CHECK_TRUE(
-      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url)
-          .ok());
+  CHECK_TRUE(FetchStartUrl(store.get(), &harness->api(), nullptr, &logger, "a1",
+                           &start_url)
+                 .ok());
 }
 
 TEST(SyncEngine, AMeetingGoneWhenItIsPatchedIsRecreatedAtOnce) {
