@@ -50,12 +50,6 @@ Status GetMeeting(ZoomApi* zoom, const std::string& meeting_id,
   return zoom->GetMeeting(meeting_id, meeting, error);
 }
 
-// The OAuth doctor's grant failed the read (nothing was sent).
-bool DoctorCannotCall(const ZoomError& error) {
-  return error.failure == ZoomFailure::kNotConnected ||
-         error.failure == ZoomFailure::kReconnectNeeded;
-}
-
 }  // namespace
 
 Status FetchStartUrl(Store* store, ZoomApi* zoom, ZoomClient* doctors,
@@ -77,11 +71,9 @@ Status FetchStartUrl(Store* store, ZoomApi* zoom, ZoomClient* doctors,
   std::string user;
   s = GetMeeting(ApiForHost(zoom, doctors, task.zoom.meeting_host, &user),
                  appointment.meeting.id, &meeting, &error);
-  if (!s.ok() && DoctorCannotCall(error)) {
-    const char* code = error.failure == ZoomFailure::kReconnectNeeded
-                           ? "doctor_reconnect_needed"
-                           : "doctor_not_connected";
-    return Fail(StartUrlFailure::kNone, Status::Conflict(code, s.message()),
+  if (!s.ok() && IsDoctorGrantFailure(error.failure)) {
+    return Fail(StartUrlFailure::kNone,
+                Status::Conflict(DoctorWaitCode(error.failure), s.message()),
                 failure);
   }
   if (s.ok() && !meeting.start_url.empty()) {

@@ -343,6 +343,12 @@ void SyncEngine::DeleteMeeting(PendingDeletion* deletion) {
   if (zoom != nullptr) s = zoom->DeleteMeeting(deletion->meeting_id, &error);
   Outcome outcome;
   if (!s.ok()) outcome = ClassifyZoomFailure(ZoomCall::kDelete, s, error, 0);
+  // The OAuth doctor's grant cannot be used: retried (slowly) until the
+  // doctor connects again, under the doctor's error rather than the app's.
+  if (!s.ok() && IsDoctorGrantFailure(error.failure)) {
+    outcome = Outcome{Outcome::Kind::kPermanent, DoctorWaitCode(error.failure),
+                      s.message()};
+  }
   if (!s.ok() && outcome.kind != Outcome::Kind::kDone) {
     return RetryDeletion(deletion, outcome, error);
   }
@@ -442,8 +448,7 @@ void SyncEngine::ApplyPlannedFailure(const PlannedFailure& failure,
 }
 
 void SyncEngine::RecordFailure(const SyncTask& task, const CallResult& result) {
-  if (result.error.failure == ZoomFailure::kNotConnected ||
-      result.error.failure == ZoomFailure::kReconnectNeeded) {
+  if (IsDoctorGrantFailure(result.error.failure)) {
     return RecordDoctorWait(task, result);
   }
   const PlannedFailure failure =

@@ -494,6 +494,28 @@ TEST(SyncEngine, ReconnectNeededWaitsWithoutCallsUntilANewGrant) {
   LONGS_EQUAL(1, MeetingCount());
 }
 
+TEST(SyncEngine, AnOauthDoctorsDeletionWaitsForAReconnect) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  harness->zoom().RefuseGrants("u2");
+  AppointmentRequest cancelled = Request("a1");
+  cancelled.doctor_id = "dr-2";
+  cancelled.cancelled = true;
+  Put(cancelled);
+  Run();
+  std::vector<PendingDeletion> pending;
+  CHECK_TRUE(store->ListDueDeletions(kNow + 86400, 10, {}, &pending).ok());
+  LONGS_EQUAL(1, pending.size());
+  STRCMP_EQUAL("oauth dr-2", pending[0].host.c_str());
+  STRCMP_EQUAL("doctor_reconnect_needed", pending[0].last_error.c_str());
+  Connect("dr-2", "u2");
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(0, MeetingCount());
+  CHECK_TRUE(store->ListDueDeletions(kNow + 86400, 10, {}, &pending).ok());
+  LONGS_EQUAL(0, pending.size());
+}
+
 TEST(SyncEngine, ADoctorMovedFromS2sToOauthKeepsOneMeeting) {
   UseDoctorsClient();
   Put(Request("a1"));

@@ -56,13 +56,20 @@ void SettleFromPlan(const SyncSettings& settings, int64_t now, SyncTask* task) {
 
 }  // namespace
 
+const char* DoctorWaitCode(ZoomFailure failure) {
+  return failure == ZoomFailure::kReconnectNeeded ? "doctor_reconnect_needed"
+                                                  : "doctor_not_connected";
+}
+
+bool IsDoctorGrantFailure(ZoomFailure failure) {
+  return failure == ZoomFailure::kNotConnected ||
+         failure == ZoomFailure::kReconnectNeeded;
+}
+
 void WaitForDoctor(ZoomFailure failure, const std::string& message, int64_t now,
                    SyncTask* task) {
   task->appointment.sync_status = SyncStatus::kPending;
-  SetError(task,
-           failure == ZoomFailure::kReconnectNeeded ? "doctor_reconnect_needed"
-                                                    : "doctor_not_connected",
-           message);
+  SetError(task, DoctorWaitCode(failure), message);
   task->zoom.needs_work = true;
   task->zoom.next_attempt_at = now + kDoctorLookSeconds;
   KeepSweepScheduled(&task->zoom);

@@ -54,6 +54,14 @@ void DetachMeeting(SyncTask* task);
 void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
                   int64_t resume_at, int64_t backoff_seconds, SyncTask* task);
 
+// The error of work for an OAuth doctor whose grant failed with `failure`:
+// "doctor_reconnect_needed" for kReconnectNeeded, else
+// "doctor_not_connected".
+const char* DoctorWaitCode(ZoomFailure failure);
+// Whether `failure` is the doctor's grant's (not connected, reconnect
+// needed): nothing was sent to Zoom.
+bool IsDoctorGrantFailure(ZoomFailure failure);
+
 // An OAuth doctor's grant cannot be used (`failure`: kReconnectNeeded, or
 // any other for not connected): pending with error doctor_reconnect_needed
 // or doctor_not_connected and `message`, looked at again a minute after
