@@ -90,16 +90,31 @@ void ApiHandlers::GetStatus(httplib::Response* res) {
 
 void ApiHandlers::ListDoctors(httplib::Response* res) {
   std::vector<Doctor> doctors;
+  std::vector<DoctorGrant> grants;
   Status s = store_->ListDoctors(&doctors);
+  if (s.ok()) s = store_->ListGrants(&grants);
   if (!s.ok()) return Fail(s, "listing doctors", res);
-  WriteJson(200, RenderDoctorList(doctors), res);
+  WriteJson(200, RenderDoctorList(doctors, grants), res);
+}
+
+Status ApiHandlers::DoctorBody(const Doctor& doctor, std::string* body) {
+  DoctorGrant grant;
+  bool found = false;
+  if (doctor.auth == AuthMode::kOauth) {
+    Status s = store_->GetGrant(doctor.id, &grant, &found);
+    if (!s.ok()) return s;
+  }
+  *body = RenderDoctor(doctor, found ? &grant : nullptr);
+  return Status::OK();
 }
 
 void ApiHandlers::GetDoctor(const std::string& id, httplib::Response* res) {
   Doctor doctor;
+  std::string body;
   Status s = store_->GetDoctor(id, &doctor);
+  if (s.ok()) s = DoctorBody(doctor, &body);
   if (!s.ok()) return Fail(s, "reading a doctor", res);
-  WriteJson(200, RenderDoctor(doctor), res);
+  WriteJson(200, body, res);
 }
 
 void ApiHandlers::PutDoctor(const std::string& id, const httplib::Request& req,
@@ -108,17 +123,21 @@ void ApiHandlers::PutDoctor(const std::string& id, const httplib::Request& req,
   Status s = ParseDoctorBody(id, req.body, &doctor);
   if (!s.ok()) return Fail(s, "parsing a doctor", res);
   WriteOutcome outcome;
+  std::string body;
   s = store_->PutDoctor(doctor, &outcome);
   if (s.ok()) s = store_->GetDoctor(id, &doctor);
+  if (s.ok()) s = DoctorBody(doctor, &body);
   if (!s.ok()) return Fail(s, "storing a doctor", res);
-  WriteJson(StatusForWrite(outcome), RenderDoctor(doctor), res);
+  WriteJson(StatusForWrite(outcome), body, res);
 }
 
 void ApiHandlers::RemoveDoctor(const std::string& id, httplib::Response* res) {
   Doctor removed;
+  std::string body;
   Status s = store_->RemoveDoctor(id, &removed, nullptr);
+  if (s.ok()) s = DoctorBody(removed, &body);
   if (!s.ok()) return Fail(s, "removing a doctor", res);
-  WriteJson(200, RenderDoctor(removed), res);
+  WriteJson(200, body, res);
 }
 
 void ApiHandlers::GetAppointment(const std::string& id,
@@ -224,7 +243,8 @@ void ApiHandlers::RetryAppointment(const std::string& id,
 void ApiHandlers::GetStartUrl(const std::string& id, httplib::Response* res) {
   std::string start_url;
   StartUrlFailure failure = StartUrlFailure::kNone;
-  Status s = FetchStartUrl(store_, zoom_, logger_, id, &start_url, &failure);
+  Status s =
+      FetchStartUrl(store_, zoom_, doctors_, logger_, id, &start_url, &failure);
   // Zoom out of reach is the one documented 5xx of the API.
   if (failure == StartUrlFailure::kZoomUnavailable) {
     return WriteJson(502, RenderError(s), res);

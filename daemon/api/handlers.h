@@ -22,9 +22,11 @@ struct Response;
 namespace telemed {
 
 class Clock;
+struct Doctor;
 class Logger;
 class Store;
 class ZoomApi;
+class ZoomClient;
 
 class ApiHandlers {
  public:
@@ -35,6 +37,7 @@ class ApiHandlers {
       : store_(options.store),
         logger_(options.logger),
         zoom_(options.zoom),
+        doctors_(options.doctors),
         clock_(options.clock),
         zoneinfo_dir_(options.zoneinfo_dir),
         stopping_(stopping) {}
@@ -73,10 +76,13 @@ class ApiHandlers {
   void Fail(const Status& status, const char* what, httplib::Response* res);
   // The store's database id, read once (it never changes).
   Status DatabaseId(std::string* out) EXCLUDES(database_id_mu_);
+  // The doctor's JSON, with its OAuth grant read for an OAuth doctor.
+  Status DoctorBody(const Doctor& doctor, std::string* body);
 
   Store* const store_;
   Logger* const logger_;
   ZoomApi* const zoom_;
+  ZoomClient* const doctors_;
   const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;

@@ -1,5 +1,7 @@
 #include "api/json_render.h"
 
+#include <map>
+
 #include "base/time_format.h"
 
 namespace telemed {
@@ -91,13 +93,37 @@ CjsonPtr AppointmentToJson(const Appointment& appointment) {
   return root;
 }
 
-CjsonPtr DoctorToJson(const Doctor& doctor) {
+namespace {
+
+// {"state","zoom_email","connected_at"}: "not_connected" (and nulls) when
+// the doctor has no grant.
+cJSON* OauthToJson(const DoctorGrant* grant) {
+  cJSON* oauth = cJSON_CreateObject();
+  if (grant == nullptr) {
+    cJSON_AddStringToObject(oauth, "state", "not_connected");
+    cJSON_AddNullToObject(oauth, "zoom_email");
+    cJSON_AddNullToObject(oauth, "connected_at");
+    return oauth;
+  }
+  cJSON_AddStringToObject(oauth, "state", GrantStateName(grant->state));
+  AddStringOrNull(oauth, "zoom_email", grant->zoom_email);
+  cJSON_AddStringToObject(oauth, "connected_at",
+                          FormatRfc3339Utc(grant->connected_at).c_str());
+  return oauth;
+}
+
+}  // namespace
+
+CjsonPtr DoctorToJson(const Doctor& doctor, const DoctorGrant* grant) {
   CjsonPtr root(cJSON_CreateObject());
   cJSON* object = root.get();
   cJSON_AddStringToObject(object, "id", doctor.id.c_str());
   cJSON_AddStringToObject(object, "name", doctor.name.c_str());
   AddStringOrNull(object, "zoom_user", doctor.zoom_user);
   cJSON_AddStringToObject(object, "auth", AuthModeName(doctor.auth));
+  cJSON_AddItemToObject(object, "oauth",
+                        doctor.auth == AuthMode::kOauth ? OauthToJson(grant)
+                                                        : cJSON_CreateNull());
   cJSON_AddStringToObject(object, "created_at",
                           FormatRfc3339Utc(doctor.created_at).c_str());
   cJSON_AddStringToObject(object, "updated_at",
@@ -109,15 +135,20 @@ std::string RenderAppointment(const Appointment& appointment) {
   return PrintAndFree(AppointmentToJson(appointment));
 }
 
-std::string RenderDoctor(const Doctor& doctor) {
-  return PrintAndFree(DoctorToJson(doctor));
+std::string RenderDoctor(const Doctor& doctor, const DoctorGrant* grant) {
+  return PrintAndFree(DoctorToJson(doctor, grant));
 }
 
-std::string RenderDoctorList(const std::vector<Doctor>& doctors) {
+std::string RenderDoctorList(const std::vector<Doctor>& doctors,
+                             const std::vector<DoctorGrant>& grants) {
+  std::map<std::string, const DoctorGrant*> by_doctor;
+  for (const DoctorGrant& grant : grants) by_doctor[grant.doctor_id] = &grant;
   CjsonPtr root(cJSON_CreateObject());
   cJSON* items = cJSON_AddArrayToObject(root.get(), "items");
   for (const Doctor& doctor : doctors) {
-    cJSON_AddItemToArray(items, DoctorToJson(doctor).release());
+    auto it = by_doctor.find(doctor.id);
+    const DoctorGrant* grant = it == by_doctor.end() ? nullptr : it->second;
+    cJSON_AddItemToArray(items, DoctorToJson(doctor, grant).release());
   }
   return PrintAndFree(std::move(root));
 }

@@ -10,18 +10,23 @@
 #include "base/cjson.h"
 #include "base/status.h"
 #include "model/records.h"
+#include "store/doctor_grants.h"
 
 namespace telemed {
 
 // An appointment as GET /appointments/{id} returns it. Never contains a
 // start URL; the passcode is the patient's, part of join_url anyway.
 CjsonPtr AppointmentToJson(const Appointment& appointment);
-// A doctor as GET /doctors/{id} returns it.
-CjsonPtr DoctorToJson(const Doctor& doctor);
+// A doctor as GET /doctors/{id} returns it. `grant`: the doctor's own Zoom
+// OAuth grant, null when it has none; its "oauth" object (null for an S2S
+// doctor) never shows a token.
+CjsonPtr DoctorToJson(const Doctor& doctor, const DoctorGrant* grant);
 
 std::string RenderAppointment(const Appointment& appointment);
-std::string RenderDoctor(const Doctor& doctor);
-std::string RenderDoctorList(const std::vector<Doctor>& doctors);
+std::string RenderDoctor(const Doctor& doctor, const DoctorGrant* grant);
+// `grants`: every stored grant (DoctorGrants::ListGrants), in any order.
+std::string RenderDoctorList(const std::vector<Doctor>& doctors,
+                             const std::vector<DoctorGrant>& grants);
 // {"items":[...],"next_cursor":...}: the cursor (FormatFeedCursor) is
 // opaque to clients.
 std::string RenderFeedPage(const std::vector<Appointment>& items,

@@ -24,6 +24,7 @@ class Clock;
 class Logger;
 class Store;
 class ZoomApi;
+class ZoomClient;
 namespace tls {
 class ServerTlsConfig;
 }  // namespace tls
@@ -42,6 +43,9 @@ class ApiServer {
     // Borrowed, may be null (then start_url answers 502 zoom_unavailable):
     // fetches a fresh host start URL for GET .../start_url.
     ZoomApi* zoom = nullptr;
+    // Borrowed, may be null: start URLs of OAuth doctors' meetings, through
+    // their own grants (ZoomClient::ApiFor).
+    ZoomClient* doctors = nullptr;
     // Most worker threads for requests other than parked long-polls; a
     // connection holds one only while a request of it runs. They are
     // started on demand and retired when idle (http/worker_pool.h).

@@ -220,6 +220,40 @@ TEST(ApiServer, PutDoctorCreatesThenReplaces) {
   LONGS_EQUAL(404, client->Get("/api/v1/doctors/nobody")->status);
 }
 
+TEST(ApiServer, DoctorsShowTheirOauthConnection) {
+  auto res = client->Put("/api/v1/doctors/dr-2",
+                         R"({"name":"Dr. Two","auth":"oauth"})", kJson);
+  LONGS_EQUAL(201, res->status);
+  STRCMP_EQUAL(R"({"state":"not_connected","zoom_email":null,)"
+               R"("connected_at":null})",
+               Field(res->body, "oauth").c_str());
+  DoctorGrant grant;
+  grant.doctor_id = "dr-2";
+  grant.sealed_access_token = "sealed-access";
+  grant.sealed_refresh_token = "sealed-refresh";
+  grant.zoom_user_id = "zoom-two";
+  grant.zoom_email = "two@clinic.example";
+  grant.connected_at = 1780000000;
+  int64_t generation = 0;
+  CHECK_TRUE(store->PutGrant(grant, &generation).ok());
+  bool applied = false;
+  CHECK_TRUE(store
+                 ->SetGrantState("dr-2", generation,
+                                 GrantState::kReconnectNeeded, &applied)
+                 .ok());
+  CHECK(applied);
+  res = client->Get("/api/v1/doctors/dr-2");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL(R"({"state":"reconnect_needed","zoom_email":)"
+               R"("two@clinic.example","connected_at":"2026-05-28T20:26:40Z"})",
+               Field(res->body, "oauth").c_str());
+  CHECK(res->body.find("sealed") == std::string::npos);
+  res = client->Get("/api/v1/doctors");
+  STRCMP_EQUAL("null", At(res->body, "items/0/oauth").c_str());
+  STRCMP_EQUAL("\"reconnect_needed\"",
+               At(res->body, "items/1/oauth/state").c_str());
+}
+
 TEST(ApiServer, PutAppointmentNormalisesAndIsIdempotent) {
   auto res = PutAppointment("a1", kAppointmentBody);
   LONGS_EQUAL(201, res->status);

@@ -3,6 +3,7 @@
 // `doctor put` builds the doctor with the validation the API uses
 // (model/validation.h), so the command line can never store a doctor the
 // API would refuse.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,9 +68,19 @@ const char* OutcomeVerb(WriteOutcome outcome) {
   return "Stored";
 }
 
-TableRow DoctorRow(const Doctor& doctor) {
+// An OAuth doctor's connection state ("-" for an S2S doctor).
+std::string OauthState(const Doctor& doctor,
+                       const std::map<std::string, GrantState>& grants) {
+  if (doctor.auth != AuthMode::kOauth) return "-";
+  auto it = grants.find(doctor.id);
+  return it == grants.end() ? "not_connected" : GrantStateName(it->second);
+}
+
+TableRow DoctorRow(const Doctor& doctor,
+                   const std::map<std::string, GrantState>& grants) {
   return {doctor.id, doctor.name, AuthModeName(doctor.auth),
-          doctor.zoom_user.empty() ? "-" : doctor.zoom_user};
+          doctor.zoom_user.empty() ? "-" : doctor.zoom_user,
+          OauthState(doctor, grants)};
 }
 
 // Checks the command's ID, then opens the store (creating it only for a
@@ -139,16 +150,21 @@ int RunDoctorRemove(const Context& context) {
 int RunDoctorList(const Context& context) {
   StoreSession session;
   std::vector<Doctor> doctors;
+  std::vector<DoctorGrant> grants;
   Status s = OpenStore(context.config, &session);
   if (s.ok()) s = session.store->ListDoctors(&doctors);
+  if (s.ok()) s = session.store->ListGrants(&grants);
   if (!s.ok()) return Fail(context, s.message());
   if (doctors.empty()) {
     *context.out << "No doctors. Register one with: " << context.program
                  << " doctor put ID --name NAME --zoom-user EMAIL_OR_ID\n";
     return kExitOk;
   }
-  std::vector<TableRow> rows = {{"ID", "NAME", "AUTH", "ZOOM USER"}};
-  for (const Doctor& doctor : doctors) rows.push_back(DoctorRow(doctor));
+  std::map<std::string, GrantState> states;
+  for (const DoctorGrant& grant : grants) states[grant.doctor_id] = grant.state;
+  std::vector<TableRow> rows = {{"ID", "NAME", "AUTH", "ZOOM USER", "OAUTH"}};
+  for (const Doctor& doctor : doctors)
+    rows.push_back(DoctorRow(doctor, states));
   *context.out << FormatTable(rows);
   return kExitOk;
 }

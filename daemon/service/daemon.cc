@@ -287,6 +287,7 @@ Status DaemonImpl::OpenZoom() {
 Status DaemonImpl::OpenListeners() {
   ApiServer::Options options;
   options.zoom = zoom_.client->api();
+  options.doctors = zoom_.client.get();
   options.host = config_.listen.host;
   options.port = config_.listen.port;
   options.store = session_.store.get();

@@ -16,6 +16,7 @@ Status SyncStack::Start(const Config& config, StoreSession* store_session,
   SyncEngine::Options options;
   options.store = store_;
   options.zoom = zoom->client->api();
+  options.doctors = zoom->client.get();
   options.limiter = zoom->client->limiter();
   options.clock = &store_session->clock;
   options.random = zoom->random.get();

@@ -138,4 +138,20 @@ TEST(Migrations, MissingOrDamagedDatabaseIdIsCorruption) {
   STRCMP_EQUAL("bad_database_id", store->GetDatabaseId(&id).reason().c_str());
 }
 
+TEST(Migrations, AppointmentsParkedForAnOauthDoctorAreDueAgain) {
+  {
+    SqliteDb db;
+    CHECK_OK(SqliteDb::Open(path, 1000, &db));
+    CHECK_OK(MigrateSchemaTo(&db, path, 8));
+    CHECK_OK(
+        db.Exec("UPDATE appointments SET zoom_action_pending = 0,"
+                " next_attempt_at = 0 WHERE id = 'a2'",
+                "park a2 as release 8 did"));
+  }
+  store = OpenStore();
+  SyncTask a2;
+  CHECK_OK(store->GetSyncTask("a2", &a2));
+  CHECK_TRUE(a2.zoom.needs_work);
+}
+
 }  // namespace telemed

@@ -6,9 +6,12 @@ namespace telemed {
 
 namespace {
 
+// What marks an OAuth doctor's host key: a space, which no zoom_user holds.
+constexpr char kOauthHostPrefix[] = "oauth ";
+
 bool WantsMeeting(const SyncTask& task) {
   return !task.appointment.request.cancelled &&
-         task.doctor.auth == AuthMode::kS2s && !task.doctor.zoom_user.empty();
+         !DoctorHost(task.doctor).empty();
 }
 
 int64_t EndTime(const AppointmentRequest& request) {
@@ -49,7 +52,8 @@ int64_t NextCheckAt(const SyncTask& task, const SyncSettings& settings,
 Plan PlanWithMeeting(const SyncTask& task, const SyncSettings& settings,
                      int64_t now) {
   Plan plan;
-  if (!WantsMeeting(task) || task.zoom.meeting_host != task.doctor.zoom_user) {
+  if (!WantsMeeting(task) ||
+      task.zoom.meeting_host != DoctorHost(task.doctor)) {
     plan.kind = StepKind::kDetach;
     return plan;
   }
@@ -74,6 +78,18 @@ Plan PlanWithMeeting(const SyncTask& task, const SyncSettings& settings,
 }
 
 }  // namespace
+
+std::string DoctorHost(const Doctor& doctor) {
+  if (doctor.auth == AuthMode::kOauth) return kOauthHostPrefix + doctor.id;
+  return doctor.zoom_user;
+}
+
+bool OauthDoctorOf(const std::string& host, std::string* doctor_id) {
+  const size_t n = sizeof(kOauthHostPrefix) - 1;
+  if (host.compare(0, n, kOauthHostPrefix) != 0) return false;
+  *doctor_id = host.substr(n);
+  return true;
+}
 
 std::string DesiredTopic(const SyncTask& task, const SyncSettings& settings) {
   const std::string& topic = task.appointment.request.topic;
@@ -118,16 +134,12 @@ Plan PlanStepIgnoringSweeps(const SyncTask& task, const SyncSettings& settings,
     plan.host = task.zoom.meeting_host;
     return plan;
   }
-  if (task.appointment.request.cancelled) return plan;
-  if (task.doctor.auth == AuthMode::kOauth) {
-    plan.kind = StepKind::kWaitForDoctor;
-    return plan;
-  }
+  if (!WantsMeeting(task)) return plan;
   // An appointment that is already over gets no meeting: nobody can join
   // it, and creates count against the host's daily quota.
   if (EndTime(task.appointment.request) <= now) return plan;
   plan.kind = StepKind::kCreate;
-  plan.host = task.doctor.zoom_user;
+  plan.host = DoctorHost(task.doctor);
   return plan;
 }
 

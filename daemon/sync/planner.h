@@ -22,14 +22,13 @@ struct SyncSettings {
 };
 
 enum class StepKind {
-  kConverged,      // nothing to send: synced (next_check_at may be set)
-  kWaitForDoctor,  // oauth doctor: pending until per-doctor OAuth exists
-  kDetach,         // queue the meeting for deletion and forget it (no call)
-  kLookup,         // a create is in doubt: list the host's meetings
-  kCreate,         // POST a new meeting
-  kPatch,          // PATCH the changed fields
-  kCheck,          // GET the meeting to repair drift
-  kSweep,          // list the host again for a create Zoom acted on late
+  kConverged,  // nothing to send: synced (next_check_at may be set)
+  kDetach,     // queue the meeting for deletion and forget it (no call)
+  kLookup,     // a create is in doubt: list the host's meetings
+  kCreate,     // POST a new meeting
+  kPatch,      // PATCH the changed fields
+  kCheck,      // GET the meeting to repair drift
+  kSweep,      // list the host again for a create Zoom acted on late
 };
 
 struct Plan {
@@ -52,6 +51,15 @@ Plan PlanStep(const SyncTask& task, const SyncSettings& settings, int64_t now);
 // on (sweeps are hidden work and never change it).
 Plan PlanStepIgnoringSweeps(const SyncTask& task, const SyncSettings& settings,
                             int64_t now);
+
+// The host key of the doctor's meetings (ZoomState::meeting_host, the
+// daily counts and pauses): an S2S doctor's zoom_user; for an OAuth doctor
+// "oauth <id>" (a space: never a zoom_user), whose calls go through the
+// doctor's own grant as Zoom user "me". A doctor moved between the two
+// gets another host, so the host-change rule moves its meetings.
+std::string DoctorHost(const Doctor& doctor);
+// The doctor id of an OAuth doctor's host key; false for any other host.
+bool OauthDoctorOf(const std::string& host, std::string* doctor_id);
 
 // The topic, timezone and duration Zoom should show for the appointment.
 std::string DesiredTopic(const SyncTask& task, const SyncSettings& settings);

@@ -51,9 +51,23 @@ TEST(Planner, CancelledWithoutMeetingIsConverged) {
   CHECK(Kind() == StepKind::kConverged);
 }
 
-TEST(Planner, OauthDoctorWaits) {
+TEST(Planner, OauthDoctorCreatesOnItsOwnHost) {
   task.doctor.auth = AuthMode::kOauth;
-  CHECK(Kind() == StepKind::kWaitForDoctor);
+  task.doctor.zoom_user.clear();
+  Plan plan = PlanStep(task, settings, kNow);
+  CHECK(plan.kind == StepKind::kCreate);
+  STRCMP_EQUAL("oauth dr-1", plan.host.c_str());
+  std::string doctor_id;
+  CHECK_TRUE(OauthDoctorOf(plan.host, &doctor_id));
+  STRCMP_EQUAL("dr-1", doctor_id.c_str());
+  CHECK_FALSE(OauthDoctorOf("one@clinic.example", &doctor_id));
+}
+
+TEST(Planner, OauthDoctorKeepsAMeetingOnItsOwnHost) {
+  GiveMeeting();
+  task.doctor.auth = AuthMode::kOauth;
+  task.zoom.meeting_host = "oauth dr-1";
+  CHECK(Kind() == StepKind::kConverged);
 }
 
 TEST(Planner, EndedAppointmentGetsNoMeeting) {

@@ -4,6 +4,7 @@
 #include "store/store.h"
 #include "store/sync_task_change.h"
 #include "sync/outcome.h"
+#include "sync/sync_engine.h"
 #include "sync/task_updates.h"
 #include "zoom/zoom_api.h"
 
@@ -51,11 +52,13 @@ Status GetMeeting(ZoomApi* zoom, const std::string& meeting_id,
 
 }  // namespace
 
-Status FetchStartUrl(Store* store, ZoomApi* zoom, Logger* logger,
-                     const std::string& id, std::string* start_url,
-                     StartUrlFailure* failure) {
+Status FetchStartUrl(Store* store, ZoomApi* zoom, ZoomClient* doctors,
+                     Logger* logger, const std::string& id,
+                     std::string* start_url, StartUrlFailure* failure) {
   Appointment appointment;
   Status s = store->GetAppointment(id, &appointment);
+  SyncTask task;
+  if (s.ok()) s = store->GetSyncTask(id, &task);
   if (!s.ok()) return Fail(StartUrlFailure::kNone, s, failure);
   if (!appointment.has_meeting) {
     return NoMeeting(
@@ -65,7 +68,14 @@ Status FetchStartUrl(Store* store, ZoomApi* zoom, Logger* logger,
   }
   ZoomMeeting meeting;
   ZoomError error;
-  s = GetMeeting(zoom, appointment.meeting.id, &meeting, &error);
+  std::string user;
+  s = GetMeeting(ApiForHost(zoom, doctors, task.zoom.meeting_host, &user),
+                 appointment.meeting.id, &meeting, &error);
+  if (!s.ok() && IsDoctorGrantFailure(error.failure)) {
+    return Fail(StartUrlFailure::kNone,
+                Status::Conflict(DoctorWaitCode(error.failure), s.message()),
+                failure);
+  }
   if (s.ok() && !meeting.start_url.empty()) {
     *start_url = meeting.start_url;
     return Fail(StartUrlFailure::kNone, s, failure);

@@ -114,6 +114,16 @@ MeetingSpec CreateSpec(const SyncTask& task, const SyncSettings& settings,
   return spec;
 }
 
+// Why a call of an OAuth doctor's could not go: this engine has no
+// doctors' client (OK when `zoom` is there).
+Status NoApi(const ZoomApi* zoom, ZoomError* error) {
+  if (zoom != nullptr) return Status::OK();
+  error->failure = ZoomFailure::kNotConnected;
+  error->not_sent = true;
+  return Status::Validation("doctor_not_connected",
+                            "this bridge cannot act for OAuth doctors");
+}
+
 }  // namespace
 
 // The one frame of every appointment's Zoom call (docs/sync.md).
@@ -185,10 +195,15 @@ CallResult SyncEngine::CallCreate(const SyncTask& task, const Plan& plan,
   MeetingSpec spec = CreateSpec(task, options_.settings, *options_.markers);
   result.status = MakePasscode(options_.random, &spec.password);
   if (!result.status.ok()) return result;
+  std::string user;
+  ZoomApi* zoom = ApiOf(plan.host, &user);
   auto send = [&] {
     result.error = ZoomError();
-    result.status = options_.zoom->CreateMeeting(
-        plan.host, spec, &result.meeting, &result.error);
+    result.status = NoApi(zoom, &result.error);
+    if (zoom != nullptr) {
+      result.status =
+          zoom->CreateMeeting(user, spec, &result.meeting, &result.error);
+    }
   };
   // Each send is counted before it goes, so a crash cannot lose a write
   // Zoom counted: the first with the intent, the retries here. A create
@@ -217,9 +232,11 @@ CallResult SyncEngine::CallLookup(const SyncTask& task, const Plan& plan) {
   if (!result.status.ok() || result.found.empty()) return result;
   // Listings carry no passcode: read the one to adopt in full.
   ZoomError get_error;
+  std::string user;
+  ZoomApi* zoom = ApiOf(plan.host, &user);
   result.have_meeting =
-      options_.zoom->GetMeeting(result.found[0], &result.meeting, &get_error)
-          .ok();
+      zoom != nullptr &&
+      zoom->GetMeeting(result.found[0], &result.meeting, &get_error).ok();
   return result;
 }
 
@@ -229,8 +246,12 @@ CallResult SyncEngine::ListMarked(const SyncTask& task, const Plan& plan,
   result.call = ZoomCall::kLookup;
   result.host = plan.host;
   std::vector<ZoomMeeting> listed;
-  result.status =
-      options_.zoom->ListMeetings(plan.host, &listed, &result.error);
+  std::string user;
+  ZoomApi* zoom = ApiOf(plan.host, &user);
+  result.status = NoApi(zoom, &result.error);
+  if (zoom != nullptr) {
+    result.status = zoom->ListMeetings(user, &listed, &result.error);
+  }
   if (!result.status.ok()) return result;
   result.found =
       MarkedMeetings(*options_.markers, listed, task.appointment.request.id,
@@ -247,10 +268,16 @@ CallResult SyncEngine::CallPatch(const SyncTask& task, const Plan& plan,
   result.meeting_id = task.appointment.meeting.id;
   result.sent = plan.patch;
   result.warning = task.zoom.warning;
+  // The host key is the daily limit's: an OAuth doctor's is its own.
+  std::string user;
+  ZoomApi* zoom = ApiOf(result.host, &user);
   auto send = [&] {
     result.error = ZoomError();
-    result.status = options_.zoom->UpdateMeeting(result.meeting_id, result.sent,
-                                                 result.host, &result.error);
+    result.status = NoApi(zoom, &result.error);
+    if (zoom != nullptr) {
+      result.status = zoom->UpdateMeeting(result.meeting_id, result.sent,
+                                          result.host, &result.error);
+    }
   };
   send();
   if (result.status.ok() || !result.sent.timezone ||
@@ -275,8 +302,13 @@ CallResult SyncEngine::CallCheck(const SyncTask& task) {
   result.call = ZoomCall::kCheck;
   result.host = task.zoom.meeting_host;
   result.meeting_id = task.appointment.meeting.id;
-  result.status = options_.zoom->GetMeeting(result.meeting_id, &result.meeting,
-                                            &result.error);
+  std::string user;
+  ZoomApi* zoom = ApiOf(result.host, &user);
+  result.status = NoApi(zoom, &result.error);
+  if (zoom != nullptr) {
+    result.status =
+        zoom->GetMeeting(result.meeting_id, &result.meeting, &result.error);
+  }
   result.gone =
       !result.status.ok() &&
       ClassifyZoomFailure(ZoomCall::kCheck, result.status, result.error, 0)
@@ -305,9 +337,18 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
 
 void SyncEngine::DeleteMeeting(PendingDeletion* deletion) {
   ZoomError error;
-  Status s = options_.zoom->DeleteMeeting(deletion->meeting_id, &error);
+  std::string user;
+  ZoomApi* zoom = ApiOf(deletion->host, &user);
+  Status s = NoApi(zoom, &error);
+  if (zoom != nullptr) s = zoom->DeleteMeeting(deletion->meeting_id, &error);
   Outcome outcome;
   if (!s.ok()) outcome = ClassifyZoomFailure(ZoomCall::kDelete, s, error, 0);
+  // The OAuth doctor's grant cannot be used: retried (slowly) until the
+  // doctor connects again, under the doctor's error rather than the app's.
+  if (!s.ok() && IsDoctorGrantFailure(error.failure)) {
+    outcome = Outcome{Outcome::Kind::kPermanent, DoctorWaitCode(error.failure),
+                      s.message()};
+  }
   if (!s.ok() && outcome.kind != Outcome::Kind::kDone) {
     return RetryDeletion(deletion, outcome, error);
   }
@@ -407,6 +448,9 @@ void SyncEngine::ApplyPlannedFailure(const PlannedFailure& failure,
 }
 
 void SyncEngine::RecordFailure(const SyncTask& task, const CallResult& result) {
+  if (IsDoctorGrantFailure(result.error.failure)) {
+    return RecordDoctorWait(task, result);
+  }
   const PlannedFailure failure =
       PlanFailure(result.call, result.status, result.error, result.host);
   Status s = ChangeSyncTask(
@@ -426,6 +470,29 @@ void SyncEngine::RecordFailure(const SyncTask& task, const CallResult& result) {
                            outcome.code.c_str(), outcome.message.c_str(),
                            error.tracking_id.empty() ? "" : " tracking id ",
                            error.tracking_id.c_str());
+}
+
+void SyncEngine::RecordDoctorWait(const SyncTask& task,
+                                  const CallResult& result) {
+  const int64_t now = options_.clock->NowSeconds();
+  Status s = ChangeSyncTask(
+      options_.store, task,
+      [&](SyncTask* fresh, bool) {
+        // Nothing was sent: a create made nothing on Zoom.
+        if (result.call == ZoomCall::kCreate) {
+          fresh->zoom.create_in_doubt = false;
+        }
+        WaitForDoctor(result.error.failure, result.status.message(), now,
+                      fresh);
+      },
+      nullptr);
+  if (!s.ok()) LogStoreFailure("recording a wait for the doctor", s);
+  if (failure_log_.First(result.status.ToString(),
+                         options_.clock->NowMicros())) {
+    options_.logger->Warning("sync: appointment %s: %s",
+                             task.appointment.request.id.c_str(),
+                             result.status.ToString().c_str());
+  }
 }
 
 }  // namespace telemed

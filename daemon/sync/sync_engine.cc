@@ -13,6 +13,7 @@
 #include "sync/task_updates.h"
 #include "zoom/rate_limiter.h"
 #include "zoom/zoom_api.h"
+#include "zoom/zoom_client.h"
 
 namespace telemed {
 
@@ -47,8 +48,7 @@ ZoomCall CallOf(StepKind kind) {
 
 // Steps settled in the store alone.
 bool NeedsCall(StepKind kind) {
-  return kind != StepKind::kConverged && kind != StepKind::kWaitForDoctor &&
-         kind != StepKind::kDetach;
+  return kind != StepKind::kConverged && kind != StepKind::kDetach;
 }
 
 bool CountsAgainstDailyLimit(StepKind kind) {
@@ -175,6 +175,12 @@ Status SyncEngine::StartTasks(int64_t now, int* capacity, int* progress) {
 void SyncEngine::StartTask(const SyncTask& task, StartBatch* batch) {
   const Plan plan = PlanStep(task, options_.settings, batch->now);
   const bool needs_call = NeedsCall(plan.kind);
+  std::string doctor_id;
+  if (needs_call &&
+      OauthDoctorOf(plan.host.empty() ? task.zoom.meeting_host : plan.host,
+                    &doctor_id)) {
+    return StartDoctorCall(task, plan, doctor_id, batch);
+  }
   if (needs_call && ZoomUsable(batch)) return StartCall(task, plan, batch);
   SyncTaskWrite write{task, task};
   if (needs_call) {
@@ -200,6 +206,37 @@ void SyncEngine::StartCall(const SyncTask& task, const Plan& plan,
   ++*batch->progress;
   batch->recheck = true;
   options_.executor->Submit([this, task, plan] { RunTask(task, plan); });
+}
+
+void SyncEngine::StartDoctorCall(const SyncTask& task, const Plan& plan,
+                                 const std::string& doctor_id,
+                                 StartBatch* batch) {
+  ZoomFailure failure = ZoomFailure::kNotConnected;
+  Status usable =
+      options_.doctors == nullptr
+          ? Status::Validation("doctor_not_connected",
+                               "this bridge cannot act for OAuth doctors")
+          : options_.doctors->user_tokens()->CheckUsable(doctor_id, &failure);
+  if (usable.ok()) return StartCall(task, plan, batch);
+  SyncTaskWrite write{task, task};
+  WaitForDoctor(failure, usable.message(), batch->now, &write.next);
+  batch->local.push_back(std::move(write));
+  ++*batch->progress;
+}
+
+ZoomApi* ApiForHost(ZoomApi* s2s, ZoomClient* doctors, const std::string& host,
+                    std::string* user) {
+  std::string doctor_id;
+  if (!OauthDoctorOf(host, &doctor_id)) {
+    *user = host;
+    return s2s;
+  }
+  *user = "me";
+  return doctors == nullptr ? nullptr : doctors->ApiFor(doctor_id);
+}
+
+ZoomApi* SyncEngine::ApiOf(const std::string& host, std::string* user) {
+  return ApiForHost(options_.zoom, options_.doctors, host, user);
 }
 
 bool SyncEngine::ZoomUsable(StartBatch* batch) {

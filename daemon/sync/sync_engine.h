@@ -35,14 +35,26 @@ class MarkerMaker;
 class RandomSource;
 class RateLimiter;
 class ZoomApi;
+class ZoomClient;
 struct ZoomError;
+
+// The API that acts for meeting host `host` (a ZoomState::meeting_host)
+// and the Zoom user to name in its paths: the S2S app `s2s` and `host`
+// itself, or an OAuth doctor's own API from `doctors` and "me". Null when
+// that is an OAuth doctor's and `doctors` is null.
+ZoomApi* ApiForHost(ZoomApi* s2s, ZoomClient* doctors, const std::string& host,
+                    std::string* user);
 
 class SyncEngine {
  public:
   struct Options {
     // All borrowed; each must outlive the engine.
     SyncQueue* store = nullptr;
-    ZoomApi* zoom = nullptr;
+    ZoomApi* zoom = nullptr;  // as the clinic's S2S app
+    // Acts for OAuth doctors with their own grants (ZoomClient::ApiFor,
+    // opened with Options::grants); null: their appointments wait as not
+    // connected.
+    ZoomClient* doctors = nullptr;
     RateLimiter* limiter = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;  // passcodes and jitter
@@ -82,6 +94,14 @@ class SyncEngine {
   void StartCall(const SyncTask& task, const Plan& plan, StartBatch* batch);
   // Whether Zoom can be called; asked again only after a call started.
   bool ZoomUsable(StartBatch* batch);
+  // A call for OAuth doctor `doctor_id`: started when its grant is usable,
+  // else the task waits for the doctor (store only, no call).
+  void StartDoctorCall(const SyncTask& task, const Plan& plan,
+                       const std::string& doctor_id, StartBatch* batch);
+  // The API that acts for `host` and the Zoom user to name in its paths:
+  // the S2S app and `host` itself, or an OAuth doctor's own API and "me".
+  // Null when an OAuth doctor's API is not available (no grants role).
+  ZoomApi* ApiOf(const std::string& host, std::string* user);
   // Stores the settlements of one Step in one transaction.
   Status StoreLocally(const std::vector<SyncTaskWrite>& writes);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);
@@ -132,6 +152,9 @@ class SyncEngine {
   void ApplyPlannedFailure(const PlannedFailure& failure, SyncTask* task);
   // Stores and logs a failed call's outcome.
   void RecordFailure(const SyncTask& task, const CallResult& result);
+  // The doctor's grant failed the call (not connected, reconnect needed):
+  // the task waits for the doctor, with no backoff and no attempt counted.
+  void RecordDoctorWait(const SyncTask& task, const CallResult& result);
   // Pauses the limiter for a 429 and returns when to try again.
   int64_t ResumeAt(ZoomCall call, const Outcome& outcome,
                    const ZoomError& error, const std::string& host,

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "store/store.h"
+#include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "support/zoom_bridge.h"
 #include "sync/executor.h"
@@ -21,6 +22,8 @@
 #include "sync/sync_runner.h"
 #include "sync/testutil.h"
 #include "zoom/rate_limiter.h"
+#include "zoom/user_oauth.h"
+#include "zoom/zoom_client.h"
 
 namespace telemed {
 
@@ -78,6 +81,7 @@ TEST_GROUP(SyncEngine) {
   HookLogger hook_logger;
   SyncEngine::Options options;
   std::unique_ptr<SyncEngine> engine;
+  std::unique_ptr<ZoomClient> doctors;  // UseDoctorsClient
 
   void setup() override {
     markers = std::make_unique<MarkerMaker>(harness->key());
@@ -101,6 +105,62 @@ TEST_GROUP(SyncEngine) {
     hook_logger.action = std::move(action);
     options.logger = &hook_logger;
     engine = std::make_unique<SyncEngine>(options);
+  }
+
+  // Gives the engine a client that acts for OAuth doctors (as the daemon's
+  // ZoomClient with the grants role), the clinic's OAuth app stored.
+  void UseDoctorsClient() {
+    CHECK_TRUE(
+        SaveOAuthApp(store.get(), harness->box(), test::FakeOAuthApp()).ok());
+    ZoomClient::Options client;
+    client.oauth_url = harness->oauth_url();
+    client.api_url = harness->api_url();
+    client.transport = &harness->transport();
+    client.store = store.get();
+    client.grants = store.get();
+    client.box = &harness->box();
+    client.clock = &clock;
+    client.random = random.get();
+    CHECK_TRUE(ZoomClient::Open(client, &doctors).ok());
+    options.doctors = doctors.get();
+    engine = std::make_unique<SyncEngine>(options);
+  }
+
+  // Zoom user `user_id` connects OAuth doctor `doctor_id`, stored as the
+  // callback stores it.
+  void Connect(const std::string& doctor_id, const std::string& user_id) {
+    Pkce pkce;
+    CHECK_TRUE(NewPkce(random.get(), &pkce).ok());
+    const std::string code = test::AuthorizedCode(harness.get(), pkce, user_id);
+    UserTokens tokens;
+    ZoomFailure failure = ZoomFailure::kNone;
+    CHECK_TRUE(ExchangeCode(test::Endpoint(harness.get(), &clock),
+                            test::FakeOAuthApp(), code, pkce.verifier,
+                            test::kRedirect, &tokens, &failure)
+                   .ok());
+    ZoomUser user;
+    user.id = user_id;
+    user.email = user_id + "@clinic.example";
+    int64_t generation = 0;
+    CHECK_TRUE(doctors->user_tokens()
+                   ->StoreNewGrant(doctor_id, tokens, user, &generation)
+                   .ok());
+  }
+
+  // OAuth doctor dr-2, connected as Zoom user u2, with the engine able to
+  // act for it.
+  void ConnectOauthDoctor() {
+    UseDoctorsClient();
+    harness->zoom().AddUser("u2", "second@clinic.example");
+    PutDoctor("dr-2", "", AuthMode::kOauth);
+    Connect("dr-2", "u2");
+  }
+
+  // Appointment `id` of doctor `doctor_id`, stored.
+  void PutFor(const std::string& id, const std::string& doctor_id) {
+    AppointmentRequest request = Request(id);
+    request.doctor_id = doctor_id;
+    Put(request);
   }
 
   void PutDoctor(const std::string& id, const std::string& zoom_user,
@@ -387,6 +447,109 @@ TEST(SyncEngine, OauthDoctorsWaitForAConnection) {
   LONGS_EQUAL(0, MeetingCount());
 }
 
+TEST(SyncEngine, AConnectedOauthDoctorsMeetingsGoThroughItsOwnToken) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(1, MeetingCount());
+  STRCMP_EQUAL("u2", harness->zoom().Meetings()[0].host_id.c_str());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/me/"));
+  // The doctor's own daily count, under its host key.
+  int writes = 0;
+  CHECK_TRUE(store->GetZoomWrites("oauth dr-2", kNow / 86400, &writes).ok());
+  LONGS_EQUAL(1, writes);
+  AppointmentRequest changed = Request("a1");
+  changed.doctor_id = "dr-2";
+  changed.duration_minutes = 45;
+  Put(changed);
+  Run();
+  LONGS_EQUAL(45, harness->zoom().Meetings()[0].duration);
+  changed.cancelled = true;
+  Put(changed);
+  Run();
+  LONGS_EQUAL(0, MeetingCount());
+  // Not one call went as the clinic's S2S app.
+  LONGS_EQUAL(0, harness->zoom().CountRequests("", "/v2/users/u2"));
+  LONGS_EQUAL(0, harness->zoom().CountRequests("", "/v2/users/second"));
+}
+
+TEST(SyncEngine, ReconnectNeededWaitsWithoutCallsUntilANewGrant) {
+  ConnectOauthDoctor();
+  harness->zoom().RefuseGrants("u2");
+  PutFor("a1", "dr-2");
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kPending);
+  STRCMP_EQUAL("doctor_reconnect_needed", appointment.error.code.c_str());
+  const int64_t revision = appointment.revision;
+  const size_t requests = harness->zoom().Requests().size();
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(requests, harness->zoom().Requests().size());
+  LONGS_EQUAL(revision, Get("a1").revision);
+  Connect("dr-2", "u2");
+  Run(/*follow_time=*/true, /*horizon=*/120);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(1, MeetingCount());
+}
+
+TEST(SyncEngine, AnOauthDoctorsDeletionWaitsForAReconnect) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  harness->zoom().RefuseGrants("u2");
+  AppointmentRequest cancelled = Request("a1");
+  cancelled.doctor_id = "dr-2";
+  cancelled.cancelled = true;
+  Put(cancelled);
+  Run();
+  std::vector<PendingDeletion> pending;
+  CHECK_TRUE(store->ListDueDeletions(kNow + 86400, 10, {}, &pending).ok());
+  LONGS_EQUAL(1, pending.size());
+  STRCMP_EQUAL("oauth dr-2", pending[0].host.c_str());
+  STRCMP_EQUAL("doctor_reconnect_needed", pending[0].last_error.c_str());
+  Connect("dr-2", "u2");
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(0, MeetingCount());
+  CHECK_TRUE(store->ListDueDeletions(kNow + 86400, 10, {}, &pending).ok());
+  LONGS_EQUAL(0, pending.size());
+}
+
+TEST(SyncEngine, ADoctorMovedFromS2sToOauthKeepsOneMeeting) {
+  UseDoctorsClient();
+  Put(Request("a1"));
+  Run();
+  const std::string first = Get("a1").meeting.id;
+  PutDoctor("dr-1", "", AuthMode::kOauth);
+  Run();
+  STRCMP_EQUAL("doctor_not_connected", Get("a1").error.code.c_str());
+  Connect("dr-1", "u1");
+  Run(/*follow_time=*/true, /*horizon=*/120);
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kSynced);
+  CHECK(appointment.meeting.id != first);
+  LONGS_EQUAL(1, MeetingCount());
+  STRCMP_EQUAL(appointment.meeting.id.c_str(),
+               std::to_string(harness->zoom().Meetings()[0].id).c_str());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/me/"));
+}
+
+TEST(SyncEngine, AnOauthDoctorsStartUrlComesThroughItsOwnGrant) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  std::string start_url;
+  CHECK_TRUE(FetchStartUrl(store.get(), &harness->api(), doctors.get(), &logger,
+                           "a1", &start_url)
+                 .ok());
+  CHECK_FALSE(start_url.empty());
+  harness->zoom().RefuseGrants("u2");
+  Status s = FetchStartUrl(store.get(), &harness->api(), doctors.get(), &logger,
+                           "a1", &start_url);
+  STRCMP_EQUAL("doctor_reconnect_needed", s.reason().c_str());
+}
+
 TEST(SyncEngine, HostChangeDeletesOnTheOldHostAndCreatesOnTheNew) {
   harness->zoom().AddUser("u2", "second@clinic.example");
   Put(Request("a1"));
@@ -433,8 +596,8 @@ TEST(SyncEngine, AMeetingGoneWhenItsStartUrlIsAskedIsRecreatedAtOnce) {
   std::string old_id = Get("a1").meeting.id;
   harness->zoom().DeleteMeetingBehindTheBridgesBack(std::stoll(old_id));
   std::string start_url;
-  Status s =
-      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url);
+  Status s = FetchStartUrl(store.get(), &harness->api(), nullptr, &logger, "a1",
+                           &start_url);
   STRCMP_EQUAL("no_meeting", s.reason().c_str());
   CHECK_FALSE(Get("a1").has_meeting);
   CHECK(Get("a1").sync_status == SyncStatus::kPending);
@@ -442,9 +605,9 @@ TEST(SyncEngine, AMeetingGoneWhenItsStartUrlIsAskedIsRecreatedAtOnce) {
   LONGS_EQUAL(1, MeetingCount());
   CHECK(Get("a1").meeting.id != old_id);
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
-  CHECK_TRUE(
-      FetchStartUrl(store.get(), &harness->api(), &logger, "a1", &start_url)
-          .ok());
+  CHECK_TRUE(FetchStartUrl(store.get(), &harness->api(), nullptr, &logger, "a1",
+                           &start_url)
+                 .ok());
 }
 
 TEST(SyncEngine, AMeetingGoneWhenItIsPatchedIsRecreatedAtOnce) {

@@ -8,6 +8,9 @@ namespace {
 // runs: a late Zoom create comes within seconds to minutes.
 constexpr int kSweepRounds = 3;
 constexpr int64_t kSweepDelaySeconds[kSweepRounds] = {5, 30, 300};
+// How often a task waiting for its OAuth doctor looks at the grant again
+// (in the store: no Zoom call, no visible change while it still waits).
+constexpr int64_t kDoctorLookSeconds = 60;
 
 void SetError(SyncTask* task, const std::string& code,
               const std::string& message) {
@@ -43,14 +46,6 @@ void SettleFromPlan(const SyncSettings& settings, int64_t now, SyncTask* task) {
       zoom.needs_work = plan.next_check_at != 0;
       zoom.next_attempt_at = plan.next_check_at;
       return;
-    case StepKind::kWaitForDoctor:
-      task->appointment.sync_status = SyncStatus::kPending;
-      SetError(task, "doctor_not_connected",
-               "the doctor has not connected a Zoom account yet");
-      // A doctor change re-queues the appointment.
-      zoom.needs_work = false;
-      zoom.next_attempt_at = 0;
-      return;
     default:
       task->appointment.sync_status = SyncStatus::kPending;
       zoom.needs_work = true;
@@ -60,6 +55,25 @@ void SettleFromPlan(const SyncSettings& settings, int64_t now, SyncTask* task) {
 }
 
 }  // namespace
+
+const char* DoctorWaitCode(ZoomFailure failure) {
+  return failure == ZoomFailure::kReconnectNeeded ? "doctor_reconnect_needed"
+                                                  : "doctor_not_connected";
+}
+
+bool IsDoctorGrantFailure(ZoomFailure failure) {
+  return failure == ZoomFailure::kNotConnected ||
+         failure == ZoomFailure::kReconnectNeeded;
+}
+
+void WaitForDoctor(ZoomFailure failure, const std::string& message, int64_t now,
+                   SyncTask* task) {
+  task->appointment.sync_status = SyncStatus::kPending;
+  SetError(task, DoctorWaitCode(failure), message);
+  task->zoom.needs_work = true;
+  task->zoom.next_attempt_at = now + kDoctorLookSeconds;
+  KeepSweepScheduled(&task->zoom);
+}
 
 int64_t NextUtcMidnight(int64_t now) { return (now / 86400 + 1) * 86400; }
 

@@ -18,9 +18,8 @@ namespace telemed {
 
 // Sets the visible status and the next look from a fresh plan that ignores
 // sweeps: converged -> synced (next look at the drift check, if any);
-// waiting for an OAuth doctor -> pending with doctor_not_connected; anything
-// else -> pending, due now. Clears the error unless the task stays pending
-// for another reason. A scheduled sweep keeps a look due by its time.
+// anything else -> pending, due now. Clears the error unless the task stays
+// pending for another reason. A scheduled sweep keeps a look due by its time.
 void Settle(const SyncSettings& settings, int64_t now, SyncTask* task);
 
 // Schedules the follow-up sweeps of `host` after a look-up there found no
@@ -54,6 +53,22 @@ void DetachMeeting(SyncTask* task);
 // looks at a sweep scheduled after `now` (not at one due: that one failed).
 void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
                   int64_t resume_at, int64_t backoff_seconds, SyncTask* task);
+
+// The error of work for an OAuth doctor whose grant failed with `failure`:
+// "doctor_reconnect_needed" for kReconnectNeeded, else
+// "doctor_not_connected".
+const char* DoctorWaitCode(ZoomFailure failure);
+// Whether `failure` is the doctor's grant's (not connected, reconnect
+// needed): nothing was sent to Zoom.
+bool IsDoctorGrantFailure(ZoomFailure failure);
+
+// An OAuth doctor's grant cannot be used (`failure`: kReconnectNeeded, or
+// any other for not connected): pending with error doctor_reconnect_needed
+// or doctor_not_connected and `message`, looked at again a minute after
+// `now`. The look asks the store, not Zoom, so a connect or reconnect lets
+// the call go then; attempts and backoff stay as they were.
+void WaitForDoctor(ZoomFailure failure, const std::string& message, int64_t now,
+                   SyncTask* task);
 
 // Holds the task until `until` because its host reached the daily limit.
 void HoldForDailyLimit(int64_t until, SyncTask* task);

@@ -48,6 +48,10 @@ constexpr Advice kAdvice[] = {
     {"doctor_not_connected",
      "On the Doctors screen, set the doctor's Connection to Clinic Zoom "
      "account (S2S) and give a Zoom user."},
+    {"doctor_reconnect_needed",
+     "Zoom no longer accepts the doctor's own connection: the doctor connects "
+     "their Zoom account again; the appointment then syncs by itself within "
+     "a minute."},
 };
 
 constexpr char kUnknown[] =

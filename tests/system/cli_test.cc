@@ -69,6 +69,15 @@ TEST_GROUP(CliCommands) {
     CheckCli(result, 0);
     return Lines(result.out).back();
   }
+  // The CLI's database, opened in the test on `clock` (2026-01-01).
+  std::unique_ptr<Store> OpenDatabase(FakeClock * clock) {
+    Store::Options options;
+    options.path = data_dir + "/telemed-bridge.db";
+    options.clock = clock;
+    std::unique_ptr<Store> store;
+    CHECK_TRUE(Store::Open(options, &store).ok());
+    return store;
+  }
 };
 
 TEST(CliCommands, ApiKeyCreatePrintsTheKeyLastAfterAWarning) {
@@ -131,6 +140,34 @@ TEST(CliCommands, DoctorPutKeepsOmittedFlags) {
                   lines[1].c_str());
 }
 
+TEST(CliCommands, DoctorListShowsEachOauthDoctorsConnection) {
+  CheckCli(Run({"doctor", "put", "d1", "--name", "A", "--auth", "oauth"}), 0);
+  CheckCli(Run({"doctor", "put", "d2", "--name", "B", "--auth", "oauth"}), 0);
+  CheckCli(Run({"doctor", "put", "d3", "--name", "C", "--zoom-user", "c@d.e"}),
+           0);
+  {
+    FakeClock clock;
+    std::unique_ptr<Store> store = OpenDatabase(&clock);
+    DoctorGrant grant;
+    grant.doctor_id = "d2";
+    grant.sealed_access_token = "sealed";
+    grant.sealed_refresh_token = "sealed";
+    int64_t generation = 0;
+    CHECK_TRUE(store->PutGrant(grant, &generation).ok());
+  }
+  test::CliResult list = Run({"doctor", "list"});
+  CheckCli(list, 0);
+  std::vector<std::string> lines = Lines(list.out);
+  LONGS_EQUAL(4, lines.size());
+  STRCMP_CONTAINS("OAUTH", lines[0].c_str());
+  auto last_word = [](const std::string& line) {
+    return line.substr(line.find_last_of(' ') + 1);
+  };
+  STRCMP_EQUAL("not_connected", last_word(lines[1]).c_str());
+  STRCMP_EQUAL("connected", last_word(lines[2]).c_str());
+  STRCMP_EQUAL("-", last_word(lines[3]).c_str());
+}
+
 TEST(CliCommands, DoctorPutUsesTheApisRules) {
   test::CliResult no_name =
       Run({"doctor", "put", "d2", "--zoom-user", "x@y.z"});
@@ -168,11 +205,7 @@ TEST(CliCommands, DoctorRemoveIsRefusedWhileAppointmentsAreOpen) {
   CheckCli(Run({"doctor", "put", "d1", "--name", "A", "--auth", "oauth"}), 0);
   {
     FakeClock clock;  // 2026-01-01: the appointment below has not ended
-    Store::Options options;
-    options.path = data_dir + "/telemed-bridge.db";
-    options.clock = &clock;
-    std::unique_ptr<Store> store;
-    CHECK_TRUE(Store::Open(options, &store).ok());
+    std::unique_ptr<Store> store = OpenDatabase(&clock);
     AppointmentRequest request;
     request.id = "a1";
     request.doctor_id = "d1";
