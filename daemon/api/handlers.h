@@ -23,6 +23,7 @@ namespace telemed {
 
 class Clock;
 class Logger;
+struct OAuthConnectDeps;
 class Store;
 class ZoomApi;
 
@@ -35,6 +36,7 @@ class ApiHandlers {
       : store_(options.store),
         logger_(options.logger),
         zoom_(options.zoom),
+        oauth_connect_(options.oauth_connect),
         clock_(options.clock),
         zoneinfo_dir_(options.zoneinfo_dir),
         stopping_(stopping) {}
@@ -57,6 +59,7 @@ class ApiHandlers {
                  httplib::Response* res);
   // Removes a doctor with nothing left to do (Store::RemoveDoctor).
   void RemoveDoctor(const std::string& id, httplib::Response* res);
+  void ConnectDoctor(const std::string& id, httplib::Response* res);
   void GetAppointment(const std::string& id, httplib::Response* res);
   void PutAppointment(const std::string& id, const httplib::Request& req,
                       httplib::Response* res);
@@ -77,6 +80,7 @@ class ApiHandlers {
   Store* const store_;
   Logger* const logger_;
   ZoomApi* const zoom_;
+  const OAuthConnectDeps* const oauth_connect_;
   const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;

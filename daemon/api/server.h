@@ -22,6 +22,7 @@ namespace telemed {
 
 class Clock;
 class Logger;
+struct OAuthConnectDeps;
 class Store;
 class ZoomApi;
 namespace tls {
@@ -42,6 +43,10 @@ class ApiServer {
     // Borrowed, may be null (then start_url answers 502 zoom_unavailable):
     // fetches a fresh host start URL for GET .../start_url.
     ZoomApi* zoom = nullptr;
+    // Borrowed, may be null (then connect answers 409
+    // oauth_app_not_configured): what POST .../doctors/{id}/connect makes
+    // its link with (zoom/oauth_connect.h).
+    const OAuthConnectDeps* oauth_connect = nullptr;
     // Most worker threads for requests other than parked long-polls; a
     // connection holds one only while a request of it runs. They are
     // started on demand and retired when idle (http/worker_pool.h).
