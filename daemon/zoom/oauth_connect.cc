@@ -233,6 +233,10 @@ Status BeginAuthorization(const OAuthConnectDeps& deps,
 Status FinishAuthorization(const OAuthConnectDeps& deps,
                            const OAuthCallback& callback, int64_t now,
                            std::string* doctor_id, ZoomUser* who) {
+  if (deps.user_tokens == nullptr) {
+    return Status::Internal("oauth_not_wired",
+                            "no token source to store a doctor's grant in");
+  }
   OAuthAttempt attempt;
   std::string verifier;
   Status s = TakeAttempt(deps, callback, now, &attempt, &verifier);

@@ -11,6 +11,7 @@
 #include "model/records.h"
 #include "secrets/secret_box.h"
 #include "store/store.h"
+#include "support/oauth_connect_steps.h"
 #include "support/user_oauth_steps.h"
 #include "support/zoom_harness.h"
 #include "zoom/user_token_source.h"
@@ -19,116 +20,71 @@ namespace telemed {
 
 namespace {
 
-constexpr char kPublicUrl[] = "https://bridge.local:8443";
+using test::kPublicUrl;
 constexpr char kLinkPrefix[] = "https://bridge.local:8443/oauth/connect/";
 
 }  // namespace
 
-TEST_GROUP_BASE(OAuthConnect, test::UserOAuthFixture) {
-  std::unique_ptr<UserTokenSource> source;
-  OAuthConnectDeps deps;
+TEST_GROUP_BASE(OAuthConnect, test::OAuthConnectFixture){
+    int64_t Now(){return clock.NowSeconds();
+}  // namespace telemed
 
-  void setup() override {
-    UserOAuthFixture::setup();
-    CHECK_TRUE(
-        SaveOAuthApp(store.get(), harness->box(), test::FakeOAuthApp()).ok());
-    PutDoctor("d1", AuthMode::kOauth, "Doctor@Clinic.example");
-    harness->zoom().AddUser("u1", "doctor@clinic.example");
-    harness->zoom().AddUser("u2", "other@clinic.example");
-    UserTokenSource::Options options;
-    options.oauth_base_url = harness->oauth_url();
-    options.transport = &harness->transport();
-    options.grants = store.get();
-    options.settings = store.get();
-    options.box = &harness->box();
-    options.clock = &clock;
-    options.random = random.get();
-    source = std::make_unique<UserTokenSource>(options);
-    deps.records = store.get();
-    deps.grants = store.get();
-    deps.settings = store.get();
-    deps.box = &harness->box();
-    deps.random = random.get();
-    deps.public_url = kPublicUrl;
-    deps.oauth = test::Endpoint(harness.get(), &clock);
-    deps.api_base_url = harness->api_url();
-    deps.user_tokens = source.get();
-  }
+// A new link's id (the URL's last segment).
+std::string NewLink(const std::string& doctor_id = "d1") {
+  ConnectLink link;
+  Status s = CreateConnectLink(deps, doctor_id, Now(), &link);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  return link.url.substr(strlen(kLinkPrefix));
+}
 
-  void PutDoctor(const std::string& id, AuthMode auth,
-                 const std::string& zoom_user) {
-    Doctor doctor;
-    doctor.id = id;
-    doctor.name = "Dr " + id;
-    doctor.auth = auth;
-    doctor.zoom_user = zoom_user;
-    WriteOutcome outcome;
-    CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
-  }
+// The browser at Zoom's authorize URL, `user_id` signing in ("" declines):
+// the callback's query.
+OAuthCallback AtZoom(const std::string& authorize_url,
+                     const std::string& user_id) {
+  harness->zoom().SetAuthorizingUser(user_id);
+  HttpRequest request;
+  request.method = "GET";
+  request.url = authorize_url;
+  HttpResponse response;
+  CHECK_TRUE(harness->transport().Send(request, &response).ok());
+  LONGS_EQUAL(302, response.status);
+  const std::string location = response.Header("location");
+  const std::string prefix = std::string(test::kRedirect) + "?";
+  CHECK_TRUE(location.compare(0, prefix.size(), prefix) == 0);
+  httplib::Params query;
+  httplib::detail::parse_query_text(location.substr(prefix.size()), query);
+  OAuthCallback callback;
+  auto take = [&](const char* name, std::string* out) {
+    auto it = query.find(name);
+    if (it != query.end()) *out = it->second;
+  };
+  take("state", &callback.state);
+  take("code", &callback.code);
+  take("error", &callback.error);
+  return callback;
+}
 
-  int64_t Now() { return clock.NowSeconds(); }
+// Link, Continue and Zoom: the callback `user_id` brings back.
+OAuthCallback ThroughZoom(const std::string& user_id) {
+  std::string authorize_url;
+  Status s = BeginAuthorization(deps, NewLink(), Now(), &authorize_url);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  return AtZoom(authorize_url, user_id);
+}
 
-  // A new link's id (the URL's last segment).
-  std::string NewLink(const std::string& doctor_id = "d1") {
-    ConnectLink link;
-    Status s = CreateConnectLink(deps, doctor_id, Now(), &link);
-    CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
-    return link.url.substr(strlen(kLinkPrefix));
-  }
+Status Finish(const OAuthCallback& callback, ZoomUser* who = nullptr) {
+  ZoomUser ignored;
+  std::string doctor_id;
+  return FinishAuthorization(deps, callback, Now(), &doctor_id,
+                             who ? who : &ignored);
+}
 
-  // The browser at Zoom's authorize URL, `user_id` signing in ("" declines):
-  // the callback's query.
-  OAuthCallback AtZoom(const std::string& authorize_url,
-                       const std::string& user_id) {
-    harness->zoom().SetAuthorizingUser(user_id);
-    HttpRequest request;
-    request.method = "GET";
-    request.url = authorize_url;
-    HttpResponse response;
-    CHECK_TRUE(harness->transport().Send(request, &response).ok());
-    LONGS_EQUAL(302, response.status);
-    const std::string location = response.Header("location");
-    const std::string prefix = std::string(test::kRedirect) + "?";
-    CHECK_TRUE(location.compare(0, prefix.size(), prefix) == 0);
-    httplib::Params query;
-    httplib::detail::parse_query_text(location.substr(prefix.size()), query);
-    OAuthCallback callback;
-    auto take = [&](const char* name, std::string* out) {
-      auto it = query.find(name);
-      if (it != query.end()) *out = it->second;
-    };
-    take("state", &callback.state);
-    take("code", &callback.code);
-    take("error", &callback.error);
-    return callback;
-  }
-
-  // Link, Continue and Zoom: the callback `user_id` brings back.
-  OAuthCallback ThroughZoom(const std::string& user_id) {
-    std::string authorize_url;
-    Status s = BeginAuthorization(deps, NewLink(), Now(), &authorize_url);
-    CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
-    return AtZoom(authorize_url, user_id);
-  }
-
-  Status Finish(const OAuthCallback& callback, ZoomUser* who = nullptr) {
-    ZoomUser ignored;
-    std::string doctor_id;
-    return FinishAuthorization(deps, callback, Now(), &doctor_id,
-                               who ? who : &ignored);
-  }
-
-  bool Grant(DoctorGrant * out) {
-    bool found = false;
-    CHECK_TRUE(store->GetGrant("d1", out, &found).ok());
-    return found;
-  }
-
-  int TokenRequests() {
-    return harness->zoom().CountRequests("POST", "/oauth/token");
-  }
-  int Revokes() { return harness->zoom().CountRequests("POST", "/oauth/revoke"); }
-};
+int TokenRequests() {
+  return harness->zoom().CountRequests("POST", "/oauth/token");
+}
+int Revokes() { return harness->zoom().CountRequests("POST", "/oauth/revoke"); }
+}
+;
 
 TEST(OAuthConnect, ALinkIsOnThePublicUrlAndLivesFifteenMinutes) {
   ConnectLink link;
@@ -191,7 +147,7 @@ TEST(OAuthConnect, TheCallbackStoresTheGrantNamingTheZoomAccount) {
   CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
   STRCMP_EQUAL("doctor@clinic.example", who.email.c_str());
   DoctorGrant grant;
-  CHECK_TRUE(Grant(&grant));
+  CHECK_TRUE(HasGrant(&grant));
   STRCMP_EQUAL("u1", grant.zoom_user_id.c_str());
   CHECK(grant.state == GrantState::kConnected);
   std::string token;
@@ -219,13 +175,13 @@ TEST(OAuthConnect, UnknownOrExpiredStateIsRefusedWithoutATokenRequest) {
   STRCMP_EQUAL("oauth_state_invalid", Finish(callback).reason().c_str());
   LONGS_EQUAL(0, TokenRequests());
   DoctorGrant grant;
-  CHECK_FALSE(Grant(&grant));
+  CHECK_FALSE(HasGrant(&grant));
 }
 
 TEST(OAuthConnect, AccessDeniedAndAMissingCodeSendNothingAndKeepTheGrant) {
   CHECK_TRUE(Finish(ThroughZoom("u1")).ok());
   DoctorGrant before;
-  CHECK_TRUE(Grant(&before));
+  CHECK_TRUE(HasGrant(&before));
   const int tokens = TokenRequests();
   OAuthCallback denied = ThroughZoom("");
   STRCMP_EQUAL("access_denied", denied.error.c_str());
@@ -235,19 +191,19 @@ TEST(OAuthConnect, AccessDeniedAndAMissingCodeSendNothingAndKeepTheGrant) {
   STRCMP_EQUAL("oauth_code_missing", Finish(no_code).reason().c_str());
   LONGS_EQUAL(tokens, TokenRequests());
   DoctorGrant after;
-  CHECK_TRUE(Grant(&after));
+  CHECK_TRUE(HasGrant(&after));
   LONGS_EQUAL(before.generation, after.generation);
 }
 
 TEST(OAuthConnect, ARefusedCodeKeepsTheGrant) {
   CHECK_TRUE(Finish(ThroughZoom("u1")).ok());
   DoctorGrant before;
-  CHECK_TRUE(Grant(&before));
+  CHECK_TRUE(HasGrant(&before));
   OAuthCallback callback = ThroughZoom("u1");
   callback.code = "forged";
   STRCMP_EQUAL("zoom_code_refused", Finish(callback).reason().c_str());
   DoctorGrant after;
-  CHECK_TRUE(Grant(&after));
+  CHECK_TRUE(HasGrant(&after));
   LONGS_EQUAL(before.generation, after.generation);
 }
 
@@ -255,7 +211,7 @@ TEST(OAuthConnect, AnotherZoomAccountIsRefusedAndItsGrantRevoked) {
   Status s = Finish(ThroughZoom("u2"));
   STRCMP_EQUAL("zoom_account_mismatch", s.reason().c_str());
   DoctorGrant grant;
-  CHECK_FALSE(Grant(&grant));
+  CHECK_FALSE(HasGrant(&grant));
   LONGS_EQUAL(1, Revokes());
 }
 
@@ -263,7 +219,7 @@ TEST(OAuthConnect, WithoutMatchingAnyAccountConnects) {
   deps.match_email = false;
   CHECK_TRUE(Finish(ThroughZoom("u2")).ok());
   DoctorGrant grant;
-  CHECK_TRUE(Grant(&grant));
+  CHECK_TRUE(HasGrant(&grant));
   STRCMP_EQUAL("u2", grant.zoom_user_id.c_str());
 }
 
@@ -275,7 +231,7 @@ TEST(OAuthConnect, ReconnectingRevokesTheOldGrantOnlyForAnotherUser) {
   CHECK_TRUE(Finish(ThroughZoom("u2")).ok());
   LONGS_EQUAL(1, Revokes());
   DoctorGrant grant;
-  CHECK_TRUE(Grant(&grant));
+  CHECK_TRUE(HasGrant(&grant));
   STRCMP_EQUAL("u2", grant.zoom_user_id.c_str());
 }
 
