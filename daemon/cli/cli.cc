@@ -152,6 +152,13 @@ const std::vector<CommandInfo>& Commands() {
        "work the bridge has not finished (meetings still to delete).\n\n"
        TELEMED_DATA_DIR_HELP,
        {{"ID"}, {"data-dir"}}, RunDoctorRemove},
+      {"doctor", "connect", "ID [--public-url URL] [--data-dir DIR]",
+       "Prints a link for doctor ID (auth oauth) to connect their own Zoom\n"
+       "account: it works once, for 15 minutes, in any browser that reaches\n"
+       "the bridge's page. The same as POST /api/v1/doctors/ID/connect.\n\n"
+       TELEMED_PUBLIC_URL_HELP
+       TELEMED_DATA_DIR_HELP TELEMED_KEY_FILE_HELP,
+       {{"ID"}, {"public-url", "data-dir", "key-file"}}, RunDoctorConnect},
       {"zoom", "s2s",
        "--account-id ID --client-id ID --client-secret-file FILE "
        "[zoom options]",
