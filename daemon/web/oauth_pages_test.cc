@@ -55,16 +55,7 @@ TEST(OAuthPages, TheWholeFlowEndsOnAPageNamingTheAccount) {
   LONGS_EQUAL(303, go.status);
   const std::string location = go.get_header_value("Location");
   CHECK(location.rfind(harness->oauth_url() + "/oauth/authorize?", 0) == 0);
-  harness->zoom().SetAuthorizingUser("u1");
-  HttpRequest request;
-  request.method = "GET";
-  request.url = location;
-  HttpResponse response;
-  CHECK_TRUE(harness->transport().Send(request, &response).ok());
-  LONGS_EQUAL(302, response.status);
-  const std::string back = response.Header("location");
-  httplib::Params query;
-  httplib::detail::parse_query_text(back.substr(back.find('?') + 1), query);
+  const httplib::Params query = AtZoomQuery(location, "u1");
   httplib::Response done = Serve("GET", "/oauth/callback", query);
   LONGS_EQUAL(200, done.status);
   CHECK(done.body.find("doctor@clinic.example") != std::string::npos);

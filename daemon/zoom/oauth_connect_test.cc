@@ -41,18 +41,7 @@ std::string NewLink(const std::string& doctor_id = "d1") {
 // the callback's query.
 OAuthCallback AtZoom(const std::string& authorize_url,
                      const std::string& user_id) {
-  harness->zoom().SetAuthorizingUser(user_id);
-  HttpRequest request;
-  request.method = "GET";
-  request.url = authorize_url;
-  HttpResponse response;
-  CHECK_TRUE(harness->transport().Send(request, &response).ok());
-  LONGS_EQUAL(302, response.status);
-  const std::string location = response.Header("location");
-  const std::string prefix = std::string(test::kRedirect) + "?";
-  CHECK_TRUE(location.compare(0, prefix.size(), prefix) == 0);
-  httplib::Params query;
-  httplib::detail::parse_query_text(location.substr(prefix.size()), query);
+  const httplib::Params query = AtZoomQuery(authorize_url, user_id);
   OAuthCallback callback;
   auto take = [&](const char* name, std::string* out) {
     auto it = query.find(name);

@@ -7,6 +7,7 @@
 #define TELEMED_TESTS_SUPPORT_OAUTH_CONNECT_STEPS_H_
 
 #include <CppUTest/TestHarness.h>
+#include <httplib.h>
 
 #include <memory>
 #include <string>
@@ -67,6 +68,14 @@ class OAuthConnectFixture : public UserOAuthFixture {
     bool found = false;
     CHECK_TRUE(store->GetGrant("d1", out ? out : &grant, &found).ok());
     return found;
+  }
+
+  // The browser at Zoom's authorize URL, `user_id` signing in ("" declines):
+  // the query Zoom redirects back to the callback with.
+  httplib::Params AtZoomQuery(const std::string& authorize_url,
+                              const std::string& user_id) {
+    harness->zoom().SetAuthorizingUser(user_id);
+    return FollowAuthorize(harness.get(), authorize_url);
   }
 
   std::unique_ptr<UserTokenSource> source;
