@@ -7,6 +7,7 @@
 
 #include "support/daemon_process.h"
 #include "support/temp_dir.h"
+#include "support/zoom_bridge.h"
 
 namespace telemed {
 
@@ -76,6 +77,46 @@ TEST(DoctorConnectCli, RefusesWithoutTheAppForS2sAndUnknownDoctors) {
       Run({"doctor", "connect", "dr-o", "--public-url", "http://x"});
   CHECK(bad_url.exit_code != 0);
   STRCMP_CONTAINS("public-url", bad_url.err.c_str());
+}
+
+}  // namespace telemed
+
+namespace telemed {
+
+// The daemon answers POST /api/v1/doctors/{id}/connect with a link on its
+// --public-url once the OAuth app is stored (read live, no restart).
+TEST_GROUP(DoctorConnectApi){};
+
+TEST(DoctorConnectApi, TheDaemonMakesLinksOnItsPublicUrl) {
+  test::ZoomBridge::Options options;
+  options.serve_args = {"--public-url", "https://bridge.clinic.lan:9443"};
+  test::ZoomBridge bridge(options);
+  CHECK_TRUE(bridge.Start().ok());
+  test::ApiAnswer put =
+      bridge.Put("/doctors/dr-o",
+                 "{\"name\":\"Dr "
+                 "O\",\"auth\":\"oauth\",\"zoom_user\":\"o@clinic.example\"}");
+  CHECK_TRUE_TEXT(put.status == 201, put.body.c_str());
+  test::ApiAnswer refused = bridge.Post("/doctors/dr-o/connect");
+  LONGS_EQUAL(409, refused.status);
+  STRCMP_CONTAINS("oauth_app_not_configured", refused.body.c_str());
+  std::vector<std::string> args = {"zoom",
+                                   "oauth-app",
+                                   "--client-id",
+                                   "oauth-client-1",
+                                   "--client-secret-file",
+                                   "-"};
+  for (const std::string& flag : bridge.CliFlags()) args.push_back(flag);
+  std::string secret = "oauth-secret-1";
+  test::CliResult stored = test::RunCliWithStdin(args, &secret);
+  LONGS_EQUAL_TEXT(0, stored.exit_code, stored.err.c_str());
+  test::ApiAnswer link = bridge.Post("/doctors/dr-o/connect");
+  LONGS_EQUAL_TEXT(200, link.status, link.body.c_str());
+  STRCMP_CONTAINS(
+      "\"connect_url\":\"https://bridge.clinic.lan:9443/oauth/connect/",
+      link.body.c_str());
+  STRCMP_CONTAINS("\"expires_at\":\"", link.body.c_str());
+  LONGS_EQUAL(0, bridge.Terminate());
 }
 
 }  // namespace telemed
