@@ -228,7 +228,9 @@ void AdminPageImpl::AddZoomScreens() {
   checking.clock = clock;
   checking.logger = logger;
   checker_ = std::make_unique<web::DoctorChecker>(checking);
-  web::AddDoctorRoutes({store, checker_.get(), audit, logger}, site_.get());
+  web::AddDoctorRoutes(
+      {store, checker_.get(), audit, logger, clock, options_.oauth_connect},
+      site_.get());
 }
 
 }  // namespace
