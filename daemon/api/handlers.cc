@@ -9,11 +9,14 @@
 #include "api/request_parse.h"
 #include "api/status_report.h"
 #include "base/cjson.h"
+#include "base/clock.h"
 #include "base/log.h"
+#include "base/time_format.h"
 #include "build_config.h"
 #include "http/json_reply.h"
 #include "store/store.h"
 #include "sync/start_url.h"
+#include "zoom/oauth_connect.h"
 #include "zoom/zoom_api.h"
 
 namespace telemed {
@@ -138,6 +141,25 @@ void ApiHandlers::RemoveDoctor(const std::string& id, httplib::Response* res) {
   if (s.ok()) s = DoctorBody(removed, &body);
   if (!s.ok()) return Fail(s, "removing a doctor", res);
   WriteJson(200, body, res);
+}
+
+void ApiHandlers::ConnectDoctor(const std::string& id, httplib::Response* res) {
+  if (oauth_connect_ == nullptr) {
+    return WriteError(Status::Conflict("oauth_app_not_configured",
+                                       "this bridge cannot connect doctors "
+                                       "to Zoom: no OAuth app is set up",
+                                       ""),
+                      res);
+  }
+  ConnectLink link;
+  Status s =
+      CreateConnectLink(*oauth_connect_, id, clock_->NowSeconds(), &link);
+  if (!s.ok()) return Fail(s, "making a connect link", res);
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON_AddStringToObject(root.get(), "connect_url", link.url.c_str());
+  cJSON_AddStringToObject(root.get(), "expires_at",
+                          FormatRfc3339Utc(link.expires_at).c_str());
+  WriteJson(200, PrintJson(root.get()), res);
 }
 
 void ApiHandlers::GetAppointment(const std::string& id,

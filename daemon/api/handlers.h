@@ -24,6 +24,7 @@ namespace telemed {
 class Clock;
 struct Doctor;
 class Logger;
+struct OAuthConnectDeps;
 class Store;
 class ZoomApi;
 class ZoomClient;
@@ -38,6 +39,7 @@ class ApiHandlers {
         logger_(options.logger),
         zoom_(options.zoom),
         doctors_(options.doctors),
+        oauth_connect_(options.oauth_connect),
         clock_(options.clock),
         zoneinfo_dir_(options.zoneinfo_dir),
         stopping_(stopping) {}
@@ -60,6 +62,7 @@ class ApiHandlers {
                  httplib::Response* res);
   // Removes a doctor with nothing left to do (Store::RemoveDoctor).
   void RemoveDoctor(const std::string& id, httplib::Response* res);
+  void ConnectDoctor(const std::string& id, httplib::Response* res);
   void GetAppointment(const std::string& id, httplib::Response* res);
   void PutAppointment(const std::string& id, const httplib::Request& req,
                       httplib::Response* res);
@@ -83,6 +86,7 @@ class ApiHandlers {
   Logger* const logger_;
   ZoomApi* const zoom_;
   ZoomClient* const doctors_;
+  const OAuthConnectDeps* const oauth_connect_;
   const Clock* const clock_;
   const std::string zoneinfo_dir_;
   const std::atomic<bool>* const stopping_;

@@ -63,6 +63,19 @@ RouteMatch MatchAppointment(const std::vector<std::string>& segments) {
   return match;
 }
 
+// "doctors/{id}", "doctors/{id}/connect".
+RouteMatch MatchDoctor(const std::vector<std::string>& segments) {
+  RouteMatch match;
+  size_t id_end = segments.size();
+  match.resource = Resource::kDoctor;
+  if (segments.size() >= 3 && segments.back() == "connect") {
+    match.resource = Resource::kDoctorConnect;
+    id_end -= 1;
+  }
+  match.id = JoinSegments(segments, 1, id_end);
+  return match;
+}
+
 // Each parameter name of the target's query, decoded, repeats included.
 // Empty pieces ("a=1&&b=2") are no parameter.
 std::vector<std::string> QueryNames(const std::string& target) {
@@ -85,7 +98,9 @@ std::vector<std::string> QueryNames(const std::string& target) {
 }
 
 bool HasId(Resource resource) {
-  return resource == Resource::kDoctor || resource == Resource::kAppointment ||
+  return resource == Resource::kDoctor ||
+         resource == Resource::kDoctorConnect ||
+         resource == Resource::kAppointment ||
          resource == Resource::kAppointmentRetry ||
          resource == Resource::kAppointmentStartUrl;
 }
@@ -105,8 +120,7 @@ RouteMatch MatchRoute(const std::string& target) {
     return match;
   }
   if (first == "doctors") {
-    match.resource = Resource::kDoctor;
-    match.id = JoinSegments(segments, 1, segments.size());
+    match = MatchDoctor(segments);
   } else if (first == "appointments") {
     match = MatchAppointment(segments);
   }
@@ -122,6 +136,7 @@ const char* AllowedMethods(Resource resource) {
     case Resource::kAppointmentStartUrl:
       return "GET";
     case Resource::kAppointmentRetry:
+    case Resource::kDoctorConnect:
       return "POST";
     case Resource::kDoctor:
     case Resource::kAppointment:

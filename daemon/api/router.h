@@ -17,6 +17,7 @@ enum class Resource {
   kStatus,               // /api/v1/status
   kDoctors,              // /api/v1/doctors
   kDoctor,               // /api/v1/doctors/{id}
+  kDoctorConnect,        // /api/v1/doctors/{id}/connect
   kAppointments,         // /api/v1/appointments (the change feed)
   kAppointment,          // /api/v1/appointments/{id}
   kAppointmentRetry,     // /api/v1/appointments/{id}/retry
@@ -33,7 +34,8 @@ struct RouteMatch {
 // Matches the raw request target (the path as sent, percent-escapes and
 // all; a query after '?' is ignored). The path is split on '/' first and
 // each segment decoded after, so an escaped slash ("a%2Fb") stays inside
-// its segment. Everything after "doctors/" is the doctor's id; everything
+// its segment. Everything after "doctors/" is the doctor's id, unless its
+// last segment (of three or more) is "connect"; everything
 // after "appointments/" is the appointment's id, unless its last segment is
 // "retry" or "start_url". So an id with a '/' in it, sent raw or as %2F,
 // reaches the id check (400 invalid_id) on every route, and ".../a%2Fb/retry"

@@ -154,3 +154,21 @@ TEST(Router, NamesTheUnknownOrRepeatedParameter) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+TEST(Router, DoctorConnectIsAPostActionOnADoctor) {
+  RouteMatch match = MatchRoute("/api/v1/doctors/dr-1/connect");
+  CHECK(match.resource == Resource::kDoctorConnect);
+  STRCMP_EQUAL("dr-1", match.id.c_str());
+  STRCMP_EQUAL("POST", AllowedMethods(Resource::kDoctorConnect));
+  // A doctor named "connect" is still a doctor.
+  RouteMatch named = MatchRoute("/api/v1/doctors/connect");
+  CHECK(named.resource == Resource::kDoctor);
+  STRCMP_EQUAL("connect", named.id.c_str());
+  // An escaped slash stays in the id, which the id check refuses.
+  RouteMatch escaped = MatchRoute("/api/v1/doctors/a%2Fconnect");
+  CHECK(escaped.resource == Resource::kDoctor);
+}
+
+}  // namespace telemed

@@ -460,6 +460,8 @@ void ApiServerImpl::Serve(Resource resource, const std::string& id,
       if (is_put) return handlers_.PutDoctor(id, req, res);
       if (req.method == "DELETE") return handlers_.RemoveDoctor(id, res);
       return handlers_.GetDoctor(id, res);
+    case Resource::kDoctorConnect:
+      return handlers_.ConnectDoctor(id, res);
     case Resource::kAppointments:
       return handlers_.ListChanges(req, res);
     case Resource::kAppointment:

@@ -22,6 +22,7 @@ namespace telemed {
 
 class Clock;
 class Logger;
+struct OAuthConnectDeps;
 class Store;
 class ZoomApi;
 class ZoomClient;
@@ -46,6 +47,10 @@ class ApiServer {
     // Borrowed, may be null: start URLs of OAuth doctors' meetings, through
     // their own grants (ZoomClient::ApiFor).
     ZoomClient* doctors = nullptr;
+    // Borrowed, may be null (then connect answers 409
+    // oauth_app_not_configured): what POST .../doctors/{id}/connect makes
+    // its link with (zoom/oauth_connect.h).
+    const OAuthConnectDeps* oauth_connect = nullptr;
     // Most worker threads for requests other than parked long-polls; a
     // connection holds one only while a request of it runs. They are
     // started on demand and retired when idle (http/worker_pool.h).

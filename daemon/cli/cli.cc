@@ -19,6 +19,11 @@ namespace {
 #define TELEMED_DATA_DIR_HELP                                                \
   "  --data-dir DIR        where the database lives (env TELEMED_DATA_DIR;\n" \
   "                        default " TELEMED_DEFAULT_DATA_DIR ")\n"
+#define TELEMED_PUBLIC_URL_HELP                                              \
+  "  --public-url URL      https://HOST[:PORT] doctors' browsers reach the\n" \
+  "                        page at: the origin of connect links and of the\n" \
+  "                        OAuth redirect URL (env TELEMED_PUBLIC_URL;\n"    \
+  "                        default https://<hostname>.local:8443)\n"
 #define TELEMED_ZOOM_HELP                                                     \
   "  --zoom-oauth-url URL  Zoom's OAuth host, https only (env\n"            \
   "                        TELEMED_ZOOM_OAUTH_URL; default https://zoom.us)\n" \
@@ -97,10 +102,15 @@ const std::vector<CommandInfo>& Commands() {
        "  --backup-keep N|off   daily backups kept in DATA_DIR/backups,\n"
        "                        1..365, or off for none (env\n"
        "                        TELEMED_BACKUP_KEEP; default 7)\n"
+       TELEMED_PUBLIC_URL_HELP
+       "  --oauth-match-email on|off\n"
+       "                        keep a doctor's Zoom connection only when the\n"
+       "                        Zoom account is the doctor's zoom_user (env\n"
+       "                        TELEMED_OAUTH_MATCH_EMAIL; default on)\n"
        TELEMED_ZOOM_HELP,
        {{}, {"data-dir", "listen", "https-listen", "retention-days", "zoom-plan",
              "default-topic", "backup-keep", "zoom-oauth-url", "zoom-api-url",
-             "ca-file", "key-file"}},
+             "ca-file", "key-file", "public-url", "oauth-match-email"}},
        RunServe},
       {"", "status", "[--data-dir DIR]",
        "Tells whether a daemon serves the data dir (its PID, address and\n"
@@ -142,6 +152,13 @@ const std::vector<CommandInfo>& Commands() {
        "work the bridge has not finished (meetings still to delete).\n\n"
        TELEMED_DATA_DIR_HELP,
        {{"ID"}, {"data-dir"}}, RunDoctorRemove},
+      {"doctor", "connect", "ID [--public-url URL] [--data-dir DIR]",
+       "Prints a link for doctor ID (auth oauth) to connect their own Zoom\n"
+       "account: it works once, for 15 minutes, in any browser that reaches\n"
+       "the bridge's page. The same as POST /api/v1/doctors/ID/connect.\n\n"
+       TELEMED_PUBLIC_URL_HELP
+       TELEMED_DATA_DIR_HELP TELEMED_KEY_FILE_HELP,
+       {{"ID"}, {"public-url", "data-dir", "key-file"}}, RunDoctorConnect},
       {"zoom", "s2s",
        "--account-id ID --client-id ID --client-secret-file FILE "
        "[zoom options]",
@@ -346,7 +363,9 @@ Status LoadConfig(const ParsedArgs& args, const EnvGetter& getenv,
       {"key-file", SetKeyFile},
       {"zoom-plan", SetZoomPlan},
       {"default-topic", SetDefaultTopic},
-      {"backup-keep", SetBackupKeep}};
+      {"backup-keep", SetBackupKeep},
+      {"public-url", SetPublicUrl},
+      {"oauth-match-email", SetOauthMatchEmail}};
   Status s = ApplyEnvironment(getenv, config);
   for (const auto& [name, set] : setters) {
     const std::string* value = args.Flag(name);

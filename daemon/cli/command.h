@@ -55,6 +55,7 @@ int RunApiKeyRevoke(const Context& context);
 int RunDoctorPut(const Context& context);
 int RunDoctorList(const Context& context);
 int RunDoctorRemove(const Context& context);
+int RunDoctorConnect(const Context& context);
 int RunZoomS2s(const Context& context);
 int RunZoomShow(const Context& context);
 int RunZoomOAuthApp(const Context& context);

@@ -1,4 +1,4 @@
-// doctor put | list | remove: the doctors appointments refer to.
+// doctor put | list | remove | connect: the doctors appointments refer to.
 //
 // `doctor put` builds the doctor with the validation the API uses
 // (model/validation.h), so the command line can never store a doctor the
@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "base/time_format.h"
 #include "cli/command.h"
 #include "cli/table.h"
 #include "model/validation.h"
+#include "service/zoom_session.h"
+#include "zoom/oauth_connect.h"
 #include "zoom/zoom_check.h"
 
 namespace telemed {
@@ -144,6 +147,31 @@ int RunDoctorRemove(const Context& context) {
                  << (appointments == 1 ? "appointment" : "appointments");
   }
   *context.out << ".\n";
+  return kExitOk;
+}
+
+int RunDoctorConnect(const Context& context) {
+  const std::string& id = context.args.positionals[0];
+  StoreSession store;
+  ZoomSession zoom;
+  // The key first: OpenStore gives up root, and the key file is root's.
+  Status s = PreloadSecretKey(context.config, &zoom);
+  if (s.ok()) s = OpenForDoctor(context, &store);
+  if (s.ok()) s = OpenZoomSession(context.config, &store, &zoom);
+  if (!s.ok()) return Fail(context, s.message());
+  OAuthConnectDeps deps;
+  deps.records = store.store.get();
+  deps.grants = store.store.get();
+  deps.settings = store.store.get();
+  deps.box = zoom.box.get();
+  deps.random = zoom.random.get();
+  deps.public_url = PublicUrl(context.config);
+  ConnectLink link;
+  s = CreateConnectLink(deps, id, store.clock.NowSeconds(), &link);
+  if (!s.ok()) return Fail(context, s.message());
+  *context.out << link.url << "\n";
+  *context.err << "Give this link to the doctor: it works once, until "
+               << FormatRfc3339Utc(link.expires_at) << ".\n";
   return kExitOk;
 }
 

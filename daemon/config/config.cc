@@ -1,8 +1,10 @@
 #include "config/config.h"
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <cassert>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -204,6 +206,40 @@ Status SetZoomApiUrl(const std::string& text, Config* config) {
   return s;
 }
 
+std::string PublicUrl(const Config& config) {
+  if (!config.public_url.empty()) return config.public_url;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') {
+    snprintf(host, sizeof(host), "localhost");
+  }
+  const int port = config.https_enabled ? config.https_listen.port : 8443;
+  return "https://" + std::string(host) + ".local:" + std::to_string(port);
+}
+
+Status SetPublicUrl(const std::string& text, Config* config) {
+  std::string url;
+  Status s = CheckHttpsUrl(text, "public-url", &url);
+  // An origin: the bridge appends its own paths (/oauth/...).
+  if (s.ok() && url.find('/', strlen("https://")) != std::string::npos) {
+    s = Status::InvalidArgument(
+        "invalid_url",
+        "'" + text + "' must be an origin (https://HOST[:PORT]), no path",
+        "public-url");
+  }
+  if (s.ok()) config->public_url = url;
+  return s;
+}
+
+Status SetOauthMatchEmail(const std::string& text, Config* config) {
+  if (text != "on" && text != "off") {
+    return Status::InvalidArgument("invalid_switch",
+                                   "'" + text + "' is not on or off",
+                                   "oauth-match-email");
+  }
+  config->oauth_match_email = text == "on";
+  return Status::OK();
+}
+
 Status SetCaFile(const std::string& text, Config* config) {
   Status s = SetPath(text, "ca-file", &config->ca_file);
   if (s.ok()) config->ca_file_given = true;
@@ -264,6 +300,8 @@ Status ApplyEnvironment(const EnvGetter& getenv, Config* config) {
       {"TELEMED_RETENTION_DAYS", SetRetentionDays},
       {"TELEMED_ZOOM_PLAN", SetZoomPlan},
       {"TELEMED_DEFAULT_TOPIC", SetDefaultTopic},
+      {"TELEMED_PUBLIC_URL", SetPublicUrl},
+      {"TELEMED_OAUTH_MATCH_EMAIL", SetOauthMatchEmail},
       {"CREDENTIALS_DIRECTORY", set_credentials}};
   for (const auto& [name, set] : variables) {
     const char* value = getenv(name);

@@ -82,6 +82,15 @@ struct Config {
   // Topic of meetings whose appointment has none (patients see it).
   // 1..200 characters. Default "Video visit".
   std::string default_topic = "Video visit";
+  // The origin doctors' browsers reach the HTTPS listener at: the origin of
+  // connect links and of the OAuth redirect URL (<public_url>/oauth/callback),
+  // so the two always agree. https:// only, no trailing '/'. "" = the
+  // default, PublicUrl()'s https://<hostname>.local:<HTTPS port>.
+  std::string public_url;
+  // Whether a doctor's Zoom account must match the doctor's zoom_user (its
+  // email ignoring case, or its user id) for a connection to be kept.
+  // Default on.
+  bool oauth_match_email = true;
 
   // The build's default listen address. REQUIRES: TELEMED_DEFAULT_LISTEN
   // parses (checked by config_test).
@@ -106,6 +115,11 @@ std::string FormatListenAddress(const ListenAddress& address);
 // reach.
 bool IsLoopbackHost(const std::string& host);
 
+// config.public_url, or https://<host>.local:<port> with `host` the
+// machine's name (gethostname) and `port` the HTTPS listener's (8443 when
+// it is off).
+std::string PublicUrl(const Config& config);
+
 // Setters for one setting each; `text` is what the user wrote.
 // InvalidArgument with field "data-dir" (empty), "listen" or
 // "retention-days" (not a whole number in 1..3650).
@@ -128,11 +142,18 @@ Status SetZoomPlan(const std::string& text, Config* config);
 // 1..200 characters of clean UTF-8; field "default-topic".
 Status SetDefaultTopic(const std::string& text, Config* config);
 
+// https://HOST[:PORT] with no path, query or trailing '/' (a trailing '/'
+// is dropped); InvalidArgument("invalid_url", field "public-url").
+Status SetPublicUrl(const std::string& text, Config* config);
+// on | off; InvalidArgument("invalid_switch", field "oauth-match-email").
+Status SetOauthMatchEmail(const std::string& text, Config* config);
+
 // Reads TELEMED_DATA_DIR, TELEMED_SERVICE_USER, TELEMED_LISTEN,
 // TELEMED_HTTPS_LISTEN,
 // TELEMED_ZOOM_OAUTH_URL, TELEMED_ZOOM_API_URL, TELEMED_CA_FILE,
 // TELEMED_KEY_FILE, TELEMED_RETENTION_DAYS, TELEMED_ZOOM_PLAN,
-// TELEMED_DEFAULT_TOPIC, TELEMED_BACKUP_KEEP and CREDENTIALS_DIRECTORY
+// TELEMED_DEFAULT_TOPIC, TELEMED_BACKUP_KEEP, TELEMED_PUBLIC_URL,
+// TELEMED_OAUTH_MATCH_EMAIL and CREDENTIALS_DIRECTORY
 // through `getenv` (unset or empty variables are ignored), so that a
 // service's environment file can set every setting of serve. Errors name
 // the variable in their message.

@@ -2,6 +2,7 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include <cstring>
 #include <map>
 #include <string>
 
@@ -238,6 +239,61 @@ TEST(ConfigZoom, EnvironmentSetsRetentionPlanAndTopic) {
   };
   Status s = ApplyEnvironment(bad, &config);
   CHECK(s.message().find("TELEMED_ZOOM_PLAN") != std::string::npos);
+}
+
+}  // namespace telemed
+
+namespace telemed {
+
+TEST_GROUP(ConfigOauth){};
+
+TEST(ConfigOauth, PublicUrlIsAnHttpsOriginWithoutTrailingSlash) {
+  Config config;
+  CHECK_TRUE(SetPublicUrl("https://bridge.clinic.lan:8443/", &config).ok());
+  STRCMP_EQUAL("https://bridge.clinic.lan:8443", config.public_url.c_str());
+  STRCMP_EQUAL("https://bridge.clinic.lan:8443", PublicUrl(config).c_str());
+  Status s = SetPublicUrl("http://bridge.lan", &config);
+  STRCMP_EQUAL("invalid_url", s.reason().c_str());
+  STRCMP_EQUAL("public-url", s.field().c_str());
+  CHECK_FALSE(SetPublicUrl("https://bridge.lan/oauth", &config).ok());
+  CHECK_FALSE(SetPublicUrl("https://bridge.lan?x", &config).ok());
+  STRCMP_EQUAL("https://bridge.clinic.lan:8443", config.public_url.c_str());
+}
+
+TEST(ConfigOauth, DefaultPublicUrlIsTheHostNameOnTheHttpsPort) {
+  Config config;
+  config.https_enabled = true;
+  config.https_listen.port = 9443;
+  const std::string url = PublicUrl(config);
+  CHECK(url.rfind("https://", 0) == 0);
+  CHECK(url.size() > strlen("https://.local:9443"));
+  STRCMP_EQUAL(".local:9443", url.substr(url.size() - 11).c_str());
+  config.https_enabled = false;
+  const std::string off = PublicUrl(config);
+  STRCMP_EQUAL(".local:8443", off.substr(off.size() - 11).c_str());
+}
+
+TEST(ConfigOauth, MatchEmailIsOnByDefaultAndTakesOnOrOff) {
+  Config config;
+  CHECK_TRUE(config.oauth_match_email);
+  CHECK_TRUE(SetOauthMatchEmail("off", &config).ok());
+  CHECK_FALSE(config.oauth_match_email);
+  Status s = SetOauthMatchEmail("no", &config);
+  STRCMP_EQUAL("oauth-match-email", s.field().c_str());
+  CHECK_FALSE(config.oauth_match_email);
+}
+
+TEST(ConfigOauth, EnvironmentSetsPublicUrlAndMatchEmail) {
+  Config config;
+  auto getenv = [](const char* name) -> const char* {
+    std::string n = name;
+    if (n == "TELEMED_PUBLIC_URL") return "https://box.lan";
+    if (n == "TELEMED_OAUTH_MATCH_EMAIL") return "off";
+    return nullptr;
+  };
+  CHECK_TRUE(ApplyEnvironment(getenv, &config).ok());
+  STRCMP_EQUAL("https://box.lan", config.public_url.c_str());
+  CHECK_FALSE(config.oauth_match_email);
 }
 
 }  // namespace telemed

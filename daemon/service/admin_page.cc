@@ -18,6 +18,7 @@
 #include "web/doctor_checker.h"
 #include "web/doctor_routes.h"
 #include "web/key_routes.h"
+#include "web/oauth_pages.h"
 #include "web/overview_routes.h"
 #include "web/static_assets.h"
 #include "web/system_routes.h"
@@ -168,7 +169,12 @@ void AdminPageImpl::BuildSite() {
   site.access.clock = &options_.session->clock;
   site.access.random = options_.zoom->random.get();
   site.access.logger = options_.logger;
-  site.serve_asset = [](const httplib::Request& req, httplib::Response* res) {
+  site.serve_asset = [this](const httplib::Request& req,
+                            httplib::Response* res) {
+    if (web::ServeOAuthPage(options_.oauth_connect, options_.session->clock,
+                            req, res)) {
+      return;
+    }
     web::StaticAssets::Embedded().Serve(req, res);
   };
   // Strict-Transport-Security follows the certificate in use.
@@ -222,7 +228,9 @@ void AdminPageImpl::AddZoomScreens() {
   checking.clock = clock;
   checking.logger = logger;
   checker_ = std::make_unique<web::DoctorChecker>(checking);
-  web::AddDoctorRoutes({store, checker_.get(), audit, logger}, site_.get());
+  web::AddDoctorRoutes(
+      {store, checker_.get(), audit, logger, clock, options_.oauth_connect},
+      site_.get());
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ namespace telemed {
 class LogRing;
 class Logger;
 struct Config;
+struct OAuthConnectDeps;
 struct StoreSession;
 struct ZoomSession;
 namespace tls {
@@ -49,6 +50,9 @@ class AdminPage {
     const LogRing* log = nullptr;  // the lines System shows
     Logger* logger = nullptr;
     int64_t started_at = 0;  // unix seconds, for the Overview's uptime
+    // The doctors' connect pages (/oauth/...); null: they say connecting is
+    // not set up.
+    const OAuthConnectDeps* oauth_connect = nullptr;
   };
 
   // Loads the page's certificate (making a self-signed one on the first

@@ -35,6 +35,7 @@
 #include "service/sync_stack.h"
 #include "service/zoom_session.h"
 #include "web/system_routes.h"
+#include "zoom/oauth_connect.h"
 
 namespace telemed {
 
@@ -171,6 +172,7 @@ class DaemonImpl final : public Daemon {
   Status OpenDatabase();
   Status OpenZoom();
   Status OpenListeners();
+  void FillOAuthConnect();
   // The HTTPS listener and the admin page behind it, when configured.
   Status OpenAdminPage();
   Status ListenHttps();
@@ -202,6 +204,8 @@ class DaemonImpl final : public Daemon {
   // Opened as the `zoom` commands open it (service/zoom_session.h), so that
   // both reach Zoom with the same key, endpoints and CAs.
   ZoomSession zoom_;
+  // What the front ends connect doctors' own Zoom accounts with.
+  OAuthConnectDeps oauth_connect_;
   // Reading the key before root is dropped (LockDataDir): its verdict.
   Status key_preloaded_;
   // Behind the HTTPS listener; outlives the API server that calls it.
@@ -281,13 +285,30 @@ Status DaemonImpl::OpenZoom() {
   return Status::OK();
 }
 
+void DaemonImpl::FillOAuthConnect() {
+  OAuthConnectDeps& deps = oauth_connect_;
+  deps.records = session_.store.get();
+  deps.grants = session_.store.get();
+  deps.settings = session_.store.get();
+  deps.box = zoom_.box.get();
+  deps.random = zoom_.random.get();
+  deps.public_url = PublicUrl(config_);
+  deps.oauth = OAuthEndpoint{zoom_.oauth_url, zoom_.client->transport(),
+                             &session_.clock};
+  deps.api_base_url = zoom_.api_url;
+  deps.user_tokens = zoom_.client->user_tokens();
+  deps.match_email = config_.oauth_match_email;
+}
+
 // Binds every front end's listener before READY=1, so that a client told
 // the daemon is up finds it listening. The admin page's listener, when it
 // exists, is bound here too.
 Status DaemonImpl::OpenListeners() {
+  FillOAuthConnect();
   ApiServer::Options options;
   options.zoom = zoom_.client->api();
   options.doctors = zoom_.client.get();
+  options.oauth_connect = &oauth_connect_;
   options.host = config_.listen.host;
   options.port = config_.listen.port;
   options.store = session_.store.get();
@@ -316,6 +337,7 @@ Status DaemonImpl::OpenAdminPage() {
   page.log = &log_ring_;
   page.logger = logger_;
   page.started_at = session_.clock.NowSeconds();
+  page.oauth_connect = &oauth_connect_;  // filled by OpenListeners
   s = AdminPage::Open(page, &admin_page_);
   if (s.code() == Status::Code::kUnavailable) {
     // The key's refusal is logged already; the API runs on without the page.

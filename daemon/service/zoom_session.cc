@@ -124,7 +124,7 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   client.oauth_url = out->oauth_url;
   client.api_url = out->api_url;
   client.store = store_session->store.get();
-  client.grants = store_session->store.get();
+  client.grants = store_session->store.get();  // doctors' own grants
   client.box = out->box.get();
   client.clock = &store_session->clock;
   client.random = out->random.get();

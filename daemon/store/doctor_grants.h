@@ -50,6 +50,17 @@ struct DoctorGrant {
   int64_t generation = 0;
 };
 
+// A doctor's step on the way to a grant: a connect link (single-use,
+// handed to the doctor) or an OAuth attempt (the authorize URL's state,
+// bound to the doctor and the attempt's PKCE verifier). Both are stored
+// only as the SHA-256 of their random id, so the file never holds a usable
+// link or state.
+struct OAuthAttempt {
+  std::string doctor_id;
+  std::string sealed_verifier;  // sealed; "" for a connect link
+  int64_t expires_at = 0;       // unix seconds
+};
+
 class DoctorGrants {
  public:
   // *found false when the doctor has no grant.
@@ -79,6 +90,26 @@ class DoctorGrants {
   // ("wal_busy") when another connection's read kept the WAL from being
   // truncated: the row is gone, and calling PurgeGrant again finishes.
   virtual Status PurgeGrant(const std::string& doctor_id) = 0;
+
+  // Stores a connect link under `id_sha256` (SHA-256 hex of its id) and
+  // drops the links that expired before `now`.
+  virtual Status AddConnectLink(const std::string& id_sha256,
+                                const OAuthAttempt& link, int64_t now) = 0;
+  // The link, left in place (a GET may look, only a POST spends): *found
+  // false when it is unknown or expired at `now`.
+  virtual Status FindConnectLink(const std::string& id_sha256, int64_t now,
+                                 OAuthAttempt* out, bool* found) = 0;
+  // Spends the link: deletes it and, when it had not expired at `now`,
+  // returns it with *found true. A second spend finds nothing.
+  virtual Status SpendConnectLink(const std::string& id_sha256, int64_t now,
+                                  OAuthAttempt* out, bool* found) = 0;
+  // Stores an attempt under `state_sha256` and drops the attempts that
+  // expired before `now`.
+  virtual Status AddOAuthAttempt(const std::string& state_sha256,
+                                 const OAuthAttempt& attempt, int64_t now) = 0;
+  // Takes the attempt as SpendConnectLink spends a link: single-use.
+  virtual Status TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
+                                  OAuthAttempt* out, bool* found) = 0;
 
  protected:
   // A role is borrowed, never deleted through (the Store owns).

@@ -184,6 +184,21 @@ CREATE TABLE doctor_grant_generation (
 );
 INSERT INTO doctor_grant_generation (id, last) VALUES (1, 0);
 )sql"},
+    // The steps before a grant (store/doctor_grants.h): single-use connect
+    // links and OAuth attempts, keyed by the SHA-256 of their random id.
+    {9, R"sql(
+CREATE TABLE oauth_connect_links (
+  id_sha256 TEXT PRIMARY KEY NOT NULL,
+  doctor_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE oauth_attempts (
+  state_sha256 TEXT PRIMARY KEY NOT NULL,
+  doctor_id TEXT NOT NULL,
+  verifier BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+)sql"},
     // Appointments an earlier release parked for good while their OAuth
     // doctor was not connected look again: the engine now rechecks them
     // every minute (docs/sync.md). 10, not 9: version 9 is the connect

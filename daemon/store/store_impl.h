@@ -125,6 +125,18 @@ class StoreImpl final : public Store {
                        GrantState state, bool* applied) override;
   Status PurgeGrant(const std::string& doctor_id) override;
 
+  // oauth_attempts.cc
+  Status AddConnectLink(const std::string& id_sha256, const OAuthAttempt& link,
+                        int64_t now) override;
+  Status FindConnectLink(const std::string& id_sha256, int64_t now,
+                         OAuthAttempt* out, bool* found) override;
+  Status SpendConnectLink(const std::string& id_sha256, int64_t now,
+                          OAuthAttempt* out, bool* found) override;
+  Status AddOAuthAttempt(const std::string& state_sha256,
+                         const OAuthAttempt& attempt, int64_t now) override;
+  Status TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
+                          OAuthAttempt* out, bool* found) override;
+
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
                           const std::vector<std::string>& exclude,

@@ -3,12 +3,15 @@
 #include <vector>
 
 #include "base/cjson.h"
+#include "base/clock.h"
+#include "base/time_format.h"
 #include "http/json_reply.h"
 #include "model/json_body.h"
 #include "store/clinic_records.h"
 #include "web/admin_audit.h"
 #include "web/doctor_checker.h"
 #include "web/route_support.h"
+#include "zoom/oauth_connect.h"
 
 namespace telemed {
 namespace web {
@@ -74,6 +77,30 @@ void RemoveDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
   res->status = 204;
 }
 
+void ConnectDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
+                   httplib::Response* res) {
+  const std::string& id = request.params[0];
+  ConnectLink link;
+  Status s = deps.oauth_connect == nullptr
+                 ? Status::Conflict("oauth_app_not_configured",
+                                    "this bridge cannot connect doctors to "
+                                    "Zoom: no OAuth app is set up",
+                                    "")
+                 : CreateConnectLink(*deps.oauth_connect, id,
+                                     deps.clock->NowSeconds(), &link);
+  if (s.code() == Status::Code::kNotFound) {
+    s = Status::NotFound("not_found", "no doctor has the id " + id);
+  }
+  if (!s.ok()) {
+    return WriteFailure(s, "making a connect link", deps.logger, res);
+  }
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON_AddStringToObject(root.get(), "connect_url", link.url.c_str());
+  cJSON_AddStringToObject(root.get(), "expires_at",
+                          FormatRfc3339Utc(link.expires_at).c_str());
+  WriteJson(200, PrintJson(root.get()), res);
+}
+
 }  // namespace
 
 void AddDoctorRoutes(const DoctorRoutesDeps& deps, AdminRouter* router) {
@@ -88,6 +115,10 @@ void AddDoctorRoutes(const DoctorRoutesDeps& deps, AdminRouter* router) {
   router->Handle("DELETE", "/admin/api/doctors/{id}", Access::kSession,
                  [deps](const AdminRequest& request, httplib::Response* res) {
                    RemoveDoctor(deps, request, res);
+                 });
+  router->Handle("POST", "/admin/api/doctors/{id}/connect", Access::kSession,
+                 [deps](const AdminRequest& request, httplib::Response* res) {
+                   ConnectDoctor(deps, request, res);
                  });
 }
 

@@ -1,5 +1,6 @@
 // The admin page's Doctors screen: GET /admin/api/doctors (each with the
-// state of its Zoom user), PUT and DELETE /admin/api/doctors/{id}. See
+// state of its Zoom user), PUT and DELETE /admin/api/doctors/{id}, and POST
+// /admin/api/doctors/{id}/connect (a connect link, zoom/oauth_connect.h). See
 // docs/admin-api.md, "Doctors". A doctor is read and validated exactly as
 // PUT /api/v1/doctors/{id} reads it (model/json_body.h) and stored through
 // the same store role, so the page, the API and `doctor put` agree.
@@ -11,7 +12,9 @@
 namespace telemed {
 
 class ClinicRecords;
+class Clock;
 class Logger;
+struct OAuthConnectDeps;
 
 namespace web {
 
@@ -26,6 +29,9 @@ struct DoctorRoutesDeps {
   const DoctorChecker* checker = nullptr;
   AdminAudit* audit = nullptr;
   Logger* logger = nullptr;
+  const Clock* clock = nullptr;  // a connect link's expiry
+  // Null: connect answers 409 oauth_app_not_configured.
+  const OAuthConnectDeps* oauth_connect = nullptr;
 };
 
 void AddDoctorRoutes(const DoctorRoutesDeps& deps, AdminRouter* router);

@@ -6,10 +6,12 @@
 #include <string>
 
 #include "base/log.h"
+#include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "web/doctor_checker.h"
 #include "web/fake_admin_router.h"
 #include "web/screen_test_support.h"
+#include "zoom/oauth_connect.h"
 
 namespace telemed {
 namespace web {
@@ -142,6 +144,60 @@ TEST(AdminDoctorRoutes, KeepsADoctorItsAppointmentsStillNeed) {
   LONGS_EQUAL(409, res.status);
   STRCMP_EQUAL("doctor_in_use", ErrorCode(res).c_str());
   LONGS_EQUAL(1, audit.entries().size());
+}
+
+}  // namespace web
+}  // namespace telemed
+
+namespace telemed {
+namespace web {
+
+// POST /admin/api/doctors/{id}/connect: the Connect to Zoom button.
+TEST_GROUP(AdminDoctorConnect) {
+  std::unique_ptr<test::ZoomBed> bed;
+  std::unique_ptr<DoctorChecker> checker;
+  RecordingAudit audit;
+  NullLogger logger;
+  OAuthConnectDeps connect;
+  FakeAdminRouter router;
+
+  void setup() override {
+    bed = std::make_unique<test::ZoomBed>(int64_t{1780000000} * 1000000);
+    checker = std::make_unique<DoctorChecker>(CheckerOptions(
+        bed->store.get(), &bed->harness->api(), &bed->clock, &logger));
+    connect.records = bed->store.get();
+    connect.grants = bed->store.get();
+    connect.settings = bed->store.get();
+    connect.box = &bed->harness->box();
+    connect.random = bed->random.get();
+    connect.public_url = "https://bridge.local:8443";
+    AddDoctorRoutes({bed->store.get(), checker.get(), &audit, &logger,
+                     &bed->clock, &connect},
+                    &router);
+    bed->PutDoctor("dr-o", "o@clinic.example", AuthMode::kOauth);
+    bed->PutDoctor("dr-s", "s@clinic.example");
+  }
+
+  httplib::Response Connect(const std::string& id) {
+    return router.Call("POST", "/admin/api/doctors/" + id + "/connect", "");
+  }
+};
+
+TEST(AdminDoctorConnect, AnswersALinkForAnOAuthDoctor) {
+  LONGS_EQUAL(409, Connect("dr-o").status);
+  STRCMP_EQUAL("oauth_app_not_configured", ErrorCode(Connect("dr-o")).c_str());
+  CHECK_TRUE(
+      SaveOAuthApp(bed->store.get(), bed->harness->box(), test::FakeOAuthApp())
+          .ok());
+  httplib::Response res = Connect("dr-o");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_CONTAINS("{\"connect_url\":\"https://bridge.local:8443/oauth/connect/",
+                  res.body.c_str());
+  STRCMP_CONTAINS("\"expires_at\":\"2026-", res.body.c_str());
+  STRCMP_EQUAL("doctor_not_oauth", ErrorCode(Connect("dr-s")).c_str());
+  httplib::Response unknown = Connect("nobody");
+  LONGS_EQUAL(404, unknown.status);
+  STRCMP_EQUAL("not_found", ErrorCode(unknown).c_str());
 }
 
 }  // namespace web

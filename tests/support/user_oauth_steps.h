@@ -31,13 +31,12 @@ inline OAuthApp FakeOAuthApp() {
                   kRedirect};
 }
 
-// What the browser brings back to the callback: the redirect's query.
-inline httplib::Params Authorize(ZoomHarness* harness, const Pkce& pkce,
-                                 const std::string& state) {
+// The browser at `authorize_url`: the query Zoom redirects back with.
+inline httplib::Params FollowAuthorize(ZoomHarness* harness,
+                                       const std::string& authorize_url) {
   HttpRequest request;
   request.method = "GET";
-  request.url = AuthorizeUrl(harness->oauth_url(), FakeOAuthApp().client_id,
-                             kRedirect, state, pkce.challenge);
+  request.url = authorize_url;
   HttpResponse response;
   Status s = harness->transport().Send(request, &response);
   CHECK_TRUE(s.ok());
@@ -48,6 +47,14 @@ inline httplib::Params Authorize(ZoomHarness* harness, const Pkce& pkce,
   httplib::Params query;
   httplib::detail::parse_query_text(location.substr(prefix.size()), query);
   return query;
+}
+
+// What the browser brings back to the callback: the redirect's query.
+inline httplib::Params Authorize(ZoomHarness* harness, const Pkce& pkce,
+                                 const std::string& state) {
+  return FollowAuthorize(
+      harness, AuthorizeUrl(harness->oauth_url(), FakeOAuthApp().client_id,
+                            kRedirect, state, pkce.challenge));
 }
 
 // The code the fake gave for `pkce` (`user_id` signs in).

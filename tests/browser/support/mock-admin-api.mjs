@@ -278,6 +278,13 @@ const ROUTES = [
     audit(state, 'doctor_removed', req, id);
     return [204];
   }],
+  ['POST', /^\/doctors\/([^/]+)\/connect$/, true, ({ state, params }) => {
+    const doctor = state.doctors.get(decodeURIComponent(params[0]));
+    if (!doctor) throw new Refusal(404, 'not_found', 'No such doctor.');
+    if (doctor.auth !== 'oauth') throw new Refusal(409, 'doctor_not_oauth', 'This doctor uses the clinic account.');
+    return [200, { connect_url: `https://bridge.local:8443/oauth/connect/mock-${doctor.id}`,
+      expires_at: new Date(Date.now() + 15 * 60 * 1000).toISOString().replace(/\.\d+Z$/, 'Z') }];
+  }],
   ['GET', /^\/appointments$/, true, ({ state, query }) => [200, listAppointments(state, query)]],
   ['POST', /^\/appointments\/([^/]+)\/retry$/, true, ({ state, params }) => {
     const appointment = state.appointments.find((a) => a.id === decodeURIComponent(params[0]));

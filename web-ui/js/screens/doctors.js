@@ -58,6 +58,9 @@ function doctorRow(screen, doctor) {
   const [label, css] = STATES[doctor.state] || [doctor.state, ''];
   const actions = el('span', {},
     el('button', { type: 'button', text: 'Edit', onclick: () => openForm(screen, doctor) }),
+    doctor.auth === 'oauth'
+      ? el('button', { type: 'button', text: 'Connect to Zoom', onclick: () => connect(doctor) })
+      : null,
     el('button', { type: 'button', text: 'Remove', class: 'danger', onclick: () => remove(screen, doctor) }));
   return row(doctor.id, doctor.name, doctor.zoom_user, AUTH[doctor.auth] || doctor.auth,
     el('span', { class: css, text: label }), actions);
@@ -94,6 +97,16 @@ async function remove(screen, doctor) {
     screen.root.querySelector('#doctor-add').focus();
   } catch (error) {
     screen.form.hidden = true;
+    announce(error.message);
+  }
+}
+
+// A single-use link the doctor opens to connect their own Zoom account.
+async function connect(doctor) {
+  try {
+    const answer = await call('POST', '/doctors/' + encodeURIComponent(doctor.id) + '/connect');
+    announce(`Give ${doctor.name} this link (it works once, until ${answer.expires_at}): ${answer.connect_url}`);
+  } catch (error) {
     announce(error.message);
   }
 }

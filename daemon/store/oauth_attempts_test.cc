@@ -1,0 +1,107 @@
+// Connect links and OAuth attempts: single-use, expiring, purged as new ones
+// are added.
+#include <string>
+
+#include "store/store.h"
+#include "store/testutil.h"
+
+namespace telemed {
+namespace {
+
+using test::StoreFixture;
+
+constexpr int64_t kNow = 1767258000;
+
+OAuthAttempt Attempt(const std::string& doctor_id, int64_t expires_at,
+                     const std::string& verifier = "") {
+  OAuthAttempt attempt;
+  attempt.doctor_id = doctor_id;
+  attempt.sealed_verifier = verifier;
+  attempt.expires_at = expires_at;
+  return attempt;
+}
+
+}  // namespace
+
+TEST_GROUP_BASE(OAuthAttempts, StoreFixture){};
+
+TEST(OAuthAttempts, ALinkIsFoundUntilItIsSpentOnce) {
+  CHECK_OK(store->AddConnectLink("h1", Attempt("d1", kNow + 900), kNow));
+  OAuthAttempt link;
+  bool found = false;
+  CHECK_OK(store->FindConnectLink("h1", kNow, &link, &found));
+  CHECK(found);
+  CHECK_OK(store->FindConnectLink("h1", kNow, &link, &found));
+  CHECK(found);  // looking does not spend it
+  CHECK_OK(store->SpendConnectLink("h1", kNow + 899, &link, &found));
+  CHECK(found);
+  STRCMP_EQUAL("d1", link.doctor_id.c_str());
+  LONGS_EQUAL(kNow + 900, link.expires_at);
+  CHECK_OK(store->SpendConnectLink("h1", kNow + 899, &link, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->FindConnectLink("h1", kNow, &link, &found));
+  CHECK_FALSE(found);
+}
+
+TEST(OAuthAttempts, AnExpiredLinkIsNotFoundAndSpendingDeletesIt) {
+  CHECK_OK(store->AddConnectLink("h1", Attempt("d1", kNow + 900), kNow));
+  OAuthAttempt link;
+  bool found = true;
+  CHECK_OK(store->FindConnectLink("h1", kNow + 900, &link, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->SpendConnectLink("h1", kNow + 900, &link, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->SpendConnectLink("h1", kNow, &link, &found));
+  CHECK_FALSE(found);  // the expired spend deleted it
+}
+
+TEST(OAuthAttempts, UnknownLinkOrStateIsNotFound) {
+  OAuthAttempt out;
+  bool found = true;
+  CHECK_OK(store->FindConnectLink("nope", kNow, &out, &found));
+  CHECK_FALSE(found);
+  found = true;
+  CHECK_OK(store->TakeOAuthAttempt("nope", kNow, &out, &found));
+  CHECK_FALSE(found);
+}
+
+TEST(OAuthAttempts, AnAttemptKeepsItsVerifierAndIsTakenOnce) {
+  const std::string sealed("sealed\0verifier", 15);
+  CHECK_OK(
+      store->AddOAuthAttempt("s1", Attempt("d2", kNow + 600, sealed), kNow));
+  OAuthAttempt attempt;
+  bool found = false;
+  CHECK_OK(store->TakeOAuthAttempt("s1", kNow + 1, &attempt, &found));
+  CHECK(found);
+  STRCMP_EQUAL("d2", attempt.doctor_id.c_str());
+  CHECK(attempt.sealed_verifier == sealed);
+  CHECK_OK(store->TakeOAuthAttempt("s1", kNow + 1, &attempt, &found));
+  CHECK_FALSE(found);
+}
+
+TEST(OAuthAttempts, AnExpiredAttemptIsRefused) {
+  CHECK_OK(store->AddOAuthAttempt("s1", Attempt("d2", kNow + 600, "v"), kNow));
+  OAuthAttempt attempt;
+  bool found = true;
+  CHECK_OK(store->TakeOAuthAttempt("s1", kNow + 600, &attempt, &found));
+  CHECK_FALSE(found);
+}
+
+TEST(OAuthAttempts, AddingDropsExpiredRows) {
+  CHECK_OK(store->AddConnectLink("old", Attempt("d1", kNow + 10), kNow));
+  CHECK_OK(store->AddOAuthAttempt("olds", Attempt("d1", kNow + 10, "v"), kNow));
+  CHECK_OK(store->AddConnectLink("new", Attempt("d1", kNow + 900), kNow + 20));
+  CHECK_OK(store->AddOAuthAttempt("news", Attempt("d1", kNow + 900, "v"),
+                                  kNow + 20));
+  // Looked at as of kNow they would be valid: gone means purged.
+  OAuthAttempt out;
+  bool found = true;
+  CHECK_OK(store->FindConnectLink("old", kNow, &out, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->TakeOAuthAttempt("olds", kNow, &out, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->FindConnectLink("new", kNow + 20, &out, &found));
+  CHECK(found);
+}
+
+}  // namespace telemed
