@@ -44,17 +44,28 @@ Status AddQuota(ClinicRecords* records, SyncQueue* sync_queue, int64_t now,
 
 // Read live from the doctors, so a doctor registered since the last Zoom
 // check shows at once.
-Status AddDoctorsThatCannotSync(ClinicRecords* records, cJSON* root) {
+Status AddDoctorsThatCannotSync(ClinicRecords* records, DoctorGrants* grants,
+                                cJSON* root) {
   std::vector<Doctor> doctors;
   Status s = records->ListDoctors(&doctors);
   if (!s.ok()) return s;
   cJSON* list = cJSON_AddArrayToObject(root, "doctors_cannot_sync");
   for (const Doctor& doctor : doctors) {
     if (doctor.auth != AuthMode::kOauth) continue;
+    DoctorGrant grant;
+    bool found = false;
+    s = grants->GetGrant(doctor.id, &grant, &found);
+    if (!s.ok()) return s;
+    if (found && grant.state == GrantState::kConnected) continue;
+    const bool reconnect = found && grant.state == GrantState::kReconnectNeeded;
     cJSON* entry = cJSON_CreateObject();
     cJSON_AddStringToObject(entry, "doctor_id", doctor.id.c_str());
-    cJSON_AddStringToObject(entry, "reason", "oauth_not_supported");
-    cJSON_AddStringToObject(entry, "message", kOauthDoctorCannotSync);
+    cJSON_AddStringToObject(
+        entry, "reason",
+        reconnect ? "doctor_reconnect_needed" : "doctor_not_connected");
+    cJSON_AddStringToObject(
+        entry, "message",
+        reconnect ? kOauthDoctorMustReconnect : kOauthDoctorCannotSync);
     cJSON_AddItemToArray(list, entry);
   }
   return Status::OK();
@@ -69,7 +80,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   Status s = AddZoom(store, root.get());
   if (s.ok()) s = AddQueueJson(store, now, root.get());
   if (s.ok()) s = AddQuota(store, store, now, root.get());
-  if (s.ok()) s = AddDoctorsThatCannotSync(store, root.get());
+  if (s.ok()) s = AddDoctorsThatCannotSync(store, store, root.get());
   if (!s.ok()) return s;
   *body = PrintJson(root.get());
   return Status::OK();

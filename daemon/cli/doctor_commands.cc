@@ -121,7 +121,7 @@ int RunDoctorPut(const Context& context) {
   s = session.store->PutDoctor(doctor, &outcome);
   if (!s.ok()) return Fail(context, s.message());
   *context.out << OutcomeVerb(outcome) << " doctor " << id << ".\n";
-  if (doctor.auth == AuthMode::kOauth) {
+  if (doctor.auth == AuthMode::kOauth && outcome == WriteOutcome::kCreated) {
     *context.err << "doctor " << id << ": " << kOauthDoctorCannotSync << "\n";
   }
   return kExitOk;

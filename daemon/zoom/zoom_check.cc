@@ -89,18 +89,16 @@ ZoomCheckItem DoctorItem(const Doctor& doctor, ZoomApi* api) {
           "Zoom user " + doctor.zoom_user + " " + UserLookupFailure(s, error)};
 }
 
-// S2S doctors are looked up with the app's token (`api` null: no token, so
-// only the OAuth doctors, who need none, are reported).
+// S2S doctors are looked up with the app's token (`api` null: no token, no
+// doctor items). OAuth doctors use their own grants, not this app: their
+// connection shows on GET /api/v1/doctors/{id} and /status.
 Status CheckDoctors(ClinicRecords* records, ZoomApi* api,
                     ZoomCheckResult* out) {
   std::vector<Doctor> doctors;
   Status s = records->ListDoctors(&doctors);
   if (!s.ok()) return s;
   for (const Doctor& doctor : doctors) {
-    if (doctor.auth == AuthMode::kOauth) {
-      out->items.push_back(
-          {"doctor " + doctor.id, false, kOauthDoctorCannotSync});
-    } else if (api != nullptr) {
+    if (doctor.auth != AuthMode::kOauth && api != nullptr) {
       out->items.push_back(DoctorItem(doctor, api));
     }
   }
@@ -215,9 +213,16 @@ Status CheckedToken(S2sTokenSource* tokens, CheckToken which, S2sToken* out,
 }  // namespace
 
 const char kOauthDoctorCannotSync[] =
-    "set to connect its own Zoom account (auth oauth), which this version "
-    "cannot do yet: its appointments get no meeting (error "
-    "doctor_not_connected); register it with --auth s2s and a --zoom-user";
+    "connects its own Zoom account (auth oauth) and is not connected: its "
+    "appointments wait (error doctor_not_connected) until the doctor opens "
+    "the link of 'telemed-bridge doctor connect ID' (or POST "
+    "/api/v1/doctors/ID/connect)";
+
+const char kOauthDoctorMustReconnect[] =
+    "connects its own Zoom account (auth oauth), but Zoom no longer accepts "
+    "its connection: its appointments wait (error doctor_reconnect_needed) "
+    "until the doctor connects again through a new link of 'telemed-bridge "
+    "doctor connect ID'";
 
 Status RunZoomCheck(ClinicRecords* records, S2sTokenSource* tokens,
                     ZoomApi* api, const Clock* clock, CheckToken which,

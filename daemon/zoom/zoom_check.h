@@ -53,10 +53,11 @@ const std::vector<std::string>& RequiredZoomScopes();
 // scope and may predate the admin's fix.
 enum class CheckToken { kFresh, kStored };
 
-// Why a doctor with auth "oauth" gets no meetings: this version has no
-// per-doctor OAuth yet. `zoom test`, GET /api/v1/status and `doctor put`
-// say it in these words.
+// Why a doctor with auth "oauth" gets no meetings while it has no grant:
+// GET /api/v1/status and `doctor put` say it in these words.
 extern const char kOauthDoctorCannotSync[];
+// The same for a doctor whose grant Zoom refused (reconnect_needed).
+extern const char kOauthDoctorMustReconnect[];
 
 // Runs the check. Failures of Zoom (wrong credentials, unknown users) are
 // items of *out, not errors; errors are the store's.
