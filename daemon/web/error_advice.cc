@@ -46,8 +46,9 @@ constexpr Advice kAdvice[] = {
      "Nothing: the bridge goes on after 00:00 UTC. Many changes to one "
      "appointment in a day use up Zoom's limit of 100."},
     {"doctor_not_connected",
-     "On the Doctors screen, set the doctor's Connection to Clinic Zoom "
-     "account (S2S) and give a Zoom user."},
+     "On the Doctors screen, press Connect to Zoom and send the doctor the "
+     "link; or set the doctor's Connection to Clinic Zoom account (S2S) "
+     "with a Zoom user."},
     {"doctor_reconnect_needed",
      "Zoom no longer accepts the doctor's own connection: the doctor connects "
      "their Zoom account again; the appointment then syncs by itself within "
