@@ -21,8 +21,10 @@
 #define TELEMED_TESTS_SUPPORT_FAKE_ZOOM_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -133,6 +135,23 @@ struct Fault {
 Fault MakeFault(const std::string& method, const std::string& path_prefix,
                 FaultKind kind, int times = 1);
 
+// The user OAuth app's secret for this test process: random, made once, so
+// that every FakeZoom::Options and the tests' app (user_oauth_steps.h)
+// agree without a secret written in the source.
+inline const std::string& GeneratedOAuthClientSecret() {
+  static const std::string secret = [] {
+    std::random_device device;
+    std::string text = "test-";
+    for (int i = 0; i < 4; ++i) {
+      char part[9];
+      snprintf(part, sizeof(part), "%08x", static_cast<unsigned>(device()));
+      text += part;
+    }
+    return text;
+  }();
+  return secret;
+}
+
 class FakeZoom final {
  public:
   struct Options {
@@ -157,7 +176,7 @@ class FakeZoom final {
     // The clinic's user-managed OAuth app (user OAuth), and the scopes its
     // user tokens carry.
     std::string oauth_client_id = "fake-oauth-client-id";
-    std::string oauth_client_secret = "fake-oauth-client-secret";
+    std::string oauth_client_secret = GeneratedOAuthClientSecret();
     std::vector<std::string> user_scopes = AllUserScopes();
     int64_t code_lifetime_seconds = 300;
     std::string api_url = "https://api.zoom.us";      // token answer's api_url
