@@ -19,6 +19,7 @@ constexpr char kSignOutEverywhere[] = "sign_out_everywhere";
 constexpr char kPasswordChanged[] = "password_changed";
 constexpr char kZoomAppSaved[] = "zoom_app_saved";
 constexpr char kZoomAppForgotten[] = "zoom_app_forgotten";
+constexpr char kOAuthAppSaved[] = "oauth_app_saved";
 constexpr char kDoctorAdded[] = "doctor_added";
 constexpr char kDoctorChanged[] = "doctor_changed";
 constexpr char kDoctorRemoved[] = "doctor_removed";

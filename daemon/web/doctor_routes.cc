@@ -8,6 +8,7 @@
 #include "http/json_reply.h"
 #include "model/json_body.h"
 #include "store/clinic_records.h"
+#include "store/doctor_grants.h"
 #include "web/admin_audit.h"
 #include "web/doctor_checker.h"
 #include "web/route_support.h"
@@ -18,27 +19,60 @@ namespace web {
 
 namespace {
 
-cJSON* DoctorJson(const Doctor& doctor, const DoctorChecker& checker) {
-  const DoctorChecker::Verdict verdict = checker.StateOf(doctor);
-  cJSON* object = cJSON_CreateObject();
-  cJSON_AddStringToObject(object, "id", doctor.id.c_str());
-  cJSON_AddStringToObject(object, "name", doctor.name.c_str());
-  cJSON_AddStringToObject(object, "zoom_user", doctor.zoom_user.c_str());
-  cJSON_AddStringToObject(object, "auth", AuthModeName(doctor.auth));
-  cJSON_AddStringToObject(object, "state", DoctorStateName(verdict.state));
-  cJSON_AddItemToObject(object, "checked_at", TimeOrNull(verdict.checked_at));
-  return object;
+// An OAuth doctor's state is its grant's ("connected", "reconnect_needed",
+// "disconnecting"), or "not_connected" without one; zoom_email names the
+// Zoom account that connected (null otherwise).
+Status AddOAuthState(const DoctorRoutesDeps& deps, const Doctor& doctor,
+                     cJSON* object) {
+  DoctorGrant grant;
+  bool found = false;
+  Status s =
+      deps.oauth_connect == nullptr
+          ? Status::OK()
+          : deps.oauth_connect->grants->GetGrant(doctor.id, &grant, &found);
+  if (!s.ok()) return s;
+  cJSON_AddStringToObject(object, "state",
+                          found ? GrantStateName(grant.state)
+                                : DoctorStateName(DoctorState::kNotConnected));
+  cJSON_AddNullToObject(object, "checked_at");
+  cJSON_AddItemToObject(object, "zoom_email",
+                        found ? cJSON_CreateString(grant.zoom_email.c_str())
+                              : cJSON_CreateNull());
+  return s;
+}
+
+Status DoctorJson(const DoctorRoutesDeps& deps, const Doctor& doctor,
+                  CjsonPtr* out) {
+  CjsonPtr object(cJSON_CreateObject());
+  cJSON_AddStringToObject(object.get(), "id", doctor.id.c_str());
+  cJSON_AddStringToObject(object.get(), "name", doctor.name.c_str());
+  cJSON_AddStringToObject(object.get(), "zoom_user", doctor.zoom_user.c_str());
+  cJSON_AddStringToObject(object.get(), "auth", AuthModeName(doctor.auth));
+  if (doctor.auth == AuthMode::kOauth) {
+    Status s = AddOAuthState(deps, doctor, object.get());
+    if (!s.ok()) return s;
+  } else {
+    const DoctorChecker::Verdict verdict = deps.checker->StateOf(doctor);
+    cJSON_AddStringToObject(object.get(), "state",
+                            DoctorStateName(verdict.state));
+    cJSON_AddItemToObject(object.get(), "checked_at",
+                          TimeOrNull(verdict.checked_at));
+  }
+  *out = std::move(object);
+  return Status::OK();
 }
 
 void ListDoctors(const DoctorRoutesDeps& deps, httplib::Response* res) {
   std::vector<Doctor> doctors;
   Status s = deps.records->ListDoctors(&doctors);
-  if (!s.ok()) return WriteFailure(s, "listing doctors", deps.logger, res);
   CjsonPtr root(cJSON_CreateObject());
   cJSON* list = cJSON_AddArrayToObject(root.get(), "doctors");
-  for (const Doctor& doctor : doctors) {
-    cJSON_AddItemToArray(list, DoctorJson(doctor, *deps.checker));
+  for (size_t i = 0; s.ok() && i < doctors.size(); ++i) {
+    CjsonPtr doctor;
+    s = DoctorJson(deps, doctors[i], &doctor);
+    if (s.ok()) cJSON_AddItemToArray(list, doctor.release());
   }
+  if (!s.ok()) return WriteFailure(s, "listing doctors", deps.logger, res);
   WriteJson(200, PrintJson(root.get()), res);
 }
 
@@ -57,7 +91,9 @@ void PutDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
                            : audit_action::kDoctorChanged,
                        request.address, "doctor " + id);
   }
-  CjsonPtr body(DoctorJson(doctor, *deps.checker));
+  CjsonPtr body;
+  s = DoctorJson(deps, doctor, &body);
+  if (!s.ok()) return WriteFailure(s, "storing a doctor", deps.logger, res);
   WriteJson(outcome == WriteOutcome::kCreated ? 201 : 200,
             PrintJson(body.get()), res);
 }

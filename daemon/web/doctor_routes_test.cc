@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/log.h"
+#include "store/doctor_grants.h"
 #include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "web/doctor_checker.h"
@@ -198,6 +199,38 @@ TEST(AdminDoctorConnect, AnswersALinkForAnOAuthDoctor) {
   httplib::Response unknown = Connect("nobody");
   LONGS_EQUAL(404, unknown.status);
   STRCMP_EQUAL("not_found", ErrorCode(unknown).c_str());
+}
+
+// The row shows the grant, so the admin sees the doctor connected (and as
+// whom), or needing to connect again.
+TEST(AdminDoctorConnect, AnOAuthDoctorsRowShowsItsGrant) {
+  httplib::Response res = router.Call("GET", "/admin/api/doctors");
+  STRCMP_CONTAINS(
+      R"("auth":"oauth","state":"not_connected","checked_at":null,"zoom_email":null)",
+      res.body.c_str());
+  DoctorGrant grant;
+  grant.doctor_id = "dr-o";
+  grant.sealed_access_token = "sealed-a";
+  grant.sealed_refresh_token = "sealed-r";
+  grant.zoom_user_id = "zu1";
+  grant.zoom_email = "o@clinic.example";
+  int64_t generation = 0;
+  CHECK_TRUE(bed->store->PutGrant(grant, &generation).ok());
+  res = router.Call("GET", "/admin/api/doctors");
+  STRCMP_CONTAINS(
+      R"("auth":"oauth","state":"connected","checked_at":null,"zoom_email":"o@clinic.example")",
+      res.body.c_str());
+  bool applied = false;
+  CHECK_TRUE(bed->store
+                 ->SetGrantState("dr-o", generation,
+                                 GrantState::kReconnectNeeded, &applied)
+                 .ok());
+  CHECK_TRUE(applied);
+  res = router.Call("GET", "/admin/api/doctors");
+  STRCMP_CONTAINS(R"("state":"reconnect_needed")", res.body.c_str());
+  // An S2S doctor's row is the checker's, as before.
+  STRCMP_CONTAINS(R"("auth":"s2s","state":"unchecked","checked_at":null})",
+                  res.body.c_str());
 }
 
 }  // namespace web

@@ -13,7 +13,9 @@
 #include "web/admin_audit.h"
 #include "web/route_support.h"
 #include "web/zoom_user_cache.h"
+#include "zoom/oauth_connect.h"
 #include "zoom/s2s_app.h"
+#include "zoom/user_oauth.h"
 #include "zoom/zoom_api.h"
 #include "zoom/zoom_check.h"
 
@@ -22,10 +24,14 @@ namespace web {
 
 namespace {
 
-// Wipes the secret however the handler leaves.
+// Wipe the secret however the handler leaves.
 struct ScopedCredentials {
   S2sCredentials value;
   ~ScopedCredentials() { WipeString(&value.client_secret); }
+};
+struct ScopedOAuthApp {
+  OAuthApp value;
+  ~ScopedOAuthApp() { WipeString(&value.client_secret); }
 };
 
 Status ReadRequired(const cJSON* root, const char* name, std::string* out) {
@@ -46,6 +52,16 @@ Status CheckId(const char* name, const std::string& value) {
       name);
 }
 
+// The secret is trimmed of whitespace around it and checked as an S2S
+// app's secret is: Zoom makes both kinds alike.
+Status NormalizeSecret(std::string* secret) {
+  const char* problem = NormalizeS2sSecret(secret);
+  if (problem == nullptr) return Status::OK();
+  return Status::Validation("invalid_value",
+                            std::string("the client secret ") + problem,
+                            "client_secret");
+}
+
 // {"account_id","client_id","client_secret"}, checked as `zoom s2s` checks
 // them; the secret is trimmed of whitespace around it.
 Status ReadCredentials(const httplib::Request& request, S2sCredentials* out) {
@@ -58,13 +74,20 @@ Status ReadCredentials(const httplib::Request& request, S2sCredentials* out) {
   }
   if (s.ok()) s = CheckId("account_id", out->account_id);
   if (s.ok()) s = CheckId("client_id", out->client_id);
-  const char* problem =
-      s.ok() ? NormalizeS2sSecret(&out->client_secret) : nullptr;
-  if (problem != nullptr) {
-    s = Status::Validation("invalid_value",
-                           std::string("the client secret ") + problem,
-                           "client_secret");
+  if (s.ok()) s = NormalizeSecret(&out->client_secret);
+  return s;
+}
+
+// {"client_id","client_secret"} of the OAuth app.
+Status ReadOAuthApp(const httplib::Request& request, OAuthApp* out) {
+  CjsonPtr root;
+  Status s = ParseBody(request, &root);
+  if (s.ok()) s = ReadRequired(root.get(), "client_id", &out->client_id);
+  if (s.ok()) {
+    s = ReadRequired(root.get(), "client_secret", &out->client_secret);
   }
+  if (s.ok()) s = CheckId("client_id", out->client_id);
+  if (s.ok()) s = NormalizeSecret(&out->client_secret);
   return s;
 }
 
@@ -91,8 +114,24 @@ cJSON* CheckJson(const ZoomCheckResult& result) {
   return cJSON_Parse(ZoomCheckToJson(result).c_str());
 }
 
+// The OAuth app's ids and the redirect URL to enter at Zoom (shown before
+// an app is stored too: the admin needs it to create one).
+Status AddOAuthJson(const ZoomRoutesDeps& deps, cJSON* root) {
+  OAuthApp app;
+  bool configured = false;
+  Status s = LoadOAuthAppIds(deps.store, &app, &configured);
+  if (!s.ok()) return s;
+  cJSON* oauth = cJSON_AddObjectToObject(root, "oauth");
+  cJSON_AddBoolToObject(oauth, "configured", configured);
+  cJSON_AddStringToObject(oauth, "client_id", app.client_id.c_str());
+  cJSON_AddStringToObject(oauth, "redirect_url",
+                          OAuthRedirectUrl(deps.public_url, app).c_str());
+  return s;
+}
+
 // GET /admin/api/zoom's body, also the answer to a save.
-Status RenderZoom(Store* store, std::string* body) {
+Status RenderZoom(const ZoomRoutesDeps& deps, std::string* body) {
+  Store* store = deps.store;
   S2sCredentials ids;
   bool configured = false;
   ZoomCheckResult last;
@@ -105,6 +144,8 @@ Status RenderZoom(Store* store, std::string* body) {
   cJSON_AddBoolToObject(s2s, "configured", configured);
   cJSON_AddStringToObject(s2s, "account_id", ids.account_id.c_str());
   cJSON_AddStringToObject(s2s, "client_id", ids.client_id.c_str());
+  s = AddOAuthJson(deps, root.get());
+  if (!s.ok()) return s;
   cJSON_AddItemToObject(root.get(), "last_test",
                         tested ? CheckJson(last) : cJSON_CreateNull());
   *body = PrintJson(root.get());
@@ -113,7 +154,7 @@ Status RenderZoom(Store* store, std::string* body) {
 
 void GetZoom(const ZoomRoutesDeps& deps, httplib::Response* res) {
   std::string body;
-  Status s = RenderZoom(deps.store, &body);
+  Status s = RenderZoom(deps, &body);
   if (!s.ok()) return WriteFailure(s, "reading the Zoom app", deps.logger, res);
   WriteJson(200, body, res);
 }
@@ -140,11 +181,36 @@ void PutS2s(const ZoomRoutesDeps& deps, const AdminRequest& request,
   s = StoreS2sApp(deps.store, *deps.box, credentials.value, ZoomEndpoints(),
                   nullptr);
   std::string body;
-  if (s.ok()) s = RenderZoom(deps.store, &body);
+  if (s.ok()) s = RenderZoom(deps, &body);
   if (!s.ok()) return WriteFailure(s, "saving the Zoom app", deps.logger, res);
   deps.audit->Record(audit_action::kZoomAppSaved, request.address,
                      "account " + credentials.value.account_id + ", client " +
                          credentials.value.client_id);
+  WriteJson(200, body, res);
+}
+
+// Stored as `zoom oauth-app` stores it. Zoom cannot check a user OAuth app
+// until a doctor connects, so nothing is asked; a redirect URL stored by
+// the CLI (--redirect-url) is kept.
+void PutOAuthApp(const ZoomRoutesDeps& deps, const AdminRequest& request,
+                 httplib::Response* res) {
+  ScopedOAuthApp app;
+  Status s = ReadOAuthApp(*request.http, &app.value);
+  if (s.ok()) s = CheckKeyUsable(deps);
+  if (!s.ok()) return WriteError(s, res);
+  OAuthApp stored;
+  bool configured = false;
+  s = LoadOAuthAppIds(deps.store, &stored, &configured);
+  app.value.redirect_url = stored.redirect_url;
+  if (s.ok()) s = SaveOAuthApp(deps.store, *deps.box, app.value);
+  if (s.ok()) s = BumpZoomConfigVersion(deps.store);
+  std::string body;
+  if (s.ok()) s = RenderZoom(deps, &body);
+  if (!s.ok()) {
+    return WriteFailure(s, "saving the OAuth app", deps.logger, res);
+  }
+  deps.audit->Record(audit_action::kOAuthAppSaved, request.address,
+                     "client " + app.value.client_id);
   WriteJson(200, body, res);
 }
 
@@ -194,6 +260,10 @@ void AddZoomRoutes(const ZoomRoutesDeps& deps, AdminRouter* router) {
   router->Handle("PUT", "/admin/api/zoom/s2s", Access::kSession,
                  [deps](const AdminRequest& request, httplib::Response* res) {
                    PutS2s(deps, request, res);
+                 });
+  router->Handle("PUT", "/admin/api/zoom/oauth-app", Access::kSession,
+                 [deps](const AdminRequest& request, httplib::Response* res) {
+                   PutOAuthApp(deps, request, res);
                  });
   router->Handle("DELETE", "/admin/api/zoom/s2s", Access::kSession,
                  [deps](const AdminRequest& request, httplib::Response* res) {

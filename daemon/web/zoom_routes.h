@@ -1,10 +1,13 @@
-// The admin page's Zoom screen: /admin/api/zoom (the stored app and the
+// The admin page's Zoom screen: /admin/api/zoom (the stored apps and the
 // last test), /zoom/s2s (save the app after Zoom accepted it, or forget
-// it), /zoom/test (what `telemed-bridge zoom test` does) and /zoom/users
-// (the Doctors screen's user picker). See docs/admin-api.md, "Zoom".
+// it), /zoom/oauth-app (the OAuth app doctors connect their own Zoom
+// accounts to), /zoom/test (what `telemed-bridge zoom test` does) and
+// /zoom/users (the Doctors screen's user picker). See docs/admin-api.md,
+// "Zoom".
 //
 // They do what the `zoom` commands do, through the same functions
-// (zoom/s2s_app.h), and never send the client secret or a token back.
+// (zoom/s2s_app.h, zoom/user_oauth.h), and never send a client secret or
+// a token back.
 #ifndef TELEMED_WEB_ZOOM_ROUTES_H_
 #define TELEMED_WEB_ZOOM_ROUTES_H_
 
@@ -42,6 +45,9 @@ struct ZoomRoutesDeps {
   const Clock* clock = nullptr;
   AdminAudit* audit = nullptr;
   Logger* logger = nullptr;
+  // https://HOST[:PORT]: the origin of the default OAuth redirect URL
+  // (OAuthConnectDeps::public_url).
+  std::string public_url;
 };
 
 void AddZoomRoutes(const ZoomRoutesDeps& deps, AdminRouter* router);

@@ -12,6 +12,7 @@
 #include "web/screen_test_support.h"
 #include "web/zoom_user_cache.h"
 #include "zoom/s2s_app.h"
+#include "zoom/user_oauth.h"
 
 namespace telemed {
 namespace web {
@@ -63,6 +64,7 @@ TEST_GROUP(AdminZoomRoutes) {
     deps.clock = &bed->clock;
     deps.audit = &audit;
     deps.logger = &logger;
+    deps.public_url = "https://bridge.local:8443";
     return deps;
   }
 
@@ -101,7 +103,7 @@ TEST(AdminZoomRoutes, ShowsTheStoredAppButNeverItsSecret) {
   httplib::Response res = router.Call("GET", "/admin/api/zoom");
   LONGS_EQUAL(200, res.status);
   STRCMP_EQUAL(
-      R"({"s2s":{"configured":true,"account_id":"fake-account-id","client_id":"fake-client-id"},"last_test":null})",
+      R"({"s2s":{"configured":true,"account_id":"fake-account-id","client_id":"fake-client-id"},"oauth":{"configured":false,"client_id":"","redirect_url":"https://bridge.local:8443/oauth/callback"},"last_test":null})",
       res.body.c_str());
 }
 
@@ -198,6 +200,75 @@ TEST(AdminZoomRoutes, RefusesMalformedInputBeforeAskingZoom) {
                "client_secret");
   LONGS_EQUAL(0, zoom().CountRequests("POST", "/oauth/token"));
   STRCMP_EQUAL("fake-client-id", StoredClientId().c_str());
+}
+
+// The OAuth app doctors connect to: stored sealed without asking Zoom
+// (a user app can only be tried by a doctor signing in), never shown back.
+TEST(AdminZoomRoutes, SavesTheOAuthAppAndShowsItsRedirectUrl) {
+  const std::string secret = "oauth-secret-0123456789";
+  std::string version_before;
+  CHECK_TRUE(ReadZoomConfigVersion(bed->store.get(), &version_before).ok());
+  httplib::Response res = router.Call(
+      "PUT", "/admin/api/zoom/oauth-app",
+      R"({"client_id":"oauth-client","client_secret":" )" + secret + R"( "})");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_CONTAINS(
+      R"("oauth":{"configured":true,"client_id":"oauth-client","redirect_url":"https://bridge.local:8443/oauth/callback"})",
+      res.body.c_str());
+  CHECK(res.body.find(secret) == std::string::npos);
+  LONGS_EQUAL(0, zoom().CountRequests("", "/oauth/"));
+  OAuthApp stored;
+  bool configured = false;
+  CHECK_TRUE(
+      LoadOAuthApp(bed->store.get(), bed->harness->box(), &stored, &configured)
+          .ok());
+  CHECK_TRUE(configured);
+  STRCMP_EQUAL(secret.c_str(), stored.client_secret.c_str());
+  std::string version_after;
+  CHECK_TRUE(ReadZoomConfigVersion(bed->store.get(), &version_after).ok());
+  CHECK(version_after != version_before);
+  LONGS_EQUAL(1, audit.entries().size());
+  STRCMP_EQUAL("oauth_app_saved", audit.entries()[0].action.c_str());
+  STRCMP_EQUAL("client oauth-client", audit.entries()[0].detail.c_str());
+  // The S2S app is left as it was.
+  STRCMP_EQUAL("fake-client-id", StoredClientId().c_str());
+}
+
+// A redirect URL stored with `zoom oauth-app --redirect-url` is what the
+// admin entered at Zoom: saving on the page keeps it, and shows it.
+TEST(AdminZoomRoutes, SavingTheOAuthAppKeepsARedirectUrlTheCliStored) {
+  CHECK_TRUE(SaveOAuthApp(bed->store.get(), bed->harness->box(),
+                          {"old-client", "old-secret",
+                           "https://bridge.clinic.example/oauth/callback"})
+                 .ok());
+  httplib::Response res =
+      router.Call("PUT", "/admin/api/zoom/oauth-app",
+                  R"({"client_id":"new-client","client_secret":"s3cret"})");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_CONTAINS(
+      R"("client_id":"new-client","redirect_url":"https://bridge.clinic.example/oauth/callback")",
+      res.body.c_str());
+}
+
+TEST(AdminZoomRoutes, RefusesAMalformedOAuthAppAndStoresNothing) {
+  const char* const kPath = "/admin/api/zoom/oauth-app";
+  httplib::Response res = router.Call("PUT", kPath, "{not json");
+  LONGS_EQUAL(400, res.status);
+  res = router.Call("PUT", kPath, R"({"client_id":"c"})");
+  LONGS_EQUAL(422, res.status);
+  STRCMP_EQUAL("client_secret", ErrorField(res).c_str());
+  res = router.Call("PUT", kPath,
+                    R"({"client_id":"with space","client_secret":"s"})");
+  STRCMP_EQUAL("client_id", ErrorField(res).c_str());
+  res = router.Call("PUT", kPath,
+                    R"({"client_id":"c","client_secret":"two words"})");
+  LONGS_EQUAL(422, res.status);
+  STRCMP_EQUAL("client_secret", ErrorField(res).c_str());
+  OAuthApp stored;
+  bool configured = true;
+  CHECK_TRUE(LoadOAuthAppIds(bed->store.get(), &stored, &configured).ok());
+  CHECK_FALSE(configured);
+  LONGS_EQUAL(0, audit.entries().size());
 }
 
 TEST(AdminZoomRoutes, ForgetsTheAppAndRecordsIt) {

@@ -60,11 +60,6 @@ Status CheckConnectable(const OAuthConnectDeps& deps,
   return s;
 }
 
-std::string RedirectUri(const OAuthConnectDeps& deps, const OAuthApp& app) {
-  return app.redirect_url.empty() ? deps.public_url + "/oauth/callback"
-                                  : app.redirect_url;
-}
-
 // Revokes `token` at Zoom, once: the bridge no longer holds the grant either
 // way, so a failure (Zoom unreachable) only leaves a grant Zoom ends when it
 // is unused (an abandoned refresh token expires).
@@ -129,8 +124,9 @@ Status ExchangeAndIdentify(const OAuthConnectDeps& deps, const OAuthApp& app,
                            const std::string& verifier, UserTokens* tokens,
                            ZoomUser* who) {
   ZoomFailure failure = ZoomFailure::kNone;
-  Status s = ExchangeCode(deps.oauth, app, callback.code, verifier,
-                          RedirectUri(deps, app), tokens, &failure);
+  Status s =
+      ExchangeCode(deps.oauth, app, callback.code, verifier,
+                   OAuthRedirectUrl(deps.public_url, app), tokens, &failure);
   if (!s.ok()) return s;
   ZoomError error;
   s = FetchMe(deps.api_base_url, deps.oauth.transport, deps.oauth.clock,
@@ -162,6 +158,12 @@ bool ZoomUserMatches(const std::string& zoom_user, const ZoomUser& user) {
   if (zoom_user.empty()) return true;
   if (zoom_user.find('@') == std::string::npos) return zoom_user == user.id;
   return EqualIgnoringAsciiCase(zoom_user, user.email);
+}
+
+std::string OAuthRedirectUrl(const std::string& public_url,
+                             const OAuthApp& app) {
+  return app.redirect_url.empty() ? public_url + "/oauth/callback"
+                                  : app.redirect_url;
 }
 
 Status CreateConnectLink(const OAuthConnectDeps& deps,
@@ -226,7 +228,8 @@ Status BeginAuthorization(const OAuthConnectDeps& deps,
   if (s.ok()) s = deps.grants->AddOAuthAttempt(key, attempt, now);
   if (!s.ok()) return s;
   *authorize_url = AuthorizeUrl(deps.oauth.oauth_base_url, app.client_id,
-                                RedirectUri(deps, app), state, pkce.challenge);
+                                OAuthRedirectUrl(deps.public_url, app), state,
+                                pkce.challenge);
   return Status::OK();
 }
 

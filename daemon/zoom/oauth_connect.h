@@ -55,6 +55,12 @@ struct ConnectLink {
   int64_t expires_at = 0;
 };
 
+// The redirect URL Zoom sends the doctor back to: the app's own when it
+// stored one, else <public_url>/oauth/callback. What the admin enters in
+// the app's settings at Zoom.
+std::string OAuthRedirectUrl(const std::string& public_url,
+                             const OAuthApp& app);
+
 // A new connect link for `doctor_id`. Errors: NotFound "doctor_not_found";
 // Conflict "doctor_not_oauth" (an s2s doctor); Conflict
 // "oauth_app_not_configured" (no OAuth app stored).

@@ -4,17 +4,24 @@
 // container beside the installed daemon, which cannot link the fake in.
 //
 // Usage: fake_zoom_server OUT_DIR
-// Writes OUT_DIR/ca.pem (the CA to trust), then OUT_DIR/url (the base URL,
-// "https://127.0.0.1:PORT"; written last, so its presence means ready) and
-// serves until SIGTERM or SIGINT. The S2S app is FakeZoom's default one
-// (account "fake-account-id", client "fake-client-id", secret
-// "fake-client-secret") with one Zoom user "u1" (u1@clinic.example).
+// Writes OUT_DIR/ca.pem (the CA to trust), OUT_DIR/oauth_client_secret
+// (the user OAuth app's secret, made at random per process), then
+// OUT_DIR/url (the base URL, "https://127.0.0.1:PORT"; written last, so its
+// presence means ready) and serves until SIGTERM or SIGINT. The S2S app is
+// FakeZoom's default one (account "fake-account-id", client
+// "fake-client-id", secret "fake-client-secret") with one Zoom user "u1"
+// (u1@clinic.example); the user OAuth app's client id is
+// "fake-oauth-client-id".
 // GET /_fake/meetings answers {"count":N,"ids":["..."]}: what the fake
-// holds, for the test's exactly-once check. Two controls for the browser
-// tests (tests/browser/), form-encoded, answering 204:
+// holds, for the test's exactly-once check. Controls for the browser tests
+// (tests/browser/), form-encoded, answering 204:
 //   POST /_fake/users id=ID&email=EMAIL  adds a user to the account
 //   POST /_fake/rotate client_secret=S   the app's secret becomes S and
 //                                        every issued token stops working
+//   POST /_fake/authorize user=ID        the user who signs in and approves
+//                                        at /oauth/authorize from now on;
+//                                        user= (empty, the start): Zoom
+//                                        answers error=access_denied
 #include <httplib.h>
 #include <signal.h>
 
@@ -81,10 +88,17 @@ int Serve(const std::string& out_dir) {
                            req.get_param_value("client_secret"));
     res.status = 204;
   });
+  server.server().Post("/_fake/authorize", [&zoom](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    zoom.SetAuthorizingUser(req.get_param_value("user"));
+    res.status = 204;
+  });
   server.Start();
 
   TlsTestServer::WriteFile(out_dir + "/ca.pem",
                            ReadWholeFile(server.ca_file()));
+  TlsTestServer::WriteFile(out_dir + "/oauth_client_secret",
+                           options.oauth_client_secret);
   TlsTestServer::WriteFile(out_dir + "/url", server.Url(""));
   std::printf("fake Zoom serving on %s\n", server.Url("").c_str());
   std::fflush(stdout);

@@ -57,3 +57,16 @@ export function announce(message) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { status.textContent = ''; }, 5000);
 }
+
+// Copies the text of `code` (a <code>); where the browser refuses the
+// clipboard (an older browser, or plain HTTP) the text is selected so that
+// Ctrl+C copies it.
+export async function copyText(code, what) {
+  try {
+    await navigator.clipboard.writeText(code.textContent);
+    announce('Copied.');
+  } catch {
+    getSelection().selectAllChildren(code);
+    announce(`Press Ctrl+C to copy the selected ${what}.`);
+  }
+}

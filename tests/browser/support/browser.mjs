@@ -43,8 +43,9 @@ export const field = (scope, name) => scope.getByLabel(name, { exact: true });
 export const button = (scope, name) => scope.getByRole('button', { name, exact: true });
 export const link = (scope, name) => scope.getByRole('link', { name, exact: true });
 
-// The fake Zoom's access tokens ("fz." and a SHA-256 in hex).
-const ZOOM_TOKEN = /fz\.[0-9a-f]{16,}/;
+// The fake Zoom's tokens: the app's access tokens ("fz." and a SHA-256 in
+// hex) and a doctor's own access and refresh tokens ("fzu.", "fzr.").
+const ZOOM_TOKEN = /fz[ur]?\.[0-9a-f]{16,}/;
 
 // Fails when an answer from `origin` holds one of `secrets` or a Zoom token.
 // `allowed(answer, secret)` names the answers meant to hold one (an API

@@ -23,6 +23,9 @@ export const FAKE_ZOOM = process.env.TB_FAKE_ZOOM || path.join(ROOT, 'build-test
 export const ZOOM_APP = { account_id: 'fake-account-id', client_id: 'fake-client-id',
   client_secret: 'fake-client-secret' };
 export const ZOOM_USER = 'u1@clinic.example';
+// The fake's user OAuth app (doctors' own Zoom accounts); its secret is
+// made per process and read from the fake's OUT_DIR.
+export const OAUTH_CLIENT_ID = 'fake-oauth-client-id';
 
 const STARTUP_LIMIT_MS = 30000;
 
@@ -94,11 +97,18 @@ export async function startFakeZoom() {
   return {
     url,
     caFile: path.join(dir, 'ca.pem'),
-    // A control of the fake (POST /_fake/users, /_fake/rotate).
+    oauthClientSecret: readFileSync(path.join(dir, 'oauth_client_secret'), 'utf8'),
+    // A control of the fake (POST /_fake/users, /_fake/rotate, /_fake/authorize).
     async control(what, params) {
-      const status = await postTrusting(`${url}/_fake/${what}?${new URLSearchParams(params)}`,
+      const { status } = await requestTrusting('POST', `${url}/_fake/${what}?${new URLSearchParams(params)}`,
         path.join(dir, 'ca.pem'));
       if (status !== 204) throw new Error(`fake Zoom ${what}: ${status}`);
+    },
+    // The ids of the meetings the fake holds (GET /_fake/meetings).
+    async meetingIds() {
+      const { status, body } = await requestTrusting('GET', `${url}/_fake/meetings`, path.join(dir, 'ca.pem'));
+      if (status !== 200) throw new Error(`fake Zoom meetings: ${status}`);
+      return JSON.parse(body).ids;
     },
     async close() {
       await stop(child);
@@ -109,12 +119,14 @@ export async function startFakeZoom() {
 
 // The fake's certificate is signed by its own throwaway CA, which fetch
 // does not know: node's https module trusting that CA. Resolves to the
-// status.
-function postTrusting(url, caFile) {
+// status and the body.
+function requestTrusting(method, url, caFile) {
   return new Promise((resolve, reject) => {
-    const request = https.request(url, { method: 'POST', ca: readFileSync(caFile) }, (response) => {
-      response.resume();
-      resolve(response.statusCode);
+    const request = https.request(url, { method, ca: readFileSync(caFile) }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode, body }));
     });
     request.on('error', reject);
     request.end();
@@ -125,8 +137,11 @@ export async function startDaemon(zoom) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-browser-'));
   const [httpsPort, plainPort] = [await freePort(), await freePort()];
   const zoomFlags = ['--zoom-oauth-url', zoom.url, '--zoom-api-url', `${zoom.url}/v2`, '--ca-file', zoom.caFile];
+  // --public-url: connect links and the OAuth redirect URL lead back to
+  // this listener.
   const child = start(BINARY, ['serve', '--data-dir', dataDir,
-    '--listen', `127.0.0.1:${plainPort}`, '--https-listen', `127.0.0.1:${httpsPort}`, ...zoomFlags]);
+    '--listen', `127.0.0.1:${plainPort}`, '--https-listen', `127.0.0.1:${httpsPort}`,
+    '--public-url', `https://127.0.0.1:${httpsPort}`, ...zoomFlags]);
   const apiUrl = `http://127.0.0.1:${plainPort}`;
   await waitFor('telemed-bridge serve', async () => (await fetch(`${apiUrl}/api/v1/health`)).ok, child);
   await waitFor('the HTTPS listener', () => new Promise((resolve) => {

@@ -1,5 +1,7 @@
 // Steps several tests share: the first admin, signing in, a stored Zoom app.
 
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { button, field } from './browser.mjs';
 import { ZOOM_APP } from './daemon.mjs';
 
@@ -28,4 +30,19 @@ export async function saveZoomApp(page, secret = ZOOM_APP.client_secret) {
   await field(page, 'Client ID').fill(ZOOM_APP.client_id);
   await field(page, 'Client secret').fill(secret);
   await button(page, 'Save').click();
+}
+
+// Shows the screen again (`reshow`) until `scope` shows `text`: the daemon
+// works in the background (the Zoom user lookup, the sync).
+export async function waitForText(scope, text, reshow, limitMs = 30000) {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    if (await scope.getByText(text, { exact: true }).count()) return;
+    if (Date.now() > deadline) {
+      throw new Error(`"${text}" not shown within ${limitMs} ms: ${await scope.textContent().catch(() => '')}`);
+    }
+    await sleep(500);
+    await reshow();
+    await scope.first().waitFor().catch(() => {});
+  }
 }

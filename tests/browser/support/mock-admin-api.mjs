@@ -40,6 +40,7 @@ export function newState() {
     sessions: new Map(), // session id -> csrf token
     failures: new Map(), // address -> [ms of each failed attempt]
     zoom: { configured: false, account_id: '', client_id: '', client_secret: '' },
+    oauth: { configured: false, client_id: '' },
     zoomUsers: [{ id: 'u1', email: 'lee@clinic.example', name: 'Dr Lee' },
       { id: 'u2', email: 'kim@clinic.example', name: 'Dr Kim' }],
     lastTest: null,
@@ -143,7 +144,8 @@ function text(body, field, max = 200) {
 
 function zoomView(state) {
   const { configured, account_id, client_id } = state.zoom;
-  return { s2s: { configured, account_id, client_id }, last_test: state.lastTest };
+  const oauth = { ...state.oauth, redirect_url: 'https://bridge.local:8443/oauth/callback' };
+  return { s2s: { configured, account_id, client_id }, oauth, last_test: state.lastTest };
 }
 
 function zoomTest(state) {
@@ -246,6 +248,13 @@ const ROUTES = [
     state.zoom = { configured: true, account_id: account, client_id: client, client_secret: secret };
     zoomTest(state);
     audit(state, 'zoom_app_saved', req);
+    return [200, zoomView(state)];
+  }],
+  ['PUT', /^\/zoom\/oauth-app$/, true, ({ state, body, req }) => {
+    const client = text(body, 'client_id');
+    text(body, 'client_secret');
+    state.oauth = { configured: true, client_id: client };
+    audit(state, 'oauth_app_saved', req);
     return [200, zoomView(state)];
   }],
   ['POST', /^\/zoom\/test$/, true, ({ state }) => [200, zoomTest(state)]],

@@ -16,7 +16,10 @@ import { startServer } from '../support/server.mjs';
 
 const CONTROLS = {
   Overview: { fields: [], buttons: [] },
-  Zoom: { fields: ['Account ID', 'Client ID', 'Client secret'], buttons: ['Save', 'Test connection', 'Forget Zoom app'] },
+  Zoom: {
+    fields: ['Account ID', 'Client ID', 'Client secret', 'OAuth client ID', 'OAuth client secret'],
+    buttons: ['Save', 'Test connection', 'Forget Zoom app', 'Save OAuth app'],
+  },
   Doctors: { fields: [], buttons: ['Add doctor'] },
   Appointments: { fields: ['Status', 'Search'], buttons: ['Previous page', 'Next page'] },
   'API keys': { fields: ['Key name'], buttons: ['Create key'] },

@@ -7,11 +7,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { assertNoSecrets, button, field, launchBrowser, link, openPage } from '../support/browser.mjs';
 import { ZOOM_APP, ZOOM_USER } from '../support/daemon.mjs';
-import { PASSWORD, saveZoomApp, setUp } from '../support/flows.mjs';
+import { PASSWORD, saveZoomApp, setUp, waitForText as waitForTextOn } from '../support/flows.mjs';
 import { startServer } from '../support/server.mjs';
 
 const REFUSED_SECRET = 'not-the-apps-secret';
@@ -43,6 +42,9 @@ describe('workflow', () => {
     await link(page, screen).click();
     await heading(screen).waitFor();
   };
+  // Shows `screen` again until `scope` shows `text`: the daemon works in
+  // the background (the Zoom user lookup, the sync).
+  const waitForText = (scope, text, screen) => waitForTextOn(scope, text, () => show(screen), SYNC_LIMIT_MS);
   // The clinic software's side: /api/v1 on the HTTPS listener, with a key.
   const api = (method, path, body, key = apiKey) => opened.context.request.fetch(`${server.url}/api/v1${path}`, {
     method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
@@ -242,20 +244,5 @@ describe('workflow', () => {
   async function secretError() {
     const error = page.locator('#zoom-secret-error');
     return (await error.count()) ? error.textContent() : '';
-  }
-
-  // Reloads the screen (its link) until `scope` shows `text`: the daemon
-  // works in the background (the Zoom user lookup, the sync).
-  async function waitForText(scope, text, screen) {
-    const deadline = Date.now() + SYNC_LIMIT_MS;
-    for (;;) {
-      if (await scope.getByText(text, { exact: true }).count()) return;
-      if (Date.now() > deadline) {
-        throw new Error(`"${text}" not shown within ${SYNC_LIMIT_MS} ms: ${await scope.textContent().catch(() => '')}`);
-      }
-      await sleep(500);
-      await show(screen);
-      await scope.first().waitFor().catch(() => {});
-    }
   }
 });

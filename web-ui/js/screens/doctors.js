@@ -3,7 +3,7 @@
 // table is read again a few times until no row is "unchecked".
 
 import { call, get } from '../api.js';
-import { announce, el, fromTemplate, row } from '../dom.js';
+import { announce, copyText, el, fromTemplate, row, when } from '../dom.js';
 import { bindForm, clearErrors, showError } from '../forms.js';
 import { confirmAction } from '../dialog.js';
 
@@ -11,6 +11,9 @@ const STATES = {
   ok: ['OK', 'state-ok'],
   zoom_user_not_found: ['Zoom user not found', 'state-bad'],
   not_connected: ['not connected', 'state-bad'],
+  connected: ['connected', 'state-ok'],
+  reconnect_needed: ['reconnect needed', 'state-bad'],
+  disconnecting: ['disconnecting…', ''],
   unchecked: ['checking…', ''],
 };
 const AUTH = { s2s: 'Clinic Zoom account (S2S)', oauth: "Doctor's own Zoom account (OAuth)" };
@@ -23,6 +26,8 @@ export function showDoctors(root) {
   const screen = { root, form, timer: 0, rechecks: 0 };
   root.querySelector('#doctor-add').addEventListener('click', () => openForm(screen, null));
   root.querySelector('#doctor-close').addEventListener('click', () => closeForm(screen));
+  root.querySelector('#connect-copy').addEventListener('click',
+    () => copyText(root.querySelector('#connect-url'), 'link'));
   form.addEventListener('keydown', (event) => { if (event.key === 'Escape') closeForm(screen); });
   bindForm(form, async (values) => {
     const { id, ...doctor } = values;
@@ -55,11 +60,14 @@ async function load(screen) {
 }
 
 function doctorRow(screen, doctor) {
-  const [label, css] = STATES[doctor.state] || [doctor.state, ''];
+  const [state, css] = STATES[doctor.state] || [doctor.state, ''];
+  // Which Zoom account a doctor connected (their own: it may differ from
+  // the Zoom user typed here when matching is off).
+  const label = doctor.zoom_email ? `${state} as ${doctor.zoom_email}` : state;
   const actions = el('span', {},
     el('button', { type: 'button', text: 'Edit', onclick: () => openForm(screen, doctor) }),
     doctor.auth === 'oauth'
-      ? el('button', { type: 'button', text: 'Connect to Zoom', onclick: () => connect(doctor) })
+      ? el('button', { type: 'button', text: 'Connect to Zoom', onclick: () => connect(screen, doctor) })
       : null,
     el('button', { type: 'button', text: 'Remove', class: 'danger', onclick: () => remove(screen, doctor) }));
   return row(doctor.id, doctor.name, doctor.zoom_user, AUTH[doctor.auth] || doctor.auth,
@@ -101,11 +109,17 @@ async function remove(screen, doctor) {
   }
 }
 
-// A single-use link the doctor opens to connect their own Zoom account.
-async function connect(doctor) {
+// A single-use link the doctor opens to connect their own Zoom account,
+// shown until the screen is left (the admin copies it into a message).
+async function connect(screen, doctor) {
   try {
     const answer = await call('POST', '/doctors/' + encodeURIComponent(doctor.id) + '/connect');
-    announce(`Give ${doctor.name} this link (it works once, until ${answer.expires_at}): ${answer.connect_url}`);
+    const panel = screen.root.querySelector('#connect-panel');
+    panel.querySelector('#connect-title').textContent =
+      `Send this link to ${doctor.name}. It works once, until ${when(answer.expires_at)}.`;
+    panel.querySelector('#connect-url').textContent = answer.connect_url;
+    panel.hidden = false;
+    panel.querySelector('#connect-copy').focus();
   } catch (error) {
     announce(error.message);
   }

@@ -1,7 +1,7 @@
 // API keys: create one (its secret shown once, with Copy), list, revoke.
 
 import { call, get } from '../api.js';
-import { announce, el, fromTemplate, row, when } from '../dom.js';
+import { announce, copyText, el, fromTemplate, row, when } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { confirmAction } from '../dialog.js';
 
@@ -48,15 +48,6 @@ async function revoke(root, key) {
   root.querySelector('#key-name').focus();
 }
 
-async function copySecret(root) {
-  const code = root.querySelector('#key-secret-value');
-  try {
-    await navigator.clipboard.writeText(code.textContent);
-    announce('Copied.');
-  } catch {
-    // No clipboard access (an older browser, or one that refuses it):
-    // select the text so Ctrl+C copies it.
-    getSelection().selectAllChildren(code);
-    announce('Press Ctrl+C to copy the selected key.');
-  }
+function copySecret(root) {
+  return copyText(root.querySelector('#key-secret-value'), 'key');
 }

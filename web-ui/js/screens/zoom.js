@@ -1,5 +1,6 @@
-// Zoom: the clinic's S2S app. The client secret is write-only: the field
-// is always empty, whatever is stored.
+// Zoom: the clinic's S2S app, and the OAuth app doctors connect their own
+// Zoom accounts to. Client secrets are write-only: the fields are always
+// empty, whatever is stored.
 
 import { call, get } from '../api.js';
 import { announce, el, fromTemplate, when } from '../dom.js';
@@ -16,6 +17,13 @@ export function showZoom(root, app) {
     form.querySelector('#zoom-secret').value = '';
     render(root, data);
     announce('Zoom accepted the app; it is saved.');
+  });
+  const oauthForm = root.querySelector('#oauth-form');
+  bindForm(oauthForm, async (values) => {
+    const data = await call('PUT', '/zoom/oauth-app', values);
+    oauthForm.querySelector('#oauth-secret').value = '';
+    render(root, data);
+    announce('The OAuth app is saved. Doctors can now be connected on the Doctors screen.');
   });
   root.querySelector('#zoom-test').addEventListener('click', () => runTest(root, form));
   root.querySelector('#zoom-forget').addEventListener('click', async () => {
@@ -38,7 +46,15 @@ function render(root, data) {
   root.querySelector('#zoom-client').value = s2s.client_id || '';
   root.querySelector('#zoom-forget').hidden = !s2s.configured;
   root.querySelector('#zoom-test').hidden = !s2s.configured;
+  if (data.oauth) renderOAuth(root, data.oauth);
   if (data.last_test) showVerdicts(root, data.last_test);
+}
+
+function renderOAuth(root, oauth) {
+  root.querySelector('#oauth-state').textContent = oauth.configured
+    ? 'An OAuth app is stored.' : 'No OAuth app is stored yet.';
+  root.querySelector('#oauth-client').value = oauth.client_id || '';
+  root.querySelector('#oauth-redirect').textContent = oauth.redirect_url;
 }
 
 async function runTest(root, form) {
