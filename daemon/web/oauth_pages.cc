@@ -5,6 +5,8 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "model/records.h"
+#include "store/clinic_records.h"
 #include "zoom/oauth_connect.h"
 
 namespace telemed {
@@ -69,6 +71,18 @@ void WriteRefusal(const Status& status, httplib::Response* res) {
             res);
 }
 
+// "Dr Kim (dr-kim)", escaped: the doctor sees the link is theirs. The id
+// alone when the name cannot be read (the doctor was removed meanwhile).
+std::string DoctorHtml(const OAuthConnectDeps& deps,
+                       const std::string& doctor_id) {
+  Doctor doctor;
+  if (!deps.records->GetDoctor(doctor_id, &doctor).ok() ||
+      doctor.name.empty()) {
+    return "doctor " + EscapeHtml(doctor_id);
+  }
+  return EscapeHtml(doctor.name) + " (" + EscapeHtml(doctor_id) + ")";
+}
+
 void ServeLink(const OAuthConnectDeps& deps, int64_t now,
                const httplib::Request& req, const std::string& link_id,
                httplib::Response* res) {
@@ -86,9 +100,9 @@ void ServeLink(const OAuthConnectDeps& deps, int64_t now,
   if (!s.ok()) return WriteRefusal(s, res);
   WritePage(200, "Connect your Zoom account",
             "<p>This connects the Zoom account you sign in with next to "
-            "the clinic's video visits (doctor " +
-                EscapeHtml(doctor_id) +
-                "). The link works once.</p>"
+            "the clinic's video visits for " +
+                DoctorHtml(deps, doctor_id) +
+                ". The link works once.</p>"
                 "<form method=\"post\"><button type=\"submit\">Continue to "
                 "Zoom</button></form>",
             res);
@@ -106,7 +120,7 @@ void ServeCallback(const OAuthConnectDeps& deps, int64_t now,
   if (!s.ok()) return WriteRefusal(s, res);
   WritePage(200, "Zoom connected",
             "<p>The Zoom account " + EscapeHtml(who.email) +
-                " is now connected for doctor " + EscapeHtml(doctor_id) +
+                " is now connected for " + DoctorHtml(deps, doctor_id) +
                 ". You can close this page.</p>",
             res);
 }

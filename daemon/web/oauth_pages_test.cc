@@ -43,6 +43,7 @@ TEST(OAuthPages, OpeningTheLinkShowsAFormAndDoesNotSpendIt) {
   LONGS_EQUAL(200, page.status);
   CHECK(page.body.find("<form method=\"post\">") != std::string::npos);
   CHECK(page.body.find("Continue to Zoom") != std::string::npos);
+  CHECK(page.body.find("for Dr d1 (d1).") != std::string::npos);
   CHECK(page.body.find("<script") == std::string::npos);
   LONGS_EQUAL(200, Serve("GET", path).status);
   LONGS_EQUAL(303, Serve("POST", path).status);
@@ -58,7 +59,8 @@ TEST(OAuthPages, TheWholeFlowEndsOnAPageNamingTheAccount) {
   const httplib::Params query = AtZoomQuery(location, "u1");
   httplib::Response done = Serve("GET", "/oauth/callback", query);
   LONGS_EQUAL(200, done.status);
-  CHECK(done.body.find("doctor@clinic.example") != std::string::npos);
+  CHECK(done.body.find("The Zoom account doctor@clinic.example is now "
+                       "connected for Dr d1 (d1).") != std::string::npos);
   CHECK_TRUE(HasGrant());
 }
 
@@ -88,7 +90,7 @@ TEST(OAuthPages, OtherPathsAreLeftToTheSiteAndWrongMethodsRefused) {
 TEST(OAuthPages, EscapesWhatItShows) {
   Doctor doctor;
   doctor.id = "d<b>";
-  doctor.name = "x";
+  doctor.name = "Dr <i>";
   doctor.auth = AuthMode::kOauth;
   WriteOutcome outcome;
   CHECK_TRUE(store->PutDoctor(doctor, &outcome).ok());
@@ -96,8 +98,9 @@ TEST(OAuthPages, EscapesWhatItShows) {
   CHECK_TRUE(CreateConnectLink(deps, "d<b>", clock.NowSeconds(), &link).ok());
   httplib::Response page =
       Serve("GET", link.url.substr(strlen("https://bridge.local:8443")));
-  CHECK(page.body.find("d&lt;b&gt;") != std::string::npos);
+  CHECK(page.body.find("Dr &lt;i&gt; (d&lt;b&gt;)") != std::string::npos);
   CHECK(page.body.find("d<b>") == std::string::npos);
+  CHECK(page.body.find("<i>") == std::string::npos);
 }
 
 }  // namespace telemed

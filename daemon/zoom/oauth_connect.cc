@@ -107,8 +107,10 @@ Status TakeAttempt(const OAuthConnectDeps& deps, const OAuthCallback& callback,
   }
   if (!callback.error.empty()) {
     return Status::PermissionDenied(
-        "zoom_access_denied", "Zoom did not grant access (" + callback.error +
-                                  "): nothing was changed");
+        "zoom_access_denied",
+        "Zoom did not grant access (" + callback.error +
+            "): to try again, ask the clinic for a new connect link and "
+            "allow the app at Zoom");
   }
   if (callback.code.empty()) {
     return Status::InvalidArgument("oauth_code_missing",

@@ -118,6 +118,7 @@ describe('connect', () => {
     const doctor = await openAsDoctor(connectUrl);
     try {
       await heading(doctor.page, 'Connect your Zoom account').waitFor();
+      assert.match(await doctor.page.locator('body').textContent(), /for Dr Kim \(dr-kim\)\. The link works once\./);
       await button(doctor.page, 'Continue to Zoom').click();
       await heading(doctor.page, 'Zoom connected').waitFor();
       assert.match(await doctor.page.locator('body').textContent(), new RegExp(`The Zoom account ${DOCTOR.email} is now connected`));
@@ -174,7 +175,7 @@ describe('connect', () => {
       await button(doctor.page, 'Continue to Zoom').click();
       await heading(doctor.page, 'Zoom was not connected').waitFor();
       const text = await doctor.page.locator('body').textContent();
-      assert.match(text, /Zoom did not grant access \(access_denied\)/);
+      assert.match(text, /Zoom did not grant access \(access_denied\): to try again, ask the clinic for a new connect link/);
       assert.match(text, /a Zoom account connected before stays connected/);
       assert.ok(doctor.visited.some((url) => url.startsWith(`${server.url}/oauth/callback?error=access_denied`)));
     } finally {
