@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { button, field, launchBrowser, link, openPage, PHONE } from './browser.mjs';
-import { ZOOM_USER } from './daemon.mjs';
+import { OAUTH_CLIENT_ID, ZOOM_USER } from './daemon.mjs';
 import { PASSWORD, saveZoomApp, signIn } from './flows.mjs';
 import { startServer } from './server.mjs';
 
@@ -18,11 +18,61 @@ mkdirSync(out, { recursive: true });
 
 // The status line of an earlier step (it stays until the next one) is
 // cleared, so that each picture shows only its own screen.
-async function shoot(page, name, { keepStatus = false } = {}) {
+// `of` (a locator) takes only that part of the screen.
+async function shoot(page, name, { keepStatus = false, of = page } = {}) {
   await page.waitForLoadState('networkidle');
   if (!keepStatus) await page.evaluate(() => { document.getElementById('status').textContent = ''; });
-  await page.screenshot({ path: path.join(out, `admin-${name}.png`) });
+  await of.screenshot({ path: path.join(out, `admin-${name}.png`) });
   console.log(`wrote ${path.join(out, `admin-${name}.png`)}`);
+}
+
+// A page of the bridge the doctor sees (no status line), in a small window.
+async function shootDoctorPage(page, name) {
+  await page.screenshot({ path: path.join(out, `connect-${name}.png`) });
+  console.log(`wrote ${path.join(out, `connect-${name}.png`)}`);
+}
+
+// Connecting a doctor's own Zoom account, as the guide's section tells it:
+// the OAuth app on Zoom, Connect to Zoom on Doctors, the doctor's pages in
+// a browser of their own, and the doctor connected.
+async function shootConnecting(browser, page, server) {
+  await show(page, 'Zoom');
+  await page.waitForLoadState('networkidle');
+  await field(page, 'OAuth client ID').fill(OAUTH_CLIENT_ID);
+  await field(page, 'OAuth client secret').fill(server.zoom.oauthClientSecret);
+  await button(page, 'Save OAuth app').click();
+  await page.getByText('An OAuth app is stored.', { exact: false }).waitFor();
+  await shoot(page, 'zoom-oauth', { of: page.locator('section', { has: page.locator('#oauth-form') }).last() });
+
+  await show(page, 'Doctors');
+  await button(page, 'Add doctor').click();
+  await field(page, 'Doctor ID').fill('dr-ana');
+  await field(page, 'Name').fill('Dr Ana');
+  await field(page, 'Zoom user').fill('ana@clinic.example');
+  await field(page, 'Connection').selectOption('oauth');
+  await button(page, 'Save').click();
+  const row = page.getByRole('row').filter({ hasText: 'dr-ana' });
+  await row.getByText('not connected', { exact: true }).waitFor();
+  await button(row, 'Connect to Zoom').click();
+  await page.locator('#connect-url').filter({ hasText: '/oauth/connect/' }).waitFor();
+  const connectUrl = (await page.locator('#connect-url').textContent()).trim();
+  await shoot(page, 'doctor-connect');
+
+  const doctor = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 800, height: 260 } });
+  const doctorPage = await doctor.newPage();
+  await doctorPage.goto(connectUrl);
+  await button(doctorPage, 'Continue to Zoom').waitFor();
+  await shootDoctorPage(doctorPage, 'continue');
+  await button(doctorPage, 'Continue to Zoom').click();
+  await doctorPage.getByRole('heading', { name: 'Zoom connected', exact: true }).waitFor();
+  await shootDoctorPage(doctorPage, 'connected');
+  await doctorPage.goto(connectUrl);
+  await doctorPage.getByRole('heading', { name: 'Zoom was not connected', exact: true }).waitFor();
+  await shootDoctorPage(doctorPage, 'refused');
+  await doctor.close();
+
+  await showUntil(page, 'Doctors', 'connected as ana@clinic.example');
+  await shoot(page, 'doctors-connected');
 }
 
 async function show(page, screen) {
@@ -55,6 +105,8 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   await server.zoom.control('users', { id: 'u2', email: 'kim@clinic.example' });
+  await server.zoom.control('users', { id: 'u3', email: 'ana@clinic.example' });
+  await server.zoom.control('authorize', { user: 'u3' });
   const { page, context } = await openPage(browser, server.url);
   await page.getByRole('heading', { name: 'Set up', exact: true }).waitFor();
   await field(page, 'Setup code').fill(await server.setupCode());
@@ -82,6 +134,7 @@ try {
   await shoot(page, 'doctor-form');
   await showUntil(page, 'Doctors', 'OK');
   await shoot(page, 'doctors');
+  await shootConnecting(browser, page, server);
 
   await show(page, 'API keys');
   await field(page, 'Key name').fill('reception-pc');
