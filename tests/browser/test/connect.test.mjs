@@ -3,8 +3,8 @@
 // OAuth app on the Zoom screen and makes a connect link on Doctors; the
 // doctor, in a browser of their own, opens it, continues to Zoom and comes
 // back to the bridge's callback; the doctor's appointment then syncs as
-// them. Then the refusals a doctor meets: the link opened again, and
-// declining at Zoom. The tests share one daemon and run in order.
+// them. Then the refusals a doctor meets: the link opened again,
+// declining at Zoom, and signing in to Zoom as someone else. The tests share one daemon and run in order.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -178,6 +178,21 @@ describe('connect', () => {
       assert.match(text, /Zoom did not grant access \(access_denied\): to try again, ask the clinic for a new connect link/);
       assert.match(text, /a Zoom account connected before stays connected/);
       assert.ok(doctor.visited.some((url) => url.startsWith(`${server.url}/oauth/callback?error=access_denied`)));
+    } finally {
+      await doctor.context.close();
+    }
+    await show('Doctors');
+    await doctorRow().getByText(`connected as ${DOCTOR.email}`, { exact: true }).waitFor();
+  });
+
+  test('signing in to Zoom with another account than the doctor\'s is refused and keeps the connection', async () => {
+    await server.zoom.control('authorize', { user: 'u1' });
+    const doctor = await openAsDoctor(await makeConnectLink());
+    try {
+      await button(doctor.page, 'Continue to Zoom').click();
+      await heading(doctor.page, 'Zoom was not connected').waitFor();
+      assert.match(await doctor.page.locator('body').textContent(),
+        new RegExp(`the Zoom account u1@clinic\\.example is not doctor ${DOCTOR.id}'s \\(${DOCTOR.email.replace('.', '\\.')}\\)`));
     } finally {
       await doctor.context.close();
     }
