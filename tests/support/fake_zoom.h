@@ -108,6 +108,7 @@ enum class FaultKind {
   kDelay,             // wait delay_ms (real time), then answer normally
   kDelayAfterWork,    // do the work (logged finished), then wait delay_ms
   kDropBeforeWork,    // cut the connection without doing anything
+  kDelayThenDrop,     // wait delay_ms, then cut without doing anything
   kDropAfterWork,     // do the work (e.g. create), then cut: answer lost
   kServerError,       // answer `status` (500, 502 or 503) without work
   kGarbageBody,       // answer `status` with a non-JSON body, no work
@@ -121,7 +122,7 @@ struct Fault {
   std::string path_prefix;  // prefix of the full path; "" matches all
   FaultKind kind = FaultKind::kServerError;
   int times = 1;     // requests it applies to before it is used up
-  int delay_ms = 0;  // kDelay and kDelayAfterWork only
+  int delay_ms = 0;  // the kDelay* kinds only
   int status = 0;    // kServerError (default 503), kGarbage* (200)
   // 429 kinds: the Retry-After header value; "" means the fake's own
   // (1 second for QPS in Options::qps_retry_after form; the next 00:00 UTC
@@ -229,9 +230,17 @@ class FakeZoom final {
   // Whether `refresh_token` is the newest of its grant (the one a refresh
   // would accept).
   bool IsCurrentRefreshToken(const std::string& refresh_token) const;
+  // The lifetime of user access tokens issued from now on (by a code or a
+  // refresh); Options::token_lifetime_seconds until called. A short one
+  // makes the next use of the grant refresh it.
+  void SetUserTokenLifetime(int64_t seconds);
+  // Refresh requests received so far (POST /oauth/token with grant_type
+  // refresh_token, whatever became of them).
+  int CountRefreshRequests() const;
   // An answered refresh followed by a stall (the bridge killed between
   // Zoom's answer and its commit) is a kDelayAfterWork fault on
-  // "POST /oauth/token".
+  // "POST /oauth/token"; a refresh held and never acted on (the bridge
+  // killed before Zoom rotated) is a kDelayThenDrop one.
 
   // Queues a fault. A request takes the first queued fault that matches
   // its method and path and has uses left.
