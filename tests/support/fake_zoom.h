@@ -136,20 +136,28 @@ struct Fault {
 Fault MakeFault(const std::string& method, const std::string& path_prefix,
                 FaultKind kind, int times = 1);
 
-// The user OAuth app's secret for this test process: random, made once, so
-// that every FakeZoom::Options and the tests' app (user_oauth_steps.h)
-// agree without a secret written in the source.
+// A random secret, "test-" and 32 hex digits.
+inline std::string RandomTestSecret() {
+  std::random_device device;
+  std::string text = "test-";
+  for (int i = 0; i < 4; ++i) {
+    char part[9];
+    snprintf(part, sizeof(part), "%08x", static_cast<unsigned>(device()));
+    text += part;
+  }
+  return text;
+}
+
+// The apps' secrets for this test process, the S2S app's and the user
+// OAuth app's: random, made once, so that every FakeZoom::Options and the
+// tests' own copies of the apps (e.g. user_oauth_steps.h) agree without a
+// secret written in the source.
+inline const std::string& GeneratedS2sClientSecret() {
+  static const std::string secret = RandomTestSecret();
+  return secret;
+}
 inline const std::string& GeneratedOAuthClientSecret() {
-  static const std::string secret = [] {
-    std::random_device device;
-    std::string text = "test-";
-    for (int i = 0; i < 4; ++i) {
-      char part[9];
-      snprintf(part, sizeof(part), "%08x", static_cast<unsigned>(device()));
-      text += part;
-    }
-    return text;
-  }();
+  static const std::string secret = RandomTestSecret();
   return secret;
 }
 
@@ -158,7 +166,7 @@ class FakeZoom final {
   struct Options {
     std::string account_id = "fake-account-id";
     std::string client_id = "fake-client-id";
-    std::string client_secret = "fake-client-secret";
+    std::string client_secret = GeneratedS2sClientSecret();
     std::vector<std::string> scopes = AllS2sScopes();  // granted to tokens
     int64_t token_lifetime_seconds = 3599;
     int light_per_second = 30;   // Pro plan; Light: get/patch/delete

@@ -4,11 +4,13 @@
 // container beside the installed daemon, which cannot link the fake in.
 //
 // Usage: fake_zoom_server OUT_DIR
-// Writes OUT_DIR/ca.pem (the CA to trust), then OUT_DIR/url (the base URL,
-// "https://127.0.0.1:PORT"; written last, so its presence means ready) and
-// serves until SIGTERM or SIGINT. The S2S app is FakeZoom's default one
-// (account "fake-account-id", client "fake-client-id", secret
-// "fake-client-secret") with one Zoom user "u1" (u1@clinic.example).
+// Writes OUT_DIR/ca.pem (the CA to trust), OUT_DIR/client_secret (the S2S
+// app's secret, made at random for this run, without a newline), then
+// OUT_DIR/url (the base URL, "https://127.0.0.1:PORT"; written last, so its
+// presence means ready) and serves until SIGTERM or SIGINT. The S2S app is
+// FakeZoom's default one (account "fake-account-id", client
+// "fake-client-id", that secret) with one Zoom user "u1"
+// (u1@clinic.example).
 // GET /_fake/meetings answers {"count":N,"ids":["..."]}: what the fake
 // holds, for the test's exactly-once check. Two controls for the browser
 // tests (tests/browser/), form-encoded, answering 204:
@@ -85,6 +87,7 @@ int Serve(const std::string& out_dir) {
 
   TlsTestServer::WriteFile(out_dir + "/ca.pem",
                            ReadWholeFile(server.ca_file()));
+  TlsTestServer::WriteFile(out_dir + "/client_secret", options.client_secret);
   TlsTestServer::WriteFile(out_dir + "/url", server.Url(""));
   std::printf("fake Zoom serving on %s\n", server.Url("").c_str());
   std::fflush(stdout);
