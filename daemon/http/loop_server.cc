@@ -1,5 +1,6 @@
 #include "http/loop_server.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -230,6 +231,9 @@ void ConnectionLoop::Join() {
 
 void ConnectionLoop::Add(int fd) {
   tls::SetNoDelay(fd);
+  // httplib accepts without SOCK_CLOEXEC: a program this process starts
+  // must not keep its clients' connections open.
+  (void)fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
   const size_t open = ++open_;
   if (open > options_.max_connections + kRefusedOverflow) {
     --open_;
@@ -307,6 +311,10 @@ void ConnectionLoop::Close(Connection* c) {
     connections_.erase(c);
   }
   c->channel->SayGoodbye();
+  // Out of the epoll set first: while another copy of the socket lives on
+  // (a process forked meanwhile), close() alone would leave it registered,
+  // and its next event would name the deleted connection.
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
   close(c->fd);
   delete c;
   --open_;

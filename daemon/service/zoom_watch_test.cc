@@ -155,7 +155,7 @@ TEST(ZoomWatch, NoLogLineHoldsTheSecretOrToken) {
   std::string token;
   CHECK_TRUE(harness->tokens().GetToken(&token).ok());
   CHECK_FALSE(logger.Contains(token));
-  CHECK_FALSE(logger.Contains("fake-client-secret"));
+  CHECK_FALSE(logger.Contains(test::GeneratedS2sClientSecret()));
 }
 
 }  // namespace telemed

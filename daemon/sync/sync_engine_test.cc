@@ -770,7 +770,7 @@ TEST(SyncEngine, NoSecretReachesTheLog) {
   Run();
   std::string passcode = Get("a1").meeting.passcode;
   CHECK_FALSE(logger.Contains(passcode));
-  CHECK_FALSE(logger.Contains("fake-client-secret"));
+  CHECK_FALSE(logger.Contains(test::GeneratedS2sClientSecret()));
   CHECK_FALSE(logger.Contains("zak="));
 }
 

@@ -80,7 +80,7 @@ TEST(AdminOverviewRoutes, ShowsTheLastZoomCheckWithItsMissingScopes) {
   STRCMP_CONTAINS(
       R"("zoom":{"configured":true,"checked_at":"2026-05-28T20:26:40Z","ok":false,"missing_scopes":["meeting:update:meeting:admin",)",
       body.c_str());
-  CHECK(body.find("fake-client-secret") == std::string::npos);
+  CHECK(body.find(test::GeneratedS2sClientSecret()) == std::string::npos);
 }
 
 TEST(AdminOverviewRoutes, CountsTheQueueAndTheNextAttempt) {

@@ -19,8 +19,8 @@ namespace web {
 
 namespace {
 
-// The fake Zoom's app (tests/support/fake_zoom.h).
-constexpr char kSecret[] = "fake-client-secret";
+// The fake Zoom's app secret (tests/support/fake_zoom.h).
+const std::string& Secret() { return test::GeneratedS2sClientSecret(); }
 
 std::string Body(const char* account, const char* client,
                  const std::string& secret) {
@@ -73,7 +73,7 @@ TEST_GROUP(AdminZoomRoutes) {
   // Nothing of the app's secret or of a token issued for it (looked at
   // only when one was: Current() would ask for one).
   void CheckNoSecret(const httplib::Response& res) {
-    CHECK(res.body.find(kSecret) == std::string::npos);
+    CHECK(res.body.find(Secret()) == std::string::npos);
     S2sToken token;
     if (zoom().CountRequests("POST", "/oauth/token") > 0 &&
         bed->harness->tokens().Current(&token).ok()) {
@@ -114,7 +114,7 @@ TEST(AdminZoomRoutes, SavesAnAppZoomAcceptsAndRecordsIt) {
   // Spaces pasted along are not part of the secret.
   httplib::Response res = router.Call("PUT", "/admin/api/zoom/s2s",
                                       Body("fake-account-id", "fake-client-id",
-                                           std::string(" ") + kSecret + " "));
+                                           std::string(" ") + Secret() + " "));
   LONGS_EQUAL(200, res.status);
   STRCMP_CONTAINS(R"("configured":true)", res.body.c_str());
   LONGS_EQUAL(1, zoom().CountRequests("POST", "/oauth/token"));
@@ -124,7 +124,7 @@ TEST(AdminZoomRoutes, SavesAnAppZoomAcceptsAndRecordsIt) {
   CHECK_TRUE(LoadS2sCredentials(bed->store.get(), bed->harness->box(), &stored,
                                 &configured)
                  .ok());
-  STRCMP_EQUAL(kSecret, stored.client_secret.c_str());
+  STRCMP_EQUAL(Secret().c_str(), stored.client_secret.c_str());
   std::string version_after;
   CHECK_TRUE(ReadZoomConfigVersion(bed->store.get(), &version_after).ok());
   CHECK(version_after != version_before);
@@ -132,7 +132,7 @@ TEST(AdminZoomRoutes, SavesAnAppZoomAcceptsAndRecordsIt) {
   STRCMP_EQUAL("zoom_app_saved", audit.entries()[0].action.c_str());
   STRCMP_EQUAL("192.0.2.10", audit.entries()[0].address.c_str());
   STRCMP_CONTAINS("fake-client-id", audit.entries()[0].detail.c_str());
-  CHECK(audit.entries()[0].detail.find(kSecret) == std::string::npos);
+  CHECK(audit.entries()[0].detail.find(Secret()) == std::string::npos);
 }
 
 TEST(AdminZoomRoutes, StoresNothingWhenZoomRefusesTheCredentials) {
@@ -153,7 +153,7 @@ TEST(AdminZoomRoutes, StoresNothingWhenZoomCannotBeReached) {
                                      test::FaultKind::kDropBeforeWork, 3));
   httplib::Response res =
       router.Call("PUT", "/admin/api/zoom/s2s",
-                  Body("fake-account-id", "new-client-id", kSecret));
+                  Body("fake-account-id", "new-client-id", Secret()));
   LONGS_EQUAL(503, res.status);
   STRCMP_EQUAL("zoom_unavailable", ErrorCode(res).c_str());
   CheckNoSecret(res);
@@ -173,7 +173,7 @@ TEST(AdminZoomRoutes, ADaemonWithAnotherSecretKeyStoresNothing) {
   AddZoomRoutes(deps, &other);
   httplib::Response res =
       other.Call("PUT", "/admin/api/zoom/s2s",
-                 Body("fake-account-id", "new-client-id", kSecret));
+                 Body("fake-account-id", "new-client-id", Secret()));
   LONGS_EQUAL(409, res.status);
   STRCMP_EQUAL("secret_key_mismatch", ErrorCode(res).c_str());
   STRCMP_EQUAL("fake-client-id", StoredClientId().c_str());
@@ -353,7 +353,7 @@ TEST(AdminZoomRoutes, UsersAreNotAvailableWithoutAnAppAndComeWithIt) {
   STRCMP_EQUAL(R"({"available":false,"users":[]})", res.body.c_str());
   // A saved app is asked again at once, not a minute later.
   router.Call("PUT", "/admin/api/zoom/s2s",
-              Body("fake-account-id", "fake-client-id", kSecret));
+              Body("fake-account-id", "fake-client-id", Secret()));
   res = router.Call("GET", "/admin/api/zoom/users");
   STRCMP_CONTAINS(R"("available":true)", res.body.c_str());
 }

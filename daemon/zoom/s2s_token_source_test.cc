@@ -138,7 +138,8 @@ TEST(S2sTokenSource, WrongSecretIsACredentialsError) {
   std::string token;
   Status s = harness->tokens().GetToken(&token);
   STRCMP_EQUAL("zoom_credentials_invalid", s.reason().c_str());
-  CHECK(s.message().find("fake-client-secret") == std::string::npos);
+  CHECK(s.message().find(test::GeneratedS2sClientSecret()) ==
+        std::string::npos);
 }
 
 TEST(S2sTokenSource, MissingAppIsNotConfigured) {
@@ -154,7 +155,7 @@ TEST(S2sTokenSource, SecretAndTokenAreSealedAtRest) {
   bool found = false;
   CHECK_TRUE(store->GetSetting("zoom.s2s.client_secret", &value, &found).ok());
   CHECK_TRUE(found);
-  CHECK(value.find("fake-client-secret") == std::string::npos);
+  CHECK(value.find(test::GeneratedS2sClientSecret()) == std::string::npos);
   CHECK_TRUE(store->GetSetting("zoom.s2s.token", &value, &found).ok());
   CHECK(value.find(token) == std::string::npos);
 }
@@ -211,7 +212,7 @@ TEST(S2sTokenSource, EveryFailureCarriesItsKind) {
 
 TEST(S2sTokenSource, ATokenEndpointOutOfReachIsNotTheCredentials) {
   const S2sCredentials app{"fake-account-id", "fake-client-id",
-                           "fake-client-secret"};
+                           test::GeneratedS2sClientSecret()};
   S2sToken token;
   ZoomFailure kind = ZoomFailure::kNone;
   // Port 1 on the loopback: nothing listens there.
@@ -242,7 +243,7 @@ TEST(S2sTokenSource, CheckUsableFollowsTheStoredAppAcrossChanges) {
   CHECK_TRUE(
       SaveS2sCredentials(store.get(), harness->box(),
                          S2sCredentials{"fake-account-id", "fake-client-id",
-                                        "fake-client-secret"})
+                                        test::GeneratedS2sClientSecret()})
           .ok());
   STRCMP_EQUAL("zoom_credentials_invalid",
                harness->tokens().CheckUsable().reason().c_str());

@@ -82,6 +82,27 @@ TEST(UserOAuth, TheCodeIsExchangedOnceWithItsVerifier) {
   CHECK(failure == ZoomFailure::kRefused);
 }
 
+// The fake's controls the refresh tests lean on: a user token lifetime
+// that applies to tokens issued from then on, and a count of refreshes.
+TEST(UserOAuth, TheFakeSetsUserTokenLifetimesAndCountsRefreshes) {
+  harness->zoom().SetUserTokenLifetime(200);
+  Pkce pkce;
+  CHECK_TRUE(NewPkce(random.get(), &pkce).ok());
+  const std::string code = test::AuthorizedCode(harness.get(), pkce, "u1");
+  UserTokens tokens, refreshed;
+  ZoomFailure failure = ZoomFailure::kNone;
+  CHECK_TRUE(Exchange(code, pkce, test::kRedirect, &tokens, &failure).ok());
+  LONGS_EQUAL(clock.NowSeconds() + 200, tokens.expires_at);
+  LONGS_EQUAL(0, harness->zoom().CountRefreshRequests());
+  harness->zoom().SetUserTokenLifetime(3599);
+  OAuthEndpoint endpoint = test::Endpoint(harness.get(), &clock);
+  CHECK_TRUE(RefreshUserTokens(endpoint, test::FakeOAuthApp(),
+                               tokens.refresh_token, &refreshed, &failure)
+                 .ok());
+  LONGS_EQUAL(clock.NowSeconds() + 3599, refreshed.expires_at);
+  LONGS_EQUAL(1, harness->zoom().CountRefreshRequests());
+}
+
 TEST(UserOAuth, AWrongVerifierOrRedirectIsRefused) {
   Pkce pkce, other;
   CHECK_TRUE(NewPkce(random.get(), &pkce).ok());

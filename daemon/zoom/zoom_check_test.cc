@@ -244,7 +244,7 @@ TEST(ZoomCheck, NoDetailHoldsTheSecretOrTheToken) {
   CHECK_TRUE(harness->tokens().GetToken(&token).ok());
   std::string json = ZoomCheckToJson(result);
   CHECK_TRUE(json.find(token) == std::string::npos);
-  CHECK_TRUE(json.find("fake-client-secret") == std::string::npos);
+  CHECK_TRUE(json.find(test::GeneratedS2sClientSecret()) == std::string::npos);
 }
 
 TEST(ZoomCheck, SavedResultLoadsBackEqual) {

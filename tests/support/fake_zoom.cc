@@ -43,7 +43,7 @@ bool DoesWork(FaultKind kind) {
 
 bool Drops(FaultKind kind) {
   return kind == FaultKind::kDropBeforeWork ||
-         kind == FaultKind::kDropAfterWork;
+         kind == FaultKind::kDelayThenDrop || kind == FaultKind::kDropAfterWork;
 }
 
 // httplib 0.11 has already written the status line and headers when it
@@ -139,14 +139,18 @@ FakeZoom::Impl::Impl(const Options& options)
     : options_(options),
       granted_scopes_(options.scopes),
       client_id_(options.client_id),
-      client_secret_(options.client_secret) {}
+      client_secret_(options.client_secret),
+      user_token_lifetime_seconds_(options.token_lifetime_seconds) {}
 
 void FakeZoom::Impl::Serve(Route route, const httplib::Request& request,
                            httplib::Response* response) {
   const size_t index = Log(Arrive(route, request));
   Fault fault;
   bool faulted = TakeFault(request.method, request.path, &fault);
-  if (faulted && fault.kind == FaultKind::kDelay) SleepMs(fault.delay_ms);
+  if (faulted && (fault.kind == FaultKind::kDelay ||
+                  fault.kind == FaultKind::kDelayThenDrop)) {
+    SleepMs(fault.delay_ms);
+  }
   if (CategoryOf(route) != Category::kNone) SleepMs(options_.latency_ms);
   bool work = !faulted || DoesWork(fault.kind);
   Reply reply = work ? Handle(route, request) : FaultReply(route, fault);

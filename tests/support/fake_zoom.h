@@ -108,6 +108,7 @@ enum class FaultKind {
   kDelay,             // wait delay_ms (real time), then answer normally
   kDelayAfterWork,    // do the work (logged finished), then wait delay_ms
   kDropBeforeWork,    // cut the connection without doing anything
+  kDelayThenDrop,     // wait delay_ms, then cut without doing anything
   kDropAfterWork,     // do the work (e.g. create), then cut: answer lost
   kServerError,       // answer `status` (500, 502 or 503) without work
   kGarbageBody,       // answer `status` with a non-JSON body, no work
@@ -121,7 +122,7 @@ struct Fault {
   std::string path_prefix;  // prefix of the full path; "" matches all
   FaultKind kind = FaultKind::kServerError;
   int times = 1;     // requests it applies to before it is used up
-  int delay_ms = 0;  // kDelay and kDelayAfterWork only
+  int delay_ms = 0;  // the kDelay* kinds only
   int status = 0;    // kServerError (default 503), kGarbage* (200)
   // 429 kinds: the Retry-After header value; "" means the fake's own
   // (1 second for QPS in Options::qps_retry_after form; the next 00:00 UTC
@@ -135,20 +136,28 @@ struct Fault {
 Fault MakeFault(const std::string& method, const std::string& path_prefix,
                 FaultKind kind, int times = 1);
 
-// The user OAuth app's secret for this test process: random, made once, so
-// that every FakeZoom::Options and the tests' app (user_oauth_steps.h)
-// agree without a secret written in the source.
+// A random secret, "test-" and 32 hex digits.
+inline std::string RandomTestSecret() {
+  std::random_device device;
+  std::string text = "test-";
+  for (int i = 0; i < 4; ++i) {
+    char part[9];
+    snprintf(part, sizeof(part), "%08x", static_cast<unsigned>(device()));
+    text += part;
+  }
+  return text;
+}
+
+// The apps' secrets for this test process, the S2S app's and the user
+// OAuth app's: random, made once, so that every FakeZoom::Options and the
+// tests' own copies of the apps (e.g. user_oauth_steps.h) agree without a
+// secret written in the source.
+inline const std::string& GeneratedS2sClientSecret() {
+  static const std::string secret = RandomTestSecret();
+  return secret;
+}
 inline const std::string& GeneratedOAuthClientSecret() {
-  static const std::string secret = [] {
-    std::random_device device;
-    std::string text = "test-";
-    for (int i = 0; i < 4; ++i) {
-      char part[9];
-      snprintf(part, sizeof(part), "%08x", static_cast<unsigned>(device()));
-      text += part;
-    }
-    return text;
-  }();
+  static const std::string secret = RandomTestSecret();
   return secret;
 }
 
@@ -157,7 +166,7 @@ class FakeZoom final {
   struct Options {
     std::string account_id = "fake-account-id";
     std::string client_id = "fake-client-id";
-    std::string client_secret = "fake-client-secret";
+    std::string client_secret = GeneratedS2sClientSecret();
     std::vector<std::string> scopes = AllS2sScopes();  // granted to tokens
     int64_t token_lifetime_seconds = 3599;
     int light_per_second = 30;   // Pro plan; Light: get/patch/delete
@@ -229,9 +238,17 @@ class FakeZoom final {
   // Whether `refresh_token` is the newest of its grant (the one a refresh
   // would accept).
   bool IsCurrentRefreshToken(const std::string& refresh_token) const;
+  // The lifetime of user access tokens issued from now on (by a code or a
+  // refresh); Options::token_lifetime_seconds until called. A short one
+  // makes the next use of the grant refresh it.
+  void SetUserTokenLifetime(int64_t seconds);
+  // Refresh requests received so far (POST /oauth/token with grant_type
+  // refresh_token, whatever became of them).
+  int CountRefreshRequests() const;
   // An answered refresh followed by a stall (the bridge killed between
   // Zoom's answer and its commit) is a kDelayAfterWork fault on
-  // "POST /oauth/token".
+  // "POST /oauth/token"; a refresh held and never acted on (the bridge
+  // killed before Zoom rotated) is a kDelayThenDrop one.
 
   // Queues a fault. A request takes the first queued fault that matches
   // its method and path and has uses left.

@@ -196,6 +196,7 @@ class FakeZoom::Impl {
   std::string authorizing_user_ GUARDED_BY(mu_);
   std::map<std::string, AuthCode> codes_ GUARDED_BY(mu_);
   std::map<std::string, RefreshGrant> refresh_tokens_ GUARDED_BY(mu_);
+  int64_t user_token_lifetime_seconds_ GUARDED_BY(mu_);
 
   // fake_zoom.cc
   bool TakeFault(const std::string& method, const std::string& path,

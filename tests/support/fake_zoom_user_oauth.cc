@@ -111,7 +111,7 @@ Reply FakeZoom::Impl::IssueUserToken(const httplib::Request& request,
   const std::string serial = std::to_string(NextSerial()) + std::to_string(now);
   const std::string access = "fzu." + Sha256Hex("access" + serial);
   const std::string refresh = "fzr." + Sha256Hex("refresh" + serial);
-  tokens_[access] = Token{now + options_.token_lifetime_seconds * 1000000,
+  tokens_[access] = Token{now + user_token_lifetime_seconds_ * 1000000,
                           options_.user_scopes, user_id};
   refresh_tokens_[refresh] = RefreshGrant{user_id, true};
   CjsonPtr json(cJSON_CreateObject());
@@ -119,7 +119,7 @@ Reply FakeZoom::Impl::IssueUserToken(const httplib::Request& request,
   cJSON_AddStringToObject(json.get(), "token_type", "bearer");
   cJSON_AddStringToObject(json.get(), "refresh_token", refresh.c_str());
   cJSON_AddNumberToObject(json.get(), "expires_in",
-                          static_cast<double>(options_.token_lifetime_seconds));
+                          static_cast<double>(user_token_lifetime_seconds_));
   std::string scopes;
   for (const std::string& scope : options_.user_scopes) {
     scopes += (scopes.empty() ? "" : " ") + scope;
@@ -179,6 +179,25 @@ bool FakeZoom::IsCurrentRefreshToken(const std::string& refresh_token) const {
   MutexLock lock(&impl_->mu_);
   auto it = impl_->refresh_tokens_.find(refresh_token);
   return it != impl_->refresh_tokens_.end() && it->second.current;
+}
+
+void FakeZoom::SetUserTokenLifetime(int64_t seconds) {
+  MutexLock lock(&impl_->mu_);
+  impl_->user_token_lifetime_seconds_ = seconds;
+}
+
+int FakeZoom::CountRefreshRequests() const {
+  int count = 0;
+  for (const LoggedRequest& entry : Requests()) {
+    httplib::Params form;
+    httplib::detail::parse_query_text(entry.body, form);
+    auto grant = form.find("grant_type");
+    if (entry.method == "POST" && entry.path == "/oauth/token" &&
+        grant != form.end() && grant->second == "refresh_token") {
+      ++count;
+    }
+  }
+  return count;
 }
 
 }  // namespace test

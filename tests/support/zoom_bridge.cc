@@ -108,6 +108,25 @@ bool WaitUntil(const std::function<bool()>& done,
   return done();
 }
 
+bool LoggedSince(const FakeZoom& zoom, const std::string& method,
+                 const std::string& path_prefix, bool finished, size_t after) {
+  std::vector<LoggedRequest> log = zoom.Requests();
+  for (size_t i = after; i < log.size(); ++i) {
+    if (log[i].method == method && log[i].path.rfind(path_prefix, 0) == 0 &&
+        (!finished || log[i].finished)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool AllRequestsFinished(const FakeZoom& zoom) {
+  for (const LoggedRequest& entry : zoom.Requests()) {
+    if (!entry.finished) return false;
+  }
+  return true;
+}
+
 ZoomBridge::ZoomBridge() : ZoomBridge(Options()) {}
 
 ZoomBridge::ZoomBridge(const Options& options)

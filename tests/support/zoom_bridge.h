@@ -72,6 +72,14 @@ std::string UtcFromNow(int64_t seconds);
 bool WaitUntil(const std::function<bool()>& done,
                std::chrono::milliseconds timeout);
 
+// Whether `zoom` logged a request `method` whose path starts with
+// `path_prefix`, after its first `after` requests, that is finished (the
+// work done) or, with `finished` false, merely arrived.
+bool LoggedSince(const FakeZoom& zoom, const std::string& method,
+                 const std::string& path_prefix, bool finished, size_t after);
+// Whether `zoom` has finished every request it received.
+bool AllRequestsFinished(const FakeZoom& zoom);
+
 class ZoomBridge final {
  public:
   struct Options {

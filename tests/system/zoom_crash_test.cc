@@ -30,28 +30,6 @@ test::Fault Held(const char* method, const char* path, test::FaultKind kind,
   return fault;
 }
 
-// Whether the fake logged a request `method` `path_prefix` that is
-// finished (the work done) or, with `finished` false, merely arrived.
-bool Logged(const test::FakeZoom& zoom, const std::string& method,
-            const std::string& path_prefix, bool finished, size_t after) {
-  std::vector<test::LoggedRequest> log = zoom.Requests();
-  for (size_t i = after; i < log.size(); ++i) {
-    if (log[i].method == method && log[i].path.rfind(path_prefix, 0) == 0 &&
-        (!finished || log[i].finished)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Whether the fake has finished every request it received.
-bool AllFinished(const test::FakeZoom& zoom) {
-  for (const test::LoggedRequest& entry : zoom.Requests()) {
-    if (!entry.finished) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 TEST_GROUP(ZoomCrash) {
@@ -83,12 +61,16 @@ TEST_GROUP(ZoomCrash) {
   void KillWhenLogged(const char* method, const char* path, bool finished,
                       size_t after, bool restart_after_zoom_acted = false) {
     CHECK_TRUE(test::WaitUntil(
-        [&] { return Logged(bridge->zoom(), method, path, finished, after); },
+        [&] {
+          return test::LoggedSince(bridge->zoom(), method, path, finished,
+                                   after);
+        },
         seconds(20)));
     bridge->Kill();
     if (restart_after_zoom_acted) {
-      CHECK_TRUE(test::WaitUntil([&] { return AllFinished(bridge->zoom()); },
-                                 seconds(20)));
+      CHECK_TRUE(test::WaitUntil(
+          [&] { return test::AllRequestsFinished(bridge->zoom()); },
+          seconds(20)));
     }
     Start();
   }
@@ -128,8 +110,9 @@ TEST(ZoomCrash, KilledWhileZoomHoldsTheCreateBeforeActing) {
     // The held request still creates its meeting when Zoom gets to it:
     // that late copy must not stay behind. The first sweep comes 5 s after
     // the look-up; the rest of the budget absorbs a slow (sanitized) build.
-    CHECK_TRUE(test::WaitUntil([&] { return AllFinished(bridge->zoom()); },
-                               seconds(20)));
+    CHECK_TRUE(test::WaitUntil(
+        [&] { return test::AllRequestsFinished(bridge->zoom()); },
+        seconds(20)));
     CHECK_TRUE(test::WaitUntil(
         [&] { return bridge->FindMeetingProblems(live).empty(); },
         seconds(15)));

@@ -4,12 +4,13 @@
 // container beside the installed daemon, which cannot link the fake in.
 //
 // Usage: fake_zoom_server OUT_DIR
-// Writes OUT_DIR/ca.pem (the CA to trust), OUT_DIR/oauth_client_secret
-// (the user OAuth app's secret, made at random per process), then
-// OUT_DIR/url (the base URL, "https://127.0.0.1:PORT"; written last, so its
-// presence means ready) and serves until SIGTERM or SIGINT. The S2S app is
-// FakeZoom's default one (account "fake-account-id", client
-// "fake-client-id", secret "fake-client-secret") with one Zoom user "u1"
+// Writes OUT_DIR/ca.pem (the CA to trust), OUT_DIR/client_secret (the S2S
+// app's secret) and OUT_DIR/oauth_client_secret (the user OAuth app's
+// secret), both made at random for this run and written without a newline,
+// then OUT_DIR/url (the base URL, "https://127.0.0.1:PORT"; written last, so
+// its presence means ready) and serves until SIGTERM or SIGINT. The S2S app
+// is FakeZoom's default one (account "fake-account-id", client
+// "fake-client-id", that secret) with one Zoom user "u1"
 // (u1@clinic.example); the user OAuth app's client id is
 // "fake-oauth-client-id".
 // GET /_fake/meetings answers {"count":N,"ids":["..."]}: what the fake
@@ -97,6 +98,7 @@ int Serve(const std::string& out_dir) {
 
   TlsTestServer::WriteFile(out_dir + "/ca.pem",
                            ReadWholeFile(server.ca_file()));
+  TlsTestServer::WriteFile(out_dir + "/client_secret", options.client_secret);
   TlsTestServer::WriteFile(out_dir + "/oauth_client_secret",
                            options.oauth_client_secret);
   TlsTestServer::WriteFile(out_dir + "/url", server.Url(""));

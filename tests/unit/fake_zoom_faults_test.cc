@@ -114,6 +114,21 @@ TEST(FakeZoomFaults, DelayWaitsThenAnswersNormally) {
   CHECK(waited >= std::chrono::milliseconds(150));
 }
 
+TEST(FakeZoomFaults, DelayThenDropHoldsThenCutsWithoutTheWork) {
+  Fault fault = MakeFault("POST", kMeetings, FaultKind::kDelayThenDrop);
+  fault.delay_ms = 150;
+  zoom->zoom().InjectFault(fault);
+  const auto start = std::chrono::steady_clock::now();
+  Answer answer = CreateOnce();
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK_FALSE(answer.answered);
+  CHECK(waited >= std::chrono::milliseconds(150));
+  LONGS_EQUAL(0, zoom->zoom().Meetings().size());
+  std::vector<LoggedRequest> log = zoom->zoom().Requests();
+  CHECK(log.back().finished);
+  LONGS_EQUAL(0, log.back().status);
+}
+
 TEST(FakeZoomFaults, DelayAfterWorkCreatesAndLogsBeforeTheAnswer) {
   Fault fault = MakeFault("POST", kMeetings, FaultKind::kDelayAfterWork);
   fault.delay_ms = 300;

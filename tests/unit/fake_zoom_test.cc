@@ -52,7 +52,7 @@ TEST(FakeZoomOauth, RefusesWrongSecretAsInvalidClient) {
 
 TEST(FakeZoomOauth, RefusesUnknownAccount) {
   Answer answer =
-      zoom->RequestToken("fake-client-id", "fake-client-secret", "other");
+      zoom->RequestToken("fake-client-id", GeneratedS2sClientSecret(), "other");
   LONGS_EQUAL(400, answer.status);
   STRCMP_EQUAL("invalid_request", Field(answer.body, "error").c_str());
   STRCMP_EQUAL("Account does not exist", Field(answer.body, "reason").c_str());
@@ -60,7 +60,7 @@ TEST(FakeZoomOauth, RefusesUnknownAccount) {
 
 TEST(FakeZoomOauth, RefusesJsonBody) {
   httplib::Headers headers = {httplib::make_basic_authentication_header(
-      "fake-client-id", "fake-client-secret")};
+      "fake-client-id", GeneratedS2sClientSecret())};
   Answer answer = ToAnswer(zoom->client().Post(
       "/oauth/token", headers,
       R"({"grant_type":"account_credentials","account_id":"fake-account-id"})",

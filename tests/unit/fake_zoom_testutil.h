@@ -102,7 +102,7 @@ class ZoomTestServer final {
 
   // POST /oauth/token with Basic auth and a form body.
   Answer RequestToken(const std::string& client_id = "fake-client-id",
-                      const std::string& secret = "fake-client-secret",
+                      const std::string& secret = GeneratedS2sClientSecret(),
                       const std::string& account = "fake-account-id") {
     httplib::Headers headers = {
         httplib::make_basic_authentication_header(client_id, secret)};

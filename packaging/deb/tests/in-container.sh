@@ -390,8 +390,9 @@ step_zoom_setup() {
   install -m 0644 "$FAKE_ZOOM_DIR/ca.pem" "$FAKE_ZOOM_CA"
   local url secret
   url=$(cat "$FAKE_ZOOM_DIR/url")
+  # The fake makes its app's secret at random and writes it beside its URL.
   secret=$(mktemp)
-  printf 'fake-client-secret' >"$secret"
+  cat "$FAKE_ZOOM_DIR/client_secret" >"$secret" || fail "the fake Zoom wrote no client_secret" || return
   admin_cli zoom s2s --account-id fake-account-id --client-id fake-client-id \
     --client-secret-file "$secret" --zoom-oauth-url "$url" \
     --zoom-api-url "$url/v2" --ca-file "$FAKE_ZOOM_CA" ||
@@ -473,12 +474,13 @@ step_watchdog() {
 # No secret reached the journal: the app's client secret, the API key, the
 # meeting's passcode, the admin's setup code and password (the daemon logs through journald, every run so far).
 step_journal_clean() {
-  local journal secret found=""
+  local journal secret zoom_secret found=""
   journal=$(journalctl -b --no-pager -o cat)
+  zoom_secret=$(cat "$FAKE_ZOOM_DIR/client_secret" 2>/dev/null)
   # Without the daemon's own lines the check below would prove nothing.
   journalctl -b -u "$SERVICE" --no-pager -o cat | grep -q 'listening on' ||
     fail "the journal holds none of the daemon's lines" || return
-  for secret in fake-client-secret "$API_KEY" "$PASSCODE" "$SETUP_CODE" "$ADMIN_PASSWORD"; do
+  for secret in "$zoom_secret" "$API_KEY" "$PASSCODE" "$SETUP_CODE" "$ADMIN_PASSWORD"; do
     [ -n "$secret" ] || continue
     grep -qF -- "$secret" <<<"$journal" && found+=" ${secret:0:6}..."
   done

@@ -19,9 +19,10 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BINARY = process.env.TB_BINARY || path.join(ROOT, 'build-test/telemed-bridge');
 export const FAKE_ZOOM = process.env.TB_FAKE_ZOOM || path.join(ROOT, 'build-test/tests/fake_zoom_server');
 
-// The fake's S2S app and user (tests/tools/fake_zoom_server.cc).
+// The fake's S2S app and user (tests/tools/fake_zoom_server.cc). The fake
+// makes the secret at random each run: startFakeZoom fills it in.
 export const ZOOM_APP = { account_id: 'fake-account-id', client_id: 'fake-client-id',
-  client_secret: 'fake-client-secret' };
+  client_secret: '' };
 export const ZOOM_USER = 'u1@clinic.example';
 // The fake's user OAuth app (doctors' own Zoom accounts); its secret is
 // made per process and read from the fake's OUT_DIR.
@@ -94,6 +95,7 @@ export async function startFakeZoom() {
   const child = start(FAKE_ZOOM, [dir]);
   await waitFor('fake_zoom_server', async () => existsSync(path.join(dir, 'url')), child);
   const url = readFileSync(path.join(dir, 'url'), 'utf8').trim();
+  ZOOM_APP.client_secret = readFileSync(path.join(dir, 'client_secret'), 'utf8');
   return {
     url,
     caFile: path.join(dir, 'ca.pem'),
