@@ -177,7 +177,8 @@ Status StoreImpl::SetGrantState(const std::string& doctor_id, int64_t expected,
     stmt.BindText(4, doctor_id);
     stmt.BindInt64(5, expected);
     stmt.BindInt64(6, expected);
-    s = stmt.Run();
+    // The row is rewritten with its tokens: no copy of them is left behind.
+    s = WithSecureDelete(db, [&] { return stmt.Run(); });
     *applied = s.ok() && sqlite3_changes(db->get()) > 0;
     return s;
   });
