@@ -75,7 +75,8 @@ Status StoreImpl::RescheduleRevoke(const PendingRevoke& revoke) {
     stmt.BindInt64(2, revoke.next_attempt_at);
     stmt.BindText(3, revoke.last_error);
     stmt.BindInt64(4, revoke.id);
-    s = stmt.Run();
+    // The row is rewritten with its sealed token: no copy is left behind.
+    s = WithSecureDelete(db, [&] { return stmt.Run(); });
     if (s.ok() && sqlite3_changes(db->get()) == 0) {
       return Status::NotFound("revoke_not_found",
                               "no queued revoke " + std::to_string(revoke.id));

@@ -65,11 +65,16 @@ TEST(GrantRevokes, CompleteLeavesNoTokenBytesInTheFileOrTheWal) {
   CHECK_OK(store->QueueRevoke(MakeRevoke("gone", 0), &gone));
   CHECK_OK(store->QueueRevoke(MakeRevoke("kept", 0), &kept));
   CHECK(FileBytes().find("SEALED-gone") != std::string::npos);
+  // A rescheduled entry leaves no older copy either.
+  std::vector<PendingRevoke> due;
+  CHECK_OK(store->ListDueRevokes(0, 10, &due));
+  due[0].attempts = 1;
+  due[0].last_error = std::string(300, 'e');
+  CHECK_OK(store->RescheduleRevoke(due[0]));
   CHECK_OK(store->CompleteRevoke(gone));
   const std::string bytes = FileBytes();
   CHECK(bytes.find("SEALED-gone") == std::string::npos);
   CHECK(bytes.find("SEALED-kept") != std::string::npos);
-  std::vector<PendingRevoke> due;
   CHECK_OK(store->ListDueRevokes(0, 10, &due));
   LONGS_EQUAL(1, due.size());
   CHECK_OK(store->CompleteRevoke(gone));  // nothing left to delete is fine
