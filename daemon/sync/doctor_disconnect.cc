@@ -26,21 +26,33 @@ std::string OauthHostOf(const std::string& doctor_id) {
 }
 
 // Queues the revoke of `grant`, purges the grant, then asks Zoom: new work
-// stops before Zoom is waited for, and a crash anywhere loses no revoke.
+// stops before Zoom is waited for, and a crash anywhere loses no revoke. A
+// refresh token that does not open (the key file was replaced) cannot be
+// revoked by anyone: the grant is purged all the same, and the log says so.
 Status RevokeAndPurge(const OAuthConnectDeps& deps, const DoctorGrant& grant,
                       int64_t now) {
   const RevokeDeps revoke = RevokeDepsOf(deps);
   std::string token;
-  Status s = deps.box->Open(GrantPurpose("refresh", grant.doctor_id),
-                            grant.sealed_refresh_token, &token);
+  const Status opened = deps.box->Open(GrantPurpose("refresh", grant.doctor_id),
+                                       grant.sealed_refresh_token, &token);
   PendingRevoke entry;
-  if (s.ok()) s = QueueRevoke(revoke, grant.doctor_id, token, now, &entry);
+  Status s = opened.ok()
+                 ? QueueRevoke(revoke, grant.doctor_id, token, now, &entry)
+                 : Status::OK();
   WipeString(&token);
-  if (s.ok()) s = deps.grants->PurgeGrant(grant.doctor_id);
-  // Unavailable: the row is gone, only the WAL's truncation waited for a
-  // reader; the next purge or revoke truncates it.
+  if (!s.ok()) return s;
+  if (!opened.ok() && deps.logger != nullptr) {
+    deps.logger->Error(
+        "doctor %s's Zoom grant could not be opened to revoke it (%s): it is "
+        "purged here; the doctor can remove the app in Zoom",
+        grant.doctor_id.c_str(), opened.ToString().c_str());
+  }
+  s = deps.grants->PurgeGrant(grant.doctor_id);
+  // Unavailable: the row is gone (its bytes overwritten), only the WAL's
+  // truncation waited for a reader; the next purge or revoke truncates it.
   if (s.code() == Status::Code::kUnavailable) s = Status::OK();
-  return s.ok() ? TryRevoke(revoke, &entry, now) : s;
+  if (!s.ok() || !opened.ok()) return s;
+  return TryRevoke(revoke, &entry, now);
 }
 
 Status CheckOauthDoctor(const OAuthConnectDeps& deps,

@@ -137,6 +137,26 @@ TEST(DoctorDisconnect, ARevokeZoomDidNotTakeIsRetriedWithBackoff) {
   LONGS_EQUAL(0, Queued(Now() + 86400).size());
 }
 
+TEST(DoctorDisconnect, ATokenThatDoesNotOpenWaitsWithoutHoldingUpOthers) {
+  PendingRevoke broken;
+  broken.doctor_id = "d9";
+  broken.sealed_token = "not sealed by this key";
+  CHECK_TRUE(store->QueueRevoke(broken, &broken.id).ok());
+  const std::string refresh = Connect();
+  PendingRevoke entry;
+  CHECK_TRUE(
+      QueueRevoke(RevokeDepsOf(deps), "d1", refresh, Now(), &entry).ok());
+  RevokeRound round;
+  CHECK_TRUE(RetryDueRevokes(RevokeDepsOf(deps), Now(), &round).ok());
+  LONGS_EQUAL(1, round.revoked);
+  LONGS_EQUAL(1, round.waiting);
+  CHECK_FALSE(harness->zoom().IsCurrentRefreshToken(refresh));
+  std::vector<PendingRevoke> queued = Queued(Now() + 86400);
+  LONGS_EQUAL(1, queued.size());
+  STRCMP_EQUAL("d9", queued[0].doctor_id.c_str());
+  LONGS_EQUAL(1, queued[0].attempts);
+}
+
 TEST(DoctorDisconnect, ATokenZoomNoLongerKnowsIsNotRetried) {
   CHECK_TRUE(
       RevokeOrQueue(RevokeDepsOf(deps), "d1", "not-a-token", Now()).ok());

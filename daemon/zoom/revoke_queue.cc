@@ -43,8 +43,9 @@ Status Settle(const RevokeDeps& deps, PendingRevoke* entry, Tried tried,
   if (tried == Tried::kDone) {
     ++round->revoked;
     Status s = deps.revokes->CompleteRevoke(entry->id);
-    // Unavailable: the row is gone and only the WAL's truncation waits for
-    // another connection's read; the next checkpoint finishes it.
+    // Unavailable: the row is gone (its bytes overwritten) and only the
+    // WAL's truncation waited for another connection's read; the next
+    // purge or completed revoke truncates it.
     return s.code() == Status::Code::kUnavailable ? Status::OK() : s;
   }
   ++round->waiting;
@@ -59,15 +60,16 @@ Status Settle(const RevokeDeps& deps, PendingRevoke* entry, Tried tried,
   return deps.revokes->RescheduleRevoke(*entry);
 }
 
-// Opens and tries `entry`.
+// Opens and tries `entry`. A token that does not open (the key file was
+// replaced) waits like one Zoom did not take, so it never holds up the
+// entries behind it.
 Status TryEntry(const RevokeDeps& deps, PendingRevoke* entry, int64_t now,
                 RevokeRound* round) {
   std::string token;
   Status s = deps.box->Open(RevokePurpose(entry->doctor_id),
                             entry->sealed_token, &token);
-  if (!s.ok()) return s;
-  std::string why;
-  const Tried tried = TryToken(deps, token, &why);
+  std::string why = s.reason();
+  const Tried tried = s.ok() ? TryToken(deps, token, &why) : Tried::kLater;
   WipeString(&token);
   return Settle(deps, entry, tried, why, now, round);
 }
@@ -111,8 +113,12 @@ Status RetryDueRevokes(const RevokeDeps& deps, int64_t now, RevokeRound* out) {
   *out = RevokeRound();
   std::vector<PendingRevoke> due;
   Status s = deps.revokes->ListDueRevokes(now, kRoundLimit, &due);
-  for (size_t i = 0; s.ok() && i < due.size(); ++i) {
-    s = TryEntry(deps, &due[i], now, out);
+  if (!s.ok()) return s;
+  // Each entry is tried even when an earlier one could not be recorded;
+  // the first such error is returned.
+  for (PendingRevoke& entry : due) {
+    Status tried = TryEntry(deps, &entry, now, out);
+    if (s.ok()) s = tried;
   }
   return s;
 }
