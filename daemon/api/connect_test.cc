@@ -1,4 +1,6 @@
-// POST /api/v1/doctors/{id}/connect: a connect link, or why there is none.
+// POST /api/v1/doctors/{id}/connect: a connect link, or why there is none;
+// POST .../disconnect and DELETE of an OAuth doctor: the grant revoked and
+// purged, or why not.
 #include <CppUTest/TestHarness.h>
 #include <httplib.h>
 
@@ -11,10 +13,12 @@
 #include "base/fake_clock.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "secrets/secret_box.h"
 #include "store/store.h"
 #include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "zoom/oauth_connect.h"
+#include "zoom/user_token_source.h"
 
 namespace telemed {
 
@@ -35,6 +39,8 @@ TEST_GROUP(ApiConnect) {
     deps.box = &bed.harness->box();
     deps.random = bed.random.get();
     deps.public_url = "https://bridge.local:8443";
+    deps.revokes = store;
+    deps.oauth = test::Endpoint(bed.harness.get(), &bed.clock);
     ApiServer::Options options;
     options.port = 0;
     options.store = store;
@@ -63,6 +69,49 @@ TEST_GROUP(ApiConnect) {
     httplib::Client client("127.0.0.1", server->port());
     client.set_bearer_token_auth(key.c_str());
     return client.Post(("/api/v1/doctors/" + id + "/connect").c_str());
+  }
+
+  httplib::Result Disconnect(const std::string& id, const std::string& body) {
+    httplib::Client client("127.0.0.1", server->port());
+    client.set_bearer_token_auth(key.c_str());
+    return client.Post(("/api/v1/doctors/" + id + "/disconnect").c_str(), body,
+                       "application/json");
+  }
+
+  // A grant for dr-1 as the callback stores one (its tokens sealed).
+  void PutGrant() {
+    DoctorGrant grant;
+    grant.doctor_id = "dr-1";
+    CHECK_TRUE(bed.harness->box()
+                   .Seal(GrantPurpose("access", "dr-1"), "access-1",
+                         &grant.sealed_access_token)
+                   .ok());
+    CHECK_TRUE(bed.harness->box()
+                   .Seal(GrantPurpose("refresh", "dr-1"), "refresh-1",
+                         &grant.sealed_refresh_token)
+                   .ok());
+    grant.access_expires_at = bed.clock.NowSeconds() + 3600;
+    int64_t generation = 0;
+    CHECK_TRUE(bed.store->PutGrant(grant, &generation).ok());
+  }
+
+  bool HasGrant() {
+    DoctorGrant grant;
+    bool found = false;
+    CHECK_TRUE(bed.store->GetGrant("dr-1", &grant, &found).ok());
+    return found;
+  }
+
+  // The oauth.state of a doctor body.
+  std::string OauthState(const httplib::Result& res) {
+    CjsonPtr root(cJSON_Parse(res->body.c_str()));
+    const cJSON* oauth = cJSON_GetObjectItemCaseSensitive(root.get(), "oauth");
+    const cJSON* state = cJSON_GetObjectItemCaseSensitive(oauth, "state");
+    return cJSON_IsString(state) ? state->valuestring : "";
+  }
+
+  int Revokes() {
+    return bed.harness->zoom().CountRequests("POST", "/oauth/revoke");
   }
 
   std::string ErrorCode(const httplib::Result& res) {
@@ -112,6 +161,51 @@ TEST(ApiConnect, OnlyPostIsAllowed) {
   auto res = client.Get("/api/v1/doctors/dr-1/connect");
   LONGS_EQUAL(405, res->status);
   STRCMP_EQUAL("POST", res->get_header_value("Allow").c_str());
+}
+
+TEST(ApiConnect, DisconnectRevokesAndPurgesAndIsANoOpWhenNotConnected) {
+  SaveApp();
+  PutGrant();
+  auto res = Disconnect("dr-1", "");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("not_connected", OauthState(res).c_str());
+  STRCMP_CONTAINS("\"meetings_to_delete\":0", res->body.c_str());
+  CHECK_FALSE(HasGrant());
+  LONGS_EQUAL(1, Revokes());
+  res = Disconnect("dr-1", "{\"delete_meetings\":true}");
+  LONGS_EQUAL(200, res->status);
+  STRCMP_EQUAL("not_connected", OauthState(res).c_str());
+  LONGS_EQUAL(1, Revokes());
+}
+
+TEST(ApiConnect, DisconnectRefusesUnknownAndS2sDoctorsAndBadBodies) {
+  auto res = Disconnect("nobody", "");
+  LONGS_EQUAL(404, res->status);
+  STRCMP_EQUAL("doctor_not_found", ErrorCode(res).c_str());
+  res = Disconnect("dr-2", "");
+  LONGS_EQUAL(409, res->status);
+  STRCMP_EQUAL("doctor_not_oauth", ErrorCode(res).c_str());
+  res = Disconnect("dr-1", "{\"delete_meetings\":\"yes\"}");
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_type", ErrorCode(res).c_str());
+  res = Disconnect("dr-1", "[1]");
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_json", ErrorCode(res).c_str());
+  httplib::Client client("127.0.0.1", server->port());
+  client.set_bearer_token_auth(key.c_str());
+  res = client.Get("/api/v1/doctors/dr-1/disconnect");
+  LONGS_EQUAL(405, res->status);
+}
+
+TEST(ApiConnect, RemovingAnOauthDoctorRevokesAndPurgesItsGrant) {
+  SaveApp();
+  PutGrant();
+  httplib::Client client("127.0.0.1", server->port());
+  client.set_bearer_token_auth(key.c_str());
+  auto res = client.Delete("/api/v1/doctors/dr-1");
+  LONGS_EQUAL(200, res->status);
+  CHECK_FALSE(HasGrant());
+  LONGS_EQUAL(1, Revokes());
 }
 
 }  // namespace telemed

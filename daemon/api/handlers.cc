@@ -14,7 +14,9 @@
 #include "base/time_format.h"
 #include "build_config.h"
 #include "http/json_reply.h"
+#include "model/json_body.h"
 #include "store/store.h"
+#include "sync/doctor_disconnect.h"
 #include "sync/start_url.h"
 #include "zoom/oauth_connect.h"
 #include "zoom/zoom_api.h"
@@ -100,15 +102,22 @@ void ApiHandlers::ListDoctors(httplib::Response* res) {
   WriteJson(200, RenderDoctorList(doctors, grants), res);
 }
 
-Status ApiHandlers::DoctorBody(const Doctor& doctor, std::string* body) {
+Status ApiHandlers::DoctorObject(const Doctor& doctor, CjsonPtr* out) {
   DoctorGrant grant;
   bool found = false;
   if (doctor.auth == AuthMode::kOauth) {
     Status s = store_->GetGrant(doctor.id, &grant, &found);
     if (!s.ok()) return s;
   }
-  *body = RenderDoctor(doctor, found ? &grant : nullptr);
+  *out = DoctorToJson(doctor, found ? &grant : nullptr);
   return Status::OK();
+}
+
+Status ApiHandlers::DoctorBody(const Doctor& doctor, std::string* body) {
+  CjsonPtr root;
+  Status s = DoctorObject(doctor, &root);
+  if (s.ok()) *body = PrintJson(root.get());
+  return s;
 }
 
 void ApiHandlers::GetDoctor(const std::string& id, httplib::Response* res) {
@@ -138,9 +147,36 @@ void ApiHandlers::RemoveDoctor(const std::string& id, httplib::Response* res) {
   Doctor removed;
   std::string body;
   Status s = store_->RemoveDoctor(id, &removed, nullptr);
+  if (s.ok() && removed.auth == AuthMode::kOauth && oauth_connect_ != nullptr) {
+    s = DropGrantOfRemovedDoctor(*oauth_connect_, id, clock_->NowSeconds());
+  }
   if (s.ok()) s = DoctorBody(removed, &body);
   if (!s.ok()) return Fail(s, "removing a doctor", res);
   WriteJson(200, body, res);
+}
+
+void ApiHandlers::DisconnectDoctor(const std::string& id,
+                                   const httplib::Request& req,
+                                   httplib::Response* res) {
+  bool delete_meetings = false;
+  Status s = ParseDisconnectBody(req.body, &delete_meetings);
+  if (s.ok() && oauth_connect_ == nullptr) {
+    s = Status::Unavailable("oauth_not_wired",
+                            "this bridge cannot act for OAuth doctors");
+  }
+  DisconnectResult result;
+  if (s.ok()) {
+    s = telemed::DisconnectDoctor(*oauth_connect_, id, delete_meetings,
+                                  clock_->NowSeconds(), &result);
+  }
+  Doctor doctor;
+  if (s.ok()) s = store_->GetDoctor(id, &doctor);
+  CjsonPtr root;
+  if (s.ok()) s = DoctorObject(doctor, &root);
+  if (!s.ok()) return Fail(s, "disconnecting a doctor", res);
+  cJSON_AddNumberToObject(root.get(), "meetings_to_delete",
+                          result.meetings_to_delete);
+  WriteJson(200, PrintJson(root.get()), res);
 }
 
 void ApiHandlers::ConnectDoctor(const std::string& id, httplib::Response* res) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "api/server.h"
+#include "base/cjson.h"
 #include "base/mutex.h"
 #include "base/status.h"
 #include "http/json_reply.h"
@@ -60,9 +61,14 @@ class ApiHandlers {
   void GetDoctor(const std::string& id, httplib::Response* res);
   void PutDoctor(const std::string& id, const httplib::Request& req,
                  httplib::Response* res);
-  // Removes a doctor with nothing left to do (Store::RemoveDoctor).
+  // Removes a doctor with nothing left to do (Store::RemoveDoctor); an
+  // OAuth doctor's grant is revoked and purged (sync/doctor_disconnect.h).
   void RemoveDoctor(const std::string& id, httplib::Response* res);
   void ConnectDoctor(const std::string& id, httplib::Response* res);
+  // DisconnectDoctor (sync/doctor_disconnect.h); the body may ask
+  // {"delete_meetings": true}.
+  void DisconnectDoctor(const std::string& id, const httplib::Request& req,
+                        httplib::Response* res);
   void GetAppointment(const std::string& id, httplib::Response* res);
   void PutAppointment(const std::string& id, const httplib::Request& req,
                       httplib::Response* res);
@@ -80,6 +86,7 @@ class ApiHandlers {
   // The store's database id, read once (it never changes).
   Status DatabaseId(std::string* out) EXCLUDES(database_id_mu_);
   // The doctor's JSON, with its OAuth grant read for an OAuth doctor.
+  Status DoctorObject(const Doctor& doctor, CjsonPtr* out);
   Status DoctorBody(const Doctor& doctor, std::string* body);
 
   Store* const store_;

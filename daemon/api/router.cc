@@ -63,13 +63,16 @@ RouteMatch MatchAppointment(const std::vector<std::string>& segments) {
   return match;
 }
 
-// "doctors/{id}", "doctors/{id}/connect".
+// "doctors/{id}", "doctors/{id}/connect", "doctors/{id}/disconnect".
 RouteMatch MatchDoctor(const std::vector<std::string>& segments) {
   RouteMatch match;
   size_t id_end = segments.size();
   match.resource = Resource::kDoctor;
   if (segments.size() >= 3 && segments.back() == "connect") {
     match.resource = Resource::kDoctorConnect;
+    id_end -= 1;
+  } else if (segments.size() >= 3 && segments.back() == "disconnect") {
+    match.resource = Resource::kDoctorDisconnect;
     id_end -= 1;
   }
   match.id = JoinSegments(segments, 1, id_end);
@@ -100,6 +103,7 @@ std::vector<std::string> QueryNames(const std::string& target) {
 bool HasId(Resource resource) {
   return resource == Resource::kDoctor ||
          resource == Resource::kDoctorConnect ||
+         resource == Resource::kDoctorDisconnect ||
          resource == Resource::kAppointment ||
          resource == Resource::kAppointmentRetry ||
          resource == Resource::kAppointmentStartUrl;
@@ -137,6 +141,7 @@ const char* AllowedMethods(Resource resource) {
       return "GET";
     case Resource::kAppointmentRetry:
     case Resource::kDoctorConnect:
+    case Resource::kDoctorDisconnect:
       return "POST";
     case Resource::kDoctor:
     case Resource::kAppointment:

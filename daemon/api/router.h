@@ -18,6 +18,7 @@ enum class Resource {
   kDoctors,              // /api/v1/doctors
   kDoctor,               // /api/v1/doctors/{id}
   kDoctorConnect,        // /api/v1/doctors/{id}/connect
+  kDoctorDisconnect,     // /api/v1/doctors/{id}/disconnect
   kAppointments,         // /api/v1/appointments (the change feed)
   kAppointment,          // /api/v1/appointments/{id}
   kAppointmentRetry,     // /api/v1/appointments/{id}/retry

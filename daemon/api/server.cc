@@ -462,6 +462,8 @@ void ApiServerImpl::Serve(Resource resource, const std::string& id,
       return handlers_.GetDoctor(id, res);
     case Resource::kDoctorConnect:
       return handlers_.ConnectDoctor(id, res);
+    case Resource::kDoctorDisconnect:
+      return handlers_.DisconnectDoctor(id, req, res);
     case Resource::kAppointments:
       return handlers_.ListChanges(req, res);
     case Resource::kAppointment:

@@ -146,12 +146,13 @@ const std::vector<CommandInfo>& Commands() {
        "Lists doctors: id, name, auth mode, Zoom user.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{}, {"data-dir"}}, RunDoctorList},
-      {"doctor", "remove", "ID [--data-dir DIR]",
+      {"doctor", "remove", "ID [--data-dir DIR] [zoom options]",
        "Removes doctor ID and its cancelled or ended appointments. Refused\n"
        "while it has appointments that are not cancelled or ended, or Zoom\n"
-       "work the bridge has not finished (meetings still to delete).\n\n"
-       TELEMED_DATA_DIR_HELP,
-       {{"ID"}, {"data-dir"}}, RunDoctorRemove},
+       "work the bridge has not finished (meetings still to delete). An\n"
+       "OAuth doctor's Zoom grant is revoked and purged with it.\n\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{"ID"}, {TELEMED_ZOOM_FLAGS}}, RunDoctorRemove},
       {"doctor", "connect", "ID [--public-url URL] [--data-dir DIR]",
        "Prints a link for doctor ID (auth oauth) to connect their own Zoom\n"
        "account: it works once, for 15 minutes, in any browser that reaches\n"
@@ -159,6 +160,19 @@ const std::vector<CommandInfo>& Commands() {
        TELEMED_PUBLIC_URL_HELP
        TELEMED_DATA_DIR_HELP TELEMED_KEY_FILE_HELP,
        {{"ID"}, {"public-url", "data-dir", "key-file"}}, RunDoctorConnect},
+      {"doctor", "disconnect", "ID [--delete-meetings] [zoom options]",
+       "Disconnects doctor ID (auth oauth) from its Zoom account at once:\n"
+       "no new Zoom work, the grant revoked at Zoom (retried later by the\n"
+       "daemon when Zoom cannot be reached) and purged from the database.\n"
+       "Meetings stay unless --delete-meetings. Nothing happens for a\n"
+       "doctor not connected. The same as POST\n"
+       "/api/v1/doctors/ID/disconnect.\n\n"
+       "  --delete-meetings     also delete the doctor's Zoom meetings (the\n"
+       "                        daemon does; the grant is kept for that\n"
+       "                        alone, 10 minutes at most)\n"
+       TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
+       {{"ID"}, {TELEMED_ZOOM_FLAGS}, {"delete-meetings"}},
+       RunDoctorDisconnect},
       {"zoom", "s2s",
        "--account-id ID --client-id ID --client-secret-file FILE "
        "[zoom options]",

@@ -56,6 +56,7 @@ int RunDoctorPut(const Context& context);
 int RunDoctorList(const Context& context);
 int RunDoctorRemove(const Context& context);
 int RunDoctorConnect(const Context& context);
+int RunDoctorDisconnect(const Context& context);
 int RunZoomS2s(const Context& context);
 int RunZoomShow(const Context& context);
 int RunZoomOAuthApp(const Context& context);

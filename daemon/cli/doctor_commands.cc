@@ -1,4 +1,5 @@
-// doctor put | list | remove | connect: the doctors appointments refer to.
+// doctor put | list | remove | connect | disconnect: the doctors
+// appointments refer to.
 //
 // `doctor put` builds the doctor with the validation the API uses
 // (model/validation.h), so the command line can never store a doctor the
@@ -13,6 +14,7 @@
 #include "cli/table.h"
 #include "model/validation.h"
 #include "service/zoom_session.h"
+#include "sync/doctor_disconnect.h"
 #include "zoom/oauth_connect.h"
 #include "zoom/zoom_check.h"
 
@@ -100,6 +102,47 @@ Status OpenForDoctor(const Context& context, StoreSession* session,
                : OpenStore(context.config, session);
 }
 
+// The key first (OpenStore gives up root, and the key file is root's), then
+// the store, then Zoom's session; a failure's message is ready to print.
+Status OpenForOauth(const Context& context, StoreSession* store,
+                    ZoomSession* zoom) {
+  Status s = PreloadSecretKey(context.config, zoom);
+  if (s.ok()) s = OpenForDoctor(context, store);
+  if (s.ok()) s = OpenZoomSession(context.config, store, zoom);
+  return s;
+}
+
+// What connecting and disconnecting borrow, over the open sessions.
+OAuthConnectDeps OauthDeps(const Context& context, StoreSession* store,
+                           ZoomSession* zoom) {
+  OAuthConnectDeps deps;
+  deps.records = store->store.get();
+  deps.grants = store->store.get();
+  deps.revokes = store->store.get();
+  deps.settings = store->store.get();
+  deps.box = zoom->box.get();
+  deps.random = zoom->random.get();
+  deps.public_url = PublicUrl(context.config);
+  deps.oauth =
+      OAuthEndpoint{zoom->oauth_url, zoom->client->transport(), &store->clock};
+  return deps;
+}
+
+// Whether removing `id` needs Zoom's session: an OAuth doctor with a grant
+// to revoke and purge.
+Status HasGrantToDrop(Store* store, const std::string& id, bool* needs) {
+  Doctor doctor;
+  bool found = false;
+  Status s = FindDoctor(store, id, &doctor, &found);
+  DoctorGrant grant;
+  bool granted = false;
+  if (s.ok() && found && doctor.auth == AuthMode::kOauth) {
+    s = store->GetGrant(id, &grant, &granted);
+  }
+  *needs = granted;
+  return s;
+}
+
 }  // namespace
 
 int RunDoctorPut(const Context& context) {
@@ -130,10 +173,24 @@ int RunDoctorPut(const Context& context) {
 int RunDoctorRemove(const Context& context) {
   const std::string& id = context.args.positionals[0];
   StoreSession session;
+  ZoomSession zoom;
+  // The key is read before OpenStore gives up root, but needed only for an
+  // OAuth doctor's grant: Zoom's session opens before anything is removed.
+  const Status key = PreloadSecretKey(context.config, &zoom);
   Status s = OpenForDoctor(context, &session);
+  bool needs_zoom = false;
+  if (s.ok()) s = HasGrantToDrop(session.store.get(), id, &needs_zoom);
+  if (s.ok() && needs_zoom) s = key;
+  if (s.ok() && needs_zoom) {
+    s = OpenZoomSession(context.config, &session, &zoom);
+  }
   Doctor removed;
   int appointments = 0;
   if (s.ok()) s = session.store->RemoveDoctor(id, &removed, &appointments);
+  if (s.ok() && needs_zoom) {
+    s = DropGrantOfRemovedDoctor(OauthDeps(context, &session, &zoom), id,
+                                 session.clock.NowSeconds());
+  }
   if (!s.ok()) return Fail(context, s.message());
   *context.out << "Removed doctor " << id << " ("
                << EscapeControls(removed.name) << ", "
@@ -154,24 +211,41 @@ int RunDoctorConnect(const Context& context) {
   const std::string& id = context.args.positionals[0];
   StoreSession store;
   ZoomSession zoom;
-  // The key first: OpenStore gives up root, and the key file is root's.
-  Status s = PreloadSecretKey(context.config, &zoom);
-  if (s.ok()) s = OpenForDoctor(context, &store);
-  if (s.ok()) s = OpenZoomSession(context.config, &store, &zoom);
+  Status s = OpenForOauth(context, &store, &zoom);
   if (!s.ok()) return Fail(context, s.message());
-  OAuthConnectDeps deps;
-  deps.records = store.store.get();
-  deps.grants = store.store.get();
-  deps.settings = store.store.get();
-  deps.box = zoom.box.get();
-  deps.random = zoom.random.get();
-  deps.public_url = PublicUrl(context.config);
   ConnectLink link;
-  s = CreateConnectLink(deps, id, store.clock.NowSeconds(), &link);
+  s = CreateConnectLink(OauthDeps(context, &store, &zoom), id,
+                        store.clock.NowSeconds(), &link);
   if (!s.ok()) return Fail(context, s.message());
   *context.out << link.url << "\n";
   *context.err << "Give this link to the doctor: it works once, until "
                << FormatRfc3339Utc(link.expires_at) << ".\n";
+  return kExitOk;
+}
+
+int RunDoctorDisconnect(const Context& context) {
+  const std::string& id = context.args.positionals[0];
+  StoreSession store;
+  ZoomSession zoom;
+  Status s = OpenForOauth(context, &store, &zoom);
+  DisconnectResult result;
+  if (s.ok()) {
+    s = DisconnectDoctor(OauthDeps(context, &store, &zoom), id,
+                         context.args.Flag("delete-meetings") != nullptr,
+                         store.clock.NowSeconds(), &result);
+  }
+  if (!s.ok()) return Fail(context, s.message());
+  if (!result.was_connected) {
+    *context.out << "Doctor " << id << " was not connected to Zoom.\n";
+  } else if (result.meetings_to_delete > 0) {
+    *context.out << "Disconnected doctor " << id << ": deleting "
+                 << result.meetings_to_delete
+                 << " Zoom meetings first (the daemon does; its grant is "
+                    "purged when they are gone, within 10 minutes).\n";
+  } else {
+    *context.out << "Disconnected doctor " << id
+                 << " from Zoom: its grant is revoked and purged.\n";
+  }
   return kExitOk;
 }
 

@@ -190,4 +190,17 @@ Status ReadJsonString(const cJSON* object, const char* name,
   return ReadString(object, name, out);
 }
 
+Status ParseDisconnectBody(const std::string& body, bool* delete_meetings) {
+  *delete_meetings = false;
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::OK();
+  }
+  CjsonPtr root;
+  Status s = ParseJsonObject(body, &root);
+  bool value = false;
+  if (s.ok()) s = ReadBool(root.get(), "delete_meetings", &value);
+  if (s.ok()) *delete_meetings = value;
+  return s;
+}
+
 }  // namespace telemed

@@ -60,6 +60,11 @@ Status ParseJsonObject(const std::string& body, CjsonPtr* out);
 Status ReadJsonString(const cJSON* object, const char* name,
                       std::optional<std::string>* out);
 
+// Body of a doctor's disconnect (POST /api/v1/doctors/{id}/disconnect and
+// the admin page's): optional; {"delete_meetings": true|false} (missing or
+// null: false). An empty or all-white-space body means the defaults.
+Status ParseDisconnectBody(const std::string& body, bool* delete_meetings);
+
 }  // namespace telemed
 
 #endif  // TELEMED_MODEL_JSON_BODY_H_

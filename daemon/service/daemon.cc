@@ -298,6 +298,8 @@ void DaemonImpl::FillOAuthConnect() {
   deps.api_base_url = zoom_.api_url;
   deps.user_tokens = zoom_.client->user_tokens();
   deps.match_email = config_.oauth_match_email;
+  deps.revokes = session_.store.get();
+  deps.logger = logger_;
 }
 
 // Binds every front end's listener before READY=1, so that a client told
@@ -418,6 +420,7 @@ Housekeeping::Options DaemonImpl::HousekeepingOptions() {
   options.daily_backup.keep = config_.backup_keep;
   options.status_line = StatusLineOptions();
   options.watchdog = WatchdogOptions();
+  options.oauth_connect = &oauth_connect_;
   return options;
 }
 

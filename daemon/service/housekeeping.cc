@@ -4,9 +4,12 @@
 
 #include <chrono>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "service/notifier.h"
 #include "store/store.h"
+#include "sync/doctor_disconnect.h"
+#include "zoom/revoke_queue.h"
 
 namespace telemed {
 
@@ -23,6 +26,10 @@ constexpr std::chrono::minutes kZoomWatchInterval(1);
 // How often the daily backup looks whether one is due (a directory listing);
 // a backup is written when the newest is a day old, see daily_backup.h.
 constexpr std::chrono::minutes kBackupCheckInterval(10);
+// How often queued revokes and disconnecting doctors are looked at (a
+// small read each); revokes wait their own backoff, see
+// zoom/revoke_queue.h.
+constexpr std::chrono::seconds kDisconnectInterval(30);
 
 // The status line follows the queue within this time.
 constexpr std::chrono::seconds kStatusInterval(2);
@@ -66,6 +73,10 @@ Housekeeping::Housekeeping(const Options& options)
     backup_ = std::make_unique<PeriodicTask>(kBackupCheckInterval,
                                              [this] { daily_backup_.Tick(); });
   }
+  if (options.oauth_connect != nullptr) {
+    disconnects_ = std::make_unique<PeriodicTask>(
+        kDisconnectInterval, [this] { TendDisconnects(); });
+  }
 }
 
 Housekeeping::~Housekeeping() { Stop(); }
@@ -77,6 +88,20 @@ void Housekeeping::Stop() {
   zoom_check_.Stop();
   status_.Stop();
   if (backup_ != nullptr) backup_->Stop();
+  if (disconnects_ != nullptr) disconnects_->Stop();
+}
+
+void Housekeeping::TendDisconnects() {
+  const OAuthConnectDeps& deps = *options_.oauth_connect;
+  const int64_t now = deps.oauth.clock->NowSeconds();
+  RevokeRound round;
+  int purged = 0;
+  Status s = RetryDueRevokes(RevokeDepsOf(deps), now, &round);
+  if (s.ok()) s = FinishDisconnects(deps, now, &purged);
+  if (!s.ok()) {
+    options_.logger->Error("disconnecting doctors from Zoom: %s",
+                           s.ToString().c_str());
+  }
 }
 
 std::unique_ptr<PeriodicTask> Housekeeping::StartWatchdogTicks() {

@@ -2,9 +2,11 @@
 // engine, each on its own PeriodicTask thread: the retention purge, WAL
 // checkpoints (which also notice a database deleted under us), giving
 // memory back after a burst, the Zoom check (ZoomWatch), the daily backup
-// (DailyBackup), the status line systemd shows (StatusLine) and systemd's
-// watchdog (Watchdog). Started once the daemon is ready, stopped before the
-// sync engine when it stops.
+// (DailyBackup), the status line systemd shows (StatusLine), systemd's
+// watchdog (Watchdog), and disconnecting doctors from Zoom (the revokes
+// Zoom could not take yet, disconnects whose deletions ended or timed out:
+// sync/doctor_disconnect.h). Started once the daemon is ready, stopped before
+// the sync engine when it stops.
 #ifndef TELEMED_SERVICE_HOUSEKEEPING_H_
 #define TELEMED_SERVICE_HOUSEKEEPING_H_
 
@@ -25,6 +27,7 @@ namespace telemed {
 class Logger;
 class Notifier;
 class Store;
+struct OAuthConnectDeps;
 
 class Housekeeping final {
  public:
@@ -50,6 +53,9 @@ class Housekeeping final {
     // The daily backup's folder, clock and count (its store and logger are
     // the ones above). keep 0 writes no backups.
     DailyBackup::Options daily_backup;
+    // The doctors' Zoom connections (their clock is the disconnects'); null:
+    // no disconnect task.
+    const OAuthConnectDeps* oauth_connect = nullptr;
   };
 
   // Starts every task; each runs once at once, then at its interval.
@@ -69,6 +75,7 @@ class Housekeeping final {
   void CheckDatabase();
   uint64_t ActivityCount();
   void ReleaseMemory();
+  void TendDisconnects();
   // Null without a watchdog.
   std::unique_ptr<PeriodicTask> StartWatchdogTicks();
 
@@ -86,6 +93,7 @@ class Housekeeping final {
   PeriodicTask status_;
   std::unique_ptr<PeriodicTask> watchdog_ticks_;  // null with watchdog_
   std::unique_ptr<PeriodicTask> backup_;          // null when backups are off
+  std::unique_ptr<PeriodicTask> disconnects_;     // null without oauth_connect
 };
 
 }  // namespace telemed

@@ -10,8 +10,12 @@
 
 #include "base/log.h"
 #include "support/fake_notifier.h"
+#include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "support/zoom_bridge.h"
+#include "zoom/oauth_connect.h"
+#include "zoom/revoke_queue.h"
+#include "zoom/user_token_source.h"
 
 namespace telemed {
 
@@ -138,6 +142,51 @@ TEST(Housekeeping, WithoutAWatchdogNothingPings) {
                       std::chrono::seconds(30)));
   housekeeping.Stop();
   LONGS_EQUAL(0, no_watchdog.Count("WATCHDOG=1"));
+}
+
+TEST(Housekeeping, RetriesQueuedRevokesAndPurgesDisconnectingGrants) {
+  CHECK_TRUE(
+      SaveOAuthApp(bed->store.get(), bed->harness->box(), test::FakeOAuthApp())
+          .ok());
+  OAuthConnectDeps deps;
+  deps.records = bed->store.get();
+  deps.grants = bed->store.get();
+  deps.revokes = bed->store.get();
+  deps.settings = bed->store.get();
+  deps.box = &bed->harness->box();
+  deps.oauth = test::Endpoint(bed->harness.get(), &bed->clock);
+  PendingRevoke entry;
+  CHECK_TRUE(QueueRevoke(RevokeDepsOf(deps), "dr-9", "old-refresh",
+                         bed->clock.NowSeconds(), &entry)
+                 .ok());
+  // A disconnect interrupted before its purge (no deletion is queued).
+  DoctorGrant grant;
+  grant.doctor_id = "dr-8";
+  CHECK_TRUE(deps.box
+                 ->Seal(GrantPurpose("refresh", "dr-8"), "refresh-8",
+                        &grant.sealed_refresh_token)
+                 .ok());
+  int64_t generation = 0;
+  bool applied = false;
+  CHECK_TRUE(bed->store->PutGrant(grant, &generation).ok());
+  CHECK_TRUE(
+      bed->store->SetGrantState("dr-8", 0, GrantState::kDisconnecting, &applied)
+          .ok());
+  Housekeeping::Options options = MakeOptions();
+  options.oauth_connect = &deps;
+  Housekeeping housekeeping(options);
+  CHECK_TRUE(test::WaitUntil(
+      [this] {
+        std::vector<PendingRevoke> due;
+        DoctorGrant left;
+        bool found = true;
+        return bed->store->ListDueRevokes(int64_t{1} << 40, 10, &due).ok() &&
+               due.empty() &&
+               bed->store->GetGrant("dr-8", &left, &found).ok() && !found;
+      },
+      std::chrono::seconds(30)));
+  housekeeping.Stop();
+  LONGS_EQUAL(2, bed->harness->zoom().CountRequests("POST", "/oauth/revoke"));
 }
 
 }  // namespace telemed

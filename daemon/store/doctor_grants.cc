@@ -16,7 +16,8 @@ namespace {
 
 constexpr char kSelectGrant[] =
     "SELECT doctor_id, state, access_token, refresh_token, access_expires_at,"
-    " zoom_user_id, zoom_email, connected_at, generation FROM doctor_grants";
+    " zoom_user_id, zoom_email, connected_at, generation, updated_at"
+    " FROM doctor_grants";
 
 GrantState StateFromName(const std::string& name) {
   if (name == "reconnect_needed") return GrantState::kReconnectNeeded;
@@ -34,6 +35,7 @@ void ReadGrant(const SqliteStmt& stmt, DoctorGrant* out) {
   out->zoom_email = stmt.ColumnText(6);
   out->connected_at = stmt.ColumnInt64(7);
   out->generation = stmt.ColumnInt64(8);
+  out->updated_at = stmt.ColumnInt64(9);
 }
 
 Status SelectGrant(SqliteDb* db, const std::string& doctor_id, DoctorGrant* out,
@@ -57,17 +59,6 @@ Status NextGeneration(SqliteDb* db, int64_t* generation) {
       Status::Corruption("bad_grant_counter",
                          "the grant generation counter is missing"),
       generation);
-}
-
-// Runs `body` with secure_delete on. The flag belongs to the connection,
-// which the group committer shares with other writes, so it is set back.
-template <typename Body>
-Status WithSecureDelete(SqliteDb* db, Body&& body) {
-  Status s = db->Exec("PRAGMA secure_delete = ON", "enable secure delete");
-  if (!s.ok()) return s;
-  s = body();
-  Status off = db->Exec("PRAGMA secure_delete = OFF", "disable secure delete");
-  return s.ok() ? off : s;
 }
 
 Status UpsertGrant(SqliteDb* db, const DoctorGrant& grant, int64_t generation,
@@ -186,7 +177,8 @@ Status StoreImpl::SetGrantState(const std::string& doctor_id, int64_t expected,
     stmt.BindText(4, doctor_id);
     stmt.BindInt64(5, expected);
     stmt.BindInt64(6, expected);
-    s = stmt.Run();
+    // The row is rewritten with its tokens: no copy of them is left behind.
+    s = WithSecureDelete(db, [&] { return stmt.Run(); });
     *applied = s.ok() && sqlite3_changes(db->get()) > 0;
     return s;
   });

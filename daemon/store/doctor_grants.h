@@ -46,6 +46,9 @@ struct DoctorGrant {
   std::string zoom_user_id;          // from GET /users/me
   std::string zoom_email;
   int64_t connected_at = 0;  // unix seconds; kept by token updates
+  // The last write (unix seconds): for a disconnecting grant, when it was
+  // disconnected (token updates apply only to connected grants).
+  int64_t updated_at = 0;
   // Set by every write (never chosen by the caller); > 0.
   int64_t generation = 0;
 };

@@ -1,7 +1,5 @@
 // Per-doctor OAuth grants: optimistic token updates by generation, states,
 // and a purge that leaves no token byte in the database or its WAL.
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,13 +22,6 @@ DoctorGrant MakeGrant(const std::string& doctor_id, const std::string& tag) {
   grant.zoom_email = doctor_id + "@clinic.example";
   grant.connected_at = 1767258000;
   return grant;
-}
-
-// The file's bytes, "" when it does not exist.
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -152,11 +143,11 @@ TEST(DoctorGrants, PurgeLeavesNoTokenBytesInTheFileOrTheWal) {
   // Another doctor's grant stays.
   CHECK_OK(store->PutGrant(MakeGrant("d2", "kept"), &generation));
   // The tokens are in the files before the purge (the check can see them).
-  std::string both = Slurp(path) + Slurp(path + "-wal");
+  std::string both = FileBytes();
   CHECK(both.find("REFRESH-second") != std::string::npos);
 
   CHECK_OK(store->PurgeGrant("d1"));
-  both = Slurp(path) + Slurp(path + "-wal");
+  both = FileBytes();
   for (const char* token :
        {"ACCESS-first", "REFRESH-first", "ACCESS-second", "REFRESH-second"}) {
     if (both.find(token) != std::string::npos) {

@@ -207,6 +207,20 @@ CREATE TABLE oauth_attempts (
 UPDATE appointments SET zoom_action_pending = 1, next_attempt_at = 0
   WHERE error_code = 'doctor_not_connected';
 )sql"},
+    // Revokes of doctors' Zoom grants still owed to Zoom
+    // (store/grant_revokes.h): the refresh token sealed, retried with
+    // backoff until Zoom takes it.
+    {11, R"sql(
+CREATE TABLE pending_revokes (
+  id INTEGER PRIMARY KEY,
+  doctor_id TEXT NOT NULL,
+  token BLOB NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX pending_revokes_due ON pending_revokes (next_attempt_at);
+)sql"},
 };
 
 Status CheckNotTooNew(int version, const std::string& path) {

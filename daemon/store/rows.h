@@ -60,6 +60,17 @@ Status NextChangeSeq(SqliteDb* db, uint64_t* seq);
 Status StepCounter(SqliteDb* db, const char* sql, const Status& missing,
                    int64_t* value);
 
+// Runs `body` with secure_delete on. The flag belongs to the connection,
+// which the group committer shares with other writes, so it is set back.
+template <typename Body>
+Status WithSecureDelete(SqliteDb* db, Body&& body) {
+  Status s = db->Exec("PRAGMA secure_delete = ON", "enable secure delete");
+  if (!s.ok()) return s;
+  s = body();
+  Status off = db->Exec("PRAGMA secure_delete = OFF", "disable secure delete");
+  return s.ok() ? off : s;
+}
+
 // OK for limit >= 1, else InvalidArgument("invalid_limit").
 Status CheckLimit(int limit);
 

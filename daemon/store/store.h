@@ -8,6 +8,7 @@
 //   store/backup.h          online backups (and, apart, restoring one)
 //   store/admin_accounts.h  the admin page's account, sessions, audit log
 //   store/doctor_grants.h   per-doctor Zoom OAuth grants (sealed tokens)
+//   store/grant_revokes.h   revokes of those grants still owed to Zoom
 //
 // Durability: WAL with synchronous=FULL; a method that returns OK has
 // committed, so the caller may acknowledge. Every write is one transaction
@@ -31,6 +32,7 @@
 #include "store/backup.h"
 #include "store/clinic_records.h"
 #include "store/doctor_grants.h"
+#include "store/grant_revokes.h"
 #include "store/maintenance.h"
 #include "store/settings_store.h"
 #include "store/sync_queue.h"
@@ -46,7 +48,8 @@ class Store : public ClinicRecords,
               public Maintenance,
               public Backups,
               public AdminAccounts,
-              public DoctorGrants {
+              public DoctorGrants,
+              public GrantRevokes {
  public:
   struct Options {
     // Path of the database file.

@@ -125,6 +125,17 @@ class StoreImpl final : public Store {
                        GrantState state, bool* applied) override;
   Status PurgeGrant(const std::string& doctor_id) override;
 
+  // grant_revokes.cc
+  Status QueueRevoke(const PendingRevoke& revoke, int64_t* id) override;
+  Status ListDueRevokes(int64_t now, int limit,
+                        std::vector<PendingRevoke>* out) override;
+  Status RescheduleRevoke(const PendingRevoke& revoke) override;
+  Status CompleteRevoke(int64_t id) override;
+  Status QueueDoctorMeetingDeletions(const std::string& doctor_id,
+                                     const std::string& host,
+                                     int* queued) override;
+  Status CountQueuedDeletions(const std::string& host, int* count) override;
+
   // oauth_attempts.cc
   Status AddConnectLink(const std::string& id_sha256, const OAuthAttempt& link,
                         int64_t now) override;

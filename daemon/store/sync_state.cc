@@ -401,3 +401,86 @@ Status StoreImpl::CountSyncQueue(int* pending, int* failed, int* deletions) {
 }
 
 }  // namespace telemed
+
+namespace telemed {
+
+namespace {
+
+// `task` without its meeting, which goes to the deletion queue: pending and
+// due, so that the engine settles it (a reconnect creates a new meeting,
+// under a new create generation).
+SyncTask WithoutMeeting(const SyncTask& task) {
+  SyncTask next = task;
+  next.queue_deletions.push_back(
+      PendingDeletion{task.appointment.meeting.id, task.zoom.meeting_host,
+                      task.appointment.request.id, 0, 0, ""});
+  next.appointment.has_meeting = false;
+  next.appointment.meeting = Meeting();
+  next.appointment.sync_status = SyncStatus::kPending;
+  ZoomState fresh;
+  fresh.create_generation = task.zoom.create_generation;
+  next.zoom = fresh;
+  return next;
+}
+
+Status MeetingAppointmentsOf(SqliteDb* db, const std::string& doctor_id,
+                             const std::string& host,
+                             std::vector<std::string>* ids) {
+  SqliteStmt stmt;
+  Status s = db->Prepare(
+      "SELECT id FROM appointments WHERE doctor_id = ? AND meeting_host = ?"
+      " AND meeting_id IS NOT NULL AND create_in_doubt = 0 ORDER BY id",
+      &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, doctor_id);
+  stmt.BindText(2, host);
+  return stmt.ForEachRow([&](const SqliteStmt& row) {
+    ids->push_back(row.ColumnText(0));
+    return Status::OK();
+  });
+}
+
+}  // namespace
+
+// GrantRevokes' (store/grant_revokes.h), here for StoreSyncWrite: the same
+// write a cancel's deletion takes.
+Status StoreImpl::QueueDoctorMeetingDeletions(const std::string& doctor_id,
+                                              const std::string& host,
+                                              int* queued) {
+  *queued = 0;
+  const int64_t now = options_.clock->NowSeconds();
+  uint64_t seq = 0;
+  Status s = Write([&](SqliteDb* db, bool*) {
+    std::vector<std::string> ids;
+    Status ws = MeetingAppointmentsOf(db, doctor_id, host, &ids);
+    for (size_t i = 0; ws.ok() && i < ids.size(); ++i) {
+      SyncTask stored;
+      bool found = false;
+      ws = LoadSyncTask(db, ids[i], &stored, &found);
+      if (ws.ok() && found) {
+        ws = StoreSyncWrite(db, stored, WithoutMeeting(stored), now, &seq);
+        *queued += ws.ok() ? 1 : 0;
+      }
+    }
+    return ws;
+  });
+  if (s.ok() && seq != 0) NoteChangeSeq(seq);
+  return s;
+}
+
+Status StoreImpl::CountQueuedDeletions(const std::string& host, int* count) {
+  *count = 0;
+  return Read([&](SqliteDb* db) {
+    SqliteStmt stmt;
+    Status s = db->Prepare("SELECT COUNT(*) FROM zoom_deletions WHERE host = ?",
+                           &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, host);
+    bool has_row = false;
+    s = stmt.Step(&has_row);
+    if (s.ok() && has_row) *count = static_cast<int>(stmt.ColumnInt64(0));
+    return s;
+  });
+}
+
+}  // namespace telemed

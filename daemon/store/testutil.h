@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -116,6 +118,15 @@ class StoreFixture : public Utest {
           task->zoom.needs_work = false;
         },
         nullptr));
+  }
+
+  // The bytes of the database file and its WAL, as a reader of the disk
+  // would find them.
+  std::string FileBytes() const { return Slurp(path) + Slurp(path + "-wal"); }
+  static std::string Slurp(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in),
+                       std::istreambuf_iterator<char>());
   }
 
   FakeClock clock;

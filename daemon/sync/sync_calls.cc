@@ -338,7 +338,7 @@ void SyncEngine::RunDelete(PendingDeletion deletion) {
 void SyncEngine::DeleteMeeting(PendingDeletion* deletion) {
   ZoomError error;
   std::string user;
-  ZoomApi* zoom = ApiOf(deletion->host, &user);
+  ZoomApi* zoom = DeletionApiOf(deletion->host, &user);
   Status s = NoApi(zoom, &error);
   if (zoom != nullptr) s = zoom->DeleteMeeting(deletion->meeting_id, &error);
   Outcome outcome;

@@ -239,6 +239,15 @@ ZoomApi* SyncEngine::ApiOf(const std::string& host, std::string* user) {
   return ApiForHost(options_.zoom, options_.doctors, host, user);
 }
 
+ZoomApi* SyncEngine::DeletionApiOf(const std::string& host, std::string* user) {
+  std::string doctor_id;
+  if (options_.doctors == nullptr || !OauthDoctorOf(host, &doctor_id)) {
+    return ApiOf(host, user);
+  }
+  *user = "me";
+  return options_.doctors->DeletionApiFor(doctor_id);
+}
+
 bool SyncEngine::ZoomUsable(StartBatch* batch) {
   if (batch->recheck) {
     batch->usable_error = ZoomError();

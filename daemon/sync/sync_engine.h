@@ -102,6 +102,9 @@ class SyncEngine {
   // the S2S app and `host` itself, or an OAuth doctor's own API and "me".
   // Null when an OAuth doctor's API is not available (no grants role).
   ZoomApi* ApiOf(const std::string& host, std::string* user);
+  // ApiOf for deleting a meeting: an OAuth doctor being disconnected still
+  // deletes (ZoomClient::DeletionApiFor).
+  ZoomApi* DeletionApiOf(const std::string& host, std::string* user);
   // Stores the settlements of one Step in one transaction.
   Status StoreLocally(const std::vector<SyncTaskWrite>& writes);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);

@@ -16,6 +16,7 @@
 #include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "support/zoom_bridge.h"
+#include "sync/doctor_disconnect.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
 #include "sync/start_url.h"
@@ -200,6 +201,39 @@ TEST_GROUP(SyncEngine) {
   }
 
   size_t MeetingCount() { return harness->zoom().Meetings().size(); }
+
+  // Disconnects OAuth doctor `doctor_id` as the front ends do.
+  DisconnectResult DisconnectNow(const std::string& doctor_id,
+                                 bool delete_meetings) {
+    DisconnectResult result;
+    Status s = DisconnectDoctor(DisconnectDeps(), doctor_id, delete_meetings,
+                                clock.NowSeconds(), &result);
+    CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+    return result;
+  }
+  int FinishDisconnectsNow() {
+    int purged = 0;
+    CHECK_TRUE(
+        FinishDisconnects(DisconnectDeps(), clock.NowSeconds(), &purged).ok());
+    return purged;
+  }
+  OAuthConnectDeps DisconnectDeps() {
+    OAuthConnectDeps deps;
+    deps.records = store.get();
+    deps.grants = store.get();
+    deps.revokes = store.get();
+    deps.settings = store.get();
+    deps.box = &harness->box();
+    deps.oauth = test::Endpoint(harness.get(), &clock);
+    return deps;
+  }
+  // The doctor's grant state; "" when it has none.
+  std::string GrantOf(const std::string& doctor_id) {
+    DoctorGrant grant;
+    bool found = false;
+    CHECK_TRUE(store->GetGrant(doctor_id, &grant, &found).ok());
+    return found ? GrantStateName(grant.state) : "";
+  }
 
   // The doctor's create+update count for today, as the daily limit sees it.
   int WritesToday() {
@@ -859,6 +893,96 @@ TEST(SyncEngine, TheRunnerCountsTheTurnsOfItsLoop) {
       test::WaitUntil([&runner, before] { return runner.turns() > before; },
                       std::chrono::seconds(30)));
   runner.Stop();
+}
+
+TEST(SyncEngine, DisconnectKeepsMeetingsAndLaterWorkWaitsForAReconnect) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  const std::string meeting = Get("a1").meeting.id;
+  DisconnectResult result = DisconnectNow("dr-2", false);
+  STRCMP_EQUAL("not_connected", result.state.c_str());
+  STRCMP_EQUAL("", GrantOf("dr-2").c_str());
+  CHECK_TRUE(Get("a1").has_meeting);
+  AppointmentRequest changed = Request("a1");
+  changed.doctor_id = "dr-2";
+  changed.duration_minutes = 50;
+  Put(changed);
+  Run();
+  Appointment appointment = Get("a1");
+  CHECK(appointment.sync_status == SyncStatus::kPending);
+  STRCMP_EQUAL("doctor_not_connected", appointment.error.code.c_str());
+  STRCMP_EQUAL(meeting.c_str(), appointment.meeting.id.c_str());
+  LONGS_EQUAL(1, MeetingCount());
+  LONGS_EQUAL(0, harness->zoom().CountRequests("PATCH", "/v2/meetings/"));
+  Connect("dr-2", "u2");
+  Run(/*follow_time=*/true, /*horizon=*/120);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(50, harness->zoom().Meetings()[0].duration);
+}
+
+TEST(SyncEngine, DisconnectDeletingMeetingsDeletesThatDoctorsOnceThenPurges) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  PutFor("a2", "dr-2");
+  Put(Request("a3"));  // dr-1's, through the clinic's app
+  Run();
+  LONGS_EQUAL(3, MeetingCount());
+  const std::string kept = Get("a3").meeting.id;
+  const std::string gone = Get("a1").meeting.id;
+  DisconnectResult result = DisconnectNow("dr-2", true);
+  LONGS_EQUAL(2, result.meetings_to_delete);
+  STRCMP_EQUAL("disconnecting", result.state.c_str());
+  STRCMP_EQUAL("disconnecting", GrantOf("dr-2").c_str());
+  CHECK_FALSE(Get("a1").has_meeting);
+  CHECK(Get("a1").sync_status == SyncStatus::kPending);
+  // Still disconnecting while the deletions are queued.
+  LONGS_EQUAL(0, FinishDisconnectsNow());
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  STRCMP_EQUAL(kept.c_str(),
+               std::to_string(harness->zoom().Meetings()[0].id).c_str());
+  LONGS_EQUAL(2, harness->zoom().CountRequests("DELETE", "/v2/meetings/"));
+  STRCMP_EQUAL("doctor_not_connected", Get("a1").error.code.c_str());
+  CHECK(Get("a3").sync_status == SyncStatus::kSynced);
+  // The deletions ended: purged and revoked.
+  LONGS_EQUAL(1, FinishDisconnectsNow());
+  STRCMP_EQUAL("", GrantOf("dr-2").c_str());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/oauth/revoke"));
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(2, harness->zoom().CountRequests("DELETE", "/v2/meetings/"));
+  // A reconnect creates each meeting again, once.
+  Connect("dr-2", "u2");
+  Run(/*follow_time=*/true, /*horizon=*/120);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  CHECK(Get("a2").sync_status == SyncStatus::kSynced);
+  CHECK(Get("a1").meeting.id != gone);
+  LONGS_EQUAL(3, MeetingCount());
+  LONGS_EQUAL(5, harness->zoom().CountRequests("POST", "/v2/users/"));
+}
+
+TEST(SyncEngine, ADisconnectingDoctorIsPurgedTenMinutesOnWhateverIsLeft) {
+  ConnectOauthDoctor();
+  PutFor("a1", "dr-2");
+  Run();
+  harness->zoom().InjectFault(test::MakeFault(
+      "DELETE", "/v2/meetings/", test::FaultKind::kServerError, 1000));
+  DisconnectNow("dr-2", true);
+  Run();
+  LONGS_EQUAL(1, MeetingCount());
+  clock.AdvanceSeconds(kDisconnectGraceSeconds - 1);
+  LONGS_EQUAL(0, FinishDisconnectsNow());
+  STRCMP_EQUAL("disconnecting", GrantOf("dr-2").c_str());
+  clock.AdvanceSeconds(1);
+  LONGS_EQUAL(1, FinishDisconnectsNow());
+  STRCMP_EQUAL("", GrantOf("dr-2").c_str());
+  // The deletion left waits for a reconnect, as any of a doctor not
+  // connected.
+  std::vector<PendingDeletion> pending;
+  CHECK_TRUE(
+      store->ListDueDeletions(clock.NowSeconds() + 86400, 10, {}, &pending)
+          .ok());
+  LONGS_EQUAL(1, pending.size());
 }
 
 }  // namespace telemed

@@ -23,6 +23,7 @@ constexpr char kOAuthAppSaved[] = "oauth_app_saved";
 constexpr char kDoctorAdded[] = "doctor_added";
 constexpr char kDoctorChanged[] = "doctor_changed";
 constexpr char kDoctorRemoved[] = "doctor_removed";
+constexpr char kDoctorDisconnected[] = "doctor_disconnected";
 constexpr char kKeyCreated[] = "api_key_created";
 constexpr char kKeyRevoked[] = "api_key_revoked";
 constexpr char kAppointmentRetried[] = "appointment_retried";

@@ -9,6 +9,7 @@
 #include "model/json_body.h"
 #include "store/clinic_records.h"
 #include "store/doctor_grants.h"
+#include "sync/doctor_disconnect.h"
 #include "web/admin_audit.h"
 #include "web/doctor_checker.h"
 #include "web/route_support.h"
@@ -62,6 +63,13 @@ Status DoctorJson(const DoctorRoutesDeps& deps, const Doctor& doctor,
   return Status::OK();
 }
 
+// The page's contract names an unknown doctor as for every screen:
+// not_found.
+Status PageNotFound(const Status& s, const std::string& id) {
+  if (s.code() != Status::Code::kNotFound) return s;
+  return Status::NotFound("not_found", "no doctor has the id " + id);
+}
+
 void ListDoctors(const DoctorRoutesDeps& deps, httplib::Response* res) {
   std::vector<Doctor> doctors;
   Status s = deps.records->ListDoctors(&doctors);
@@ -103,10 +111,12 @@ void RemoveDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
   const std::string& id = request.params[0];
   Doctor removed;
   Status s = deps.records->RemoveDoctor(id, &removed, nullptr);
-  // The page's contract names it as for every screen: not_found.
-  if (s.code() == Status::Code::kNotFound) {
-    s = Status::NotFound("not_found", "no doctor has the id " + id);
+  if (s.ok() && removed.auth == AuthMode::kOauth &&
+      deps.oauth_connect != nullptr) {
+    s = DropGrantOfRemovedDoctor(*deps.oauth_connect, id,
+                                 deps.clock->NowSeconds());
   }
+  s = PageNotFound(s, id);
   if (!s.ok()) return WriteFailure(s, "removing a doctor", deps.logger, res);
   deps.audit->Record(audit_action::kDoctorRemoved, request.address,
                      "doctor " + id);
@@ -124,9 +134,7 @@ void ConnectDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
                                     "")
                  : CreateConnectLink(*deps.oauth_connect, id,
                                      deps.clock->NowSeconds(), &link);
-  if (s.code() == Status::Code::kNotFound) {
-    s = Status::NotFound("not_found", "no doctor has the id " + id);
-  }
+  s = PageNotFound(s, id);
   if (!s.ok()) {
     return WriteFailure(s, "making a connect link", deps.logger, res);
   }
@@ -134,6 +142,38 @@ void ConnectDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
   cJSON_AddStringToObject(root.get(), "connect_url", link.url.c_str());
   cJSON_AddStringToObject(root.get(), "expires_at",
                           FormatRfc3339Utc(link.expires_at).c_str());
+  WriteJson(200, PrintJson(root.get()), res);
+}
+
+// The same disconnect as the API's POST /api/v1/doctors/{id}/disconnect.
+void DisconnectDoctor(const DoctorRoutesDeps& deps, const AdminRequest& request,
+                      httplib::Response* res) {
+  const std::string& id = request.params[0];
+  bool delete_meetings = false;
+  Status s = ParseDisconnectBody(request.http->body, &delete_meetings);
+  if (s.ok() && deps.oauth_connect == nullptr) {
+    s = Status::Unavailable("oauth_not_wired",
+                            "this bridge cannot act for OAuth doctors");
+  }
+  DisconnectResult result;
+  if (s.ok()) {
+    s = telemed::DisconnectDoctor(*deps.oauth_connect, id, delete_meetings,
+                                  deps.clock->NowSeconds(), &result);
+  }
+  s = PageNotFound(s, id);
+  if (!s.ok()) {
+    return WriteFailure(s, "disconnecting a doctor", deps.logger, res);
+  }
+  if (result.was_connected) {
+    deps.audit->Record(
+        audit_action::kDoctorDisconnected, request.address,
+        "doctor " + id +
+            (result.meetings_to_delete > 0 ? ", deleting its meetings" : ""));
+  }
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON_AddStringToObject(root.get(), "state", result.state.c_str());
+  cJSON_AddNumberToObject(root.get(), "meetings_to_delete",
+                          result.meetings_to_delete);
   WriteJson(200, PrintJson(root.get()), res);
 }
 
@@ -155,6 +195,10 @@ void AddDoctorRoutes(const DoctorRoutesDeps& deps, AdminRouter* router) {
   router->Handle("POST", "/admin/api/doctors/{id}/connect", Access::kSession,
                  [deps](const AdminRequest& request, httplib::Response* res) {
                    ConnectDoctor(deps, request, res);
+                 });
+  router->Handle("POST", "/admin/api/doctors/{id}/disconnect", Access::kSession,
+                 [deps](const AdminRequest& request, httplib::Response* res) {
+                   DisconnectDoctor(deps, request, res);
                  });
 }
 

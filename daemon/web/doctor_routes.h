@@ -1,6 +1,7 @@
 // The admin page's Doctors screen: GET /admin/api/doctors (each with the
 // state of its Zoom user), PUT and DELETE /admin/api/doctors/{id}, and POST
-// /admin/api/doctors/{id}/connect (a connect link, zoom/oauth_connect.h). See
+// /admin/api/doctors/{id}/connect (a connect link, zoom/oauth_connect.h) and
+// .../disconnect (sync/doctor_disconnect.h, as the API's). See
 // docs/admin-api.md, "Doctors". A doctor is read and validated exactly as
 // PUT /api/v1/doctors/{id} reads it (model/json_body.h) and stored through
 // the same store role, so the page, the API and `doctor put` agree.
@@ -30,7 +31,8 @@ struct DoctorRoutesDeps {
   AdminAudit* audit = nullptr;
   Logger* logger = nullptr;
   const Clock* clock = nullptr;  // a connect link's expiry
-  // Null: connect answers 409 oauth_app_not_configured.
+  // Null: connect answers 409 oauth_app_not_configured, disconnect 503,
+  // and removing an OAuth doctor leaves its grant.
   const OAuthConnectDeps* oauth_connect = nullptr;
 };
 

@@ -4,15 +4,19 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/log.h"
+#include "secrets/secret_box.h"
 #include "store/doctor_grants.h"
+#include "store/store.h"
 #include "support/user_oauth_steps.h"
 #include "support/zoom_bed.h"
 #include "web/doctor_checker.h"
 #include "web/fake_admin_router.h"
 #include "web/screen_test_support.h"
 #include "zoom/oauth_connect.h"
+#include "zoom/user_token_source.h"
 
 namespace telemed {
 namespace web {
@@ -153,7 +157,8 @@ TEST(AdminDoctorRoutes, KeepsADoctorItsAppointmentsStillNeed) {
 namespace telemed {
 namespace web {
 
-// POST /admin/api/doctors/{id}/connect: the Connect to Zoom button.
+// POST /admin/api/doctors/{id}/connect and .../disconnect: the Connect to
+// Zoom and Disconnect buttons (and Remove of an OAuth doctor).
 TEST_GROUP(AdminDoctorConnect) {
   std::unique_ptr<test::ZoomBed> bed;
   std::unique_ptr<DoctorChecker> checker;
@@ -172,6 +177,8 @@ TEST_GROUP(AdminDoctorConnect) {
     connect.box = &bed->harness->box();
     connect.random = bed->random.get();
     connect.public_url = "https://bridge.local:8443";
+    connect.revokes = bed->store.get();
+    connect.oauth = test::Endpoint(bed->harness.get(), &bed->clock);
     AddDoctorRoutes({bed->store.get(), checker.get(), &audit, &logger,
                      &bed->clock, &connect},
                     &router);
@@ -181,6 +188,39 @@ TEST_GROUP(AdminDoctorConnect) {
 
   httplib::Response Connect(const std::string& id) {
     return router.Call("POST", "/admin/api/doctors/" + id + "/connect", "");
+  }
+
+  httplib::Response Disconnect(const std::string& id, const std::string& body) {
+    return router.Call("POST", "/admin/api/doctors/" + id + "/disconnect",
+                       body);
+  }
+
+  // A grant for dr-o as the callback stores one (tokens Zoom does not know:
+  // its revoke is refused, which ends the entry as well).
+  void PutGrant() {
+    DoctorGrant grant;
+    grant.doctor_id = "dr-o";
+    CHECK_TRUE(bed->harness->box()
+                   .Seal(GrantPurpose("access", "dr-o"), "access-o",
+                         &grant.sealed_access_token)
+                   .ok());
+    CHECK_TRUE(bed->harness->box()
+                   .Seal(GrantPurpose("refresh", "dr-o"), "refresh-o",
+                         &grant.sealed_refresh_token)
+                   .ok());
+    int64_t generation = 0;
+    CHECK_TRUE(bed->store->PutGrant(grant, &generation).ok());
+  }
+
+  bool HasGrant() {
+    DoctorGrant grant;
+    bool found = false;
+    CHECK_TRUE(bed->store->GetGrant("dr-o", &grant, &found).ok());
+    return found;
+  }
+
+  int Revokes() {
+    return bed->harness->zoom().CountRequests("POST", "/oauth/revoke");
   }
 };
 
@@ -231,6 +271,51 @@ TEST(AdminDoctorConnect, AnOAuthDoctorsRowShowsItsGrant) {
   // An S2S doctor's row is the checker's, as before.
   STRCMP_CONTAINS(R"("auth":"s2s","state":"unchecked","checked_at":null})",
                   res.body.c_str());
+}
+
+TEST(AdminDoctorConnect, DisconnectRevokesPurgesAndIsAudited) {
+  CHECK_TRUE(
+      SaveOAuthApp(bed->store.get(), bed->harness->box(), test::FakeOAuthApp())
+          .ok());
+  PutGrant();
+  httplib::Response res = Disconnect("dr-o", "{\"delete_meetings\":true}");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_EQUAL("{\"state\":\"not_connected\",\"meetings_to_delete\":0}",
+               res.body.c_str());
+  CHECK_FALSE(HasGrant());
+  LONGS_EQUAL(1, Revokes());
+  LONGS_EQUAL(1, audit.entries().size());
+  STRCMP_EQUAL("doctor_disconnected", audit.entries()[0].action.c_str());
+  // Not connected any more: a success, not audited again.
+  LONGS_EQUAL(200, Disconnect("dr-o", "").status);
+  LONGS_EQUAL(1, audit.entries().size());
+}
+
+TEST(AdminDoctorConnect, DisconnectRefusesS2sUnknownDoctorsAndBadBodies) {
+  httplib::Response res = Disconnect("dr-s", "");
+  LONGS_EQUAL(409, res.status);
+  STRCMP_EQUAL("doctor_not_oauth", ErrorCode(res).c_str());
+  res = Disconnect("nobody", "");
+  LONGS_EQUAL(404, res.status);
+  STRCMP_EQUAL("not_found", ErrorCode(res).c_str());
+  res = Disconnect("dr-o", "{\"delete_meetings\":1}");
+  LONGS_EQUAL(400, res.status);
+  STRCMP_EQUAL("invalid_type", ErrorCode(res).c_str());
+}
+
+TEST(AdminDoctorConnect, RemovingAnOauthDoctorRevokesAndPurgesItsGrant) {
+  PutGrant();
+  httplib::Response res = router.Call("DELETE", "/admin/api/doctors/dr-o");
+  LONGS_EQUAL(204, res.status);
+  CHECK_FALSE(HasGrant());
+  // No OAuth app to revoke with yet: the revoke waits, sealed.
+  LONGS_EQUAL(0, Revokes());
+  std::vector<PendingRevoke> queued;
+  CHECK_TRUE(
+      bed->store->ListDueRevokes(bed->clock.NowSeconds() + 3600, 10, &queued)
+          .ok());
+  LONGS_EQUAL(1, queued.size());
+  STRCMP_EQUAL("oauth_app_not_configured", queued[0].last_error.c_str());
 }
 
 }  // namespace web

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/encoding.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "model/records.h"
 #include "secrets/secret_box.h"
@@ -60,13 +61,17 @@ Status CheckConnectable(const OAuthConnectDeps& deps,
   return s;
 }
 
-// Revokes `token` at Zoom, once: the bridge no longer holds the grant either
-// way, so a failure (Zoom unreachable) only leaves a grant Zoom ends when it
-// is unused (an abandoned refresh token expires).
-void RevokeOnce(const OAuthConnectDeps& deps, const OAuthApp& app,
-                const std::string& token) {
-  ZoomFailure failure = ZoomFailure::kNone;
-  (void)RevokeUserToken(deps.oauth, app, token, &failure);
+// Revokes `token`, a refresh token of `doctor_id` the bridge lets go of,
+// now or later (zoom/revoke_queue.h). Only the bridge's own errors (the
+// database, the key) come back; the callback's answer stays its own, so
+// they are logged.
+void Revoke(const OAuthConnectDeps& deps, const std::string& doctor_id,
+            const std::string& token, int64_t now) {
+  Status s = RevokeOrQueue(RevokeDepsOf(deps), doctor_id, token, now);
+  if (!s.ok() && deps.logger != nullptr) {
+    deps.logger->Error("could not keep doctor %s's Zoom grant to revoke: %s",
+                       doctor_id.c_str(), s.ToString().c_str());
+  }
 }
 
 bool EqualIgnoringAsciiCase(const std::string& a, const std::string& b) {
@@ -123,8 +128,9 @@ Status TakeAttempt(const OAuthConnectDeps& deps, const OAuthCallback& callback,
 // Exchanges the code and asks Zoom who connected.
 Status ExchangeAndIdentify(const OAuthConnectDeps& deps, const OAuthApp& app,
                            const OAuthCallback& callback,
-                           const std::string& verifier, UserTokens* tokens,
-                           ZoomUser* who) {
+                           const OAuthAttempt& attempt,
+                           const std::string& verifier, int64_t now,
+                           UserTokens* tokens, ZoomUser* who) {
   ZoomFailure failure = ZoomFailure::kNone;
   Status s =
       ExchangeCode(deps.oauth, app, callback.code, verifier,
@@ -133,14 +139,13 @@ Status ExchangeAndIdentify(const OAuthConnectDeps& deps, const OAuthApp& app,
   ZoomError error;
   s = FetchMe(deps.api_base_url, deps.oauth.transport, deps.oauth.clock,
               tokens->access_token, who, &error);
-  if (!s.ok()) RevokeOnce(deps, app, tokens->refresh_token);
+  if (!s.ok()) Revoke(deps, attempt.doctor_id, tokens->refresh_token, now);
   return s;
 }
 
 // Stores the new grant, then revokes the old one when another user had it.
-Status StoreGrant(const OAuthConnectDeps& deps, const OAuthApp& app,
-                  const std::string& doctor_id, const UserTokens& tokens,
-                  const ZoomUser& who) {
+Status StoreGrant(const OAuthConnectDeps& deps, const std::string& doctor_id,
+                  const UserTokens& tokens, const ZoomUser& who, int64_t now) {
   std::string old_token;
   Status s = OldTokenToRevoke(deps, doctor_id, who, &old_token);
   int64_t generation = 0;
@@ -148,13 +153,23 @@ Status StoreGrant(const OAuthConnectDeps& deps, const OAuthApp& app,
     s = deps.user_tokens->StoreNewGrant(doctor_id, tokens, who, &generation);
   }
   if (s.ok() && !old_token.empty()) {
-    RevokeOnce(deps, app, old_token);
+    Revoke(deps, doctor_id, old_token, now);
   }
   WipeString(&old_token);
   return s;
 }
 
 }  // namespace
+
+RevokeDeps RevokeDepsOf(const OAuthConnectDeps& deps) {
+  RevokeDeps out;
+  out.revokes = deps.revokes;
+  out.settings = deps.settings;
+  out.box = deps.box;
+  out.oauth = deps.oauth;
+  out.logger = deps.logger;
+  return out;
+}
 
 bool ZoomUserMatches(const std::string& zoom_user, const ZoomUser& user) {
   if (zoom_user.empty()) return true;
@@ -238,7 +253,7 @@ Status BeginAuthorization(const OAuthConnectDeps& deps,
 Status FinishAuthorization(const OAuthConnectDeps& deps,
                            const OAuthCallback& callback, int64_t now,
                            std::string* doctor_id, ZoomUser* who) {
-  if (deps.user_tokens == nullptr) {
+  if (deps.user_tokens == nullptr || deps.revokes == nullptr) {
     return Status::Internal("oauth_not_wired",
                             "no token source to store a doctor's grant in");
   }
@@ -254,17 +269,18 @@ Status FinishAuthorization(const OAuthConnectDeps& deps,
   if (s.ok()) s = LoadOAuthApp(deps.settings, *deps.box, &app, &configured);
   UserTokens tokens;
   if (s.ok())
-    s = ExchangeAndIdentify(deps, app, callback, verifier, &tokens, who);
+    s = ExchangeAndIdentify(deps, app, callback, attempt, verifier, now,
+                            &tokens, who);
   WipeString(&verifier);
   if (s.ok() && deps.match_email && !ZoomUserMatches(doctor.zoom_user, *who)) {
-    RevokeOnce(deps, app, tokens.refresh_token);
+    Revoke(deps, attempt.doctor_id, tokens.refresh_token, now);
     s = Status::PermissionDenied(
         "zoom_account_mismatch",
         "the Zoom account " + who->email + " is not doctor " +
             attempt.doctor_id + "'s (" + doctor.zoom_user +
             "): sign in to Zoom as the doctor and open a new connect link");
   }
-  if (s.ok()) s = StoreGrant(deps, app, attempt.doctor_id, tokens, *who);
+  if (s.ok()) s = StoreGrant(deps, attempt.doctor_id, tokens, *who, now);
   WipeString(&tokens.access_token);
   WipeString(&tokens.refresh_token);
   WipeString(&app.client_secret);

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "zoom/revoke_queue.h"
 #include "zoom/user_oauth.h"
 #include "zoom/zoom_api.h"
 
@@ -24,6 +25,8 @@ namespace telemed {
 
 class ClinicRecords;
 class DoctorGrants;
+class GrantRevokes;
+class Logger;
 class RandomSource;
 class UserTokenSource;
 
@@ -46,6 +49,10 @@ struct OAuthConnectDeps {
   std::string api_base_url;
   // Stores the new grant (StoreNewGrant); used by the callback only.
   UserTokenSource* user_tokens = nullptr;
+  // Revokes the callback lets go of wait here when Zoom cannot take them
+  // (zoom/revoke_queue.h); used by the callback and by disconnecting.
+  GrantRevokes* revokes = nullptr;
+  Logger* logger = nullptr;  // may be null
   // Keep a connection only when the Zoom account is the doctor's zoom_user.
   bool match_email = true;
 };
@@ -92,8 +99,10 @@ struct OAuthCallback {
 
 // Finishes an attempt. On success the doctor's grant is stored (the old
 // one revoked at Zoom when another Zoom user connected) and *who names the
-// Zoom account. Refusals, in the order checked; the first three send
-// nothing to Zoom and every one leaves the doctor's grant as it was:
+// Zoom account. Every revoke goes through RevokeOrQueue
+// (zoom/revoke_queue.h): one Zoom could not take is tried again later.
+// Refusals, in the order checked; the first three send nothing to Zoom and
+// every one leaves the doctor's grant as it was:
 //   NotFound "oauth_state_invalid": unknown, expired or used state;
 //   PermissionDenied "zoom_access_denied": Zoom sent error= (the doctor
 //     declined, or Zoom refused);
@@ -110,6 +119,9 @@ Status FinishAuthorization(const OAuthConnectDeps& deps,
 // case when zoom_user holds an '@', else the user id. An empty zoom_user
 // matches anyone.
 bool ZoomUserMatches(const std::string& zoom_user, const ZoomUser& user);
+
+// The revoke seams of `deps`.
+RevokeDeps RevokeDepsOf(const OAuthConnectDeps& deps);
 
 }  // namespace telemed
 

@@ -33,14 +33,17 @@ std::string LeaseName(const std::string& doctor_id) {
   return "zoom.oauth.refresh." + doctor_id;
 }
 
-// The doctor's grant, for ZoomApi: calls made for one doctor.
+// The doctor's grant, for ZoomApi: calls made for one doctor (only its
+// meetings' deletions when `deletions`).
 class DoctorTokens final : public TokenSource {
  public:
-  DoctorTokens(UserTokenSource* source, const std::string& doctor_id)
-      : source_(source), doctor_id_(doctor_id) {}
+  DoctorTokens(UserTokenSource* source, const std::string& doctor_id,
+               bool deletions)
+      : source_(source), doctor_id_(doctor_id), deletions_(deletions) {}
   using TokenSource::GetToken;
   Status GetToken(std::string* token, ZoomFailure* failure) override {
-    return source_->GetToken(doctor_id_, token, failure);
+    return deletions_ ? source_->GetDeletionToken(doctor_id_, token, failure)
+                      : source_->GetToken(doctor_id_, token, failure);
   }
   void Invalidate(const std::string& token) override {
     source_->Invalidate(doctor_id_, token);
@@ -53,6 +56,7 @@ class DoctorTokens final : public TokenSource {
  private:
   UserTokenSource* const source_;
   const std::string doctor_id_;
+  const bool deletions_;
 };
 
 }  // namespace
@@ -285,7 +289,41 @@ Status UserTokenSource::StoreNewGrant(const std::string& doctor_id,
 
 std::unique_ptr<TokenSource> UserTokenSource::ForDoctor(
     const std::string& doctor_id) {
-  return std::make_unique<DoctorTokens>(this, doctor_id);
+  return std::make_unique<DoctorTokens>(this, doctor_id, false);
+}
+
+std::unique_ptr<TokenSource> UserTokenSource::ForDeletions(
+    const std::string& doctor_id) {
+  return std::make_unique<DoctorTokens>(this, doctor_id, true);
+}
+
+Status UserTokenSource::GetDeletionToken(const std::string& doctor_id,
+                                         std::string* token,
+                                         ZoomFailure* failure) {
+  bool found = false;
+  DoctorGrant row;
+  Status s = options_.grants->GetGrant(doctor_id, &row, &found);
+  if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
+  if (!found || row.state != GrantState::kDisconnecting) {
+    return GetToken(doctor_id, token, failure);
+  }
+  DoctorSlot* slot = SlotOf(doctor_id);
+  MutexLock lock(&slot->mu);
+  std::string opened;
+  s = options_.box->Open(GrantPurpose("access", doctor_id),
+                         row.sealed_access_token, &opened);
+  if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
+  const int64_t left = row.access_expires_at - options_.clock->NowSeconds();
+  if (left < kBorrowMinimumSeconds || slot->invalidated == Sha256Hex(opened)) {
+    WipeString(&opened);
+    return Fail(ZoomFailure::kNotConnected,
+                Status::Validation(
+                    "doctor_not_connected",
+                    "doctor " + doctor_id + " was disconnected from Zoom"),
+                failure);
+  }
+  *token = std::move(opened);
+  return Fail(ZoomFailure::kNone, s, failure);
 }
 
 }  // namespace telemed

@@ -107,6 +107,17 @@ class UserTokenSource final {
   // ApiFor). It borrows this source, which must outlive it.
   std::unique_ptr<TokenSource> ForDoctor(const std::string& doctor_id);
 
+  // For deleting a disconnecting doctor's meetings only
+  // (sync/doctor_disconnect.h): while the grant is `disconnecting`, its
+  // stored access token as long as it has 30 s or more left and was not
+  // invalidated, never a refresh (Zoom rotates the refresh token, and the
+  // grant is about to be purged); after that doctor_not_connected,
+  // kNotConnected. Any other grant: GetToken.
+  Status GetDeletionToken(const std::string& doctor_id, std::string* token,
+                          ZoomFailure* failure) EXCLUDES(mu_);
+  // A TokenSource over GetDeletionToken (ZoomClient's DeletionApiFor).
+  std::unique_ptr<TokenSource> ForDeletions(const std::string& doctor_id);
+
  private:
   struct Grant;  // a grant as read, tokens opened
   struct DoctorSlot {

@@ -62,9 +62,20 @@ Status ZoomClient::Open(const Options& options,
 
 ZoomApi* ZoomClient::ApiFor(const std::string& doctor_id) {
   MutexLock lock(&doctors_mu_);
-  DoctorApi& doctor = doctors_[doctor_id];
+  return ApiIn(&doctors_, doctor_id, false);
+}
+
+ZoomApi* ZoomClient::DeletionApiFor(const std::string& doctor_id) {
+  MutexLock lock(&doctors_mu_);
+  return ApiIn(&deletion_apis_, doctor_id, true);
+}
+
+ZoomApi* ZoomClient::ApiIn(std::map<std::string, DoctorApi>* apis,
+                           const std::string& doctor_id, bool deletions) {
+  DoctorApi& doctor = (*apis)[doctor_id];
   if (doctor.api == nullptr) {
-    doctor.tokens = user_tokens_->ForDoctor(doctor_id);
+    doctor.tokens = deletions ? user_tokens_->ForDeletions(doctor_id)
+                              : user_tokens_->ForDoctor(doctor_id);
     doctor.api = std::make_unique<ZoomApi>(ZoomApi::Options{
         api_url_, transport_, doctor.tokens.get(), clock_, limiter_.get()});
   }

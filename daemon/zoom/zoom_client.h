@@ -66,6 +66,9 @@ class ZoomClient final {
   // on host "me"). The ZoomApi is the client's, one per doctor, valid as
   // long as the client. REQUIRES: Options::grants was given. Thread-safe.
   ZoomApi* ApiFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
+  // ApiFor for deleting the doctor's meetings only: it also acts for a
+  // doctor being disconnected (UserTokenSource::GetDeletionToken).
+  ZoomApi* DeletionApiFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
   // The doctors' token source (connecting, checks); null without grants.
   UserTokenSource* user_tokens() { return user_tokens_.get(); }
   RateLimiter* limiter() { return limiter_.get(); }
@@ -88,8 +91,14 @@ class ZoomClient final {
     std::unique_ptr<TokenSource> tokens;
     std::unique_ptr<ZoomApi> api;
   };
+  // The doctor's entry of `apis`, made on first use (over ForDeletions
+  // when `deletions`).
+  ZoomApi* ApiIn(std::map<std::string, DoctorApi>* apis,
+                 const std::string& doctor_id, bool deletions)
+      REQUIRES(doctors_mu_);
   Mutex doctors_mu_;
   std::map<std::string, DoctorApi> doctors_ GUARDED_BY(doctors_mu_);
+  std::map<std::string, DoctorApi> deletion_apis_ GUARDED_BY(doctors_mu_);
 };
 
 }  // namespace telemed

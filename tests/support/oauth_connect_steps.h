@@ -49,6 +49,7 @@ class OAuthConnectFixture : public UserOAuthFixture {
     deps.oauth = Endpoint(harness.get(), &clock);
     deps.api_base_url = harness->api_url();
     deps.user_tokens = source.get();
+    deps.revokes = store.get();
   }
 
   void PutDoctor(const std::string& id, AuthMode auth,

@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -18,7 +20,10 @@
 #include "secrets/secret_box.h"
 #include "secrets/secret_key.h"
 #include "store/store.h"
+#include "zoom/https_transport.h"
 #include "zoom/s2s_token_source.h"
+#include "zoom/user_oauth.h"
+#include "zoom/user_token_source.h"
 
 namespace telemed {
 namespace test {
@@ -143,6 +148,17 @@ ZoomBridge::ZoomBridge(const Options& options)
 
 ZoomBridge::~ZoomBridge() = default;
 
+void ZoomBridge::OpenDatabaseAndKey(RandomSource* random,
+                                    std::unique_ptr<Store>* store,
+                                    std::unique_ptr<SecretKey>* key) {
+  Store::Options store_options;
+  store_options.path = DatabasePath(data_dir_);
+  store_options.clock = &clock_;
+  Require(Store::Open(store_options, store), "opening the database");
+  Require(SecretKey::Load(KeyLocation{key_file_, false}, random, key),
+          "loading the key");
+}
+
 void ZoomBridge::Configure() {
   data_dir_ = dir_.File("data");
   key_file_ = dir_.File("bridge.key");
@@ -152,13 +168,8 @@ void ZoomBridge::Configure() {
   WriteKeyFile(key_file_, random.get());
   {
     std::unique_ptr<Store> store;
-    Store::Options store_options;
-    store_options.path = DatabasePath(data_dir_);
-    store_options.clock = &clock_;
-    Require(Store::Open(store_options, &store), "opening the database");
     std::unique_ptr<SecretKey> key;
-    Require(SecretKey::Load(KeyLocation{key_file_, false}, random.get(), &key),
-            "loading the key");
+    OpenDatabaseAndKey(random.get(), &store, &key);
     Require(store->BindKeyFingerprint(key->fingerprint(), key_file_),
             "binding the key");
     SecretBox box(key.get(), random.get());
@@ -257,6 +268,10 @@ ApiAnswer ZoomBridge::Post(const std::string& path) {
   return Send("POST", path, "");
 }
 
+ApiAnswer ZoomBridge::Post(const std::string& path, const std::string& json) {
+  return Send("POST", path, json);
+}
+
 ApiAnswer ZoomBridge::Delete(const std::string& path) {
   return Send("DELETE", path, "");
 }
@@ -345,6 +360,90 @@ std::string ZoomBridge::FindMeetingProblems(
     }
   }
   return problems;
+}
+
+namespace {
+
+constexpr char kBridgeRedirect[] = "https://bridge.local:8443/oauth/callback";
+
+// The code the fake's /oauth/authorize redirects with for `pkce`.
+std::string AuthorizedCode(ZoomTransport* transport, const std::string& base,
+                           const std::string& client_id, const Pkce& pkce) {
+  HttpRequest request;
+  request.method = "GET";
+  request.url =
+      AuthorizeUrl(base, client_id, kBridgeRedirect, "state-1", pkce.challenge);
+  HttpResponse response;
+  Require(transport->Send(request, &response), "GET /oauth/authorize");
+  Require(response.status == 302, "/oauth/authorize did not redirect");
+  const std::string location = response.Header("location");
+  httplib::Params query;
+  httplib::detail::parse_query_text(location.substr(location.find('?') + 1),
+                                    query);
+  auto code = query.find("code");
+  Require(code != query.end(), "no code in " + location);
+  return code->second;
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+ZoomBridge::Connection ZoomBridge::ConnectDoctor(const std::string& doctor_id,
+                                                 const std::string& user_id) {
+  std::unique_ptr<RandomSource> random;
+  Require(RealRandom::Open(&random), "random source");
+  HttpsTransport::Options https;
+  https.ca_file = server_.ca_file();
+  https.random = random.get();
+  std::unique_ptr<HttpsTransport> transport;
+  Require(HttpsTransport::Open(https, &transport), "HTTPS to the fake");
+  const OAuthApp app{zoom_options_.oauth_client_id,
+                     zoom_options_.oauth_client_secret, kBridgeRedirect};
+  zoom_->SetAuthorizingUser(user_id);
+  Pkce pkce;
+  Require(NewPkce(random.get(), &pkce), "PKCE");
+  const std::string code =
+      AuthorizedCode(transport.get(), server_.Url(""), app.client_id, pkce);
+  UserTokens tokens;
+  ZoomFailure failure = ZoomFailure::kNone;
+  Require(ExchangeCode(OAuthEndpoint{server_.Url(""), transport.get(), &clock_},
+                       app, code, pkce.verifier, kBridgeRedirect, &tokens,
+                       &failure),
+          "exchanging the code");
+
+  std::unique_ptr<Store> store;
+  std::unique_ptr<SecretKey> key;
+  OpenDatabaseAndKey(random.get(), &store, &key);
+  SecretBox box(key.get(), random.get());
+  Require(SaveOAuthApp(store.get(), box, app), "saving the OAuth app");
+  UserTokenSource::Options options;
+  options.grants = store.get();
+  options.settings = store.get();
+  options.box = &box;
+  options.clock = &clock_;
+  options.random = random.get();
+  UserTokenSource source(options);
+  ZoomUser user;
+  user.id = user_id;
+  user.email = user_id + "@clinic.example";
+  int64_t generation = 0;
+  Require(source.StoreNewGrant(doctor_id, tokens, user, &generation),
+          "storing the grant");
+  DoctorGrant grant;
+  bool found = false;
+  Require(store->GetGrant(doctor_id, &grant, &found), "reading the grant");
+  return Connection{tokens.access_token, tokens.refresh_token,
+                    grant.sealed_access_token, grant.sealed_refresh_token};
+}
+
+std::string ZoomBridge::DatabaseBytes() const {
+  const std::string path = DatabasePath(data_dir_);
+  return FileBytes(path) + FileBytes(path + "-wal");
 }
 
 }  // namespace test

@@ -29,6 +29,11 @@
 #include "support/tls_test_server.h"
 
 namespace telemed {
+
+class RandomSource;
+class SecretKey;
+class Store;
+
 namespace test {
 
 // What the API answered: `status` 0 when no answer came.
@@ -124,6 +129,7 @@ class ZoomBridge final {
   ApiAnswer Put(const std::string& path, const std::string& json);
   ApiAnswer Delete(const std::string& path);
   ApiAnswer Post(const std::string& path);  // with an empty body
+  ApiAnswer Post(const std::string& path, const std::string& json);
   // PUT /doctors/{id} as an s2s doctor hosted by Zoom user `zoom_user`.
   ApiAnswer PutDoctor(const std::string& id, const std::string& zoom_user);
   // PUT /appointments/{id} of doctor `doctor_id`; `start_time` RFC 3339.
@@ -146,10 +152,29 @@ class ZoomBridge final {
   // is wrong, one line per problem.
   std::string FindMeetingProblems(const std::vector<std::string>& live);
 
+  // --- Doctors' own Zoom accounts (user OAuth) ---
+  // Stores the fake's OAuth app and connects OAuth doctor `doctor_id` as
+  // Zoom user `user_id` (one of Options::users) in the database, as the
+  // callback would: authorize at the fake, exchange the code, store the
+  // grant. The daemon may be running or not.
+  struct Connection {
+    std::string access_token;  // as Zoom issued them
+    std::string refresh_token;
+    std::string sealed_access;  // as the database holds them
+    std::string sealed_refresh;
+  };
+  Connection ConnectDoctor(const std::string& doctor_id,
+                           const std::string& user_id);
+  // The database file and its WAL, as bytes on disk.
+  std::string DatabaseBytes() const;
+
  private:
   ApiAnswer Send(const std::string& method, const std::string& path,
                  const std::string& json);
   void Configure();
+  // The bridge's database and its key file, opened in this process.
+  void OpenDatabaseAndKey(RandomSource* random, std::unique_ptr<Store>* store,
+                          std::unique_ptr<SecretKey>* key);
 
   RealClock clock_;
   FakeZoom::Options zoom_options_;

@@ -45,6 +45,7 @@ export function newState() {
       { id: 'u2', email: 'kim@clinic.example', name: 'Dr Kim' }],
     lastTest: null,
     doctors: new Map(),
+    disconnects: [], // the bodies of POST /doctors/{id}/disconnect, with the id
     appointments: [],
     keys: [],
     audit: [],
@@ -293,6 +294,15 @@ const ROUTES = [
     if (doctor.auth !== 'oauth') throw new Refusal(409, 'doctor_not_oauth', 'This doctor uses the clinic account.');
     return [200, { connect_url: `https://bridge.local:8443/oauth/connect/mock-${doctor.id}`,
       expires_at: new Date(Date.now() + 15 * 60 * 1000).toISOString().replace(/\.\d+Z$/, 'Z') }];
+  }],
+  ['POST', /^\/doctors\/([^/]+)\/disconnect$/, true, ({ state, body, params, req }) => {
+    const doctor = state.doctors.get(decodeURIComponent(params[0]));
+    if (!doctor) throw new Refusal(404, 'not_found', 'No such doctor.');
+    if (doctor.auth !== 'oauth') throw new Refusal(409, 'doctor_not_oauth', 'This doctor uses the clinic account.');
+    const deleteMeetings = body?.delete_meetings === true;
+    state.disconnects.push({ id: doctor.id, delete_meetings: deleteMeetings });
+    audit(state, 'doctor_disconnected', req, doctor.id);
+    return [200, { state: deleteMeetings ? 'disconnecting' : 'not_connected', meetings_to_delete: deleteMeetings ? 2 : 0 }];
   }],
   ['GET', /^\/appointments$/, true, ({ state, query }) => [200, listAppointments(state, query)]],
   ['POST', /^\/appointments\/([^/]+)\/retry$/, true, ({ state, params }) => {

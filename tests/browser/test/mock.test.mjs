@@ -7,7 +7,10 @@
 // - the admin removed while the page is open: the daemon has no way to
 //   remove the admin;
 // - a certificate 30 days before and after its expiry: the daemon's own is
-//   valid 825 days and an imported one must be valid when imported.
+//   valid 825 days and an imported one must be valid when imported;
+// - Disconnect's dialog and request: a connected OAuth doctor needs a doctor
+//   signing in at Zoom (the daemon's side is tested in C++, including the
+//   same request through the admin route).
 // Everything else is tested against the daemon (the other test files).
 
 import assert from 'node:assert/strict';
@@ -103,5 +106,44 @@ describe('mock', () => {
     await link(page, 'Overview').click();
     await page.getByText(/certificate expired on/).waitFor();
     assert.match(await warning.textContent(), /Import a new one on the box \(telemed-bridge web cert --import CERT KEY\)/);
+  });
+
+  test('Doctors: Disconnect asks first, and may also delete the meetings', async () => {
+    server.state.doctors.set('dr-o', { id: 'dr-o', name: 'Dr O', zoom_user: '', auth: 'oauth',
+      state: 'not_connected', checked_at: null });
+    server.state.doctors.set('dr-s', { id: 'dr-s', name: 'Dr S', zoom_user: 's@clinic.example', auth: 's2s',
+      state: 'ok', checked_at: null });
+    await signIn(page);
+    await link(page, 'Doctors').click();
+    const row = page.locator('#doctor-table tbody tr', { hasText: 'dr-o' });
+    await row.waitFor();
+    // Only an OAuth doctor has the button.
+    const s2sRow = page.locator('#doctor-table tbody tr', { hasText: 'dr-s' });
+    assert.equal(await button(s2sRow, 'Disconnect').count(), 0);
+
+    const dialog = page.getByRole('dialog');
+    await button(row, 'Disconnect').click();
+    await dialog.getByText('Disconnect Dr O from Zoom?').waitFor();
+    const box = dialog.getByLabel("Also delete this doctor's Zoom meetings", { exact: true });
+    assert.equal(await box.isChecked(), false);
+    await button(dialog, 'Cancel').click();
+    assert.deepEqual(server.state.disconnects, []);
+
+    await button(row, 'Disconnect').click();
+    await button(dialog, 'Disconnect').click();
+    await page.getByText('Disconnected Dr O from Zoom.').waitFor();
+    await button(row, 'Disconnect').click();
+    assert.equal(await box.isChecked(), false);
+    await box.check();
+    await button(dialog, 'Disconnect').click();
+    await page.getByText('Disconnected Dr O: deleting 2 Zoom meetings first.').waitFor();
+    assert.deepEqual(server.state.disconnects,
+      [{ id: 'dr-o', delete_meetings: false }, { id: 'dr-o', delete_meetings: true }]);
+
+    // Other confirmations show no box.
+    await button(row, 'Remove').click();
+    await dialog.getByText('Remove Dr O?').waitFor();
+    assert.equal(await box.isVisible(), false);
+    await button(dialog, 'Cancel').click();
   });
 });

@@ -5,7 +5,7 @@
 import { call, get } from '../api.js';
 import { announce, copyText, el, fromTemplate, row, when } from '../dom.js';
 import { bindForm, clearErrors, showError } from '../forms.js';
-import { confirmAction } from '../dialog.js';
+import { confirmAction, confirmWithOption } from '../dialog.js';
 
 const STATES = {
   ok: ['OK', 'state-ok'],
@@ -69,6 +69,9 @@ function doctorRow(screen, doctor) {
     doctor.auth === 'oauth'
       ? el('button', { type: 'button', text: 'Connect to Zoom', onclick: () => connect(screen, doctor) })
       : null,
+    doctor.auth === 'oauth'
+      ? el('button', { type: 'button', text: 'Disconnect', class: 'danger', onclick: () => disconnect(screen, doctor) })
+      : null,
     el('button', { type: 'button', text: 'Remove', class: 'danger', onclick: () => remove(screen, doctor) }));
   return row(doctor.id, doctor.name, doctor.zoom_user, AUTH[doctor.auth] || doctor.auth,
     el('span', { class: css, text: label }), actions);
@@ -120,6 +123,26 @@ async function connect(screen, doctor) {
     panel.querySelector('#connect-url').textContent = answer.connect_url;
     panel.hidden = false;
     panel.querySelector('#connect-copy').focus();
+  } catch (error) {
+    announce(error.message);
+  }
+}
+
+// Ends the doctor's Zoom connection: the bridge revokes it at Zoom and
+// forgets its tokens; the meetings stay unless the box is ticked.
+async function disconnect(screen, doctor) {
+  const answer = await confirmWithOption(`Disconnect ${doctor.name} from Zoom?`,
+    'The bridge stops all Zoom work for this doctor at once and revokes its access. ' +
+    'Appointments wait until the doctor connects again.',
+    'Disconnect', "Also delete this doctor's Zoom meetings");
+  if (!answer) return;
+  try {
+    const result = await call('POST', '/doctors/' + encodeURIComponent(doctor.id) + '/disconnect',
+      { delete_meetings: answer.option });
+    announce(result.meetings_to_delete > 0
+      ? `Disconnected ${doctor.name}: deleting ${result.meetings_to_delete} Zoom meetings first.`
+      : `Disconnected ${doctor.name} from Zoom.`);
+    await load(screen);
   } catch (error) {
     announce(error.message);
   }

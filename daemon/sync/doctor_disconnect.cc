@@ -1,0 +1,153 @@
+#include "sync/doctor_disconnect.h"
+
+#include <string>
+#include <vector>
+
+#include "base/log.h"
+#include "model/records.h"
+#include "secrets/secret_box.h"
+#include "store/clinic_records.h"
+#include "store/doctor_grants.h"
+#include "store/grant_revokes.h"
+#include "sync/planner.h"
+#include "zoom/revoke_queue.h"
+#include "zoom/user_token_source.h"
+
+namespace telemed {
+
+namespace {
+
+// The host key of an OAuth doctor's meetings (sync/planner.h).
+std::string OauthHostOf(const std::string& doctor_id) {
+  Doctor doctor;
+  doctor.id = doctor_id;
+  doctor.auth = AuthMode::kOauth;
+  return DoctorHost(doctor);
+}
+
+// Queues the revoke of `grant`, purges the grant, then asks Zoom: new work
+// stops before Zoom is waited for, and a crash anywhere loses no revoke. A
+// refresh token that does not open (the key file was replaced) cannot be
+// revoked by anyone: the grant is purged all the same, and the log says so.
+Status RevokeAndPurge(const OAuthConnectDeps& deps, const DoctorGrant& grant,
+                      int64_t now) {
+  const RevokeDeps revoke = RevokeDepsOf(deps);
+  std::string token;
+  const Status opened = deps.box->Open(GrantPurpose("refresh", grant.doctor_id),
+                                       grant.sealed_refresh_token, &token);
+  PendingRevoke entry;
+  Status s = opened.ok()
+                 ? QueueRevoke(revoke, grant.doctor_id, token, now, &entry)
+                 : Status::OK();
+  WipeString(&token);
+  if (!s.ok()) return s;
+  if (!opened.ok() && deps.logger != nullptr) {
+    deps.logger->Error(
+        "doctor %s's Zoom grant could not be opened to revoke it (%s): it is "
+        "purged here; the doctor can remove the app in Zoom",
+        grant.doctor_id.c_str(), opened.ToString().c_str());
+  }
+  s = deps.grants->PurgeGrant(grant.doctor_id);
+  // Unavailable: the row is gone (its bytes overwritten), only the WAL's
+  // truncation waited for a reader; the next purge or revoke truncates it.
+  if (s.code() == Status::Code::kUnavailable) s = Status::OK();
+  if (!s.ok() || !opened.ok()) return s;
+  return TryRevoke(revoke, &entry, now);
+}
+
+Status CheckOauthDoctor(const OAuthConnectDeps& deps,
+                        const std::string& doctor_id) {
+  Doctor doctor;
+  Status s = deps.records->GetDoctor(doctor_id, &doctor);
+  if (s.ok() && doctor.auth != AuthMode::kOauth) {
+    return Status::Conflict(
+        "doctor_not_oauth",
+        "doctor " + doctor_id +
+            " uses the clinic's Zoom account (auth s2s): nothing to "
+            "disconnect",
+        "auth");
+  }
+  return s;
+}
+
+// Marks the grant disconnecting: the token source hands out no token for
+// new work from here on, and a refresh in flight cannot commit. *grant is
+// the grant as it is then; *found false when a concurrent disconnect purged
+// it meanwhile.
+Status StopNewWork(const OAuthConnectDeps& deps, DoctorGrant* grant,
+                   bool* found) {
+  bool applied = false;
+  const std::string doctor_id = grant->doctor_id;
+  Status s = deps.grants->SetGrantState(doctor_id, 0,
+                                        GrantState::kDisconnecting, &applied);
+  return s.ok() ? deps.grants->GetGrant(doctor_id, grant, found) : s;
+}
+
+}  // namespace
+
+Status DisconnectDoctor(const OAuthConnectDeps& deps,
+                        const std::string& doctor_id, bool delete_meetings,
+                        int64_t now, DisconnectResult* out) {
+  *out = DisconnectResult();
+  Status s = CheckOauthDoctor(deps, doctor_id);
+  DoctorGrant grant;
+  bool found = false;
+  if (s.ok()) s = deps.grants->GetGrant(doctor_id, &grant, &found);
+  if (!s.ok() || !found) return s;
+  out->was_connected = true;
+  if (grant.state == GrantState::kDisconnecting) {
+    out->state = GrantStateName(grant.state);
+    return s;
+  }
+  s = StopNewWork(deps, &grant, &found);
+  if (!s.ok() || !found) return s;
+  if (delete_meetings) {
+    s = deps.revokes->QueueDoctorMeetingDeletions(
+        doctor_id, OauthHostOf(doctor_id), &out->meetings_to_delete);
+  }
+  if (s.ok() && out->meetings_to_delete > 0) {
+    out->state = GrantStateName(GrantState::kDisconnecting);
+    if (deps.logger != nullptr) {
+      deps.logger->Info(
+          "doctor %s disconnected from Zoom: deleting %d meetings first",
+          doctor_id.c_str(), out->meetings_to_delete);
+    }
+    return s;
+  }
+  if (s.ok()) s = RevokeAndPurge(deps, grant, now);
+  if (s.ok() && deps.logger != nullptr) {
+    deps.logger->Info("doctor %s disconnected from Zoom", doctor_id.c_str());
+  }
+  return s;
+}
+
+Status DropGrantOfRemovedDoctor(const OAuthConnectDeps& deps,
+                                const std::string& doctor_id, int64_t now) {
+  DoctorGrant grant;
+  bool found = false;
+  Status s = deps.grants->GetGrant(doctor_id, &grant, &found);
+  if (!s.ok() || !found) return s;
+  return RevokeAndPurge(deps, grant, now);
+}
+
+Status FinishDisconnects(const OAuthConnectDeps& deps, int64_t now,
+                         int* purged) {
+  *purged = 0;
+  std::vector<DoctorGrant> grants;
+  Status s = deps.grants->ListGrants(&grants);
+  for (size_t i = 0; s.ok() && i < grants.size(); ++i) {
+    const DoctorGrant& grant = grants[i];
+    if (grant.state != GrantState::kDisconnecting) continue;
+    int queued = 0;
+    s = deps.revokes->CountQueuedDeletions(OauthHostOf(grant.doctor_id),
+                                           &queued);
+    const bool due =
+        queued == 0 || now - grant.updated_at >= kDisconnectGraceSeconds;
+    if (!s.ok() || !due) continue;
+    s = RevokeAndPurge(deps, grant, now);
+    *purged += s.ok() ? 1 : 0;
+  }
+  return s;
+}
+
+}  // namespace telemed
