@@ -216,10 +216,10 @@ void AdminPageImpl::AddZoomScreens() {
   web::AdminAudit* audit = site_->audit();
   users_ = std::make_unique<web::ZoomUserCache>(web::ZoomUserCache::Options{
       store, client->s2s(), client->api(), clock, logger});
-  web::AddZoomRoutes(
-      {store, zoom->box.get(), client->transport(), zoom->oauth_url,
-       client->s2s(), client->api(), users_.get(), clock, audit, logger},
-      site_.get());
+  web::AddZoomRoutes({store, zoom->box.get(), client->transport(),
+                      zoom->oauth_url, client->s2s(), client->api(), client,
+                      users_.get(), clock, audit, logger},
+                     site_.get());
 
   web::DoctorChecker::Options checking;
   checking.records = store;
