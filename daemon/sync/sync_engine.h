@@ -102,6 +102,10 @@ class SyncEngine {
   // the S2S app and `host` itself, or an OAuth doctor's own API and "me".
   // Null when an OAuth doctor's API is not available (no grants role).
   ZoomApi* ApiOf(const std::string& host, std::string* user);
+  // The limiter that paces `host`'s Zoom account and the host it keeps a
+  // daily hold under: the shared one and `host` for the S2S app's users;
+  // an OAuth doctor's own and "me" (ZoomClient::LimiterFor).
+  RateLimiter* LimiterOf(const std::string& host, std::string* held_host);
   // Stores the settlements of one Step in one transaction.
   Status StoreLocally(const std::vector<SyncTaskWrite>& writes);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);

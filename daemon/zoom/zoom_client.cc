@@ -55,20 +55,32 @@ Status ZoomClient::Open(const Options& options,
         UserTokenOptions(options, client->transport_));
   }
   client->api_url_ = options.api_url;
+  client->plan_ = options.plan;
   client->clock_ = options.clock;
   *out = std::move(client);
   return Status::OK();
 }
 
-ZoomApi* ZoomClient::ApiFor(const std::string& doctor_id) {
-  MutexLock lock(&doctors_mu_);
+ZoomClient::DoctorApi& ZoomClient::DoctorOf(const std::string& doctor_id) {
   DoctorApi& doctor = doctors_[doctor_id];
   if (doctor.api == nullptr) {
     doctor.tokens = user_tokens_->ForDoctor(doctor_id);
-    doctor.api = std::make_unique<ZoomApi>(ZoomApi::Options{
-        api_url_, transport_, doctor.tokens.get(), clock_, limiter_.get()});
+    doctor.limiter = std::make_unique<RateLimiter>(plan_, clock_);
+    doctor.api = std::make_unique<ZoomApi>(
+        ZoomApi::Options{api_url_, transport_, doctor.tokens.get(), clock_,
+                         doctor.limiter.get()});
   }
-  return doctor.api.get();
+  return doctor;
+}
+
+ZoomApi* ZoomClient::ApiFor(const std::string& doctor_id) {
+  MutexLock lock(&doctors_mu_);
+  return DoctorOf(doctor_id).api.get();
+}
+
+RateLimiter* ZoomClient::LimiterFor(const std::string& doctor_id) {
+  MutexLock lock(&doctors_mu_);
+  return DoctorOf(doctor_id).limiter.get();
 }
 
 }  // namespace telemed

@@ -6,9 +6,15 @@
 // Per-doctor OAuth (a doctor connects its own Zoom account): given the
 // store's DoctorGrants, the client also owns a UserTokenSource
 // (zoom/user_token_source.h) and ApiFor(doctor) hands out a ZoomApi over
-// the doctor's own tokens, sharing this client's transport and limiter;
-// S2S doctors keep api(). Callers that act for a doctor (the sync engine,
-// start links) ask ApiFor for OAuth doctors instead of using api().
+// the doctor's own tokens, sharing this client's transport; S2S doctors
+// keep api(). Callers that act for a doctor (the sync engine, start links)
+// ask ApiFor for OAuth doctors instead of using api().
+//
+// Pacing is per Zoom account: the S2S app's calls share limiter(); each
+// OAuth doctor is an account of its own, with its own per-second budgets
+// and daily limit, so its calls go through a limiter of its own
+// (LimiterFor), in which its daily hold is kept under host "me", the user
+// its calls name.
 #ifndef TELEMED_ZOOM_ZOOM_CLIENT_H_
 #define TELEMED_ZOOM_ZOOM_CLIENT_H_
 
@@ -66,6 +72,10 @@ class ZoomClient final {
   // on host "me"). The ZoomApi is the client's, one per doctor, valid as
   // long as the client. REQUIRES: Options::grants was given. Thread-safe.
   ZoomApi* ApiFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
+  // The limiter that paces doctor `doctor_id`'s own account (ApiFor's
+  // calls): pause it for that doctor's 429s, host "me" for a daily one.
+  // Valid as long as the client. REQUIRES: as ApiFor. Thread-safe.
+  RateLimiter* LimiterFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
   // The doctors' token source (connecting, checks); null without grants.
   UserTokenSource* user_tokens() { return user_tokens_.get(); }
   RateLimiter* limiter() { return limiter_.get(); }
@@ -81,13 +91,16 @@ class ZoomClient final {
   std::unique_ptr<ZoomApi> api_;
   std::unique_ptr<UserTokenSource> user_tokens_;
   std::string api_url_;
+  ZoomPlan plan_;
   const Clock* clock_ = nullptr;
 
-  // A doctor's tokens and the ZoomApi over them.
+  // A doctor's tokens, its account's limiter and the ZoomApi over them.
   struct DoctorApi {
     std::unique_ptr<TokenSource> tokens;
+    std::unique_ptr<RateLimiter> limiter;
     std::unique_ptr<ZoomApi> api;
   };
+  DoctorApi& DoctorOf(const std::string& doctor_id) REQUIRES(doctors_mu_);
   Mutex doctors_mu_;
   std::map<std::string, DoctorApi> doctors_ GUARDED_BY(doctors_mu_);
 };
