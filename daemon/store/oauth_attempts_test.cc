@@ -104,4 +104,30 @@ TEST(OAuthAttempts, AddingDropsExpiredRows) {
   CHECK(found);
 }
 
+TEST(OAuthAttempts, HousekeepingPurgesWhatExpiredByNow) {
+  clock.SetMicros(kNow * 1000000);
+  CHECK_OK(store->AddConnectLink("old", Attempt("d1", kNow + 10), kNow));
+  CHECK_OK(store->AddOAuthAttempt("olds", Attempt("d1", kNow + 10, "v"), kNow));
+  CHECK_OK(store->AddConnectLink("new", Attempt("d1", kNow + 900), kNow));
+  CHECK_OK(
+      store->AddOAuthAttempt("news", Attempt("d1", kNow + 900, "v"), kNow));
+  int purged = -1;
+  CHECK_OK(store->PurgeExpiredOAuthSteps(&purged));
+  LONGS_EQUAL(0, purged);
+  clock.SetMicros((kNow + 10) * 1000000);
+  CHECK_OK(store->PurgeExpiredOAuthSteps(&purged));
+  LONGS_EQUAL(2, purged);
+  // Looked at as of kNow they would be valid: gone means purged.
+  OAuthAttempt out;
+  bool found = true;
+  CHECK_OK(store->FindConnectLink("old", kNow, &out, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->TakeOAuthAttempt("olds", kNow, &out, &found));
+  CHECK_FALSE(found);
+  CHECK_OK(store->FindConnectLink("new", kNow, &out, &found));
+  CHECK(found);
+  CHECK_OK(store->TakeOAuthAttempt("news", kNow, &out, &found));
+  CHECK(found);
+}
+
 }  // namespace telemed
