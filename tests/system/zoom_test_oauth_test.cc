@@ -212,4 +212,31 @@ TEST(ZoomTestOAuthCli, ADeadGrantFailsAndTheDoctorShowsReconnectNeeded) {
   LONGS_EQUAL(refreshes + 1, zoom->CountRequests("POST", "/oauth/token"));
 }
 
+// `zoom forget` leaves no sealed OAuth secret the admin believes gone: it
+// says what it kept; `zoom oauth-app --forget` removes the app, refused
+// while doctors are connected unless --force, which disconnects them.
+TEST(ZoomTestOAuthCli,
+     ForgettingSaysWhatIsKeptAndTheOAuthAppGoesOnlyOnPurpose) {
+  Connect("dr-2", "u2", "two@clinic.example");
+  test::CliResult forget = Zoom({"forget", "--yes"});
+  CheckExit(forget, 0);
+  STRCMP_CONTAINS("Kept: the Zoom OAuth app", forget.out.c_str());
+  STRCMP_CONTAINS("zoom oauth-app --forget", forget.out.c_str());
+  STRCMP_CONTAINS("Kept: 1 doctor connection(s)", forget.out.c_str());
+  test::CliResult refused = Zoom({"oauth-app", "--forget", "--yes"});
+  CheckExit(refused, 1);
+  STRCMP_CONTAINS("dr-2", refused.err.c_str());
+  STRCMP_CONTAINS("--force", refused.err.c_str());
+  STRCMP_CONTAINS("client id fake-oauth-client-id", Zoom({"show"}).out.c_str());
+  CheckExit(Zoom({"oauth-app", "--forget", "--client-id", "x"}), 2);
+  test::CliResult forced = Zoom({"oauth-app", "--forget", "--force", "--yes"});
+  CheckExit(forced, 0);
+  STRCMP_CONTAINS("Disconnected 1 doctor(s)", forced.out.c_str());
+  STRCMP_CONTAINS("Nothing encrypted with the key file is left",
+                  forced.out.c_str());
+  STRCMP_CONTAINS("oauth app:     none", Zoom({"show"}).out.c_str());
+  CHECK(DoctorList().find("reconnect_needed") == std::string::npos);
+  STRCMP_CONTAINS("not_connected", DoctorList().c_str());
+}
+
 }  // namespace telemed
