@@ -239,4 +239,19 @@ TEST(ZoomTestOAuthCli,
   STRCMP_CONTAINS("not_connected", DoctorList().c_str());
 }
 
+// A clinic whose doctors all connect their own Zoom accounts has no S2S
+// app: that is no failure of `zoom test`.
+TEST(ZoomTestOAuthCli, AClinicWithoutAnS2sAppAndOnlyOAuthDoctorsIsAllWell) {
+  CheckExit(Zoom({"forget", "--yes"}), 0);
+  CheckExit(test::RunCli({"doctor", "remove", "dr-1", "--data-dir", data_dir}),
+            0);
+  Connect("dr-2", "u2", "two@clinic.example");
+  Connect("dr-3", "u3", "three@clinic.example");
+  test::CliResult check = Zoom({"test"});
+  CheckExit(check, 0);
+  STRCMP_CONTAINS("ok   credentials\n", check.out.c_str());
+  STRCMP_CONTAINS("ok   doctor dr-3 (Zoom user three@clinic.example)\n",
+                  check.out.c_str());
+}
+
 }  // namespace telemed
