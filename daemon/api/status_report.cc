@@ -42,31 +42,49 @@ Status AddQuota(ClinicRecords* records, SyncQueue* sync_queue, int64_t now,
   return Status::OK();
 }
 
-// Read live from the doctors, so a doctor registered since the last Zoom
-// check shows at once.
-Status AddDoctorsThatCannotSync(ClinicRecords* records, DoctorGrants* grants,
-                                cJSON* root) {
-  std::vector<Doctor> doctors;
-  Status s = records->ListDoctors(&doctors);
+void AddOAuthDoctor(const OAuthDoctorWrites& entry, cJSON* list) {
+  cJSON* item = cJSON_CreateObject();
+  cJSON_AddStringToObject(item, "doctor_id", entry.doctor.id.c_str());
+  cJSON_AddStringToObject(item, "state", entry.state.c_str());
+  if (entry.zoom_email.empty()) {
+    cJSON_AddNullToObject(item, "zoom_email");
+  } else {
+    cJSON_AddStringToObject(item, "zoom_email", entry.zoom_email.c_str());
+  }
+  cJSON_AddNumberToObject(item, "creates_and_updates_today",
+                          entry.writes_today);
+  cJSON_AddNumberToObject(item, "limit", entry.limit);
+  cJSON_AddItemToArray(list, item);
+}
+
+// The OAuth doctors that wait for someone: not connected, or their grant
+// refused by Zoom.
+void AddCannotSync(const OAuthDoctorWrites& entry, cJSON* list) {
+  const bool reconnect = entry.state == "reconnect_needed";
+  if (!reconnect && entry.state != "not_connected") return;
+  cJSON* item = cJSON_CreateObject();
+  cJSON_AddStringToObject(item, "doctor_id", entry.doctor.id.c_str());
+  cJSON_AddStringToObject(
+      item, "reason",
+      reconnect ? "doctor_reconnect_needed" : "doctor_not_connected");
+  cJSON_AddStringToObject(
+      item, "message",
+      reconnect ? kOauthDoctorMustReconnect : kOauthDoctorCannotSync);
+  cJSON_AddItemToArray(list, item);
+}
+
+// Read live from the doctors and their grants, so a doctor registered or
+// connected since the last Zoom check shows at once.
+Status AddOAuthDoctors(ClinicRecords* records, DoctorGrants* grants,
+                       SyncQueue* sync_queue, int64_t now, cJSON* root) {
+  std::vector<OAuthDoctorWrites> doctors;
+  Status s = CountOAuthDoctors(records, grants, sync_queue, now, &doctors);
   if (!s.ok()) return s;
-  cJSON* list = cJSON_AddArrayToObject(root, "doctors_cannot_sync");
-  for (const Doctor& doctor : doctors) {
-    if (doctor.auth != AuthMode::kOauth) continue;
-    DoctorGrant grant;
-    bool found = false;
-    s = grants->GetGrant(doctor.id, &grant, &found);
-    if (!s.ok()) return s;
-    if (found && grant.state == GrantState::kConnected) continue;
-    const bool reconnect = found && grant.state == GrantState::kReconnectNeeded;
-    cJSON* entry = cJSON_CreateObject();
-    cJSON_AddStringToObject(entry, "doctor_id", doctor.id.c_str());
-    cJSON_AddStringToObject(
-        entry, "reason",
-        reconnect ? "doctor_reconnect_needed" : "doctor_not_connected");
-    cJSON_AddStringToObject(
-        entry, "message",
-        reconnect ? kOauthDoctorMustReconnect : kOauthDoctorCannotSync);
-    cJSON_AddItemToArray(list, entry);
+  cJSON* cannot = cJSON_AddArrayToObject(root, "doctors_cannot_sync");
+  cJSON* all = cJSON_AddArrayToObject(root, "oauth_doctors");
+  for (const OAuthDoctorWrites& entry : doctors) {
+    AddCannotSync(entry, cannot);
+    AddOAuthDoctor(entry, all);
   }
   return Status::OK();
 }
@@ -80,7 +98,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   Status s = AddZoom(store, root.get());
   if (s.ok()) s = AddQueueJson(store, now, root.get());
   if (s.ok()) s = AddQuota(store, store, now, root.get());
-  if (s.ok()) s = AddDoctorsThatCannotSync(store, store, root.get());
+  if (s.ok()) s = AddOAuthDoctors(store, store, store, now, root.get());
   if (!s.ok()) return s;
   *body = PrintJson(root.get());
   return Status::OK();

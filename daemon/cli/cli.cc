@@ -194,11 +194,14 @@ const std::vector<CommandInfo>& Commands() {
        RunZoomS2s},
       {"zoom", "oauth-app",
        "--client-id ID --client-secret-file FILE [--redirect-url URL] "
-       "[zoom options]",
+       "[zoom options]\n"
+       "       zoom oauth-app --forget [--force] [--yes] [zoom options]",
        "Stores the clinic's user-managed Zoom OAuth app, the one doctors\n"
        "with auth oauth connect their own Zoom accounts to; the secret is\n"
-       "encrypted with the key file. Storing again replaces it. See\n"
-       "docs/zoom-setup.md.\n"
+       "encrypted with the key file. Storing again replaces it. With\n"
+       "--forget, removes it instead; refused while doctors are connected\n"
+       "through it, unless --force, which also ends their connections (the\n"
+       "tokens are deleted, not revoked at Zoom). See docs/zoom-setup.md.\n"
        "\n"
        "  --client-id ID        the app's Client ID\n"
        "  --client-secret-file FILE\n"
@@ -207,9 +210,12 @@ const std::vector<CommandInfo>& Commands() {
        "  --redirect-url URL    the redirect URL entered in the app (default\n"
        "                        the bridge's own: https://HOST:8443/oauth/\n"
        "                        callback)\n"
+       "  --forget              remove the stored OAuth app\n"
+       "  --force               with --forget: disconnect the doctors too\n"
+       "  --yes                 with --forget: do not ask\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {"client-id", "client-secret-file", "redirect-url",
-             TELEMED_ZOOM_FLAGS}},
+             TELEMED_ZOOM_FLAGS}, {"forget", "force", "yes"}},
        RunZoomOAuthApp},
       {"zoom", "show", "[zoom options]",
        "Prints the stored app's account and client ID, whether a secret is\n"
@@ -414,7 +420,20 @@ Status CheckRequiredFlags(const CommandInfo& command, const ParsedArgs& args) {
                         {"account-id", "client-id", "client-secret-file"});
   }
   if (command.run == RunZoomOAuthApp) {
-    return RequireFlags(args, {"client-id", "client-secret-file"});
+    if (args.Flag("forget") == nullptr) {
+      if (args.Flag("force") != nullptr || args.Flag("yes") != nullptr) {
+        return Status::InvalidArgument("usage",
+                                       "--force and --yes go with --forget");
+      }
+      return RequireFlags(args, {"client-id", "client-secret-file"});
+    }
+    for (const char* flag :
+         {"client-id", "client-secret-file", "redirect-url"}) {
+      if (args.Flag(flag) != nullptr) {
+        return Status::InvalidArgument(
+            "usage", std::string("--forget takes no --") + flag);
+      }
+    }
   }
   return Status::OK();
 }

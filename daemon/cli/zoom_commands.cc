@@ -11,12 +11,15 @@
 #include <iostream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "base/time_format.h"
 #include "cli/command.h"
 #include "cli/table.h"
 #include "cli/terminal.h"
 #include "service/zoom_session.h"
+#include "store/doctor_grants.h"
+#include "zoom/grant_check.h"
 #include "zoom/s2s_app.h"
 #include "zoom/user_oauth.h"
 #include "zoom/zoom_check.h"
@@ -246,7 +249,12 @@ int RunZoomS2s(const Context& context) {
   return kExitOk;
 }
 
+int RunForgetOAuthApp(const Context& context);
+
 int RunZoomOAuthApp(const Context& context) {
+  if (context.args.Flag("forget") != nullptr) {
+    return RunForgetOAuthApp(context);
+  }
   OAuthApp app;
   app.client_id = *context.args.Flag("client-id");
   const std::string* redirect = context.args.Flag("redirect-url");
@@ -335,18 +343,21 @@ int RunZoomShow(const Context& context) {
   return kExitOk;
 }
 
-// `zoom forget` cannot be undone (the secret is needed to enter the app
+// Forgetting cannot be undone (the secret is needed to enter the app
 // again): at a terminal it asks; elsewhere --yes says it was meant.
-Status ConfirmForget(const Context& context) {
+// `command` names it, `app` what goes.
+Status ConfirmForget(const Context& context, const std::string& command,
+                     const std::string& app) {
   if (context.args.Flag("yes") != nullptr) return Status::OK();
   if (!isatty(STDIN_FILENO)) {
     return Status::InvalidArgument(
-        "usage",
-        "zoom forget removes the Zoom app's credentials for good; run it at "
-        "a terminal to confirm, or add --yes");
+        "usage", command + " removes the " + app +
+                     "'s credentials for good; run it at a terminal to "
+                     "confirm, or add --yes");
   }
-  *context.err << "Remove the stored Zoom app (its client secret cannot be "
-                  "shown again)? Type yes to confirm: "
+  *context.err << "Remove the stored " << app
+               << " (its client secret cannot be shown again)? Type yes to "
+                  "confirm: "
                << std::flush;
   std::string answer;
   std::getline(std::cin, answer);
@@ -354,20 +365,78 @@ Status ConfirmForget(const Context& context) {
   return Status::InvalidArgument("usage", "not confirmed; nothing was removed");
 }
 
+// After a forget: whether the database is free of the key, or what is
+// still sealed under it and how to remove that too.
+void PrintKeyState(const Context& context, bool key_released, Store* store) {
+  std::ostream& out = *context.out;
+  if (key_released) {
+    out << "Nothing encrypted with the key file is left: any key file may be "
+           "used from now on.\n";
+    return;
+  }
+  OAuthApp oauth;
+  bool oauth_stored = false;
+  std::vector<DoctorGrant> grants;
+  Status s = LoadOAuthAppIds(store, &oauth, &oauth_stored);
+  if (s.ok()) s = store->ListGrants(&grants);
+  if (!s.ok()) return;
+  if (oauth_stored) {
+    out << "Kept: the Zoom OAuth app for doctors' own accounts (client ID "
+        << oauth.client_id << "), encrypted with the key file; remove it with '"
+        << context.program << " zoom oauth-app --forget'.\n";
+  }
+  if (!grants.empty()) {
+    out << "Kept: " << grants.size()
+        << " doctor connection(s) to their own Zoom accounts, encrypted with "
+           "the key file; end them with '"
+        << context.program
+        << " doctor disconnect ID' (or zoom oauth-app --forget --force).\n";
+  }
+}
+
 int RunZoomForget(const Context& context) {
   StoreSession store;
   // The database first: a wrong --data-dir is said before any question.
   Status s = OpenStore(context.config, &store);
-  if (s.ok()) s = ConfirmForget(context);
-  // The last verdict goes with the app; nothing sealed is left, so a new
+  if (s.ok()) s = ConfirmForget(context, "zoom forget", "Zoom app");
+  // The last verdict goes with the app. When nothing sealed is left, a new
   // key file may be used from now on (the way back after losing the old
   // one).
-  if (s.ok()) s = ForgetS2sApp(store.store.get());
+  bool key_released = false;
+  if (s.ok()) s = ForgetS2sApp(store.store.get(), &key_released);
   if (!s.ok()) return Fail(context, s.message());
-  *context.out << "Removed the Zoom app's credentials and its cached token. "
-                  "No meetings are created or changed until an app is "
-                  "configured again (with any key file: the database is no "
-                  "longer tied to the old one).\n";
+  *context.out << "Removed the Zoom Server-to-Server app's credentials and its "
+                  "cached token. No meetings are created or changed for S2S "
+                  "doctors until an app is configured again.\n";
+  PrintKeyState(context, key_released, store.store.get());
+  return kExitOk;
+}
+
+int RunForgetOAuthApp(const Context& context) {
+  StoreSession store;
+  // Needs no key: the way back after losing it works as zoom forget's.
+  Status s = OpenStore(context.config, &store);
+  if (s.ok())
+    s = ConfirmForget(context, "zoom oauth-app --forget", "Zoom OAuth app");
+  ForgottenOAuthApp forgotten;
+  if (s.ok()) {
+    s = ForgetOAuthApp(store.store.get(), context.args.Flag("force") != nullptr,
+                       &forgotten);
+  }
+  if (s.code() == Status::Code::kConflict) {
+    return Fail(context, s.message() + " (--force)");
+  }
+  if (!s.ok()) return Fail(context, s.message());
+  std::ostream& out = *context.out;
+  out << "Removed the Zoom OAuth app. Doctors with auth oauth cannot connect "
+         "until one is stored again.\n";
+  if (!forgotten.disconnected.empty()) {
+    out << "Disconnected " << forgotten.disconnected.size()
+        << " doctor(s); their tokens are deleted (not revoked at Zoom: each "
+           "doctor may remove the app in their Zoom account), and their "
+           "appointments wait until they connect again.\n";
+  }
+  PrintKeyState(context, forgotten.key_released, store.store.get());
   return kExitOk;
 }
 
@@ -381,11 +450,23 @@ int RunZoomTest(const Context& context) {
     s = TestS2sApp(store.store.get(), zoom.client->s2s(), zoom.client->api(),
                    &store.clock, &result, &requeued);
   }
-  if (!s.ok()) return Fail(context, s.message());
-  for (const ZoomCheckItem& item : result.items) {
-    *context.out << CheckLine(item);
+  // The doctors' own connections after the app's lines; they are not part
+  // of the stored verdict (see zoom/grant_check.h).
+  std::vector<ZoomCheckItem> grants;
+  if (s.ok()) s = WaiveUnneededS2sApp(store.store.get(), &result);
+  if (s.ok()) {
+    s = CheckDoctorGrants(store.store.get(), store.store.get(),
+                          zoom.client.get(), &grants);
   }
-  if (result.ok) {
+  if (!s.ok()) return Fail(context, s.message());
+  bool all_well = result.ok;
+  for (const std::vector<ZoomCheckItem>* items : {&result.items, &grants}) {
+    for (const ZoomCheckItem& item : *items) {
+      *context.out << CheckLine(item);
+      all_well = all_well && item.ok;
+    }
+  }
+  if (all_well) {
     *context.out << "All well: the bridge can create meetings.\n";
     if (requeued > 0) {
       *context.out << requeued << " failed appointment(s) will be retried.\n";

@@ -218,7 +218,7 @@ void AdminPageImpl::AddZoomScreens() {
       store, client->s2s(), client->api(), clock, logger});
   web::AddZoomRoutes(
       {store, zoom->box.get(), client->transport(), zoom->oauth_url,
-       client->s2s(), client->api(), users_.get(), clock, audit, logger,
+       client->s2s(), client->api(), client, users_.get(), clock, audit, logger,
        PublicUrl(*options_.config)},
       site_.get());
 

@@ -131,6 +131,21 @@ void Housekeeping::PurgeEnded() {
     options_.logger->Error("purging the admin audit log failed: %s",
                            s.ToString().c_str());
   }
+  PurgeOAuthSteps();
+}
+
+// Links and attempts nobody opened in time: unusable, and each names a
+// doctor, so they do not stay in the file.
+void Housekeeping::PurgeOAuthSteps() {
+  int purged = 0;
+  Status s = options_.store->PurgeExpiredOAuthSteps(&purged);
+  if (!s.ok()) {
+    options_.logger->Error("purging expired connect links failed: %s",
+                           s.ToString().c_str());
+  } else if (purged > 0) {
+    options_.logger->Info(
+        "purged %d expired connect link(s) and OAuth attempt(s)", purged);
+  }
 }
 
 uint64_t Housekeeping::ActivityCount() {

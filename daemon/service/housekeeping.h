@@ -1,5 +1,6 @@
 // Housekeeping: the daemon's periodic work beside the API and the sync
-// engine, each on its own PeriodicTask thread: the retention purge, WAL
+// engine, each on its own PeriodicTask thread: the retention purge (ended
+// appointments, the audit log, expired connect links and OAuth attempts), WAL
 // checkpoints (which also notice a database deleted under us), giving
 // memory back after a burst, the Zoom check (ZoomWatch), the daily backup
 // (DailyBackup), the status line systemd shows (StatusLine), systemd's
@@ -72,6 +73,7 @@ class Housekeeping final {
 
  private:
   void PurgeEnded();
+  void PurgeOAuthSteps();
   void CheckDatabase();
   uint64_t ActivityCount();
   void ReleaseMemory();

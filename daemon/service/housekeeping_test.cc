@@ -75,6 +75,25 @@ TEST(Housekeeping, EveryTaskRunsAtStartAndAHealthyDatabaseKeepsServing) {
   LONGS_EQUAL(0, stop_requests.load());
 }
 
+TEST(Housekeeping, PurgesExpiredConnectLinksAndOAuthAttempts) {
+  const int64_t now = bed->clock.NowSeconds();
+  OAuthAttempt link;
+  link.doctor_id = "dr-1";
+  link.expires_at = now - 1;
+  CHECK_TRUE(bed->store->AddConnectLink("h-old", link, now - 900).ok());
+  link.sealed_verifier = "v";
+  CHECK_TRUE(bed->store->AddOAuthAttempt("s-old", link, now - 600).ok());
+  Housekeeping housekeeping(MakeOptions());
+  CHECK_TRUE(
+      WaitForLog("purged 2 expired connect link(s) and OAuth attempt(s)"));
+  housekeeping.Stop();
+  OAuthAttempt out;
+  bool found = true;
+  CHECK_TRUE(
+      bed->store->SpendConnectLink("h-old", now - 900, &out, &found).ok());
+  CHECK_FALSE(found);
+}
+
 TEST(Housekeeping, WritesTheFirstDailyBackupAtStart) {
   Housekeeping housekeeping(MakeOptions());
   CHECK_TRUE(WaitForLog("daily backup written to " + bed->dir.File("backups")));

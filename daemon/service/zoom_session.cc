@@ -52,9 +52,10 @@ Status LoadKey(const Config& config, Store* store, KeyMismatch on_mismatch,
   s = Status::Conflict(
       s.reason(), s.message() +
                       ". If that key file is lost, stop the daemon and run "
-                      "'zoom forget' (it removes the secrets sealed under "
-                      "the lost key), then enter the Zoom app again with "
-                      "'zoom s2s'");
+                      "'zoom forget' and, when doctors connect their own "
+                      "Zoom accounts, 'zoom oauth-app --forget --force' "
+                      "(they remove the secrets sealed under the lost key), "
+                      "then enter the Zoom apps again");
   if (on_mismatch == KeyMismatch::kRefuse) return s;
   out->key_refused = s;
   return Status::OK();

@@ -1,5 +1,6 @@
 // Maintenance: the store's role for keeping the database file healthy while
-// the daemon runs: retention of ended appointments, WAL checkpoints, the
+// the daemon runs: retention of ended appointments and of expired connect
+// links and OAuth attempts, WAL checkpoints, the
 // check that the file is still the one opened, giving back cache memory,
 // and the hook that tells the sync runner a write was committed.
 //
@@ -19,6 +20,11 @@ class Maintenance {
   // now - retention_days, except those with a Zoom action still pending.
   // *purged receives how many went.
   virtual Status PurgeEnded(int retention_days, int* purged) = 0;
+  // Deletes the connect links and OAuth attempts (store/doctor_grants.h)
+  // that expired by now (the store's clock): nobody can use them any more,
+  // and no row of a doctor's connecting is kept longer than it serves.
+  // *purged receives how many went.
+  virtual Status PurgeExpiredOAuthSteps(int* purged) = 0;
   // Copies committed WAL frames into the database file without blocking
   // readers or writers (a PASSIVE checkpoint, on its own connection).
   // *wal_frames and *checkpointed (may be null) receive SQLite's counts.

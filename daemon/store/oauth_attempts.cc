@@ -1,9 +1,13 @@
 // StoreImpl's connect links and OAuth attempts (store/doctor_grants.h): rows
 // keyed by the SHA-256 of a random id, spent by a DELETE ... RETURNING so a
 // link or a state is used at most once even by two requests at once.
-// Expired rows are dropped whenever a new one is added.
+// Expired rows are dropped whenever a new one is added, and by the daemon's
+// housekeeping (PurgeExpiredOAuthSteps).
+#include <sqlite3.h>
+
 #include <string>
 
+#include "base/clock.h"
 #include "store/rows.h"
 #include "store/store_impl.h"
 
@@ -41,14 +45,23 @@ constexpr AttemptTable kAttempts = {
     " RETURNING doctor_id, verifier, expires_at",
 };
 
-Status InsertAttempt(SqliteDb* db, const AttemptTable& table,
-                     const std::string& key, const OAuthAttempt& attempt,
-                     int64_t now) {
+// Deletes the rows of `table` that expired by `now`; adds to *purged.
+Status PurgeExpired(SqliteDb* db, const AttemptTable& table, int64_t now,
+                    int* purged) {
   SqliteStmt purge;
   Status s = db->Prepare(table.purge, &purge);
   if (!s.ok()) return s;
   purge.BindInt64(1, now);
   s = purge.Run();
+  if (s.ok()) *purged += sqlite3_changes(db->get());
+  return s;
+}
+
+Status InsertAttempt(SqliteDb* db, const AttemptTable& table,
+                     const std::string& key, const OAuthAttempt& attempt,
+                     int64_t now) {
+  int purged = 0;
+  Status s = PurgeExpired(db, table, now, &purged);
   if (!s.ok()) return s;
   SqliteStmt insert;
   s = db->Prepare(table.insert, &insert);
@@ -119,6 +132,17 @@ Status StoreImpl::TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
   *found = false;
   return Write([&](SqliteDb* db, bool*) {
     return ReadAttempt(db, kAttempts.take, state_sha256, now, out, found);
+  });
+}
+
+Status StoreImpl::PurgeExpiredOAuthSteps(int* purged) {
+  *purged = 0;
+  const int64_t now = options_.clock->NowSeconds();
+  return Write([&](SqliteDb* db, bool* commit) {
+    Status s = PurgeExpired(db, kLinks, now, purged);
+    if (s.ok()) s = PurgeExpired(db, kAttempts, now, purged);
+    *commit = *purged > 0;
+    return s;
   });
 }
 

@@ -23,7 +23,20 @@ OAuthAttempt Attempt(const std::string& doctor_id, int64_t expires_at,
 
 }  // namespace
 
-TEST_GROUP_BASE(OAuthAttempts, StoreFixture){};
+TEST_GROUP_BASE(OAuthAttempts, StoreFixture){
+    bool LinkFound(const std::string& key, int64_t now){OAuthAttempt out;
+bool found = false;
+CHECK_OK(store->FindConnectLink(key, now, &out, &found));
+return found;
+}  // namespace telemed
+bool AttemptTaken(const std::string& key, int64_t now) {
+  OAuthAttempt out;
+  bool found = false;
+  CHECK_OK(store->TakeOAuthAttempt(key, now, &out, &found));
+  return found;
+}
+}
+;
 
 TEST(OAuthAttempts, ALinkIsFoundUntilItIsSpentOnce) {
   CHECK_OK(store->AddConnectLink("h1", Attempt("d1", kNow + 900), kNow));
@@ -94,14 +107,29 @@ TEST(OAuthAttempts, AddingDropsExpiredRows) {
   CHECK_OK(store->AddOAuthAttempt("news", Attempt("d1", kNow + 900, "v"),
                                   kNow + 20));
   // Looked at as of kNow they would be valid: gone means purged.
-  OAuthAttempt out;
-  bool found = true;
-  CHECK_OK(store->FindConnectLink("old", kNow, &out, &found));
-  CHECK_FALSE(found);
-  CHECK_OK(store->TakeOAuthAttempt("olds", kNow, &out, &found));
-  CHECK_FALSE(found);
-  CHECK_OK(store->FindConnectLink("new", kNow + 20, &out, &found));
-  CHECK(found);
+  CHECK_FALSE(LinkFound("old", kNow));
+  CHECK_FALSE(AttemptTaken("olds", kNow));
+  CHECK(LinkFound("new", kNow + 20));
+}
+
+TEST(OAuthAttempts, HousekeepingPurgesWhatExpiredByNow) {
+  clock.SetMicros(kNow * 1000000);
+  CHECK_OK(store->AddConnectLink("old", Attempt("d1", kNow + 10), kNow));
+  CHECK_OK(store->AddOAuthAttempt("olds", Attempt("d1", kNow + 10, "v"), kNow));
+  CHECK_OK(store->AddConnectLink("new", Attempt("d1", kNow + 900), kNow));
+  CHECK_OK(
+      store->AddOAuthAttempt("news", Attempt("d1", kNow + 900, "v"), kNow));
+  int purged = -1;
+  CHECK_OK(store->PurgeExpiredOAuthSteps(&purged));
+  LONGS_EQUAL(0, purged);
+  clock.SetMicros((kNow + 10) * 1000000);
+  CHECK_OK(store->PurgeExpiredOAuthSteps(&purged));
+  LONGS_EQUAL(2, purged);
+  // Looked at as of kNow they would be valid: gone means purged.
+  CHECK_FALSE(LinkFound("old", kNow));
+  CHECK_FALSE(AttemptTaken("olds", kNow));
+  CHECK(LinkFound("new", kNow));
+  CHECK(AttemptTaken("news", kNow));
 }
 
 }  // namespace telemed

@@ -75,6 +75,7 @@ class StoreImpl final : public Store {
   void SetWriteListener(std::function<void()> listener) override
       EXCLUDES(listener_mu_);
   Status PurgeEnded(int retention_days, int* purged) override;
+  Status PurgeExpiredOAuthSteps(int* purged) override;  // oauth_attempts.cc
 
   Status CreateApiKey(const std::string& name, RandomSource* random,
                       std::string* key_out) override;

@@ -5,7 +5,10 @@
 #include "base/cjson.h"
 #include "base/time_format.h"
 #include "store/clinic_records.h"
+#include "store/doctor_grants.h"
 #include "store/sync_queue.h"
+#include "sync/planner.h"
+#include "zoom/grant_check.h"
 #include "zoom/rate_limiter.h"
 
 namespace telemed {
@@ -52,6 +55,27 @@ Status CountWritesToday(ClinicRecords* records, SyncQueue* queue, int64_t now,
     entry.doctor = std::move(doctor);
     entry.limit = kZoomDailyWriteLimit;
     out->push_back(std::move(entry));
+  }
+  return s;
+}
+
+Status CountOAuthDoctors(ClinicRecords* records, DoctorGrants* grants,
+                         SyncQueue* queue, int64_t now,
+                         std::vector<OAuthDoctorWrites>* out) {
+  out->clear();
+  std::vector<OAuthDoctor> doctors;
+  Status s = ListOAuthDoctors(records, grants, &doctors);
+  for (OAuthDoctor& entry : doctors) {
+    if (!s.ok()) break;
+    OAuthDoctorWrites writes;
+    s = queue->GetZoomWrites(DoctorHost(entry.doctor), now / 86400,
+                             &writes.writes_today);
+    writes.state = entry.connected_once ? GrantStateName(entry.grant.state)
+                                        : "not_connected";
+    writes.zoom_email = entry.grant.zoom_email;
+    writes.doctor = std::move(entry.doctor);
+    writes.limit = kZoomDailyWriteLimit;
+    out->push_back(std::move(writes));
   }
   return s;
 }

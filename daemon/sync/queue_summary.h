@@ -5,6 +5,7 @@
 #define TELEMED_SYNC_QUEUE_SUMMARY_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
@@ -15,6 +16,7 @@ struct cJSON;
 namespace telemed {
 
 class ClinicRecords;
+class DoctorGrants;
 class SyncQueue;
 
 struct QueueSummary {
@@ -42,9 +44,26 @@ struct DoctorWrites {
   int limit = 0;
 };
 
-// For every S2S doctor, ordered by id (OAuth doctors have no host yet).
+// For every S2S doctor, ordered by id (OAuth doctors: CountOAuthDoctors).
 Status CountWritesToday(ClinicRecords* records, SyncQueue* queue, int64_t now,
                         std::vector<DoctorWrites>* out);
+
+// One OAuth doctor: its connection and its creates and updates on Zoom
+// today, counted under its own host key (DoctorHost, sync/planner.h): each
+// such doctor is a Zoom account of its own, with its own daily limit.
+struct OAuthDoctorWrites {
+  Doctor doctor;
+  // "not_connected", or the grant's state (GrantStateName).
+  std::string state;
+  std::string zoom_email;  // "" when never connected
+  int writes_today = 0;
+  int limit = 0;
+};
+
+// For every OAuth doctor, connected or not, ordered by id.
+Status CountOAuthDoctors(ClinicRecords* records, DoctorGrants* grants,
+                         SyncQueue* queue, int64_t now,
+                         std::vector<OAuthDoctorWrites>* out);
 
 }  // namespace telemed
 

@@ -400,15 +400,18 @@ void SyncEngine::LogTimezoneRefused(const std::string& id,
 int64_t SyncEngine::ResumeAt(ZoomCall call, const Outcome& outcome,
                              const ZoomError& error, const std::string& host,
                              int64_t now) {
+  // The limits are the host's Zoom account's (an OAuth doctor's own).
+  std::string held_host;
+  RateLimiter* limiter = LimiterOf(host, &held_host);
   if (outcome.kind == Outcome::Kind::kDaily) {
     int64_t until =
         error.retry_at > now ? error.retry_at : NextUtcMidnight(now);
-    options_.limiter->PauseHost(host, until * 1000000);
+    limiter->PauseHost(held_host, until * 1000000);
     return until;
   }
   // Per-second: at least one second, or as long as Retry-After says.
   int64_t until = std::max(now + 1, error.retry_at);
-  options_.limiter->PauseCategory(CategoryOfCall(call), until * 1000000);
+  limiter->PauseCategory(CategoryOfCall(call), until * 1000000);
   return until;
 }
 

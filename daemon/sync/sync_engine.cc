@@ -248,6 +248,17 @@ ZoomApi* SyncEngine::DeletionApiOf(const std::string& host, std::string* user) {
   return options_.doctors->DeletionApiFor(doctor_id);
 }
 
+RateLimiter* SyncEngine::LimiterOf(const std::string& host,
+                                   std::string* held_host) {
+  std::string doctor_id;
+  if (options_.doctors == nullptr || !OauthDoctorOf(host, &doctor_id)) {
+    *held_host = host;
+    return options_.limiter;
+  }
+  *held_host = "me";
+  return options_.doctors->LimiterFor(doctor_id);
+}
+
 bool SyncEngine::ZoomUsable(StartBatch* batch) {
   if (batch->recheck) {
     batch->usable_error = ZoomError();
@@ -272,7 +283,9 @@ SyncEngine::Admission SyncEngine::Admit(const SyncTask& task, const Plan& plan,
   const std::string& host =
       plan.host.empty() ? task.zoom.meeting_host : plan.host;
   if (CountsAgainstDailyLimit(plan.kind)) {
-    int64_t paused_until = options_.limiter->HostPausedUntil(host);
+    std::string held_host;
+    int64_t paused_until =
+        LimiterOf(host, &held_host)->HostPausedUntil(held_host);
     if (paused_until != 0) {
       Hold(task, (paused_until + 999999) / 1000000);
       return Admission::kHeld;

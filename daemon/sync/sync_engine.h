@@ -105,6 +105,10 @@ class SyncEngine {
   // ApiOf for deleting a meeting: an OAuth doctor being disconnected still
   // deletes (ZoomClient::DeletionApiFor).
   ZoomApi* DeletionApiOf(const std::string& host, std::string* user);
+  // The limiter that paces `host`'s Zoom account and the host it keeps a
+  // daily hold under: the shared one and `host` for the S2S app's users;
+  // an OAuth doctor's own and "me" (ZoomClient::LimiterFor).
+  RateLimiter* LimiterOf(const std::string& host, std::string* held_host);
   // Stores the settlements of one Step in one transaction.
   Status StoreLocally(const std::vector<SyncTaskWrite>& writes);
   Admission Admit(const SyncTask& task, const Plan& plan, int64_t now);

@@ -124,6 +124,9 @@ TEST_GROUP(SyncEngine) {
     client.random = random.get();
     CHECK_TRUE(ZoomClient::Open(client, &doctors).ok());
     options.doctors = doctors.get();
+    // One client for the app and the doctors, as the daemon's sync stack.
+    options.zoom = doctors->api();
+    options.limiter = doctors->limiter();
     engine = std::make_unique<SyncEngine>(options);
   }
 
@@ -526,6 +529,61 @@ TEST(SyncEngine, ReconnectNeededWaitsWithoutCallsUntilANewGrant) {
   Run(/*follow_time=*/true, /*horizon=*/120);
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
   LONGS_EQUAL(1, MeetingCount());
+}
+
+// A daily 429 of one OAuth doctor's account holds that doctor's calls,
+// already admitted ones too, and no other doctor's.
+TEST(SyncEngine, AnOauthDoctorsDaily429HoldsItsAccountOnly) {
+  ConnectOauthDoctor();
+  harness->zoom().AddUser("u3", "third@clinic.example");
+  PutDoctor("dr-3", "", AuthMode::kOauth);
+  Connect("dr-3", "u3");
+  harness->zoom().InjectFault(
+      test::MakeFault("POST", "/v2/users/me/", test::FaultKind::kDaily429));
+  PutFor("a1", "dr-2");
+  PutFor("a2", "dr-2");
+  executor.defer = true;
+  int64_t wake = 0;
+  CHECK_TRUE(engine->Step(&wake).ok());
+  LONGS_EQUAL(2, executor.deferred.size());
+  executor.RunDeferred();
+  // The first create's 429 held dr-2: the second never left.
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/me/"));
+  for (const char* id : {"a1", "a2"}) {
+    STRCMP_EQUAL("zoom_daily_limit", Get(id).error.code.c_str());
+  }
+  executor.defer = false;
+  PutFor("b1", "dr-3");
+  Run();
+  CHECK(Get("b1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(2, harness->zoom().CountRequests("POST", "/v2/users/me/"));
+  CHECK(Get("a2").sync_status == SyncStatus::kPending);
+}
+
+// A per-second 429 of one OAuth doctor's account slows that account only.
+TEST(SyncEngine, AnOauthDoctorsPerSecond429DoesNotSlowAnother) {
+  ConnectOauthDoctor();
+  harness->zoom().AddUser("u3", "third@clinic.example");
+  PutDoctor("dr-3", "", AuthMode::kOauth);
+  Connect("dr-3", "u3");
+  test::Fault fault =
+      test::MakeFault("POST", "/v2/users/me/", test::FaultKind::kQps429);
+  fault.retry_after = "3";
+  harness->zoom().InjectFault(fault);
+  PutFor("a1", "dr-2");
+  Run();
+  CHECK(Get("a1").sync_status == SyncStatus::kPending);
+  PutFor("b1", "dr-3");
+  Run();
+  CHECK(Get("b1").sync_status == SyncStatus::kSynced);
+  std::vector<int64_t> times =
+      harness->zoom().RequestTimesMicros("POST", "/v2/users/me/");
+  LONGS_EQUAL(2, times.size());
+  CHECK(times[1] - times[0] < 1000000);  // dr-3 did not wait out dr-2's pause
+  Run(/*follow_time=*/true);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  times = harness->zoom().RequestTimesMicros("POST", "/v2/users/me/");
+  CHECK(times[2] - times[0] >= 3000000);  // dr-2 did
 }
 
 TEST(SyncEngine, AnOauthDoctorsDeletionWaitsForAReconnect) {

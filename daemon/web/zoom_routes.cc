@@ -13,6 +13,7 @@
 #include "web/admin_audit.h"
 #include "web/route_support.h"
 #include "web/zoom_user_cache.h"
+#include "zoom/grant_check.h"
 #include "zoom/oauth_connect.h"
 #include "zoom/s2s_app.h"
 #include "zoom/user_oauth.h"
@@ -228,7 +229,20 @@ void PostTest(const ZoomRoutesDeps& deps, httplib::Response* res) {
   ZoomCheckResult result;
   Status s = TestS2sApp(deps.store, deps.tokens, deps.api, deps.clock, &result,
                         nullptr);
+  // The doctors' own connections join the answer, not the stored verdict
+  // (zoom/grant_check.h).
+  std::vector<ZoomCheckItem> grants;
+  if (s.ok() && deps.doctors != nullptr) {
+    s = WaiveUnneededS2sApp(deps.store, &result);
+    if (s.ok()) {
+      s = CheckDoctorGrants(deps.store, deps.store, deps.doctors, &grants);
+    }
+  }
   if (!s.ok()) return WriteFailure(s, "testing Zoom", deps.logger, res);
+  for (ZoomCheckItem& item : grants) {
+    result.ok = result.ok && item.ok;
+    result.items.push_back(std::move(item));
+  }
   WriteJson(200, ZoomCheckToJson(result), res);
 }
 

@@ -23,6 +23,7 @@ class SecretBox;
 class Store;
 class S2sTokenSource;
 class ZoomApi;
+class ZoomClient;
 class ZoomTransport;
 
 namespace web {
@@ -41,6 +42,9 @@ struct ZoomRoutesDeps {
   std::string oauth_url;
   S2sTokenSource* tokens = nullptr;
   ZoomApi* api = nullptr;
+  // The OAuth doctors' connections the test also tries (CheckDoctorGrants);
+  // null: the test has only the app's items.
+  ZoomClient* doctors = nullptr;
   ZoomUserCache* users = nullptr;
   const Clock* clock = nullptr;
   AdminAudit* audit = nullptr;

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "secrets/secret_box.h"
+#include "support/doctor_client_steps.h"
 #include "support/zoom_bed.h"
 #include "web/fake_admin_router.h"
 #include "web/screen_test_support.h"
@@ -302,6 +303,33 @@ TEST(AdminZoomRoutes, TestSaysWhatIsWrongAndWhatToDo) {
   STRCMP_CONTAINS("user:read:user:admin", res.body.c_str());
   STRCMP_CONTAINS("Scopes page", res.body.c_str());
   CheckNoSecret(res);
+}
+
+TEST(AdminZoomRoutes, TestTriesTheOAuthDoctorsConnectionsButStoresNot) {
+  std::unique_ptr<ZoomClient> doctors = test::OpenDoctorsClient(bed.get());
+  zoom().AddUser("u2", "two@clinic.example");
+  bed->PutDoctor("dr-two", "two@clinic.example", AuthMode::kOauth);
+  bed->PutDoctor("dr-new", "new@clinic.example", AuthMode::kOauth);
+  test::ConnectDoctor(bed.get(), doctors.get(), "dr-two", "u2",
+                      "two@clinic.example");
+  ZoomRoutesDeps deps = Deps();
+  deps.doctors = doctors.get();
+  FakeAdminRouter with_doctors;
+  AddZoomRoutes(deps, &with_doctors);
+  httplib::Response res = with_doctors.Call("POST", "/admin/api/zoom/test");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_CONTAINS(
+      R"x("subject":"doctor dr-two (Zoom user two@clinic.example)","ok":true)x",
+      res.body.c_str());
+  STRCMP_CONTAINS(R"("subject":"doctor dr-new","ok":false)", res.body.c_str());
+  CjsonPtr root = BodyJson(res);
+  CHECK_FALSE(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root.get(), "ok")));
+  // The stored verdict is the app's: a doctor yet to connect does not make
+  // the app's check fail.
+  ZoomCheckResult stored;
+  bool found = false;
+  CHECK_TRUE(LoadZoomCheck(bed->store.get(), &stored, &found).ok());
+  CHECK_TRUE(stored.ok);
 }
 
 TEST(AdminZoomRoutes, TestOfAnUnreachableZoomIsAVerdictNotAnError) {

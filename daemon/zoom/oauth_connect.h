@@ -117,7 +117,9 @@ Status FinishAuthorization(const OAuthConnectDeps& deps,
 
 // Whether `user` is the doctor's `zoom_user`: the email ignoring ASCII
 // case when zoom_user holds an '@', else the user id. An empty zoom_user
-// matches anyone.
+// matches anyone: a doctor registered without one has nothing to match
+// (zoom_user is optional for auth oauth), so the account the doctor signs
+// in with is kept, and its e-mail is what the doctor's `oauth` shows.
 bool ZoomUserMatches(const std::string& zoom_user, const ZoomUser& user);
 
 // The revoke seams of `deps`.

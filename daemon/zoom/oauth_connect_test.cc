@@ -212,6 +212,21 @@ TEST(OAuthConnect, WithoutMatchingAnyAccountConnects) {
   STRCMP_EQUAL("u2", grant.zoom_user_id.c_str());
 }
 
+// With matching on, a doctor registered without a Zoom user has nothing to
+// match: whoever the doctor signs in as is accepted, and that account's
+// e-mail is what the doctor's record shows from then on.
+TEST(OAuthConnect, MatchingADoctorWithoutAZoomUserAcceptsAndRecordsTheAccount) {
+  CHECK_TRUE(deps.match_email);
+  PutDoctor("d1", AuthMode::kOauth, "");
+  ZoomUser who;
+  CHECK_TRUE(Finish(ThroughZoom("u2"), &who).ok());
+  STRCMP_EQUAL("other@clinic.example", who.email.c_str());
+  DoctorGrant grant;
+  CHECK_TRUE(HasGrant(&grant));
+  STRCMP_EQUAL("other@clinic.example", grant.zoom_email.c_str());
+  LONGS_EQUAL(0, Revokes());
+}
+
 TEST(OAuthConnect, ReconnectingRevokesTheOldGrantOnlyForAnotherUser) {
   deps.match_email = false;
   CHECK_TRUE(Finish(ThroughZoom("u1")).ok());

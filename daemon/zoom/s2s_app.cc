@@ -5,6 +5,7 @@
 
 #include "secrets/secret_box.h"
 #include "store/store.h"
+#include "zoom/user_oauth.h"
 
 namespace telemed {
 
@@ -57,6 +58,27 @@ Status CheckS2sApp(ZoomTransport* transport, const std::string& oauth_url,
   return s;
 }
 
+namespace {
+
+// The database is tied to the key (its fingerprint) while anything sealed
+// under it is stored: the S2S app, the OAuth app, a doctor's grant. (A
+// connect attempt's sealed verifier expires within minutes.)
+Status ReleaseKeyWhenNothingSealed(Store* store, bool* released) {
+  *released = false;
+  S2sCredentials s2s;
+  OAuthApp oauth;
+  bool s2s_stored = false, oauth_stored = false;
+  std::vector<DoctorGrant> grants;
+  Status s = LoadS2sAppIds(store, &s2s, &s2s_stored);
+  if (s.ok()) s = LoadOAuthAppIds(store, &oauth, &oauth_stored);
+  if (s.ok()) s = store->ListGrants(&grants);
+  if (!s.ok() || s2s_stored || oauth_stored || !grants.empty()) return s;
+  *released = true;
+  return store->UnbindKeyFingerprint();
+}
+
+}  // namespace
+
 Status StoreS2sApp(Store* store, const SecretBox& box,
                    const S2sCredentials& credentials,
                    const ZoomEndpoints& given, int* requeued) {
@@ -72,10 +94,42 @@ Status StoreS2sApp(Store* store, const SecretBox& box,
   return s;
 }
 
-Status ForgetS2sApp(Store* store) {
+Status ForgetS2sApp(Store* store, bool* key_released) {
+  bool released = false;
   Status s = ForgetS2sCredentials(store);
   if (s.ok()) s = ForgetZoomCheck(store);
-  if (s.ok()) s = store->UnbindKeyFingerprint();
+  if (s.ok()) s = ReleaseKeyWhenNothingSealed(store, &released);
+  if (s.ok()) s = BumpZoomConfigVersion(store);
+  if (key_released != nullptr) *key_released = released;
+  return s;
+}
+
+Status ForgetOAuthApp(Store* store, bool disconnect_doctors,
+                      ForgottenOAuthApp* out) {
+  *out = ForgottenOAuthApp();
+  std::vector<DoctorGrant> grants;
+  Status s = store->ListGrants(&grants);
+  if (!s.ok()) return s;
+  std::string ids;
+  for (const DoctorGrant& grant : grants) {
+    ids += (ids.empty() ? "" : ", ") + grant.doctor_id;
+  }
+  if (!grants.empty() && !disconnect_doctors) {
+    return Status::Conflict(
+        "oauth_doctors_connected",
+        "doctors are connected through the OAuth app (" + ids +
+            "): disconnect them first, or force it, which ends their "
+            "connections too");
+  }
+  for (const DoctorGrant& grant : grants) {
+    s = store->PurgeGrant(grant.doctor_id);
+    // Unavailable: the row is gone, only the WAL's truncation waits (the
+    // next purge or checkpoint finishes it).
+    if (!s.ok() && s.code() != Status::Code::kUnavailable) return s;
+    out->disconnected.push_back(grant.doctor_id);
+  }
+  s = DeleteOAuthApp(store);
+  if (s.ok()) s = ReleaseKeyWhenNothingSealed(store, &out->key_released);
   if (s.ok()) s = BumpZoomConfigVersion(store);
   return s;
 }

@@ -1,6 +1,7 @@
 // The clinic's Zoom Server-to-Server app as an admin sets it up: the checks
 // of what was typed or pasted, asking Zoom whether it accepts the app, and
-// storing, testing or forgetting it with everything that goes along. Shared
+// storing, testing or forgetting it with everything that goes along (and
+// forgetting the user-managed OAuth app, which shares the key). Shared
 // by the `zoom s2s`, `zoom test` and `zoom forget` commands and the admin
 // page's Zoom screen, so both accept, refuse and store alike.
 #ifndef TELEMED_ZOOM_S2S_APP_H_
@@ -8,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "zoom/s2s_token_source.h"
@@ -55,9 +57,25 @@ Status StoreS2sApp(Store* store, const SecretBox& box,
                    const ZoomEndpoints& given, int* requeued);
 
 // Removes the app, its cached token and the last check's verdict (it was
-// about this app), lets a new secret key be used (nothing sealed is left),
-// and tells a running daemon.
-Status ForgetS2sApp(Store* store);
+// about this app), and tells a running daemon. When nothing else sealed
+// under the bridge's key is left (no OAuth app, no doctor's grant), a new
+// secret key may be used from now on (*key_released true; may be null).
+Status ForgetS2sApp(Store* store, bool* key_released = nullptr);
+
+// What ForgetOAuthApp removed.
+struct ForgottenOAuthApp {
+  std::vector<std::string> disconnected;  // doctors whose grants went
+  bool key_released = false;              // as ForgetS2sApp's
+};
+
+// Removes the user-managed OAuth app (zoom/user_oauth.h) and tells a
+// running daemon. Refused (Conflict "oauth_doctors_connected", naming them)
+// while doctors have grants, unless `disconnect_doctors`: their grants are
+// then purged as a disconnect purges them (nothing is revoked at Zoom: a
+// doctor removes the app in their Zoom account), and their appointments
+// wait as not connected. Releases the key as ForgetS2sApp does.
+Status ForgetOAuthApp(Store* store, bool disconnect_doctors,
+                      ForgottenOAuthApp* out);
 
 // What `zoom test` does: a check with a fresh token (so a scope fix takes
 // effect at once, also for a running daemon), stored for GET

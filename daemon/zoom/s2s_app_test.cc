@@ -2,8 +2,11 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "support/doctor_client_steps.h"
 #include "support/zoom_bed.h"
 
 namespace telemed {
@@ -67,6 +70,57 @@ TEST(S2sApp, StoringAnAppForgetsTheVerdictAboutThePreviousOne) {
   bool found = true;
   CHECK_TRUE(LoadZoomCheck(bed.store.get(), &loaded, &found).ok());
   CHECK_FALSE(found);
+}
+
+// Whether the database is still tied to a key: binding another fails.
+bool TiedToAKey(Store* store) {
+  return !store->BindKeyFingerprint("another-fingerprint", "other.key").ok();
+}
+
+TEST(S2sApp, ForgettingTheS2sAppKeepsTheKeyWhileTheOAuthAppIsSealedUnderIt) {
+  test::ZoomBed bed;
+  CHECK_TRUE(bed.store->BindKeyFingerprint("fp", "secret.key").ok());
+  CHECK_TRUE(
+      SaveOAuthApp(bed.store.get(), bed.harness->box(), test::FakeOAuthApp())
+          .ok());
+  bool released = true;
+  CHECK_TRUE(ForgetS2sApp(bed.store.get(), &released).ok());
+  CHECK_FALSE(released);
+  CHECK_TRUE(TiedToAKey(bed.store.get()));
+  ForgottenOAuthApp forgotten;
+  CHECK_TRUE(ForgetOAuthApp(bed.store.get(), false, &forgotten).ok());
+  CHECK_TRUE(forgotten.key_released);
+  CHECK_FALSE(TiedToAKey(bed.store.get()));
+  OAuthApp app;
+  bool configured = true;
+  CHECK_TRUE(LoadOAuthAppIds(bed.store.get(), &app, &configured).ok());
+  CHECK_FALSE(configured);
+}
+
+TEST(S2sApp, ForgettingTheOAuthAppIsRefusedWhileDoctorsAreConnected) {
+  test::ZoomBed bed;
+  std::unique_ptr<ZoomClient> client = test::OpenDoctorsClient(&bed);
+  bed.harness->zoom().AddUser("u2", "two@clinic.example");
+  bed.PutDoctor("dr-2", "two@clinic.example", AuthMode::kOauth);
+  test::ConnectDoctor(&bed, client.get(), "dr-2", "u2", "two@clinic.example");
+  ForgottenOAuthApp forgotten;
+  Status s = ForgetOAuthApp(bed.store.get(), false, &forgotten);
+  CHECK(s.code() == Status::Code::kConflict);
+  STRCMP_EQUAL("oauth_doctors_connected", s.reason().c_str());
+  STRCMP_CONTAINS("dr-2", s.message().c_str());
+  OAuthApp app;
+  bool configured = false;
+  CHECK_TRUE(LoadOAuthAppIds(bed.store.get(), &app, &configured).ok());
+  CHECK_TRUE(configured);  // nothing was removed
+  // Forced: the grant goes too; the S2S app keeps the key.
+  CHECK_TRUE(ForgetOAuthApp(bed.store.get(), true, &forgotten).ok());
+  LONGS_EQUAL(1, forgotten.disconnected.size());
+  CHECK_FALSE(forgotten.key_released);
+  std::vector<DoctorGrant> grants;
+  CHECK_TRUE(bed.store->ListGrants(&grants).ok());
+  LONGS_EQUAL(0, grants.size());
+  CHECK_TRUE(LoadOAuthAppIds(bed.store.get(), &app, &configured).ok());
+  CHECK_FALSE(configured);
 }
 
 }  // namespace telemed

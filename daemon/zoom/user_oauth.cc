@@ -173,6 +173,11 @@ Status LoadOAuthAppIds(SettingsStore* store, OAuthApp* out, bool* configured) {
   return s;
 }
 
+Status DeleteOAuthApp(SettingsStore* store) {
+  // Every setting of the app starts so (kClientId and its siblings).
+  return store->DeleteSettings("zoom.oauth.");
+}
+
 Status LoadOAuthApp(SettingsStore* store, const SecretBox& box, OAuthApp* out,
                     bool* configured) {
   Status s = LoadOAuthAppIds(store, out, configured);

@@ -37,6 +37,9 @@ struct OAuthApp {
 // app is replaced (an empty redirect_url removes a stored one).
 Status SaveOAuthApp(SettingsStore* store, const SecretBox& box,
                     const OAuthApp& app);
+// Deletes the stored app (none is fine). The doctors' grants are not
+// touched: see ForgetOAuthApp (zoom/s2s_app.h).
+Status DeleteOAuthApp(SettingsStore* store);
 // *configured false (and OK) when no app is stored.
 Status LoadOAuthApp(SettingsStore* store, const SecretBox& box, OAuthApp* out,
                     bool* configured);

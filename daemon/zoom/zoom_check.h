@@ -6,8 +6,8 @@
 // The check gets a token (the credentials work), compares the granted
 // scopes with what the bridge needs (naming each missing one), and looks up
 // every S2S doctor's zoom_user in the account (GET /users/{id-or-email}).
-// A doctor set to connect its own Zoom account (auth "oauth") is a failing
-// item: this version cannot sync its appointments yet.
+// Doctors who connect their own Zoom account (auth "oauth") are not about
+// this app: `zoom test` tries their grants apart (zoom/grant_check.h).
 #ifndef TELEMED_ZOOM_ZOOM_CHECK_H_
 #define TELEMED_ZOOM_ZOOM_CHECK_H_
 

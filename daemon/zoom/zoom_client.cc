@@ -55,31 +55,50 @@ Status ZoomClient::Open(const Options& options,
         UserTokenOptions(options, client->transport_));
   }
   client->api_url_ = options.api_url;
+  client->plan_ = options.plan;
   client->clock_ = options.clock;
   *out = std::move(client);
   return Status::OK();
 }
 
+ZoomClient::DoctorApi& ZoomClient::DoctorOf(const std::string& doctor_id) {
+  DoctorApi& doctor = doctors_[doctor_id];
+  if (doctor.limiter == nullptr) {
+    doctor.limiter = std::make_unique<RateLimiter>(plan_, clock_);
+  }
+  return doctor;
+}
+
+std::unique_ptr<ZoomApi> ZoomClient::MakeApi(TokenSource* tokens,
+                                             RateLimiter* limiter) const {
+  return std::make_unique<ZoomApi>(
+      ZoomApi::Options{api_url_, transport_, tokens, clock_, limiter});
+}
+
 ZoomApi* ZoomClient::ApiFor(const std::string& doctor_id) {
   MutexLock lock(&doctors_mu_);
-  return ApiIn(&doctors_, doctor_id, false);
+  DoctorApi& doctor = DoctorOf(doctor_id);
+  if (doctor.api == nullptr) {
+    doctor.tokens = user_tokens_->ForDoctor(doctor_id);
+    doctor.api = MakeApi(doctor.tokens.get(), doctor.limiter.get());
+  }
+  return doctor.api.get();
 }
 
 ZoomApi* ZoomClient::DeletionApiFor(const std::string& doctor_id) {
   MutexLock lock(&doctors_mu_);
-  return ApiIn(&deletion_apis_, doctor_id, true);
+  DoctorApi& doctor = DoctorOf(doctor_id);
+  if (doctor.deletion_api == nullptr) {
+    doctor.deletion_tokens = user_tokens_->ForDeletions(doctor_id);
+    doctor.deletion_api =
+        MakeApi(doctor.deletion_tokens.get(), doctor.limiter.get());
+  }
+  return doctor.deletion_api.get();
 }
 
-ZoomApi* ZoomClient::ApiIn(std::map<std::string, DoctorApi>* apis,
-                           const std::string& doctor_id, bool deletions) {
-  DoctorApi& doctor = (*apis)[doctor_id];
-  if (doctor.api == nullptr) {
-    doctor.tokens = deletions ? user_tokens_->ForDeletions(doctor_id)
-                              : user_tokens_->ForDoctor(doctor_id);
-    doctor.api = std::make_unique<ZoomApi>(ZoomApi::Options{
-        api_url_, transport_, doctor.tokens.get(), clock_, limiter_.get()});
-  }
-  return doctor.api.get();
+RateLimiter* ZoomClient::LimiterFor(const std::string& doctor_id) {
+  MutexLock lock(&doctors_mu_);
+  return DoctorOf(doctor_id).limiter.get();
 }
 
 }  // namespace telemed

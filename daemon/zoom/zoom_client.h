@@ -6,9 +6,15 @@
 // Per-doctor OAuth (a doctor connects its own Zoom account): given the
 // store's DoctorGrants, the client also owns a UserTokenSource
 // (zoom/user_token_source.h) and ApiFor(doctor) hands out a ZoomApi over
-// the doctor's own tokens, sharing this client's transport and limiter;
-// S2S doctors keep api(). Callers that act for a doctor (the sync engine,
-// start links) ask ApiFor for OAuth doctors instead of using api().
+// the doctor's own tokens, sharing this client's transport; S2S doctors
+// keep api(). Callers that act for a doctor (the sync engine, start links)
+// ask ApiFor for OAuth doctors instead of using api().
+//
+// Pacing is per Zoom account: the S2S app's calls share limiter(); each
+// OAuth doctor is an account of its own, with its own per-second budgets
+// and daily limit, so its calls go through a limiter of its own
+// (LimiterFor), in which its daily hold is kept under host "me", the user
+// its calls name.
 #ifndef TELEMED_ZOOM_ZOOM_CLIENT_H_
 #define TELEMED_ZOOM_ZOOM_CLIENT_H_
 
@@ -69,6 +75,10 @@ class ZoomClient final {
   // ApiFor for deleting the doctor's meetings only: it also acts for a
   // doctor being disconnected (UserTokenSource::GetDeletionToken).
   ZoomApi* DeletionApiFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
+  // The limiter that paces doctor `doctor_id`'s own account (ApiFor's
+  // calls): pause it for that doctor's 429s, host "me" for a daily one.
+  // Valid as long as the client. REQUIRES: as ApiFor. Thread-safe.
+  RateLimiter* LimiterFor(const std::string& doctor_id) EXCLUDES(doctors_mu_);
   // The doctors' token source (connecting, checks); null without grants.
   UserTokenSource* user_tokens() { return user_tokens_.get(); }
   RateLimiter* limiter() { return limiter_.get(); }
@@ -84,21 +94,25 @@ class ZoomClient final {
   std::unique_ptr<ZoomApi> api_;
   std::unique_ptr<UserTokenSource> user_tokens_;
   std::string api_url_;
+  ZoomPlan plan_;
   const Clock* clock_ = nullptr;
 
-  // A doctor's tokens and the ZoomApi over them.
+  // A doctor's account's limiter, and its tokens and ZoomApi for all work
+  // and for deletions only, both paced by that limiter.
   struct DoctorApi {
+    std::unique_ptr<RateLimiter> limiter;
     std::unique_ptr<TokenSource> tokens;
     std::unique_ptr<ZoomApi> api;
+    std::unique_ptr<TokenSource> deletion_tokens;
+    std::unique_ptr<ZoomApi> deletion_api;
   };
-  // The doctor's entry of `apis`, made on first use (over ForDeletions
-  // when `deletions`).
-  ZoomApi* ApiIn(std::map<std::string, DoctorApi>* apis,
-                 const std::string& doctor_id, bool deletions)
-      REQUIRES(doctors_mu_);
+  // The doctor's entry, with its limiter, made on first use; the two APIs
+  // are made on their first use (ApiFor, DeletionApiFor).
+  DoctorApi& DoctorOf(const std::string& doctor_id) REQUIRES(doctors_mu_);
+  std::unique_ptr<ZoomApi> MakeApi(TokenSource* tokens,
+                                   RateLimiter* limiter) const;
   Mutex doctors_mu_;
   std::map<std::string, DoctorApi> doctors_ GUARDED_BY(doctors_mu_);
-  std::map<std::string, DoctorApi> deletion_apis_ GUARDED_BY(doctors_mu_);
 };
 
 }  // namespace telemed

@@ -139,4 +139,46 @@ TEST(ZoomClient, ApiForCallsWithTheDoctorsOwnToken) {
   CHECK(error.failure == ZoomFailure::kNotConnected);
 }
 
+// Each OAuth doctor is a Zoom account of its own: its calls take slots of
+// its own limiter, and its pacing, pauses and daily hold touch no other
+// account's.
+TEST(ZoomClient, EachDoctorsAccountIsPacedByItsOwnLimiter) {
+  ZoomClient::Options options = Options();
+  options.grants = store.get();
+  std::unique_ptr<ZoomClient> client;
+  CHECK_TRUE(ZoomClient::Open(options, &client).ok());
+  UserTokens tokens{"doctor-access", "doctor-refresh",
+                    clock.NowSeconds() + 3600};
+  int64_t generation = 0;
+  CHECK_TRUE(client->user_tokens()
+                 ->StoreNewGrant("a", tokens, ZoomUser(), &generation)
+                 .ok());
+  RateLimiter* a = client->LimiterFor("a");
+  RateLimiter* b = client->LimiterFor("b");
+  POINTERS_EQUAL(a, client->LimiterFor("a"));
+  CHECK(a != b && a != client->limiter() && b != client->limiter());
+  const int64_t now = clock.NowMicros();
+  // A's call took A's first slot, and A's budget is used up for a while.
+  ZoomError error;
+  CHECK_TRUE(client->ApiFor("a")->DeleteMeeting("81", &error).ok());
+  for (int i = 0; i < 100; ++i) a->ReserveSlot(ZoomCategory::kMedium);
+  a->PauseCategory(ZoomCategory::kLight, now + 60000000);
+  a->PauseHost("me", now + 60000000);
+  CHECK(a->ReserveSlot(ZoomCategory::kMedium) > now);
+  // B and the clinic's app may send now.
+  LONGS_EQUAL(now, b->ReserveSlot(ZoomCategory::kMedium));
+  LONGS_EQUAL(now, b->ReserveSlot(ZoomCategory::kLight));
+  LONGS_EQUAL(0, b->HostPausedUntil("me"));
+  LONGS_EQUAL(now, client->limiter()->ReserveSlot(ZoomCategory::kLight));
+  LONGS_EQUAL(0, client->limiter()->HostPausedUntil("me"));
+  // A's create is held at the last moment: not sent.
+  ZoomMeeting meeting;
+  const size_t sent = transport.sent.size();
+  CHECK_FALSE(client->ApiFor("a")
+                  ->CreateMeeting("me", MeetingSpec(), &meeting, &error)
+                  .ok());
+  CHECK_TRUE(error.not_sent);
+  LONGS_EQUAL(sent, transport.sent.size());
+}
+
 }  // namespace telemed

@@ -414,8 +414,8 @@ TEST(ZoomCli, TheDatabaseFileNeverHoldsTheSecret) {
   CHECK_FALSE(Contains(bytes, kSecret));
 }
 
-// A new OAuth doctor is told how to connect; the S2S app's check is not
-// about it (it uses its own grant).
+// A new OAuth doctor is told how to connect, by `doctor put` and by
+// `zoom test`, which fails until the doctor has connected.
 TEST(ZoomCli, ANewOauthDoctorIsToldHowToConnect) {
   CheckExit(S2s(secret_file), 0);
   test::CliResult put =
@@ -428,8 +428,10 @@ TEST(ZoomCli, ANewOauthDoctorIsToldHowToConnect) {
   STRCMP_CONTAINS("telemed-bridge doctor connect", put.err.c_str());
   LONGS_EQUAL(1, std::count(put.err.begin(), put.err.end(), '\n'));
   test::CliResult check = Zoom({"test"});
-  CheckExit(check, 0);
-  CHECK_FALSE(Contains(check.out, "dr-o"));
+  CheckExit(check, 1);
+  STRCMP_CONTAINS("ok   scopes\n", check.out.c_str());
+  STRCMP_CONTAINS("FAIL doctor dr-o: connects its own Zoom account",
+                  check.out.c_str());
   // An S2S doctor gets no such line.
   put = test::RunCli({"doctor", "put", "dr-s", "--name", "Dr. S", "--zoom-user",
                       "doctor@clinic.example", "--data-dir", data_dir});
