@@ -436,6 +436,12 @@ int RunForgetOAuthApp(const Context& context) {
            "doctor may remove the app in their Zoom account), and their "
            "appointments wait until they connect again.\n";
   }
+  if (forgotten.revokes_dropped > 0) {
+    out << "Dropped " << forgotten.revokes_dropped
+        << " revoke(s) of earlier connections that Zoom had not taken yet: "
+           "they need the app's credentials. Those doctors may remove the "
+           "app in their Zoom account.\n";
+  }
   PrintKeyState(context, forgotten.key_released, store.store.get());
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 #include "secrets/secret_box.h"
 #include "store/store.h"
@@ -60,21 +61,47 @@ Status CheckS2sApp(ZoomTransport* transport, const std::string& oauth_url,
 
 namespace {
 
+// Every revoke still owed to Zoom, whenever due.
+Status ListAllRevokes(Store* store, std::vector<PendingRevoke>* out) {
+  return store->ListDueRevokes(std::numeric_limits<int64_t>::max(),
+                               std::numeric_limits<int>::max(), out);
+}
+
 // The database is tied to the key (its fingerprint) while anything sealed
-// under it is stored: the S2S app, the OAuth app, a doctor's grant. (A
-// connect attempt's sealed verifier expires within minutes.)
+// under it is stored: the S2S app, the OAuth app, a doctor's grant, a
+// revoke still owed to Zoom. (A connect attempt's sealed verifier expires
+// within minutes.)
 Status ReleaseKeyWhenNothingSealed(Store* store, bool* released) {
   *released = false;
   S2sCredentials s2s;
   OAuthApp oauth;
   bool s2s_stored = false, oauth_stored = false;
   std::vector<DoctorGrant> grants;
+  std::vector<PendingRevoke> revokes;
   Status s = LoadS2sAppIds(store, &s2s, &s2s_stored);
   if (s.ok()) s = LoadOAuthAppIds(store, &oauth, &oauth_stored);
   if (s.ok()) s = store->ListGrants(&grants);
-  if (!s.ok() || s2s_stored || oauth_stored || !grants.empty()) return s;
+  if (s.ok()) s = ListAllRevokes(store, &revokes);
+  if (!s.ok() || s2s_stored || oauth_stored || !grants.empty() ||
+      !revokes.empty()) {
+    return s;
+  }
   *released = true;
   return store->UnbindKeyFingerprint();
+}
+
+// A revoke authenticates with the OAuth app's client: without the app it
+// can never be sent, so the sealed tokens go with the app.
+Status DropRevokes(Store* store, int* dropped) {
+  std::vector<PendingRevoke> revokes;
+  Status s = ListAllRevokes(store, &revokes);
+  for (size_t i = 0; s.ok() && i < revokes.size(); ++i) {
+    s = store->CompleteRevoke(revokes[i].id);
+    // Unavailable: the row is gone, only the WAL's truncation waits.
+    if (s.code() == Status::Code::kUnavailable) s = Status::OK();
+    if (s.ok()) ++*dropped;
+  }
+  return s;
 }
 
 }  // namespace
@@ -129,6 +156,7 @@ Status ForgetOAuthApp(Store* store, bool disconnect_doctors,
     out->disconnected.push_back(grant.doctor_id);
   }
   s = DeleteOAuthApp(store);
+  if (s.ok()) s = DropRevokes(store, &out->revokes_dropped);
   if (s.ok()) s = ReleaseKeyWhenNothingSealed(store, &out->key_released);
   if (s.ok()) s = BumpZoomConfigVersion(store);
   return s;

@@ -66,6 +66,9 @@ Status ForgetS2sApp(Store* store, bool* key_released = nullptr);
 struct ForgottenOAuthApp {
   std::vector<std::string> disconnected;  // doctors whose grants went
   bool key_released = false;              // as ForgetS2sApp's
+  // Revokes still owed to Zoom, dropped: without the app's client they can
+  // never be sent.
+  int revokes_dropped = 0;
 };
 
 // Removes the user-managed OAuth app (zoom/user_oauth.h) and tells a

@@ -123,4 +123,31 @@ TEST(S2sApp, ForgettingTheOAuthAppIsRefusedWhileDoctorsAreConnected) {
   CHECK_FALSE(configured);
 }
 
+// A revoke still owed to Zoom is sealed under the key too; it goes with the
+// OAuth app, whose client it needs.
+TEST(S2sApp, ARevokeOwedToZoomKeepsTheKeyUntilTheOAuthAppGoes) {
+  test::ZoomBed bed;
+  CHECK_TRUE(bed.store->BindKeyFingerprint("fp", "secret.key").ok());
+  CHECK_TRUE(
+      SaveOAuthApp(bed.store.get(), bed.harness->box(), test::FakeOAuthApp())
+          .ok());
+  PendingRevoke revoke;
+  revoke.doctor_id = "dr-2";
+  revoke.sealed_token = "sealed-refresh-token";
+  revoke.next_attempt_at = bed.clock.NowSeconds() + 86400;  // not yet due
+  int64_t id = 0;
+  CHECK_TRUE(bed.store->QueueRevoke(revoke, &id).ok());
+  bool released = true;
+  CHECK_TRUE(ForgetS2sApp(bed.store.get(), &released).ok());
+  CHECK_FALSE(released);
+  ForgottenOAuthApp forgotten;
+  CHECK_TRUE(ForgetOAuthApp(bed.store.get(), false, &forgotten).ok());
+  LONGS_EQUAL(1, forgotten.revokes_dropped);
+  CHECK_TRUE(forgotten.key_released);
+  CHECK_FALSE(TiedToAKey(bed.store.get()));
+  std::vector<PendingRevoke> left;
+  CHECK_TRUE(bed.store->ListDueRevokes(INT64_MAX, 10, &left).ok());
+  LONGS_EQUAL(0, left.size());
+}
+
 }  // namespace telemed
