@@ -143,7 +143,8 @@ const std::vector<CommandInfo>& Commands() {
        TELEMED_DATA_DIR_HELP,
        {{"ID"}, {"name", "zoom-user", "auth", "data-dir"}}, RunDoctorPut},
       {"doctor", "list", "[--data-dir DIR]",
-       "Lists doctors: id, name, auth mode, Zoom user.\n\n"
+       "Lists doctors: id, name, auth mode, Zoom user and, for oauth\n"
+       "doctors, the Zoom connection state.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{}, {"data-dir"}}, RunDoctorList},
       {"doctor", "remove", "ID [--data-dir DIR] [zoom options]",
@@ -231,8 +232,9 @@ const std::vector<CommandInfo>& Commands() {
        {{}, {TELEMED_ZOOM_FLAGS}, {"yes"}}, RunZoomForget},
       {"zoom", "test", "[zoom options]",
        "Checks the app with Zoom: its credentials, its scopes, and every\n"
-       "S2S doctor's Zoom user. Prints one verdict per item; exits 0 when\n"
-       "all is well, 1 otherwise.\n\n"
+       "S2S doctor's Zoom user; then tries each oauth doctor's own\n"
+       "connection (GET /users/me). Prints one verdict per item; exits 0\n"
+       "when all is well, 1 otherwise.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
       {"admin", "setup-code", "[--data-dir DIR]",
