@@ -154,7 +154,8 @@ const std::vector<CommandInfo>& Commands() {
        "OAuth doctor's Zoom grant is revoked and purged with it.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{"ID"}, {TELEMED_ZOOM_FLAGS}}, RunDoctorRemove},
-      {"doctor", "connect", "ID [--public-url URL] [--data-dir DIR]",
+      {"doctor", "connect",
+       "ID [--public-url URL] [--data-dir DIR] [--key-file FILE]",
        "Prints a link for doctor ID (auth oauth) to connect their own Zoom\n"
        "account: it works once, for 15 minutes, in any browser that reaches\n"
        "the bridge's page. The same as POST /api/v1/doctors/ID/connect.\n\n"

@@ -74,6 +74,10 @@ TEST(CliDispatch, HelpOfDoctorListAndZoomTestMentionsOAuthDoctors) {
   STRCMP_CONTAINS("the Zoom connection state", out.str().c_str());
   LONGS_EQUAL(0, Run({"zoom", "test", "--help"}));
   STRCMP_CONTAINS("each oauth doctor's own", out.str().c_str());
+  // Its usage line names every option it takes, as the README does.
+  CheckUsageError({"doctor", "connect"}, "missing ID",
+                  "usage: telemed-bridge doctor connect ID [--public-url URL] "
+                  "[--data-dir DIR] [--key-file FILE]");
 }
 
 TEST(CliDispatch, HelpWinsOverMissingArguments) {
