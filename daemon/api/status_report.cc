@@ -57,11 +57,13 @@ void AddOAuthDoctor(const OAuthDoctorWrites& entry, cJSON* list) {
   cJSON_AddItemToArray(list, item);
 }
 
-// The OAuth doctors that wait for someone: not connected, or their grant
-// refused by Zoom.
+// The OAuth doctors that wait for someone: not connected (also while a
+// disconnect finishes its deletions: no new work is done for them, and
+// their appointments wait as doctor_not_connected), or their grant refused
+// by Zoom.
 void AddCannotSync(const OAuthDoctorWrites& entry, cJSON* list) {
   const bool reconnect = entry.state == "reconnect_needed";
-  if (!reconnect && entry.state != "not_connected") return;
+  if (entry.state == "connected") return;
   cJSON* item = cJSON_CreateObject();
   cJSON_AddStringToObject(item, "doctor_id", entry.doctor.id.c_str());
   cJSON_AddStringToObject(

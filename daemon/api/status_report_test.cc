@@ -81,6 +81,20 @@ TEST(StatusReport, EveryOAuthDoctorShowsItsStateAndItsOwnDailyCount) {
                    ->valuestring);
 }
 
+// A disconnect with delete_meetings keeps the grant for the deletions
+// alone: the doctor cannot sync, as its appointments say.
+TEST(StatusReport, ADisconnectingDoctorCannotSync) {
+  PutDoctor("d-off", AuthMode::kOauth);
+  Connect("d-off", GrantState::kDisconnecting);
+  CjsonPtr root = Render();
+  const cJSON* cannot = cJSON_GetObjectItem(root.get(), "doctors_cannot_sync");
+  LONGS_EQUAL(1, cJSON_GetArraySize(cannot));
+  const cJSON* entry = cJSON_GetArrayItem(cannot, 0);
+  STRCMP_EQUAL("d-off", cJSON_GetObjectItem(entry, "doctor_id")->valuestring);
+  STRCMP_EQUAL("doctor_not_connected",
+               cJSON_GetObjectItem(entry, "reason")->valuestring);
+}
+
 TEST(StatusReport, WithoutOAuthDoctorsTheListIsEmpty) {
   PutDoctor("d-s2s", AuthMode::kS2s);
   CjsonPtr root = Render();

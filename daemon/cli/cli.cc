@@ -143,7 +143,8 @@ const std::vector<CommandInfo>& Commands() {
        TELEMED_DATA_DIR_HELP,
        {{"ID"}, {"name", "zoom-user", "auth", "data-dir"}}, RunDoctorPut},
       {"doctor", "list", "[--data-dir DIR]",
-       "Lists doctors: id, name, auth mode, Zoom user.\n\n"
+       "Lists doctors: id, name, auth mode, Zoom user and, for oauth\n"
+       "doctors, the Zoom connection state.\n\n"
        TELEMED_DATA_DIR_HELP,
        {{}, {"data-dir"}}, RunDoctorList},
       {"doctor", "remove", "ID [--data-dir DIR] [zoom options]",
@@ -153,7 +154,8 @@ const std::vector<CommandInfo>& Commands() {
        "OAuth doctor's Zoom grant is revoked and purged with it.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{"ID"}, {TELEMED_ZOOM_FLAGS}}, RunDoctorRemove},
-      {"doctor", "connect", "ID [--public-url URL] [--data-dir DIR]",
+      {"doctor", "connect",
+       "ID [--public-url URL] [--data-dir DIR] [--key-file FILE]",
        "Prints a link for doctor ID (auth oauth) to connect their own Zoom\n"
        "account: it works once, for 15 minutes, in any browser that reaches\n"
        "the bridge's page. The same as POST /api/v1/doctors/ID/connect.\n\n"
@@ -231,8 +233,9 @@ const std::vector<CommandInfo>& Commands() {
        {{}, {TELEMED_ZOOM_FLAGS}, {"yes"}}, RunZoomForget},
       {"zoom", "test", "[zoom options]",
        "Checks the app with Zoom: its credentials, its scopes, and every\n"
-       "S2S doctor's Zoom user. Prints one verdict per item; exits 0 when\n"
-       "all is well, 1 otherwise.\n\n"
+       "S2S doctor's Zoom user; then tries each oauth doctor's own\n"
+       "connection (GET /users/me). Prints one verdict per item; exits 0\n"
+       "when all is well, 1 otherwise.\n\n"
        TELEMED_DATA_DIR_HELP TELEMED_ZOOM_HELP,
        {{}, {TELEMED_ZOOM_FLAGS}}, RunZoomTest},
       {"admin", "setup-code", "[--data-dir DIR]",

@@ -67,6 +67,19 @@ TEST(CliDispatch, HelpOnTheProgramAndOnGroups) {
   CHECK_TRUE(out.str().find("doctor") == std::string::npos);
 }
 
+// The OAuth doctors' side of these commands is in their help, as in the
+// README and the man page.
+TEST(CliDispatch, HelpOfDoctorListAndZoomTestMentionsOAuthDoctors) {
+  LONGS_EQUAL(0, Run({"doctor", "list", "--help"}));
+  STRCMP_CONTAINS("the Zoom connection state", out.str().c_str());
+  LONGS_EQUAL(0, Run({"zoom", "test", "--help"}));
+  STRCMP_CONTAINS("each oauth doctor's own", out.str().c_str());
+  // Its usage line names every option it takes, as the README does.
+  CheckUsageError({"doctor", "connect"}, "missing ID",
+                  "usage: telemed-bridge doctor connect ID [--public-url URL] "
+                  "[--data-dir DIR] [--key-file FILE]");
+}
+
 TEST(CliDispatch, HelpWinsOverMissingArguments) {
   LONGS_EQUAL(0, Run({"doctor", "put", "--help"}));
   STRCMP_CONTAINS("--zoom-user", out.str().c_str());

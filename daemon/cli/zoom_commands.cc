@@ -412,10 +412,28 @@ int RunZoomForget(const Context& context) {
   return kExitOk;
 }
 
+// Whether `zoom oauth-app --forget` has anything to remove: an app, or
+// doctors' grants left without one.
+Status HasOAuthAppOrGrants(Store* store, bool* any) {
+  OAuthApp app;
+  bool stored = false;
+  std::vector<DoctorGrant> grants;
+  Status s = LoadOAuthAppIds(store, &app, &stored);
+  if (s.ok()) s = store->ListGrants(&grants);
+  *any = stored || !grants.empty();
+  return s;
+}
+
 int RunForgetOAuthApp(const Context& context) {
   StoreSession store;
   // Needs no key: the way back after losing it works as zoom forget's.
   Status s = OpenStore(context.config, &store);
+  bool any = true;
+  if (s.ok()) s = HasOAuthAppOrGrants(store.store.get(), &any);
+  if (s.ok() && !any) {
+    *context.out << "No Zoom OAuth app is stored: nothing to remove.\n";
+    return kExitOk;
+  }
   if (s.ok())
     s = ConfirmForget(context, "zoom oauth-app --forget", "Zoom OAuth app");
   ForgottenOAuthApp forgotten;

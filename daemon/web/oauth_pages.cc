@@ -57,6 +57,15 @@ void WritePage(int status, const std::string& title,
       "text/html; charset=utf-8");
 }
 
+// The refusal's message as a sentence on the doctor's page: the shared
+// messages start in lower case, to follow "telemed-bridge: " on the CLI.
+std::string AsSentence(std::string message) {
+  if (!message.empty() && message[0] >= 'a' && message[0] <= 'z') {
+    message[0] = static_cast<char>(message[0] - 'a' + 'A');
+  }
+  return message;
+}
+
 void WriteRefusal(const Status& status, httplib::Response* res) {
   const int code = status.code() == Status::Code::kNotFound ? 404
                    : status.code() == Status::Code::kInternal ||
@@ -65,7 +74,7 @@ void WriteRefusal(const Status& status, httplib::Response* res) {
                        ? 503
                        : 400;
   WritePage(code, "Zoom was not connected",
-            "<p>" + EscapeHtml(status.message()) +
+            "<p>" + EscapeHtml(AsSentence(status.message())) +
                 "</p><p>Nothing was changed: a Zoom account connected "
                 "before stays connected.</p>",
             res);

@@ -69,6 +69,9 @@ TEST(OAuthPages, ARefusedCallbackShowsWhyAndSendsNoTokenRequest) {
   httplib::Response page = Serve("GET", "/oauth/callback", query);
   LONGS_EQUAL(404, page.status);
   CHECK(page.body.find("Nothing was changed") != std::string::npos);
+  // The reason reads as a sentence.
+  CHECK(page.body.find("<p>This answer from Zoom is unknown") !=
+        std::string::npos);
   LONGS_EQUAL(0, harness->zoom().CountRequests("POST", "/oauth/token"));
   CHECK_FALSE(HasGrant());
 }

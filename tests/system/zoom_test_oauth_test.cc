@@ -235,6 +235,11 @@ TEST(ZoomTestOAuthCli,
   STRCMP_CONTAINS("Nothing encrypted with the key file is left",
                   forced.out.c_str());
   STRCMP_CONTAINS("oauth app:     none", Zoom({"show"}).out.c_str());
+  // Again, with nothing left: said so, not "Removed".
+  test::CliResult again = Zoom({"oauth-app", "--forget", "--yes"});
+  CheckExit(again, 0);
+  STRCMP_EQUAL("No Zoom OAuth app is stored: nothing to remove.\n",
+               again.out.c_str());
   CHECK(DoctorList().find("reconnect_needed") == std::string::npos);
   STRCMP_CONTAINS("not_connected", DoctorList().c_str());
 }
