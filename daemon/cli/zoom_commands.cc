@@ -453,7 +453,6 @@ int RunZoomTest(const Context& context) {
   // The doctors' own connections after the app's lines; they are not part
   // of the stored verdict (see zoom/grant_check.h).
   std::vector<ZoomCheckItem> grants;
-  if (s.ok()) s = WaiveUnneededS2sApp(store.store.get(), &result);
   if (s.ok()) {
     s = CheckDoctorGrants(store.store.get(), store.store.get(),
                           zoom.client.get(), &grants);

@@ -233,10 +233,7 @@ void PostTest(const ZoomRoutesDeps& deps, httplib::Response* res) {
   // (zoom/grant_check.h).
   std::vector<ZoomCheckItem> grants;
   if (s.ok() && deps.doctors != nullptr) {
-    s = WaiveUnneededS2sApp(deps.store, &result);
-    if (s.ok()) {
-      s = CheckDoctorGrants(deps.store, deps.store, deps.doctors, &grants);
-    }
+    s = CheckDoctorGrants(deps.store, deps.store, deps.doctors, &grants);
   }
   if (!s.ok()) return WriteFailure(s, "testing Zoom", deps.logger, res);
   for (ZoomCheckItem& item : grants) {

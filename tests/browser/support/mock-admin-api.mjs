@@ -230,8 +230,9 @@ const ROUTES = [
   }],
   ['GET', /^\/overview$/, true, ({ state }) => [200, {
     version: '0.2.0', uptime_s: 3725,
-    zoom: { configured: state.zoom.configured, checked_at: state.lastTest?.checked_at ?? null,
-      ok: state.zoom.configured, missing_scopes: [] },
+    zoom: { configured: state.zoom.configured, s2s_app_needed: true,
+      checked_at: state.lastTest?.checked_at ?? null, ok: state.zoom.configured, missing_scopes: [],
+      doctors_to_connect: [] },
     queue: { pending: state.appointments.filter((a) => a.status === 'pending').length,
       failed: state.appointments.filter((a) => a.status === 'failed').length, deletions_pending: 0,
       next_attempt_at: null },
