@@ -145,7 +145,7 @@ function text(body, field, max = 200) {
 
 function zoomView(state) {
   const { configured, account_id, client_id } = state.zoom;
-  const oauth = { ...state.oauth, redirect_url: 'https://bridge.local:8443/oauth/callback' };
+  const oauth = { ...state.oauth, redirect_url: 'https://bridge.local:8443/oauth/callback', connected_doctors: [] };
   return { s2s: { configured, account_id, client_id }, oauth, last_test: state.lastTest };
 }
 
@@ -258,6 +258,11 @@ const ROUTES = [
     state.oauth = { configured: true, client_id: client };
     audit(state, 'oauth_app_saved', req);
     return [200, zoomView(state)];
+  }],
+  ['DELETE', /^\/zoom\/oauth-app$/, true, ({ state, req }) => {
+    state.oauth = { configured: false, client_id: '' };
+    audit(state, 'oauth_app_forgotten', req);
+    return [200, { disconnected: [] }];
   }],
   ['POST', /^\/zoom\/test$/, true, ({ state }) => [200, zoomTest(state)]],
   ['DELETE', /^\/zoom\/s2s$/, true, ({ state, req }) => {
