@@ -194,7 +194,7 @@ std::string FailedSubjects(const ZoomCheckResult& result) {
 void PrintLastCheck(const Context& context, Store* store) {
   ZoomCheckResult last;
   bool found = false;
-  Status s = LoadZoomCheck(store, &last, &found);
+  Status s = LoadCurrentZoomCheck(store, store, &last, &found);
   std::ostream& out = *context.out;
   if (!s.ok() || !found) {
     out << "last check:    none; run '" << context.program << " zoom test'\n";

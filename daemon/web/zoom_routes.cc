@@ -147,7 +147,7 @@ Status RenderZoom(const ZoomRoutesDeps& deps, std::string* body) {
   ZoomCheckResult last;
   bool tested = false;
   Status s = LoadS2sAppIds(store, &ids, &configured);
-  if (s.ok()) s = LoadZoomCheck(store, &last, &tested);
+  if (s.ok()) s = LoadCurrentZoomCheck(store, store, &last, &tested);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_CreateObject());
   cJSON* s2s = cJSON_AddObjectToObject(root.get(), "s2s");

@@ -329,6 +329,23 @@ TEST(AdminZoomRoutes, ForgetsTheOAuthAppDisconnectingDoctorsOnlyWhenAsked) {
   STRCMP_EQUAL(R"({"disconnected":[]})", res.body.c_str());
 }
 
+// The last test shown is judged against the doctors as they are now: an
+// S2S doctor registered since makes the missing app a failure.
+TEST(AdminZoomRoutes, TheLastTestOfAClinicOfOAuthDoctorsOnlyFollowsTheDoctors) {
+  CHECK_TRUE(ForgetS2sApp(bed->store.get()).ok());
+  Doctor removed;
+  CHECK_TRUE(bed->store->RemoveDoctor("dr-known", &removed, nullptr).ok());
+  bed->PutDoctor("dr-own", "", AuthMode::kOauth);
+  httplib::Response res = router.Call("POST", "/admin/api/zoom/test");
+  STRCMP_CONTAINS(R"("ok":true,"configured":false,"s2s_app_needed":false)",
+                  res.body.c_str());
+  bed->PutDoctor("dr-s2s", "doctor@clinic.example");
+  res = router.Call("GET", "/admin/api/zoom");
+  STRCMP_CONTAINS(
+      R"("last_test":{"checked_at":"2026-05-28T20:26:40Z","ok":false,"configured":false,"s2s_app_needed":true)",
+      res.body.c_str());
+}
+
 TEST(AdminZoomRoutes, TestRunsTheZoomCheckAndKeepsItsVerdict) {
   httplib::Response res = router.Call("POST", "/admin/api/zoom/test");
   LONGS_EQUAL(200, res.status);

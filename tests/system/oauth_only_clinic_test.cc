@@ -1,5 +1,6 @@
 // A clinic whose doctors all connect their own Zoom accounts stores no
-// Server-to-Server app. GET /api/v1/status and `telemed-bridge status`
+// Server-to-Server app. GET /api/v1/status, `telemed-bridge status` and
+// `zoom show`
 // on the real daemon say the app is not needed (not a failure), name the
 // doctors still to connect, and call the missing app a failure again as
 // soon as an S2S doctor is registered.
@@ -91,10 +92,13 @@ TEST(OAuthOnlyClinic, TheMissingS2sAppIsNotNeededUntilAnS2sDoctorIsRegistered) {
   STRCMP_CONTAINS("all well (no Server-to-Server app needed", line.c_str());
   CHECK_TRUE(line.find("to connect") == std::string::npos);
 
+  STRCMP_CONTAINS(", all well\n", Cli({"zoom", "show"}).out.c_str());
+
   LONGS_EQUAL(201, bridge->PutDoctor("dr-s2s", "u1@clinic.example").status);
   STRCMP_CONTAINS(R"("ok":false,"configured":false,"s2s_app_needed":true)",
                   StatusZoom().c_str());
   STRCMP_CONTAINS("no Zoom app configured", ZoomStatusLine().c_str());
+  STRCMP_CONTAINS(", FAIL (credentials)", Cli({"zoom", "show"}).out.c_str());
 }
 
 }  // namespace telemed
