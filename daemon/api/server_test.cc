@@ -177,6 +177,7 @@ TEST(ApiServer, StatusReportsTheLastCheckTheQueueAndTodaysQuota) {
   PutAppointment("a1", kAppointmentBody);
   ZoomCheckResult check;
   check.checked_at = clock.NowSeconds() - 60;
+  check.configured = true;  // Zoom refused a stored app
   check.items.push_back({"credentials", false, "Zoom refused the app"});
   CHECK_TRUE(SaveZoomCheck(store.get(), check).ok());
   const int64_t today = clock.NowSeconds() / 86400;

@@ -13,10 +13,10 @@ namespace telemed {
 
 namespace {
 
-Status AddZoom(SettingsStore* settings, cJSON* root) {
+Status AddZoom(ClinicRecords* records, SettingsStore* settings, cJSON* root) {
   ZoomCheckResult check;
   bool found = false;
-  Status s = LoadZoomCheck(settings, &check, &found);
+  Status s = LoadCurrentZoomCheck(records, settings, &check, &found);
   if (!s.ok()) return s;
   cJSON* zoom =
       found ? cJSON_Parse(ZoomCheckToJson(check).c_str()) : cJSON_CreateNull();
@@ -97,7 +97,7 @@ Status RenderStatusReport(Store* store, const Clock* clock, std::string* body) {
   CjsonPtr root(cJSON_CreateObject());
   cJSON_AddStringToObject(root.get(), "version", TELEMED_VERSION);
   const int64_t now = clock->NowSeconds();
-  Status s = AddZoom(store, root.get());
+  Status s = AddZoom(store, store, root.get());
   if (s.ok()) s = AddQueueJson(store, now, root.get());
   if (s.ok()) s = AddQuota(store, store, now, root.get());
   if (s.ok()) s = AddOAuthDoctors(store, store, store, now, root.get());

@@ -7,6 +7,7 @@
 #include "base/cjson.h"
 #include "store/store.h"
 #include "store/testutil.h"
+#include "zoom/zoom_check.h"
 
 namespace telemed {
 
@@ -101,6 +102,28 @@ TEST(StatusReport, WithoutOAuthDoctorsTheListIsEmpty) {
   STRCMP_EQUAL(
       "[]",
       PrintJson(cJSON_GetObjectItem(root.get(), "oauth_doctors")).c_str());
+}
+
+// The stored verdict of a clinic without an S2S app is judged against the
+// doctors as they are at the poll: no app is needed while every doctor
+// connects their own Zoom account, and one is as soon as an S2S doctor
+// is registered.
+TEST(StatusReport, TheS2sAppIsNeededOnlyWhileAnS2sDoctorExists) {
+  PutDoctor("d-own", AuthMode::kOauth);
+  ZoomCheckResult unconfigured;
+  unconfigured.checked_at = clock.NowSeconds();
+  unconfigured.items.push_back({"credentials", false, "no app"});
+  CHECK_OK(SaveZoomCheck(store.get(), unconfigured));
+  CjsonPtr root = Render();
+  const cJSON* zoom = cJSON_GetObjectItem(root.get(), "zoom");
+  CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(zoom, "ok")));
+  CHECK_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(zoom, "configured")));
+  CHECK_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(zoom, "s2s_app_needed")));
+  PutDoctor("d-s2s", AuthMode::kS2s);
+  root = Render();
+  zoom = cJSON_GetObjectItem(root.get(), "zoom");
+  CHECK_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(zoom, "ok")));
+  CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(zoom, "s2s_app_needed")));
 }
 
 }  // namespace telemed

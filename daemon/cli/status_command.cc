@@ -14,6 +14,8 @@
 #include "config/daemon_lock.h"
 #include "config/data_dir.h"
 #include "service/daily_backup.h"
+#include "store/store.h"
+#include "zoom/grant_check.h"
 #include "zoom/zoom_check.h"
 
 namespace telemed {
@@ -58,15 +60,40 @@ Status QueueLine(SyncQueue* queue, std::string* line) {
   return s;
 }
 
-std::string ZoomLine(const Context& context, SettingsStore* settings) {
+// The OAuth doctors someone must act for: "; to connect: dr-2 (not
+// connected), dr-3 (reconnect needed)", or "" when none waits.
+Status WaitingDoctors(Store* store, std::string* out) {
+  std::vector<OAuthDoctor> doctors;
+  Status s = ListOAuthDoctors(store, store, &doctors);
+  if (!s.ok()) return s;
+  std::string names;
+  for (const OAuthDoctor& entry : doctors) {
+    const char* why = !entry.connected_once ? "not connected"
+                      : entry.grant.state == GrantState::kReconnectNeeded
+                          ? "reconnect needed"
+                          : nullptr;
+    if (why == nullptr) continue;
+    names += (names.empty() ? "" : ", ") + entry.doctor.id + " (" + why + ")";
+  }
+  // Ids are stored text: printed inert.
+  if (!names.empty()) *out = "; to connect: " + EscapeControls(names);
+  return Status::OK();
+}
+
+std::string ZoomVerdict(const Context& context, Store* store) {
   ZoomCheckResult check;
   bool found = false;
-  Status s = LoadZoomCheck(settings, &check, &found);
+  Status s = LoadCurrentZoomCheck(store, store, &check, &found);
   if (!s.ok()) return "unknown (" + s.message() + ")";
   if (!found) {
     return "not checked yet; run '" + context.program + " zoom test'";
   }
   std::string when = "checked " + FormatRfc3339Utc(check.checked_at) + ": ";
+  if (!check.s2s_app_needed) {
+    return when +
+           "all well (no Server-to-Server app needed: every doctor connects "
+           "their own Zoom account)";
+  }
   if (!check.configured) return when + "no Zoom app configured";
   if (check.ok) return when + "all well";
   std::string failed;
@@ -77,6 +104,15 @@ std::string ZoomLine(const Context& context, SettingsStore* settings) {
   failed = EscapeControls(failed);
   return when + "FAIL (" + failed + "); run '" + context.program +
          " zoom test' for details";
+}
+
+// The stored verdict, then the OAuth doctors who must connect (their
+// states are read live, as GET /api/v1/status has them).
+std::string ZoomLine(const Context& context, Store* store) {
+  std::string waiting;
+  Status s = WaitingDoctors(store, &waiting);
+  if (!s.ok()) waiting = "; doctors' connections unknown (" + s.message() + ")";
+  return ZoomVerdict(context, store) + waiting;
 }
 
 // The newest daily backup, which tells whether they are being written.

@@ -194,7 +194,7 @@ std::string FailedSubjects(const ZoomCheckResult& result) {
 void PrintLastCheck(const Context& context, Store* store) {
   ZoomCheckResult last;
   bool found = false;
-  Status s = LoadZoomCheck(store, &last, &found);
+  Status s = LoadCurrentZoomCheck(store, store, &last, &found);
   std::ostream& out = *context.out;
   if (!s.ok() || !found) {
     out << "last check:    none; run '" << context.program << " zoom test'\n";
@@ -477,7 +477,6 @@ int RunZoomTest(const Context& context) {
   // The doctors' own connections after the app's lines; they are not part
   // of the stored verdict (see zoom/grant_check.h).
   std::vector<ZoomCheckItem> grants;
-  if (s.ok()) s = WaiveUnneededS2sApp(store.store.get(), &result);
   if (s.ok()) {
     s = CheckDoctorGrants(store.store.get(), store.store.get(),
                           zoom.client.get(), &grants);

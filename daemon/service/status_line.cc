@@ -36,6 +36,8 @@ std::string NameFailingItems(const ZoomCheckResult& check) {
 std::string DescribeZoom(bool key_refused, const ZoomCheckResult* check) {
   if (key_refused) return "Zoom refused: the key file does not match";
   if (check == nullptr) return "Zoom not checked yet";
+  // Without an app only the credentials item exists, and it is ok.
+  if (!check->s2s_app_needed) return "Zoom OK (doctors' own accounts)";
   if (!check->configured) return "Zoom not set up";
   if (check->ok) return "Zoom OK";
   return "Zoom failing: " + NameFailingItems(*check);
@@ -74,7 +76,8 @@ Status StatusLine::DescribeQueue(std::string* out) {
 Status StatusLine::DescribeZoomCheck(std::string* out) {
   ZoomCheckResult check;
   bool found = false;
-  Status s = LoadZoomCheck(options_.store, &check, &found);
+  Status s =
+      LoadCurrentZoomCheck(options_.store, options_.store, &check, &found);
   if (s.ok())
     *out = DescribeZoom(options_.zoom_key_refused, found ? &check : nullptr);
   return s;

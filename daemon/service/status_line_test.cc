@@ -109,6 +109,10 @@ TEST(StatusLine, DescribesEveryStateOfZoom) {
   STRCMP_EQUAL("Zoom not checked yet", DescribeZoom(false, nullptr).c_str());
   ZoomCheckResult unset = Check(false, false);
   STRCMP_EQUAL("Zoom not set up", DescribeZoom(false, &unset).c_str());
+  ZoomCheckResult oauth_only = Check(false, true);
+  oauth_only.s2s_app_needed = false;
+  STRCMP_EQUAL("Zoom OK (doctors' own accounts)",
+               DescribeZoom(false, &oauth_only).c_str());
   ZoomCheckResult ok = Check(true, true);
   STRCMP_EQUAL("Zoom OK", DescribeZoom(false, &ok).c_str());
   STRCMP_EQUAL("Zoom refused: the key file does not match",

@@ -27,6 +27,10 @@ std::string FailedItems(const ZoomCheckResult& result) {
 
 std::string SummarizeZoomCheck(const ZoomCheckResult& result) {
   if (!result.ok) return "FAIL: " + FailedItems(result);
+  if (!result.s2s_app_needed) {
+    return "ok (no Server-to-Server app needed: every doctor connects their "
+           "own Zoom account)";
+  }
   int doctors = 0;
   for (const ZoomCheckItem& item : result.items) {
     if (item.subject.rfind("doctor ", 0) == 0) ++doctors;

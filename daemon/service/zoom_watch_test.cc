@@ -150,6 +150,23 @@ TEST(ZoomWatch, ForgettingTheAppDropsTheTokenInMemory) {
   STRCMP_EQUAL("zoom_not_configured", s.reason().c_str());
 }
 
+// Every doctor connects their own Zoom account: the stored verdict is all
+// well without an app, and a failure again once an S2S doctor is back.
+TEST(ZoomWatch, AClinicOfOAuthDoctorsOnlyIsAllWellWithoutAnApp) {
+  CHECK_TRUE(ForgetS2sCredentials(store).ok());
+  Doctor removed;
+  CHECK_TRUE(store->RemoveDoctor("dr-1", &removed, nullptr).ok());
+  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
+  watch->Tick();
+  CHECK_TRUE(Stored().ok);
+  CHECK_FALSE(Stored().s2s_app_needed);
+  CHECK_TRUE(logger.Contains("zoom check: ok (no Server-to-Server app needed"));
+  bed->PutDoctor("dr-s2s", "doctor@clinic.example");
+  watch->Tick();
+  CHECK_FALSE(Stored().ok);
+  CHECK_TRUE(Stored().s2s_app_needed);
+}
+
 TEST(ZoomWatch, NoLogLineHoldsTheSecretOrToken) {
   watch->Tick();
   std::string token;

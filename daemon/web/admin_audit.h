@@ -20,6 +20,7 @@ constexpr char kPasswordChanged[] = "password_changed";
 constexpr char kZoomAppSaved[] = "zoom_app_saved";
 constexpr char kZoomAppForgotten[] = "zoom_app_forgotten";
 constexpr char kOAuthAppSaved[] = "oauth_app_saved";
+constexpr char kOAuthAppForgotten[] = "oauth_app_forgotten";
 constexpr char kDoctorAdded[] = "doctor_added";
 constexpr char kDoctorChanged[] = "doctor_changed";
 constexpr char kDoctorRemoved[] = "doctor_removed";

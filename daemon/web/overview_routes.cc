@@ -9,6 +9,7 @@
 #include "store/store.h"
 #include "sync/queue_summary.h"
 #include "web/route_support.h"
+#include "zoom/grant_check.h"
 #include "zoom/s2s_token_source.h"
 #include "zoom/zoom_check.h"
 
@@ -19,6 +20,26 @@ namespace {
 
 constexpr int64_t kDaySeconds = 86400;
 
+// The OAuth doctors someone must act for (each connects their own Zoom
+// account): [{"id","state"}], state "not_connected" or "reconnect_needed".
+Status AddDoctorsToConnect(Store* store, cJSON* zoom) {
+  std::vector<OAuthDoctor> doctors;
+  Status s = ListOAuthDoctors(store, store, &doctors);
+  if (!s.ok()) return s;
+  cJSON* list = cJSON_AddArrayToObject(zoom, "doctors_to_connect");
+  for (const OAuthDoctor& entry : doctors) {
+    const bool reconnect = entry.connected_once &&
+                           entry.grant.state == GrantState::kReconnectNeeded;
+    if (entry.connected_once && !reconnect) continue;
+    cJSON* item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "id", entry.doctor.id.c_str());
+    cJSON_AddStringToObject(item, "state",
+                            reconnect ? "reconnect_needed" : "not_connected");
+    cJSON_AddItemToArray(list, item);
+  }
+  return Status::OK();
+}
+
 // From the last stored check (`zoom test`, the daemon's periodic check).
 Status AddZoom(Store* store, cJSON* root) {
   S2sCredentials ids;
@@ -26,10 +47,12 @@ Status AddZoom(Store* store, cJSON* root) {
   ZoomCheckResult check;
   bool found = false;
   Status s = LoadS2sAppIds(store, &ids, &configured);
-  if (s.ok()) s = LoadZoomCheck(store, &check, &found);
+  if (s.ok()) s = LoadCurrentZoomCheck(store, store, &check, &found);
   if (!s.ok()) return s;
   cJSON* zoom = cJSON_AddObjectToObject(root, "zoom");
   cJSON_AddBoolToObject(zoom, "configured", configured);
+  // Before any check ran, a missing app counts as needed.
+  cJSON_AddBoolToObject(zoom, "s2s_app_needed", !found || check.s2s_app_needed);
   cJSON_AddItemToObject(zoom, "checked_at",
                         TimeOrNull(found ? check.checked_at : 0));
   cJSON_AddBoolToObject(zoom, "ok", found && check.ok);
@@ -37,7 +60,7 @@ Status AddZoom(Store* store, cJSON* root) {
   for (const std::string& scope : check.missing_scopes) {
     cJSON_AddItemToArray(missing, cJSON_CreateString(scope.c_str()));
   }
-  return Status::OK();
+  return AddDoctorsToConnect(store, zoom);
 }
 
 Status AddDoctors(Store* store, int64_t now, cJSON* root) {

@@ -56,7 +56,8 @@ TEST(AdminOverviewRoutes, ShowsTheBridgeAtAGlance) {
   STRCMP_CONTAINS(R"({"version":")", body.c_str());
   STRCMP_CONTAINS(R"("uptime_s":3600,)", body.c_str());
   STRCMP_CONTAINS(
-      R"("zoom":{"configured":true,"checked_at":null,"ok":false,"missing_scopes":[]})",
+      R"("zoom":{"configured":true,"s2s_app_needed":true,"checked_at":null,"ok":false,"missing_scopes":[],)"
+      R"("doctors_to_connect":[{"id":"dr-own","state":"not_connected"}]})",
       body.c_str());
   STRCMP_CONTAINS(
       R"("queue":{"pending":0,"failed":0,"deletions_pending":0,"next_attempt_at":null})",
@@ -78,7 +79,7 @@ TEST(AdminOverviewRoutes, ShowsTheLastZoomCheckWithItsMissingScopes) {
                  .ok());
   std::string body = Overview();
   STRCMP_CONTAINS(
-      R"("zoom":{"configured":true,"checked_at":"2026-05-28T20:26:40Z","ok":false,"missing_scopes":["meeting:update:meeting:admin",)",
+      R"("zoom":{"configured":true,"s2s_app_needed":true,"checked_at":"2026-05-28T20:26:40Z","ok":false,"missing_scopes":["meeting:update:meeting:admin",)",
       body.c_str());
   CHECK(body.find(test::GeneratedS2sClientSecret()) == std::string::npos);
 }
@@ -104,6 +105,28 @@ TEST(AdminOverviewRoutes, WithoutAnAppOrCertificateSaysSo) {
   std::string body = Overview();
   STRCMP_CONTAINS(R"("zoom":{"configured":false,)", body.c_str());
   STRCMP_CONTAINS(R"("certificate":null)", body.c_str());
+}
+
+// Every doctor connects their own Zoom account: no app is needed, and what
+// is left to do is the doctors' connections.
+TEST(AdminOverviewRoutes, AClinicOfOAuthDoctorsOnlyNeedsNoApp) {
+  CHECK_TRUE(ForgetS2sApp(bed->store.get()).ok());
+  bed->PutDoctor("dr-own", "", AuthMode::kOauth);
+  ZoomCheckResult result;
+  CHECK_TRUE(RunZoomCheck(bed->store.get(), &bed->harness->tokens(),
+                          &bed->harness->api(), &bed->clock,
+                          CheckToken::kStored, &result)
+                 .ok());
+  CHECK_TRUE(SaveZoomCheck(bed->store.get(), result).ok());
+  STRCMP_CONTAINS(
+      R"("zoom":{"configured":false,"s2s_app_needed":false,"checked_at":"2026-05-28T20:26:40Z","ok":true,"missing_scopes":[],)"
+      R"("doctors_to_connect":[{"id":"dr-own","state":"not_connected"}]})",
+      Overview().c_str());
+  // An S2S doctor needs the app again, at once.
+  bed->PutDoctor("dr-lee", "doctor@clinic.example");
+  STRCMP_CONTAINS(
+      R"("s2s_app_needed":true,"checked_at":"2026-05-28T20:26:40Z","ok":false,)",
+      Overview().c_str());
 }
 
 TEST(AdminOverviewRoutes, AnExpiredCertificateHasNegativeDaysLeft) {

@@ -127,6 +127,15 @@ Status AddOAuthJson(const ZoomRoutesDeps& deps, cJSON* root) {
   cJSON_AddStringToObject(oauth, "client_id", app.client_id.c_str());
   cJSON_AddStringToObject(oauth, "redirect_url",
                           OAuthRedirectUrl(deps.public_url, app).c_str());
+  // Whom forgetting the app would disconnect: every doctor with a grant,
+  // whatever its state.
+  std::vector<DoctorGrant> grants;
+  s = deps.store->ListGrants(&grants);
+  cJSON* connected = cJSON_AddArrayToObject(oauth, "connected_doctors");
+  for (const DoctorGrant& grant : grants) {
+    cJSON_AddItemToArray(connected,
+                         cJSON_CreateString(grant.doctor_id.c_str()));
+  }
   return s;
 }
 
@@ -138,7 +147,7 @@ Status RenderZoom(const ZoomRoutesDeps& deps, std::string* body) {
   ZoomCheckResult last;
   bool tested = false;
   Status s = LoadS2sAppIds(store, &ids, &configured);
-  if (s.ok()) s = LoadZoomCheck(store, &last, &tested);
+  if (s.ok()) s = LoadCurrentZoomCheck(store, store, &last, &tested);
   if (!s.ok()) return s;
   CjsonPtr root(cJSON_CreateObject());
   cJSON* s2s = cJSON_AddObjectToObject(root.get(), "s2s");
@@ -225,6 +234,34 @@ void DeleteS2s(const ZoomRoutesDeps& deps, const AdminRequest& request,
   res->status = 204;
 }
 
+// As `zoom oauth-app --forget`; ?disconnect_doctors=true is its --force.
+void DeleteOAuthApp(const ZoomRoutesDeps& deps, const AdminRequest& request,
+                    httplib::Response* res) {
+  const std::string force = request.http->get_param_value("disconnect_doctors");
+  if (!force.empty() && force != "true" && force != "false") {
+    return WriteError(Status::Validation("invalid_value",
+                                         "disconnect_doctors must be true or "
+                                         "false",
+                                         "disconnect_doctors"),
+                      res);
+  }
+  ForgottenOAuthApp forgotten;
+  Status s = ForgetOAuthApp(deps.store, force == "true", &forgotten);
+  if (s.code() == Status::Code::kConflict) return WriteError(s, res);
+  if (!s.ok()) {
+    return WriteFailure(s, "forgetting the OAuth app", deps.logger, res);
+  }
+  CjsonPtr root(cJSON_CreateObject());
+  cJSON* list = cJSON_AddArrayToObject(root.get(), "disconnected");
+  std::string detail;
+  for (const std::string& id : forgotten.disconnected) {
+    cJSON_AddItemToArray(list, cJSON_CreateString(id.c_str()));
+    detail += (detail.empty() ? "disconnected " : ", ") + id;
+  }
+  deps.audit->Record(audit_action::kOAuthAppForgotten, request.address, detail);
+  WriteJson(200, PrintJson(root.get()), res);
+}
+
 void PostTest(const ZoomRoutesDeps& deps, httplib::Response* res) {
   ZoomCheckResult result;
   Status s = TestS2sApp(deps.store, deps.tokens, deps.api, deps.clock, &result,
@@ -233,10 +270,7 @@ void PostTest(const ZoomRoutesDeps& deps, httplib::Response* res) {
   // (zoom/grant_check.h).
   std::vector<ZoomCheckItem> grants;
   if (s.ok() && deps.doctors != nullptr) {
-    s = WaiveUnneededS2sApp(deps.store, &result);
-    if (s.ok()) {
-      s = CheckDoctorGrants(deps.store, deps.store, deps.doctors, &grants);
-    }
+    s = CheckDoctorGrants(deps.store, deps.store, deps.doctors, &grants);
   }
   if (!s.ok()) return WriteFailure(s, "testing Zoom", deps.logger, res);
   for (ZoomCheckItem& item : grants) {
@@ -282,6 +316,10 @@ void AddZoomRoutes(const ZoomRoutesDeps& deps, AdminRouter* router) {
   router->Handle("DELETE", "/admin/api/zoom/s2s", Access::kSession,
                  [deps](const AdminRequest& request, httplib::Response* res) {
                    DeleteS2s(deps, request, res);
+                 });
+  router->Handle("DELETE", "/admin/api/zoom/oauth-app", Access::kSession,
+                 [deps](const AdminRequest& request, httplib::Response* res) {
+                   DeleteOAuthApp(deps, request, res);
                  });
   router->Handle("POST", "/admin/api/zoom/test", Access::kSession,
                  [deps](const AdminRequest&, httplib::Response* res) {

@@ -104,7 +104,7 @@ TEST(AdminZoomRoutes, ShowsTheStoredAppButNeverItsSecret) {
   httplib::Response res = router.Call("GET", "/admin/api/zoom");
   LONGS_EQUAL(200, res.status);
   STRCMP_EQUAL(
-      R"({"s2s":{"configured":true,"account_id":"fake-account-id","client_id":"fake-client-id"},"oauth":{"configured":false,"client_id":"","redirect_url":"https://bridge.local:8443/oauth/callback"},"last_test":null})",
+      R"({"s2s":{"configured":true,"account_id":"fake-account-id","client_id":"fake-client-id"},"oauth":{"configured":false,"client_id":"","redirect_url":"https://bridge.local:8443/oauth/callback","connected_doctors":[]},"last_test":null})",
       res.body.c_str());
 }
 
@@ -214,7 +214,7 @@ TEST(AdminZoomRoutes, SavesTheOAuthAppAndShowsItsRedirectUrl) {
       R"({"client_id":"oauth-client","client_secret":" )" + secret + R"( "})");
   LONGS_EQUAL(200, res.status);
   STRCMP_CONTAINS(
-      R"("oauth":{"configured":true,"client_id":"oauth-client","redirect_url":"https://bridge.local:8443/oauth/callback"})",
+      R"("oauth":{"configured":true,"client_id":"oauth-client","redirect_url":"https://bridge.local:8443/oauth/callback","connected_doctors":[]})",
       res.body.c_str());
   CHECK(res.body.find(secret) == std::string::npos);
   LONGS_EQUAL(0, zoom().CountRequests("", "/oauth/"));
@@ -280,6 +280,70 @@ TEST(AdminZoomRoutes, ForgetsTheAppAndRecordsIt) {
   STRCMP_CONTAINS(R"("configured":false)", res.body.c_str());
   LONGS_EQUAL(1, audit.entries().size());
   STRCMP_EQUAL("zoom_app_forgotten", audit.entries()[0].action.c_str());
+}
+
+// As `zoom oauth-app --forget`: refused while doctors are connected (the
+// page shows who beforehand), unless they are disconnected with it.
+TEST(AdminZoomRoutes, ForgetsTheOAuthAppDisconnectingDoctorsOnlyWhenAsked) {
+  const char* const kPath = "/admin/api/zoom/oauth-app";
+  std::unique_ptr<ZoomClient> doctors = test::OpenDoctorsClient(bed.get());
+  zoom().AddUser("u2", "two@clinic.example");
+  bed->PutDoctor("dr-two", "two@clinic.example", AuthMode::kOauth);
+  test::ConnectDoctor(bed.get(), doctors.get(), "dr-two", "u2",
+                      "two@clinic.example");
+  httplib::Response res = router.Call("GET", "/admin/api/zoom");
+  STRCMP_CONTAINS(R"("connected_doctors":["dr-two"])", res.body.c_str());
+  res = router.Call("DELETE", kPath);
+  LONGS_EQUAL(409, res.status);
+  STRCMP_EQUAL("oauth_doctors_connected", ErrorCode(res).c_str());
+  STRCMP_CONTAINS("dr-two", res.body.c_str());
+  res = router.Call("DELETE", std::string(kPath) + "?disconnect_doctors=yes");
+  LONGS_EQUAL(422, res.status);
+  STRCMP_EQUAL("disconnect_doctors", ErrorField(res).c_str());
+  LONGS_EQUAL(0, audit.entries().size());
+  OAuthApp app;
+  bool configured = false;
+  CHECK_TRUE(LoadOAuthAppIds(bed->store.get(), &app, &configured).ok());
+  CHECK_TRUE(configured);
+
+  res = router.Call("DELETE", std::string(kPath) + "?disconnect_doctors=true");
+  LONGS_EQUAL(200, res.status);
+  STRCMP_EQUAL(R"({"disconnected":["dr-two"]})", res.body.c_str());
+  CHECK_TRUE(LoadOAuthAppIds(bed->store.get(), &app, &configured).ok());
+  CHECK_FALSE(configured);
+  DoctorGrant grant;
+  bool found = true;
+  CHECK_TRUE(bed->store->GetGrant("dr-two", &grant, &found).ok());
+  CHECK_FALSE(found);
+  LONGS_EQUAL(1, audit.entries().size());
+  STRCMP_EQUAL("oauth_app_forgotten", audit.entries()[0].action.c_str());
+  STRCMP_EQUAL("disconnected dr-two", audit.entries()[0].detail.c_str());
+  res = router.Call("GET", "/admin/api/zoom");
+  STRCMP_CONTAINS(R"("oauth":{"configured":false,)", res.body.c_str());
+  STRCMP_CONTAINS(R"("connected_doctors":[])", res.body.c_str());
+  // Nobody connected: forgetting needs no flag.
+  CHECK_TRUE(
+      SaveOAuthApp(bed->store.get(), bed->harness->box(), {"c", "s", ""}).ok());
+  res = router.Call("DELETE", kPath);
+  LONGS_EQUAL(200, res.status);
+  STRCMP_EQUAL(R"({"disconnected":[]})", res.body.c_str());
+}
+
+// The last test shown is judged against the doctors as they are now: an
+// S2S doctor registered since makes the missing app a failure.
+TEST(AdminZoomRoutes, TheLastTestOfAClinicOfOAuthDoctorsOnlyFollowsTheDoctors) {
+  CHECK_TRUE(ForgetS2sApp(bed->store.get()).ok());
+  Doctor removed;
+  CHECK_TRUE(bed->store->RemoveDoctor("dr-known", &removed, nullptr).ok());
+  bed->PutDoctor("dr-own", "", AuthMode::kOauth);
+  httplib::Response res = router.Call("POST", "/admin/api/zoom/test");
+  STRCMP_CONTAINS(R"("ok":true,"configured":false,"s2s_app_needed":false)",
+                  res.body.c_str());
+  bed->PutDoctor("dr-s2s", "doctor@clinic.example");
+  res = router.Call("GET", "/admin/api/zoom");
+  STRCMP_CONTAINS(
+      R"("last_test":{"checked_at":"2026-05-28T20:26:40Z","ok":false,"configured":false,"s2s_app_needed":true)",
+      res.body.c_str());
 }
 
 TEST(AdminZoomRoutes, TestRunsTheZoomCheckAndKeepsItsVerdict) {

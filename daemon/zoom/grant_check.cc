@@ -90,28 +90,4 @@ Status CheckDoctorGrants(ClinicRecords* records, DoctorGrants* grants,
   return Status::OK();
 }
 
-Status WaiveUnneededS2sApp(ClinicRecords* records, ZoomCheckResult* result) {
-  if (result->configured) return Status::OK();
-  std::vector<Doctor> doctors;
-  Status s = records->ListDoctors(&doctors);
-  if (!s.ok()) return s;
-  bool oauth = false;
-  for (const Doctor& doctor : doctors) {
-    if (doctor.auth != AuthMode::kOauth) return Status::OK();
-    oauth = true;
-  }
-  if (!oauth) return Status::OK();
-  result->ok = true;
-  for (ZoomCheckItem& item : result->items) {
-    if (item.subject == "credentials") {
-      item.ok = true;
-      item.detail =
-          "no Zoom Server-to-Server app is stored; none is needed while "
-          "every doctor connects their own Zoom account";
-    }
-    result->ok = result->ok && item.ok;
-  }
-  return Status::OK();
-}
-
 }  // namespace telemed

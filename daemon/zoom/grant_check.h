@@ -46,13 +46,6 @@ Status ListOAuthDoctors(ClinicRecords* records, DoctorGrants* grants,
 Status CheckDoctorGrants(ClinicRecords* records, DoctorGrants* grants,
                          ZoomClient* client, std::vector<ZoomCheckItem>* out);
 
-// A clinic whose doctors all connect their own Zoom accounts needs no S2S
-// app: when none is stored, no doctor has auth "s2s" and at least one has
-// auth "oauth", the `credentials` item of *result (RunZoomCheck's) is
-// turned into an ok one saying so, and result->ok recomputed. Otherwise
-// *result is left as it is. Errors are the store's.
-Status WaiveUnneededS2sApp(ClinicRecords* records, ZoomCheckResult* result);
-
 }  // namespace telemed
 
 #endif  // TELEMED_ZOOM_GRANT_CHECK_H_

@@ -112,28 +112,4 @@ TEST(GrantCheck, WithoutTheOAuthAppADueGrantSaysToStoreIt) {
   STRCMP_CONTAINS("zoom oauth-app", items[0].detail.c_str());
 }
 
-ZoomCheckResult NotConfigured() {
-  ZoomCheckResult result;
-  result.items.push_back({"credentials", false, "no app"});
-  return result;
-}
-
-TEST(GrantCheck, AClinicOfOAuthDoctorsOnlyNeedsNoS2sApp) {
-  ZoomCheckResult result = NotConfigured();
-  // dr-s2s needs the app.
-  CHECK_TRUE(WaiveUnneededS2sApp(bed.store.get(), &result).ok());
-  CHECK_FALSE(result.ok);
-  Doctor removed;
-  CHECK_TRUE(bed.store->RemoveDoctor("dr-s2s", &removed, nullptr).ok());
-  CHECK_TRUE(WaiveUnneededS2sApp(bed.store.get(), &result).ok());
-  CHECK_TRUE(result.ok);
-  CHECK_TRUE(result.items[0].ok);
-  STRCMP_CONTAINS("none is needed", result.items[0].detail.c_str());
-  // A stored app's verdict always counts.
-  result = NotConfigured();
-  result.configured = true;
-  CHECK_TRUE(WaiveUnneededS2sApp(bed.store.get(), &result).ok());
-  CHECK_FALSE(result.ok);
-}
-
 }  // namespace telemed

@@ -29,23 +29,34 @@ std::string JoinWords(const std::vector<std::string>& words,
   return text;
 }
 
+constexpr char kCredentials[] = "credentials";
+
+ZoomCheckItem NoAppItem(bool needed) {
+  if (!needed) {
+    return {kCredentials, true,
+            "no Zoom Server-to-Server app is stored; none is needed while "
+            "every doctor connects their own Zoom account"};
+  }
+  return {kCredentials, false,
+          "no Zoom Server-to-Server app is configured: run "
+          "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
+}
+
 ZoomCheckItem CredentialsItem(const Status& status, ZoomFailure failure) {
   if (status.ok()) {
-    return {"credentials", true, "Zoom issued a token for the app"};
+    return {kCredentials, true, "Zoom issued a token for the app"};
   }
   switch (failure) {
     case ZoomFailure::kNotConfigured:
-      return {"credentials", false,
-              "no Zoom Server-to-Server app is configured: run "
-              "'telemed-bridge zoom s2s' (see docs/zoom-setup.md)"};
+      return NoAppItem(true);
     // Refusals say which value is wrong and what to do.
     case ZoomFailure::kKeyMismatch:
     case ZoomFailure::kCredentialsRefused:
-      return {"credentials", false, status.message()};
+      return {kCredentials, false, status.message()};
     default:
       // Transport failures name the host, the certificate problem or the
       // wrong URL.
-      return {"credentials", false,
+      return {kCredentials, false,
               "Zoom's token endpoint could not be used: " + status.message()};
   }
 }
@@ -139,6 +150,7 @@ CjsonPtr ResultToJson(const ZoomCheckResult& result, cJSON* checked_at) {
   cJSON_AddItemToObject(root.get(), "checked_at", checked_at);
   cJSON_AddBoolToObject(root.get(), "ok", result.ok);
   cJSON_AddBoolToObject(root.get(), "configured", result.configured);
+  cJSON_AddBoolToObject(root.get(), "s2s_app_needed", result.s2s_app_needed);
   cJSON_AddItemToObject(root.get(), "granted_scopes",
                         StringArray(result.granted_scopes));
   cJSON_AddItemToObject(root.get(), "missing_scopes",
@@ -192,6 +204,9 @@ bool ReadResult(const cJSON* root, ZoomCheckResult* out) {
   out->checked_at = static_cast<int64_t>(std::llround(checked_at->valuedouble));
   out->ok = cJSON_IsTrue(field("ok")) != 0;
   out->configured = cJSON_IsTrue(field("configured")) != 0;
+  // Results stored before the field existed are judged again by
+  // JudgeS2sAppNeed when read.
+  out->s2s_app_needed = !cJSON_IsFalse(field("s2s_app_needed"));
   return ReadStrings(field("granted_scopes"), &out->granted_scopes) &&
          ReadStrings(field("missing_scopes"), &out->missing_scopes) &&
          ReadItems(field("items"), &out->items);
@@ -247,6 +262,24 @@ Status RunZoomCheck(ClinicRecords* records, S2sTokenSource* tokens,
   s = CheckDoctors(records, s.ok() ? api : nullptr, out);
   if (!s.ok()) return s;
   out->ok = AllOk(out->items);
+  return JudgeS2sAppNeed(records, out);
+}
+
+Status JudgeS2sAppNeed(ClinicRecords* records, ZoomCheckResult* result) {
+  if (result->configured) return Status::OK();
+  std::vector<Doctor> doctors;
+  Status s = records->ListDoctors(&doctors);
+  if (!s.ok()) return s;
+  // A fresh install (no doctors yet) still has its app to set up.
+  bool needed = doctors.empty();
+  for (const Doctor& doctor : doctors) {
+    if (doctor.auth != AuthMode::kOauth) needed = true;
+  }
+  result->s2s_app_needed = needed;
+  for (ZoomCheckItem& item : result->items) {
+    if (item.subject == kCredentials) item = NoAppItem(needed);
+  }
+  result->ok = AllOk(result->items);
   return Status::OK();
 }
 
@@ -268,6 +301,13 @@ Status LoadZoomCheck(SettingsStore* settings, ZoomCheckResult* out,
                               "the stored Zoom check result is not readable");
   }
   return Status::OK();
+}
+
+Status LoadCurrentZoomCheck(ClinicRecords* records, SettingsStore* settings,
+                            ZoomCheckResult* out, bool* found) {
+  Status s = LoadZoomCheck(settings, out, found);
+  if (!s.ok() || !*found) return s;
+  return JudgeS2sAppNeed(records, out);
 }
 
 Status ForgetZoomCheck(SettingsStore* settings) {

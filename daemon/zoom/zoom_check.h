@@ -37,6 +37,11 @@ struct ZoomCheckResult {
   int64_t checked_at = 0;   // unix seconds
   bool ok = false;          // every item ok
   bool configured = false;  // an S2S app is stored at all
+  // False when no S2S app is stored and none is needed: no doctor has auth
+  // "s2s" and at least one has auth "oauth" (each connects their own Zoom
+  // account). The `credentials` item then is ok and says so; what remains
+  // to do is each OAuth doctor's connection (zoom/grant_check.h).
+  bool s2s_app_needed = true;
   std::vector<std::string> granted_scopes;
   std::vector<std::string> missing_scopes;
   std::vector<ZoomCheckItem> items;
@@ -65,17 +70,32 @@ Status RunZoomCheck(ClinicRecords* records, S2sTokenSource* tokens,
                     ZoomApi* api, const Clock* clock, CheckToken which,
                     ZoomCheckResult* out);
 
+// Judges an unconfigured *result (no S2S app stored) against the doctors as
+// they are now: sets s2s_app_needed (see ZoomCheckResult), makes the
+// `credentials` item ok and saying so when no app is needed, failing with
+// what to run when one is, and recomputes result->ok. A result with an app
+// stored is left as it is. RunZoomCheck applies it; readers of a stored
+// verdict apply it too (LoadCurrentZoomCheck), so that registering an S2S
+// doctor, or removing the last one, shows at once and without calling Zoom.
+// Errors are the store's.
+Status JudgeS2sAppNeed(ClinicRecords* records, ZoomCheckResult* result);
+
 // The stored last result (settings row "zoom.check", JSON).
 Status SaveZoomCheck(SettingsStore* settings, const ZoomCheckResult& result);
 // *found false when no check ran yet.
 Status LoadZoomCheck(SettingsStore* settings, ZoomCheckResult* out,
                      bool* found);
+// LoadZoomCheck, then JudgeS2sAppNeed when one was found: what GET
+// /api/v1/status, the admin page and `telemed-bridge status` show.
+Status LoadCurrentZoomCheck(ClinicRecords* records, SettingsStore* settings,
+                            ZoomCheckResult* out, bool* found);
 
-// {"checked_at","ok","configured","granted_scopes","missing_scopes",
-//  "items":[{"subject","ok","detail"}]} (checked_at as RFC 3339 UTC).
 // Drops the stored result (its app was forgotten).
 Status ForgetZoomCheck(SettingsStore* settings);
 
+// {"checked_at","ok","configured","s2s_app_needed","granted_scopes",
+//  "missing_scopes","items":[{"subject","ok","detail"}]} (checked_at as
+// RFC 3339 UTC).
 std::string ZoomCheckToJson(const ZoomCheckResult& result);
 
 }  // namespace telemed

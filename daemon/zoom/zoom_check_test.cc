@@ -42,6 +42,11 @@ TEST_GROUP(ZoomCheck) {
     CHECK_TEXT(s.ok(), s.ToString().c_str());
   }
 
+  void Remove(const char* id) {
+    Doctor removed;
+    CHECK_TRUE(store->RemoveDoctor(id, &removed, nullptr).ok());
+  }
+
   const ZoomCheckItem& Item(const std::string& subject) {
     for (const ZoomCheckItem& item : result.items) {
       if (item.subject == subject) return item;
@@ -211,6 +216,68 @@ TEST(ZoomCheck, NoAppConfigured) {
   LONGS_EQUAL(0, harness->zoom().CountRequests("", ""));
 }
 
+// Every doctor connects their own Zoom account: the missing app is no
+// fault, until an S2S doctor is registered again.
+TEST(ZoomCheck, AClinicOfOAuthDoctorsOnlyNeedsNoS2sApp) {
+  CHECK_TRUE(ForgetS2sCredentials(store).ok());
+  Remove("dr-known");
+  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
+  Run(CheckToken::kStored);
+  CHECK_TRUE(result.ok);
+  CHECK_FALSE(result.configured);
+  CHECK_FALSE(result.s2s_app_needed);
+  CHECK_TRUE(Item("credentials").ok);
+  STRCMP_CONTAINS("none is needed", Item("credentials").detail.c_str());
+  CHECK_TRUE(SaveZoomCheck(store, result).ok());
+  // A reader of the stored verdict sees the S2S doctor at once.
+  bed->PutDoctor("dr-s2s", "s2s@clinic.example");
+  ZoomCheckResult now;
+  bool found = false;
+  CHECK_TRUE(LoadCurrentZoomCheck(store, store, &now, &found).ok());
+  CHECK_FALSE(now.ok);
+  CHECK_TRUE(now.s2s_app_needed);
+  CHECK_FALSE(now.items[0].ok);
+  STRCMP_CONTAINS("zoom s2s", now.items[0].detail.c_str());
+  // ... and its removal just as soon.
+  Remove("dr-s2s");
+  CHECK_TRUE(LoadCurrentZoomCheck(store, store, &now, &found).ok());
+  CHECK_TRUE(now.ok);
+  CHECK_FALSE(now.s2s_app_needed);
+}
+
+// A fresh install, with no doctor yet, still has its app to set up.
+TEST(ZoomCheck, WithoutDoctorsTheMissingAppIsStillNeeded) {
+  CHECK_TRUE(ForgetS2sCredentials(store).ok());
+  Remove("dr-known");
+  Run();
+  CHECK_FALSE(result.ok);
+  CHECK_TRUE(result.s2s_app_needed);
+}
+
+// A stored app's own verdict always counts, whoever the doctors are.
+TEST(ZoomCheck, AStoredAppIsJudgedEvenWithOnlyOAuthDoctors) {
+  Remove("dr-known");
+  bed->PutDoctor("dr-oauth", "", AuthMode::kOauth);
+  harness->zoom().SetGrantedScopes(AllScopesBut("user:read:user:admin"));
+  Run();
+  CHECK_FALSE(result.ok);
+  CHECK_TRUE(result.s2s_app_needed);
+}
+
+// Results stored before s2s_app_needed existed read as needing the app.
+TEST(ZoomCheck, AnOlderStoredResultReadsAsNeedingTheApp) {
+  CHECK_TRUE(store
+                 ->PutSetting("zoom.check",
+                              "{\"checked_at\":1,\"ok\":false,\"configured\":"
+                              "false,\"granted_scopes\":[],\"missing_scopes\":"
+                              "[],\"items\":[]}")
+                 .ok());
+  ZoomCheckResult loaded;
+  bool found = false;
+  CHECK_TRUE(LoadZoomCheck(store, &loaded, &found).ok());
+  CHECK_TRUE(loaded.s2s_app_needed);
+}
+
 TEST(ZoomCheck, ADaemonWithAnotherSecretKeyReportsItAsTheCredentialsItem) {
   S2sTokenSource::Options options = harness->TokenOptions(store);
   options.refused = Status::Conflict(
@@ -282,6 +349,7 @@ TEST(ZoomCheck, JsonHasTheDocumentedShape) {
   STRCMP_EQUAL("2026-05-28T20:26:40Z", cJSON_GetStringValue(checked_at));
   CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(root.get(), "ok")));
   CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(root.get(), "configured")));
+  CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(root.get(), "s2s_app_needed")));
   CHECK_TRUE(cJSON_IsArray(cJSON_GetObjectItem(root.get(), "granted_scopes")));
   CHECK_TRUE(cJSON_IsArray(cJSON_GetObjectItem(root.get(), "missing_scopes")));
   const cJSON* items = cJSON_GetObjectItem(root.get(), "items");

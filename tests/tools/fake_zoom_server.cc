@@ -14,7 +14,9 @@
 // (u1@clinic.example); the user OAuth app's client id is
 // "fake-oauth-client-id".
 // GET /_fake/meetings answers {"count":N,"ids":["..."]}: what the fake
-// holds, for the test's exactly-once check. Controls for the browser tests
+// holds, for the test's exactly-once check. GET /_fake/revokes answers
+// {"count":N}: the revokes of a doctor's grant (POST /oauth/revoke) the fake
+// accepted. Controls for the browser tests
 // (tests/browser/), form-encoded, answering 204:
 //   POST /_fake/users id=ID&email=EMAIL  adds a user to the account
 //   POST /_fake/rotate client_secret=S   the app's secret becomes S and
@@ -57,6 +59,18 @@ std::string MeetingsJson(const FakeZoom& zoom) {
   return "{\"count\":" + std::to_string(count) + ",\"ids\":[" + ids + "]}";
 }
 
+// The accepted revokes, without their tokens.
+std::string RevokesJson(const FakeZoom& zoom) {
+  int count = 0;
+  for (const LoggedRequest& request : zoom.Requests()) {
+    if (request.method == "POST" && request.path == "/oauth/revoke" &&
+        request.status == 200) {
+      ++count;
+    }
+  }
+  return "{\"count\":" + std::to_string(count) + "}";
+}
+
 int Serve(const std::string& out_dir) {
   // Blocked before any thread starts, so that every thread inherits the
   // mask and sigwait below is the only place the signals arrive.
@@ -76,6 +90,10 @@ int Serve(const std::string& out_dir) {
   server.server().Get("/_fake/meetings",
                       [&zoom](const httplib::Request&, httplib::Response& res) {
                         res.set_content(MeetingsJson(zoom), "application/json");
+                      });
+  server.server().Get("/_fake/revokes",
+                      [&zoom](const httplib::Request&, httplib::Response& res) {
+                        res.set_content(RevokesJson(zoom), "application/json");
                       });
   server.server().Post("/_fake/users", [&zoom](const httplib::Request& req,
                                                httplib::Response& res) {

@@ -112,6 +112,12 @@ export async function startFakeZoom() {
       if (status !== 200) throw new Error(`fake Zoom meetings: ${status}`);
       return JSON.parse(body).ids;
     },
+    // How many revokes of a doctor's grant the fake accepted (GET /_fake/revokes).
+    async revokes() {
+      const { status, body } = await requestTrusting('GET', `${url}/_fake/revokes`, path.join(dir, 'ca.pem'));
+      if (status !== 200) throw new Error(`fake Zoom revokes: ${status}`);
+      return JSON.parse(body).count;
+    },
     async close() {
       await stop(child);
       rmSync(dir, { recursive: true, force: true });

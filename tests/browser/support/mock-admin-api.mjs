@@ -145,7 +145,7 @@ function text(body, field, max = 200) {
 
 function zoomView(state) {
   const { configured, account_id, client_id } = state.zoom;
-  const oauth = { ...state.oauth, redirect_url: 'https://bridge.local:8443/oauth/callback' };
+  const oauth = { ...state.oauth, redirect_url: 'https://bridge.local:8443/oauth/callback', connected_doctors: [] };
   return { s2s: { configured, account_id, client_id }, oauth, last_test: state.lastTest };
 }
 
@@ -230,8 +230,9 @@ const ROUTES = [
   }],
   ['GET', /^\/overview$/, true, ({ state }) => [200, {
     version: '0.2.0', uptime_s: 3725,
-    zoom: { configured: state.zoom.configured, checked_at: state.lastTest?.checked_at ?? null,
-      ok: state.zoom.configured, missing_scopes: [] },
+    zoom: { configured: state.zoom.configured, s2s_app_needed: true,
+      checked_at: state.lastTest?.checked_at ?? null, ok: state.zoom.configured, missing_scopes: [],
+      doctors_to_connect: [] },
     queue: { pending: state.appointments.filter((a) => a.status === 'pending').length,
       failed: state.appointments.filter((a) => a.status === 'failed').length, deletions_pending: 0,
       next_attempt_at: null },
@@ -257,6 +258,11 @@ const ROUTES = [
     state.oauth = { configured: true, client_id: client };
     audit(state, 'oauth_app_saved', req);
     return [200, zoomView(state)];
+  }],
+  ['DELETE', /^\/zoom\/oauth-app$/, true, ({ state, req }) => {
+    state.oauth = { configured: false, client_id: '' };
+    audit(state, 'oauth_app_forgotten', req);
+    return [200, { disconnected: [] }];
   }],
   ['POST', /^\/zoom\/test$/, true, ({ state }) => [200, zoomTest(state)]],
   ['DELETE', /^\/zoom\/s2s$/, true, ({ state, req }) => {

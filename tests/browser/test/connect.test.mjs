@@ -4,10 +4,14 @@
 // doctor, in a browser of their own, opens it, continues to Zoom and comes
 // back to the bridge's callback; the doctor's appointment then syncs as
 // them. Then the refusals a doctor meets: the link opened again,
-// declining at Zoom, and signing in to Zoom as someone else. The tests share one daemon and run in order.
+// declining at Zoom, and signing in to Zoom as someone else. Last, how a
+// connection ends: Disconnect with the doctor's meetings deleted, Remove of
+// a connected doctor, and Forget OAuth app while a doctor is connected.
+// The tests share one daemon and run in order.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { assertNoSecrets, button, DESKTOP, field, launchBrowser, link, openPage } from '../support/browser.mjs';
 import { OAUTH_CLIENT_ID, ZOOM_APP } from '../support/daemon.mjs';
@@ -15,7 +19,11 @@ import { setUp, waitForText as waitForTextOn } from '../support/flows.mjs';
 import { startServer } from '../support/server.mjs';
 
 const DOCTOR = { id: 'dr-kim', name: 'Dr Kim', email: 'kim@clinic.example' };
+const SECOND = { id: 'dr-ana', name: 'Dr Ana', email: 'ana@clinic.example' };
 const SYNC_LIMIT_MS = 30000;
+// A disconnect that deletes meetings ends when the daemon's housekeeping
+// (every 30 s) finds them deleted: it revokes and purges the grant then.
+const DISCONNECT_LIMIT_MS = 75000;
 
 describe('connect', () => {
   let server;
@@ -29,6 +37,7 @@ describe('connect', () => {
   before(async () => {
     server = await startServer();
     await server.zoom.control('users', { id: 'u2', email: DOCTOR.email });
+    await server.zoom.control('users', { id: 'u3', email: SECOND.email });
     await server.zoom.control('authorize', { user: 'u2' });
     await server.storeZoomApp();
     browser = await launchBrowser();
@@ -50,13 +59,35 @@ describe('connect', () => {
   // Shows `screen` again until `scope` shows `text`: the daemon works in
   // the background (the Zoom user lookup, the sync).
   const waitForText = (scope, text, screen) => waitForTextOn(scope, text, () => show(screen), SYNC_LIMIT_MS);
-  const doctorRow = () => page.getByRole('row').filter({ hasText: DOCTOR.id });
+  const doctorRow = (doctor = DOCTOR) => page.getByRole('row').filter({ hasText: doctor.id });
+  const dialog = () => page.getByRole('dialog');
+  // Polls `check` (no fixed wait) until it holds: what the daemon does in
+  // the background (revokes, meeting deletions) shows at the fake Zoom.
+  async function eventually(check, what, limitMs = SYNC_LIMIT_MS) {
+    const deadline = Date.now() + limitMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`not within ${limitMs} ms: ${what}`);
+      await sleep(200);
+    }
+  }
+
+  // Add doctor on Doctors, connecting with their own Zoom account.
+  async function addOAuthDoctor(doctor) {
+    await show('Doctors');
+    await button(page, 'Add doctor').click();
+    await field(page, 'Doctor ID').fill(doctor.id);
+    await field(page, 'Name').fill(doctor.name);
+    await field(page, 'Zoom user').fill(doctor.email);
+    await field(page, 'Connection').selectOption('oauth');
+    await button(page, 'Save').click();
+    await doctorRow(doctor).getByText('not connected', { exact: true }).waitFor();
+  }
 
   // The admin's Connect to Zoom: the link the panel shows, new each time.
-  async function makeConnectLink() {
+  async function makeConnectLink(doctor = DOCTOR) {
     await show('Doctors');
     const previous = (await page.locator('#connect-url').textContent()) || '';
-    await button(doctorRow(), 'Connect to Zoom').click();
+    await button(doctorRow(doctor), 'Connect to Zoom').click();
     await page.waitForFunction((before) => {
       const shown = document.querySelector('#connect-url')?.textContent || '';
       return shown.includes('/oauth/connect/') && shown !== before;
@@ -100,14 +131,7 @@ describe('connect', () => {
   });
 
   test('Doctors: an OAuth doctor is added, shown not connected, and Connect to Zoom gives a link to send', async () => {
-    await show('Doctors');
-    await button(page, 'Add doctor').click();
-    await field(page, 'Doctor ID').fill(DOCTOR.id);
-    await field(page, 'Name').fill(DOCTOR.name);
-    await field(page, 'Zoom user').fill(DOCTOR.email);
-    await field(page, 'Connection').selectOption('oauth');
-    await button(page, 'Save').click();
-    await doctorRow().getByText('not connected', { exact: true }).waitFor();
+    await addOAuthDoctor(DOCTOR);
     connectUrl = await makeConnectLink();
     assert.match(connectUrl, new RegExp(`^${server.url.replace(/\./g, '\\.')}/oauth/connect/[A-Za-z0-9_-]{43}$`));
     await page.getByText(`Send this link to ${DOCTOR.name}.`, { exact: false }).waitFor();
@@ -198,6 +222,71 @@ describe('connect', () => {
     }
     await show('Doctors');
     await doctorRow().getByText(`connected as ${DOCTOR.email}`, { exact: true }).waitFor();
+  });
+
+  // Zoom user `user` connects `doctor` through a new link, in the doctor's
+  // own browser; Doctors then shows the doctor connected.
+  async function connectAs(doctor, user) {
+    await server.zoom.control('authorize', { user });
+    const opened = await openAsDoctor(await makeConnectLink(doctor));
+    try {
+      await button(opened.page, 'Continue to Zoom').click();
+      await heading(opened.page, 'Zoom connected').waitFor();
+    } finally {
+      await opened.context.close();
+    }
+    await waitForText(doctorRow(doctor), `connected as ${doctor.email}`, 'Doctors');
+  }
+
+  test('Disconnect, with the doctor\'s meetings deleted: Zoom sees the revoke and the deletion, the row says not connected', async () => {
+    assert.equal((await server.zoom.meetingIds()).length, 1);
+    const revokes = await server.zoom.revokes();
+    await show('Doctors');
+    await button(doctorRow(), 'Disconnect').click();
+    await dialog().getByText(`Disconnect ${DOCTOR.name} from Zoom?`).waitFor();
+    await dialog().getByLabel("Also delete this doctor's Zoom meetings", { exact: true }).check();
+    await button(dialog(), 'Disconnect').click();
+    await page.getByText(`Disconnected ${DOCTOR.name}: deleting 1 Zoom meetings first.`).waitFor();
+    await eventually(async () => (await server.zoom.meetingIds()).length === 0, 'the meeting deleted at Zoom');
+    await waitForTextOn(doctorRow(), 'not connected', () => show('Doctors'), DISCONNECT_LIMIT_MS);
+    await eventually(async () => (await server.zoom.revokes()) === revokes + 1, 'the grant revoked at Zoom',
+      DISCONNECT_LIMIT_MS);
+  });
+
+  test('Remove of a connected OAuth doctor revokes the connection at Zoom and drops the row', async () => {
+    await addOAuthDoctor(SECOND);
+    await connectAs(SECOND, 'u3');
+    const revokes = await server.zoom.revokes();
+    await button(doctorRow(SECOND), 'Remove').click();
+    await dialog().getByText(`Remove ${SECOND.name}?`).waitFor();
+    await button(dialog(), 'Remove doctor').click();
+    await page.getByText(`Removed ${SECOND.name}.`).waitFor();
+    assert.equal(await doctorRow(SECOND).count(), 0);
+    await eventually(async () => (await server.zoom.revokes()) === revokes + 1, 'the grant revoked at Zoom');
+  });
+
+  test('Forget OAuth app names the connected doctor, refuses without disconnecting them, and with the box forgets', async () => {
+    await connectAs(DOCTOR, 'u2');
+    await show('Zoom');
+    await page.getByText('An OAuth app is stored.', { exact: false }).waitFor();
+    await button(page, 'Forget OAuth app').click();
+    await dialog().getByText('Forget the OAuth app?').waitFor();
+    assert.match(await dialog().textContent(), new RegExp(`Connected now: ${DOCTOR.id}\\.`));
+    const box = dialog().getByLabel('Also disconnect these doctors', { exact: true });
+    assert.equal(await box.isChecked(), false);
+    await button(dialog(), 'Forget OAuth app').click();
+    await page.locator('#oauth-form').getByText(`doctors are connected through the OAuth app (${DOCTOR.id})`,
+      { exact: false }).waitFor();
+    await page.getByText('An OAuth app is stored.', { exact: false }).waitFor();
+
+    await button(page, 'Forget OAuth app').click();
+    await box.check();
+    await button(dialog(), 'Forget OAuth app').click();
+    await page.getByText(`The OAuth app is forgotten; disconnected ${DOCTOR.id}.`).waitFor();
+    await page.getByText('No OAuth app is stored yet.', { exact: false }).waitFor();
+    assert.equal(await button(page, 'Forget OAuth app').isVisible(), false);
+    await show('Doctors');
+    await doctorRow().getByText('not connected', { exact: true }).waitFor();
   });
 
   test('no answer from the bridge carried a client secret or a Zoom token', async () => {

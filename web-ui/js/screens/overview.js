@@ -11,12 +11,24 @@ export function showOverview(root) {
   });
 }
 
+// OAuth doctors who must connect (or connect again) their own Zoom account.
+function toConnectLine(zoom) {
+  const names = (zoom.doctors_to_connect || []).map((doctor) =>
+    `${doctor.id} (${doctor.state === 'reconnect_needed' ? 'reconnect needed' : 'not connected'})`);
+  return names.length ? [['Doctors to connect', el('span', { class: 'state-bad', text: names.join(', ') })]] : [];
+}
+
 function zoomLines(zoom) {
-  if (!zoom.configured) return [['State', 'No Zoom app stored. Add it on the Zoom screen.']];
+  // Every doctor connects their own Zoom account: no app is needed.
+  if (zoom.s2s_app_needed === false) {
+    const state = el('span', { class: 'state-ok', text: 'No Server-to-Server app needed: every doctor connects their own Zoom account' });
+    return [['State', state], ...toConnectLine(zoom)];
+  }
+  if (!zoom.configured) return [['State', 'No Zoom app stored. Add it on the Zoom screen.'], ...toConnectLine(zoom)];
   const state = zoom.ok ? el('span', { class: 'state-ok', text: 'Connected' })
     : el('span', { class: 'state-bad', text: 'Failing: run Test connection on the Zoom screen' });
   const scopes = zoom.missing_scopes && zoom.missing_scopes.length ? zoom.missing_scopes.join(', ') : 'none';
-  return [['State', state], ['Last check', when(zoom.checked_at)], ['Missing scopes', scopes]];
+  return [['State', state], ['Last check', when(zoom.checked_at)], ['Missing scopes', scopes], ...toConnectLine(zoom)];
 }
 
 function render(root, data) {

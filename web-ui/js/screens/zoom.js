@@ -5,7 +5,7 @@
 import { call, get } from '../api.js';
 import { announce, el, fromTemplate, when } from '../dom.js';
 import { bindForm, clearErrors, showError } from '../forms.js';
-import { confirmAction } from '../dialog.js';
+import { confirmAction, confirmWithOption } from '../dialog.js';
 
 export function showZoom(root, app) {
   root.append(fromTemplate('tpl-zoom'));
@@ -25,6 +25,7 @@ export function showZoom(root, app) {
     render(root, data);
     announce('The OAuth app is saved. Doctors can now be connected on the Doctors screen.');
   });
+  root.querySelector('#oauth-forget').addEventListener('click', () => forgetOAuthApp(root, oauthForm));
   root.querySelector('#zoom-test').addEventListener('click', () => runTest(root, form));
   root.querySelector('#zoom-forget').addEventListener('click', async () => {
     const yes = await confirmAction('Forget the Zoom app?',
@@ -45,7 +46,9 @@ function render(root, data) {
   root.querySelector('#zoom-account').value = s2s.account_id || '';
   root.querySelector('#zoom-client').value = s2s.client_id || '';
   root.querySelector('#zoom-forget').hidden = !s2s.configured;
-  root.querySelector('#zoom-test').hidden = !s2s.configured;
+  // A clinic of OAuth doctors only has no S2S app: the test then tries the
+  // doctors' own connections.
+  root.querySelector('#zoom-test').hidden = !s2s.configured && !(data.oauth && data.oauth.configured);
   if (data.oauth) renderOAuth(root, data.oauth);
   if (data.last_test) showVerdicts(root, data.last_test);
 }
@@ -55,6 +58,29 @@ function renderOAuth(root, oauth) {
     ? 'An OAuth app is stored.' : 'No OAuth app is stored yet.';
   root.querySelector('#oauth-client').value = oauth.client_id || '';
   root.querySelector('#oauth-redirect').textContent = oauth.redirect_url;
+  const forget = root.querySelector('#oauth-forget');
+  forget.hidden = !oauth.configured;
+  forget.dataset.connected = (oauth.connected_doctors || []).join(', ');
+}
+
+// As `zoom oauth-app --forget`; doctors still connected are named, and
+// the box disconnects them with it (--force).
+async function forgetOAuthApp(root, form) {
+  clearErrors(form);
+  const connected = root.querySelector('#oauth-forget').dataset.connected;
+  const text = 'Doctors with their own Zoom account cannot connect until an OAuth app is saved again.' +
+    (connected ? ` Connected now: ${connected}. Their tokens are deleted (not revoked at Zoom), and their` +
+      ' appointments wait until they connect again.' : '');
+  const answer = await confirmWithOption('Forget the OAuth app?', text, 'Forget OAuth app',
+    connected ? 'Also disconnect these doctors' : '');
+  if (answer === null) return;
+  try {
+    const result = await call('DELETE', '/zoom/oauth-app' + (answer.option ? '?disconnect_doctors=true' : ''));
+    announce(result.disconnected.length
+      ? `The OAuth app is forgotten; disconnected ${result.disconnected.join(', ')}.`
+      : 'The OAuth app is forgotten.');
+    render(root, await get('/zoom'));
+  } catch (error) { showError(form, error); }
 }
 
 async function runTest(root, form) {
