@@ -137,6 +137,7 @@ Status BridgeOAuth::Connect(const std::string& doctor_id,
   OAuthConnectDeps deps;
   deps.records = store_.get();
   deps.grants = store_.get();
+  deps.revokes = store_.get();
   deps.settings = store_.get();
   deps.box = box_.get();
   deps.random = random_.get();
