@@ -403,7 +403,7 @@ Status S2sTokenSource::Renew(S2sToken* out, ZoomFailure* failure,
   if (s.ok()) s = Fail(ZoomFailure::kNone, TakeLease(&owner, &taken), failure);
   if (s.ok() && !taken) {
     *another_renews = true;
-    s = Fail(ZoomFailure::kTokenUnavailable,
+    s = Fail(ZoomFailure::kTokenRenewing,
              Status::Unavailable("zoom_token_renewing",
                                  "another process is renewing the Zoom token"),
              failure);

@@ -184,7 +184,7 @@ Status UserTokenSource::Refresh(const Grant& grant, std::string* token,
   if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
   if (!taken) {
     *another_refreshes = true;
-    return Fail(ZoomFailure::kTokenUnavailable,
+    return Fail(ZoomFailure::kTokenRenewing,
                 Status::Unavailable("zoom_token_renewing",
                                     "another process is refreshing doctor " +
                                         doctor_id + "'s Zoom token"),

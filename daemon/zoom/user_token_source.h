@@ -83,10 +83,11 @@ class UserTokenSource final {
   //     reconnect_needed);
   //   no OAuth app stored: Validation "oauth_app_not_configured",
   //     kNotConfigured;
-  //   the token endpoint could not be used, or another process is
+  //   the token endpoint could not be used, or another live process is
   //     refreshing: the stored token is handed out while it has 30 s or
   //     more left (and was not invalidated); after that Unavailable,
-  //     kTokenUnavailable (the grant stays connected);
+  //     kTokenUnavailable, or "zoom_token_renewing" kTokenRenewing (the
+  //     grant stays connected);
   //   the bridge's own errors (database, secret key): kNone.
   // Thread-safe; callers for one doctor wait for one refresh.
   Status GetToken(const std::string& doctor_id, std::string* token,
