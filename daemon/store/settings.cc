@@ -224,4 +224,41 @@ Status StoreImpl::ReleaseLease(const std::string& name,
   });
 }
 
+Status StoreImpl::GetLeaseOwner(const std::string& name, std::string* owner,
+                                bool* found) {
+  *found = false;
+  return Read([&](SqliteDb* db) {
+    SqliteStmt stmt;
+    Status s = db->Prepare("SELECT owner FROM leases WHERE name = ?", &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, name);
+    s = stmt.Step(found);
+    if (s.ok() && *found) *owner = stmt.ColumnText(0);
+    return s;
+  });
+}
+
+Status StoreImpl::TakeOverLease(const std::string& name,
+                                const std::string& gone_owner,
+                                const std::string& owner, int64_t until,
+                                bool* taken) {
+  *taken = false;
+  return Write([&](SqliteDb* db, bool* commit) {
+    SqliteStmt stmt;
+    Status s = db->Prepare(
+        "UPDATE leases SET owner = ?3, until = ?4 WHERE name = ?1"
+        " AND owner = ?2",
+        &stmt);
+    if (!s.ok()) return s;
+    stmt.BindText(1, name);
+    stmt.BindText(2, gone_owner);
+    stmt.BindText(3, owner);
+    stmt.BindInt64(4, until);
+    s = stmt.Run();
+    if (s.ok()) *taken = sqlite3_changes(db->get()) > 0;
+    *commit = *taken;
+    return s;
+  });
+}
+
 }  // namespace telemed

@@ -46,6 +46,17 @@ class SettingsStore {
                               int64_t now, int64_t until, bool* taken) = 0;
   virtual Status ReleaseLease(const std::string& name,
                               const std::string& owner) = 0;
+  // The owner of lease `name` (*found false when nobody holds it, expired
+  // or not), for a taker to judge whether that holder is gone.
+  virtual Status GetLeaseOwner(const std::string& name, std::string* owner,
+                               bool* found) = 0;
+  // Takes `name` for `owner` until `until` only while `gone_owner` still
+  // holds it (compare-and-swap: of two takers only one wins); *taken says
+  // whether it was. For a holder proven gone (base/process_identity.h).
+  virtual Status TakeOverLease(const std::string& name,
+                               const std::string& gone_owner,
+                               const std::string& owner, int64_t until,
+                               bool* taken) = 0;
 
  protected:
   // A role is borrowed, never deleted through (the Store owns).

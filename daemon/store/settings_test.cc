@@ -124,6 +124,36 @@ TEST(Settings, ReleaseFreesOnlyTheOwnersLease) {
   CHECK_TRUE(taken);
 }
 
+// A holder proven gone is replaced only while it still holds the lease:
+// of two processes taking it over at once, one wins.
+TEST(Settings, TakeOverReplacesOnlyTheNamedHolder) {
+  std::unique_ptr<Store> other = OpenStore();
+  const int64_t now = clock.NowSeconds();
+  std::string owner = "untouched";
+  bool found = true;
+  CHECK_OK(store->GetLeaseOwner("token", &owner, &found));
+  CHECK_FALSE(found);
+  CHECK_TRUE(Take(store.get(), "killed", now));
+  CHECK_OK(other->GetLeaseOwner("token", &owner, &found));
+  CHECK_TRUE(found);
+  STRCMP_EQUAL("killed", owner.c_str());
+
+  bool taken = true;
+  CHECK_OK(other->TakeOverLease("token", "someone", "cli", now + 30, &taken));
+  CHECK_FALSE(taken);
+  CHECK_OK(other->TakeOverLease("token", "killed", "cli", now + 30, &taken));
+  CHECK_TRUE(taken);
+  CHECK_OK(store->TakeOverLease("token", "killed", "daemon", now + 30, &taken));
+  CHECK_FALSE(taken);
+  CHECK_OK(store->GetLeaseOwner("token", &owner, &found));
+  STRCMP_EQUAL("cli", owner.c_str());
+  CHECK_FALSE(Take(store.get(), "daemon", now + 29));
+  // Nothing to take over once the lease is gone.
+  CHECK_OK(other->ReleaseLease("token", "cli"));
+  CHECK_OK(store->TakeOverLease("token", "cli", "daemon", now + 30, &taken));
+  CHECK_FALSE(taken);
+}
+
 TEST(Settings, ZoomWritesCountPerHostAndDay) {
   const int64_t day = clock.NowSeconds() / 86400;
   int count = 0;

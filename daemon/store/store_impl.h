@@ -187,6 +187,11 @@ class StoreImpl final : public Store {
                       int64_t now, int64_t until, bool* taken) override;
   Status ReleaseLease(const std::string& name,
                       const std::string& owner) override;
+  Status GetLeaseOwner(const std::string& name, std::string* owner,
+                       bool* found) override;
+  Status TakeOverLease(const std::string& name, const std::string& gone_owner,
+                       const std::string& owner, int64_t until,
+                       bool* taken) override;
 
  private:
   // Runs `body` (a GroupCommitter::Body) in a write transaction, shared

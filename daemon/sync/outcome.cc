@@ -39,6 +39,10 @@ Outcome ClassifyRateLimit(const ZoomError& error, int host_writes_today) {
 }
 
 Outcome ClassifyTokenFailure(const Status& status, ZoomFailure failure) {
+  if (failure == ZoomFailure::kTokenRenewing) {
+    return Make(Outcome::Kind::kRenewing, "zoom_token_renewing",
+                status.message());
+  }
   if (failure == ZoomFailure::kNotConfigured) {
     return Make(Outcome::Kind::kPermanent, "zoom_not_configured",
                 status.message());

@@ -13,6 +13,11 @@ namespace telemed {
 
 enum class ZoomCall { kCreate, kLookup, kPatch, kCheck, kDelete };
 
+// How long work waits for another process's token renewal: about what one
+// renewal takes. Not the backoff of Zoom faults: the lease is held by a
+// live process (one killed is taken over at once, zoom/token_lease.h).
+constexpr int64_t kTokenRenewingRetrySeconds = 5;
+
 struct Outcome {
   enum class Kind {
     kTransient,   // back off and retry; stays pending
@@ -22,6 +27,9 @@ struct Outcome {
     kGone,        // the meeting no longer exists (3001): forget it
     kDone,        // counts as success (DELETE of a gone or ended meeting)
     kInProgress,  // DELETE of a meeting in progress (3002): after its end
+    // Nothing was sent: another live process is renewing the token. Retry
+    // after kTokenRenewingRetrySeconds, no attempt counted.
+    kRenewing,
   };
   Kind kind = Kind::kTransient;
   std::string code;     // the appointment's error.code

@@ -86,6 +86,16 @@ TEST(Outcome, TokenFailuresAreConfigurationProblems) {
             .kind == Outcome::Kind::kTransient);
 }
 
+// Another live process renews the token: nothing was sent, no Zoom fault.
+TEST(Outcome, AnotherProcessRenewingIsNeitherAFaultNorPermanent) {
+  error.failure = ZoomFailure::kTokenRenewing;
+  const Outcome outcome = ClassifyZoomFailure(
+      ZoomCall::kCreate, Status::Unavailable("any_words", "renewing"), error,
+      0);
+  CHECK(outcome.kind == Outcome::Kind::kRenewing);
+  STRCMP_EQUAL("zoom_token_renewing", outcome.code.c_str());
+}
+
 TEST(Outcome, TheFailureKindDecidesNotTheReasonWords) {
   error.failure = ZoomFailure::kRefused;
   error.http_status = 404;

@@ -367,6 +367,8 @@ void SyncEngine::RetryDeletion(PendingDeletion* deletion,
   deletion->last_error = outcome.code;
   if (outcome.kind == Outcome::Kind::kInProgress) {
     deletion->next_attempt_at = now + kInProgressRetrySeconds;
+  } else if (outcome.kind == Outcome::Kind::kRenewing) {
+    deletion->next_attempt_at = now + kTokenRenewingRetrySeconds;
   } else if (outcome.kind == Outcome::Kind::kPerSecond ||
              outcome.kind == Outcome::Kind::kDaily) {
     deletion->next_attempt_at =
@@ -430,6 +432,8 @@ SyncEngine::PlannedFailure SyncEngine::PlanFailure(ZoomCall call,
   if (outcome.kind == Outcome::Kind::kPerSecond ||
       outcome.kind == Outcome::Kind::kDaily) {
     planned.resume_at = ResumeAt(call, outcome, error, host, now);
+  } else if (outcome.kind == Outcome::Kind::kRenewing) {
+    planned.resume_at = now + kTokenRenewingRetrySeconds;
   }
   // Refused, or never sent (the host was held at send time): Zoom made or
   // changed nothing.

@@ -19,6 +19,7 @@
 #include "sync/doctor_disconnect.h"
 #include "sync/executor.h"
 #include "sync/marker.h"
+#include "sync/outcome.h"
 #include "sync/start_url.h"
 #include "sync/sync_runner.h"
 #include "sync/testutil.h"
@@ -527,6 +528,37 @@ TEST(SyncEngine, ReconnectNeededWaitsWithoutCallsUntilANewGrant) {
   LONGS_EQUAL(revision, Get("a1").revision);
   Connect("dr-2", "u2");
   Run(/*follow_time=*/true, /*horizon=*/120);
+  CHECK(Get("a1").sync_status == SyncStatus::kSynced);
+  LONGS_EQUAL(1, MeetingCount());
+}
+
+// Another process (the CLI) is refreshing the doctor's grant and the stored
+// token is nearly spent: the work waits a few seconds at a time, not the
+// growing backoff of a Zoom fault, and goes once the refresh is done.
+TEST(SyncEngine, AnotherProcesssRefreshIsWaitedForInShortFixedSteps) {
+  ConnectOauthDoctor();
+  clock.AdvanceSeconds(3599 - 19);  // too little left to use meanwhile
+  const int64_t now = clock.NowSeconds();
+  bool taken = false;
+  CHECK_TRUE(store
+                 ->TryTakeLease("zoom.oauth.refresh.dr-2", "a live process",
+                                now, now + 120, &taken)
+                 .ok());
+  CHECK_TRUE(taken);
+  PutFor("a1", "dr-2");
+  for (int round = 0; round < 4; ++round) {
+    Run();
+    SyncTask task;
+    CHECK_TRUE(store->GetSyncTask("a1", &task).ok());
+    CHECK(task.appointment.sync_status == SyncStatus::kPending);
+    LONGS_EQUAL(clock.NowSeconds() + kTokenRenewingRetrySeconds,
+                task.zoom.next_attempt_at);
+    LONGS_EQUAL(0, task.zoom.attempts);
+    clock.SetMicros(task.zoom.next_attempt_at * 1000000);
+  }
+  CHECK_TRUE(
+      store->ReleaseLease("zoom.oauth.refresh.dr-2", "a live process").ok());
+  Run();
   CHECK(Get("a1").sync_status == SyncStatus::kSynced);
   LONGS_EQUAL(1, MeetingCount());
 }

@@ -173,6 +173,7 @@ void ApplyFailure(const Outcome& outcome, const ZoomError& error, int64_t now,
   ZoomState& zoom = task->zoom;
   switch (outcome.kind) {
     case Outcome::Kind::kPerSecond:
+    case Outcome::Kind::kRenewing:
       // Not the appointment's fault: no error shown, no attempt counted.
       zoom.needs_work = true;
       zoom.next_attempt_at = resume_at;

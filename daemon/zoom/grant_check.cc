@@ -26,6 +26,7 @@ std::string GrantFailure(const Status& status, const ZoomError& error) {
              "(docs/zoom-setup.md)";
     case ZoomFailure::kNoAnswer:
     case ZoomFailure::kTokenUnavailable:
+    case ZoomFailure::kTokenRenewing:
     case ZoomFailure::kRateLimited:
       return "could not be checked now (" + status.message() +
              "); the connection may still work: run the test again later";

@@ -11,6 +11,7 @@
 #include "base/words.h"
 #include "secrets/secret_box.h"
 #include "store/settings_store.h"
+#include "zoom/token_lease.h"
 #include "zoom/transport.h"
 
 namespace telemed {
@@ -383,16 +384,13 @@ Status S2sTokenSource::LoadCredentials(S2sCredentials* out,
   return Fail(ZoomFailure::kNone, s, failure);
 }
 
-// A lease named after a random owner: one renewal in flight across
-// processes.
+// One renewal in flight across processes (zoom/token_lease.h).
 Status S2sTokenSource::TakeLease(std::string* owner, bool* taken) {
-  uint8_t owner_bytes[12];
-  Status s = options_.random->Fill(owner_bytes, sizeof(owner_bytes));
-  if (!s.ok()) return s;
-  *owner = HexEncode(owner_bytes, sizeof(owner_bytes));
+  const TokenLeaseDeps lease{
+      options_.store, options_.random,
+      options_.processes != nullptr ? options_.processes : &real_processes_};
   const int64_t now = options_.clock->NowSeconds();
-  return options_.store->TryTakeLease(kLease, *owner, now, now + kLeaseSeconds,
-                                      taken);
+  return TakeTokenLease(lease, kLease, now, now + kLeaseSeconds, owner, taken);
 }
 
 // Take the lease or tell the caller that someone else is renewing.
@@ -405,7 +403,7 @@ Status S2sTokenSource::Renew(S2sToken* out, ZoomFailure* failure,
   if (s.ok()) s = Fail(ZoomFailure::kNone, TakeLease(&owner, &taken), failure);
   if (s.ok() && !taken) {
     *another_renews = true;
-    s = Fail(ZoomFailure::kTokenUnavailable,
+    s = Fail(ZoomFailure::kTokenRenewing,
              Status::Unavailable("zoom_token_renewing",
                                  "another process is renewing the Zoom token"),
              failure);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/mutex.h"
+#include "base/process_identity.h"
 #include "base/status.h"
 #include "zoom/zoom_api.h"
 
@@ -76,6 +77,9 @@ class S2sTokenSource final : public TokenSource {
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;  // names this process's lease
+    // Tells a lease of a killed process (zoom/token_lease.h); null: the
+    // machine's own (RealProcessIdentity).
+    const ProcessIdentity* processes = nullptr;
     // Renew this long before expiry; another process's token is used while
     // it has at least 30 s left.
     int64_t renew_margin_seconds = 300;
@@ -131,6 +135,7 @@ class S2sTokenSource final : public TokenSource {
   Status StoredDigest(std::string* digest, ZoomFailure* failure) REQUIRES(mu_);
 
   const Options options_;
+  const RealProcessIdentity real_processes_;
   Mutex mu_;
   S2sToken cached_ GUARDED_BY(mu_);
   // SHA-256 of the credentials Zoom last refused, and its refusal.

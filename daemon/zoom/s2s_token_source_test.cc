@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/fake_clock.h"
+#include "base/fake_process_identity.h"
 #include "base/random.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
@@ -247,6 +248,39 @@ TEST(S2sTokenSource, CheckUsableFollowsTheStoredAppAcrossChanges) {
           .ok());
   STRCMP_EQUAL("zoom_credentials_invalid",
                harness->tokens().CheckUsable().reason().c_str());
+}
+
+// A process killed while it renewed the token left the lease (30 s): the
+// next renewal takes it over at once when that process provably ended,
+// and waits for it otherwise.
+TEST(S2sTokenSource, AKilledRenewersLeaseIsTakenOverAtOnce) {
+  std::string token;
+  CHECK_TRUE(harness->tokens().GetToken(&token).ok());
+  clock.AdvanceSeconds(3600);  // the stored token has expired
+  FakeMachine machine;
+  FakeProcessIdentity killed(&machine, 100, 5000);
+  FakeProcessIdentity self(&machine, 200, 6000);
+  const int64_t now = clock.NowSeconds();
+  bool taken = false;
+  CHECK_TRUE(store
+                 ->TryTakeLease("zoom.s2s.token",
+                                LeaseOwnerName(killed, "renewing"), now,
+                                now + 30, &taken)
+                 .ok());
+  CHECK_TRUE(taken);
+  S2sTokenSource::Options options = harness->TokenOptions(store.get());
+  options.processes = &self;
+  S2sTokenSource source(options);
+  Status s = source.GetToken(&token);
+  STRCMP_EQUAL("zoom_token_renewing", s.reason().c_str());
+  machine.scope = "boot-b/pid:[4026531836]";  // after a reboot: unprovable
+  killed.Kill();
+  STRCMP_EQUAL("zoom_token_renewing", source.GetToken(&token).reason().c_str());
+  LONGS_EQUAL(1, TokenRequests());
+  machine.scope = "boot-a/pid:[4026531836]";
+  s = source.GetToken(&token);
+  CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
+  LONGS_EQUAL(2, TokenRequests());
 }
 
 }  // namespace telemed

@@ -8,6 +8,7 @@
 #include "secrets/secret_box.h"
 #include "store/doctor_grants.h"
 #include "store/settings_store.h"
+#include "zoom/token_lease.h"
 
 namespace telemed {
 
@@ -172,18 +173,18 @@ Status UserTokenSource::CheckUsable(const std::string& doctor_id,
 Status UserTokenSource::Refresh(const Grant& grant, std::string* token,
                                 ZoomFailure* failure, bool* another_refreshes) {
   const std::string& doctor_id = grant.row.doctor_id;
-  uint8_t owner_bytes[12];
-  Status s = options_.random->Fill(owner_bytes, sizeof(owner_bytes));
-  if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
-  const std::string owner = HexEncode(owner_bytes, sizeof(owner_bytes));
+  const TokenLeaseDeps lease{
+      options_.settings, options_.random,
+      options_.processes != nullptr ? options_.processes : &real_processes_};
   const int64_t now = options_.clock->NowSeconds();
+  std::string owner;
   bool taken = false;
-  s = options_.settings->TryTakeLease(LeaseName(doctor_id), owner, now,
-                                      now + options_.lease_seconds, &taken);
+  Status s = TakeTokenLease(lease, LeaseName(doctor_id), now,
+                            now + options_.lease_seconds, &owner, &taken);
   if (!s.ok()) return Fail(ZoomFailure::kNone, s, failure);
   if (!taken) {
     *another_refreshes = true;
-    return Fail(ZoomFailure::kTokenUnavailable,
+    return Fail(ZoomFailure::kTokenRenewing,
                 Status::Unavailable("zoom_token_renewing",
                                     "another process is refreshing doctor " +
                                         doctor_id + "'s Zoom token"),

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "base/mutex.h"
+#include "base/process_identity.h"
 #include "base/status.h"
 #include "zoom/user_oauth.h"
 #include "zoom/zoom_api.h"
@@ -52,10 +53,14 @@ class UserTokenSource final {
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;  // names this process's leases
+    // Tells a lease of a killed process (zoom/token_lease.h); null: the
+    // machine's own (RealProcessIdentity).
+    const ProcessIdentity* processes = nullptr;
     // Refresh this long before the access token expires.
     int64_t renew_margin_seconds = 300;
     // How long another process's refresh holds the doctor's lease: past
-    // it the refresh is taken to have died (its process killed). Longer
+    // it the refresh is taken to have died, as it is at once when its
+    // process provably ended (zoom/token_lease.h). Longer
     // than one request over HttpsTransport can take with its default
     // timeouts (connect 10 s, write 30 s, read 30 s), so a slow refresh is
     // never joined by a second one with the same refresh token.
@@ -78,10 +83,11 @@ class UserTokenSource final {
   //     reconnect_needed);
   //   no OAuth app stored: Validation "oauth_app_not_configured",
   //     kNotConfigured;
-  //   the token endpoint could not be used, or another process is
+  //   the token endpoint could not be used, or another live process is
   //     refreshing: the stored token is handed out while it has 30 s or
   //     more left (and was not invalidated); after that Unavailable,
-  //     kTokenUnavailable (the grant stays connected);
+  //     kTokenUnavailable, or "zoom_token_renewing" kTokenRenewing (the
+  //     grant stays connected);
   //   the bridge's own errors (database, secret key): kNone.
   // Thread-safe; callers for one doctor wait for one refresh.
   Status GetToken(const std::string& doctor_id, std::string* token,
@@ -141,6 +147,7 @@ class UserTokenSource final {
   Status MarkReconnectNeeded(const Grant& grant);
 
   const Options options_;
+  const RealProcessIdentity real_processes_;
   Mutex mu_;
   std::map<std::string, std::unique_ptr<DoctorSlot>> slots_ GUARDED_BY(mu_);
 };

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "base/fake_clock.h"
+#include "base/fake_process_identity.h"
 #include "base/random.h"
 #include "secrets/secret_box.h"
 #include "store/store.h"
@@ -16,7 +17,14 @@
 
 namespace telemed {
 
+constexpr char kLease[] = "zoom.oauth.refresh.d1";  // the doctor's lease
+
 TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
+  // The processes of the machine: this one, and `holder`, another process
+  // (the daemon, the CLI) that may hold d1's refresh lease.
+  FakeMachine machine;
+  FakeProcessIdentity self{&machine, 200, 6000};
+  FakeProcessIdentity holder{&machine, 100, 5000};
   std::unique_ptr<UserTokenSource> source;
   UserTokens connected;  // as the doctor connected
 
@@ -37,6 +45,7 @@ TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
     options.box = &harness->box();
     options.clock = &clock;
     options.random = random.get();
+    options.processes = &self;
     return std::make_unique<UserTokenSource>(options);
   }
 
@@ -80,6 +89,30 @@ TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
 
   int TokenRequests() {
     return harness->zoom().CountRequests("POST", "/oauth/token");
+  }
+  int Refreshes() { return TokenRequests() - 1; }  // after Connect
+
+  // d1 connected, its token with 19 s left (too little to hand out while
+  // another process refreshes), and its lease held by `holder` for the
+  // two minutes of a refresh.
+  void HoldLeaseForAKilledRefresh() {
+    Connect();
+    clock.AdvanceSeconds(3599 - 19);
+    const int64_t now = clock.NowSeconds();
+    bool taken = false;
+    CHECK_TRUE(store
+                   ->TryTakeLease(kLease, LeaseOwnerName(holder, "killed"), now,
+                                  now + 120, &taken)
+                   .ok());
+    CHECK_TRUE(taken);
+  }
+
+  // d1's GetToken: "ok", or the error's reason.
+  std::string Get() {
+    std::string token;
+    ZoomFailure failure = ZoomFailure::kNone;
+    Status s = source->GetToken("d1", &token, &failure);
+    return s.ok() ? "ok" : s.reason();
   }
 };
 
@@ -263,6 +296,50 @@ TEST(UserTokenSource, TokensAreSealedPerDoctor) {
                   .ok());
   STRCMP_EQUAL("u1", grant.zoom_user_id.c_str());
   STRCMP_EQUAL("doctor@clinic.example", grant.zoom_email.c_str());
+}
+
+TEST(UserTokenSource, AKilledHoldersLeaseIsTakenOverAtOnce) {
+  HoldLeaseForAKilledRefresh();
+  holder.Kill();
+  STRCMP_EQUAL("ok", Get().c_str());
+  LONGS_EQUAL(1, Refreshes());
+  // Released after the refresh: nothing is left to block the next one.
+  std::string owner;
+  bool found = true;
+  CHECK_TRUE(store->GetLeaseOwner(kLease, &owner, &found).ok());
+  CHECK_FALSE(found);
+}
+
+TEST(UserTokenSource, APidReusedByAnotherProcessDoesNotKeepTheLease) {
+  HoldLeaseForAKilledRefresh();
+  holder.Kill();
+  holder.Restart(9000);
+  STRCMP_EQUAL("ok", Get().c_str());
+  LONGS_EQUAL(1, Refreshes());
+}
+
+TEST(UserTokenSource, ALiveHoldersLeaseIsKeptUntilItRunsOut) {
+  HoldLeaseForAKilledRefresh();
+  STRCMP_EQUAL("zoom_token_renewing", Get().c_str());
+  LONGS_EQUAL(0, Refreshes());
+  clock.AdvanceSeconds(121);
+  // (The stored token has expired meanwhile; the refresh token serves.)
+  STRCMP_EQUAL("ok", Get().c_str());
+  LONGS_EQUAL(1, Refreshes());
+}
+
+TEST(UserTokenSource, AHolderOfAnotherBootOrUnreadableIsTakenAsAlive) {
+  HoldLeaseForAKilledRefresh();
+  holder.Kill();
+  machine.scope = "boot-b/pid:[4026531836]";
+  STRCMP_EQUAL("zoom_token_renewing", Get().c_str());
+  machine.scope = "boot-a/pid:[4026531836]";
+  machine.proc_readable = false;
+  STRCMP_EQUAL("zoom_token_renewing", Get().c_str());
+  LONGS_EQUAL(0, Refreshes());
+  machine.proc_readable = true;
+  STRCMP_EQUAL("ok", Get().c_str());
+  LONGS_EQUAL(1, Refreshes());
 }
 
 }  // namespace telemed

@@ -36,11 +36,13 @@ enum class ZoomFailure {
   // Token failures: no app is stored; the token endpoint refused the app's
   // credentials; this process's secret key is not the one the app is
   // sealed under; the token endpoint could not be used (no answer,
-  // overload, not a token endpoint, another process renewing).
+  // overload, not a token endpoint); another live process is renewing the
+  // token (nothing was sent: its new token is there within seconds).
   kNotConfigured,
   kCredentialsRefused,
   kKeyMismatch,
   kTokenUnavailable,
+  kTokenRenewing,
   // A doctor's own OAuth grant (zoom/user_token_source.h): the doctor has
   // none (never connected, disconnected); Zoom refused its refresh token,
   // so the doctor must connect again.
