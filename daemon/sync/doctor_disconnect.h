@@ -24,10 +24,9 @@
 
 #include "base/status.h"
 #include "zoom/oauth_connect.h"
+#include "zoom/user_token_source.h"
 
 namespace telemed {
-
-constexpr int64_t kDisconnectGraceSeconds = 10 * 60;
 
 struct DisconnectResult {
   // False when the doctor had no grant: nothing was done (a disconnect is
