@@ -148,6 +148,8 @@ class StoreImpl final : public Store {
                          const OAuthAttempt& attempt, int64_t now) override;
   Status TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
                           OAuthAttempt* out, bool* found) override;
+  Status DropDoctorOAuthSteps(const std::string& doctor_id,
+                              int* dropped) override;
 
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,
