@@ -144,6 +144,7 @@ Status BridgeOAuth::Connect(const std::string& doctor_id,
   deps.oauth = OAuthEndpoint{oauth_url_, transport_.get(), &clock_};
   deps.api_base_url = api_url_;
   deps.user_tokens = tokens.get();
+  deps.revokes = store_.get();
 
   ConnectLink link;
   Status s = CreateConnectLink(deps, doctor_id, clock_.NowSeconds(), &link);
