@@ -136,6 +136,7 @@ class StoreImpl final : public Store {
                                      const std::string& host,
                                      int* queued) override;
   Status CountQueuedDeletions(const std::string& host, int* count) override;
+  Status CountCreatesInDoubt(const std::string& host, int* count) override;
 
   // oauth_attempts.cc
   Status AddConnectLink(const std::string& id_sha256, const OAuthAttempt& link,

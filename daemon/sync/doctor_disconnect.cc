@@ -136,11 +136,17 @@ Status DisconnectDoctor(const OAuthConnectDeps& deps,
   bool marked = false;
   s = StopNewWork(deps, &grant, &marked, &out->state);
   if (!s.ok() || !marked) return s;
+  // A create in doubt may still make a meeting: the grant stays
+  // disconnecting for it too (DeleteLateMeetings queues it).
+  int in_doubt = 0;
   if (delete_meetings) {
     s = deps.revokes->QueueDoctorMeetingDeletions(
         doctor_id, OauthHostOf(doctor_id), &out->meetings_to_delete);
+    if (s.ok()) {
+      s = deps.revokes->CountCreatesInDoubt(OauthHostOf(doctor_id), &in_doubt);
+    }
   }
-  if (s.ok() && out->meetings_to_delete > 0) {
+  if (s.ok() && out->meetings_to_delete + in_doubt > 0) {
     out->state = GrantStateName(GrantState::kDisconnecting);
     if (deps.logger != nullptr) {
       deps.logger->Info(
@@ -174,16 +180,28 @@ Status FinishDisconnects(const OAuthConnectDeps& deps, int64_t now,
   for (size_t i = 0; s.ok() && i < grants.size(); ++i) {
     const DoctorGrant& grant = grants[i];
     if (grant.state != GrantState::kDisconnecting) continue;
-    int queued = 0;
-    s = deps.revokes->CountQueuedDeletions(OauthHostOf(grant.doctor_id),
-                                           &queued);
-    const bool due =
-        queued == 0 || now - grant.updated_at >= kDisconnectGraceSeconds;
+    int queued = 0, in_doubt = 0;
+    const std::string host = OauthHostOf(grant.doctor_id);
+    s = deps.revokes->CountQueuedDeletions(host, &queued);
+    if (s.ok()) s = deps.revokes->CountCreatesInDoubt(host, &in_doubt);
+    const bool due = queued + in_doubt == 0 ||
+                     now - grant.updated_at >= kDisconnectGraceSeconds;
     if (!s.ok() || !due) continue;
     s = RevokeAndPurge(deps, grant, now);
     *purged += s.ok() ? 1 : 0;
   }
   return s;
+}
+
+Status DeleteLateMeetings(DoctorGrants* grants, GrantRevokes* revokes,
+                          const std::string& doctor_id, int* queued) {
+  *queued = 0;
+  DoctorGrant grant;
+  bool found = false;
+  Status s = grants->GetGrant(doctor_id, &grant, &found);
+  if (!s.ok() || !found || grant.state != GrantState::kDisconnecting) return s;
+  return revokes->QueueDoctorMeetingDeletions(doctor_id, OauthHostOf(doctor_id),
+                                              queued);
 }
 
 }  // namespace telemed
