@@ -137,13 +137,14 @@ Status DisconnectDoctor(const OAuthConnectDeps& deps,
   s = StopNewWork(deps, &grant, &marked, &out->state);
   if (!s.ok() || !marked) return s;
   // A create in doubt may still make a meeting: the grant stays
-  // disconnecting for it too (DeleteLateMeetings queues it).
+  // disconnecting for it too (DeleteLateMeetings queues it). Counted before
+  // the queueing: a create recorded in between is then queued here.
   int in_doubt = 0;
   if (delete_meetings) {
-    s = deps.revokes->QueueDoctorMeetingDeletions(
-        doctor_id, OauthHostOf(doctor_id), &out->meetings_to_delete);
+    s = deps.revokes->CountCreatesInDoubt(OauthHostOf(doctor_id), &in_doubt);
     if (s.ok()) {
-      s = deps.revokes->CountCreatesInDoubt(OauthHostOf(doctor_id), &in_doubt);
+      s = deps.revokes->QueueDoctorMeetingDeletions(
+          doctor_id, OauthHostOf(doctor_id), &out->meetings_to_delete);
     }
   }
   if (s.ok() && out->meetings_to_delete + in_doubt > 0) {
@@ -182,8 +183,8 @@ Status FinishDisconnects(const OAuthConnectDeps& deps, int64_t now,
     if (grant.state != GrantState::kDisconnecting) continue;
     int queued = 0, in_doubt = 0;
     const std::string host = OauthHostOf(grant.doctor_id);
-    s = deps.revokes->CountQueuedDeletions(host, &queued);
-    if (s.ok()) s = deps.revokes->CountCreatesInDoubt(host, &in_doubt);
+    s = deps.revokes->CountCreatesInDoubt(host, &in_doubt);
+    if (s.ok()) s = deps.revokes->CountQueuedDeletions(host, &queued);
     const bool due = queued + in_doubt == 0 ||
                      now - grant.updated_at >= kDisconnectGraceSeconds;
     if (!s.ok() || !due) continue;
