@@ -208,4 +208,66 @@ TEST(ApiConnect, RemovingAnOauthDoctorRevokesAndPurgesItsGrant) {
   LONGS_EQUAL(1, Revokes());
 }
 
+// What an integrator's bug or a LAN peer may send: refused with the API's
+// error shape, and nothing is disconnected.
+TEST(ApiConnect, DisconnectRefusesOddBodiesAndIdsAndDoesNothing) {
+  SaveApp();
+  PutGrant();
+  httplib::Client client("127.0.0.1", server->port());
+  client.set_bearer_token_auth(key.c_str());
+  const std::string path = "/api/v1/doctors/dr-1/disconnect";
+  const std::string huge =
+      "{\"delete_meetings\":true,\"pad\":\"" + std::string(200000, 'x') + "\"}";
+  auto res = client.Post(path.c_str(), huge, "application/json");
+  LONGS_EQUAL(413, res->status);
+  CHECK_FALSE(ErrorCode(res).empty());
+  res = client.Post(path.c_str(), "{\"delete_meetings\":true}", "text/plain");
+  LONGS_EQUAL(415, res->status);
+  STRCMP_EQUAL("unsupported_media_type", ErrorCode(res).c_str());
+  res = client.Post(path.c_str(), "delete_meetings=true",
+                    "application/x-www-form-urlencoded");
+  LONGS_EQUAL(415, res->status);
+  for (const char* body :
+       {"{\"delete_meetings\":\"true\"}", "{\"delete_meetings\":1}",
+        "{\"delete_meetings\":[true]}"}) {
+    res = Disconnect("dr-1", body);
+    LONGS_EQUAL(400, res->status);
+    STRCMP_EQUAL("invalid_type", ErrorCode(res).c_str());
+  }
+  res = Disconnect("dr-1", "{\"delete_meetings\":tru");
+  LONGS_EQUAL(400, res->status);
+  STRCMP_EQUAL("invalid_json", ErrorCode(res).c_str());
+  for (const char* id : {"dr%2F1", "dr-1%2F..", "dr-%C3%A9", "%00"}) {
+    res = client.Post(
+        ("/api/v1/doctors/" + std::string(id) + "/disconnect").c_str(), "",
+        "application/json");
+    LONGS_EQUAL(400, res->status);
+    STRCMP_EQUAL("invalid_id", ErrorCode(res).c_str());
+  }
+  CHECK_TRUE(HasGrant());
+  LONGS_EQUAL(0, Revokes());
+}
+
+// Disconnects and connect links of one doctor at once: every request
+// answers, the grant is revoked once and purged, and the links made are
+// valid or withdrawn, never a grant.
+TEST(ApiConnect, ConcurrentDisconnectsAndConnectsOfOneDoctor) {
+  SaveApp();
+  PutGrant();
+  constexpr int kThreads = 8;
+  int statuses[kThreads] = {};
+  std::thread threads[kThreads];
+  for (int i = 0; i < kThreads; ++i) {
+    threads[i] = std::thread([this, i, &statuses] {
+      auto res = i % 2 == 0 ? Disconnect("dr-1", "{\"delete_meetings\":true}")
+                            : Connect("dr-1");
+      statuses[i] = res ? res->status : -1;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int status : statuses) LONGS_EQUAL(200, status);
+  CHECK_FALSE(HasGrant());
+  LONGS_EQUAL(1, Revokes());
+}
+
 }  // namespace telemed

@@ -435,8 +435,11 @@ void ApiServerImpl::Dispatch(const httplib::Request& req,
       !Authenticate(req, res)) {
     return;
   }
-  if (req.method == "PUT" &&
-      !IsJsonContentType(req.get_header_value("Content-Type"))) {
+  // A POST's body is optional (a disconnect's options), but one that is
+  // sent is JSON: a form or text/plain body is refused, not read as JSON.
+  const bool has_body =
+      req.method == "PUT" || (req.method == "POST" && !req.body.empty());
+  if (has_body && !IsJsonContentType(req.get_header_value("Content-Type"))) {
     WriteJson(415,
               RenderError("unsupported_media_type",
                           "send the body as 'Content-Type: application/json'"),

@@ -3,6 +3,8 @@
 #include "base/log.h"
 #include "service/store_session.h"
 #include "service/zoom_session.h"
+#include "store/store.h"
+#include "sync/doctor_disconnect.h"
 
 namespace telemed {
 
@@ -26,6 +28,11 @@ Status SyncStack::Start(const Config& config, StoreSession* store_session,
   options.settings.default_topic = config.default_topic;
   options.max_in_flight = kCallsInFlight;
   options.on_call_done = [this] { runner_->Wake(); };
+  Store* store = store_;
+  options.after_oauth_create = [store](const std::string& doctor_id) {
+    int queued = 0;
+    return DeleteLateMeetings(store, store, doctor_id, &queued);
+  };
   engine_ = std::make_unique<SyncEngine>(options);
   runner_ = std::make_unique<SyncRunner>(engine_.get(), &store_session->clock,
                                          logger);

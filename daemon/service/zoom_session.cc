@@ -126,6 +126,7 @@ Status OpenZoomSession(const Config& config, StoreSession* store_session,
   client.api_url = out->api_url;
   client.store = store_session->store.get();
   client.grants = store_session->store.get();  // doctors' own grants
+  client.revokes = store_session->store.get();
   client.box = out->box.get();
   client.clock = &store_session->clock;
   client.random = out->random.get();

@@ -113,6 +113,11 @@ class DoctorGrants {
   // Takes the attempt as SpendConnectLink spends a link: single-use.
   virtual Status TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
                                   OAuthAttempt* out, bool* found) = 0;
+  // Drops every connect link and attempt of `doctor_id`, expired or not
+  // (a disconnect: a connection begun before it may not finish after it);
+  // *dropped counts them.
+  virtual Status DropDoctorOAuthSteps(const std::string& doctor_id,
+                                      int* dropped) = 0;
 
  protected:
   // A role is borrowed, never deleted through (the Store owns).

@@ -55,6 +55,9 @@ class GrantRevokes {
                                              int* queued) = 0;
   // How many deletions of meetings on `host` are queued.
   virtual Status CountQueuedDeletions(const std::string& host, int* count) = 0;
+  // How many appointments have a create on `host` in doubt (sent, its
+  // answer not recorded yet): a meeting they make is not queued above.
+  virtual Status CountCreatesInDoubt(const std::string& host, int* count) = 0;
 
  protected:
   // A role is borrowed, never deleted through (the Store owns).

@@ -19,6 +19,7 @@ struct AttemptTable {
   bool has_verifier;
   const char* insert;  // (key, doctor_id, verifier, expires_at)
   const char* purge;   // expires_at <= ?
+  const char* drop;    // doctor_id = ?
   const char* select;  // key = ? -> doctor_id, verifier, expires_at
   const char* take;    // DELETE key = ? RETURNING the same
 };
@@ -28,6 +29,7 @@ constexpr AttemptTable kLinks = {
     "INSERT INTO oauth_connect_links (id_sha256, doctor_id, expires_at)"
     " VALUES (?1, ?2, ?4)",
     "DELETE FROM oauth_connect_links WHERE expires_at <= ?",
+    "DELETE FROM oauth_connect_links WHERE doctor_id = ?",
     "SELECT doctor_id, '', expires_at FROM oauth_connect_links"
     " WHERE id_sha256 = ?",
     "DELETE FROM oauth_connect_links WHERE id_sha256 = ?"
@@ -39,6 +41,7 @@ constexpr AttemptTable kAttempts = {
     "INSERT INTO oauth_attempts (state_sha256, doctor_id, verifier,"
     " expires_at) VALUES (?1, ?2, ?3, ?4)",
     "DELETE FROM oauth_attempts WHERE expires_at <= ?",
+    "DELETE FROM oauth_attempts WHERE doctor_id = ?",
     "SELECT doctor_id, verifier, expires_at FROM oauth_attempts"
     " WHERE state_sha256 = ?",
     "DELETE FROM oauth_attempts WHERE state_sha256 = ?"
@@ -54,6 +57,18 @@ Status PurgeExpired(SqliteDb* db, const AttemptTable& table, int64_t now,
   purge.BindInt64(1, now);
   s = purge.Run();
   if (s.ok()) *purged += sqlite3_changes(db->get());
+  return s;
+}
+
+// Deletes the rows of `table` of `doctor_id`; adds to *dropped.
+Status DropOfDoctor(SqliteDb* db, const AttemptTable& table,
+                    const std::string& doctor_id, int* dropped) {
+  SqliteStmt drop;
+  Status s = db->Prepare(table.drop, &drop);
+  if (!s.ok()) return s;
+  drop.BindText(1, doctor_id);
+  s = drop.Run();
+  if (s.ok()) *dropped += sqlite3_changes(db->get());
   return s;
 }
 
@@ -132,6 +147,17 @@ Status StoreImpl::TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
   *found = false;
   return Write([&](SqliteDb* db, bool*) {
     return ReadAttempt(db, kAttempts.take, state_sha256, now, out, found);
+  });
+}
+
+Status StoreImpl::DropDoctorOAuthSteps(const std::string& doctor_id,
+                                       int* dropped) {
+  *dropped = 0;
+  return Write([&](SqliteDb* db, bool* commit) {
+    Status s = DropOfDoctor(db, kLinks, doctor_id, dropped);
+    if (s.ok()) s = DropOfDoctor(db, kAttempts, doctor_id, dropped);
+    *commit = *dropped > 0;
+    return s;
   });
 }
 

@@ -132,4 +132,20 @@ TEST(OAuthAttempts, HousekeepingPurgesWhatExpiredByNow) {
   CHECK(AttemptTaken("news", kNow));
 }
 
+TEST(OAuthAttempts, ADoctorsStepsAreDroppedTogetherOthersKept) {
+  CHECK_OK(store->AddConnectLink("l1", Attempt("d1", kNow + 900), kNow));
+  CHECK_OK(store->AddOAuthAttempt("s1", Attempt("d1", kNow + 600, "v"), kNow));
+  CHECK_OK(store->AddConnectLink("l2", Attempt("d2", kNow + 900), kNow));
+  CHECK_OK(store->AddOAuthAttempt("s2", Attempt("d2", kNow + 600, "v"), kNow));
+  int dropped = -1;
+  CHECK_OK(store->DropDoctorOAuthSteps("d1", &dropped));
+  LONGS_EQUAL(2, dropped);
+  CHECK_FALSE(LinkFound("l1", kNow));
+  CHECK_FALSE(AttemptTaken("s1", kNow));
+  CHECK(LinkFound("l2", kNow));
+  CHECK(AttemptTaken("s2", kNow));
+  CHECK_OK(store->DropDoctorOAuthSteps("d1", &dropped));
+  LONGS_EQUAL(0, dropped);
+}
+
 }  // namespace telemed

@@ -136,6 +136,7 @@ class StoreImpl final : public Store {
                                      const std::string& host,
                                      int* queued) override;
   Status CountQueuedDeletions(const std::string& host, int* count) override;
+  Status CountCreatesInDoubt(const std::string& host, int* count) override;
 
   // oauth_attempts.cc
   Status AddConnectLink(const std::string& id_sha256, const OAuthAttempt& link,
@@ -148,6 +149,8 @@ class StoreImpl final : public Store {
                          const OAuthAttempt& attempt, int64_t now) override;
   Status TakeOAuthAttempt(const std::string& state_sha256, int64_t now,
                           OAuthAttempt* out, bool* found) override;
+  Status DropDoctorOAuthSteps(const std::string& doctor_id,
+                              int* dropped) override;
 
   // sync_state.cc
   Status ListDueSyncTasks(int64_t now, int limit,

@@ -468,18 +468,37 @@ Status StoreImpl::QueueDoctorMeetingDeletions(const std::string& doctor_id,
   return s;
 }
 
+namespace {
+
+Status CountRows(SqliteDb* db, const char* sql, const std::string& host,
+                 int* count) {
+  SqliteStmt stmt;
+  Status s = db->Prepare(sql, &stmt);
+  if (!s.ok()) return s;
+  stmt.BindText(1, host);
+  bool has_row = false;
+  s = stmt.Step(&has_row);
+  if (s.ok() && has_row) *count = static_cast<int>(stmt.ColumnInt64(0));
+  return s;
+}
+
+}  // namespace
+
 Status StoreImpl::CountQueuedDeletions(const std::string& host, int* count) {
   *count = 0;
   return Read([&](SqliteDb* db) {
-    SqliteStmt stmt;
-    Status s = db->Prepare("SELECT COUNT(*) FROM zoom_deletions WHERE host = ?",
-                           &stmt);
-    if (!s.ok()) return s;
-    stmt.BindText(1, host);
-    bool has_row = false;
-    s = stmt.Step(&has_row);
-    if (s.ok() && has_row) *count = static_cast<int>(stmt.ColumnInt64(0));
-    return s;
+    return CountRows(db, "SELECT COUNT(*) FROM zoom_deletions WHERE host = ?",
+                     host, count);
+  });
+}
+
+Status StoreImpl::CountCreatesInDoubt(const std::string& host, int* count) {
+  *count = 0;
+  return Read([&](SqliteDb* db) {
+    return CountRows(db,
+                     "SELECT COUNT(*) FROM appointments WHERE meeting_host = ?"
+                     " AND create_in_doubt = 1",
+                     host, count);
   });
 }
 

@@ -70,17 +70,50 @@ Status CheckOauthDoctor(const OAuthConnectDeps& deps,
   return s;
 }
 
+// Drops the doctor's connect links and OAuth attempts: a connection begun
+// before a disconnect does not finish after it (its callback finds no
+// attempt, so no code is exchanged and no grant stored). Even when the
+// doctor is not connected: that is how a link handed out is withdrawn.
+Status DropConnectionsUnderWay(const OAuthConnectDeps& deps,
+                               const std::string& doctor_id) {
+  int dropped = 0;
+  Status s = deps.grants->DropDoctorOAuthSteps(doctor_id, &dropped);
+  if (s.ok() && dropped > 0 && deps.logger != nullptr) {
+    deps.logger->Info("doctor %s's %d connection steps under way were dropped",
+                      doctor_id.c_str(), dropped);
+  }
+  return s;
+}
+
 // Marks the grant disconnecting: the token source hands out no token for
-// new work from here on, and a refresh in flight cannot commit. *grant is
-// the grant as it is then; *found false when a concurrent disconnect purged
-// it meanwhile.
+// new work from here on, and a refresh in flight cannot commit. The mark is
+// conditional on the generation read, so of two disconnects at once one
+// marks the grant and goes on, and the other finds it disconnecting (or
+// purged) and leaves it to the first: the grant is revoked once. *grant
+// is the grant as it is then; *marked false when another did it, and then
+// *state the doctor's state it left.
 Status StopNewWork(const OAuthConnectDeps& deps, DoctorGrant* grant,
-                   bool* found) {
-  bool applied = false;
+                   bool* marked, std::string* state) {
   const std::string doctor_id = grant->doctor_id;
-  Status s = deps.grants->SetGrantState(doctor_id, 0,
-                                        GrantState::kDisconnecting, &applied);
-  return s.ok() ? deps.grants->GetGrant(doctor_id, grant, found) : s;
+  *marked = false;
+  // A refresh committed between the read and the mark: again, on the
+  // grant as it is now (a refresh holds the doctor's lease, so this ends).
+  for (int tries = 0; tries < 5; ++tries) {
+    bool applied = false;
+    Status s = deps.grants->SetGrantState(doctor_id, grant->generation,
+                                          GrantState::kDisconnecting, &applied);
+    bool found = false;
+    if (s.ok()) s = deps.grants->GetGrant(doctor_id, grant, &found);
+    if (!s.ok()) return s;
+    *marked = applied && found;
+    if (applied || !found || grant->state == GrantState::kDisconnecting) {
+      if (!*marked && found) *state = GrantStateName(grant->state);
+      return s;
+    }
+  }
+  return Status::Unavailable(
+      "busy",
+      "doctor " + doctor_id + "'s Zoom grant keeps changing; try again");
 }
 
 }  // namespace
@@ -90,6 +123,7 @@ Status DisconnectDoctor(const OAuthConnectDeps& deps,
                         int64_t now, DisconnectResult* out) {
   *out = DisconnectResult();
   Status s = CheckOauthDoctor(deps, doctor_id);
+  if (s.ok()) s = DropConnectionsUnderWay(deps, doctor_id);
   DoctorGrant grant;
   bool found = false;
   if (s.ok()) s = deps.grants->GetGrant(doctor_id, &grant, &found);
@@ -99,13 +133,21 @@ Status DisconnectDoctor(const OAuthConnectDeps& deps,
     out->state = GrantStateName(grant.state);
     return s;
   }
-  s = StopNewWork(deps, &grant, &found);
-  if (!s.ok() || !found) return s;
+  bool marked = false;
+  s = StopNewWork(deps, &grant, &marked, &out->state);
+  if (!s.ok() || !marked) return s;
+  // A create in doubt may still make a meeting: the grant stays
+  // disconnecting for it too (DeleteLateMeetings queues it). Counted before
+  // the queueing: a create recorded in between is then queued here.
+  int in_doubt = 0;
   if (delete_meetings) {
-    s = deps.revokes->QueueDoctorMeetingDeletions(
-        doctor_id, OauthHostOf(doctor_id), &out->meetings_to_delete);
+    s = deps.revokes->CountCreatesInDoubt(OauthHostOf(doctor_id), &in_doubt);
+    if (s.ok()) {
+      s = deps.revokes->QueueDoctorMeetingDeletions(
+          doctor_id, OauthHostOf(doctor_id), &out->meetings_to_delete);
+    }
   }
-  if (s.ok() && out->meetings_to_delete > 0) {
+  if (s.ok() && out->meetings_to_delete + in_doubt > 0) {
     out->state = GrantStateName(GrantState::kDisconnecting);
     if (deps.logger != nullptr) {
       deps.logger->Info(
@@ -125,7 +167,8 @@ Status DropGrantOfRemovedDoctor(const OAuthConnectDeps& deps,
                                 const std::string& doctor_id, int64_t now) {
   DoctorGrant grant;
   bool found = false;
-  Status s = deps.grants->GetGrant(doctor_id, &grant, &found);
+  Status s = DropConnectionsUnderWay(deps, doctor_id);
+  if (s.ok()) s = deps.grants->GetGrant(doctor_id, &grant, &found);
   if (!s.ok() || !found) return s;
   return RevokeAndPurge(deps, grant, now);
 }
@@ -138,16 +181,28 @@ Status FinishDisconnects(const OAuthConnectDeps& deps, int64_t now,
   for (size_t i = 0; s.ok() && i < grants.size(); ++i) {
     const DoctorGrant& grant = grants[i];
     if (grant.state != GrantState::kDisconnecting) continue;
-    int queued = 0;
-    s = deps.revokes->CountQueuedDeletions(OauthHostOf(grant.doctor_id),
-                                           &queued);
-    const bool due =
-        queued == 0 || now - grant.updated_at >= kDisconnectGraceSeconds;
+    int queued = 0, in_doubt = 0;
+    const std::string host = OauthHostOf(grant.doctor_id);
+    s = deps.revokes->CountCreatesInDoubt(host, &in_doubt);
+    if (s.ok()) s = deps.revokes->CountQueuedDeletions(host, &queued);
+    const bool due = queued + in_doubt == 0 ||
+                     now - grant.updated_at >= kDisconnectGraceSeconds;
     if (!s.ok() || !due) continue;
     s = RevokeAndPurge(deps, grant, now);
     *purged += s.ok() ? 1 : 0;
   }
   return s;
+}
+
+Status DeleteLateMeetings(DoctorGrants* grants, GrantRevokes* revokes,
+                          const std::string& doctor_id, int* queued) {
+  *queued = 0;
+  DoctorGrant grant;
+  bool found = false;
+  Status s = grants->GetGrant(doctor_id, &grant, &found);
+  if (!s.ok() || !found || grant.state != GrantState::kDisconnecting) return s;
+  return revokes->QueueDoctorMeetingDeletions(doctor_id, OauthHostOf(doctor_id),
+                                              queued);
 }
 
 }  // namespace telemed

@@ -13,6 +13,9 @@
 //     usable for those deletions only (UserTokenSource::GetDeletionToken),
 //     and FinishDisconnects purges it once none is queued or
 //     kDisconnectGraceSeconds after the disconnect, whichever comes first.
+//     A create that was at Zoom at that moment (in doubt, so not queued)
+//     keeps the grant disconnecting too; the meeting it makes is queued
+//     when the engine records it (DeleteLateMeetings).
 // Meetings kept stay on the appointments; any later work of the doctor's
 // waits pending with doctor_not_connected, as for a doctor who never
 // connected, until the doctor connects again.
@@ -24,10 +27,12 @@
 
 #include "base/status.h"
 #include "zoom/oauth_connect.h"
+#include "zoom/user_token_source.h"
 
 namespace telemed {
 
-constexpr int64_t kDisconnectGraceSeconds = 10 * 60;
+class DoctorGrants;
+class GrantRevokes;
 
 struct DisconnectResult {
   // False when the doctor had no grant: nothing was done (a disconnect is
@@ -54,11 +59,21 @@ Status DisconnectDoctor(const OAuthConnectDeps& deps,
 Status DropGrantOfRemovedDoctor(const OAuthConnectDeps& deps,
                                 const std::string& doctor_id, int64_t now);
 
-// Purges every disconnecting grant with no deletion of its meetings queued,
-// or disconnected kDisconnectGraceSeconds or more before `now` (deletions
-// still queued then wait for a reconnect). *purged counts them.
+// Purges every disconnecting grant with no deletion of its meetings queued
+// and no create in doubt, or disconnected kDisconnectGraceSeconds or more
+// before `now` (deletions still queued then wait for a reconnect). *purged
+// counts them.
 Status FinishDisconnects(const OAuthConnectDeps& deps, int64_t now,
                          int* purged);
+
+// After the sync engine recorded a create (or a lost create's look-up) of
+// OAuth doctor `doctor_id`: when the doctor's grant is disconnecting (a
+// disconnect with delete_meetings came while the create was at Zoom, and
+// skipped it, being in doubt), its new meeting goes to the deletion queue
+// as the disconnect's did, in the same transaction-safe way, so each is
+// queued once whichever of the two sees it first. *queued counts them.
+Status DeleteLateMeetings(DoctorGrants* grants, GrantRevokes* revokes,
+                          const std::string& doctor_id, int* queued);
 
 }  // namespace telemed
 

@@ -211,4 +211,55 @@ TEST(DoctorDisconnect, ARemovedDoctorsGrantIsRevokedAndPurged) {
   LONGS_EQUAL(1, Revokes());
 }
 
+// The admin disconnects while the doctor is at Zoom's consent page, or
+// holds a link not yet opened: neither finishes after the disconnect (the
+// callback finds no attempt, so no code is exchanged, no grant stored).
+TEST(DoctorDisconnect, AConnectionBegunBeforeADisconnectStoresNothing) {
+  const std::string refresh = Connect("u1");
+  ConnectLink at_zoom, unopened;
+  CHECK_TRUE(CreateConnectLink(deps, "d1", Now(), &at_zoom).ok());
+  CHECK_TRUE(CreateConnectLink(deps, "d1", Now(), &unopened).ok());
+  std::string authorize_url;
+  CHECK_TRUE(BeginAuthorization(deps,
+                                at_zoom.url.substr(at_zoom.url.rfind('/') + 1),
+                                Now(), &authorize_url)
+                 .ok());
+  const httplib::Params query = AtZoomQuery(authorize_url, "u1");
+  Disconnect();
+  CHECK_FALSE(HasGrant());
+  const int token_requests =
+      harness->zoom().CountRequests("POST", "/oauth/token");
+  OAuthCallback callback;
+  callback.state = query.find("state")->second;
+  callback.code = query.find("code")->second;
+  std::string doctor_id;
+  ZoomUser who;
+  Status s = FinishAuthorization(deps, callback, Now(), &doctor_id, &who);
+  STRCMP_EQUAL("oauth_state_invalid", s.reason().c_str());
+  CHECK_FALSE(HasGrant());
+  LONGS_EQUAL(token_requests,
+              harness->zoom().CountRequests("POST", "/oauth/token"));
+  std::string opened_for;
+  s = FindConnectLink(deps, unopened.url.substr(unopened.url.rfind('/') + 1),
+                      Now(), &opened_for);
+  STRCMP_EQUAL("connect_link_invalid", s.reason().c_str());
+  // A link made after the disconnect works.
+  ConnectLink after;
+  CHECK_TRUE(CreateConnectLink(deps, "d1", Now(), &after).ok());
+  CHECK_TRUE(FindConnectLink(deps, after.url.substr(after.url.rfind('/') + 1),
+                             Now(), &opened_for)
+                 .ok());
+}
+
+// Disconnecting a doctor who is not connected still withdraws its links.
+TEST(DoctorDisconnect, ADisconnectWithoutAGrantWithdrawsTheLinks) {
+  ConnectLink link;
+  CHECK_TRUE(CreateConnectLink(deps, "d1", Now(), &link).ok());
+  CHECK_FALSE(Disconnect().was_connected);
+  std::string doctor_id;
+  Status s = FindConnectLink(deps, link.url.substr(link.url.rfind('/') + 1),
+                             Now(), &doctor_id);
+  STRCMP_EQUAL("connect_link_invalid", s.reason().c_str());
+}
+
 }  // namespace telemed

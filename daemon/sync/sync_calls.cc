@@ -328,6 +328,14 @@ void SyncEngine::RecordResult(const SyncTask& task, const Plan& plan,
   if (!s.ok()) LogStoreFailure(RecordingWhat(plan.kind), s);
   LogRecorded(options_.logger, task.appointment.request.id, plan.kind, result,
               queued);
+  std::string doctor_id;
+  const bool made =
+      plan.kind == StepKind::kCreate || plan.kind == StepKind::kLookup;
+  if (s.ok() && made && options_.after_oauth_create &&
+      OauthDoctorOf(plan.host, &doctor_id)) {
+    s = options_.after_oauth_create(doctor_id);
+    if (!s.ok()) LogStoreFailure("deleting a disconnected doctor's meeting", s);
+  }
 }
 
 void SyncEngine::RunDelete(PendingDeletion deletion) {

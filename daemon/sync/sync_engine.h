@@ -66,6 +66,11 @@ class SyncEngine {
     int max_in_flight = 8;
     // Called after each call completes (the runner wakes and steps again).
     std::function<void()> on_call_done;
+    // Called with the doctor's id after a create (or a lost create's
+    // look-up) of an OAuth doctor was recorded: a disconnect may have come
+    // while it was at Zoom (sync/doctor_disconnect.h's DeleteLateMeetings).
+    // May be empty.
+    std::function<Status(const std::string& doctor_id)> after_oauth_create;
   };
 
   explicit SyncEngine(const Options& options)

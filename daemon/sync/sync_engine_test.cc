@@ -24,6 +24,7 @@
 #include "sync/sync_runner.h"
 #include "sync/testutil.h"
 #include "zoom/rate_limiter.h"
+#include "zoom/transport.h"
 #include "zoom/user_oauth.h"
 #include "zoom/zoom_client.h"
 
@@ -49,6 +50,29 @@ class TestExecutor final : public Executor {
   }
   bool defer = false;
   std::vector<std::function<void()>> deferred;
+};
+
+// Passes requests on; runs `hook` once, after the first `method` request
+// whose URL contains `url_part` was answered and before the caller sees
+// the answer: something that happens while a call is at Zoom.
+class AfterRequest final : public ZoomTransport {
+ public:
+  explicit AfterRequest(ZoomTransport* next) : next_(next) {}
+  Status Send(const HttpRequest& request, HttpResponse* response) override {
+    Status s = next_->Send(request, response);
+    if (hook && request.method == method &&
+        request.url.find(url_part) != std::string::npos) {
+      std::function<void()> once = std::move(hook);
+      hook = nullptr;
+      once();
+    }
+    return s;
+  }
+  std::string method, url_part;
+  std::function<void()> hook;
+
+ private:
+  ZoomTransport* const next_;
 };
 
 // Runs `action` once, at the first line that contains `text`.
@@ -83,7 +107,8 @@ TEST_GROUP(SyncEngine) {
   HookLogger hook_logger;
   SyncEngine::Options options;
   std::unique_ptr<SyncEngine> engine;
-  std::unique_ptr<ZoomClient> doctors;  // UseDoctorsClient
+  std::unique_ptr<ZoomClient> doctors;         // UseDoctorsClient
+  ZoomTransport* doctors_transport = nullptr;  // its transport, when not Zoom's
 
   void setup() override {
     markers = std::make_unique<MarkerMaker>(harness->key());
@@ -117,7 +142,8 @@ TEST_GROUP(SyncEngine) {
     ZoomClient::Options client;
     client.oauth_url = harness->oauth_url();
     client.api_url = harness->api_url();
-    client.transport = &harness->transport();
+    client.transport = doctors_transport != nullptr ? doctors_transport
+                                                    : &harness->transport();
     client.store = store.get();
     client.grants = store.get();
     client.box = &harness->box();
@@ -231,6 +257,21 @@ TEST_GROUP(SyncEngine) {
     deps.oauth = test::Endpoint(harness.get(), &clock);
     return deps;
   }
+  // OAuth doctor dr-2 connected, with appointment a1 to create, the engine
+  // wired as the daemon's sync stack is, and its calls through `at_zoom`,
+  // set to stop after the create.
+  void ConnectWithCreateHeld(AfterRequest * at_zoom) {
+    doctors_transport = at_zoom;
+    at_zoom->method = "POST";
+    at_zoom->url_part = "/v2/users/me/meetings";
+    options.after_oauth_create = [this](const std::string& doctor_id) {
+      int queued = 0;
+      return DeleteLateMeetings(store.get(), store.get(), doctor_id, &queued);
+    };
+    ConnectOauthDoctor();
+    PutFor("a1", "dr-2");
+  }
+
   // The doctor's grant state; "" when it has none.
   std::string GrantOf(const std::string& doctor_id) {
     DoctorGrant grant;
@@ -1073,6 +1114,44 @@ TEST(SyncEngine, ADisconnectingDoctorIsPurgedTenMinutesOnWhateverIsLeft) {
       store->ListDueDeletions(clock.NowSeconds() + 86400, 10, {}, &pending)
           .ok());
   LONGS_EQUAL(1, pending.size());
+}
+
+// A disconnect with delete_meetings while a create of the doctor is at
+// Zoom: the create is in doubt, so the disconnect cannot queue its meeting;
+// the grant stays disconnecting for it, and the meeting is deleted once
+// the create is recorded, exactly once, before the grant is purged.
+TEST(SyncEngine, AMeetingMadeAsADisconnectDeletingMeetingsCameIsDeletedOnce) {
+  AfterRequest at_zoom(&harness->transport());
+  ConnectWithCreateHeld(&at_zoom);
+  DisconnectResult result;
+  at_zoom.hook = [&] { result = DisconnectNow("dr-2", true); };
+  Run();
+  LONGS_EQUAL(0, result.meetings_to_delete);
+  STRCMP_EQUAL("disconnecting", result.state.c_str());
+  // Not purged while the create was in doubt.
+  Run();
+  LONGS_EQUAL(0, MeetingCount());
+  LONGS_EQUAL(1, harness->zoom().CountRequests("DELETE", "/v2/meetings/"));
+  CHECK_FALSE(Get("a1").has_meeting);
+  CHECK(Get("a1").sync_status == SyncStatus::kPending);
+  LONGS_EQUAL(1, FinishDisconnectsNow());
+  STRCMP_EQUAL("", GrantOf("dr-2").c_str());
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(1, harness->zoom().CountRequests("DELETE", "/v2/meetings/"));
+  LONGS_EQUAL(1, harness->zoom().CountRequests("POST", "/v2/users/"));
+}
+
+// Without delete_meetings the meeting made meanwhile is kept, as every
+// other meeting of the doctor is.
+TEST(SyncEngine, AMeetingMadeAsADisconnectKeepingMeetingsCameIsKept) {
+  AfterRequest at_zoom(&harness->transport());
+  ConnectWithCreateHeld(&at_zoom);
+  at_zoom.hook = [&] { DisconnectNow("dr-2", false); };
+  Run(/*follow_time=*/true, /*horizon=*/3600);
+  LONGS_EQUAL(1, MeetingCount());
+  CHECK_TRUE(Get("a1").has_meeting);
+  LONGS_EQUAL(0, harness->zoom().CountRequests("DELETE", "/v2/meetings/"));
+  STRCMP_EQUAL("", GrantOf("dr-2").c_str());
 }
 
 }  // namespace telemed

@@ -1,5 +1,6 @@
 #include "zoom/user_token_source.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "base/clock.h"
@@ -7,7 +8,9 @@
 #include "base/random.h"
 #include "secrets/secret_box.h"
 #include "store/doctor_grants.h"
+#include "store/grant_revokes.h"
 #include "store/settings_store.h"
+#include "zoom/revoke_queue.h"
 #include "zoom/token_lease.h"
 
 namespace telemed {
@@ -232,6 +235,9 @@ Status UserTokenSource::RefreshLeased(const Grant& grant, std::string* token,
   if (s.ok() && applied) *token = fresh.access_token;
   // The grant changed under the refresh (a reconnect or a disconnect):
   // what is stored now wins.
+  if (s.ok() && !applied) {
+    s = Fail(ZoomFailure::kNone, LetGoOfFreshPair(grant, fresh), failure);
+  }
   Grant now;
   if (s.ok() && !applied) s = LoadGrant(doctor_id, &now, failure);
   if (s.ok() && !applied) *token = now.access_token;
@@ -264,6 +270,47 @@ Status UserTokenSource::MarkReconnectNeeded(const Grant& grant) {
   return options_.grants->SetGrantState(grant.row.doctor_id,
                                         grant.row.generation,
                                         GrantState::kReconnectNeeded, &applied);
+}
+
+// Zoom rotated the grant's refresh token, but the grant changed before the
+// pair was committed: the fresh refresh token is the only live one, and
+// nothing stores it. A disconnect revokes the old one, which Zoom refuses
+// (rotated), so the fresh one is revoked here:
+//   - the grant is gone (disconnected, the doctor removed) or now holds
+//     another Zoom user's connection: at once (RevokeOrQueue);
+//   - the grant is disconnecting: once its grace ends, the latest its
+//     purge comes, since revoking ends the Zoom user's grant with the app,
+//     access token included, and that token deletes the doctor's meetings
+//     meanwhile;
+//   - the same Zoom user connected again: never, as a reconnect's callback
+//     never revokes the same user's old grant (zoom/oauth_connect.cc):
+//     revoking it may end the new one.
+Status UserTokenSource::LetGoOfFreshPair(const Grant& refreshed,
+                                         const UserTokens& fresh) {
+  const std::string& doctor_id = refreshed.row.doctor_id;
+  DoctorGrant current;
+  bool found = false;
+  Status s = options_.grants->GetGrant(doctor_id, &current, &found);
+  if (!s.ok() || options_.revokes == nullptr) return s;
+  const bool same_user =
+      found && current.zoom_user_id == refreshed.row.zoom_user_id;
+  const bool disconnecting =
+      same_user && current.state == GrantState::kDisconnecting;
+  if (same_user && !disconnecting) return s;
+  RevokeDeps revoke;
+  revoke.revokes = options_.revokes;
+  revoke.settings = options_.settings;
+  revoke.box = options_.box;
+  revoke.oauth = OAuthEndpoint{options_.oauth_base_url, options_.transport,
+                               options_.clock};
+  const int64_t now = options_.clock->NowSeconds();
+  if (!disconnecting) {
+    return RevokeOrQueue(revoke, doctor_id, fresh.refresh_token, now);
+  }
+  PendingRevoke entry;
+  return QueueRevoke(
+      revoke, doctor_id, fresh.refresh_token,
+      std::max(now, current.updated_at + kDisconnectGraceSeconds), &entry);
 }
 
 Status UserTokenSource::StoreNewGrant(const std::string& doctor_id,

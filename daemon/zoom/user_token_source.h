@@ -33,6 +33,7 @@ namespace telemed {
 class Clock;
 class DoctorGrants;
 struct DoctorGrant;
+class GrantRevokes;
 class RandomSource;
 class SecretBox;
 class SettingsStore;
@@ -42,6 +43,10 @@ class ZoomTransport;
 // "refresh"), so a token moved to another doctor's row does not open.
 std::string GrantPurpose(const char* which, const std::string& doctor_id);
 
+// How long a disconnecting grant (sync/doctor_disconnect.h) lives at most:
+// its stored access token deletes the doctor's meetings meanwhile.
+constexpr int64_t kDisconnectGraceSeconds = 10 * 60;
+
 class UserTokenSource final {
  public:
   struct Options {
@@ -49,6 +54,9 @@ class UserTokenSource final {
     // Borrowed; each must outlive the source.
     ZoomTransport* transport = nullptr;
     DoctorGrants* grants = nullptr;
+    // Where a refreshed pair that can no longer be committed is revoked
+    // (zoom/revoke_queue.h); null: it is dropped (tests of other things).
+    GrantRevokes* revokes = nullptr;
     SettingsStore* settings = nullptr;  // the OAuth app and the leases
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
@@ -145,6 +153,7 @@ class UserTokenSource final {
   Status CommitTokens(const Grant& grant, const UserTokens& fresh,
                       bool* applied);
   Status MarkReconnectNeeded(const Grant& grant);
+  Status LetGoOfFreshPair(const Grant& refreshed, const UserTokens& fresh);
 
   const Options options_;
   const RealProcessIdentity real_processes_;

@@ -2,22 +2,58 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "base/cjson.h"
 #include "base/fake_clock.h"
 #include "base/fake_process_identity.h"
 #include "base/random.h"
 #include "secrets/secret_box.h"
+#include "store/grant_revokes.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 #include "support/user_oauth_steps.h"
 #include "support/zoom_harness.h"
+#include "zoom/revoke_queue.h"
+#include "zoom/transport.h"
 
 namespace telemed {
 
 constexpr char kLease[] = "zoom.oauth.refresh.d1";  // the doctor's lease
+namespace {
+
+// Passes requests on; once a refresh's answer is back, keeps its refresh
+// token and runs `after_refresh` before the source sees the answer: what
+// happens to the grant while a refresh is at Zoom.
+class RefreshInterposer final : public ZoomTransport {
+ public:
+  explicit RefreshInterposer(ZoomTransport* next) : next_(next) {}
+  Status Send(const HttpRequest& request, HttpResponse* response) override {
+    Status s = next_->Send(request, response);
+    const bool refresh =
+        request.body.find("grant_type=refresh_token") != std::string::npos;
+    if (!s.ok() || !refresh || !after_refresh) return s;
+    CjsonPtr json(cJSON_Parse(response->body.c_str()));
+    const cJSON* token =
+        cJSON_GetObjectItemCaseSensitive(json.get(), "refresh_token");
+    if (cJSON_IsString(token)) fresh_refresh_token = token->valuestring;
+    std::function<void()> hook = std::move(after_refresh);
+    after_refresh = nullptr;
+    hook();
+    return s;
+  }
+  std::function<void()> after_refresh;
+  std::string fresh_refresh_token;
+
+ private:
+  ZoomTransport* const next_;
+};
+
+}  // namespace
 
 TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
   // The processes of the machine: this one, and `holder`, another process
@@ -35,8 +71,7 @@ TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
     source = SourceOn(store.get());
   }
 
-  // The source of a process using `on` (another handle of the database).
-  std::unique_ptr<UserTokenSource> SourceOn(Store * on) {
+  UserTokenSource::Options OptionsOn(Store * on) {
     UserTokenSource::Options options;
     options.oauth_base_url = harness->oauth_url();
     options.transport = &harness->transport();
@@ -46,21 +81,40 @@ TEST_GROUP_BASE(UserTokenSource, test::UserOAuthFixture) {
     options.clock = &clock;
     options.random = random.get();
     options.processes = &self;
+    return options;
+  }
+
+  // The source of a process using `on` (another handle of the database).
+  std::unique_ptr<UserTokenSource> SourceOn(Store * on) {
+    return std::make_unique<UserTokenSource>(OptionsOn(on));
+  }
+
+  // A source that revokes what it cannot commit, its refreshes through
+  // `interposer`.
+  std::unique_ptr<UserTokenSource> RevokingSource(RefreshInterposer *
+                                                  interposer) {
+    UserTokenSource::Options options = OptionsOn(store.get());
+    options.transport = interposer;
+    options.revokes = store.get();
     return std::make_unique<UserTokenSource>(options);
   }
 
-  // Doctor "d1" connects Zoom user u1, as the callback would store it.
-  void Connect() {
+  int RevokeRequests() {
+    return harness->zoom().CountRequests("POST", "/oauth/revoke");
+  }
+
+  // Doctor "d1" connects Zoom user `user`, as the callback would store it.
+  void Connect(const char* user = "u1") {
     Pkce pkce;
     CHECK_TRUE(NewPkce(random.get(), &pkce).ok());
-    const std::string code = test::AuthorizedCode(harness.get(), pkce, "u1");
+    const std::string code = test::AuthorizedCode(harness.get(), pkce, user);
     ZoomFailure failure = ZoomFailure::kNone;
     CHECK_TRUE(ExchangeCode(test::Endpoint(harness.get(), &clock),
                             test::FakeOAuthApp(), code, pkce.verifier,
                             test::kRedirect, &connected, &failure)
                    .ok());
     ZoomUser me;
-    me.id = "u1";
+    me.id = user;
     me.email = "doctor@clinic.example";
     int64_t generation = 0;
     CHECK_TRUE(source->StoreNewGrant("d1", connected, me, &generation).ok());
@@ -340,6 +394,108 @@ TEST(UserTokenSource, AHolderOfAnotherBootOrUnreadableIsTakenAsAlive) {
   machine.proc_readable = true;
   STRCMP_EQUAL("ok", Get().c_str());
   LONGS_EQUAL(1, Refreshes());
+}
+
+// A refresh that reached Zoom as the grant was purged (a disconnect
+// without deletions, the doctor removed): Zoom refuses the revoke of the
+// old refresh token, rotated away, so the fresh one is revoked instead of
+// staying valid at Zoom with no one holding it.
+TEST(UserTokenSource, AFreshPairForAPurgedGrantIsRevoked) {
+  Connect();
+  RefreshInterposer interposer(&harness->transport());
+  std::unique_ptr<UserTokenSource> revoking = RevokingSource(&interposer);
+  interposer.after_refresh = [&] { CHECK_TRUE(store->PurgeGrant("d1").ok()); };
+  clock.AdvanceSeconds(3599 - 200);
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  Status s = revoking->GetToken("d1", &token, &failure);
+  STRCMP_EQUAL("doctor_not_connected", s.reason().c_str());
+  CHECK_FALSE(interposer.fresh_refresh_token.empty());
+  CHECK_FALSE(
+      harness->zoom().IsCurrentRefreshToken(interposer.fresh_refresh_token));
+  LONGS_EQUAL(1, RevokeRequests());
+  std::vector<PendingRevoke> queued;
+  CHECK_TRUE(
+      store->ListDueRevokes(clock.NowSeconds() + 86400, 50, &queued).ok());
+  LONGS_EQUAL(0, queued.size());
+}
+
+// Another Zoom user's connection replaced the grant while the refresh was
+// out: the old user's fresh pair is revoked, the new connection kept.
+TEST(UserTokenSource, AFreshPairForAGrantOfAnotherUserIsRevoked) {
+  Connect();
+  RefreshInterposer interposer(&harness->transport());
+  std::unique_ptr<UserTokenSource> revoking = RevokingSource(&interposer);
+  interposer.after_refresh = [&] { Connect("u2"); };
+  clock.AdvanceSeconds(3599 - 200);
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  CHECK_TRUE(revoking->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());  // u2's
+  CHECK_FALSE(
+      harness->zoom().IsCurrentRefreshToken(interposer.fresh_refresh_token));
+  CHECK_TRUE(harness->zoom().IsCurrentRefreshToken(StoredRefreshToken()));
+  LONGS_EQUAL(1, RevokeRequests());
+}
+
+// The same Zoom user connected again meanwhile: nothing is revoked, as the
+// callback revokes nothing then (revoking may end the new grant).
+TEST(UserTokenSource, AFreshPairOfTheSameUserReconnectingIsNotRevoked) {
+  Connect();
+  RefreshInterposer interposer(&harness->transport());
+  std::unique_ptr<UserTokenSource> revoking = RevokingSource(&interposer);
+  interposer.after_refresh = [&] { Connect("u1"); };
+  clock.AdvanceSeconds(3599 - 200);
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  CHECK_TRUE(revoking->GetToken("d1", &token, &failure).ok());
+  STRCMP_EQUAL(connected.access_token.c_str(), token.c_str());
+  LONGS_EQUAL(0, RevokeRequests());
+  std::vector<PendingRevoke> queued;
+  CHECK_TRUE(
+      store->ListDueRevokes(clock.NowSeconds() + 86400, 50, &queued).ok());
+  LONGS_EQUAL(0, queued.size());
+}
+
+// A disconnect with delete_meetings came while the refresh was out: the
+// grant's access token still deletes the doctor's meetings, and revoking
+// ends it too, so the fresh refresh token is queued for the end of the
+// disconnect's grace, not sent now.
+TEST(UserTokenSource, AFreshPairForADisconnectingGrantIsRevokedAfterTheGrace) {
+  Connect();
+  RefreshInterposer interposer(&harness->transport());
+  std::unique_ptr<UserTokenSource> revoking = RevokingSource(&interposer);
+  bool applied = false;
+  interposer.after_refresh = [&] {
+    CHECK_TRUE(
+        store->SetGrantState("d1", 0, GrantState::kDisconnecting, &applied)
+            .ok());
+  };
+  clock.AdvanceSeconds(3599 - 200);
+  const int64_t disconnected_at = clock.NowSeconds();
+  std::string token;
+  ZoomFailure failure = ZoomFailure::kNone;
+  CHECK_FALSE(revoking->GetToken("d1", &token, &failure).ok());
+  CHECK(failure == ZoomFailure::kNotConnected);
+  LONGS_EQUAL(0, RevokeRequests());
+  CHECK_TRUE(
+      harness->zoom().IsCurrentRefreshToken(interposer.fresh_refresh_token));
+  std::vector<PendingRevoke> queued;
+  CHECK_TRUE(store
+                 ->ListDueRevokes(disconnected_at + kDisconnectGraceSeconds - 1,
+                                  50, &queued)
+                 .ok());
+  LONGS_EQUAL(0, queued.size());
+  CHECK_TRUE(store
+                 ->ListDueRevokes(disconnected_at + kDisconnectGraceSeconds, 50,
+                                  &queued)
+                 .ok());
+  LONGS_EQUAL(1, queued.size());
+  std::string opened;
+  CHECK_TRUE(harness->box()
+                 .Open(RevokePurpose("d1"), queued[0].sealed_token, &opened)
+                 .ok());
+  STRCMP_EQUAL(interposer.fresh_refresh_token.c_str(), opened.c_str());
 }
 
 }  // namespace telemed

@@ -23,6 +23,7 @@ UserTokenSource::Options UserTokenOptions(const ZoomClient::Options& options,
   tokens.oauth_base_url = options.oauth_url;
   tokens.transport = transport;
   tokens.grants = options.grants;
+  tokens.revokes = options.revokes;
   tokens.settings = options.store;
   tokens.box = options.box;
   tokens.clock = options.clock;

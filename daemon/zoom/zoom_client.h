@@ -34,6 +34,7 @@ namespace telemed {
 
 class Clock;
 class DoctorGrants;
+class GrantRevokes;
 class RandomSource;
 class SecretBox;
 class SettingsStore;
@@ -52,6 +53,9 @@ class ZoomClient final {
     SettingsStore* store = nullptr;  // the app, its sealed token and the lease
     // The doctors' own OAuth grants; null: no user_tokens() nor ApiFor.
     DoctorGrants* grants = nullptr;
+    // Where the doctors' token source revokes a refreshed pair it cannot
+    // commit (UserTokenSource::Options::revokes); may be null.
+    GrantRevokes* revokes = nullptr;
     const SecretBox* box = nullptr;
     const Clock* clock = nullptr;
     RandomSource* random = nullptr;

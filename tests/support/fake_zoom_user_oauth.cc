@@ -137,8 +137,12 @@ Reply FakeZoom::Impl::Revoke(const httplib::Request& request) {
   std::string user_id;
   auto access = tokens_.find(token);
   if (access != tokens_.end()) user_id = access->second.user_id;
+  // A refresh token a refresh rotated away is no longer valid: Zoom
+  // refuses to revoke it, as it refuses to refresh with it.
   auto refresh = refresh_tokens_.find(token);
-  if (refresh != refresh_tokens_.end()) user_id = refresh->second.user_id;
+  if (refresh != refresh_tokens_.end() && refresh->second.current) {
+    user_id = refresh->second.user_id;
+  }
   if (user_id.empty()) return OauthError("invalid_request", "Invalid Token!");
   // Revoking either token ends the user's grant with this app.
   for (auto& grant : refresh_tokens_) {

@@ -5,6 +5,7 @@
 // sealed or not.
 #include <CppUTest/TestHarness.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,15 @@ std::string TokensIn(const std::string& bytes,
 
 int Revokes(test::ZoomBridge* bridge) {
   return bridge->zoom().CountRequests("POST", "/oauth/revoke");
+}
+
+// The fake's meetings hosted by Zoom user `host_id`.
+int MeetingsOf(test::ZoomBridge* bridge, const std::string& host_id) {
+  int count = 0;
+  for (const test::FakeMeeting& meeting : bridge->zoom().Meetings()) {
+    count += meeting.host_id == host_id ? 1 : 0;
+  }
+  return count;
 }
 
 }  // namespace
@@ -71,6 +81,81 @@ TEST(DoctorDisconnectDaemon, RevokesAtZoomAndLeavesNoTokenInTheFile) {
       bridge.Post("/doctors/dr-o/disconnect", R"({"delete_meetings":true})");
   LONGS_EQUAL_TEXT(200, answer.status, answer.body.c_str());
   LONGS_EQUAL(1, Revokes(&bridge));
+}
+
+// delete_meetings through the daemon: the doctor shows disconnecting
+// while its meetings are deleted (each once, through its own grant), then
+// not_connected with the grant revoked and gone from the file. The
+// daemon's disconnect task runs every 30 s, hence the long waits.
+TEST(DoctorDisconnectDaemon, DeleteMeetingsDeletesEachOnceThenPurges) {
+  const test::ZoomBridge::Connection connection =
+      bridge.ConnectDoctor("dr-o", "u1");
+  const std::vector<std::string> ids = {"a1", "a2"};
+  for (size_t i = 0; i < ids.size(); ++i) {
+    test::ApiAnswer put = bridge.PutAppointment(
+        ids[i], "dr-o", test::UtcFromNow(86400 * (i + 1)), 30);
+    LONGS_EQUAL_TEXT(201, put.status, put.body.c_str());
+  }
+  CHECK_TRUE(bridge.WaitForStatus(ids, "synced", std::chrono::seconds(60)));
+  LONGS_EQUAL(2, MeetingsOf(&bridge, "u1"));
+  // The deletions are slow, so the doctor is seen disconnecting.
+  test::Fault slow =
+      test::MakeFault("DELETE", "/v2/meetings/", test::FaultKind::kDelay, 2);
+  slow.delay_ms = 1500;
+  bridge.zoom().InjectFault(slow);
+
+  test::ApiAnswer answer =
+      bridge.Post("/doctors/dr-o/disconnect", R"({"delete_meetings":true})");
+  LONGS_EQUAL_TEXT(200, answer.status, answer.body.c_str());
+  STRCMP_CONTAINS("\"state\":\"disconnecting\"", answer.body.c_str());
+  STRCMP_CONTAINS("\"meetings_to_delete\":2", answer.body.c_str());
+  STRCMP_CONTAINS("\"state\":\"disconnecting\"",
+                  bridge.Get("/doctors/dr-o").body.c_str());
+
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        return bridge.Get("/doctors/dr-o")
+                   .body.find("\"state\":\"not_connected\"") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(120)));
+  LONGS_EQUAL(0, MeetingsOf(&bridge, "u1"));
+  LONGS_EQUAL(2, bridge.zoom().CountRequests("DELETE", "/v2/meetings/"));
+  // The grant is purged before Zoom is asked to revoke it.
+  CHECK_TRUE(test::WaitUntil([&] { return Revokes(&bridge) > 0; },
+                             std::chrono::seconds(30)));
+  LONGS_EQUAL(1, Revokes(&bridge));
+  CHECK_FALSE(bridge.zoom().IsCurrentRefreshToken(connection.refresh_token));
+  STRCMP_EQUAL("", TokensIn(bridge.DatabaseBytes(), connection).c_str());
+  for (const std::string& id : ids) {
+    const test::AppointmentView view = bridge.Appointment(id);
+    STRCMP_EQUAL("pending", view.sync_status.c_str());
+    CHECK_FALSE(view.has_meeting);
+  }
+}
+
+// Zoom unreachable at the disconnect: the grant is purged at once and the
+// revoke kept; the daemon sends it again once Zoom is back. Its first retry
+// comes a minute later (the daemon's backoff has no setting), checked by a
+// task every 30 s: this test takes 60 to 90 s.
+TEST(DoctorDisconnectDaemon, ARevokeZoomDidNotTakeIsRetriedByTheDaemon) {
+  const test::ZoomBridge::Connection connection =
+      bridge.ConnectDoctor("dr-o", "u1");
+  bridge.zoom().InjectFault(test::MakeFault("POST", "/oauth/revoke",
+                                            test::FaultKind::kDropBeforeWork));
+  test::ApiAnswer answer = bridge.Post("/doctors/dr-o/disconnect");
+  LONGS_EQUAL_TEXT(200, answer.status, answer.body.c_str());
+  STRCMP_CONTAINS("\"state\":\"not_connected\"", answer.body.c_str());
+  STRCMP_EQUAL("", TokensIn(bridge.DatabaseBytes(), connection).c_str());
+  CHECK_TRUE(bridge.zoom().IsCurrentRefreshToken(connection.refresh_token));
+  CHECK_TRUE(test::WaitUntil(
+      [&] {
+        return !bridge.zoom().IsCurrentRefreshToken(connection.refresh_token);
+      },
+      std::chrono::seconds(150)));
+  LONGS_EQUAL(2, Revokes(&bridge));
+  // Revoked once it is taken: no further try.
+  STRCMP_EQUAL("", TokensIn(bridge.DatabaseBytes(), connection).c_str());
 }
 
 TEST(DoctorDisconnectDaemon, RefusesS2sAndUnknownDoctors) {
