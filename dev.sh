@@ -119,7 +119,7 @@ test_config() {
   # test checks); races and deadlocks are still reported and fail the test.
   # tests/tsan.supp says why calls from the uninstrumented libcpp-httplib
   # are not checked.
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_thread_leaks=0:suppressions=$PWD/tests/tsan.supp"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_thread_leaks=0:ignore_noninstrumented_modules=1:suppressions=$PWD/tests/tsan.supp"
   local log=$dir/ctest.log rc
   say "[$config] running the tests"
   set +e

@@ -74,7 +74,7 @@ tls::CertificateAndKey MakeRsaCertificate(RandomSource* random) {
 }
 
 // The descriptors of this process that are sockets.
-std::set<int> SocketFds() {
+[[maybe_unused]] std::set<int> SocketFds() {
   std::set<int> fds;
   DIR* dir = opendir("/proc/self/fd");
   if (dir == nullptr) return fds;
@@ -223,6 +223,16 @@ TEST(LoopServerTls, ClosesSilentAndHalfHelloPeersAtDeadlineServingOthers) {
   STRCMP_CONTAINS("hello from", Hello().c_str());
 }
 
+// Not under ThreadSanitizer: the test finds the loop's socket through
+// /proc and dup()s it from its own thread, which TSan rightly reports as an
+// unsynchronised use of another thread's descriptor. The use after free it
+// guards against is ASan's to see.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TELEMED_UNDER_TSAN 1
+#endif
+#endif
+#ifndef TELEMED_UNDER_TSAN
 // A copy of an accepted socket outlives the loop's close (a process
 // forked meanwhile holds one): the loop takes the socket out of its epoll
 // set first, so the peer's next bytes wake nothing that was freed (ASan
@@ -260,6 +270,7 @@ TEST(LoopServerTls, AConnectionClosedWhileACopyLivesOnIsForgotten) {
   close(copy);
   close(half);
 }
+#endif  // TELEMED_UNDER_TSAN
 
 TEST(LoopServerTls, ClosesConnectionSpeakingPlainHttp) {
   int fd = test::ConnectTcp(server_->port(), kPatience);
