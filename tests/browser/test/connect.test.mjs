@@ -216,7 +216,7 @@ describe('connect', () => {
       await button(doctor.page, 'Continue to Zoom').click();
       await heading(doctor.page, 'Zoom was not connected').waitFor();
       assert.match(await doctor.page.locator('body').textContent(),
-        new RegExp(`the Zoom account u1@clinic\\.example is not doctor ${DOCTOR.id}'s \\(${DOCTOR.email.replace('.', '\\.')}\\)`));
+        new RegExp(`The Zoom account u1@clinic\\.example is not doctor ${DOCTOR.id}'s \\(${DOCTOR.email.replace('.', '\\.')}\\)`));
     } finally {
       await doctor.context.close();
     }
